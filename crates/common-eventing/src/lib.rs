@@ -1,0 +1,31 @@
+//! The foundation every Ameide schema crate stands on.
+//!
+//! - [`wkt`]: the protobuf well-known types (`google.protobuf.*`), generated once for
+//!   the whole workspace with ordered maps, so encoding is deterministic, plus their
+//!   proto3 canonical JSON (feature `serde`) and `chrono` conversions (feature
+//!   `chrono`). Every domain crate maps `.google.protobuf` to this module.
+//! - [`FILE_DESCRIPTOR_SET`]: the encoded descriptors of the files generated here,
+//!   for gRPC reflection and dynamic messages.
+//!
+//! ```
+//! use common_eventing::wkt::{Struct, Timestamp, Value};
+//! use prost::Message;
+//!
+//! let mut s = Struct::default();
+//! s.fields.insert("b".into(), Value::from(2.0));
+//! s.fields.insert("a".into(), Value::from("x"));
+//! // Map entries are encoded in key order: the bytes are the same on every run and
+//! // equal protobuf's deterministic serialization in C++, Java or Python.
+//! assert_eq!(s.encode_to_vec(), s.clone().encode_to_vec());
+//!
+//! let ts = Timestamp { seconds: 1_700_000_000, nanos: 500_000_000 };
+//! # #[cfg(feature = "serde")]
+//! assert_eq!(serde_json::to_string(&ts).unwrap(), r#""2023-11-14T22:13:20.500Z""#);
+//! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod wkt;
+
+/// Encoded `google.protobuf.FileDescriptorSet` of the `.proto` files generated into
+/// this crate (source info stripped, custom options kept).
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("generated/file_descriptor_set.bin");

@@ -1,0 +1,498 @@
+//! Validation, RFC 3339 / proto3 text forms, and conversions for the well-known types.
+
+use super::civil::{civil_from_days, days_from_civil, days_in_month};
+use super::{
+    DURATION_MAX_SECONDS, Duration, ListValue, RangeError, Struct, TIMESTAMP_MAX_SECONDS,
+    TIMESTAMP_MIN_SECONDS, Timestamp, Value, value::Kind,
+};
+use std::fmt;
+use std::str::FromStr;
+
+const NANOS_PER_SECOND: i64 = 1_000_000_000;
+const TIMESTAMP: &str = "google.protobuf.Timestamp";
+const DURATION: &str = "google.protobuf.Duration";
+
+/// Writes `.fff`, `.ffffff` or `.fffffffff` (the shortest of the three that is exact),
+/// or nothing for zero, as proto3 JSON requires.
+fn write_fraction(f: &mut impl fmt::Write, nanos: u32) -> fmt::Result {
+    if nanos == 0 {
+        Ok(())
+    } else if nanos % 1_000_000 == 0 {
+        write!(f, ".{:03}", nanos / 1_000_000)
+    } else if nanos % 1_000 == 0 {
+        write!(f, ".{:06}", nanos / 1_000)
+    } else {
+        write!(f, ".{nanos:09}")
+    }
+}
+
+/// Parses 1 to 9 fraction digits into nanoseconds.
+fn parse_fraction(digits: &str) -> Option<u32> {
+    if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let value: u32 = digits.parse().ok()?;
+    Some(value * 10u32.pow(9 - digits.len() as u32))
+}
+
+impl Timestamp {
+    /// Checks the proto3 range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z,
+    /// with `nanos` in `0..=999_999_999`.
+    pub fn validate(&self) -> Result<(), RangeError> {
+        if !(TIMESTAMP_MIN_SECONDS..=TIMESTAMP_MAX_SECONDS).contains(&self.seconds) {
+            return Err(RangeError::new(
+                TIMESTAMP,
+                format!("seconds {} outside 0001-01-01..9999-12-31", self.seconds),
+            ));
+        }
+        if !(0..NANOS_PER_SECOND as i32).contains(&self.nanos) {
+            return Err(RangeError::new(TIMESTAMP, format!("nanos {} outside 0..=999999999", self.nanos)));
+        }
+        Ok(())
+    }
+
+    /// The current time.
+    pub fn now() -> Self {
+        std::time::SystemTime::now()
+            .try_into()
+            .expect("the system clock is between years 1 and 9999")
+    }
+
+    /// Formats as RFC 3339 in UTC with a `Z` suffix, the proto3 JSON form.
+    pub fn to_rfc3339(&self) -> Result<String, RangeError> {
+        self.validate()?;
+        let days = self.seconds.div_euclid(86_400);
+        let secs = self.seconds.rem_euclid(86_400);
+        let (y, mo, d) = civil_from_days(days);
+        let mut out = format!(
+            "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        );
+        write_fraction(&mut out, self.nanos as u32).expect("writing to a String");
+        out.push('Z');
+        Ok(out)
+    }
+}
+
+/// RFC 3339 (`2024-05-01T12:00:00.250Z`); fails for out-of-range values.
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.to_rfc3339() {
+            Ok(s) => f.write_str(&s),
+            Err(_) => write!(f, "<invalid timestamp {}s {}ns>", self.seconds, self.nanos),
+        }
+    }
+}
+
+/// Parses RFC 3339 with `Z` or a `±hh:mm` offset, 0 to 9 fraction digits.
+impl FromStr for Timestamp {
+    type Err = RangeError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = |why: &str| RangeError::new(TIMESTAMP, format!("{s:?}: {why}"));
+        let b = s.as_bytes();
+        let num = |range: std::ops::Range<usize>| -> Option<u32> {
+            let part = s.get(range)?;
+            part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+        };
+        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+            return Err(bad("expected YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)"));
+        }
+        let (year, month, day) = match (num(0..4), num(5..7), num(8..10)) {
+            (Some(y), Some(m), Some(d)) => (i64::from(y), m, d),
+            _ => return Err(bad("date is not numeric")),
+        };
+        let (hour, minute, second) = match (num(11..13), num(14..16), num(17..19)) {
+            (Some(h), Some(m), Some(s)) => (h, m, s),
+            _ => return Err(bad("time is not numeric")),
+        };
+        if year == 0 || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return Err(bad("no such date"));
+        }
+        if hour > 23 || minute > 59 || second > 59 {
+            return Err(bad("no such time of day"));
+        }
+        let mut rest = &s[19..];
+        let mut nanos = 0;
+        if let Some(after_dot) = rest.strip_prefix('.') {
+            let end = after_dot.find(|c: char| !c.is_ascii_digit()).unwrap_or(after_dot.len());
+            nanos = parse_fraction(&after_dot[..end]).ok_or_else(|| bad("fraction must have 1 to 9 digits"))?;
+            rest = &after_dot[end..];
+        }
+        let offset = if rest == "Z" {
+            0
+        } else if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) && &rest[3..4] == ":" {
+            let (h, m) = match (num_of(&rest[1..3]), num_of(&rest[4..6])) {
+                (Some(h), Some(m)) if h <= 23 && m <= 59 => (i64::from(h), i64::from(m)),
+                _ => return Err(bad("bad UTC offset")),
+            };
+            let sign = if rest.starts_with('-') { -1 } else { 1 };
+            sign * (h * 3600 + m * 60)
+        } else {
+            return Err(bad("expected Z or a ±HH:MM offset"));
+        };
+        let seconds = days_from_civil(year, month, day) * 86_400
+            + i64::from(hour) * 3600
+            + i64::from(minute) * 60
+            + i64::from(second)
+            - offset;
+        let ts = Timestamp {
+            seconds,
+            nanos: nanos as i32,
+        };
+        ts.validate().map_err(|e| bad(&e.reason))?;
+        Ok(ts)
+    }
+}
+
+fn num_of(s: &str) -> Option<u32> {
+    s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
+}
+
+impl TryFrom<std::time::SystemTime> for Timestamp {
+    type Error = RangeError;
+
+    fn try_from(t: std::time::SystemTime) -> Result<Self, Self::Error> {
+        let ts = match t.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => Timestamp {
+                seconds: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+                nanos: d.subsec_nanos() as i32,
+            },
+            Err(e) => {
+                let d = e.duration();
+                let mut seconds = -i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+                let mut nanos = -(d.subsec_nanos() as i32);
+                if nanos < 0 {
+                    seconds -= 1;
+                    nanos += NANOS_PER_SECOND as i32;
+                }
+                Timestamp { seconds, nanos }
+            }
+        };
+        ts.validate()?;
+        Ok(ts)
+    }
+}
+
+impl Duration {
+    /// Checks the proto3 range: `|seconds| <= 315_576_000_000`, `|nanos| < 10^9`, and
+    /// `seconds` and `nanos` never of opposite signs.
+    pub fn validate(&self) -> Result<(), RangeError> {
+        if !(-DURATION_MAX_SECONDS..=DURATION_MAX_SECONDS).contains(&self.seconds) {
+            return Err(RangeError::new(
+                DURATION,
+                format!("seconds {} outside ±315576000000", self.seconds),
+            ));
+        }
+        if self.nanos.unsigned_abs() >= NANOS_PER_SECOND as u32 {
+            return Err(RangeError::new(DURATION, format!("nanos {} outside ±999999999", self.nanos)));
+        }
+        if (self.seconds < 0 && self.nanos > 0) || (self.seconds > 0 && self.nanos < 0) {
+            return Err(RangeError::new(
+                DURATION,
+                format!("seconds {} and nanos {} have opposite signs", self.seconds, self.nanos),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Formats as the proto3 JSON form, e.g. `"1.5s"` or `"-0.000001s"`.
+    pub fn to_proto_string(&self) -> Result<String, RangeError> {
+        self.validate()?;
+        let mut out = String::new();
+        if self.seconds < 0 || self.nanos < 0 {
+            out.push('-');
+        }
+        out.push_str(&self.seconds.unsigned_abs().to_string());
+        write_fraction(&mut out, self.nanos.unsigned_abs()).expect("writing to a String");
+        out.push('s');
+        Ok(out)
+    }
+}
+
+/// The proto3 JSON form (`1.5s`); fails for out-of-range values.
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.to_proto_string() {
+            Ok(s) => f.write_str(&s),
+            Err(_) => write!(f, "<invalid duration {}s {}ns>", self.seconds, self.nanos),
+        }
+    }
+}
+
+/// Parses the proto3 JSON form: an optional `-`, seconds, 0 to 9 fraction digits, `s`.
+impl FromStr for Duration {
+    type Err = RangeError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = |why: &str| RangeError::new(DURATION, format!("{s:?}: {why}"));
+        let body = s.strip_suffix('s').ok_or_else(|| bad("must end with 's'"))?;
+        let (negative, body) = match body.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, body),
+        };
+        let (whole, fraction) = match body.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (body, None),
+        };
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad("seconds must be decimal digits"));
+        }
+        let seconds: i64 = whole.parse().map_err(|_| bad("seconds out of range"))?;
+        let nanos = match fraction {
+            Some(f) => parse_fraction(f).ok_or_else(|| bad("fraction must have 1 to 9 digits"))? as i32,
+            None => 0,
+        };
+        let d = if negative {
+            Duration {
+                seconds: -seconds,
+                nanos: -nanos,
+            }
+        } else {
+            Duration { seconds, nanos }
+        };
+        d.validate().map_err(|e| bad(&e.reason))?;
+        Ok(d)
+    }
+}
+
+impl TryFrom<std::time::Duration> for Duration {
+    type Error = RangeError;
+
+    fn try_from(d: std::time::Duration) -> Result<Self, Self::Error> {
+        let seconds = i64::try_from(d.as_secs())
+            .map_err(|_| RangeError::new(DURATION, format!("{}s is too long", d.as_secs())))?;
+        let out = Duration {
+            seconds,
+            nanos: d.subsec_nanos() as i32,
+        };
+        out.validate()?;
+        Ok(out)
+    }
+}
+
+#[cfg(feature = "chrono")]
+mod chrono_impls {
+    use super::*;
+    use chrono::{DateTime, TimeDelta, Utc};
+
+    impl TryFrom<Timestamp> for DateTime<Utc> {
+        type Error = RangeError;
+
+        fn try_from(ts: Timestamp) -> Result<Self, Self::Error> {
+            ts.validate()?;
+            DateTime::from_timestamp(ts.seconds, ts.nanos as u32)
+                .ok_or_else(|| RangeError::new(TIMESTAMP, format!("{}s is outside chrono's range", ts.seconds)))
+        }
+    }
+
+    impl TryFrom<DateTime<Utc>> for Timestamp {
+        type Error = RangeError;
+
+        fn try_from(dt: DateTime<Utc>) -> Result<Self, Self::Error> {
+            // chrono keeps leap seconds as nanos >= 10^9; protobuf smears them away.
+            let nanos = dt.timestamp_subsec_nanos().min(999_999_999);
+            let ts = Timestamp {
+                seconds: dt.timestamp(),
+                nanos: nanos as i32,
+            };
+            ts.validate()?;
+            Ok(ts)
+        }
+    }
+
+    impl TryFrom<Duration> for TimeDelta {
+        type Error = RangeError;
+
+        fn try_from(d: Duration) -> Result<Self, Self::Error> {
+            d.validate()?;
+            TimeDelta::new(d.seconds, 0)
+                .and_then(|s| s.checked_add(&TimeDelta::nanoseconds(i64::from(d.nanos))))
+                .ok_or_else(|| RangeError::new(DURATION, format!("{}s is outside chrono's range", d.seconds)))
+        }
+    }
+
+    impl TryFrom<TimeDelta> for Duration {
+        type Error = RangeError;
+
+        fn try_from(delta: TimeDelta) -> Result<Self, Self::Error> {
+            // TimeDelta normalises to (secs, 0 <= nanos < 10^9); protobuf wants nanos
+            // with the sign of the whole duration.
+            let mut seconds = delta.num_seconds();
+            let mut nanos = delta.subsec_nanos();
+            if seconds < 0 && nanos > 0 {
+                seconds += 1;
+                nanos -= NANOS_PER_SECOND as i32;
+            }
+            let d = Duration { seconds, nanos };
+            d.validate()?;
+            Ok(d)
+        }
+    }
+}
+
+impl From<f64> for Value {
+    fn from(n: f64) -> Self {
+        Value {
+            kind: Some(Kind::NumberValue(n)),
+        }
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value {
+            kind: Some(Kind::BoolValue(b)),
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value {
+            kind: Some(Kind::StringValue(s.to_owned())),
+        }
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value {
+            kind: Some(Kind::StringValue(s)),
+        }
+    }
+}
+
+impl From<Struct> for Value {
+    fn from(s: Struct) -> Self {
+        Value {
+            kind: Some(Kind::StructValue(s)),
+        }
+    }
+}
+
+impl From<ListValue> for Value {
+    fn from(l: ListValue) -> Self {
+        Value {
+            kind: Some(Kind::ListValue(l)),
+        }
+    }
+}
+
+impl<V: Into<Value>> FromIterator<V> for ListValue {
+    fn from_iter<I: IntoIterator<Item = V>>(iter: I) -> Self {
+        ListValue {
+            values: iter.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Struct {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        Struct {
+            fields: iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        }
+    }
+}
+
+impl Value {
+    /// The JSON `null` value.
+    pub fn null() -> Self {
+        Value {
+            kind: Some(Kind::NullValue(super::NullValue::NullValue as i32)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(seconds: i64, nanos: i32) -> Timestamp {
+        Timestamp { seconds, nanos }
+    }
+
+    #[test]
+    fn timestamp_text_round_trip() {
+        for (t, text) in [
+            (ts(0, 0), "1970-01-01T00:00:00Z"),
+            (ts(-1, 999_000_000), "1969-12-31T23:59:59.999Z"),
+            (ts(1_700_000_000, 1), "2023-11-14T22:13:20.000000001Z"),
+            (ts(1_700_000_000, 120_000), "2023-11-14T22:13:20.000120Z"),
+            (ts(TIMESTAMP_MIN_SECONDS, 0), "0001-01-01T00:00:00Z"),
+            (ts(TIMESTAMP_MAX_SECONDS, 999_999_999), "9999-12-31T23:59:59.999999999Z"),
+        ] {
+            assert_eq!(t.to_string(), text);
+            assert_eq!(text.parse::<Timestamp>().unwrap(), t);
+        }
+    }
+
+    #[test]
+    fn timestamp_parse_offsets_and_errors() {
+        assert_eq!("1970-01-01T01:00:00+01:00".parse::<Timestamp>().unwrap(), ts(0, 0));
+        assert_eq!("1969-12-31T19:00:00.5-05:00".parse::<Timestamp>().unwrap(), ts(0, 500_000_000));
+        for bad in [
+            "0000-12-31T23:59:59Z",
+            "10000-01-01T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2023-01-01T24:00:00Z",
+            "2023-01-01T00:00:00",
+            "2023-01-01T00:00:00.Z",
+            "2023-01-01T00:00:00.1234567890Z",
+            "2023-01-01 00:00:00Z",
+            "0001-01-01T00:00:00+00:01",
+        ] {
+            let err = bad.parse::<Timestamp>().unwrap_err();
+            assert!(err.to_string().contains(bad), "{err}");
+        }
+        assert!(ts(TIMESTAMP_MAX_SECONDS + 1, 0).to_rfc3339().is_err());
+        assert!(ts(0, -1).validate().is_err());
+        assert!(ts(0, 1_000_000_000).validate().is_err());
+    }
+
+    #[test]
+    fn duration_text_round_trip() {
+        for (d, text) in [
+            (Duration { seconds: 1, nanos: 500_000_000 }, "1.500s"),
+            (Duration { seconds: 0, nanos: -1_000 }, "-0.000001s"),
+            (Duration { seconds: -3, nanos: -1 }, "-3.000000001s"),
+            (Duration { seconds: 0, nanos: 0 }, "0s"),
+            (Duration { seconds: DURATION_MAX_SECONDS, nanos: 0 }, "315576000000s"),
+        ] {
+            assert_eq!(d.to_string(), text);
+            assert_eq!(text.parse::<Duration>().unwrap(), d);
+        }
+        assert_eq!("1.5s".parse::<Duration>().unwrap(), Duration { seconds: 1, nanos: 500_000_000 });
+        for bad in ["1", "s", "-s", "1.s", "1.0000000001s", "315576000001s", "+1s", "1e3s", "99999999999999999999s"] {
+            assert!(bad.parse::<Duration>().is_err(), "{bad}");
+        }
+        assert!(Duration { seconds: 1, nanos: -1 }.validate().is_err());
+    }
+
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn chrono_conversions() {
+        use chrono::{DateTime, TimeDelta, Utc};
+        let dt: DateTime<Utc> = ts(-1, 250_000_000).try_into().unwrap();
+        assert_eq!(dt.to_rfc3339(), "1969-12-31T23:59:59.250+00:00");
+        assert_eq!(Timestamp::try_from(dt).unwrap(), ts(-1, 250_000_000));
+        let far = DateTime::<Utc>::from_timestamp(TIMESTAMP_MAX_SECONDS + 1, 0).unwrap();
+        assert!(Timestamp::try_from(far).is_err());
+        assert!(DateTime::<Utc>::try_from(ts(i64::MAX, 0)).is_err());
+
+        let delta = TimeDelta::milliseconds(-1500);
+        let d = Duration::try_from(delta).unwrap();
+        assert_eq!(d, Duration { seconds: -1, nanos: -500_000_000 });
+        assert_eq!(TimeDelta::try_from(d).unwrap(), delta);
+        assert!(Duration::try_from(TimeDelta::MAX).is_err());
+        assert!(TimeDelta::try_from(Duration { seconds: 1, nanos: -5 }).is_err());
+    }
+
+    #[test]
+    fn system_time_before_epoch() {
+        let t = std::time::UNIX_EPOCH - std::time::Duration::from_millis(1);
+        assert_eq!(Timestamp::try_from(t).unwrap(), ts(-1, 999_000_000));
+    }
+}

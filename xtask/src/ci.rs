@@ -1,0 +1,108 @@
+//! `cargo xtask ci`: every check and test, in the order that fails fastest.
+
+use crate::workspace::CRATES;
+use crate::{codegen, python, workspace};
+use anyhow::{Context, Result, bail};
+use std::process::Command;
+use std::time::Instant;
+
+/// A protoc that does not exist: nothing in the build or the tests may need one.
+const NO_PROTOC: &str = "/nonexistent/protoc";
+
+/// Crates that must build as prost + bytes only with default features off.
+const FORBIDDEN_WITHOUT_FEATURES: &[&str] = &["tonic", "hyper", "tokio", "h2", "tower"];
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(workspace::root()).env("PROTOC", NO_PROTOC);
+    cmd
+}
+
+fn run_step(name: &str, mut cmd: Command) -> Result<()> {
+    let started = Instant::now();
+    println!("==> {name}");
+    let status = cmd.status().with_context(|| format!("starting {name}"))?;
+    if !status.success() {
+        bail!("step `{name}` failed ({status})");
+    }
+    println!("<== {name}: ok in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+    let started = Instant::now();
+    println!("==> {name}");
+    f().with_context(|| format!("step `{name}` failed"))?;
+    println!("<== {name}: ok in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Runs every check; stops at the first failure.
+pub fn run() -> Result<()> {
+    let started = Instant::now();
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--all", "--check"]);
+    run_step("cargo fmt --check", fmt)?;
+
+    step("codegen --check", || codegen::run(true))?;
+
+    let mut clippy = cargo();
+    clippy.args(["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]);
+    run_step("cargo clippy -D warnings", clippy)?;
+
+    let mut doc = cargo();
+    doc.args(["doc", "--workspace", "--no-deps", "--all-features"])
+        .env("RUSTDOCFLAGS", "-D warnings");
+    run_step("cargo doc (warnings denied)", doc)?;
+
+    step("feature matrix: default features off is prost + bytes only", check_minimal_features)?;
+
+    let python = python::ensure_venv()?;
+    let mut test = cargo();
+    test.args(["test", "--workspace", "--all-features"])
+        .env("INTEROP_PYTHON", &python);
+    run_step("cargo test --workspace --all-features (with Python interop)", test)?;
+
+    let mut package = cargo();
+    package.args(["package", "--workspace", "--exclude", "xtask", "--exclude", "interop-tests", "--allow-dirty"]);
+    run_step("cargo package (each crate built alone from its .crate)", package)?;
+
+    step("cargo deny check bans licenses sources", deny)?;
+
+    println!("ci: all checks passed in {:.0}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn check_minimal_features() -> Result<()> {
+    for krate in CRATES {
+        let mut check = cargo();
+        check.args(["check", "--quiet", "--package", krate.name, "--no-default-features", "--lib"]);
+        run_step(&format!("cargo check -p {} --no-default-features", krate.name), check)?;
+        let out = cargo()
+            .args(["tree", "--quiet", "--package", krate.name, "--no-default-features", "--edges", "normal", "--prefix", "none", "--format", "{p}"])
+            .output()?;
+        if !out.status.success() {
+            bail!("cargo tree failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        let tree = String::from_utf8(out.stdout)?;
+        for line in tree.lines() {
+            let name = line.split_whitespace().next().unwrap_or_default();
+            if FORBIDDEN_WITHOUT_FEATURES.contains(&name) {
+                bail!("{} without default features still depends on {name}", krate.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn deny() -> Result<()> {
+    let have = cargo().args(["deny", "--version"]).output().map(|o| o.status.success()).unwrap_or(false);
+    if !have {
+        let mut install = cargo();
+        install.args(["install", "cargo-deny", "--locked", "--version", "0.20.2"]);
+        run_step("cargo install cargo-deny", install)?;
+    }
+    let mut check = cargo();
+    check.args(["deny", "--workspace", "check", "bans", "licenses", "sources"]);
+    run_step("cargo deny", check)
+}

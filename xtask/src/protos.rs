@@ -1,0 +1,107 @@
+//! Compiling `proto/` with protox (pure Rust; protoc is never used).
+
+use crate::workspace::{self, WKT_FILES};
+use anyhow::{Context, Result};
+use prost::Message;
+use std::path::{Path, PathBuf};
+
+/// All `.proto` files below `dir`, as paths relative to it, sorted.
+pub fn list_proto_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    fn walk(dir: &Path, base: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+        for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                walk(&path, base, out)?;
+            } else if path.extension().is_some_and(|e| e == "proto") {
+                out.push(path.strip_prefix(base)?.to_path_buf());
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+/// The compiled workspace: every file of `proto/` plus the well-known types.
+pub struct Compiled {
+    /// Decoded descriptors with source info (comments feed rustdoc).
+    pub with_source_info: prost_types::FileDescriptorSet,
+    /// The same set, encoded by protox without source info; custom options are kept.
+    pub encoded_without_source_info: Vec<u8>,
+    /// The same set, encoded with source info (what pbjson-build registers).
+    pub encoded_with_source_info: Vec<u8>,
+}
+
+/// Compiles every `.proto` below `proto_dir` together with the well-known types.
+pub fn compile(proto_dir: &Path) -> Result<Compiled> {
+    let files = list_proto_files(proto_dir)?;
+    let mut names: Vec<String> = WKT_FILES.iter().map(|s| s.to_string()).collect();
+    names.extend(files.iter().map(|p| p.to_string_lossy().replace('\\', "/")));
+
+    let build = |source_info: bool| -> Result<protox::Compiler> {
+        let mut compiler = protox::Compiler::new([proto_dir])?;
+        compiler.include_imports(true).include_source_info(source_info);
+        compiler
+            .open_files(&names)
+            .map_err(|e| anyhow::anyhow!("{:?}", miette_free(e)))?;
+        Ok(compiler)
+    };
+    let with_info = build(true)?;
+    let without_info = build(false)?;
+    Ok(Compiled {
+        with_source_info: with_info.file_descriptor_set(),
+        encoded_with_source_info: with_info.encode_file_descriptor_set(),
+        encoded_without_source_info: without_info.encode_file_descriptor_set(),
+    })
+}
+
+/// protox errors render best through their Display impl (file:line:col and message).
+fn miette_free(e: protox::Error) -> String {
+    e.to_string()
+}
+
+/// Name and package of a file descriptor; every other field is skipped while decoding,
+/// so the raw bytes (including extension options) can be re-emitted unchanged.
+#[derive(Clone, PartialEq, Message)]
+struct FileHeader {
+    #[prost(string, tag = "1")]
+    name: String,
+    #[prost(string, tag = "2")]
+    package: String,
+}
+
+/// Keeps the files of an encoded `FileDescriptorSet` whose package satisfies `keep`,
+/// copying each kept `FileDescriptorProto` byte for byte.
+pub fn filter_encoded_set(encoded: &[u8], keep: impl Fn(&str, &str) -> bool) -> Result<Vec<u8>> {
+    use prost::encoding::{WireType, decode_key, decode_varint, encode_key, encode_varint};
+    let mut buf = encoded;
+    let mut out = Vec::new();
+    while !buf.is_empty() {
+        let (tag, wire_type) = decode_key(&mut buf)?;
+        anyhow::ensure!(
+            tag == 1 && wire_type == WireType::LengthDelimited,
+            "unexpected field {tag} in FileDescriptorSet"
+        );
+        let len = usize::try_from(decode_varint(&mut buf)?)?;
+        anyhow::ensure!(len <= buf.len(), "truncated FileDescriptorSet");
+        let (file, rest) = buf.split_at(len);
+        buf = rest;
+        let header = FileHeader::decode(file)?;
+        if keep(&header.name, &header.package) {
+            encode_key(1, WireType::LengthDelimited, &mut out);
+            encode_varint(file.len() as u64, &mut out);
+            out.extend_from_slice(file);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the file `name` of `package` is generated into the crate. The well-known
+/// types are the listed `google/protobuf` files only (never `descriptor.proto`, which
+/// custom options import but no message embeds).
+pub fn crate_owns(krate: &workspace::CrateSpec, name: &str, package: &str) -> bool {
+    krate.packages.iter().any(|p| p.proto == package)
+        && (package != "google.protobuf" || WKT_FILES.contains(&name))
+}
