@@ -1,0 +1,68 @@
+#![doc = include_str!("../../README.md")]
+//!
+//! # Interop test plumbing
+//!
+//! Shared plumbing of the interop tests: finding the pinned Python venv and running
+//! the peer scripts in `tests/python/`.
+//!
+//! The venv is created by `cargo xtask venv` (or `cargo xtask ci`) under
+//! `target/interop-venv` from `tests/python/requirements.txt`; `INTEROP_PYTHON` may
+//! point at another interpreter with the same packages.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The Python interpreter with the pinned peer packages. Panics with the command to
+/// run when there is none: an interop test never passes without its peer.
+pub fn python() -> PathBuf {
+    let python = std::env::var_os("INTEROP_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/interop-venv/bin/python"));
+    assert!(
+        python.exists(),
+        "no interop Python at {}: run `cargo xtask venv` (or `cargo xtask ci`) first",
+        python.display()
+    );
+    python
+}
+
+/// A command running `tests/python/<script>` with the interop interpreter.
+pub fn script(name: &str) -> Command {
+    let mut cmd = Command::new(python());
+    cmd.arg(workspace_root().join("tests/python").join(name))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTHONPATH", workspace_root().join("tests/python"));
+    cmd
+}
+
+/// Runs a script to completion; panics with its output when it fails.
+pub fn run(mut cmd: Command) -> String {
+    let out: Output = cmd
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("starting {cmd:?}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed ({})\n--- stdout\n{stdout}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+pub mod chaukas_backend;
+pub mod roundtrip;
+
+/// Concatenation of encoded `FileDescriptorSet`s is itself a valid encoded set.
+pub fn descriptor_sets(sets: &[&[u8]]) -> Vec<u8> {
+    sets.concat()
+}

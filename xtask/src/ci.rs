@@ -47,7 +47,15 @@ pub fn run() -> Result<()> {
     step("codegen --check", || codegen::run(true))?;
 
     let mut clippy = cargo();
-    clippy.args(["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]);
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--",
+        "-D",
+        "warnings",
+    ]);
     run_step("cargo clippy -D warnings", clippy)?;
 
     let mut doc = cargo();
@@ -55,40 +63,88 @@ pub fn run() -> Result<()> {
         .env("RUSTDOCFLAGS", "-D warnings");
     run_step("cargo doc (warnings denied)", doc)?;
 
-    step("feature matrix: default features off is prost + bytes only", check_minimal_features)?;
+    step(
+        "feature matrix: default features off is prost + bytes only",
+        check_minimal_features,
+    )?;
 
     let python = python::ensure_venv()?;
     let mut test = cargo();
     test.args(["test", "--workspace", "--all-features"])
         .env("INTEROP_PYTHON", &python);
-    run_step("cargo test --workspace --all-features (with Python interop)", test)?;
+    run_step(
+        "cargo test --workspace --all-features (with Python interop)",
+        test,
+    )?;
 
     let mut package = cargo();
-    package.args(["package", "--workspace", "--exclude", "xtask", "--exclude", "interop-tests", "--allow-dirty"]);
-    run_step("cargo package (each crate built alone from its .crate)", package)?;
+    package.args([
+        "package",
+        "--workspace",
+        "--exclude",
+        "xtask",
+        "--exclude",
+        "interop-tests",
+        "--allow-dirty",
+    ]);
+    run_step(
+        "cargo package (each crate built alone from its .crate)",
+        package,
+    )?;
 
     step("cargo deny check bans licenses sources", deny)?;
 
-    println!("ci: all checks passed in {:.0}s", started.elapsed().as_secs_f64());
+    println!(
+        "ci: all checks passed in {:.0}s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
 fn check_minimal_features() -> Result<()> {
     for krate in CRATES {
         let mut check = cargo();
-        check.args(["check", "--quiet", "--package", krate.name, "--no-default-features", "--lib"]);
-        run_step(&format!("cargo check -p {} --no-default-features", krate.name), check)?;
+        check.args([
+            "check",
+            "--quiet",
+            "--package",
+            krate.name,
+            "--no-default-features",
+            "--lib",
+        ]);
+        run_step(
+            &format!("cargo check -p {} --no-default-features", krate.name),
+            check,
+        )?;
         let out = cargo()
-            .args(["tree", "--quiet", "--package", krate.name, "--no-default-features", "--edges", "normal", "--prefix", "none", "--format", "{p}"])
+            .args([
+                "tree",
+                "--quiet",
+                "--package",
+                krate.name,
+                "--no-default-features",
+                "--edges",
+                "normal",
+                "--prefix",
+                "none",
+                "--format",
+                "{p}",
+            ])
             .output()?;
         if !out.status.success() {
-            bail!("cargo tree failed: {}", String::from_utf8_lossy(&out.stderr));
+            bail!(
+                "cargo tree failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         let tree = String::from_utf8(out.stdout)?;
         for line in tree.lines() {
             let name = line.split_whitespace().next().unwrap_or_default();
             if FORBIDDEN_WITHOUT_FEATURES.contains(&name) {
-                bail!("{} without default features still depends on {name}", krate.name);
+                bail!(
+                    "{} without default features still depends on {name}",
+                    krate.name
+                );
             }
         }
     }
@@ -96,13 +152,24 @@ fn check_minimal_features() -> Result<()> {
 }
 
 fn deny() -> Result<()> {
-    let have = cargo().args(["deny", "--version"]).output().map(|o| o.status.success()).unwrap_or(false);
+    let have = cargo()
+        .args(["deny", "--version"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
     if !have {
         let mut install = cargo();
         install.args(["install", "cargo-deny", "--locked", "--version", "0.20.2"]);
         run_step("cargo install cargo-deny", install)?;
     }
     let mut check = cargo();
-    check.args(["deny", "--workspace", "check", "bans", "licenses", "sources"]);
+    check.args([
+        "deny",
+        "--workspace",
+        "check",
+        "bans",
+        "licenses",
+        "sources",
+    ]);
     run_step("cargo deny", check)
 }

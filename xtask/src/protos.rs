@@ -42,7 +42,9 @@ pub fn compile(proto_dir: &Path) -> Result<Compiled> {
 
     let build = |source_info: bool| -> Result<protox::Compiler> {
         let mut compiler = protox::Compiler::new([proto_dir])?;
-        compiler.include_imports(true).include_source_info(source_info);
+        compiler
+            .include_imports(true)
+            .include_source_info(source_info);
         compiler
             .open_files(&names)
             .map_err(|e| anyhow::anyhow!("{:?}", miette_free(e)))?;

@@ -23,7 +23,8 @@ pub fn venv_python() -> PathBuf {
 /// Creates the venv if needed and installs the pinned requirements when they changed.
 pub fn ensure_venv() -> Result<PathBuf> {
     let python = venv_python();
-    let wanted = std::fs::read_to_string(requirements()).context("reading tests/python/requirements.txt")?;
+    let wanted =
+        std::fs::read_to_string(requirements()).context("reading tests/python/requirements.txt")?;
     let stamp = venv_dir().join("requirements.installed");
     if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
         return Ok(python);
@@ -31,7 +32,10 @@ pub fn ensure_venv() -> Result<PathBuf> {
     if !python.exists() {
         let host = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_string());
         println!("venv: creating {} with {host}", venv_dir().display());
-        let status = Command::new(&host).args(["-m", "venv"]).arg(venv_dir()).status()
+        let status = Command::new(&host)
+            .args(["-m", "venv"])
+            .arg(venv_dir())
+            .status()
             .with_context(|| format!("running {host} -m venv (is python3 installed?)"))?;
         if !status.success() {
             bail!("{host} -m venv failed ({status}); on Debian install python3-venv");
@@ -39,7 +43,14 @@ pub fn ensure_venv() -> Result<PathBuf> {
     }
     println!("venv: installing {}", requirements().display());
     let status = Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
         .arg(requirements())
         .status()?;
     if !status.success() {

@@ -86,6 +86,9 @@ pub fn proto_dir() -> PathBuf {
 
 /// Where a crate's generated files are committed.
 pub fn generated_dir(krate: &CrateSpec) -> PathBuf {
-    root().join("crates").join(krate.name).join("src").join("generated")
+    root()
+        .join("crates")
+        .join(krate.name)
+        .join("src")
+        .join("generated")
 }
-

@@ -63,3 +63,31 @@ pub mod client {
 /// (`chaukas/spec/common/v1/*.proto`, `chaukas/spec/client/v1/client.proto`), source
 /// info stripped. Combine with `common_eventing::FILE_DESCRIPTOR_SET` for reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("generated/file_descriptor_set.bin");
+
+#[cfg(test)]
+mod tests {
+    use prost::Message;
+
+    #[test]
+    fn file_descriptor_set_lists_this_crates_files() {
+        let set = prost_types::FileDescriptorSet::decode(super::FILE_DESCRIPTOR_SET).unwrap();
+        let mut names: Vec<&str> = set.file.iter().map(|f| f.name()).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "chaukas/spec/client/v1/client.proto",
+                "chaukas/spec/common/v1/events.proto",
+                "chaukas/spec/common/v1/query.proto",
+            ]
+        );
+        assert!(set.file.iter().all(|f| f.source_code_info.is_none()));
+        let client = set
+            .file
+            .iter()
+            .find(|f| f.name().ends_with("client.proto"))
+            .unwrap();
+        assert_eq!(client.service[0].name(), "ChaukasClientService");
+        assert_eq!(client.service[0].method.len(), 5);
+    }
+}

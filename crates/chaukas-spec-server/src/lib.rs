@@ -77,3 +77,32 @@ pub mod server {
 /// source info stripped. For reflection, register it together with
 /// `chaukas_spec_client::FILE_DESCRIPTOR_SET` and `common_eventing::FILE_DESCRIPTOR_SET`.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("generated/file_descriptor_set.bin");
+
+#[cfg(test)]
+mod tests {
+    use prost::Message;
+
+    #[test]
+    fn file_descriptor_set_lists_this_crates_files() {
+        let set = prost_types::FileDescriptorSet::decode(super::FILE_DESCRIPTOR_SET).unwrap();
+        let names: Vec<&str> = set.file.iter().map(|f| f.name()).collect();
+        assert_eq!(names, ["chaukas/spec/server/v1/server.proto"]);
+        assert!(set.file[0].source_code_info.is_none());
+        assert_eq!(set.file[0].service[0].name(), "ChaukasServerService");
+        assert_eq!(set.file[0].service[0].method.len(), 6);
+    }
+
+    #[test]
+    fn common_is_the_client_crates_type() {
+        // One Event type: what a server receives, a client can forward unchanged.
+        fn same<T>(_: T, _: T) {}
+        same(
+            crate::common::v1::Event::default(),
+            chaukas_spec_client::common::v1::Event::default(),
+        );
+        let request = crate::server::v1::IngestEventRequest {
+            event: Some(chaukas_spec_client::common::v1::Event::default()),
+        };
+        assert!(request.event.is_some());
+    }
+}

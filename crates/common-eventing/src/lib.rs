@@ -29,3 +29,28 @@ pub mod wkt;
 /// Encoded `google.protobuf.FileDescriptorSet` of the `.proto` files generated into
 /// this crate (source info stripped, custom options kept).
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("generated/file_descriptor_set.bin");
+
+#[cfg(test)]
+mod tests {
+    use prost::Message;
+
+    #[test]
+    fn file_descriptor_set_lists_the_well_known_type_files() {
+        let set = prost_types::FileDescriptorSet::decode(super::FILE_DESCRIPTOR_SET).unwrap();
+        let mut names: Vec<&str> = set.file.iter().map(|f| f.name()).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "google/protobuf/any.proto",
+                "google/protobuf/duration.proto",
+                "google/protobuf/empty.proto",
+                "google/protobuf/field_mask.proto",
+                "google/protobuf/struct.proto",
+                "google/protobuf/timestamp.proto",
+                "google/protobuf/wrappers.proto",
+            ]
+        );
+        assert!(set.file.iter().all(|f| f.source_code_info.is_none()));
+    }
+}

@@ -79,12 +79,16 @@ mod registry {
         pub(crate) special: bool,
     }
 
-    fn to_json_of<M: Message + Default + Serialize>(bytes: &[u8]) -> Result<serde_json::Value, String> {
+    fn to_json_of<M: Message + Default + Serialize>(
+        bytes: &[u8],
+    ) -> Result<serde_json::Value, String> {
         let message = M::decode(bytes).map_err(|e| e.to_string())?;
         serde_json::to_value(&message).map_err(|e| e.to_string())
     }
 
-    fn from_json_of<M: Message + DeserializeOwned>(json: serde_json::Value) -> Result<Vec<u8>, String> {
+    fn from_json_of<M: Message + DeserializeOwned>(
+        json: serde_json::Value,
+    ) -> Result<Vec<u8>, String> {
         let message: M = serde_json::from_value(json).map_err(|e| e.to_string())?;
         Ok(message.encode_to_vec())
     }
@@ -110,14 +114,26 @@ mod registry {
         add(wkt::Value::full_name(), codec::<wkt::Value>(true));
         add(wkt::ListValue::full_name(), codec::<wkt::ListValue>(true));
         add(wkt::Timestamp::full_name(), codec::<wkt::Timestamp>(true));
-        add(wkt::DoubleValue::full_name(), codec::<wkt::DoubleValue>(true));
+        add(
+            wkt::DoubleValue::full_name(),
+            codec::<wkt::DoubleValue>(true),
+        );
         add(wkt::FloatValue::full_name(), codec::<wkt::FloatValue>(true));
         add(wkt::Int64Value::full_name(), codec::<wkt::Int64Value>(true));
-        add(wkt::UInt64Value::full_name(), codec::<wkt::UInt64Value>(true));
+        add(
+            wkt::UInt64Value::full_name(),
+            codec::<wkt::UInt64Value>(true),
+        );
         add(wkt::Int32Value::full_name(), codec::<wkt::Int32Value>(true));
-        add(wkt::UInt32Value::full_name(), codec::<wkt::UInt32Value>(true));
+        add(
+            wkt::UInt32Value::full_name(),
+            codec::<wkt::UInt32Value>(true),
+        );
         add(wkt::BoolValue::full_name(), codec::<wkt::BoolValue>(true));
-        add(wkt::StringValue::full_name(), codec::<wkt::StringValue>(true));
+        add(
+            wkt::StringValue::full_name(),
+            codec::<wkt::StringValue>(true),
+        );
         add(wkt::BytesValue::full_name(), codec::<wkt::BytesValue>(true));
         RwLock::new(map)
     });
@@ -136,7 +152,10 @@ mod registry {
 
     /// Whether a full message name (e.g. `chaukas.spec.common.v1.Event`) is registered.
     pub fn is_registered(full_name: &str) -> bool {
-        REGISTRY.read().unwrap_or_else(|e| e.into_inner()).contains_key(full_name)
+        REGISTRY
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(full_name)
     }
 
     fn lookup(type_url: &str) -> Result<Codec, String> {
@@ -156,43 +175,58 @@ mod registry {
 
     /// The JSON object of an `Any`: `@type` plus the packed message's fields, or
     /// `@type` plus `value` for well-known types.
-    pub(crate) fn to_json(any: &wkt::Any) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    pub(crate) fn to_json(
+        any: &wkt::Any,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, String> {
         let mut out = serde_json::Map::new();
         if any.type_url.is_empty() && any.value.is_empty() {
             return Ok(out);
         }
         let codec = lookup(&any.type_url)?;
-        let json = (codec.to_json)(&any.value).map_err(|e| format!("google.protobuf.Any {:?}: {e}", any.type_url))?;
+        let json = (codec.to_json)(&any.value)
+            .map_err(|e| format!("google.protobuf.Any {:?}: {e}", any.type_url))?;
         out.insert("@type".into(), any.type_url.clone().into());
         if codec.special {
             out.insert("value".into(), json);
         } else if let serde_json::Value::Object(fields) = json {
             out.extend(fields);
         } else {
-            return Err(format!("{} did not serialize to a JSON object", any.type_url));
+            return Err(format!(
+                "{} did not serialize to a JSON object",
+                any.type_url
+            ));
         }
         Ok(out)
     }
 
     /// Reads the JSON object of an `Any` back.
-    pub(crate) fn from_json(mut object: serde_json::Map<String, serde_json::Value>) -> Result<wkt::Any, String> {
+    pub(crate) fn from_json(
+        mut object: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<wkt::Any, String> {
         let type_url = match object.remove("@type") {
             None if object.is_empty() => return Ok(wkt::Any::default()),
             None => return Err("google.protobuf.Any: missing \"@type\"".into()),
             Some(serde_json::Value::String(s)) => s,
-            Some(other) => return Err(format!("google.protobuf.Any: \"@type\" must be a string, got {other}")),
+            Some(other) => {
+                return Err(format!(
+                    "google.protobuf.Any: \"@type\" must be a string, got {other}"
+                ));
+            }
         };
         let codec = lookup(&type_url)?;
         let json = if codec.special {
             let value = object.remove("value").unwrap_or(serde_json::Value::Null);
             if let Some(key) = object.keys().next() {
-                return Err(format!("google.protobuf.Any {type_url:?}: unexpected key {key:?}"));
+                return Err(format!(
+                    "google.protobuf.Any {type_url:?}: unexpected key {key:?}"
+                ));
             }
             value
         } else {
             serde_json::Value::Object(object)
         };
-        let value = (codec.from_json)(json).map_err(|e| format!("google.protobuf.Any {type_url:?}: {e}"))?;
+        let value = (codec.from_json)(json)
+            .map_err(|e| format!("google.protobuf.Any {type_url:?}: {e}"))?;
         Ok(wkt::Any {
             type_url,
             value: value.into(),

@@ -46,7 +46,10 @@ impl Timestamp {
             ));
         }
         if !(0..NANOS_PER_SECOND as i32).contains(&self.nanos) {
-            return Err(RangeError::new(TIMESTAMP, format!("nanos {} outside 0..=999999999", self.nanos)));
+            return Err(RangeError::new(
+                TIMESTAMP,
+                format!("nanos {} outside 0..=999999999", self.nanos),
+            ));
         }
         Ok(())
     }
@@ -95,9 +98,17 @@ impl FromStr for Timestamp {
         let b = s.as_bytes();
         let num = |range: std::ops::Range<usize>| -> Option<u32> {
             let part = s.get(range)?;
-            part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+            part.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse().ok())?
         };
-        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || b[10] != b'T'
+            || b[13] != b':'
+            || b[16] != b':'
+        {
             return Err(bad("expected YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)"));
         }
         let (year, month, day) = match (num(0..4), num(5..7), num(8..10)) {
@@ -117,13 +128,19 @@ impl FromStr for Timestamp {
         let mut rest = &s[19..];
         let mut nanos = 0;
         if let Some(after_dot) = rest.strip_prefix('.') {
-            let end = after_dot.find(|c: char| !c.is_ascii_digit()).unwrap_or(after_dot.len());
-            nanos = parse_fraction(&after_dot[..end]).ok_or_else(|| bad("fraction must have 1 to 9 digits"))?;
+            let end = after_dot
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(after_dot.len());
+            nanos = parse_fraction(&after_dot[..end])
+                .ok_or_else(|| bad("fraction must have 1 to 9 digits"))?;
             rest = &after_dot[end..];
         }
         let offset = if rest == "Z" {
             0
-        } else if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) && &rest[3..4] == ":" {
+        } else if rest.len() == 6
+            && (rest.starts_with('+') || rest.starts_with('-'))
+            && &rest[3..4] == ":"
+        {
             let (h, m) = match (num_of(&rest[1..3]), num_of(&rest[4..6])) {
                 (Some(h), Some(m)) if h <= 23 && m <= 59 => (i64::from(h), i64::from(m)),
                 _ => return Err(bad("bad UTC offset")),
@@ -148,7 +165,9 @@ impl FromStr for Timestamp {
 }
 
 fn num_of(s: &str) -> Option<u32> {
-    s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
+    s.bytes()
+        .all(|c| c.is_ascii_digit())
+        .then(|| s.parse().ok())?
 }
 
 impl TryFrom<std::time::SystemTime> for Timestamp {
@@ -187,12 +206,18 @@ impl Duration {
             ));
         }
         if self.nanos.unsigned_abs() >= NANOS_PER_SECOND as u32 {
-            return Err(RangeError::new(DURATION, format!("nanos {} outside ±999999999", self.nanos)));
+            return Err(RangeError::new(
+                DURATION,
+                format!("nanos {} outside ±999999999", self.nanos),
+            ));
         }
         if (self.seconds < 0 && self.nanos > 0) || (self.seconds > 0 && self.nanos < 0) {
             return Err(RangeError::new(
                 DURATION,
-                format!("seconds {} and nanos {} have opposite signs", self.seconds, self.nanos),
+                format!(
+                    "seconds {} and nanos {} have opposite signs",
+                    self.seconds, self.nanos
+                ),
             ));
         }
         Ok(())
@@ -228,7 +253,9 @@ impl FromStr for Duration {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = |why: &str| RangeError::new(DURATION, format!("{s:?}: {why}"));
-        let body = s.strip_suffix('s').ok_or_else(|| bad("must end with 's'"))?;
+        let body = s
+            .strip_suffix('s')
+            .ok_or_else(|| bad("must end with 's'"))?;
         let (negative, body) = match body.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, body),
@@ -242,7 +269,9 @@ impl FromStr for Duration {
         }
         let seconds: i64 = whole.parse().map_err(|_| bad("seconds out of range"))?;
         let nanos = match fraction {
-            Some(f) => parse_fraction(f).ok_or_else(|| bad("fraction must have 1 to 9 digits"))? as i32,
+            Some(f) => {
+                parse_fraction(f).ok_or_else(|| bad("fraction must have 1 to 9 digits"))? as i32
+            }
             None => 0,
         };
         let d = if negative {
@@ -283,8 +312,12 @@ mod chrono_impls {
 
         fn try_from(ts: Timestamp) -> Result<Self, Self::Error> {
             ts.validate()?;
-            DateTime::from_timestamp(ts.seconds, ts.nanos as u32)
-                .ok_or_else(|| RangeError::new(TIMESTAMP, format!("{}s is outside chrono's range", ts.seconds)))
+            DateTime::from_timestamp(ts.seconds, ts.nanos as u32).ok_or_else(|| {
+                RangeError::new(
+                    TIMESTAMP,
+                    format!("{}s is outside chrono's range", ts.seconds),
+                )
+            })
         }
     }
 
@@ -310,7 +343,12 @@ mod chrono_impls {
             d.validate()?;
             TimeDelta::new(d.seconds, 0)
                 .and_then(|s| s.checked_add(&TimeDelta::nanoseconds(i64::from(d.nanos))))
-                .ok_or_else(|| RangeError::new(DURATION, format!("{}s is outside chrono's range", d.seconds)))
+                .ok_or_else(|| {
+                    RangeError::new(
+                        DURATION,
+                        format!("{}s is outside chrono's range", d.seconds),
+                    )
+                })
         }
     }
 
@@ -392,7 +430,10 @@ impl<V: Into<Value>> FromIterator<V> for ListValue {
 impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Struct {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         Struct {
-            fields: iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            fields: iter
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
         }
     }
 }
@@ -422,7 +463,10 @@ mod tests {
             (ts(1_700_000_000, 1), "2023-11-14T22:13:20.000000001Z"),
             (ts(1_700_000_000, 120_000), "2023-11-14T22:13:20.000120Z"),
             (ts(TIMESTAMP_MIN_SECONDS, 0), "0001-01-01T00:00:00Z"),
-            (ts(TIMESTAMP_MAX_SECONDS, 999_999_999), "9999-12-31T23:59:59.999999999Z"),
+            (
+                ts(TIMESTAMP_MAX_SECONDS, 999_999_999),
+                "9999-12-31T23:59:59.999999999Z",
+            ),
         ] {
             assert_eq!(t.to_string(), text);
             assert_eq!(text.parse::<Timestamp>().unwrap(), t);
@@ -431,8 +475,14 @@ mod tests {
 
     #[test]
     fn timestamp_parse_offsets_and_errors() {
-        assert_eq!("1970-01-01T01:00:00+01:00".parse::<Timestamp>().unwrap(), ts(0, 0));
-        assert_eq!("1969-12-31T19:00:00.5-05:00".parse::<Timestamp>().unwrap(), ts(0, 500_000_000));
+        assert_eq!(
+            "1970-01-01T01:00:00+01:00".parse::<Timestamp>().unwrap(),
+            ts(0, 0)
+        );
+        assert_eq!(
+            "1969-12-31T19:00:00.5-05:00".parse::<Timestamp>().unwrap(),
+            ts(0, 500_000_000)
+        );
         for bad in [
             "0000-12-31T23:59:59Z",
             "10000-01-01T00:00:00Z",
@@ -455,20 +505,73 @@ mod tests {
     #[test]
     fn duration_text_round_trip() {
         for (d, text) in [
-            (Duration { seconds: 1, nanos: 500_000_000 }, "1.500s"),
-            (Duration { seconds: 0, nanos: -1_000 }, "-0.000001s"),
-            (Duration { seconds: -3, nanos: -1 }, "-3.000000001s"),
-            (Duration { seconds: 0, nanos: 0 }, "0s"),
-            (Duration { seconds: DURATION_MAX_SECONDS, nanos: 0 }, "315576000000s"),
+            (
+                Duration {
+                    seconds: 1,
+                    nanos: 500_000_000,
+                },
+                "1.500s",
+            ),
+            (
+                Duration {
+                    seconds: 0,
+                    nanos: -1_000,
+                },
+                "-0.000001s",
+            ),
+            (
+                Duration {
+                    seconds: -3,
+                    nanos: -1,
+                },
+                "-3.000000001s",
+            ),
+            (
+                Duration {
+                    seconds: 0,
+                    nanos: 0,
+                },
+                "0s",
+            ),
+            (
+                Duration {
+                    seconds: DURATION_MAX_SECONDS,
+                    nanos: 0,
+                },
+                "315576000000s",
+            ),
         ] {
             assert_eq!(d.to_string(), text);
             assert_eq!(text.parse::<Duration>().unwrap(), d);
         }
-        assert_eq!("1.5s".parse::<Duration>().unwrap(), Duration { seconds: 1, nanos: 500_000_000 });
-        for bad in ["1", "s", "-s", "1.s", "1.0000000001s", "315576000001s", "+1s", "1e3s", "99999999999999999999s"] {
+        assert_eq!(
+            "1.5s".parse::<Duration>().unwrap(),
+            Duration {
+                seconds: 1,
+                nanos: 500_000_000
+            }
+        );
+        for bad in [
+            "1",
+            "s",
+            "-s",
+            "1.s",
+            "1.0000000001s",
+            "315576000001s",
+            "+1s",
+            "1e3s",
+            "99999999999999999999s",
+        ] {
             assert!(bad.parse::<Duration>().is_err(), "{bad}");
         }
-        assert!(Duration { seconds: 1, nanos: -1 }.validate().is_err());
+        assert!(
+            Duration {
+                seconds: 1,
+                nanos: -1
+            }
+            .validate()
+            .is_err()
+        );
     }
 
     #[cfg(feature = "chrono")]
@@ -484,10 +587,22 @@ mod tests {
 
         let delta = TimeDelta::milliseconds(-1500);
         let d = Duration::try_from(delta).unwrap();
-        assert_eq!(d, Duration { seconds: -1, nanos: -500_000_000 });
+        assert_eq!(
+            d,
+            Duration {
+                seconds: -1,
+                nanos: -500_000_000
+            }
+        );
         assert_eq!(TimeDelta::try_from(d).unwrap(), delta);
         assert!(Duration::try_from(TimeDelta::MAX).is_err());
-        assert!(TimeDelta::try_from(Duration { seconds: 1, nanos: -5 }).is_err());
+        assert!(
+            TimeDelta::try_from(Duration {
+                seconds: 1,
+                nanos: -5
+            })
+            .is_err()
+        );
     }
 
     #[test]

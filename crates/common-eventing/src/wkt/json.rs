@@ -215,7 +215,10 @@ where
     }
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<T, E> {
         if n.fract() != 0.0 || !n.is_finite() || n.abs() > 9.007_199_254_740_992e15 {
-            return Err(E::custom(format!("{}: {n} is not an exact integer", self.0)));
+            return Err(E::custom(format!(
+                "{}: {n} is not an exact integer",
+                self.0
+            )));
         }
         self.visit_i64(n as i64)
     }
@@ -231,7 +234,11 @@ impl<'de> Visitor<'de> for FloatVisitor {
     type Value = f64;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a number, \"NaN\", \"Infinity\" or \"-Infinity\" ({})", self.0)
+        write!(
+            f,
+            "a number, \"NaN\", \"Infinity\" or \"-Infinity\" ({})",
+            self.0
+        )
     }
     fn visit_i64<E: de::Error>(self, n: i64) -> Result<f64, E> {
         Ok(n as f64)
@@ -295,9 +302,13 @@ impl<'de> Deserialize<'de> for FloatValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = d.deserialize_any(FloatVisitor("google.protobuf.FloatValue"))?;
         if value.is_finite() && value.abs() > f64::from(f32::MAX) {
-            return Err(de::Error::custom(format!("google.protobuf.FloatValue: {value} is out of range")));
+            return Err(de::Error::custom(format!(
+                "google.protobuf.FloatValue: {value} is out of range"
+            )));
         }
-        Ok(FloatValue { value: value as f32 })
+        Ok(FloatValue {
+            value: value as f32,
+        })
     }
 }
 
@@ -322,10 +333,30 @@ macro_rules! int_wrapper {
     };
 }
 
-int_wrapper!(Int64Value, i64, "google.protobuf.Int64Value", as_string = true);
-int_wrapper!(UInt64Value, u64, "google.protobuf.UInt64Value", as_string = true);
-int_wrapper!(Int32Value, i32, "google.protobuf.Int32Value", as_string = false);
-int_wrapper!(UInt32Value, u32, "google.protobuf.UInt32Value", as_string = false);
+int_wrapper!(
+    Int64Value,
+    i64,
+    "google.protobuf.Int64Value",
+    as_string = true
+);
+int_wrapper!(
+    UInt64Value,
+    u64,
+    "google.protobuf.UInt64Value",
+    as_string = true
+);
+int_wrapper!(
+    Int32Value,
+    i32,
+    "google.protobuf.Int32Value",
+    as_string = false
+);
+int_wrapper!(
+    UInt32Value,
+    u32,
+    "google.protobuf.UInt32Value",
+    as_string = false
+);
 
 impl Serialize for BoolValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -358,7 +389,8 @@ impl<'de> Deserialize<'de> for StringValue {
 /// Standard or URL-safe base64, padded or not, as proto3 JSON parsers must accept.
 fn decode_base64(s: &str) -> Option<Vec<u8>> {
     use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-    let config = GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    let config =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
     let standard = GeneralPurpose::new(&base64::alphabet::STANDARD, config);
     let url_safe = GeneralPurpose::new(&base64::alphabet::URL_SAFE, config);
     standard.decode(s).or_else(|_| url_safe.decode(s)).ok()
@@ -373,9 +405,12 @@ impl Serialize for BytesValue {
 impl<'de> Deserialize<'de> for BytesValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        let value = decode_base64(&s)
-            .ok_or_else(|| de::Error::custom(format!("google.protobuf.BytesValue: {s:?} is not base64")))?;
-        Ok(BytesValue { value: value.into() })
+        let value = decode_base64(&s).ok_or_else(|| {
+            de::Error::custom(format!("google.protobuf.BytesValue: {s:?} is not base64"))
+        })?;
+        Ok(BytesValue {
+            value: value.into(),
+        })
     }
 }
 
@@ -386,7 +421,9 @@ fn snake_to_camel(path: &str) -> Result<String, String> {
     let mut upper_next = false;
     for c in path.chars() {
         if c.is_ascii_uppercase() {
-            return Err(format!("google.protobuf.FieldMask: path {path:?} must not contain uppercase letters"));
+            return Err(format!(
+                "google.protobuf.FieldMask: path {path:?} must not contain uppercase letters"
+            ));
         }
         if upper_next {
             if !c.is_ascii_lowercase() {
@@ -403,14 +440,18 @@ fn snake_to_camel(path: &str) -> Result<String, String> {
         }
     }
     if upper_next {
-        return Err(format!("google.protobuf.FieldMask: path {path:?} must not end with '_'"));
+        return Err(format!(
+            "google.protobuf.FieldMask: path {path:?} must not end with '_'"
+        ));
     }
     Ok(out)
 }
 
 fn camel_to_snake(path: &str) -> Result<String, String> {
     if path.contains('_') {
-        return Err(format!("google.protobuf.FieldMask: JSON path {path:?} must be camelCase, without '_'"));
+        return Err(format!(
+            "google.protobuf.FieldMask: JSON path {path:?} must be camelCase, without '_'"
+        ));
     }
     let mut out = String::with_capacity(path.len() + 4);
     for c in path.chars() {
@@ -464,7 +505,9 @@ impl<'de> Deserialize<'de> for Empty {
         let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
         match map.keys().next() {
             None => Ok(Empty {}),
-            Some(k) => Err(de::Error::custom(format!("google.protobuf.Empty: unexpected field {k:?}"))),
+            Some(k) => Err(de::Error::custom(format!(
+                "google.protobuf.Empty: unexpected field {k:?}"
+            ))),
         }
     }
 }
@@ -473,7 +516,9 @@ impl<'de> Deserialize<'de> for Empty {
 
 impl Serialize for Any {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        super::any::to_json(self).map_err(ser::Error::custom)?.serialize(s)
+        super::any::to_json(self)
+            .map_err(ser::Error::custom)?
+            .serialize(s)
     }
 }
 
@@ -495,9 +540,16 @@ mod tests {
 
     #[test]
     fn value_maps_to_any_json() {
-        let v: Value = serde_json::from_value(json!({"b": [1, "x", null, true], "a": {"n": 1.5}})).unwrap();
-        assert_eq!(to(&v), json!({"a": {"n": 1.5}, "b": [1.0, "x", null, true]}));
-        assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"a":{"n":1.5},"b":[1.0,"x",null,true]}"#);
+        let v: Value =
+            serde_json::from_value(json!({"b": [1, "x", null, true], "a": {"n": 1.5}})).unwrap();
+        assert_eq!(
+            to(&v),
+            json!({"a": {"n": 1.5}, "b": [1.0, "x", null, true]})
+        );
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"a":{"n":1.5},"b":[1.0,"x",null,true]}"#
+        );
         assert!(serde_json::to_value(Value::from(f64::NAN)).is_err());
         assert!(serde_json::to_value(Value::from(f64::INFINITY)).is_err());
         assert!(serde_json::from_str::<Struct>("[1]").is_err());
@@ -507,18 +559,45 @@ mod tests {
     #[test]
     fn wrappers_are_bare_values() {
         assert_eq!(to(&Int64Value { value: -5 }), json!("-5"));
-        assert_eq!(to(&UInt64Value { value: u64::MAX }), json!("18446744073709551615"));
+        assert_eq!(
+            to(&UInt64Value { value: u64::MAX }),
+            json!("18446744073709551615")
+        );
         assert_eq!(to(&Int32Value { value: 7 }), json!(7));
-        assert_eq!(to(&DoubleValue { value: f64::NEG_INFINITY }), json!("-Infinity"));
-        assert_eq!(to(&BytesValue { value: vec![0xfb, 0xff].into() }), json!("+/8="));
-        assert_eq!(serde_json::from_str::<BytesValue>("\"-_8\"").unwrap().value.as_ref(), [0xfb, 0xff]);
-        assert_eq!(serde_json::from_str::<Int64Value>("\"-9\"").unwrap().value, -9);
+        assert_eq!(
+            to(&DoubleValue {
+                value: f64::NEG_INFINITY
+            }),
+            json!("-Infinity")
+        );
+        assert_eq!(
+            to(&BytesValue {
+                value: vec![0xfb, 0xff].into()
+            }),
+            json!("+/8=")
+        );
+        assert_eq!(
+            serde_json::from_str::<BytesValue>("\"-_8\"")
+                .unwrap()
+                .value
+                .as_ref(),
+            [0xfb, 0xff]
+        );
+        assert_eq!(
+            serde_json::from_str::<Int64Value>("\"-9\"").unwrap().value,
+            -9
+        );
         assert_eq!(serde_json::from_str::<Int64Value>("12").unwrap().value, 12);
         assert!(serde_json::from_str::<Int32Value>("2147483648").is_err());
         assert!(serde_json::from_str::<UInt32Value>("-1").is_err());
         assert!(serde_json::from_str::<Int32Value>("1.5").is_err());
         assert!(serde_json::from_str::<FloatValue>("1e39").is_err());
-        assert!(serde_json::from_str::<DoubleValue>("\"NaN\"").unwrap().value.is_nan());
+        assert!(
+            serde_json::from_str::<DoubleValue>("\"NaN\"")
+                .unwrap()
+                .value
+                .is_nan()
+        );
     }
 
     #[test]
@@ -527,29 +606,72 @@ mod tests {
             paths: vec!["user.display_name".into(), "photo".into()],
         };
         assert_eq!(to(&mask), json!("user.displayName,photo"));
-        assert_eq!(serde_json::from_value::<FieldMask>(json!("user.displayName,photo")).unwrap(), mask);
-        assert!(serde_json::to_value(FieldMask { paths: vec!["Bad".into()] }).is_err());
-        assert!(serde_json::to_value(FieldMask { paths: vec!["a__b".into()] }).is_err());
+        assert_eq!(
+            serde_json::from_value::<FieldMask>(json!("user.displayName,photo")).unwrap(),
+            mask
+        );
+        assert!(
+            serde_json::to_value(FieldMask {
+                paths: vec!["Bad".into()]
+            })
+            .is_err()
+        );
+        assert!(
+            serde_json::to_value(FieldMask {
+                paths: vec!["a__b".into()]
+            })
+            .is_err()
+        );
         assert!(serde_json::from_value::<FieldMask>(json!("a_b")).is_err());
-        assert_eq!(serde_json::from_value::<FieldMask>(json!("")).unwrap(), FieldMask::default());
+        assert_eq!(
+            serde_json::from_value::<FieldMask>(json!("")).unwrap(),
+            FieldMask::default()
+        );
     }
 
     #[test]
     fn timestamp_and_duration_strings() {
-        assert_eq!(to(&Timestamp { seconds: -1, nanos: 0 }), json!("1969-12-31T23:59:59Z"));
-        assert_eq!(to(&Duration { seconds: -1, nanos: -500_000_000 }), json!("-1.500s"));
+        assert_eq!(
+            to(&Timestamp {
+                seconds: -1,
+                nanos: 0
+            }),
+            json!("1969-12-31T23:59:59Z")
+        );
+        assert_eq!(
+            to(&Duration {
+                seconds: -1,
+                nanos: -500_000_000
+            }),
+            json!("-1.500s")
+        );
         assert!(serde_json::from_value::<Timestamp>(json!(0)).is_err());
-        assert!(serde_json::to_value(Timestamp { seconds: i64::MIN, nanos: 0 }).is_err());
+        assert!(
+            serde_json::to_value(Timestamp {
+                seconds: i64::MIN,
+                nanos: 0
+            })
+            .is_err()
+        );
     }
 
     #[test]
     fn any_uses_the_registry() {
-        let any = Any::pack(&Duration { seconds: 3, nanos: 0 });
+        let any = Any::pack(&Duration {
+            seconds: 3,
+            nanos: 0,
+        });
         let json = to(&any);
-        assert_eq!(json, json!({"@type": "type.googleapis.com/google.protobuf.Duration", "value": "3s"}));
+        assert_eq!(
+            json,
+            json!({"@type": "type.googleapis.com/google.protobuf.Duration", "value": "3s"})
+        );
         assert_eq!(serde_json::from_value::<Any>(json).unwrap(), any);
         let empty = Any::pack(&Empty {});
-        assert_eq!(to(&empty), json!({"@type": "type.googleapis.com/google.protobuf.Empty"}));
+        assert_eq!(
+            to(&empty),
+            json!({"@type": "type.googleapis.com/google.protobuf.Empty"})
+        );
         let unknown = Any {
             type_url: "type.googleapis.com/x.Unknown".into(),
             value: vec![1].into(),
@@ -557,7 +679,10 @@ mod tests {
         let err = serde_json::to_value(&unknown).unwrap_err().to_string();
         assert!(err.contains("x.Unknown"), "{err}");
         assert!(serde_json::from_value::<Any>(json!({"value": 1})).is_err());
-        assert_eq!(serde_json::from_value::<Any>(json!({})).unwrap(), Any::default());
+        assert_eq!(
+            serde_json::from_value::<Any>(json!({})).unwrap(),
+            Any::default()
+        );
     }
 
     #[test]
