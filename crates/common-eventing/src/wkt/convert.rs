@@ -17,9 +17,9 @@ const DURATION: &str = "google.protobuf.Duration";
 fn write_fraction(f: &mut impl fmt::Write, nanos: u32) -> fmt::Result {
     if nanos == 0 {
         Ok(())
-    } else if nanos % 1_000_000 == 0 {
+    } else if nanos.is_multiple_of(1_000_000) {
         write!(f, ".{:03}", nanos / 1_000_000)
-    } else if nanos % 1_000 == 0 {
+    } else if nanos.is_multiple_of(1_000) {
         write!(f, ".{:06}", nanos / 1_000)
     } else {
         write!(f, ".{nanos:09}")
