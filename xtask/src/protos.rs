@@ -32,6 +32,8 @@ pub struct Compiled {
     pub encoded_without_source_info: Vec<u8>,
     /// The same set, encoded with source info (what pbjson-build registers).
     pub encoded_with_source_info: Vec<u8>,
+    /// Reflection over the set, custom options included (the eventing option).
+    pub pool: prost_reflect::DescriptorPool,
 }
 
 /// Compiles every `.proto` below `proto_dir` together with the well-known types.
@@ -56,6 +58,7 @@ pub fn compile(proto_dir: &Path) -> Result<Compiled> {
         with_source_info: with_info.file_descriptor_set(),
         encoded_with_source_info: with_info.encode_file_descriptor_set(),
         encoded_without_source_info: without_info.encode_file_descriptor_set(),
+        pool: with_info.descriptor_pool(),
     })
 }
 

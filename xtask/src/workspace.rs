@@ -17,10 +17,9 @@ pub struct CrateSpec {
     /// Proto packages generated into this crate (each exactly once in the workspace).
     pub packages: &'static [PackageSpec],
     /// Generate tonic client/server modules (gated behind the crate's `grpc` feature).
+    /// Every package except `google.protobuf` (hand-written canonical JSON) also gets
+    /// pbjson serde impls, gated behind the crate's `serde` feature.
     pub grpc: bool,
-    /// Generate pbjson serde impls (gated behind the crate's `serde` feature). The
-    /// well-known types have hand-written canonical JSON instead.
-    pub pbjson: bool,
 }
 
 /// The well-known type files generated into `common-eventing`.
@@ -38,12 +37,17 @@ pub const WKT_FILES: &[&str] = &[
 pub const CRATES: &[CrateSpec] = &[
     CrateSpec {
         name: "common-eventing",
-        packages: &[PackageSpec {
-            proto: "google.protobuf",
-            rust: "::common_eventing::wkt",
-        }],
+        packages: &[
+            PackageSpec {
+                proto: "google.protobuf",
+                rust: "::common_eventing::wkt",
+            },
+            PackageSpec {
+                proto: "ameide_core_proto.common.v1",
+                rust: "::common_eventing::options::v1",
+            },
+        ],
         grpc: false,
-        pbjson: false,
     },
     CrateSpec {
         name: "chaukas-spec-client",
@@ -58,7 +62,6 @@ pub const CRATES: &[CrateSpec] = &[
             },
         ],
         grpc: true,
-        pbjson: true,
     },
     CrateSpec {
         name: "chaukas-spec-server",
@@ -67,9 +70,83 @@ pub const CRATES: &[CrateSpec] = &[
             rust: "::chaukas_spec_server::server::v1",
         }],
         grpc: true,
-        pbjson: true,
+    },
+    CrateSpec {
+        name: "aios-proto",
+        packages: &[
+            PackageSpec {
+                proto: "aios.common",
+                rust: "::aios_proto::common",
+            },
+            PackageSpec {
+                proto: "aios.orchestrator",
+                rust: "::aios_proto::orchestrator",
+            },
+            PackageSpec {
+                proto: "aios.agent",
+                rust: "::aios_proto::agent",
+            },
+            PackageSpec {
+                proto: "aios.runtime",
+                rust: "::aios_proto::runtime",
+            },
+            PackageSpec {
+                proto: "aios.tools",
+                rust: "::aios_proto::tools",
+            },
+            PackageSpec {
+                proto: "aios.memory",
+                rust: "::aios_proto::memory",
+            },
+            PackageSpec {
+                proto: "aios.api_gateway",
+                rust: "::aios_proto::api_gateway",
+            },
+        ],
+        grpc: true,
+    },
+    CrateSpec {
+        name: "aumos-proto",
+        packages: &[
+            PackageSpec {
+                proto: "aumos.events.v1",
+                rust: "::aumos_proto::events::v1",
+            },
+            PackageSpec {
+                proto: "aumos.models.v1",
+                rust: "::aumos_proto::models::v1",
+            },
+            PackageSpec {
+                proto: "aumos.api.v1",
+                rust: "::aumos_proto::api::v1",
+            },
+            PackageSpec {
+                proto: "aumos.agf.v1",
+                rust: "::aumos_proto::agf::v1",
+            },
+        ],
+        grpc: false,
+    },
+    CrateSpec {
+        name: "ameide-sre-proto",
+        packages: &[
+            PackageSpec {
+                proto: "ameide_core_proto.sre.core.v1",
+                rust: "::ameide_sre_proto::core::v1",
+            },
+            PackageSpec {
+                proto: "ameide_core_proto.sre.process.v1",
+                rust: "::ameide_sre_proto::process::v1",
+            },
+        ],
+        grpc: true,
     },
 ];
+
+/// Where workspace-level generated documents (the eventing catalog) are committed.
+pub fn generated_docs_dir() -> PathBuf {
+    root().join("docs").join("generated")
+}
 
 /// The workspace root (the parent of `xtask/`).
 pub fn root() -> PathBuf {

@@ -4,6 +4,9 @@
 //!   the whole workspace with ordered maps, so encoding is deterministic, plus their
 //!   proto3 canonical JSON (feature `serde`) and `chrono` conversions (feature
 //!   `chrono`). Every domain crate maps `.google.protobuf` to this module.
+//! - [`Eventing`]: the trait `cargo xtask codegen` implements for every message that
+//!   carries the `(ameide_core_proto.common.v1.eventing)` option ([`options::v1`]),
+//!   giving stable type, stream, subject and keys from the type.
 //! - [`FILE_DESCRIPTOR_SET`]: the encoded descriptors of the files generated here,
 //!   for gRPC reflection and dynamic messages.
 //!
@@ -24,7 +27,20 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod eventing;
 pub mod wkt;
+
+/// `ameide_core_proto.common.v1`: the eventing option every event message declares.
+pub mod options {
+    /// Version 1.
+    #[rustfmt::skip]
+    #[allow(clippy::all)]
+    pub mod v1 {
+        include!("generated/ameide_core_proto.common.v1.rs");
+    }
+}
+
+pub use eventing::{Eventing, KEY_SEPARATOR};
 
 /// Encoded `google.protobuf.FileDescriptorSet` of the `.proto` files generated into
 /// this crate (source info stripped, custom options kept).
@@ -35,13 +51,14 @@ mod tests {
     use prost::Message;
 
     #[test]
-    fn file_descriptor_set_lists_the_well_known_type_files() {
+    fn file_descriptor_set_lists_this_crates_files() {
         let set = prost_types::FileDescriptorSet::decode(super::FILE_DESCRIPTOR_SET).unwrap();
         let mut names: Vec<&str> = set.file.iter().map(|f| f.name()).collect();
         names.sort_unstable();
         assert_eq!(
             names,
             [
+                "ameide_core_proto/common/v1/eventing.proto",
                 "google/protobuf/any.proto",
                 "google/protobuf/duration.proto",
                 "google/protobuf/empty.proto",

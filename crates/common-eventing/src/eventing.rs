@@ -1,0 +1,43 @@
+//! The eventing trait: how an event message travels, declared once in its `.proto`.
+//!
+//! Every event-carrying message of the workspace carries the
+//! `(ameide_core_proto.common.v1.eventing)` option. `cargo xtask codegen` validates
+//! it (each key path exists and ends on a scalar) and implements [`Eventing`] for the
+//! message, so a producer gets topic, key and subject from the type, with no
+//! reflection at run time.
+
+/// Separator between the values of a multi-field key (`partition_key`,
+/// `idempotency_key`): `acme:inc-42` for `meta.tenant_id` + `subject.aggregate_id`.
+pub const KEY_SEPARATOR: &str = ":";
+
+/// Routing and identity of an event message, generated from its eventing option.
+pub trait Eventing: prost::Message + prost::Name {
+    /// Stable type id; survives package refactors; the CloudEvents `type`
+    /// (e.g. `ameide.sre.domain.fact.v1`).
+    const STABLE_TYPE: &'static str;
+    /// Schema-registry subject (TopicNameStrategy: `{stream}-value`).
+    const SCHEMA_SUBJECT: &'static str;
+    /// Logical stream: the Kafka topic (family) the message is published to.
+    const STREAM_REF: &'static str;
+    /// Dot-separated field paths whose values form the record key.
+    const PARTITION_KEY_FIELDS: &'static [&'static str];
+    /// Dot-separated field paths whose values identify the message for deduplication.
+    const IDEMPOTENCY_KEY_FIELDS: &'static [&'static str];
+
+    /// The values at [`PARTITION_KEY_FIELDS`](Self::PARTITION_KEY_FIELDS), in order
+    /// (an unset message on the way yields an empty string).
+    fn partition_key_values(&self) -> Vec<String>;
+
+    /// The values at [`IDEMPOTENCY_KEY_FIELDS`](Self::IDEMPOTENCY_KEY_FIELDS), in order.
+    fn idempotency_key_values(&self) -> Vec<String>;
+
+    /// The record key: the partition key values joined by [`KEY_SEPARATOR`].
+    fn partition_key(&self) -> String {
+        self.partition_key_values().join(KEY_SEPARATOR)
+    }
+
+    /// The deduplication key: the idempotency key values joined by [`KEY_SEPARATOR`].
+    fn idempotency_key(&self) -> String {
+        self.idempotency_key_values().join(KEY_SEPARATOR)
+    }
+}
