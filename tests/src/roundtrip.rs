@@ -41,23 +41,21 @@ where
 /// A fixture checker for one message type.
 pub type Checker = fn(&Path, &str);
 
-/// Maps full proto names to checkers; built with [`checkers!`](crate::checkers).
+/// Maps full proto names to checkers.
 pub type Checkers = BTreeMap<String, Checker>;
 
-/// The checker of `M`, keyed by its full proto name.
-pub fn entry<M>() -> (String, Checker)
-where
-    M: Message + Name + Default + PartialEq + Serialize + DeserializeOwned,
-{
-    (M::full_name(), check_fixture::<M>)
-}
+/// Builds a [`Checkers`] table from generated `visit_messages` functions, so no
+/// message type is listed (or forgotten) by hand.
+#[derive(Default)]
+pub struct Table(pub Checkers);
 
-/// Builds a [`Checkers`] table from a list of message types.
-#[macro_export]
-macro_rules! checkers {
-    ($($ty:ty),* $(,)?) => {
-        [$($crate::roundtrip::entry::<$ty>()),*].into_iter().collect::<$crate::roundtrip::Checkers>()
-    };
+impl common_eventing::MessageVisitor for Table {
+    fn visit<M>(&mut self)
+    where
+        M: Message + Name + Default + PartialEq + Serialize + DeserializeOwned + 'static,
+    {
+        self.0.insert(M::full_name(), check_fixture::<M>);
+    }
 }
 
 /// Fixture index entry written by the peer.

@@ -4,7 +4,7 @@
 use chaukas_spec_client::client::v1 as client;
 use chaukas_spec_client::common::v1 as common;
 use chaukas_spec_server::server::v1 as server;
-use interop_tests::{checkers, run, script};
+use interop_tests::{run, script};
 
 #[test]
 fn every_message_round_trips_through_python() {
@@ -12,51 +12,11 @@ fn every_message_round_trips_through_python() {
     common_eventing::wkt::any::register::<common::ToolCall>();
     common_eventing::wkt::any::register::<common::ErrorInfo>();
 
-    let table = checkers![
-        common::MessageContent,
-        common::ToolCall,
-        common::ToolResponse,
-        common::LlmInvocation,
-        common::PolicyDecision,
-        common::DataAccess,
-        common::RedactionInfo,
-        common::RetryInfo,
-        common::PerformanceMetrics,
-        common::InfrastructureMetrics,
-        common::CostDetails,
-        common::AgentHandoff,
-        common::McpCall,
-        common::ErrorInfo,
-        common::Event,
-        common::EventBatch,
-        common::TimeRange,
-        common::QueryFilter,
-        common::QueryRequest,
-        common::QueryResponse,
-        common::Capabilities,
-        client::HealthzRequest,
-        client::HealthzResponse,
-        client::GetCapabilitiesRequest,
-        client::GetCapabilitiesResponse,
-        client::IngestEventRequest,
-        client::IngestEventResponse,
-        client::IngestEventBatchRequest,
-        client::IngestEventBatchResponse,
-        client::QueryEventsRequest,
-        client::QueryEventsResponse,
-        server::IngestEventResponse,
-        server::IngestEventBatchResponse,
-        server::GetEventStatsRequest,
-        server::GetEventStatsResponse,
-        server::HealthzRequest,
-        server::HealthzResponse,
-        server::GetCapabilitiesRequest,
-        server::GetCapabilitiesResponse,
-        server::IngestEventRequest,
-        server::IngestEventBatchRequest,
-        server::QueryEventsRequest,
-        server::QueryEventsResponse,
-    ];
+    let mut table = interop_tests::roundtrip::Table::default();
+    common::visit_messages(&mut table);
+    client::visit_messages(&mut table);
+    server::visit_messages(&mut table);
+    let table = table.0;
 
     let dir = tempfile::tempdir().unwrap();
     let mut emit = script("chaukas_messages.py");

@@ -275,7 +275,7 @@ pub fn generate_impls(pool: &DescriptorPool, specs: &[EventSpec], package: &str)
 
 /// prost's Rust path of a message relative to its package module
 /// (`Outer.Inner` → `outer::Inner`).
-fn rust_type_path(message: &MessageDescriptor) -> String {
+pub fn rust_type_path(message: &MessageDescriptor) -> String {
     let package = message.package_name();
     let relative = message
         .full_name()
@@ -311,4 +311,25 @@ mod tests {
         assert_eq!(to_upper_camel("WorkflowPausedHitl"), "WorkflowPausedHitl");
         assert_eq!(to_snake("SreDomainFact"), "sre_domain_fact");
     }
+}
+
+/// `visit_messages`: calls `visitor.visit::<M>()` for every message type of `package`
+/// (nested ones included, map entries excluded), in declaration order.
+pub fn generate_visitor(pool: &DescriptorPool, package: &str) -> String {
+    let mut calls = String::new();
+    for message in pool.all_messages() {
+        if message.package_name() == package && !message.is_map_entry() {
+            calls.push_str(&format!(
+                "    visitor.visit::<{}>();\n",
+                rust_type_path(&message)
+            ));
+        }
+    }
+    format!(
+        "\n/// Calls `visitor.visit::<M>()` once for every message type of this package\n\
+         /// (nested ones included): register them all for `Any` JSON, build per-type\n\
+         /// tables, and so on, without listing types by hand.\n\
+         #[cfg(feature = \"serde\")]\n\
+         pub fn visit_messages<V: ::common_eventing::MessageVisitor>(visitor: &mut V) {{\n{calls}}}\n"
+    )
 }

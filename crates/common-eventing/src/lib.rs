@@ -27,7 +27,12 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+// Generated code names this crate by its absolute path, as it does in every crate.
+extern crate self as common_eventing;
+
 pub mod eventing;
+#[cfg(feature = "serde")]
+pub mod visit;
 pub mod wkt;
 
 /// `ameide_core_proto.common.v1`: the eventing option every event message declares.
@@ -41,6 +46,8 @@ pub mod options {
 }
 
 pub use eventing::{Eventing, KEY_SEPARATOR};
+#[cfg(feature = "serde")]
+pub use visit::{MessageVisitor, RegisterAny};
 
 /// Encoded `google.protobuf.FileDescriptorSet` of the `.proto` files generated into
 /// this crate (source info stripped, custom options kept).

@@ -7115,6 +7115,127 @@ impl ::common_eventing::Eventing for SreDomainIntent {
     }
 }
 
+/// Calls `visitor.visit::<M>()` once for every message type of this package
+/// (nested ones included): register them all for `Any` JSON, build per-type
+/// tables, and so on, without listing types by hand.
+#[cfg(feature = "serde")]
+pub fn visit_messages<V: ::common_eventing::MessageVisitor>(visitor: &mut V) {
+    visitor.visit::<Actor>();
+    visitor.visit::<ResourceRef>();
+    visitor.visit::<SreMessageMeta>();
+    visitor.visit::<SreSubject>();
+    visitor.visit::<Alert>();
+    visitor.visit::<HealthCondition>();
+    visitor.visit::<HealthCheck>();
+    visitor.visit::<FleetState>();
+    visitor.visit::<IncidentTimelineEntry>();
+    visitor.visit::<Incident>();
+    visitor.visit::<PostmortemImpact>();
+    visitor.visit::<PostmortemActionItem>();
+    visitor.visit::<Postmortem>();
+    visitor.visit::<RunbookStep>();
+    visitor.visit::<Runbook>();
+    visitor.visit::<Service>();
+    visitor.visit::<SliSpec>();
+    visitor.visit::<Slo>();
+    visitor.visit::<SliWindow>();
+    visitor.visit::<SreDomainFact>();
+    visitor.visit::<IncidentCreated>();
+    visitor.visit::<IncidentSeverityChanged>();
+    visitor.visit::<IncidentAssigned>();
+    visitor.visit::<IncidentTimelineEntryAdded>();
+    visitor.visit::<IncidentResolved>();
+    visitor.visit::<IncidentClosed>();
+    visitor.visit::<IncidentAcknowledged>();
+    visitor.visit::<IncidentStatusChanged>();
+    visitor.visit::<AlertIngested>();
+    visitor.visit::<AlertAcknowledged>();
+    visitor.visit::<AlertsCorrelatedToIncident>();
+    visitor.visit::<RunbookCreated>();
+    visitor.visit::<RunbookExecutionCompleted>();
+    visitor.visit::<RunbookUpdated>();
+    visitor.visit::<SloCreated>();
+    visitor.visit::<SliWindowRecorded>();
+    visitor.visit::<SloBudgetExhausted>();
+    visitor.visit::<SloUpdated>();
+    visitor.visit::<HealthCheckRecorded>();
+    visitor.visit::<FleetStateRecorded>();
+    visitor.visit::<ServiceCreated>();
+    visitor.visit::<ServiceUpdated>();
+    visitor.visit::<ServiceDeleted>();
+    visitor.visit::<PostmortemCreated>();
+    visitor.visit::<PostmortemUpdated>();
+    visitor.visit::<PostmortemPublished>();
+    visitor.visit::<SreDomainIntent>();
+    visitor.visit::<CreateIncidentRequested>();
+    visitor.visit::<ReclassifyIncidentSeverityRequested>();
+    visitor.visit::<AssignIncidentRequested>();
+    visitor.visit::<AddIncidentTimelineEntryRequested>();
+    visitor.visit::<ResolveIncidentRequested>();
+    visitor.visit::<CloseIncidentRequested>();
+    visitor.visit::<AcknowledgeIncidentRequested>();
+    visitor.visit::<TransitionIncidentStatusRequested>();
+    visitor.visit::<IngestAlertRequested>();
+    visitor.visit::<AcknowledgeAlertRequested>();
+    visitor.visit::<CorrelateAlertsToIncidentRequested>();
+    visitor.visit::<CreateRunbookRequested>();
+    visitor.visit::<ExecuteRunbookRequested>();
+    visitor.visit::<UpdateRunbookRequested>();
+    visitor.visit::<CreateSloRequested>();
+    visitor.visit::<RecordSliWindowRequested>();
+    visitor.visit::<UpdateSloRequested>();
+    visitor.visit::<RecordHealthCheckRequested>();
+    visitor.visit::<RecordFleetStateRequested>();
+    visitor.visit::<CreateServiceRequested>();
+    visitor.visit::<UpdateServiceRequested>();
+    visitor.visit::<DeleteServiceRequested>();
+    visitor.visit::<CreatePostmortemRequested>();
+    visitor.visit::<UpdatePostmortemRequested>();
+    visitor.visit::<PublishPostmortemRequested>();
+    visitor.visit::<GetIncidentRequest>();
+    visitor.visit::<GetIncidentResponse>();
+    visitor.visit::<ListOpenIncidentsRequest>();
+    visitor.visit::<ListOpenIncidentsResponse>();
+    visitor.visit::<GetAlertRequest>();
+    visitor.visit::<GetAlertResponse>();
+    visitor.visit::<ListActiveAlertsRequest>();
+    visitor.visit::<ListActiveAlertsResponse>();
+    visitor.visit::<GetRunbookRequest>();
+    visitor.visit::<GetRunbookResponse>();
+    visitor.visit::<ListRunbooksRequest>();
+    visitor.visit::<ListRunbooksResponse>();
+    visitor.visit::<GetSloRequest>();
+    visitor.visit::<GetSloResponse>();
+    visitor.visit::<ListSlOsRequest>();
+    visitor.visit::<ListSlOsResponse>();
+    visitor.visit::<GetCurrentFleetStateRequest>();
+    visitor.visit::<GetCurrentFleetStateResponse>();
+    visitor.visit::<GetServiceRequest>();
+    visitor.visit::<GetServiceResponse>();
+    visitor.visit::<ListServicesRequest>();
+    visitor.visit::<ListServicesResponse>();
+    visitor.visit::<GetPostmortemRequest>();
+    visitor.visit::<GetPostmortemResponse>();
+    visitor.visit::<ListPostmortemsByIncidentRequest>();
+    visitor.visit::<ListPostmortemsByIncidentResponse>();
+    visitor.visit::<CreateIncidentRequest>();
+    visitor.visit::<CreateIncidentResponse>();
+    visitor.visit::<ReclassifyIncidentSeverityRequest>();
+    visitor.visit::<ReclassifyIncidentSeverityResponse>();
+    visitor.visit::<AssignIncidentRequest>();
+    visitor.visit::<AssignIncidentResponse>();
+    visitor.visit::<AddIncidentTimelineEntryRequest>();
+    visitor.visit::<AddIncidentTimelineEntryResponse>();
+    visitor.visit::<AcknowledgeIncidentRequest>();
+    visitor.visit::<AcknowledgeIncidentResponse>();
+    visitor.visit::<TransitionIncidentStatusRequest>();
+    visitor.visit::<TransitionIncidentStatusResponse>();
+    visitor.visit::<ResolveIncidentRequest>();
+    visitor.visit::<ResolveIncidentResponse>();
+    visitor.visit::<CloseIncidentRequest>();
+    visitor.visit::<CloseIncidentResponse>();
+}
+
 /// proto3 canonical JSON for this package (generated by pbjson-build).
 #[cfg(feature = "serde")]
 const _: () = {

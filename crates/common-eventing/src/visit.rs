@@ -1,0 +1,62 @@
+//! Visiting every message type of a generated package.
+//!
+//! `cargo xtask codegen` gives every package module (with the `serde` feature) a
+//! `visit_messages` function that calls [`MessageVisitor::visit`] once per message
+//! type, nested ones included. Use it to register all types for `Any` JSON, to
+//! register schemas, or to build per-type tables in tests, without listing types by
+//! hand.
+//!
+//! ```
+//! # #[cfg(feature = "serde")] {
+//! use common_eventing::MessageVisitor;
+//!
+//! struct Names(Vec<String>);
+//! impl MessageVisitor for Names {
+//!     fn visit<M>(&mut self)
+//!     where
+//!         M: prost::Message + prost::Name + Default + PartialEq
+//!             + serde::Serialize + serde::de::DeserializeOwned + 'static,
+//!     {
+//!         self.0.push(M::full_name());
+//!     }
+//! }
+//!
+//! let mut names = Names(Vec::new());
+//! common_eventing::options::v1::visit_messages(&mut names);
+//! assert_eq!(names.0, ["ameide_core_proto.common.v1.EventingOptions"]);
+//! # }
+//! ```
+
+/// Called once per message type by a package's generated `visit_messages`.
+pub trait MessageVisitor {
+    /// Visits message type `M`.
+    fn visit<M>(&mut self)
+    where
+        M: prost::Message
+            + prost::Name
+            + Default
+            + PartialEq
+            + serde::Serialize
+            + serde::de::DeserializeOwned
+            + 'static;
+}
+
+/// A visitor that registers every visited type with the `google.protobuf.Any` JSON
+/// registry ([`crate::wkt::any::register`]).
+#[derive(Debug, Default)]
+pub struct RegisterAny;
+
+impl MessageVisitor for RegisterAny {
+    fn visit<M>(&mut self)
+    where
+        M: prost::Message
+            + prost::Name
+            + Default
+            + PartialEq
+            + serde::Serialize
+            + serde::de::DeserializeOwned
+            + 'static,
+    {
+        crate::wkt::any::register::<M>();
+    }
+}
