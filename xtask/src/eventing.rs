@@ -315,7 +315,24 @@ mod tests {
 
 /// `visit_messages`: calls `visitor.visit::<M>()` for every message type of `package`
 /// (nested ones included, map entries excluded), in declaration order.
-pub fn generate_visitor(pool: &DescriptorPool, package: &str) -> String {
+pub fn generate_visitor(pool: &DescriptorPool, specs: &[EventSpec], package: &str) -> String {
+    let mut events = String::new();
+    for spec in specs {
+        let message = pool.get_message_by_name(&spec.message).expect("collected from this pool");
+        if message.package_name() == package {
+            events.push_str(&format!("    visitor.visit::<{}>();\n", rust_type_path(&message)));
+        }
+    }
+    let events = if events.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\n/// Calls `visitor.visit::<M>()` once for every event type of this package (the\n\
+             /// messages with the eventing option).\n\
+             #[cfg(feature = \"serde\")]\n\
+             pub fn visit_events<V: ::common_eventing::EventVisitor>(visitor: &mut V) {{\n{events}}}\n"
+        )
+    };
     let mut calls = String::new();
     for message in pool.all_messages() {
         if message.package_name() == package && !message.is_map_entry() {
@@ -330,6 +347,6 @@ pub fn generate_visitor(pool: &DescriptorPool, package: &str) -> String {
          /// (nested ones included): register them all for `Any` JSON, build per-type\n\
          /// tables, and so on, without listing types by hand.\n\
          #[cfg(feature = \"serde\")]\n\
-         pub fn visit_messages<V: ::common_eventing::MessageVisitor>(visitor: &mut V) {{\n{calls}}}\n"
+         pub fn visit_messages<V: ::common_eventing::MessageVisitor>(visitor: &mut V) {{\n{calls}}}\n{events}"
     )
 }

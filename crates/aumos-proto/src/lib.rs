@@ -54,6 +54,11 @@ pub mod agf {
     }
 }
 
+mod constructors;
+mod privilege;
+
+pub use constructors::NewEvent;
+
 /// Encoded `google.protobuf.FileDescriptorSet` of this crate's `.proto` files
 /// (`aumos/*/v1/*.proto`), source info stripped, eventing options kept.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("generated/file_descriptor_set.bin");

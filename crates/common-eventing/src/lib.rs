@@ -31,6 +31,7 @@
 extern crate self as common_eventing;
 
 pub mod eventing;
+pub mod ids;
 #[cfg(feature = "serde")]
 pub mod visit;
 pub mod wkt;
@@ -47,7 +48,7 @@ pub mod options {
 
 pub use eventing::{Eventing, KEY_SEPARATOR};
 #[cfg(feature = "serde")]
-pub use visit::{MessageVisitor, RegisterAny};
+pub use visit::{EventVisitor, MessageVisitor, RegisterAny};
 
 /// Encoded `google.protobuf.FileDescriptorSet` of the `.proto` files generated into
 /// this crate (source info stripped, custom options kept).

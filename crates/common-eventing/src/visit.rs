@@ -41,6 +41,20 @@ pub trait MessageVisitor {
             + 'static;
 }
 
+/// Called once per event type (a message with the eventing option) by a package's
+/// generated `visit_events`.
+pub trait EventVisitor {
+    /// Visits event type `M`.
+    fn visit<M>(&mut self)
+    where
+        M: crate::Eventing
+            + Default
+            + PartialEq
+            + serde::Serialize
+            + serde::de::DeserializeOwned
+            + 'static;
+}
+
 /// A visitor that registers every visited type with the `google.protobuf.Any` JSON
 /// registry ([`crate::wkt::any::register`]).
 #[derive(Debug, Default)]
