@@ -1,6 +1,7 @@
 //! `cargo xtask codegen [--check]`: regenerate every crate's committed code.
 
 use crate::catalog;
+use crate::oneofs;
 use crate::eventing::{self, EventSpec};
 use crate::protos::{self, Compiled};
 use crate::workspace::{self, CRATES, CrateSpec, WKT_FILES};
@@ -126,6 +127,7 @@ fn generate_crate(krate: &CrateSpec, compiled: &Compiled, specs: &[EventSpec]) -
             specs,
             package.proto,
         )?);
+        out.push_str(&oneofs::generate(&compiled.pool, krate, package.proto));
         let serde_path = tmp.path().join(format!("{}.serde.rs", package.proto));
         if serde_path.exists() {
             out.push_str(&eventing::generate_visitor(&compiled.pool, specs, package.proto));

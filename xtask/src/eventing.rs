@@ -298,29 +298,19 @@ fn to_upper_camel(s: &str) -> String {
     heck::ToUpperCamelCase::to_upper_camel_case(s)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prost_names() {
-        assert_eq!(to_upper_camel("SLOCreated"), "SloCreated");
-        assert_eq!(to_upper_camel("MCPCall"), "McpCall");
-        assert_eq!(to_upper_camel("IncidentCreated"), "IncidentCreated");
-        assert_eq!(to_upper_camel("SLIWindowRecorded"), "SliWindowRecorded");
-        assert_eq!(to_upper_camel("WorkflowPausedHitl"), "WorkflowPausedHitl");
-        assert_eq!(to_snake("SreDomainFact"), "sre_domain_fact");
-    }
-}
-
 /// `visit_messages`: calls `visitor.visit::<M>()` for every message type of `package`
 /// (nested ones included, map entries excluded), in declaration order.
 pub fn generate_visitor(pool: &DescriptorPool, specs: &[EventSpec], package: &str) -> String {
     let mut events = String::new();
     for spec in specs {
-        let message = pool.get_message_by_name(&spec.message).expect("collected from this pool");
+        let message = pool
+            .get_message_by_name(&spec.message)
+            .expect("collected from this pool");
         if message.package_name() == package {
-            events.push_str(&format!("    visitor.visit::<{}>();\n", rust_type_path(&message)));
+            events.push_str(&format!(
+                "    visitor.visit::<{}>();\n",
+                rust_type_path(&message)
+            ));
         }
     }
     let events = if events.is_empty() {
@@ -349,4 +339,19 @@ pub fn generate_visitor(pool: &DescriptorPool, specs: &[EventSpec], package: &st
          #[cfg(feature = \"serde\")]\n\
          pub fn visit_messages<V: ::common_eventing::MessageVisitor>(visitor: &mut V) {{\n{calls}}}\n{events}"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prost_names() {
+        assert_eq!(to_upper_camel("SLOCreated"), "SloCreated");
+        assert_eq!(to_upper_camel("MCPCall"), "McpCall");
+        assert_eq!(to_upper_camel("IncidentCreated"), "IncidentCreated");
+        assert_eq!(to_upper_camel("SLIWindowRecorded"), "SliWindowRecorded");
+        assert_eq!(to_upper_camel("WorkflowPausedHitl"), "WorkflowPausedHitl");
+        assert_eq!(to_snake("SreDomainFact"), "sre_domain_fact");
+    }
 }

@@ -10,6 +10,7 @@ mod catalog;
 mod ci;
 mod codegen;
 mod eventing;
+mod oneofs;
 mod protos;
 mod python;
 mod workspace;

@@ -36,6 +36,12 @@ pub mod process {
     }
 }
 
+mod envelopes;
+pub mod lifecycle;
+
+pub use envelopes::SCHEMA_VERSION;
+pub use lifecycle::TransitionError;
+
 /// Encoded `google.protobuf.FileDescriptorSet` of this crate's `.proto` files
 /// (`ameide_core_proto/sre/**.proto`), source info stripped, eventing options kept.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("generated/file_descriptor_set.bin");

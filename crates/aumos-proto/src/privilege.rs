@@ -36,7 +36,9 @@ impl AgentInvoked {
 impl HitlGateConfig {
     /// Approval timeout as a duration (`approval_timeout_hours`, clamped at zero).
     pub fn approval_timeout(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(u64::try_from(self.approval_timeout_hours).unwrap_or(0) * 3600)
+        std::time::Duration::from_secs(
+            u64::try_from(self.approval_timeout_hours).unwrap_or(0) * 3600,
+        )
     }
 }
 
@@ -62,7 +64,13 @@ mod tests {
             }
             .requires_hitl()
         );
-        assert!(AgentInvoked { privilege_level: 42, ..Default::default() }.requires_hitl());
+        assert!(
+            AgentInvoked {
+                privilege_level: 42,
+                ..Default::default()
+            }
+            .requires_hitl()
+        );
     }
 
     #[test]
@@ -103,6 +111,9 @@ mod tests {
             emitted,
             r#"{"gateName":"high_risk_action","triggerCondition":"privilege_level >= 3","approvalTimeoutHours":24,"escalationPolicy":"notify_admin"}"#
         );
-        assert_eq!(serde_json::from_str::<HitlGateConfig>(&emitted).unwrap(), gate);
+        assert_eq!(
+            serde_json::from_str::<HitlGateConfig>(&emitted).unwrap(),
+            gate
+        );
     }
 }

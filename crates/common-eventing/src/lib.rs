@@ -7,6 +7,10 @@
 //! - [`Eventing`]: the trait `cargo xtask codegen` implements for every message that
 //!   carries the `(ameide_core_proto.common.v1.eventing)` option ([`options::v1`]),
 //!   giving stable type, stream, subject and keys from the type.
+//! - Runtime helpers around it: [`framing`] (Confluent Schema Registry wire format
+//!   for Protobuf), [`cloudevents`] (CloudEvents Kafka binary-mode headers),
+//!   [`traceparent`] (W3C trace context) and [`metadata`] (envelope metadata with
+//!   UUIDv7 ids).
 //! - [`FILE_DESCRIPTOR_SET`]: the encoded descriptors of the files generated here,
 //!   for gRPC reflection and dynamic messages.
 //!
@@ -30,8 +34,13 @@
 // Generated code names this crate by its absolute path, as it does in every crate.
 extern crate self as common_eventing;
 
+pub mod cloudevents;
 pub mod eventing;
+pub mod framing;
 pub mod ids;
+pub mod metadata;
+pub mod oneof;
+pub mod traceparent;
 #[cfg(feature = "serde")]
 pub mod visit;
 pub mod wkt;
@@ -46,7 +55,12 @@ pub mod options {
     }
 }
 
+pub use cloudevents::{CloudEventAttributes, CloudEventError};
 pub use eventing::{Eventing, KEY_SEPARATOR};
+pub use framing::{Framed, FramedBytes, FramingError};
+pub use metadata::{EnvelopeMetadata, MetadataError};
+pub use oneof::OneofCase;
+pub use traceparent::{TraceParent, TraceParentError};
 #[cfg(feature = "serde")]
 pub use visit::{EventVisitor, MessageVisitor, RegisterAny};
 

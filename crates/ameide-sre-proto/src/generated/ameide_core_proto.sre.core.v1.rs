@@ -7115,6 +7115,975 @@ impl ::common_eventing::Eventing for SreDomainIntent {
     }
 }
 
+/// `ameide_core_proto.sre.core.v1.IncidentCreated` is the `incident_created` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for IncidentCreated {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::IncidentCreated(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentCreated(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentCreated(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.IncidentSeverityChanged` is the `incident_severity_changed` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for IncidentSeverityChanged {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::IncidentSeverityChanged(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentSeverityChanged(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentSeverityChanged(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.IncidentAssigned` is the `incident_assigned` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for IncidentAssigned {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::IncidentAssigned(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentAssigned(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentAssigned(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.IncidentTimelineEntryAdded` is the `incident_timeline_entry_added` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for IncidentTimelineEntryAdded {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::IncidentTimelineEntryAdded(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentTimelineEntryAdded(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentTimelineEntryAdded(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.IncidentResolved` is the `incident_resolved` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for IncidentResolved {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::IncidentResolved(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentResolved(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentResolved(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.IncidentClosed` is the `incident_closed` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for IncidentClosed {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::IncidentClosed(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentClosed(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentClosed(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.IncidentAcknowledged` is the `incident_acknowledged` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for IncidentAcknowledged {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::IncidentAcknowledged(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentAcknowledged(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentAcknowledged(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.IncidentStatusChanged` is the `incident_status_changed` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for IncidentStatusChanged {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::IncidentStatusChanged(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentStatusChanged(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::IncidentStatusChanged(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.AlertIngested` is the `alert_ingested` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for AlertIngested {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::AlertIngested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::AlertIngested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::AlertIngested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.AlertAcknowledged` is the `alert_acknowledged` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for AlertAcknowledged {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::AlertAcknowledged(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::AlertAcknowledged(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::AlertAcknowledged(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.AlertsCorrelatedToIncident` is the `alerts_correlated_to_incident` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for AlertsCorrelatedToIncident {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::AlertsCorrelatedToIncident(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::AlertsCorrelatedToIncident(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::AlertsCorrelatedToIncident(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.RunbookCreated` is the `runbook_created` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for RunbookCreated {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::RunbookCreated(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::RunbookCreated(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::RunbookCreated(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.RunbookExecutionCompleted` is the `runbook_execution_completed` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for RunbookExecutionCompleted {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::RunbookExecutionCompleted(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::RunbookExecutionCompleted(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::RunbookExecutionCompleted(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.RunbookUpdated` is the `runbook_updated` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for RunbookUpdated {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::RunbookUpdated(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::RunbookUpdated(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::RunbookUpdated(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.SLOCreated` is the `slo_created` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for SloCreated {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::SloCreated(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::SloCreated(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::SloCreated(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.SLIWindowRecorded` is the `sli_window_recorded` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for SliWindowRecorded {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::SliWindowRecorded(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::SliWindowRecorded(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::SliWindowRecorded(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.SLOBudgetExhausted` is the `slo_budget_exhausted` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for SloBudgetExhausted {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::SloBudgetExhausted(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::SloBudgetExhausted(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::SloBudgetExhausted(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.SLOUpdated` is the `slo_updated` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for SloUpdated {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::SloUpdated(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::SloUpdated(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::SloUpdated(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.HealthCheckRecorded` is the `health_check_recorded` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for HealthCheckRecorded {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::HealthCheckRecorded(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::HealthCheckRecorded(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::HealthCheckRecorded(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.FleetStateRecorded` is the `fleet_state_recorded` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for FleetStateRecorded {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::FleetStateRecorded(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::FleetStateRecorded(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::FleetStateRecorded(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.ServiceCreated` is the `service_created` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for ServiceCreated {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::ServiceCreated(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::ServiceCreated(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::ServiceCreated(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.ServiceUpdated` is the `service_updated` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for ServiceUpdated {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::ServiceUpdated(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::ServiceUpdated(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::ServiceUpdated(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.ServiceDeleted` is the `service_deleted` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for ServiceDeleted {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::ServiceDeleted(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::ServiceDeleted(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::ServiceDeleted(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.PostmortemCreated` is the `postmortem_created` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for PostmortemCreated {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::PostmortemCreated(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::PostmortemCreated(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::PostmortemCreated(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.PostmortemUpdated` is the `postmortem_updated` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for PostmortemUpdated {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::PostmortemUpdated(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::PostmortemUpdated(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::PostmortemUpdated(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.PostmortemPublished` is the `postmortem_published` case of `ameide_core_proto.sre.core.v1.SreDomainFact.fact`.
+impl ::common_eventing::OneofCase<sre_domain_fact::Fact> for PostmortemPublished {
+    fn into_oneof(self) -> sre_domain_fact::Fact {
+        sre_domain_fact::Fact::PostmortemPublished(self)
+    }
+    fn from_oneof(oneof: &sre_domain_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_fact::Fact::PostmortemPublished(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_fact::Fact) -> ::core::result::Result<Self, sre_domain_fact::Fact> {
+        match oneof {
+            sre_domain_fact::Fact::PostmortemPublished(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.CreateIncidentRequested` is the `create_incident_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for CreateIncidentRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::CreateIncidentRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::CreateIncidentRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::CreateIncidentRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityRequested` is the `reclassify_incident_severity_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for ReclassifyIncidentSeverityRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::ReclassifyIncidentSeverityRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::ReclassifyIncidentSeverityRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::ReclassifyIncidentSeverityRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.AssignIncidentRequested` is the `assign_incident_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for AssignIncidentRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::AssignIncidentRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::AssignIncidentRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::AssignIncidentRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryRequested` is the `add_incident_timeline_entry_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for AddIncidentTimelineEntryRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::AddIncidentTimelineEntryRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::AddIncidentTimelineEntryRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::AddIncidentTimelineEntryRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.ResolveIncidentRequested` is the `resolve_incident_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for ResolveIncidentRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::ResolveIncidentRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::ResolveIncidentRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::ResolveIncidentRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.CloseIncidentRequested` is the `close_incident_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for CloseIncidentRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::CloseIncidentRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::CloseIncidentRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::CloseIncidentRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequested` is the `acknowledge_incident_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for AcknowledgeIncidentRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::AcknowledgeIncidentRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::AcknowledgeIncidentRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::AcknowledgeIncidentRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequested` is the `transition_incident_status_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for TransitionIncidentStatusRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::TransitionIncidentStatusRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::TransitionIncidentStatusRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::TransitionIncidentStatusRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.IngestAlertRequested` is the `ingest_alert_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for IngestAlertRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::IngestAlertRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::IngestAlertRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::IngestAlertRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.AcknowledgeAlertRequested` is the `acknowledge_alert_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for AcknowledgeAlertRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::AcknowledgeAlertRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::AcknowledgeAlertRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::AcknowledgeAlertRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.CorrelateAlertsToIncidentRequested` is the `correlate_alerts_to_incident_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for CorrelateAlertsToIncidentRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::CorrelateAlertsToIncidentRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::CorrelateAlertsToIncidentRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::CorrelateAlertsToIncidentRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.CreateRunbookRequested` is the `create_runbook_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for CreateRunbookRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::CreateRunbookRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::CreateRunbookRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::CreateRunbookRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.ExecuteRunbookRequested` is the `execute_runbook_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for ExecuteRunbookRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::ExecuteRunbookRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::ExecuteRunbookRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::ExecuteRunbookRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.UpdateRunbookRequested` is the `update_runbook_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for UpdateRunbookRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::UpdateRunbookRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::UpdateRunbookRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::UpdateRunbookRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.CreateSLORequested` is the `create_slo_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for CreateSloRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::CreateSloRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::CreateSloRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::CreateSloRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.RecordSLIWindowRequested` is the `record_sli_window_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for RecordSliWindowRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::RecordSliWindowRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::RecordSliWindowRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::RecordSliWindowRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.UpdateSLORequested` is the `update_slo_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for UpdateSloRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::UpdateSloRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::UpdateSloRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::UpdateSloRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.RecordHealthCheckRequested` is the `record_health_check_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for RecordHealthCheckRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::RecordHealthCheckRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::RecordHealthCheckRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::RecordHealthCheckRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.RecordFleetStateRequested` is the `record_fleet_state_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for RecordFleetStateRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::RecordFleetStateRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::RecordFleetStateRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::RecordFleetStateRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.CreateServiceRequested` is the `create_service_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for CreateServiceRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::CreateServiceRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::CreateServiceRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::CreateServiceRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.UpdateServiceRequested` is the `update_service_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for UpdateServiceRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::UpdateServiceRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::UpdateServiceRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::UpdateServiceRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.DeleteServiceRequested` is the `delete_service_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for DeleteServiceRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::DeleteServiceRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::DeleteServiceRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::DeleteServiceRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.CreatePostmortemRequested` is the `create_postmortem_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for CreatePostmortemRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::CreatePostmortemRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::CreatePostmortemRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::CreatePostmortemRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.UpdatePostmortemRequested` is the `update_postmortem_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for UpdatePostmortemRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::UpdatePostmortemRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::UpdatePostmortemRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::UpdatePostmortemRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.core.v1.PublishPostmortemRequested` is the `publish_postmortem_requested` case of `ameide_core_proto.sre.core.v1.SreDomainIntent.intent`.
+impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for PublishPostmortemRequested {
+    fn into_oneof(self) -> sre_domain_intent::Intent {
+        sre_domain_intent::Intent::PublishPostmortemRequested(self)
+    }
+    fn from_oneof(oneof: &sre_domain_intent::Intent) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_domain_intent::Intent::PublishPostmortemRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_domain_intent::Intent) -> ::core::result::Result<Self, sre_domain_intent::Intent> {
+        match oneof {
+            sre_domain_intent::Intent::PublishPostmortemRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

@@ -579,6 +579,177 @@ impl ::common_eventing::Eventing for SreProcessFact {
     }
 }
 
+/// `ameide_core_proto.sre.process.v1.IncidentTriageStarted` is the `incident_triage_started` case of `ameide_core_proto.sre.process.v1.SreProcessFact.fact`.
+impl ::common_eventing::OneofCase<sre_process_fact::Fact> for IncidentTriageStarted {
+    fn into_oneof(self) -> sre_process_fact::Fact {
+        sre_process_fact::Fact::IncidentTriageStarted(self)
+    }
+    fn from_oneof(oneof: &sre_process_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_process_fact::Fact::IncidentTriageStarted(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_process_fact::Fact) -> ::core::result::Result<Self, sre_process_fact::Fact> {
+        match oneof {
+            sre_process_fact::Fact::IncidentTriageStarted(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.process.v1.PatternLookupCompleted` is the `pattern_lookup_completed` case of `ameide_core_proto.sre.process.v1.SreProcessFact.fact`.
+impl ::common_eventing::OneofCase<sre_process_fact::Fact> for PatternLookupCompleted {
+    fn into_oneof(self) -> sre_process_fact::Fact {
+        sre_process_fact::Fact::PatternLookupCompleted(self)
+    }
+    fn from_oneof(oneof: &sre_process_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_process_fact::Fact::PatternLookupCompleted(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_process_fact::Fact) -> ::core::result::Result<Self, sre_process_fact::Fact> {
+        match oneof {
+            sre_process_fact::Fact::PatternLookupCompleted(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.process.v1.TriagePhaseCompleted` is the `triage_phase_completed` case of `ameide_core_proto.sre.process.v1.SreProcessFact.fact`.
+impl ::common_eventing::OneofCase<sre_process_fact::Fact> for TriagePhaseCompleted {
+    fn into_oneof(self) -> sre_process_fact::Fact {
+        sre_process_fact::Fact::TriagePhaseCompleted(self)
+    }
+    fn from_oneof(oneof: &sre_process_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_process_fact::Fact::TriagePhaseCompleted(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_process_fact::Fact) -> ::core::result::Result<Self, sre_process_fact::Fact> {
+        match oneof {
+            sre_process_fact::Fact::TriagePhaseCompleted(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.process.v1.RemediationProposed` is the `remediation_proposed` case of `ameide_core_proto.sre.process.v1.SreProcessFact.fact`.
+impl ::common_eventing::OneofCase<sre_process_fact::Fact> for RemediationProposed {
+    fn into_oneof(self) -> sre_process_fact::Fact {
+        sre_process_fact::Fact::RemediationProposed(self)
+    }
+    fn from_oneof(oneof: &sre_process_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_process_fact::Fact::RemediationProposed(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_process_fact::Fact) -> ::core::result::Result<Self, sre_process_fact::Fact> {
+        match oneof {
+            sre_process_fact::Fact::RemediationProposed(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.process.v1.RemediationApplied` is the `remediation_applied` case of `ameide_core_proto.sre.process.v1.SreProcessFact.fact`.
+impl ::common_eventing::OneofCase<sre_process_fact::Fact> for RemediationApplied {
+    fn into_oneof(self) -> sre_process_fact::Fact {
+        sre_process_fact::Fact::RemediationApplied(self)
+    }
+    fn from_oneof(oneof: &sre_process_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_process_fact::Fact::RemediationApplied(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_process_fact::Fact) -> ::core::result::Result<Self, sre_process_fact::Fact> {
+        match oneof {
+            sre_process_fact::Fact::RemediationApplied(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.process.v1.VerificationStarted` is the `verification_started` case of `ameide_core_proto.sre.process.v1.SreProcessFact.fact`.
+impl ::common_eventing::OneofCase<sre_process_fact::Fact> for VerificationStarted {
+    fn into_oneof(self) -> sre_process_fact::Fact {
+        sre_process_fact::Fact::VerificationStarted(self)
+    }
+    fn from_oneof(oneof: &sre_process_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_process_fact::Fact::VerificationStarted(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_process_fact::Fact) -> ::core::result::Result<Self, sre_process_fact::Fact> {
+        match oneof {
+            sre_process_fact::Fact::VerificationStarted(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.process.v1.VerificationCompleted` is the `verification_completed` case of `ameide_core_proto.sre.process.v1.SreProcessFact.fact`.
+impl ::common_eventing::OneofCase<sre_process_fact::Fact> for VerificationCompleted {
+    fn into_oneof(self) -> sre_process_fact::Fact {
+        sre_process_fact::Fact::VerificationCompleted(self)
+    }
+    fn from_oneof(oneof: &sre_process_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_process_fact::Fact::VerificationCompleted(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_process_fact::Fact) -> ::core::result::Result<Self, sre_process_fact::Fact> {
+        match oneof {
+            sre_process_fact::Fact::VerificationCompleted(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.process.v1.DocumentationRequested` is the `documentation_requested` case of `ameide_core_proto.sre.process.v1.SreProcessFact.fact`.
+impl ::common_eventing::OneofCase<sre_process_fact::Fact> for DocumentationRequested {
+    fn into_oneof(self) -> sre_process_fact::Fact {
+        sre_process_fact::Fact::DocumentationRequested(self)
+    }
+    fn from_oneof(oneof: &sre_process_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_process_fact::Fact::DocumentationRequested(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_process_fact::Fact) -> ::core::result::Result<Self, sre_process_fact::Fact> {
+        match oneof {
+            sre_process_fact::Fact::DocumentationRequested(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `ameide_core_proto.sre.process.v1.IncidentTriageCompleted` is the `incident_triage_completed` case of `ameide_core_proto.sre.process.v1.SreProcessFact.fact`.
+impl ::common_eventing::OneofCase<sre_process_fact::Fact> for IncidentTriageCompleted {
+    fn into_oneof(self) -> sre_process_fact::Fact {
+        sre_process_fact::Fact::IncidentTriageCompleted(self)
+    }
+    fn from_oneof(oneof: &sre_process_fact::Fact) -> ::core::option::Option<&Self> {
+        match oneof {
+            sre_process_fact::Fact::IncidentTriageCompleted(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: sre_process_fact::Fact) -> ::core::result::Result<Self, sre_process_fact::Fact> {
+        match oneof {
+            sre_process_fact::Fact::IncidentTriageCompleted(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

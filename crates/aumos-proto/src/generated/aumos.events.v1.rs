@@ -1148,6 +1148,82 @@ impl ::common_eventing::Eventing for SecurityAlertEvent {
     }
 }
 
+/// `aumos.events.v1.TokenUsage` is the `token_usage` case of `aumos.events.v1.MeteringEvent.resource`.
+impl ::common_eventing::OneofCase<metering_event::Resource> for TokenUsage {
+    fn into_oneof(self) -> metering_event::Resource {
+        metering_event::Resource::TokenUsage(self)
+    }
+    fn from_oneof(oneof: &metering_event::Resource) -> ::core::option::Option<&Self> {
+        match oneof {
+            metering_event::Resource::TokenUsage(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: metering_event::Resource) -> ::core::result::Result<Self, metering_event::Resource> {
+        match oneof {
+            metering_event::Resource::TokenUsage(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `aumos.events.v1.InferenceUsage` is the `inference_usage` case of `aumos.events.v1.MeteringEvent.resource`.
+impl ::common_eventing::OneofCase<metering_event::Resource> for InferenceUsage {
+    fn into_oneof(self) -> metering_event::Resource {
+        metering_event::Resource::InferenceUsage(self)
+    }
+    fn from_oneof(oneof: &metering_event::Resource) -> ::core::option::Option<&Self> {
+        match oneof {
+            metering_event::Resource::InferenceUsage(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: metering_event::Resource) -> ::core::result::Result<Self, metering_event::Resource> {
+        match oneof {
+            metering_event::Resource::InferenceUsage(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `aumos.events.v1.StorageUsage` is the `storage_usage` case of `aumos.events.v1.MeteringEvent.resource`.
+impl ::common_eventing::OneofCase<metering_event::Resource> for StorageUsage {
+    fn into_oneof(self) -> metering_event::Resource {
+        metering_event::Resource::StorageUsage(self)
+    }
+    fn from_oneof(oneof: &metering_event::Resource) -> ::core::option::Option<&Self> {
+        match oneof {
+            metering_event::Resource::StorageUsage(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: metering_event::Resource) -> ::core::result::Result<Self, metering_event::Resource> {
+        match oneof {
+            metering_event::Resource::StorageUsage(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `aumos.events.v1.SyntheticDataUsage` is the `synthetic_usage` case of `aumos.events.v1.MeteringEvent.resource`.
+impl ::common_eventing::OneofCase<metering_event::Resource> for SyntheticDataUsage {
+    fn into_oneof(self) -> metering_event::Resource {
+        metering_event::Resource::SyntheticUsage(self)
+    }
+    fn from_oneof(oneof: &metering_event::Resource) -> ::core::option::Option<&Self> {
+        match oneof {
+            metering_event::Resource::SyntheticUsage(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: metering_event::Resource) -> ::core::result::Result<Self, metering_event::Resource> {
+        match oneof {
+            metering_event::Resource::SyntheticUsage(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

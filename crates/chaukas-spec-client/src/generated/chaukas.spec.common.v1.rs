@@ -1047,6 +1047,196 @@ impl SortOrder {
     }
 }
 
+/// `chaukas.spec.common.v1.MessageContent` is the `message` case of `chaukas.spec.common.v1.Event.content`.
+impl ::common_eventing::OneofCase<event::Content> for MessageContent {
+    fn into_oneof(self) -> event::Content {
+        event::Content::Message(self)
+    }
+    fn from_oneof(oneof: &event::Content) -> ::core::option::Option<&Self> {
+        match oneof {
+            event::Content::Message(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: event::Content) -> ::core::result::Result<Self, event::Content> {
+        match oneof {
+            event::Content::Message(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `chaukas.spec.common.v1.ToolCall` is the `tool_call` case of `chaukas.spec.common.v1.Event.content`.
+impl ::common_eventing::OneofCase<event::Content> for ToolCall {
+    fn into_oneof(self) -> event::Content {
+        event::Content::ToolCall(self)
+    }
+    fn from_oneof(oneof: &event::Content) -> ::core::option::Option<&Self> {
+        match oneof {
+            event::Content::ToolCall(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: event::Content) -> ::core::result::Result<Self, event::Content> {
+        match oneof {
+            event::Content::ToolCall(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `chaukas.spec.common.v1.ToolResponse` is the `tool_response` case of `chaukas.spec.common.v1.Event.content`.
+impl ::common_eventing::OneofCase<event::Content> for ToolResponse {
+    fn into_oneof(self) -> event::Content {
+        event::Content::ToolResponse(self)
+    }
+    fn from_oneof(oneof: &event::Content) -> ::core::option::Option<&Self> {
+        match oneof {
+            event::Content::ToolResponse(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: event::Content) -> ::core::result::Result<Self, event::Content> {
+        match oneof {
+            event::Content::ToolResponse(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `chaukas.spec.common.v1.LLMInvocation` is the `llm_invocation` case of `chaukas.spec.common.v1.Event.content`.
+impl ::common_eventing::OneofCase<event::Content> for LlmInvocation {
+    fn into_oneof(self) -> event::Content {
+        event::Content::LlmInvocation(self)
+    }
+    fn from_oneof(oneof: &event::Content) -> ::core::option::Option<&Self> {
+        match oneof {
+            event::Content::LlmInvocation(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: event::Content) -> ::core::result::Result<Self, event::Content> {
+        match oneof {
+            event::Content::LlmInvocation(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `chaukas.spec.common.v1.PolicyDecision` is the `policy` case of `chaukas.spec.common.v1.Event.content`.
+impl ::common_eventing::OneofCase<event::Content> for PolicyDecision {
+    fn into_oneof(self) -> event::Content {
+        event::Content::Policy(self)
+    }
+    fn from_oneof(oneof: &event::Content) -> ::core::option::Option<&Self> {
+        match oneof {
+            event::Content::Policy(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: event::Content) -> ::core::result::Result<Self, event::Content> {
+        match oneof {
+            event::Content::Policy(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `chaukas.spec.common.v1.DataAccess` is the `data_access` case of `chaukas.spec.common.v1.Event.content`.
+impl ::common_eventing::OneofCase<event::Content> for DataAccess {
+    fn into_oneof(self) -> event::Content {
+        event::Content::DataAccess(self)
+    }
+    fn from_oneof(oneof: &event::Content) -> ::core::option::Option<&Self> {
+        match oneof {
+            event::Content::DataAccess(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: event::Content) -> ::core::result::Result<Self, event::Content> {
+        match oneof {
+            event::Content::DataAccess(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `google.protobuf.Struct` is the `state_update` case of `chaukas.spec.common.v1.Event.content`.
+impl ::common_eventing::OneofCase<event::Content> for ::common_eventing::wkt::Struct {
+    fn into_oneof(self) -> event::Content {
+        event::Content::StateUpdate(self)
+    }
+    fn from_oneof(oneof: &event::Content) -> ::core::option::Option<&Self> {
+        match oneof {
+            event::Content::StateUpdate(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: event::Content) -> ::core::result::Result<Self, event::Content> {
+        match oneof {
+            event::Content::StateUpdate(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `chaukas.spec.common.v1.ErrorInfo` is the `error` case of `chaukas.spec.common.v1.Event.content`.
+impl ::common_eventing::OneofCase<event::Content> for ErrorInfo {
+    fn into_oneof(self) -> event::Content {
+        event::Content::Error(self)
+    }
+    fn from_oneof(oneof: &event::Content) -> ::core::option::Option<&Self> {
+        match oneof {
+            event::Content::Error(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: event::Content) -> ::core::result::Result<Self, event::Content> {
+        match oneof {
+            event::Content::Error(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `chaukas.spec.common.v1.AgentHandoff` is the `agent_handoff` case of `chaukas.spec.common.v1.Event.content`.
+impl ::common_eventing::OneofCase<event::Content> for AgentHandoff {
+    fn into_oneof(self) -> event::Content {
+        event::Content::AgentHandoff(self)
+    }
+    fn from_oneof(oneof: &event::Content) -> ::core::option::Option<&Self> {
+        match oneof {
+            event::Content::AgentHandoff(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: event::Content) -> ::core::result::Result<Self, event::Content> {
+        match oneof {
+            event::Content::AgentHandoff(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// `chaukas.spec.common.v1.MCPCall` is the `mcp_call` case of `chaukas.spec.common.v1.Event.content`.
+impl ::common_eventing::OneofCase<event::Content> for McpCall {
+    fn into_oneof(self) -> event::Content {
+        event::Content::McpCall(self)
+    }
+    fn from_oneof(oneof: &event::Content) -> ::core::option::Option<&Self> {
+        match oneof {
+            event::Content::McpCall(m) => Some(m),
+            _ => None,
+        }
+    }
+    fn try_from_oneof(oneof: event::Content) -> ::core::result::Result<Self, event::Content> {
+        match oneof {
+            event::Content::McpCall(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

@@ -1,0 +1,171 @@
+//! Building envelopes from an inner message, and reading it back by type.
+
+use crate::core::v1::{
+    Actor, SreDomainFact, SreDomainIntent, SreMessageMeta, SreSubject, sre_domain_fact,
+    sre_domain_intent,
+};
+use crate::process::v1::{SreProcessFact, SreProcessSubject, sre_process_fact};
+use common_eventing::{EnvelopeMetadata, OneofCase};
+
+/// The schema version stamped into `SreMessageMeta.schema_version` by this crate:
+/// `v` + the crate version (additive changes bump the minor version).
+pub const SCHEMA_VERSION: &str = concat!("v", env!("CARGO_PKG_VERSION"));
+
+impl SreMessageMeta {
+    /// Envelope metadata from the common builder (UUIDv7 `message_id`,
+    /// `occurred_at`, schema version, tenant, producer, correlation, causation, trace
+    /// context) plus who acted.
+    pub fn from_metadata(meta: &EnvelopeMetadata, actor: Actor) -> Self {
+        SreMessageMeta {
+            message_id: meta.message_id.clone(),
+            schema_version: meta.schema_version.clone(),
+            tenant_id: meta.tenant_id.clone(),
+            occurred_at: Some(meta.occurred_at),
+            producer: meta.producer.clone(),
+            correlation_id: meta.correlation_id.clone().unwrap_or_default(),
+            causation_id: meta.causation_id.clone().unwrap_or_default(),
+            traceparent: meta.traceparent.map(|t| t.to_string()).unwrap_or_default(),
+            tracestate: meta.tracestate.clone().unwrap_or_default(),
+            actor: Some(actor),
+        }
+    }
+}
+
+macro_rules! envelope {
+    ($envelope:ident, $subject:ty, $field:ident, $oneof:ty, $new_doc:literal, $get:ident, $take:ident) => {
+        impl $envelope {
+            #[doc = $new_doc]
+            pub fn new(
+                meta: SreMessageMeta,
+                subject: $subject,
+                $field: impl OneofCase<$oneof>,
+            ) -> Self {
+                $envelope {
+                    meta: Some(meta),
+                    subject: Some(subject),
+                    $field: Some($field.into_oneof()),
+                }
+            }
+
+            /// The inner message if it is an `M` (the oneof case is chosen by type).
+            pub fn $get<M: OneofCase<$oneof>>(&self) -> Option<&M> {
+                self.$field.as_ref().and_then(M::from_oneof)
+            }
+
+            /// Takes the inner message if it is an `M`; gives the envelope back otherwise.
+            // Returning the envelope by value keeps nothing hidden behind a Box and
+            // loses nothing: the caller tries the next type with the same value.
+            #[allow(clippy::result_large_err)]
+            pub fn $take<M: OneofCase<$oneof>>(mut self) -> Result<M, Self> {
+                match self.$field.take().map(M::try_from_oneof) {
+                    Some(Ok(m)) => Ok(m),
+                    Some(Err(other)) => {
+                        self.$field = Some(other);
+                        Err(self)
+                    }
+                    None => Err(self),
+                }
+            }
+        }
+    };
+}
+
+envelope!(
+    SreDomainIntent,
+    SreSubject,
+    intent,
+    sre_domain_intent::Intent,
+    "An intent envelope; the oneof case is chosen by the intent's type.",
+    intent_as,
+    into_intent
+);
+envelope!(
+    SreDomainFact,
+    SreSubject,
+    fact,
+    sre_domain_fact::Fact,
+    "A fact envelope; the oneof case is chosen by the fact's type.",
+    fact_as,
+    into_fact
+);
+envelope!(
+    SreProcessFact,
+    SreProcessSubject,
+    fact,
+    sre_process_fact::Fact,
+    "A process-fact envelope; the oneof case is chosen by the fact's type.",
+    fact_as,
+    into_fact
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::v1::{ActorKind, CreateIncidentRequested, IncidentCreated, IncidentResolved};
+    use crate::process::v1::{IncidentTriageStarted, RemediationApplied};
+
+    fn meta() -> SreMessageMeta {
+        let common = EnvelopeMetadata::builder("acme", "sre-agent", SCHEMA_VERSION)
+            .correlation_id("corr-1")
+            .build()
+            .unwrap();
+        SreMessageMeta::from_metadata(
+            &common,
+            Actor {
+                kind: ActorKind::Agent as i32,
+                id: "triage-bot".into(),
+            },
+        )
+    }
+
+    #[test]
+    fn fact_case_is_chosen_by_type_and_read_back() {
+        let created = IncidentCreated {
+            aggregate_version: 1,
+            ..Default::default()
+        };
+        let envelope = SreDomainFact::new(meta(), SreSubject::default(), created.clone());
+        assert!(matches!(
+            envelope.fact,
+            Some(sre_domain_fact::Fact::IncidentCreated(_))
+        ));
+        assert_eq!(envelope.fact_as::<IncidentCreated>(), Some(&created));
+        assert_eq!(envelope.fact_as::<IncidentResolved>(), None);
+        let envelope = envelope.into_fact::<IncidentResolved>().unwrap_err();
+        assert_eq!(envelope.into_fact::<IncidentCreated>().unwrap(), created);
+    }
+
+    #[test]
+    fn intents_and_process_facts() {
+        let intent = SreDomainIntent::new(
+            meta(),
+            SreSubject::default(),
+            CreateIncidentRequested::default(),
+        );
+        assert!(matches!(
+            intent.intent,
+            Some(sre_domain_intent::Intent::CreateIncidentRequested(_))
+        ));
+        assert!(intent.intent_as::<CreateIncidentRequested>().is_some());
+        let process = SreProcessFact::new(
+            meta(),
+            SreProcessSubject::default(),
+            IncidentTriageStarted::default(),
+        );
+        assert!(process.fact_as::<IncidentTriageStarted>().is_some());
+        assert!(process.fact_as::<RemediationApplied>().is_none());
+    }
+
+    #[test]
+    fn meta_from_common_metadata() {
+        let m = meta();
+        assert_eq!(m.tenant_id, "acme");
+        assert_eq!(m.producer, "sre-agent");
+        assert_eq!(m.schema_version, SCHEMA_VERSION);
+        assert_eq!(m.correlation_id, "corr-1");
+        assert_eq!(&m.message_id[14..15], "7", "UUIDv7");
+        assert!(m.occurred_at.is_some());
+        assert_eq!(m.actor.unwrap().id, "triage-bot");
+        assert!(SCHEMA_VERSION.starts_with("v0."));
+    }
+}
