@@ -34,3 +34,21 @@ def load(prefixes):
         raise SystemExit("protoc failed on %s" % " ".join(files))
     sys.path.insert(0, out)
     return out
+
+
+def compile_extra(name, source):
+    """Compile a test-only .proto given as text (its path `name` under a fresh root) into
+    a fresh folder put first on sys.path; also writes `<folder>/nested.binpb`, its
+    descriptor set. Returns the folder."""
+    root = tempfile.mkdtemp(prefix="protoc-extra-src-")
+    path = os.path.join(root, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(source)
+    out = tempfile.mkdtemp(prefix="protoc-extra-")
+    args = ["protoc", "-I", root, "--python_out", out,
+            "--descriptor_set_out", os.path.join(out, "nested.binpb"), name]
+    if protoc.main(args) != 0:
+        raise SystemExit("protoc failed on %s" % name)
+    sys.path.insert(0, out)
+    return out
