@@ -1,7 +1,7 @@
 //! The Rust half of a fixture round trip: decode what the peer wrote, check it, and
 //! write Rust's own encodings back for the peer to verify.
 
-use prost::{Message, Name};
+use prost::Message;
 use serde::{Serialize, de::DeserializeOwned};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -50,10 +50,7 @@ pub type Checkers = BTreeMap<String, Checker>;
 pub struct Table(pub Checkers);
 
 impl common_eventing::MessageVisitor for Table {
-    fn visit<M>(&mut self)
-    where
-        M: Message + Name + Default + PartialEq + Serialize + DeserializeOwned + 'static,
-    {
+    fn visit<M: common_eventing::JsonMessage>(&mut self) {
         self.0.insert(M::full_name(), check_fixture::<M>);
     }
 }

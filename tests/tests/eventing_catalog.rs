@@ -19,7 +19,10 @@ struct Entry {
 fn catalog() -> BTreeMap<String, Entry> {
     let path = interop_tests::workspace_root().join("docs/generated/eventing-catalog.json");
     let entries: Vec<Entry> = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    entries.into_iter().map(|e| (e.message.clone(), e)).collect()
+    entries
+        .into_iter()
+        .map(|e| (e.message.clone(), e))
+        .collect()
 }
 
 /// Sets `value` at a dot-separated proto field path of a JSON object.
@@ -41,18 +44,30 @@ struct Check {
 }
 
 impl EventVisitor for Check {
-    fn visit<M>(&mut self)
-    where
-        M: Eventing + Default + PartialEq + serde::Serialize + serde::de::DeserializeOwned + 'static,
-    {
+    fn visit<M: Eventing + common_eventing::JsonMessage>(&mut self) {
         let name = M::full_name();
-        let entry = self.catalog.get(&name).unwrap_or_else(|| panic!("{name} is not in the catalog"));
+        let entry = self
+            .catalog
+            .get(&name)
+            .unwrap_or_else(|| panic!("{name} is not in the catalog"));
         assert_eq!(M::STREAM_REF, entry.stream_ref, "{name}");
         assert_eq!(M::STABLE_TYPE, entry.stable_type, "{name}");
         assert_eq!(M::SCHEMA_SUBJECT, entry.schema_subject, "{name}");
-        assert_eq!(M::SCHEMA_SUBJECT, format!("{}-value", M::STREAM_REF), "{name}");
-        assert_eq!(M::PARTITION_KEY_FIELDS, entry.partition_key_fields, "{name}");
-        assert_eq!(M::IDEMPOTENCY_KEY_FIELDS, entry.idempotency_key_fields, "{name}");
+        assert_eq!(
+            M::SCHEMA_SUBJECT,
+            format!("{}-value", M::STREAM_REF),
+            "{name}"
+        );
+        assert_eq!(
+            M::PARTITION_KEY_FIELDS,
+            entry.partition_key_fields,
+            "{name}"
+        );
+        assert_eq!(
+            M::IDEMPOTENCY_KEY_FIELDS,
+            entry.idempotency_key_fields,
+            "{name}"
+        );
 
         // A message with a distinct value at every key path, built through proto3
         // JSON (snake_case names), so the keys must come from exactly those fields.
@@ -71,7 +86,10 @@ impl EventVisitor for Check {
         assert_eq!(message.partition_key(), partition, "{name}");
         assert_eq!(message.idempotency_key(), idempotency, "{name}");
         // An empty message yields empty values, never a panic.
-        assert_eq!(M::default().partition_key_values().len(), M::PARTITION_KEY_FIELDS.len());
+        assert_eq!(
+            M::default().partition_key_values().len(),
+            M::PARTITION_KEY_FIELDS.len()
+        );
         self.seen.push(name);
     }
 }
@@ -88,16 +106,19 @@ fn every_event_type_matches_the_catalog_and_reads_its_key_paths() {
     ameide_sre_proto::process::v1::visit_events(&mut check);
     check.seen.sort();
     let documented: Vec<String> = check.catalog.keys().cloned().collect();
-    assert_eq!(check.seen, documented, "catalog entries without an Eventing impl, or the reverse");
+    assert_eq!(
+        check.seen, documented,
+        "catalog entries without an Eventing impl, or the reverse"
+    );
     assert_eq!(check.seen.len(), 28);
 }
 
 #[test]
 fn documented_aumos_topics_and_sre_streams() {
-    use aumos_proto::agf::v1::{AgentInvoked, WorkflowStarted};
-    use aumos_proto::events::v1::{AgentEnvelope, AuditEvent};
     use ameide_sre_proto::core::v1::{SreDomainFact, SreDomainIntent};
     use ameide_sre_proto::process::v1::SreProcessFact;
+    use aumos_proto::agf::v1::{AgentInvoked, WorkflowStarted};
+    use aumos_proto::events::v1::{AgentEnvelope, AuditEvent};
     assert_eq!(AgentEnvelope::STREAM_REF, "aumos.agents.envelope");
     assert_eq!(AgentEnvelope::IDEMPOTENCY_KEY_FIELDS, ["message_id"]);
     assert_eq!(AuditEvent::SCHEMA_SUBJECT, "aumos.audit.events-value");
@@ -106,7 +127,13 @@ fn documented_aumos_topics_and_sre_streams() {
     assert_eq!(SreDomainFact::STABLE_TYPE, "ameide.sre.domain.fact.v1");
     assert_eq!(SreDomainFact::STREAM_REF, "sre.domain.facts.v1");
     assert_eq!(SreDomainIntent::STREAM_REF, "sre.domain.intents.v1");
-    assert_eq!(SreProcessFact::PARTITION_KEY_FIELDS, ["meta.tenant_id", "subject.workflow_id"]);
-    assert_eq!(SreDomainFact::PARTITION_KEY_FIELDS, ["meta.tenant_id", "subject.aggregate_id"]);
+    assert_eq!(
+        SreProcessFact::PARTITION_KEY_FIELDS,
+        ["meta.tenant_id", "subject.workflow_id"]
+    );
+    assert_eq!(
+        SreDomainFact::PARTITION_KEY_FIELDS,
+        ["meta.tenant_id", "subject.aggregate_id"]
+    );
     assert_eq!(SreDomainIntent::IDEMPOTENCY_KEY_FIELDS, ["meta.message_id"]);
 }

@@ -62,7 +62,7 @@ pub use metadata::{EnvelopeMetadata, MetadataError};
 pub use oneof::OneofCase;
 pub use traceparent::{TraceParent, TraceParentError};
 #[cfg(feature = "serde")]
-pub use visit::{EventVisitor, MessageVisitor, RegisterAny};
+pub use visit::{EventVisitor, JsonMessage, MessageVisitor, RegisterAny};
 
 /// Encoded `google.protobuf.FileDescriptorSet` of the `.proto` files generated into
 /// this crate (source info stripped, custom options kept).

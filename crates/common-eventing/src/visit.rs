@@ -12,11 +12,7 @@
 //!
 //! struct Names(Vec<String>);
 //! impl MessageVisitor for Names {
-//!     fn visit<M>(&mut self)
-//!     where
-//!         M: prost::Message + prost::Name + Default + PartialEq
-//!             + serde::Serialize + serde::de::DeserializeOwned + 'static,
-//!     {
+//!     fn visit<M: common_eventing::visit::JsonMessage>(&mut self) {
 //!         self.0.push(M::full_name());
 //!     }
 //! }
@@ -27,32 +23,41 @@
 //! # }
 //! ```
 
+/// What every generated message type is with the `serde` feature: a prost message
+/// with a full name, proto3 JSON both ways, `Default` and `PartialEq`.
+pub trait JsonMessage:
+    prost::Message
+    + prost::Name
+    + Default
+    + PartialEq
+    + serde::Serialize
+    + serde::de::DeserializeOwned
+    + 'static
+{
+}
+
+impl<M> JsonMessage for M where
+    M: prost::Message
+        + prost::Name
+        + Default
+        + PartialEq
+        + serde::Serialize
+        + serde::de::DeserializeOwned
+        + 'static
+{
+}
+
 /// Called once per message type by a package's generated `visit_messages`.
 pub trait MessageVisitor {
     /// Visits message type `M`.
-    fn visit<M>(&mut self)
-    where
-        M: prost::Message
-            + prost::Name
-            + Default
-            + PartialEq
-            + serde::Serialize
-            + serde::de::DeserializeOwned
-            + 'static;
+    fn visit<M: JsonMessage>(&mut self);
 }
 
 /// Called once per event type (a message with the eventing option) by a package's
 /// generated `visit_events`.
 pub trait EventVisitor {
     /// Visits event type `M`.
-    fn visit<M>(&mut self)
-    where
-        M: crate::Eventing
-            + Default
-            + PartialEq
-            + serde::Serialize
-            + serde::de::DeserializeOwned
-            + 'static;
+    fn visit<M: crate::Eventing + JsonMessage>(&mut self);
 }
 
 /// A visitor that registers every visited type with the `google.protobuf.Any` JSON
@@ -61,16 +66,7 @@ pub trait EventVisitor {
 pub struct RegisterAny;
 
 impl MessageVisitor for RegisterAny {
-    fn visit<M>(&mut self)
-    where
-        M: prost::Message
-            + prost::Name
-            + Default
-            + PartialEq
-            + serde::Serialize
-            + serde::de::DeserializeOwned
-            + 'static,
-    {
+    fn visit<M: JsonMessage>(&mut self) {
         crate::wkt::any::register::<M>();
     }
 }
