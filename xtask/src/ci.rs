@@ -1,7 +1,7 @@
 //! `cargo xtask ci`: every check and test, in the order that fails fastest.
 
 use crate::workspace::CRATES;
-use crate::{codegen, python, workspace};
+use crate::{breaking, codegen, lint, python, workspace};
 use anyhow::{Context, Result, bail};
 use std::process::Command;
 use std::time::Instant;
@@ -45,6 +45,13 @@ pub fn run() -> Result<()> {
     run_step("cargo fmt --check", fmt)?;
 
     step("codegen --check", || codegen::run(true))?;
+
+    // buf is installed by xtask (npm, pinned version, under target/buf).
+    step("lint (buf STANDARD + workspace rules)", lint::run)?;
+    step(
+        "breaking (buf WIRE_JSON against baselines/ + version check)",
+        breaking::run,
+    )?;
 
     let mut clippy = cargo();
     clippy.args([

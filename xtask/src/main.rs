@@ -5,19 +5,15 @@
 //! - `ci`: every check and test, exactly as CI runs them.
 //! - `catalog [--json]`: print the eventing catalog (stream, message, type, subject, keys).
 //! - `venv`: create or refresh the Python interop venv under `target/`.
-
-mod catalog;
-mod ci;
-mod codegen;
-mod eventing;
-mod oneofs;
-mod protos;
-mod python;
-mod workspace;
+//! - `lint`: buf STANDARD lint of `proto/` (`buf.yaml`), then the workspace's own rules.
+//! - `breaking`: every released contract (`baselines/`) against the current one, with
+//!   the version check.
+//! - `baseline [<crate>...]`: record the current contract of the crates as released.
 
 use anyhow::{Result, bail};
+use xtask::{baseline, breaking, catalog, ci, codegen, lint, python};
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json] | ci | venv>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json] | ci | venv | lint | breaking | baseline [<crate>...]>";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,6 +25,9 @@ fn main() -> Result<()> {
         ["catalog", "--json"] => catalog::run(true),
         ["ci"] => ci::run(),
         ["venv"] => python::ensure_venv().map(|_| ()),
+        ["lint"] => lint::run(),
+        ["breaking"] => breaking::run(),
+        ["baseline", crates @ ..] => baseline::run(crates),
         _ => bail!("{USAGE}"),
     }
 }

@@ -1,0 +1,290 @@
+//! HTTP: the paths the published SDK and the public OpenAPI use.
+//!
+//! | route | body | answer |
+//! | --- | --- | --- |
+//! | `POST /v1/events` | `application/x-protobuf` `IngestEventRequest` (what `chaukas-sdk` posts) or `application/json` `Event` | 202, JSON `IngestEventResponse` |
+//! | `POST /v1/events/batch` | `application/x-protobuf` `IngestEventBatchRequest` or `application/json` `EventBatch` | 202, JSON `IngestEventBatchResponse` |
+//! | `POST /v1/query` | `application/json` `QueryRequest` | 200, JSON `QueryResponse` |
+//! | `GET /v1/capabilities` | | 200, JSON `Capabilities` |
+//! | `GET /healthz` | | 200 (no auth) |
+//!
+//! JSON is proto3 JSON; input may use camelCase or snake_case names. Every refusal is
+//! a 4xx (or 503) with `{"error": "<kind>", "message": "<what was wrong>"}`, is logged,
+//! and stores nothing.
+
+use super::auth::{Caller, TENANT_HEADER, TENANT_HEADER_ALIAS};
+use super::store::Inserted;
+use super::{ApiError, App};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Extension, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chaukas_spec_server::common::v1::{Event, EventBatch, QueryRequest};
+use chaukas_spec_server::server::v1::{
+    IngestEventBatchRequest, IngestEventRequest, IngestEventResponse,
+};
+
+/// A refused request: status, a short kind and what was wrong.
+#[derive(Debug)]
+pub struct Problem {
+    status: StatusCode,
+    kind: &'static str,
+    message: String,
+}
+
+impl Problem {
+    fn new(status: StatusCode, kind: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            kind,
+            message: message.into(),
+        }
+    }
+
+    fn invalid(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_argument", message)
+    }
+}
+
+impl From<ApiError> for Problem {
+    fn from(error: ApiError) -> Self {
+        match error {
+            ApiError::InvalidArgument(m) => Self::invalid(m),
+            ApiError::Unauthenticated(m) => {
+                Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", m)
+            }
+            ApiError::PermissionDenied(m) => {
+                Self::new(StatusCode::FORBIDDEN, "permission_denied", m)
+            }
+            ApiError::Unavailable(m) => {
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", m)
+            }
+        }
+    }
+}
+
+/// A body the size limit or the connection cut short.
+impl From<BytesRejection> for Problem {
+    fn from(rejection: BytesRejection) -> Self {
+        let kind = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            "payload_too_large"
+        } else {
+            "invalid_body"
+        };
+        Self::new(rejection.status(), kind, rejection.body_text())
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        tracing::warn!(status = %self.status, kind = self.kind, "http request refused: {}", self.message);
+        let body = serde_json::json!({ "error": self.kind, "message": self.message });
+        let mut response = json(self.status, &body);
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert("www-authenticate", HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// A JSON response.
+fn json<T: serde::Serialize>(status: StatusCode, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (status, [(CONTENT_TYPE, "application/json")], bytes).into_response(),
+        Err(e) => {
+            // Only a non-finite double in a Struct gets here.
+            let msg = format!("the response is not representable as JSON: {e}");
+            tracing::error!("{msg}");
+            (StatusCode::INTERNAL_SERVER_ERROR, msg).into_response()
+        }
+    }
+}
+
+/// How a body is encoded, from its `content-type`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Protobuf,
+    Json,
+}
+
+fn format(headers: &HeaderMap, allowed: &[Format]) -> Result<Format, Problem> {
+    let value = headers
+        .get(CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or("(not text)"))
+        .unwrap_or("");
+    let mime = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let format = match mime.as_str() {
+        "application/x-protobuf" | "application/protobuf" => Some(Format::Protobuf),
+        "application/json" => Some(Format::Json),
+        _ => None,
+    };
+    let accepted = if allowed.contains(&Format::Protobuf) {
+        "application/x-protobuf or application/json"
+    } else {
+        "application/json"
+    };
+    match format {
+        Some(f) if allowed.contains(&f) => Ok(f),
+        _ if value.is_empty() => Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("missing content-type: send {accepted}"),
+        )),
+        _ => Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("content-type {value:?} is not accepted here: send {accepted}"),
+        )),
+    }
+}
+
+fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Problem> {
+    serde_json::from_slice(body)
+        .map_err(|e| Problem::invalid(format!("body is not a proto3 JSON {what}: {e}")))
+}
+
+fn decode_protobuf<T: prost::Message + Default>(body: &[u8], what: &str) -> Result<T, Problem> {
+    T::decode(body).map_err(|e| Problem::invalid(format!("body is not a protobuf {what}: {e}")))
+}
+
+const BOTH: &[Format] = &[Format::Protobuf, Format::Json];
+
+/// `POST /v1/events`.
+async fn ingest_event(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let format = format(&headers, BOTH)?;
+    let body = body?;
+    let event = match format {
+        Format::Protobuf => {
+            decode_protobuf::<IngestEventRequest>(&body, "IngestEventRequest")?.event
+        }
+        Format::Json => Some(decode_json::<Event>(&body, "Event")?),
+    };
+    let (event_id, inserted) = app.ingest(&caller, event).await?;
+    let response = IngestEventResponse {
+        event_id,
+        status: match inserted {
+            Inserted::Stored => "accepted".into(),
+            Inserted::Duplicate => "duplicate".into(),
+        },
+        processed_at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64),
+    };
+    Ok(json(StatusCode::ACCEPTED, &response))
+}
+
+/// `POST /v1/events/batch`.
+async fn ingest_batch(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let format = format(&headers, BOTH)?;
+    let body = body?;
+    let batch = match format {
+        Format::Protobuf => {
+            decode_protobuf::<IngestEventBatchRequest>(&body, "IngestEventBatchRequest")?
+                .event_batch
+                .ok_or_else(|| Problem::invalid("event_batch is required"))?
+        }
+        Format::Json => decode_json::<EventBatch>(&body, "EventBatch")?,
+    };
+    let response = app.ingest_batch(&caller, batch).await?;
+    Ok(json(StatusCode::ACCEPTED, &response))
+}
+
+/// `POST /v1/query`.
+async fn query(
+    State(app): State<App>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    format(&headers, &[Format::Json])?;
+    let query = decode_json::<QueryRequest>(&body?, "QueryRequest")?;
+    let response = app.query(&caller, query).await?;
+    Ok(json(StatusCode::OK, &response))
+}
+
+/// `GET /v1/capabilities`.
+async fn capabilities(State(app): State<App>) -> Response {
+    json(StatusCode::OK, &app.capabilities())
+}
+
+/// `GET /healthz`.
+async fn healthz() -> Response {
+    json(StatusCode::OK, &serde_json::json!({ "status": "ok" }))
+}
+
+async fn method_not_allowed(request: Request) -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!(
+            "{} does not take {}",
+            request.uri().path(),
+            request.method()
+        ),
+    )
+}
+
+async fn not_found(request: Request) -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no route {} {}", request.method(), request.uri().path()),
+    )
+}
+
+/// Checks the API key before any `/v1` handler runs and attaches the [`Caller`].
+async fn authenticate(State(app): State<App>, mut request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let caller = app.auth.caller(
+        get(AUTHORIZATION.as_str()),
+        get(TENANT_HEADER),
+        get(TENANT_HEADER_ALIAS),
+    );
+    match caller {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        Err(denied) => Problem::from(ApiError::from(denied)).into_response(),
+    }
+}
+
+/// The HTTP routes; bodies over `max_body_bytes` get 413.
+pub fn router(app: App, max_body_bytes: usize) -> Router {
+    let v1 = Router::new()
+        .route("/v1/events", post(ingest_event))
+        .route("/v1/events/batch", post(ingest_batch))
+        .route("/v1/query", post(query))
+        .route("/v1/capabilities", get(capabilities))
+        .route_layer(middleware::from_fn_with_state(app.clone(), authenticate));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(v1)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .with_state(app)
+}

@@ -1,0 +1,391 @@
+//! A reference Chaukas backend: the published Python SDK (`chaukas-sdk`) posts events
+//! to it over HTTP, and `grpcurl` or any `ChaukasServerService` / `ChaukasClientService`
+//! client talks to it over gRPC.
+//!
+//! ```sh
+//! cargo run -p chaukas-spec-server --example ingest_server -- \
+//!     --grpc 127.0.0.1:50051 --http 127.0.0.1:8080 [--api-key KEY] [--max-body-bytes N]
+//! ```
+//!
+//! Files: this one (flags, the operations both protocols share, startup, shutdown),
+//! `store.rs` (the [`store::EventStore`] trait, the in-memory store, query and
+//! paging), `grpc.rs`, `http.rs` and `auth.rs` (API key and tenant scoping).
+//!
+//! On start it prints `grpc listening on ADDR` and `http listening on ADDR` on stdout
+//! (logs go to stderr; filter them with `RUST_LOG`, e.g. `RUST_LOG=debug`). Ctrl-C
+//! stops accepting connections and lets in-flight calls finish.
+//!
+//! Every item here uses `super::` paths, never `crate::`: the interop test
+//! `tests/tests/chaukas_ingest_server.rs` compiles this file in as a module.
+
+pub mod auth;
+pub mod grpc;
+pub mod http;
+pub mod store;
+
+use auth::{Auth, Caller, Denied};
+use chaukas_spec_server::common::v1::{
+    Capabilities, Event, EventBatch, QueryRequest, QueryResponse,
+};
+use chaukas_spec_server::server::v1::{
+    GetEventStatsRequest, GetEventStatsResponse, IngestEventBatchResponse,
+};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use store::{EventStore, Inserted, StoreError};
+use tokio::net::TcpListener;
+
+/// Default limit of a request body (HTTP) or message (gRPC): 4 MiB, gRPC's default.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// How long shutdown waits for in-flight calls before giving up on them.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+const USAGE: &str =
+    "usage: ingest_server [--grpc ADDR] [--http ADDR] [--api-key KEY] [--max-body-bytes N]
+  --grpc ADDR          gRPC listen address (default 127.0.0.1:50051; port 0 picks one)
+  --http ADDR          HTTP listen address (default 127.0.0.1:8080; port 0 picks one)
+  --api-key KEY        require `authorization: Bearer KEY` on every Chaukas call
+  --max-body-bytes N   largest HTTP body / gRPC message accepted (default 4194304)";
+
+/// Command-line settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// gRPC listen address.
+    pub grpc: SocketAddr,
+    /// HTTP listen address.
+    pub http: SocketAddr,
+    /// When set, the bearer token every Chaukas call must carry.
+    pub api_key: Option<String>,
+    /// Largest HTTP body / gRPC message accepted.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            grpc: SocketAddr::from(([127, 0, 0, 1], 50051)),
+            http: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            api_key: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+}
+
+impl Config {
+    /// Parses flags (without the program name): `--flag value` or `--flag=value`.
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Config, String> {
+        let mut config = Config::default();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((flag, value)) => (flag.to_string(), Some(value.to_string())),
+                None => (arg, None),
+            };
+            let mut value = || {
+                inline
+                    .clone()
+                    .or_else(|| args.next())
+                    .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+            };
+            let addr = |v: String| {
+                v.parse::<SocketAddr>()
+                    .map_err(|e| format!("{flag}: {v:?} is not an address: {e}"))
+            };
+            match flag.as_str() {
+                "--grpc" => config.grpc = addr(value()?)?,
+                "--http" => config.http = addr(value()?)?,
+                "--api-key" => {
+                    let key = value()?;
+                    if key.is_empty() {
+                        return Err("--api-key must not be empty".into());
+                    }
+                    config.api_key = Some(key);
+                }
+                "--max-body-bytes" => {
+                    let v = value()?;
+                    config.max_body_bytes = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        format!("--max-body-bytes: {v:?} is not a positive number")
+                    })?;
+                }
+                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            }
+        }
+        Ok(config)
+    }
+}
+
+/// Why a Chaukas operation failed, whatever the protocol; `grpc.rs` maps it to a
+/// `Status`, `http.rs` to a status code and a JSON body.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ApiError {
+    /// Bad request content.
+    InvalidArgument(String),
+    /// No or wrong credentials.
+    Unauthenticated(String),
+    /// Not allowed for this caller.
+    PermissionDenied(String),
+    /// The store failed.
+    Unavailable(String),
+}
+
+impl From<Denied> for ApiError {
+    fn from(denied: Denied) -> Self {
+        match denied {
+            Denied::Unauthenticated(m) => Self::Unauthenticated(m),
+            Denied::PermissionDenied(m) => Self::PermissionDenied(m),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::InvalidArgument(m) => Self::InvalidArgument(m),
+            StoreError::Unavailable(m) => Self::Unavailable(m),
+        }
+    }
+}
+
+/// State shared by both protocols: the store and the auth settings. Its methods are
+/// the Chaukas operations, so gRPC and HTTP behave the same.
+#[derive(Clone)]
+pub struct App {
+    /// Where events go.
+    pub store: Arc<dyn EventStore>,
+    /// API key and tenant scoping.
+    pub auth: Auth,
+}
+
+/// Why an event cannot be stored, if it cannot.
+fn invalid(event: &Event) -> Option<&'static str> {
+    if event.event_id.is_empty() {
+        Some("event.event_id is required")
+    } else if event.tenant_id.is_empty() {
+        Some("event.tenant_id is required")
+    } else {
+        None
+    }
+}
+
+impl App {
+    /// Stores one event. Missing event, id or tenant: `InvalidArgument`, nothing stored.
+    pub async fn ingest(
+        &self,
+        caller: &Caller,
+        event: Option<Event>,
+    ) -> Result<(String, Inserted), ApiError> {
+        let event = event.ok_or_else(|| ApiError::InvalidArgument("event is required".into()))?;
+        if let Some(why) = invalid(&event) {
+            return Err(ApiError::InvalidArgument(why.into()));
+        }
+        if !self.auth.may_write(caller, &event.tenant_id) {
+            return Err(ApiError::PermissionDenied(format!(
+                "caller may not ingest events of tenant {:?}",
+                event.tenant_id
+            )));
+        }
+        let id = event.event_id.clone();
+        let inserted = self.store.insert(event).await?;
+        tracing::debug!(event_id = %id, ?inserted, "ingested");
+        Ok((id, inserted))
+    }
+
+    /// Stores the valid events of a batch and names the rejected ones (no
+    /// `event_id`, no `tenant_id`, or another tenant than the caller's). Duplicates
+    /// count as accepted: re-sending a batch is safe.
+    pub async fn ingest_batch(
+        &self,
+        caller: &Caller,
+        batch: EventBatch,
+    ) -> Result<IngestEventBatchResponse, ApiError> {
+        let mut response = IngestEventBatchResponse {
+            batch_id: batch.batch_id,
+            ..Default::default()
+        };
+        for event in batch.events {
+            if invalid(&event).is_some() || !self.auth.may_write(caller, &event.tenant_id) {
+                response.rejected_count += 1;
+                if !event.event_id.is_empty() {
+                    response.rejected_event_ids.push(event.event_id);
+                }
+                continue;
+            }
+            self.store.insert(event).await?;
+            response.accepted_count += 1;
+        }
+        if response.rejected_count > 0 {
+            tracing::warn!(
+                batch_id = %response.batch_id,
+                rejected = response.rejected_count,
+                ids = ?response.rejected_event_ids,
+                "batch events rejected (no event_id, no tenant_id, or another tenant)"
+            );
+        }
+        Ok(response)
+    }
+
+    /// A page of events, scoped to the caller's tenant.
+    pub async fn query(
+        &self,
+        caller: &Caller,
+        mut query: QueryRequest,
+    ) -> Result<QueryResponse, ApiError> {
+        let filter = query.filter.get_or_insert_default();
+        filter.tenant_id = self.auth.read_scope(caller, &filter.tenant_id)?;
+        Ok(self.store.query(query).await?)
+    }
+
+    /// Statistics, scoped to the caller's tenant.
+    pub async fn stats(
+        &self,
+        caller: &Caller,
+        mut request: GetEventStatsRequest,
+    ) -> Result<GetEventStatsResponse, ApiError> {
+        request.tenant_id = self.auth.read_scope(caller, &request.tenant_id)?;
+        Ok(self.store.stats(request).await?)
+    }
+
+    /// What this backend offers: it stores and queries every event type, nothing more.
+    pub fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            policy_decisions: true,
+            data_access_events: true,
+            ..Default::default()
+        }
+    }
+}
+
+/// A started server.
+pub struct Running {
+    /// Where gRPC listens.
+    pub grpc_addr: SocketAddr,
+    /// Where HTTP listens.
+    pub http_addr: SocketAddr,
+    done: tokio::task::JoinHandle<Result<(), String>>,
+}
+
+impl Running {
+    /// Waits until the shutdown signal fired and both servers drained.
+    pub async fn wait(self) -> Result<(), String> {
+        self.done.await.map_err(|e| e.to_string())?
+    }
+}
+
+/// Binds both listeners and serves until `shutdown` completes, then stops accepting,
+/// lets in-flight calls finish (up to 10 s) and returns through [`Running::wait`].
+pub async fn start(
+    config: &Config,
+    store: Arc<dyn EventStore>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<Running, Box<dyn std::error::Error + Send + Sync>> {
+    let app = App {
+        store,
+        auth: Auth::new(config.api_key.clone()),
+    };
+    let grpc_listener = TcpListener::bind(config.grpc).await?;
+    let http_listener = TcpListener::bind(config.http).await?;
+    let (grpc_addr, http_addr) = (grpc_listener.local_addr()?, http_listener.local_addr()?);
+    let grpc = grpc::Grpc::build(app.clone(), config.max_body_bytes).await?;
+    let http = http::router(app, config.max_body_bytes);
+
+    // Dropping `stop` wakes every clone of `stopped`.
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    let signal = |mut rx: tokio::sync::watch::Receiver<()>| async move {
+        let _ = rx.changed().await;
+    };
+    let grpc_task = tokio::spawn(grpc.serve(grpc_listener, signal(stopped.clone())));
+    let http_task = tokio::spawn(async move {
+        axum::serve(http_listener, http)
+            .with_graceful_shutdown(signal(stopped))
+            .await
+    });
+    tracing::info!(%grpc_addr, %http_addr, auth = config.api_key.is_some(), "ingest server started");
+
+    let done = tokio::spawn(async move {
+        shutdown.await;
+        tracing::info!("shutting down: draining in-flight calls");
+        drop(stop);
+        let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
+            let (g, h) = tokio::join!(grpc_task, http_task);
+            g.map_err(|e| e.to_string())?
+                .map_err(|e| format!("grpc: {e}"))?;
+            h.map_err(|e| e.to_string())?
+                .map_err(|e| format!("http: {e}"))
+        });
+        match drained.await {
+            Ok(result) => result,
+            Err(_) => Err(format!(
+                "calls still running after {DRAIN_TIMEOUT:?}; stopped anyway"
+            )),
+        }
+    });
+    Ok(Running {
+        grpc_addr,
+        http_addr,
+        done,
+    })
+}
+
+/// Resolves on Ctrl-C.
+#[cfg(not(test))]
+async fn ctrl_c() {
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        tracing::error!("cannot listen for Ctrl-C ({e}); stop the process another way");
+        std::future::pending::<()>().await;
+    }
+}
+
+// Left out when the interop test compiles this file as a module: it drives `start`.
+#[cfg(not(test))]
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    use std::io::Write as _;
+    use std::process::ExitCode;
+
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|f| f.parse::<tracing_subscriber::filter::Targets>().ok())
+        .unwrap_or_else(|| "info".parse().expect("a valid filter"));
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(filter)
+        .init();
+
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::parse(args) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let running = match start(&config, Arc::new(store::MemoryStore::new()), ctrl_c()).await {
+        Ok(running) => running,
+        Err(e) => {
+            tracing::error!("cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Scripts (and people) read the bound ports here, e.g. after `--grpc 127.0.0.1:0`.
+    println!("grpc listening on {}", running.grpc_addr);
+    println!("http listening on {}", running.http_addr);
+    let _ = std::io::stdout().flush();
+    match running.wait().await {
+        Ok(()) => {
+            tracing::info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            tracing::error!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}

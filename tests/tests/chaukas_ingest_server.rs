@@ -1,0 +1,1321 @@
+//! The reference ingest server (`chaukas-spec-server`'s `ingest_server` example)
+//! against the published Python SDK, a Python reflection client, and its own
+//! contract: query filters, paging under concurrent ingest, duplicates, rejected
+//! events, bad input, auth on and off, and shutdown.
+//!
+//! The example's files are compiled into this test as a module (below) and served
+//! in-process on `127.0.0.1:0`, rather than building and spawning the example
+//! binary: a nested `cargo build` from inside `cargo test --workspace` would contend
+//! for the build directory lock and rebuild with other features, while the module
+//! compiles with this crate, is always current, and stops with each test.
+
+#[allow(dead_code)]
+#[path = "../../crates/chaukas-spec-server/examples/ingest_server/main.rs"]
+mod ingest_server;
+
+use base64::Engine as _;
+use chaukas_spec_client::client::v1 as client;
+use chaukas_spec_client::client::v1::chaukas_client_service_client::ChaukasClientServiceClient;
+use chaukas_spec_client::common::v1::{
+    Event, EventBatch, EventStatus, EventType, MessageContent, QueryFilter, QueryRequest,
+    QueryResponse, Severity, SortOrder, TimeRange, ToolCall, event,
+};
+use chaukas_spec_server::server::v1 as server;
+use chaukas_spec_server::server::v1::chaukas_server_service_client::ChaukasServerServiceClient;
+use common_eventing::wkt::{Struct, Timestamp, Value};
+use ingest_server::store::MemoryStore;
+use ingest_server::{Config, DEFAULT_MAX_BODY_BYTES, Running};
+use interop_tests::script;
+use prost::Message as _;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tonic::Code;
+use tonic::transport::Channel;
+
+/// Upper bound of any single step (a call, a script, a shutdown).
+const STEP: Duration = Duration::from_secs(60);
+
+/// An in-process ingest server; stops when dropped or by [`TestServer::stop`].
+struct TestServer {
+    grpc: SocketAddr,
+    http: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    running: Option<Running>,
+}
+
+impl TestServer {
+    async fn start(api_key: Option<&str>, max_body_bytes: usize) -> Self {
+        let config = Config {
+            grpc: "127.0.0.1:0".parse().unwrap(),
+            http: "127.0.0.1:0".parse().unwrap(),
+            api_key: api_key.map(str::to_owned),
+            max_body_bytes,
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let shutdown = async move {
+            let _ = stopped.await;
+        };
+        let running = ingest_server::start(&config, Arc::new(MemoryStore::new()), shutdown)
+            .await
+            .expect("the ingest server starts");
+        Self {
+            grpc: running.grpc_addr,
+            http: running.http_addr,
+            stop: Some(stop),
+            running: Some(running),
+        }
+    }
+
+    async fn open() -> Self {
+        Self::start(None, DEFAULT_MAX_BODY_BYTES).await
+    }
+
+    async fn channel(&self) -> Channel {
+        tokio::time::timeout(
+            STEP,
+            Channel::from_shared(format!("http://{}", self.grpc))
+                .unwrap()
+                .connect(),
+        )
+        .await
+        .expect("connect timed out")
+        .expect("connect")
+    }
+
+    async fn server_client(&self) -> ChaukasServerServiceClient<Channel> {
+        ChaukasServerServiceClient::new(self.channel().await)
+    }
+
+    async fn client_client(&self) -> ChaukasClientServiceClient<Channel> {
+        ChaukasClientServiceClient::new(self.channel().await)
+    }
+
+    async fn stop(mut self) -> Result<(), String> {
+        drop(self.stop.take());
+        let running = self.running.take().unwrap();
+        tokio::time::timeout(STEP, running.wait())
+            .await
+            .map_err(|_| "shutdown timed out".to_string())?
+    }
+}
+
+/// A gRPC request with optional `authorization: Bearer` and tenant metadata.
+fn req<T>(message: T, key: Option<&str>, tenant: Option<&str>) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    request.set_timeout(STEP);
+    if let Some(key) = key {
+        let value = format!("Bearer {key}").parse().unwrap();
+        request.metadata_mut().insert("authorization", value);
+    }
+    if let Some(tenant) = tenant {
+        request
+            .metadata_mut()
+            .insert("x-chaukas-tenant", tenant.parse().unwrap());
+    }
+    request
+}
+
+/// An HTTP/1.1 response: status, content-type and body.
+#[derive(Debug)]
+struct HttpResponse {
+    status: u16,
+    content_type: String,
+    headers: String,
+    body: Vec<u8>,
+}
+
+impl HttpResponse {
+    fn json(&self) -> serde_json::Value {
+        assert_eq!(self.content_type, "application/json", "{self:?}");
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {self:?}"))
+    }
+}
+
+/// One request on a fresh connection (`Connection: close`), in one bounded step.
+async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> HttpResponse {
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\ncontent-length: {}\r\n",
+            body.len()
+        );
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).await.unwrap();
+        // A server refusing an oversized body may close before reading all of it.
+        let _ = stream.write_all(body).await;
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw).await;
+        raw
+    };
+    let raw = tokio::time::timeout(STEP, exchange)
+        .await
+        .expect("HTTP exchange timed out");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no HTTP response: {:?}", String::from_utf8_lossy(&raw)));
+    let headers = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    let status = headers[9..12].parse().unwrap();
+    let content_type = headers
+        .lines()
+        .find_map(|l| l.strip_prefix("content-type: "))
+        .unwrap_or("")
+        .to_string();
+    assert!(!headers.contains("transfer-encoding"), "{headers}");
+    HttpResponse {
+        status,
+        content_type,
+        headers,
+        body: raw[split + 4..].to_vec(),
+    }
+}
+
+const JSON: (&str, &str) = ("content-type", "application/json");
+const PROTOBUF: (&str, &str) = ("content-type", "application/x-protobuf");
+
+/// Runs a script of tests/python with a deadline; its stdout, or a panic with its output.
+async fn python(name: &str, args: &[String], env: &[(&str, String)]) -> String {
+    let mut cmd = tokio::process::Command::from(script(name));
+    cmd.args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true);
+    let out = tokio::time::timeout(Duration::from_secs(180), cmd.output())
+        .await
+        .unwrap_or_else(|_| panic!("{name} timed out"))
+        .unwrap_or_else(|e| panic!("starting {name}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{name} failed ({})\n--- stdout\n{stdout}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+fn ts(seconds: i64) -> Option<Timestamp> {
+    Some(Timestamp { seconds, nanos: 0 })
+}
+
+fn message(text: &str) -> Option<event::Content> {
+    Some(event::Content::Message(MessageContent {
+        role: "user".into(),
+        text: text.into(),
+        metadata: None,
+    }))
+}
+
+fn ev(id: &str, tenant: &str, seconds: i64) -> Event {
+    Event {
+        event_id: id.into(),
+        tenant_id: tenant.into(),
+        session_id: "s".into(),
+        r#type: EventType::System as i32,
+        timestamp: ts(seconds),
+        ..Default::default()
+    }
+}
+
+fn ids(events: &[Event]) -> Vec<&str> {
+    events.iter().map(|e| e.event_id.as_str()).collect()
+}
+
+async fn query(
+    cli: &mut ChaukasServerServiceClient<Channel>,
+    query: QueryRequest,
+) -> Result<QueryResponse, tonic::Status> {
+    cli.query_events(req(
+        server::QueryEventsRequest { query: Some(query) },
+        None,
+        None,
+    ))
+    .await
+    .map(|r| r.into_inner().response.unwrap())
+}
+
+/// Every event a query matches, following page tokens (at most 100 pages).
+async fn query_all(
+    cli: &mut ChaukasServerServiceClient<Channel>,
+    key: Option<&str>,
+    tenant: Option<&str>,
+    mut q: QueryRequest,
+) -> Vec<Event> {
+    let mut all = Vec::new();
+    for _ in 0..100 {
+        let page = cli
+            .query_events(req(
+                server::QueryEventsRequest {
+                    query: Some(q.clone()),
+                },
+                key,
+                tenant,
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .response
+            .unwrap();
+        all.extend(page.events);
+        if page.next_page_token.is_empty() {
+            return all;
+        }
+        q.page_token = page.next_page_token;
+    }
+    panic!("more than 100 pages");
+}
+
+fn tenant_filter(tenant: &str) -> QueryRequest {
+    QueryRequest {
+        filter: Some(QueryFilter {
+            tenant_id: tenant.into(),
+            ..Default::default()
+        }),
+        order_by_time: SortOrder::Asc as i32,
+        ..Default::default()
+    }
+}
+
+/// Runs chaukas_sdk_e2e.py (the real SDK) against `server`; returns the events it sent.
+async fn sdk_round_trip(server: &TestServer, key: &str, tenant: &str, auth: bool) -> Vec<Event> {
+    let mut args = vec![server.grpc.to_string()];
+    if auth {
+        args.push("--auth".into());
+    }
+    let env = [
+        ("CHAUKAS_ENDPOINT", format!("http://{}/v1", server.http)),
+        ("CHAUKAS_API_KEY", key.to_string()),
+        ("CHAUKAS_TENANT_ID", tenant.to_string()),
+        ("CHAUKAS_PROJECT_ID", "proj-e2e".to_string()),
+        ("CHAUKAS_TIMEOUT", "20".to_string()),
+    ];
+    let out = python("chaukas_sdk_e2e.py", &args, &env).await;
+    let sent: Vec<Event> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("SENT "))
+        .map(|b64| {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .unwrap();
+            Event::decode(bytes.as_slice()).unwrap()
+        })
+        .collect();
+    assert!(out.contains(&format!("ok {} events", sent.len())), "{out}");
+    assert_eq!(sent.len(), 12, "{out}");
+    sent
+}
+
+/// What the Rust client reads back equals, field by field, what the SDK sent.
+async fn assert_stored_exactly(
+    server: &TestServer,
+    key: Option<&str>,
+    tenant: &str,
+    sent: &[Event],
+) {
+    let mut cli = server.server_client().await;
+    let got = query_all(&mut cli, key, Some(tenant), tenant_filter(tenant)).await;
+    let got: BTreeMap<&str, &Event> = got.iter().map(|e| (e.event_id.as_str(), e)).collect();
+    let sent: BTreeMap<&str, &Event> = sent.iter().map(|e| (e.event_id.as_str(), e)).collect();
+    assert_eq!(got, sent);
+    let types: BTreeSet<i32> = sent.values().map(|e| e.r#type).collect();
+    assert!(types.len() >= 10, "the SDK run covers many event types");
+    assert!(
+        sent.values()
+            .all(|e| e.tenant_id == tenant && e.project_id == "proj-e2e")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chaukas_sdk_posts_over_http_and_events_read_back_over_grpc() {
+    let server = TestServer::open().await;
+    let sent = sdk_round_trip(&server, "any-key", "tenant-sdk", false).await;
+    assert_stored_exactly(&server, None, "tenant-sdk", &sent).await;
+
+    let mut cli = server.server_client().await;
+    let stats = cli
+        .get_event_stats(req(
+            server::GetEventStatsRequest {
+                tenant_id: "tenant-sdk".into(),
+                ..Default::default()
+            },
+            None,
+            None,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stats.total_events, 12, "the re-sent event is stored once");
+    assert_eq!(
+        stats.events_by_type.get("EVENT_TYPE_SESSION_START"),
+        Some(&1)
+    );
+    assert!(stats.total_sessions >= 1);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chaukas_sdk_with_api_key() {
+    let server = TestServer::start(Some("s3cret"), DEFAULT_MAX_BODY_BYTES).await;
+    // The script also checks that a wrong key gets 401 and stores nothing.
+    let sent = sdk_round_trip(&server, "s3cret", "tenant-auth", true).await;
+    assert_stored_exactly(&server, Some("s3cret"), "tenant-auth", &sent).await;
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reflection_lists_services_and_resolves_event() {
+    // Auth on: reflection and health stay open, like probes and grpcurl expect.
+    let server = TestServer::start(Some("k"), DEFAULT_MAX_BODY_BYTES).await;
+    let out = python(
+        "chaukas_reflection_client.py",
+        &[server.grpc.to_string()],
+        &[],
+    )
+    .await;
+    assert!(out.contains("ok reflection"), "{out}");
+    for service in [
+        "service chaukas.spec.client.v1.ChaukasClientService",
+        "service chaukas.spec.server.v1.ChaukasServerService",
+        "service grpc.health.v1.Health",
+    ] {
+        assert!(out.contains(service), "{out}");
+    }
+
+    // grpc.reflection.v1, what grpcurl asks first (grpcio-reflection only speaks v1alpha).
+    {
+        use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+        use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+        use tonic_reflection::pb::v1::{
+            ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+        };
+        let ask = |r| ServerReflectionRequest {
+            host: String::new(),
+            message_request: Some(r),
+        };
+        let requests = tokio_stream::iter([
+            ask(MessageRequest::ListServices(String::new())),
+            ask(MessageRequest::FileContainingSymbol(
+                "chaukas.spec.server.v1.ChaukasServerService".into(),
+            )),
+        ]);
+        let mut reflection = ServerReflectionClient::new(server.channel().await);
+        let mut stream = reflection
+            .server_reflection_info(requests)
+            .await
+            .unwrap()
+            .into_inner();
+        let mut answers = Vec::new();
+        for _ in 0..2 {
+            let answer = tokio::time::timeout(STEP, stream.message()).await.unwrap();
+            answers.push(answer.unwrap().unwrap().message_response.unwrap());
+        }
+        let [
+            MessageResponse::ListServicesResponse(list),
+            MessageResponse::FileDescriptorResponse(files),
+        ] = &answers[..]
+        else {
+            panic!("unexpected reflection answers: {answers:?}");
+        };
+        let names: BTreeSet<&str> = list.service.iter().map(|s| s.name.as_str()).collect();
+        assert!(
+            names.contains("chaukas.spec.server.v1.ChaukasServerService"),
+            "{names:?}"
+        );
+        assert!(
+            names.contains("grpc.reflection.v1.ServerReflection"),
+            "{names:?}"
+        );
+        let file =
+            prost_types::FileDescriptorProto::decode(&files.file_descriptor_proto[0][..]).unwrap();
+        assert_eq!(file.name(), "chaukas/spec/server/v1/server.proto");
+        assert_eq!(file.service[0].method.len(), 6);
+    }
+
+    let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel().await);
+    for service in [
+        "",
+        "chaukas.spec.server.v1.ChaukasServerService",
+        "chaukas.spec.client.v1.ChaukasClientService",
+    ] {
+        let status = health
+            .check(tonic_health::pb::HealthCheckRequest {
+                service: service.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .status;
+        assert_eq!(
+            status,
+            tonic_health::pb::health_check_response::ServingStatus::Serving as i32,
+            "{service:?}"
+        );
+    }
+    server.stop().await.unwrap();
+}
+
+/// Five tenant-t events (one without timestamp) and one of another tenant.
+fn filter_fixture() -> Vec<Event> {
+    let mut a = ev("a", "t", 1000);
+    a.project_id = "p1".into();
+    a.session_id = "s1".into();
+    a.agent_id = "ag1".into();
+    a.span_id = "sp1".into();
+    a.trace_id = "tr1".into();
+    a.r#type = EventType::InputReceived as i32;
+    a.status = EventStatus::Completed as i32;
+    a.severity = Severity::Info as i32;
+    a.tags = vec!["x".into(), "y".into()];
+    a.content = message("What is the weather in Oslo?");
+
+    let mut b = ev("b", "t", 2000);
+    b.project_id = "p2".into();
+    b.session_id = "s1".into();
+    b.agent_id = "ag2".into();
+    b.span_id = "sp2".into();
+    b.trace_id = "tr1".into();
+    b.r#type = EventType::ToolCallStart as i32;
+    b.status = EventStatus::Started as i32;
+    b.severity = Severity::Debug as i32;
+    b.tags = vec!["x".into()];
+    b.content = Some(event::Content::ToolCall(ToolCall {
+        name: "oslo-weather".into(), // not message text: text_query must not match it
+        arguments: Some(
+            [("city", Value::from("Oslo"))]
+                .into_iter()
+                .collect::<Struct>(),
+        ),
+        ..Default::default()
+    }));
+
+    let mut c = ev("c", "t", 3000);
+    c.project_id = "p1".into();
+    c.session_id = "s2".into();
+    c.agent_id = "ag1".into();
+    c.span_id = "sp3".into();
+    c.trace_id = "tr2".into();
+    c.r#type = EventType::Error as i32;
+    c.status = EventStatus::Failed as i32;
+    c.severity = Severity::Error as i32;
+    c.tags = vec!["y".into()];
+    c.content = message("OSLO lookup timed out");
+
+    let mut d = ev("d", "other", 1500);
+    d.content = message("Oslo");
+
+    // No timestamp: sorted (and time-filtered) by its ingest time, i.e. now.
+    let mut e = ev("e", "t", 0);
+    e.timestamp = None;
+    e.session_id = String::new();
+    vec![a, b, c, d, e]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn query_filter_honours_every_field() {
+    let server = TestServer::open().await;
+    let mut cli = server.server_client().await;
+    for e in filter_fixture() {
+        cli.ingest_event(req(
+            server::IngestEventRequest { event: Some(e) },
+            None,
+            None,
+        ))
+        .await
+        .unwrap();
+    }
+    // A tenant-t query, oldest first, with one edit of the filter.
+    let t = |edit: &dyn Fn(&mut QueryFilter)| {
+        let mut filter = QueryFilter {
+            tenant_id: "t".into(),
+            ..Default::default()
+        };
+        edit(&mut filter);
+        QueryRequest {
+            filter: Some(filter),
+            order_by_time: SortOrder::Asc as i32,
+            ..Default::default()
+        }
+    };
+    let range = |start, end| Some(TimeRange { start, end });
+    let (debug, error) = (Severity::Debug as i32, Severity::Error as i32);
+    let (tool_start, error_type) = (EventType::ToolCallStart as i32, EventType::Error as i32);
+    let completed = EventStatus::Completed as i32;
+    let cases: Vec<(&str, QueryRequest, &[&str])> = vec![
+        ("tenant", t(&|_| {}), &["a", "b", "c", "e"]),
+        ("project", t(&|f| f.project_id = "p1".into()), &["a", "c"]),
+        ("session", t(&|f| f.session_id = "s1".into()), &["a", "b"]),
+        ("agent", t(&|f| f.agent_id = "ag1".into()), &["a", "c"]),
+        ("span", t(&|f| f.span_id = "sp2".into()), &["b"]),
+        ("trace", t(&|f| f.trace_id = "tr2".into()), &["c"]),
+        (
+            "types",
+            t(&|f| f.types = vec![tool_start, error_type]),
+            &["b", "c"],
+        ),
+        ("statuses", t(&|f| f.statuses = vec![completed]), &["a"]),
+        (
+            "severities",
+            t(&|f| f.severities = vec![debug, error]),
+            &["b", "c"],
+        ),
+        ("one tag", t(&|f| f.tags = vec!["x".into()]), &["a", "b"]),
+        (
+            "all tags",
+            t(&|f| f.tags = vec!["x".into(), "y".into()]),
+            &["a"],
+        ),
+        // Case-insensitive, message text only (b's tool call says "oslo" too).
+        ("text", t(&|f| f.text_query = "oslo".into()), &["a", "c"]),
+        (
+            "time [start, end)",
+            t(&|f| f.time = range(ts(2000), ts(3000))),
+            &["b"],
+        ),
+        (
+            "time from",
+            t(&|f| f.time = range(ts(2000), None)),
+            &["b", "c", "e"],
+        ),
+        ("time until", t(&|f| f.time = range(None, ts(2000))), &["a"]),
+        (
+            "combined",
+            t(&|f| {
+                f.project_id = "p1".into();
+                f.severities = vec![error];
+                f.text_query = "Oslo".into();
+            }),
+            &["c"],
+        ),
+        (
+            "newest first by default",
+            QueryRequest {
+                order_by_time: SortOrder::Unspecified as i32,
+                ..t(&|_| {})
+            },
+            &["e", "c", "b", "a"],
+        ),
+        (
+            "no tenant without auth: every tenant",
+            QueryRequest {
+                order_by_time: SortOrder::Asc as i32,
+                ..Default::default()
+            },
+            &["a", "d", "b", "c", "e"],
+        ),
+    ];
+    for (name, q, want) in cases {
+        let got = query_all(&mut cli, None, None, q).await;
+        assert_eq!(ids(&got), want, "{name}");
+    }
+
+    // The same over HTTP, proto3 JSON in snake_case and camelCase, enums by name.
+    for body in [
+        r#"{"filter": {"tenant_id": "t", "types": ["EVENT_TYPE_ERROR", "EVENT_TYPE_INPUT_RECEIVED"],
+            "time": {"start": "1970-01-01T00:00:01Z"}}, "order_by_time": "SORT_ORDER_DESC"}"#,
+        r#"{"filter": {"tenantId": "t", "types": [40, "EVENT_TYPE_INPUT_RECEIVED"],
+            "time": {"start": "1970-01-01T00:00:01Z"}}, "orderByTime": "SORT_ORDER_DESC"}"#,
+    ] {
+        let r = http(server.http, "POST", "/v1/query", &[JSON], body.as_bytes()).await;
+        assert_eq!(r.status, 200, "{r:?}");
+        let got: QueryResponse = serde_json::from_value(r.json()).unwrap();
+        assert_eq!(ids(&got.events), ["c", "a"], "{body}");
+    }
+
+    let stats = cli
+        .get_event_stats(req(
+            server::GetEventStatsRequest {
+                tenant_id: "t".into(),
+                ..Default::default()
+            },
+            None,
+            None,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stats.total_events, 4);
+    assert_eq!(stats.total_sessions, 2, "s1 and s2; e has no session");
+    assert_eq!(stats.events_by_type.get("EVENT_TYPE_SYSTEM"), Some(&1));
+    assert_eq!(stats.events_by_type.get("EVENT_TYPE_ERROR"), Some(&1));
+    // s1 spans 1000 s, s2 is a single event.
+    assert_eq!(stats.avg_session_duration_ms, 500_000.0);
+    let stats = cli
+        .get_event_stats(req(
+            server::GetEventStatsRequest {
+                tenant_id: "t".into(),
+                project_id: "p1".into(),
+                time_range: Some(TimeRange {
+                    start: ts(1000),
+                    end: ts(3000),
+                }),
+            },
+            None,
+            None,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stats.total_events, 1, "only a: p1 and before 3000");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_stay_correct_while_events_keep_arriving() {
+    let server = TestServer::open().await;
+    let mut cli = server.server_client().await;
+    // 60 events at shuffled times 10_000 + 10*k; several share a second.
+    let initial: Vec<Event> = (0..60)
+        .map(|i| {
+            ev(
+                &format!("init-{i:02}"),
+                "t",
+                10_000 + (i * 37 % 60) / 2 * 10,
+            )
+        })
+        .collect();
+    let r = cli
+        .ingest_event_batch(req(
+            server::IngestEventBatchRequest {
+                event_batch: Some(EventBatch {
+                    events: initial.clone(),
+                    ..Default::default()
+                }),
+            },
+            None,
+            None,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((r.accepted_count, r.rejected_count), (60, 0));
+
+    // A writer that keeps ingesting, truly concurrently, for the whole test.
+    let writer_cli = server.server_client().await;
+    let writer = tokio::spawn(async move {
+        let mut cli = writer_cli;
+        for j in 0..400i64 {
+            let e = ev(&format!("bg-{j}"), "t", 9_000 + j * 7 % 2_000);
+            cli.ingest_event(req(
+                server::IngestEventRequest { event: Some(e) },
+                None,
+                None,
+            ))
+            .await
+            .unwrap();
+        }
+    });
+
+    for order in [SortOrder::Asc, SortOrder::Desc] {
+        let mut q = QueryRequest {
+            filter: Some(QueryFilter {
+                tenant_id: "t".into(),
+                ..Default::default()
+            }),
+            page_size: 10,
+            order_by_time: order as i32,
+            ..Default::default()
+        };
+        let mut seen: Vec<Event> = Vec::new();
+        let mut pages = 0;
+        loop {
+            pages += 1;
+            assert!(pages < 200, "paging does not end");
+            let page = query(&mut cli, q.clone()).await.unwrap();
+            assert!(page.events.len() <= 10);
+            // Between pages, events land before, at and after the position reached.
+            let last = page
+                .events
+                .last()
+                .map_or(10_000, |e| e.timestamp.unwrap().seconds);
+            for (k, at) in [last - 1, last, last + 1, 5_000, 20_000]
+                .into_iter()
+                .enumerate()
+            {
+                let e = ev(&format!("mid-{order:?}-{pages}-{k}"), "t", at);
+                cli.ingest_event(req(
+                    server::IngestEventRequest { event: Some(e) },
+                    None,
+                    None,
+                ))
+                .await
+                .unwrap();
+            }
+            seen.extend(page.events);
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            q.page_token = page.next_page_token;
+        }
+        let mut unique = BTreeSet::new();
+        for e in &seen {
+            assert!(
+                unique.insert(e.event_id.clone()),
+                "{} came twice ({order:?})",
+                e.event_id
+            );
+        }
+        for e in &initial {
+            assert!(
+                unique.contains(&e.event_id),
+                "{} was skipped ({order:?})",
+                e.event_id
+            );
+        }
+        let times: Vec<i64> = seen.iter().map(|e| e.timestamp.unwrap().seconds).collect();
+        let mut sorted = times.clone();
+        sorted.sort_unstable();
+        if order == SortOrder::Desc {
+            sorted.reverse();
+        }
+        assert_eq!(times, sorted, "pages out of {order:?} order");
+    }
+    tokio::time::timeout(STEP, writer).await.unwrap().unwrap();
+
+    // Tokens are checked: garbage, or one issued for the other order.
+    let asc = query(
+        &mut cli,
+        QueryRequest {
+            page_size: 1,
+            ..tenant_filter("t")
+        },
+    )
+    .await
+    .unwrap();
+    for (token, order) in [
+        ("garbage!".to_string(), SortOrder::Asc),
+        (asc.next_page_token, SortOrder::Desc),
+    ] {
+        let err = query(
+            &mut cli,
+            QueryRequest {
+                page_token: token,
+                order_by_time: order as i32,
+                ..tenant_filter("t")
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument, "{err:?}");
+        assert!(err.message().contains("page_token"), "{err:?}");
+    }
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn duplicate_event_ids_are_stored_once_per_tenant() {
+    let server = TestServer::open().await;
+    let mut cli = server.server_client().await;
+    let mut first = ev("dup-1", "t", 100);
+    first.content = message("first");
+    let ingest = |e: Event| server::IngestEventRequest { event: Some(e) };
+
+    let r = cli
+        .ingest_event(req(ingest(first.clone()), None, None))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (r.event_id.as_str(), r.status.as_str()),
+        ("dup-1", "accepted")
+    );
+    let mut changed = first.clone();
+    changed.content = message("second");
+    let r = cli
+        .ingest_event(req(ingest(changed.clone()), None, None))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.status, "duplicate");
+
+    // Over HTTP: protobuf (what the SDK sends) and JSON.
+    let body = server::IngestEventRequest {
+        event: Some(changed.clone()),
+    }
+    .encode_to_vec();
+    let r = http(server.http, "POST", "/v1/events", &[PROTOBUF], &body).await;
+    assert_eq!(
+        (r.status, r.json()["status"].as_str()),
+        (202, Some("duplicate"))
+    );
+    let json = serde_json::to_vec(&changed).unwrap();
+    let r = http(server.http, "POST", "/v1/events", &[JSON], &json).await;
+    assert_eq!(
+        (r.status, r.json()["status"].as_str()),
+        (202, Some("duplicate"))
+    );
+
+    // The same id in another tenant is another event.
+    let r = cli
+        .ingest_event(req(ingest(ev("dup-1", "u", 100)), None, None))
+        .await
+        .unwrap();
+    assert_eq!(r.into_inner().status, "accepted");
+
+    // Within a batch and across batches: counted as accepted, stored once.
+    let batch = EventBatch {
+        batch_id: "b".into(),
+        events: vec![ev("dup-2", "t", 200), ev("dup-2", "t", 200), first.clone()],
+        ..Default::default()
+    };
+    for _ in 0..2 {
+        let r = cli
+            .ingest_event_batch(req(
+                server::IngestEventBatchRequest {
+                    event_batch: Some(batch.clone()),
+                },
+                None,
+                None,
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!((r.accepted_count, r.rejected_count), (3, 0));
+    }
+
+    let got = query_all(&mut cli, None, None, tenant_filter("t")).await;
+    assert_eq!(ids(&got), ["dup-1", "dup-2"]);
+    assert_eq!(got[0], first, "the first copy is kept");
+    assert_eq!(
+        ids(&query_all(&mut cli, None, None, tenant_filter("u")).await),
+        ["dup-1"]
+    );
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn batches_count_and_name_rejected_events() {
+    let server = TestServer::open().await;
+    let mut srv = server.server_client().await;
+    let mut no_id = ev("", "t", 1);
+    no_id.content = message("no id");
+    let batch = EventBatch {
+        batch_id: "batch-7".into(),
+        events: vec![
+            ev("ok-1", "t", 1),
+            no_id,
+            ev("no-tenant", "", 2),
+            ev("ok-2", "t", 3),
+        ],
+        ..Default::default()
+    };
+    let r = srv
+        .ingest_event_batch(req(
+            server::IngestEventBatchRequest {
+                event_batch: Some(batch),
+            },
+            None,
+            None,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.batch_id, "batch-7");
+    assert_eq!((r.accepted_count, r.rejected_count), (2, 2));
+    assert_eq!(
+        r.rejected_event_ids,
+        ["no-tenant"],
+        "ids of rejected events that have one"
+    );
+
+    // ChaukasClientService has no counts: the valid events are kept, the call fails.
+    let mut cli = server.client_client().await;
+    let err = cli
+        .ingest_event_batch(req(
+            client::IngestEventBatchRequest {
+                event_batch: Some(EventBatch {
+                    events: vec![ev("ok-3", "t", 4), ev("bad-3", "", 4)],
+                    ..Default::default()
+                }),
+            },
+            None,
+            None,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    assert!(err.message().contains("bad-3"), "{err:?}");
+
+    // Over HTTP, as the SDK posts it and as JSON.
+    let body = server::IngestEventBatchRequest {
+        event_batch: Some(EventBatch {
+            batch_id: "batch-8".into(),
+            events: vec![ev("ok-4", "t", 5), ev("bad-4", "", 5)],
+            ..Default::default()
+        }),
+    }
+    .encode_to_vec();
+    let r = http(server.http, "POST", "/v1/events/batch", &[PROTOBUF], &body).await;
+    assert_eq!(r.status, 202, "{r:?}");
+    let json = r.json();
+    assert_eq!(json["batchId"], "batch-8");
+    assert_eq!(
+        (
+            json["acceptedCount"].as_i64(),
+            json["rejectedCount"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
+    assert_eq!(json["rejectedEventIds"], serde_json::json!(["bad-4"]));
+    let body = br#"{"batch_id": "batch-9", "events": [
+        {"event_id": "ok-5", "tenant_id": "t", "timestamp": "1970-01-01T00:00:06Z"},
+        {"eventId": "bad-5"}]}"#;
+    let r = http(server.http, "POST", "/v1/events/batch", &[JSON], body).await;
+    assert_eq!(r.status, 202, "{r:?}");
+    assert_eq!(r.json()["rejectedEventIds"], serde_json::json!(["bad-5"]));
+
+    // Single events are refused whole.
+    let err = srv
+        .ingest_event(req(
+            server::IngestEventRequest {
+                event: Some(ev("x", "", 1)),
+            },
+            None,
+            None,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.message()),
+        (Code::InvalidArgument, "event.tenant_id is required")
+    );
+
+    let got = query_all(&mut srv, None, None, QueryRequest::default()).await;
+    let mut got = ids(&got);
+    got.sort_unstable();
+    assert_eq!(got, ["ok-1", "ok-2", "ok-3", "ok-4", "ok-5"]);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_gets_a_json_4xx_and_stores_nothing() {
+    const LIMIT: usize = 64 * 1024;
+    let server = TestServer::start(None, LIMIT).await;
+    let big = server::IngestEventRequest {
+        event: Some(Event {
+            content: message(&"x".repeat(LIMIT + 1)),
+            ..ev("big", "t", 1)
+        }),
+    }
+    .encode_to_vec();
+    let no_tenant = br#"{"event_id": "e", "message": {"text": "hi"}}"#;
+    let pb = &[PROTOBUF][..];
+    let json = &[JSON][..];
+    // (path, headers, body, status, error kind, what the message says)
+    type Case<'a> = (
+        &'a str,
+        &'a [(&'a str, &'a str)],
+        &'a [u8],
+        u16,
+        &'a str,
+        &'a str,
+    );
+    #[rustfmt::skip]
+    let cases: Vec<Case> = vec![
+        ("/v1/events", pb, b"\xff\xff\xff", 400, "invalid_argument", "not a protobuf IngestEventRequest"),
+        ("/v1/events", json, b"{not json", 400, "invalid_argument", "not a proto3 JSON Event"),
+        ("/v1/events", json, br#"{"eventId": 5}"#, 400, "invalid_argument", "not a proto3 JSON Event"),
+        ("/v1/events", json, br#"{"event": {"eventId": "e"}}"#, 400, "invalid_argument", "unknown field `event`"),
+        ("/v1/events", json, no_tenant, 400, "invalid_argument", "event.tenant_id is required"),
+        ("/v1/events", pb, b"", 400, "invalid_argument", "event is required"),
+        ("/v1/events", &[("content-type", "text/plain")], b"{}", 415, "unsupported_media_type", "text/plain"),
+        ("/v1/events", &[], b"{}", 415, "unsupported_media_type", "missing content-type"),
+        ("/v1/events", pb, &big, 413, "payload_too_large", "length limit exceeded"),
+        ("/v1/events/batch", pb, b"", 400, "invalid_argument", "event_batch is required"),
+        ("/v1/events/batch", json, br#"{"events": [{"type": "NOPE"}]}"#, 400, "invalid_argument", "EventBatch"),
+        ("/v1/query", pb, b"", 415, "unsupported_media_type", "send application/json"),
+        ("/v1/query", json, br#"{"pageSize": -1}"#, 400, "invalid_argument", "page_size -1 is negative"),
+        ("/v1/query", json, br#"{"pageToken": "nope"}"#, 400, "invalid_argument", "page_token"),
+        ("/v1/nowhere", json, b"{}", 404, "not_found", "/v1/nowhere"),
+    ];
+    for (path, headers, body, status, kind, says) in cases {
+        let r = http(server.http, "POST", path, headers, body).await;
+        assert_eq!(r.status, status, "{path} {headers:?}: {r:?}");
+        let json = r.json();
+        assert_eq!(json["error"], kind, "{path}: {json}");
+        let msg = json["message"].as_str().unwrap();
+        assert!(msg.contains(says), "{path}: {msg:?} should say {says:?}");
+    }
+
+    let r = http(server.http, "GET", "/v1/events", &[], b"").await;
+    assert_eq!(
+        (r.status, r.json()["error"].as_str()),
+        (405, Some("method_not_allowed"))
+    );
+
+    // gRPC has the same limit.
+    let mut cli = server.server_client().await;
+    let decoded = server::IngestEventRequest::decode(big.as_slice()).unwrap();
+    let err = cli
+        .ingest_event(req(decoded, None, None))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::OutOfRange, "{err:?}");
+    assert!(err.message().contains(&LIMIT.to_string()), "{err:?}");
+    let err = cli
+        .ingest_event(req(server::IngestEventRequest { event: None }, None, None))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.message()),
+        (Code::InvalidArgument, "event is required")
+    );
+
+    // Nothing was stored.
+    let all = query_all(&mut cli, None, None, QueryRequest::default()).await;
+    assert!(all.is_empty(), "{:?}", ids(&all));
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auth_on_refuses_missing_keys_and_other_tenants() {
+    let server = TestServer::start(Some("k"), DEFAULT_MAX_BODY_BYTES).await;
+    let h = server.http;
+    let event = |id: &str, tenant: &str| serde_json::to_vec(&ev(id, tenant, 1)).unwrap();
+
+    // HTTP: 401 without the key, whatever the route under /v1.
+    for (auth, says) in [
+        (None, "missing"),
+        (Some("Bearer nope"), "invalid api key"),
+        (Some("Basic k"), "missing"),
+    ] {
+        let mut headers = vec![JSON];
+        headers.extend(auth.map(|a| ("authorization", a)));
+        let r = http(h, "POST", "/v1/events", &headers, &event("e0", "t1")).await;
+        assert_eq!(r.status, 401, "{r:?}");
+        assert!(r.headers.contains("www-authenticate: bearer"), "{r:?}");
+        assert_eq!(r.json()["error"], "unauthenticated");
+        assert!(
+            r.json()["message"].as_str().unwrap().contains(says),
+            "{r:?}"
+        );
+        let r = http(h, "GET", "/v1/capabilities", &headers, b"").await;
+        assert_eq!(r.status, 401, "{r:?}");
+    }
+    assert_eq!(
+        http(h, "GET", "/healthz", &[], b"").await.status,
+        200,
+        "probes need no key"
+    );
+    let key = ("authorization", "Bearer k");
+    let r = http(h, "GET", "/v1/capabilities", &[key], b"").await;
+    assert_eq!(
+        (r.status, r.json()["policyDecisions"].as_bool()),
+        (200, Some(true))
+    );
+
+    // Ingest with the key: like the SDK, no tenant header needed.
+    for (id, tenant) in [("e1", "t1"), ("e2", "t2")] {
+        let r = http(h, "POST", "/v1/events", &[JSON, key], &event(id, tenant)).await;
+        assert_eq!(r.status, 202, "{r:?}");
+    }
+    // A caller that names its tenant may not write another's.
+    let as_t2 = ("x-chaukas-tenant", "t2");
+    let r = http(
+        h,
+        "POST",
+        "/v1/events",
+        &[JSON, key, as_t2],
+        &event("e3", "t1"),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["error"].as_str()),
+        (403, Some("permission_denied"))
+    );
+
+    // Reads need the caller's tenant and stay inside it.
+    let q = |tenant: &str| format!(r#"{{"filter": {{"tenant_id": "{tenant}"}}}}"#).into_bytes();
+    let r = http(h, "POST", "/v1/query", &[JSON, key], &q("t1")).await;
+    assert_eq!(r.status, 403, "no tenant with auth on: {r:?}");
+    let r = http(h, "POST", "/v1/query", &[JSON, key, as_t2], &q("t1")).await;
+    assert_eq!(r.status, 403, "another tenant: {r:?}");
+    for (header, tenant) in [
+        (("x-chaukas-tenant", "t1"), "t1"),
+        (("x-tenant-id", "t1"), ""),
+    ] {
+        let r = http(h, "POST", "/v1/query", &[JSON, key, header], &q(tenant)).await;
+        assert_eq!(r.status, 200, "{r:?}");
+        let got: QueryResponse = serde_json::from_value(r.json()).unwrap();
+        assert_eq!(
+            ids(&got.events),
+            ["e1"],
+            "an empty tenant_id means the caller's"
+        );
+    }
+
+    // gRPC: the same rules, as metadata.
+    let mut cli = server.server_client().await;
+    let all = || server::QueryEventsRequest {
+        query: Some(QueryRequest::default()),
+    };
+    for (key, tenant, code) in [
+        (None, Some("t1"), Code::Unauthenticated),
+        (Some("nope"), Some("t1"), Code::Unauthenticated),
+        (Some("k"), None, Code::PermissionDenied),
+    ] {
+        let err = cli.query_events(req(all(), key, tenant)).await.unwrap_err();
+        assert_eq!(err.code(), code, "{err:?}");
+    }
+    let err = cli
+        .healthz(req(server::HealthzRequest {}, None, None))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        Code::Unauthenticated,
+        "every Chaukas rpc needs the key"
+    );
+    let got = cli
+        .query_events(req(all(), Some("k"), Some("t2")))
+        .await
+        .unwrap();
+    let got = got.into_inner().response.unwrap();
+    assert_eq!(ids(&got.events), ["e2"]);
+    let err = cli
+        .get_event_stats(req(
+            server::GetEventStatsRequest {
+                tenant_id: "t1".into(),
+                ..Default::default()
+            },
+            Some("k"),
+            Some("t2"),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::PermissionDenied);
+    let mut client_service = server.client_client().await;
+    let err = client_service
+        .ingest_event(req(
+            client::IngestEventRequest {
+                event: Some(ev("e4", "t1", 2)),
+            },
+            Some("k"),
+            Some("t2"),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::PermissionDenied);
+    client_service
+        .ingest_event(req(
+            client::IngestEventRequest {
+                event: Some(ev("e4", "t1", 2)),
+            },
+            Some("k"),
+            None,
+        ))
+        .await
+        .unwrap();
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auth_off_needs_no_key_and_tenant_header_still_scopes() {
+    let server = TestServer::open().await;
+    let mut cli = server.server_client().await;
+    for (id, tenant) in [("a", "t1"), ("b", "t2")] {
+        cli.ingest_event(req(
+            server::IngestEventRequest {
+                event: Some(ev(id, tenant, 1)),
+            },
+            None,
+            None,
+        ))
+        .await
+        .unwrap();
+    }
+    let all = QueryRequest {
+        order_by_time: SortOrder::Asc as i32,
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(&query_all(&mut cli, None, None, all.clone()).await),
+        ["a", "b"]
+    );
+    assert_eq!(
+        ids(&query_all(&mut cli, None, Some("t2"), all).await),
+        ["b"]
+    );
+    let err = cli
+        .query_events(req(
+            server::QueryEventsRequest {
+                query: Some(tenant_filter("t1")),
+            },
+            None,
+            Some("t2"),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::PermissionDenied);
+    let r = http(server.http, "GET", "/v1/capabilities", &[], b"").await;
+    assert_eq!(r.status, 200);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shutdown_drains_and_closes_both_ports() {
+    let server = TestServer::open().await;
+    let (grpc, http_addr) = (server.grpc, server.http);
+    {
+        let mut cli = server.server_client().await;
+        cli.healthz(req(server::HealthzRequest {}, None, None))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        http(http_addr, "GET", "/healthz", &[], b"").await.status,
+        200
+    );
+    server.stop().await.expect("a clean shutdown");
+    for addr in [grpc, http_addr] {
+        assert!(
+            tokio::net::TcpStream::connect(addr).await.is_err(),
+            "{addr} still accepts connections"
+        );
+    }
+}
+
+#[test]
+fn flags_parse() {
+    let parse = |args: &[&str]| Config::parse(args.iter().map(|s| s.to_string()));
+    let default = parse(&[]).unwrap();
+    assert_eq!(default.grpc, "127.0.0.1:50051".parse().unwrap());
+    assert_eq!(default.http, "127.0.0.1:8080".parse().unwrap());
+    assert_eq!(
+        (default.api_key, default.max_body_bytes),
+        (None, 4 * 1024 * 1024)
+    );
+    let c = parse(&[
+        "--grpc=0.0.0.0:1",
+        "--http",
+        "[::1]:2",
+        "--api-key",
+        "k",
+        "--max-body-bytes=10",
+    ])
+    .unwrap();
+    assert_eq!(c.grpc, "0.0.0.0:1".parse().unwrap());
+    assert_eq!(c.http, "[::1]:2".parse().unwrap());
+    assert_eq!((c.api_key.as_deref(), c.max_body_bytes), (Some("k"), 10));
+    for (args, says) in [
+        (&["--nope"][..], "unknown argument"),
+        (&["--grpc", "localhost"][..], "not an address"),
+        (&["--http"][..], "needs a value"),
+        (&["--max-body-bytes", "0"][..], "positive"),
+        (&["--api-key="][..], "must not be empty"),
+    ] {
+        let err = parse(args).unwrap_err();
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}

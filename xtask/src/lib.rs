@@ -1,0 +1,15 @@
+//! Workspace automation behind `cargo xtask` (the binary is `src/main.rs`), as a
+//! library so the integration tests in `tests/` drive the same code.
+
+pub mod baseline;
+pub mod breaking;
+pub mod buf;
+pub mod catalog;
+pub mod ci;
+pub mod codegen;
+pub mod eventing;
+pub mod lint;
+pub mod oneofs;
+pub mod protos;
+pub mod python;
+pub mod workspace;

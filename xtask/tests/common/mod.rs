@@ -1,0 +1,56 @@
+//! Helpers shared by the xtask integration tests.
+#![allow(dead_code)] // each test crate uses a different subset
+
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// `xtask/tests/fixtures`.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures")
+}
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    xtask::workspace::root()
+}
+
+/// Copies the tree `from` into `to` (created if needed).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A scratch workspace root: the repository's `buf.yaml` and, as `proto/`, the
+/// `proto` folder of `fixture` (a folder below `tests/fixtures`), plus the real
+/// eventing option (`ameide_core_proto/common/v1/eventing.proto`) when the fixture
+/// has none, so fixtures can use the option without copying it.
+pub fn workspace(fixture: &str) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo().join("buf.yaml"), dir.path().join("buf.yaml")).unwrap();
+    replace_proto(dir.path(), fixture);
+    dir
+}
+
+/// Replaces `root/proto` with the `proto` folder of `fixture`.
+pub fn replace_proto(root: &Path, fixture: &str) {
+    let proto = root.join("proto");
+    if proto.exists() {
+        std::fs::remove_dir_all(&proto).unwrap();
+    }
+    copy_dir(&fixtures().join(fixture).join("proto"), &proto);
+    let option = "ameide_core_proto/common/v1/eventing.proto";
+    if !proto.join(option).exists() {
+        std::fs::create_dir_all(proto.join("ameide_core_proto/common/v1")).unwrap();
+        std::fs::copy(repo().join("proto").join(option), proto.join(option)).unwrap();
+    }
+}
