@@ -1,11 +1,13 @@
-//! The buf CLI: installing the pinned release from npm and running it.
+//! The buf CLI: installing the pinned release from PyPI and running it.
 //!
-//! buf is the npm package `@bufbuild/buf` at exactly [`BUF_VERSION`], installed with
-//! `npm install --prefix target/buf @bufbuild/buf@<version>` the first time it is
-//! needed (and again whenever the installed version differs). Nothing is downloaded
-//! from anywhere else, and nothing is downloaded when the pinned version is present.
-//! `cargo xtask lint`, `breaking`, `baseline`, `ci` and the xtask tests all go through
-//! [`ensure`], so a fresh clone needs only `npm` on the `PATH`.
+//! buf is the official binary as packaged on PyPI (`buf-bin`, the same release as npm's
+//! `@bufbuild/buf`) at exactly [`BUF_VERSION`], installed into a venv at `target/buf`
+//! with `python3 -m venv target/buf && target/buf/bin/python -m pip install
+//! buf-bin==<version>` the first time it is needed (and again whenever the installed
+//! version differs). Nothing is downloaded from anywhere else, and nothing is
+//! downloaded when the pinned version is present. `cargo xtask lint`, `breaking`,
+//! `baseline`, `ci` and the xtask tests all go through [`ensure`], so a fresh clone
+//! needs nothing beyond the Rust toolchain and `python3` (the README's promise).
 
 use crate::workspace;
 use anyhow::{Context, Result, bail};
@@ -18,10 +20,10 @@ use std::sync::OnceLock;
 /// update it in its own change and rerun `cargo xtask ci`.
 pub const BUF_VERSION: &str = "1.75.0";
 
-/// The npm package holding the buf CLI.
-pub const NPM_PACKAGE: &str = "@bufbuild/buf";
+/// The PyPI package holding the buf CLI.
+pub const PYPI_PACKAGE: &str = "buf-bin";
 
-/// Where buf is installed (an npm prefix).
+/// Where buf is installed (a Python venv).
 pub fn install_dir() -> PathBuf {
     workspace::root().join("target").join("buf")
 }
@@ -89,7 +91,7 @@ pub fn parse_msvs(output: &str) -> Result<Vec<Finding>> {
     Ok(findings)
 }
 
-/// The pinned buf binary, installing it with npm if it is missing or another version.
+/// The pinned buf binary, installing it from PyPI if it is missing or another version.
 /// Safe to call from concurrent processes (a file lock serialises installs).
 pub fn ensure() -> Result<PathBuf> {
     static BUF: OnceLock<PathBuf> = OnceLock::new();
@@ -106,7 +108,7 @@ pub fn ensure() -> Result<PathBuf> {
             install(&dir)?;
             installed(&dir).with_context(|| {
                 format!(
-                    "npm installed {NPM_PACKAGE}@{BUF_VERSION} but `buf --version` does not report {BUF_VERSION}"
+                    "pip installed {PYPI_PACKAGE}=={BUF_VERSION} but `buf --version` does not report {BUF_VERSION}"
                 )
             })?
         }
@@ -115,44 +117,48 @@ pub fn ensure() -> Result<PathBuf> {
     Ok(BUF.get_or_init(|| path).clone())
 }
 
-/// The installed buf, if it is the pinned version. Prefers the platform package's
-/// native binary over the package's Node.js launcher (same binary, no Node start-up).
+/// The installed buf, if it is the pinned version.
 fn installed(dir: &Path) -> Option<PathBuf> {
-    let modules = dir.join("node_modules").join("@bufbuild");
-    let mut candidates = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(&modules) {
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with("buf-") {
-                for exe in ["buf", "buf.exe"] {
-                    candidates.push(entry.path().join("bin").join(exe));
-                }
-            }
-        }
-    }
-    candidates.sort();
-    candidates.push(dir.join("node_modules").join(".bin").join("buf"));
-    candidates.into_iter().find(|path| {
-        path.is_file()
-            && Command::new(path).arg("--version").output().is_ok_and(|o| {
+    let path = dir.join("bin").join("buf");
+    let ok = path.is_file()
+        && Command::new(&path)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| {
                 o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == BUF_VERSION
-            })
-    })
+            });
+    ok.then_some(path)
 }
 
 fn install(dir: &Path) -> Result<()> {
-    let spec = format!("{NPM_PACKAGE}@{BUF_VERSION}");
-    println!("buf: npm install --prefix {} {spec}", dir.display());
-    let npm = std::env::var("NPM").unwrap_or_else(|_| "npm".to_string());
-    let status = Command::new(&npm)
-        .arg("install")
-        .arg("--prefix")
-        .arg(dir)
-        .args(["--no-audit", "--no-fund", "--save-exact", &spec])
+    let python = dir.join("bin").join("python");
+    if !python.exists() {
+        let host = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_string());
+        println!("buf: {host} -m venv {}", dir.display());
+        let status = Command::new(&host)
+            .args(["-m", "venv"])
+            .arg(dir)
+            .status()
+            .with_context(|| format!("running {host} -m venv (is python3 installed?)"))?;
+        if !status.success() {
+            bail!("{host} -m venv {} failed ({status})", dir.display());
+        }
+    }
+    let spec = format!("{PYPI_PACKAGE}=={BUF_VERSION}");
+    println!("buf: pip install {spec} into {}", dir.display());
+    let status = Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &spec,
+        ])
         .status()
-        .with_context(|| format!("running {npm} (is Node.js/npm installed?)"))?;
+        .with_context(|| format!("running {}", python.display()))?;
     if !status.success() {
-        bail!("npm install {spec} failed ({status})");
+        bail!("pip install {spec} failed ({status})");
     }
     Ok(())
 }

@@ -46,7 +46,7 @@ pub fn run() -> Result<()> {
 
     step("codegen --check", || codegen::run(true))?;
 
-    // buf is installed by xtask (npm, pinned version, under target/buf).
+    // buf is installed by xtask (PyPI buf-bin, pinned version, venv at target/buf).
     step("lint (buf STANDARD + workspace rules)", lint::run)?;
     step(
         "breaking (buf WIRE_JSON against baselines/ + version check)",
@@ -84,6 +84,17 @@ pub fn run() -> Result<()> {
         test,
     )?;
 
+    // Cargo treats registry crates as immutable: a sibling crate packaged by an
+    // earlier run (same name and version, other content) would be reused from its
+    // unpacked sources and its compiled artifacts. Verify in a target dir of its own,
+    // started clean, with the unpacked copies forgotten.
+    let verify_dir = workspace::root().join("target/package-verify");
+    for stale in [workspace::root().join("target/package"), verify_dir.clone()] {
+        if stale.exists() {
+            std::fs::remove_dir_all(&stale)?;
+        }
+    }
+    forget_unpacked_workspace_crates()?;
     let mut package = cargo();
     package.args([
         "package",
@@ -93,6 +104,8 @@ pub fn run() -> Result<()> {
         "--exclude",
         "interop-tests",
         "--allow-dirty",
+        "--target-dir",
+        "target/package-verify",
     ]);
     run_step(
         "cargo package (each crate built alone from its .crate)",
@@ -105,6 +118,38 @@ pub fn run() -> Result<()> {
         "ci: all checks passed in {:.0}s",
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// Cargo unpacks the `.crate` files of `cargo package`'s temporary registry under
+/// `$CARGO_HOME/registry/src/-<hash>/<name>-<version>` and never refreshes an existing
+/// folder, so a rerun at the same version would verify against the sources of an
+/// earlier run. Remove those folders for the workspace's crates (only the temporary
+/// registries' folders, whose names start with `-`; crates.io's are left alone).
+fn forget_unpacked_workspace_crates() -> Result<()> {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")));
+    let Some(src) = cargo_home.map(|h| h.join("registry/src")) else {
+        return Ok(());
+    };
+    let Ok(registries) = std::fs::read_dir(&src) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for unpacked in std::fs::read_dir(registry.path())?.flatten() {
+            let name = unpacked.file_name().to_string_lossy().into_owned();
+            if CRATES
+                .iter()
+                .any(|c| name.starts_with(&format!("{}-", c.name)))
+            {
+                std::fs::remove_dir_all(unpacked.path())?;
+            }
+        }
+    }
     Ok(())
 }
 
