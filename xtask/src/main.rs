@@ -11,11 +11,24 @@
 //! - `baseline [<crate>...]`: record the current contract of the crates as released.
 
 use anyhow::{Result, bail};
+use std::process::ExitCode;
 use xtask::{baseline, breaking, catalog, ci, codegen, lint, python};
 
 const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json] | ci | venv | lint | breaking | baseline [<crate>...]>";
 
-fn main() -> Result<()> {
+/// Runs the command; a failure prints its cause chain (no backtrace noise, whatever
+/// `RUST_BACKTRACE` says) and exits with status 1.
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
