@@ -38,6 +38,73 @@ fn set_path(object: &mut Map<String, Value>, path: &str, value: &str) {
     }
 }
 
+/// Streams the contract sheets name (shared/contracts: aumos.md, aumos-agent-framework.md,
+/// ameide-sre.md), independent of the .proto options the catalog is generated from.
+const FROM_THE_SHEETS: &[(&str, &str)] = &[
+    ("aumos.events.v1.AgentEnvelope", "aumos.agents.envelope"),
+    (
+        "aumos.events.v1.ModelLifecycleEvent",
+        "aumos.models.lifecycle",
+    ),
+    (
+        "aumos.events.v1.GovernanceDecisionEvent",
+        "aumos.governance.decision",
+    ),
+    ("aumos.events.v1.SecurityAlertEvent", "aumos.security.alert"),
+    ("aumos.events.v1.MeteringEvent", "aumos.metering.usage"),
+    ("aumos.agf.v1.WorkflowStarted", "agf.workflow.started"),
+    ("aumos.agf.v1.WorkflowCompleted", "agf.workflow.completed"),
+    ("aumos.agf.v1.WorkflowFailed", "agf.workflow.failed"),
+    (
+        "aumos.agf.v1.WorkflowPausedHitl",
+        "agf.workflow.paused_hitl",
+    ),
+    ("aumos.agf.v1.AgentInvoked", "agf.agent.invoked"),
+    (
+        "aumos.agf.v1.HitlApprovalRequested",
+        "agf.hitl.approval_requested",
+    ),
+    ("aumos.agf.v1.HitlApproved", "agf.hitl.approved"),
+    ("aumos.agf.v1.HitlRejected", "agf.hitl.rejected"),
+    (
+        "aumos.agf.v1.CircuitBreakerOpened",
+        "agf.circuit_breaker.opened",
+    ),
+    (
+        "aumos.agf.v1.CircuitBreakerClosed",
+        "agf.circuit_breaker.closed",
+    ),
+    (
+        "ameide_core_proto.sre.core.v1.SreDomainIntent",
+        "sre.domain.intents.v1",
+    ),
+    (
+        "ameide_core_proto.sre.core.v1.SreDomainFact",
+        "sre.domain.facts.v1",
+    ),
+    (
+        "ameide_core_proto.sre.process.v1.SreProcessFact",
+        "sre.process.facts.v1",
+    ),
+];
+
+/// Keys the sheets name: AumOS and agent-framework records are keyed by tenant and
+/// deduplicated by event id (the envelope by message id); SRE envelopes as listed.
+fn keys_from_the_sheets(message: &str) -> (&'static [&'static str], &'static [&'static str]) {
+    match message {
+        "aumos.events.v1.AgentEnvelope" => (&["tenant_id"], &["message_id"]),
+        "ameide_core_proto.sre.process.v1.SreProcessFact" => (
+            &["meta.tenant_id", "subject.workflow_id"],
+            &["meta.message_id"],
+        ),
+        m if m.starts_with("ameide_core_proto.sre.") => (
+            &["meta.tenant_id", "subject.aggregate_id"],
+            &["meta.message_id"],
+        ),
+        _ => (&["tenant_id"], &["event_id"]),
+    }
+}
+
 struct Check {
     catalog: BTreeMap<String, Entry>,
     seen: Vec<String>,
@@ -67,6 +134,25 @@ impl EventVisitor for Check {
             M::IDEMPOTENCY_KEY_FIELDS,
             entry.idempotency_key_fields,
             "{name}"
+        );
+        // Against the contract sheets, not only the generated catalog.
+        if let Some((_, stream)) = FROM_THE_SHEETS.iter().find(|(m, _)| *m == name) {
+            assert_eq!(
+                M::STREAM_REF,
+                *stream,
+                "{name}: stream differs from the contract sheet"
+            );
+        }
+        let (partition, idempotency) = keys_from_the_sheets(&name);
+        assert_eq!(
+            M::PARTITION_KEY_FIELDS,
+            partition,
+            "{name}: partition key vs the sheet"
+        );
+        assert_eq!(
+            M::IDEMPOTENCY_KEY_FIELDS,
+            idempotency,
+            "{name}: idempotency key vs the sheet"
         );
 
         // A message with a distinct value at every key path, built through proto3
@@ -111,6 +197,12 @@ fn every_event_type_matches_the_catalog_and_reads_its_key_paths() {
         "catalog entries without an Eventing impl, or the reverse"
     );
     assert_eq!(check.seen.len(), 28);
+    for (message, _) in FROM_THE_SHEETS {
+        assert!(
+            check.seen.iter().any(|s| s == message),
+            "{message} has no Eventing impl"
+        );
+    }
 }
 
 #[test]

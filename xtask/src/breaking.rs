@@ -300,10 +300,21 @@ pub fn check_crate(
 ) -> Result<CrateReport> {
     let against = std::path::absolute(&baseline.image)?;
     let against = against.to_string_lossy();
-    let findings = buf::check(
+    let mut findings = buf::check(
         root,
         &["breaking", ".", "--against", &against, "--exclude-imports"],
     )?;
+    // buf does not compare custom option values: a renamed topic or a changed key
+    // would pass as "additive". The eventing option is part of the contract.
+    let released_pool =
+        prost_reflect::DescriptorPool::decode(std::fs::read(&baseline.image)?.as_slice())
+            .context("reading the baseline image's descriptors")?;
+    let current_pool = crate::protos::compile(&root.join("proto"))?.pool;
+    findings.extend(eventing_changes(
+        &crate::eventing::collect(&released_pool)?,
+        &crate::eventing::collect(&current_pool)?,
+        contract,
+    ));
     let released = baseline::own_files(&baseline::read_image(&std::fs::read(&baseline.image)?)?);
     let now = baseline::contract_files(current, contract);
     let change = if !findings.is_empty() {
@@ -327,6 +338,84 @@ pub fn check_crate(
         verdict: verdict(change, retired_only, baseline.version, *version),
         findings,
     })
+}
+
+/// `EVENTING_OPTION_SAME` findings: every message of the contract that was released
+/// with the eventing option keeps it, with the same stable type, stream, subject and
+/// key paths (consumers route, deduplicate and look up schemas by them).
+pub fn eventing_changes(
+    released: &[crate::eventing::EventSpec],
+    current: &[crate::eventing::EventSpec],
+    contract: &Contract,
+) -> Vec<Finding> {
+    let package_of = |message: &str| message.rsplit_once('.').map_or("", |(p, _)| p).to_string();
+    let mut findings = Vec::new();
+    for before in released
+        .iter()
+        .filter(|s| contract.owns(&package_of(&s.message)))
+    {
+        let Some(now) = current.iter().find(|s| s.message == before.message) else {
+            if current.iter().all(|s| s.file != before.file) {
+                continue; // the message is gone: buf reports the deletion
+            }
+            findings.push(Finding {
+                path: Some(format!("proto/{}", before.file)),
+                line: 1,
+                column: 1,
+                rule: "EVENTING_OPTION_SAME".into(),
+                message: format!(
+                    "{} lost its eventing option (stream {:?})",
+                    before.message, before.stream_ref
+                ),
+            });
+            continue;
+        };
+        let changed: Vec<String> = [
+            (
+                "type",
+                format!("{:?}", before.stable_type),
+                format!("{:?}", now.stable_type),
+            ),
+            (
+                "stream_ref",
+                format!("{:?}", before.stream_ref),
+                format!("{:?}", now.stream_ref),
+            ),
+            (
+                "schema_subject",
+                format!("{:?}", before.schema_subject),
+                format!("{:?}", now.schema_subject),
+            ),
+            (
+                "partition_key_fields",
+                format!("{:?}", before.partition_key_fields),
+                format!("{:?}", now.partition_key_fields),
+            ),
+            (
+                "idempotency_key_fields",
+                format!("{:?}", before.idempotency_key_fields),
+                format!("{:?}", now.idempotency_key_fields),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(name, a, b)| format!("{name} {a} -> {b}"))
+        .collect();
+        if !changed.is_empty() {
+            findings.push(Finding {
+                path: Some(format!("proto/{}", now.file)),
+                line: now.line_col.0,
+                column: now.line_col.1,
+                rule: "EVENTING_OPTION_SAME".into(),
+                message: format!(
+                    "eventing option of {} changed: {} (publish under a new stream/package version instead)",
+                    now.message,
+                    changed.join(", ")
+                ),
+            });
+        }
+    }
+    findings
 }
 
 /// Checks every contract under `root` (a folder with `buf.yaml`, `proto/`,

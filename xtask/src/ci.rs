@@ -10,7 +10,18 @@ use std::time::Instant;
 const NO_PROTOC: &str = "/nonexistent/protoc";
 
 /// Crates that must build as prost + bytes only with default features off.
-const FORBIDDEN_WITHOUT_FEATURES: &[&str] = &["tonic", "hyper", "tokio", "h2", "tower"];
+const FORBIDDEN_WITHOUT_FEATURES: &[&str] = &[
+    "tonic",
+    "hyper",
+    "tokio",
+    "h2",
+    "tower",
+    "serde",
+    "chrono",
+    "uuid",
+    "getrandom",
+    "prost-types",
+];
 
 fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));

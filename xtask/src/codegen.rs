@@ -147,7 +147,7 @@ fn generate_crate(krate: &CrateSpec, compiled: &Compiled, specs: &[EventSpec]) -
     }
     let descriptors =
         protos::filter_encoded_set(&compiled.encoded_without_source_info, |name, package| {
-            protos::crate_owns(krate, name, package)
+            protos::in_descriptor_set(krate, name, package)
         })?;
     files.insert(DESCRIPTOR_FILE.to_string(), descriptors);
     Ok(files)

@@ -110,3 +110,13 @@ pub fn crate_owns(krate: &workspace::CrateSpec, name: &str, package: &str) -> bo
     krate.packages.iter().any(|p| p.proto == package)
         && (package != "google.protobuf" || WKT_FILES.contains(&name))
 }
+
+/// Whether the file belongs in the crate's `FILE_DESCRIPTOR_SET`: the files it
+/// generates, plus, for the crate owning `google.protobuf`, `descriptor.proto` (which
+/// `eventing.proto` imports), so the workspace's sets together load into a descriptor
+/// pool with nothing missing.
+pub fn in_descriptor_set(krate: &workspace::CrateSpec, name: &str, package: &str) -> bool {
+    crate_owns(krate, name, package)
+        || (name == "google/protobuf/descriptor.proto"
+            && krate.packages.iter().any(|p| p.proto == "google.protobuf"))
+}

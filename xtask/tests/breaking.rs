@@ -316,3 +316,28 @@ fn the_workspace_matches_its_baselines() {
         );
     }
 }
+
+#[test]
+fn eventing_option_changes_are_breaking() {
+    // buf does not compare custom option values; the workspace does.
+    let ws = common::workspace("breaking/eventing_before");
+    set_version(ws.path(), "0.1.0");
+    baseline::record(ws.path(), &[contract()]).unwrap();
+    common::replace_proto(ws.path(), "breaking/eventing_stream_renamed");
+    set_version(ws.path(), "0.2.0");
+    let report = breaking::check_all(ws.path(), &[contract()])
+        .unwrap()
+        .remove(0);
+    assert_eq!(found(&report), [at("8:1", "EVENTING_OPTION_SAME")]);
+    let message = &report.findings[0].message;
+    assert!(
+        message.contains(r#"stream_ref "fixture.things" -> "fixture.stuff""#),
+        "{message}"
+    );
+    assert!(
+        message.contains(r#"partition_key_fields ["tenant_id"] -> ["event_id"]"#),
+        "{message}"
+    );
+    assert_eq!(report.change, Change::Breaking);
+    assert!(!report.ok(), "a minor bump does not excuse a renamed topic");
+}

@@ -1,21 +1,23 @@
 //! Building envelopes from an inner message, and reading it back by type.
 
 use crate::core::v1::{
-    Actor, SreDomainFact, SreDomainIntent, SreMessageMeta, SreSubject, sre_domain_fact,
-    sre_domain_intent,
+    SreDomainFact, SreDomainIntent, SreMessageMeta, SreSubject, sre_domain_fact, sre_domain_intent,
 };
 use crate::process::v1::{SreProcessFact, SreProcessSubject, sre_process_fact};
-use common_eventing::{EnvelopeMetadata, OneofCase};
+#[cfg(feature = "runtime")]
+use common_eventing::EnvelopeMetadata;
+use common_eventing::OneofCase;
 
 /// The schema version stamped into `SreMessageMeta.schema_version` by this crate:
 /// `v` + the crate version (additive changes bump the minor version).
 pub const SCHEMA_VERSION: &str = concat!("v", env!("CARGO_PKG_VERSION"));
 
+#[cfg(feature = "runtime")]
 impl SreMessageMeta {
     /// Envelope metadata from the common builder (UUIDv7 `message_id`,
     /// `occurred_at`, schema version, tenant, producer, correlation, causation, trace
     /// context) plus who acted.
-    pub fn from_metadata(meta: &EnvelopeMetadata, actor: Actor) -> Self {
+    pub fn from_metadata(meta: &EnvelopeMetadata, actor: crate::core::v1::Actor) -> Self {
         SreMessageMeta {
             message_id: meta.message_id.clone(),
             schema_version: meta.schema_version.clone(),
@@ -98,10 +100,12 @@ envelope!(
     into_fact
 );
 
-#[cfg(test)]
+#[cfg(all(test, feature = "runtime"))]
 mod tests {
     use super::*;
-    use crate::core::v1::{ActorKind, CreateIncidentRequested, IncidentCreated, IncidentResolved};
+    use crate::core::v1::{
+        Actor, ActorKind, CreateIncidentRequested, IncidentCreated, IncidentResolved,
+    };
     use crate::process::v1::{IncidentTriageStarted, RemediationApplied};
 
     fn meta() -> SreMessageMeta {

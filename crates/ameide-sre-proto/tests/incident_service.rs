@@ -310,6 +310,31 @@ async fn every_incident_rpc_and_the_state_machine_over_grpc() {
         .into_inner();
     assert_eq!(r.incident.unwrap().status(), IncidentStatus::Investigating);
 
+    // Resolving before mitigating skips a step: refused.
+    let (t, i) = ids();
+    let early = commands
+        .resolve_incident(ResolveIncidentRequest {
+            tenant_id: t,
+            incident_id: i,
+            resolution: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(early.code(), tonic::Code::FailedPrecondition);
+
+    let (t, i) = ids();
+    let r = commands
+        .transition_incident_status(TransitionIncidentStatusRequest {
+            tenant_id: t,
+            incident_id: i,
+            status: IncidentStatus::Mitigating as i32,
+            reason: "rolled back".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.incident.unwrap().status(), IncidentStatus::Mitigating);
+
     let (t, i) = ids();
     let r = commands
         .resolve_incident(ResolveIncidentRequest {

@@ -37,20 +37,6 @@ impl AgentEnvelope {
             ..Default::default()
         }
     }
-
-    /// The envelope's `privilege_level` (an `int32` on the wire, holding the
-    /// framework's level 1–5) as a [`PrivilegeLevel`]; `None` for values outside it.
-    pub fn privilege(&self) -> Option<PrivilegeLevel> {
-        PrivilegeLevel::try_from(self.privilege_level)
-            .ok()
-            .filter(|p| *p != PrivilegeLevel::Unspecified)
-    }
-
-    /// Whether acting on this envelope needs a human-in-the-loop approval. Unknown
-    /// levels are treated as requiring one.
-    pub fn requires_hitl(&self) -> bool {
-        self.privilege().is_none_or(PrivilegeLevel::requires_hitl)
-    }
 }
 
 /// Events that carry an `event_id` and a `tenant_id`: `new` fills a UUIDv7

@@ -54,9 +54,11 @@ pub mod agf {
     }
 }
 
+#[cfg(feature = "runtime")]
 mod constructors;
 mod privilege;
 
+#[cfg(feature = "runtime")]
 pub use constructors::NewEvent;
 
 /// Encoded `google.protobuf.FileDescriptorSet` of this crate's `.proto` files

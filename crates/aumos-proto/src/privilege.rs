@@ -1,6 +1,7 @@
 //! The agent framework's privilege levels and human-in-the-loop gates.
 
 use crate::agf::v1::{AgentInvoked, HitlGateConfig, PrivilegeLevel};
+use crate::events::v1::AgentEnvelope;
 
 impl PrivilegeLevel {
     /// The lowest level that goes through a human-in-the-loop gate.
@@ -25,6 +26,22 @@ impl PrivilegeLevel {
     }
 }
 
+impl AgentEnvelope {
+    /// The envelope's `privilege_level` (an `int32` on the wire, holding the
+    /// framework's level 1–5) as a [`PrivilegeLevel`]; `None` for values outside it.
+    pub fn privilege(&self) -> Option<PrivilegeLevel> {
+        PrivilegeLevel::try_from(self.privilege_level)
+            .ok()
+            .filter(|p| *p != PrivilegeLevel::Unspecified)
+    }
+
+    /// Whether acting on this envelope needs a human-in-the-loop approval. Unknown
+    /// levels are treated as requiring one.
+    pub fn requires_hitl(&self) -> bool {
+        self.privilege().is_none_or(PrivilegeLevel::requires_hitl)
+    }
+}
+
 impl AgentInvoked {
     /// Whether this invocation needs human approval (see
     /// [`PrivilegeLevel::requires_hitl`]); unknown levels are gated.
@@ -39,6 +56,33 @@ impl HitlGateConfig {
         std::time::Duration::from_secs(
             u64::try_from(self.approval_timeout_hours).unwrap_or(0) * 3600,
         )
+    }
+}
+
+#[cfg(feature = "serde")]
+impl HitlGateConfig {
+    /// The framework's own document form: snake_case keys and every field present,
+    /// defaults included (the shape of its configuration files). Canonical proto3 JSON
+    /// (`serde_json::to_value`) is camelCase and omits defaults; both parse back.
+    ///
+    /// ```
+    /// use aumos_proto::agf::v1::HitlGateConfig;
+    ///
+    /// let seed = r#"{"gate_name": "high_risk_action", "trigger_condition": "privilege_level >= 3",
+    ///  "approval_timeout_hours": 24, "escalation_policy": "notify_admin",
+    ///  "auto_reject_on_timeout": false}"#;
+    /// let gate: HitlGateConfig = serde_json::from_str(seed).unwrap();
+    /// let again: serde_json::Value = serde_json::from_str(seed).unwrap();
+    /// assert_eq!(gate.to_document(), again); // the same document, key for key
+    /// ```
+    pub fn to_document(&self) -> serde_json::Value {
+        serde_json::json!({
+            "gate_name": self.gate_name,
+            "trigger_condition": self.trigger_condition,
+            "approval_timeout_hours": self.approval_timeout_hours,
+            "escalation_policy": self.escalation_policy,
+            "auto_reject_on_timeout": self.auto_reject_on_timeout,
+        })
     }
 }
 
@@ -115,5 +159,36 @@ mod tests {
             serde_json::from_str::<HitlGateConfig>(&emitted).unwrap(),
             gate
         );
+        // The document form re-emits the seed unchanged, key for key.
+        let seed_value: serde_json::Value = serde_json::from_str(seed).unwrap();
+        assert_eq!(gate.to_document(), seed_value);
+        assert_eq!(
+            serde_json::from_value::<HitlGateConfig>(gate.to_document()).unwrap(),
+            gate
+        );
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn document_form_has_every_field_of_the_descriptor() {
+        use prost::Message;
+        let set = prost_types::FileDescriptorSet::decode(crate::FILE_DESCRIPTOR_SET).unwrap();
+        let message = set
+            .file
+            .iter()
+            .flat_map(|f| &f.message_type)
+            .find(|m| m.name() == "HitlGateConfig")
+            .unwrap();
+        let mut declared: Vec<&str> = message.field.iter().map(|f| f.name()).collect();
+        declared.sort_unstable();
+        let document = HitlGateConfig::default().to_document();
+        let mut emitted: Vec<&str> = document
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        emitted.sort_unstable();
+        assert_eq!(emitted, declared, "to_document must list every field");
     }
 }

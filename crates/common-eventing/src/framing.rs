@@ -16,8 +16,8 @@
 //! its `ProtobufDeserializer` reads (Java, Python, Go and .NET alike).
 //!
 //! [`decode`] never panics and never copies the payload; [`decode_bytes`] does the
-//! same for a [`Bytes`] buffer. [`message_indexes_for`] computes the index path of a
-//! message from an encoded `FileDescriptorSet`.
+//! same for a [`Bytes`] buffer. `message_indexes_for` (feature `runtime`) computes the
+//! index path of a message from an encoded `FileDescriptorSet`.
 //!
 //! ```
 //! use common_eventing::framing;
@@ -35,11 +35,13 @@
 //! assert_eq!(framing::encode(7, &[0], b"")[5..], [0x00]);
 //!
 //! // Index paths come from the descriptors.
+//! # #[cfg(feature = "runtime")] {
 //! let path = framing::message_indexes_for(
 //!     "google.protobuf.Struct.FieldsEntry",
 //!     common_eventing::FILE_DESCRIPTOR_SET,
 //! )?;
 //! assert_eq!(path, [0, 0]);
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -359,6 +361,7 @@ fn zigzag_len(value: i32) -> usize {
     (32 - raw.leading_zeros() as usize).max(1).div_ceil(7)
 }
 
+#[cfg(feature = "runtime")]
 /// Why [`message_indexes_for`] found no index path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -377,6 +380,7 @@ pub enum MessageIndexError {
     },
 }
 
+#[cfg(feature = "runtime")]
 impl fmt::Display for MessageIndexError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -391,6 +395,7 @@ impl fmt::Display for MessageIndexError {
     }
 }
 
+#[cfg(feature = "runtime")]
 impl std::error::Error for MessageIndexError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -400,6 +405,7 @@ impl std::error::Error for MessageIndexError {
     }
 }
 
+#[cfg(feature = "runtime")]
 /// The message-index path of the message `full_name` (e.g. `pkg.v1.Outer.Inner`, a
 /// leading dot allowed) within its file, from an encoded `FileDescriptorSet`: `[k]`
 /// for the k-th top-level message of the file, `[k, j]` for the j-th message nested in
@@ -436,6 +442,7 @@ pub fn message_indexes_for(
     })
 }
 
+#[cfg(feature = "runtime")]
 /// Positions along `relative` (`Outer.Inner`) in `messages` and their nested types.
 fn find_path(messages: &[prost_types::DescriptorProto], relative: &str) -> Option<Vec<usize>> {
     let mut path = Vec::new();
@@ -716,6 +723,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "runtime")]
     fn message_indexes_from_this_crates_descriptors() {
         let set = crate::FILE_DESCRIPTOR_SET;
         assert_eq!(
@@ -753,6 +761,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "runtime")]
     fn message_indexes_for_a_fifteenth_and_nested_message() {
         use prost_types::{DescriptorProto, FileDescriptorProto, FileDescriptorSet};
         let msg = |name: &str, nested: Vec<DescriptorProto>| DescriptorProto {

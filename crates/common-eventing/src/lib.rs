@@ -21,9 +21,11 @@
 //! let mut s = Struct::default();
 //! s.fields.insert("b".into(), Value::from(2.0));
 //! s.fields.insert("a".into(), Value::from("x"));
-//! // Map entries are encoded in key order: the bytes are the same on every run and
-//! // equal protobuf's deterministic serialization in C++, Java or Python.
-//! assert_eq!(s.encode_to_vec(), s.clone().encode_to_vec());
+//! // Map entries are encoded in key order, whatever the insertion order: the bytes are
+//! // the same on every run and equal protobuf's deterministic serialization in C++,
+//! // Java or Python. The first entry on the wire is "a" => "x":
+//! let bytes = s.encode_to_vec();
+//! assert_eq!(&bytes[..10], b"\x0a\x08\x0a\x01a\x12\x03\x1a\x01x");
 //!
 //! let ts = Timestamp { seconds: 1_700_000_000, nanos: 500_000_000 };
 //! # #[cfg(feature = "serde")]
@@ -34,12 +36,16 @@
 // Generated code names this crate by its absolute path, as it does in every crate.
 extern crate self as common_eventing;
 
+#[cfg(feature = "runtime")]
 pub mod cloudevents;
 pub mod eventing;
 pub mod framing;
+#[cfg(feature = "runtime")]
 pub mod ids;
+#[cfg(feature = "runtime")]
 pub mod metadata;
 pub mod oneof;
+#[cfg(feature = "runtime")]
 pub mod traceparent;
 #[cfg(feature = "serde")]
 pub mod visit;
@@ -55,17 +61,22 @@ pub mod options {
     }
 }
 
+#[cfg(feature = "runtime")]
 pub use cloudevents::{CloudEventAttributes, CloudEventError};
 pub use eventing::{Eventing, KEY_SEPARATOR};
 pub use framing::{Framed, FramedBytes, FramingError};
+#[cfg(feature = "runtime")]
 pub use metadata::{EnvelopeMetadata, MetadataError};
 pub use oneof::OneofCase;
+#[cfg(feature = "runtime")]
 pub use traceparent::{TraceParent, TraceParentError};
 #[cfg(feature = "serde")]
 pub use visit::{EventVisitor, JsonMessage, MessageVisitor, RegisterAny};
 
 /// Encoded `google.protobuf.FileDescriptorSet` of the `.proto` files generated into
-/// this crate (source info stripped, custom options kept).
+/// this crate, plus `google/protobuf/descriptor.proto` which `eventing.proto` imports
+/// (source info stripped, custom options kept). Together with the domain crates'
+/// sets it loads into a descriptor pool with no file missing.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("generated/file_descriptor_set.bin");
 
 #[cfg(test)]
@@ -82,6 +93,7 @@ mod tests {
             [
                 "ameide_core_proto/common/v1/eventing.proto",
                 "google/protobuf/any.proto",
+                "google/protobuf/descriptor.proto",
                 "google/protobuf/duration.proto",
                 "google/protobuf/empty.proto",
                 "google/protobuf/field_mask.proto",

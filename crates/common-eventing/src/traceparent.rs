@@ -41,7 +41,8 @@ const SEPARATORS: [usize; 3] = [2, 35, 52];
 /// A parsed `traceparent` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TraceParent {
-    /// Format version (`0` today; `0xff` never).
+    /// Format version as received (`0` today; `0xff` never). [`Display`](fmt::Display)
+    /// always writes version `00`.
     pub version: u8,
     /// Id of the whole trace; never all zeros.
     pub trace_id: [u8; 16],
@@ -186,12 +187,14 @@ impl TraceParent {
 
 /// `version-traceid-parentid-flags` in lowercase hex (fields of later versions that
 /// were ignored when parsing are not written).
+/// Always written in the version-00 format: a parsed future version keeps only the
+/// fields this version knows, so writing its version number back would claim fields
+/// that are gone (W3C: propagate with the version you support).
 impl fmt::Display for TraceParent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{:02x}-{}-{}-{:02x}",
-            self.version,
+            "00-{}-{}-{:02x}",
             hex(&self.trace_id),
             hex(&self.parent_id),
             self.flags
@@ -426,12 +429,15 @@ mod tests {
         assert_eq!(tp.version, 0xcc);
         assert_eq!(tp.trace_id_hex(), "4bf92f3577b34da6a3ce929d0e0e4736");
         assert_eq!(tp.flags, 1);
-        // Exactly 55 characters is also fine for a future version.
-        let tp = parse("cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").unwrap();
+        // Forwarded in the version we speak, without the fields we dropped.
         assert_eq!(
             tp.to_string(),
-            "cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
         );
+        // Exactly 55 characters is also fine for a future version.
+        let tp = parse("cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").unwrap();
+        assert_eq!(tp.version, 0xcc);
+        assert!(parse(&tp.to_string()).is_ok_and(|back| back.version == 0));
     }
 
     #[test]

@@ -135,18 +135,23 @@ impl FromStr for Timestamp {
                 .ok_or_else(|| bad("fraction must have 1 to 9 digits"))?;
             rest = &after_dot[end..];
         }
+        // Offsets are compared byte by byte: the input is untrusted and may hold
+        // multi-byte characters anywhere.
+        let r = rest.as_bytes();
+        let digit = |i: usize| u32::from(r[i] - b'0');
         let offset = if rest == "Z" {
             0
-        } else if rest.len() == 6
-            && (rest.starts_with('+') || rest.starts_with('-'))
-            && &rest[3..4] == ":"
+        } else if r.len() == 6
+            && (r[0] == b'+' || r[0] == b'-')
+            && r[3] == b':'
+            && [1, 2, 4, 5].iter().all(|&i| r[i].is_ascii_digit())
         {
-            let (h, m) = match (num_of(&rest[1..3]), num_of(&rest[4..6])) {
-                (Some(h), Some(m)) if h <= 23 && m <= 59 => (i64::from(h), i64::from(m)),
-                _ => return Err(bad("bad UTC offset")),
-            };
-            let sign = if rest.starts_with('-') { -1 } else { 1 };
-            sign * (h * 3600 + m * 60)
+            let (h, m) = (digit(1) * 10 + digit(2), digit(4) * 10 + digit(5));
+            if h > 23 || m > 59 {
+                return Err(bad("bad UTC offset"));
+            }
+            let sign = if r[0] == b'-' { -1 } else { 1 };
+            sign * (i64::from(h) * 3600 + i64::from(m) * 60)
         } else {
             return Err(bad("expected Z or a ±HH:MM offset"));
         };
@@ -162,12 +167,6 @@ impl FromStr for Timestamp {
         ts.validate().map_err(|e| bad(&e.reason))?;
         Ok(ts)
     }
-}
-
-fn num_of(s: &str) -> Option<u32> {
-    s.bytes()
-        .all(|c| c.is_ascii_digit())
-        .then(|| s.parse().ok())?
 }
 
 impl TryFrom<std::time::SystemTime> for Timestamp {
@@ -498,8 +497,59 @@ mod tests {
             assert!(err.to_string().contains(bad), "{err}");
         }
         assert!(ts(TIMESTAMP_MAX_SECONDS + 1, 0).to_rfc3339().is_err());
+        // Untrusted input with multi-byte characters is an error, never a panic.
+        for bad in [
+            "2024-01-01T00:00:00+00é0",
+            "2024-01-01T00:00:00é",
+            "2024-01-01T00:00:00.1é",
+            "2é24-01-01T00:00:00Z",
+            "2024-01-01T00:00:0éZ",
+        ] {
+            assert!(bad.parse::<Timestamp>().is_err(), "{bad}");
+        }
         assert!(ts(0, -1).validate().is_err());
         assert!(ts(0, 1_000_000_000).validate().is_err());
+    }
+
+    /// Parsers of untrusted text return errors, never panic: random strings built
+    /// from the characters that matter (digits, separators, multi-byte letters),
+    /// and every prefix of valid inputs.
+    #[test]
+    fn parsers_never_panic() {
+        const ALPHABET: &[&str] = &[
+            "0",
+            "1",
+            "9",
+            "-",
+            ":",
+            "T",
+            "Z",
+            ".",
+            "+",
+            "s",
+            "é",
+            "✓",
+            " ",
+            "2024-01-01T00:00:00",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 12) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(ALPHABET[(state % ALPHABET.len() as u64) as usize]);
+            }
+            let _ = text.parse::<Timestamp>();
+            let _ = text.parse::<Duration>();
+        }
+        for valid in ["2024-05-01T12:00:00.250+01:30", "-12.000000001s"] {
+            for end in 0..=valid.len() {
+                let _ = valid[..end].parse::<Timestamp>();
+                let _ = valid[..end].parse::<Duration>();
+            }
+        }
     }
 
     #[test]
