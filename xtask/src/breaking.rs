@@ -58,7 +58,9 @@ impl Contract {
     }
 }
 
-/// A crate version (`major.minor.patch`; pre-release and build suffixes are ignored).
+/// A crate version (`major.minor.patch`, optionally a pre-release; build metadata is
+/// ignored, as semver says). A pre-release orders before its release, so `0.2.0-rc.1`
+/// does not satisfy a required `0.2.0`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Version {
     /// Major.
@@ -67,12 +69,19 @@ pub struct Version {
     pub minor: u64,
     /// Patch.
     pub patch: u64,
+    /// `false` for a pre-release (`-rc.1`), which sorts before the release.
+    pub release: bool,
 }
 
 impl Version {
-    /// Parses `1.2.3` (`1.2.3-rc.1` and `1.2.3+meta` read as `1.2.3`).
+    /// Parses `1.2.3`, `1.2.3-rc.1` (a pre-release of `1.2.3`) and `1.2.3+meta`
+    /// (the same as `1.2.3`).
     pub fn parse(text: &str) -> Result<Self> {
-        let core = text.split(['-', '+']).next().unwrap_or_default();
+        let without_meta = text.split('+').next().unwrap_or_default();
+        let (core, release) = match without_meta.split_once('-') {
+            Some((core, _pre)) => (core, false),
+            None => (without_meta, true),
+        };
         let parts: Vec<&str> = core.split('.').collect();
         let [major, minor, patch] = parts.as_slice() else {
             bail!("{text:?} is not a major.minor.patch version");
@@ -85,6 +94,7 @@ impl Version {
             major: num(major)?,
             minor: num(minor)?,
             patch: num(patch)?,
+            release,
         })
     }
 
@@ -99,6 +109,7 @@ impl Version {
                 major: 0,
                 minor: 0,
                 patch,
+                ..
             } => Self::new(0, 0, patch + 1),
             Self { major, minor, .. } => Self::new(major, minor + 1, 0),
         }
@@ -118,13 +129,18 @@ impl Version {
             major,
             minor,
             patch,
+            release: true,
         }
     }
 }
 
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)?;
+        if !self.release {
+            f.write_str("-pre")?;
+        }
+        Ok(())
     }
 }
 
@@ -145,7 +161,16 @@ pub fn crate_version(root: &Path, krate: &str) -> Result<Version> {
                     path.display()
                 );
             };
-            return Version::parse(value.trim().trim_matches('"'));
+            // `version = "0.1.0"  # a comment`: the quoted string, nothing after it.
+            let quoted = value
+                .trim()
+                .strip_prefix('"')
+                .and_then(|rest| rest.split_once('"'))
+                .map(|(inner, _)| inner);
+            let Some(quoted) = quoted else {
+                bail!("{}: `{line}`: expected a quoted version", path.display());
+            };
+            return Version::parse(quoted);
         }
     }
     bail!("{}: no [package] version", path.display())
@@ -478,8 +503,26 @@ mod tests {
     }
 
     #[test]
+    fn crate_version_reads_the_quoted_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let krate = dir.path().join("crates/x");
+        std::fs::create_dir_all(&krate).unwrap();
+        std::fs::write(
+            krate.join("Cargo.toml"),
+            "[package]\nname = \"x\"\nversion = \"0.2.0\"  # bumped for the new field\n",
+        )
+        .unwrap();
+        assert_eq!(crate_version(dir.path(), "x").unwrap(), v("0.2.0"));
+    }
+
+    #[test]
     fn versions() {
-        assert_eq!(v("1.2.3-rc.1"), v("1.2.3"));
+        assert!(
+            v("0.2.0-rc.1") < v("0.2.0"),
+            "a pre-release is not its release"
+        );
+        assert!(v("0.2.0-rc.1") > v("0.1.9"));
+        assert_eq!(v("1.2.3+build.7"), v("1.2.3"));
         assert!(Version::parse("1.2").is_err());
         assert!(v("0.10.0") > v("0.9.9"));
         assert_eq!(v("1.4.2").next_minor(), v("1.5.0"));

@@ -8,6 +8,11 @@
 
 /// Separator between the values of a multi-field key (`partition_key`,
 /// `idempotency_key`): `acme:inc-42` for `meta.tenant_id` + `subject.aggregate_id`.
+///
+/// Values are joined as they are, not escaped: keys stay readable and equal to what
+/// other producers build by plain concatenation, but a value that itself contains `:`
+/// can make two keys equal (`a:b` + `c` and `a` + `b:c`). Keep `:` out of ids used as
+/// key parts, or use [`Eventing::partition_key_values`] to see the parts.
 pub const KEY_SEPARATOR: &str = ":";
 
 /// Routing and identity of an event message, generated from its eventing option.
