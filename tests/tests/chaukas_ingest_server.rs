@@ -22,8 +22,8 @@ use chaukas_spec_client::common::v1::{
 };
 use chaukas_spec_server::server::v1 as server;
 use chaukas_spec_server::server::v1::chaukas_server_service_client::ChaukasServerServiceClient;
-use common_eventing::wkt::{Struct, Timestamp, Value};
-use ingest_server::store::MemoryStore;
+use common_eventing::wkt::{Any, Struct, Timestamp, Value};
+use ingest_server::store::{EventStore, Inserted, MemoryStore, StoreError};
 use ingest_server::{Config, DEFAULT_MAX_BODY_BYTES, Running};
 use interop_tests::script;
 use prost::Message as _;
@@ -995,6 +995,337 @@ async fn batches_count_and_name_rejected_events() {
     let mut got = ids(&got);
     got.sort_unstable();
     assert_eq!(got, ["ok-1", "ok-2", "ok-3", "ok-4", "ok-5"]);
+    server.stop().await.unwrap();
+}
+
+/// Valid protobuf without a proto3 JSON form, each with what the refusal must say:
+/// an `Any` of an unregistered type, a `Timestamp` with negative nanos, a NaN in a
+/// `Struct`.
+fn without_json_form(prefix: &str) -> Vec<(Event, &'static [&'static str])> {
+    let mut unregistered = ev(&format!("{prefix}-any"), "t", 10);
+    unregistered.extensions = vec![Any {
+        type_url: "type.googleapis.com/acme.Custom".into(),
+        value: vec![0x08, 0x01].into(),
+    }];
+    let mut bad_time = ev(&format!("{prefix}-nanos"), "t", 10);
+    bad_time.timestamp = Some(Timestamp {
+        seconds: 1,
+        nanos: -5,
+    });
+    let mut nan = ev(&format!("{prefix}-nan"), "t", 10);
+    nan.metadata = Some(
+        [("ratio", Value::from(f64::NAN))]
+            .into_iter()
+            .collect::<Struct>(),
+    );
+    vec![
+        (unregistered, &["acme.Custom", "not registered"]),
+        (bad_time, &["Timestamp", "nanos -5"]),
+        (nan, &["NaN"]),
+    ]
+}
+
+/// Every event the server holds, read over HTTP as proto3 JSON (the path that used
+/// to answer a plain-text 500), checked against the same read over gRPC.
+async fn all_ids_over_json_and_grpc(server: &TestServer) -> Vec<String> {
+    let body = br#"{"orderByTime": "SORT_ORDER_ASC", "pageSize": 1000}"#;
+    let r = http(server.http, "POST", "/v1/query", &[JSON], body).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let page: QueryResponse = serde_json::from_value(r.json()).unwrap();
+    assert!(page.next_page_token.is_empty());
+    let mut cli = server.server_client().await;
+    let asc = QueryRequest {
+        order_by_time: SortOrder::Asc as i32,
+        ..Default::default()
+    };
+    let over_grpc = query_all(&mut cli, None, None, asc).await;
+    assert_eq!(
+        page.events, over_grpc,
+        "JSON and gRPC return the same events"
+    );
+    page.events.into_iter().map(|e| e.event_id).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn events_without_a_json_form_are_refused_and_queries_keep_working() {
+    let server = TestServer::open().await;
+    let mut srv = server.server_client().await;
+    let mut cli = server.client_client().await;
+    // A Chaukas message packed in an Any has a JSON form: the server registers them.
+    let mut packed = ev("packed", "t", 5);
+    packed.extensions = vec![Any::pack(&ToolCall {
+        name: "lookup".into(),
+        ..Default::default()
+    })];
+    srv.ingest_event(req(
+        server::IngestEventRequest {
+            event: Some(packed),
+        },
+        None,
+        None,
+    ))
+    .await
+    .unwrap();
+
+    for (event, says) in without_json_form("single") {
+        let id = event.event_id.clone();
+        // HTTP, protobuf body (JSON bodies of these cannot even be written).
+        let body = server::IngestEventRequest {
+            event: Some(event.clone()),
+        }
+        .encode_to_vec();
+        let r = http(server.http, "POST", "/v1/events", &[PROTOBUF], &body).await;
+        assert_eq!(r.status, 400, "{id}: {r:?}");
+        let json = r.json();
+        assert_eq!(json["error"], "invalid_argument", "{id}: {json}");
+        let msg = json["message"].as_str().unwrap();
+        assert!(msg.contains("no proto3 JSON form"), "{id}: {msg}");
+        for s in says {
+            assert!(msg.contains(s), "{id}: {msg:?} should say {s:?}");
+        }
+
+        // gRPC, both services.
+        let err = srv
+            .ingest_event(req(
+                server::IngestEventRequest {
+                    event: Some(event.clone()),
+                },
+                None,
+                None,
+            ))
+            .await
+            .unwrap_err();
+        let err2 = cli
+            .ingest_event(req(
+                client::IngestEventRequest { event: Some(event) },
+                None,
+                None,
+            ))
+            .await
+            .unwrap_err();
+        for err in [err, err2] {
+            assert_eq!(err.code(), Code::InvalidArgument, "{id}: {err:?}");
+            assert!(err.message().contains("no proto3 JSON form"), "{err:?}");
+            for s in says {
+                assert!(err.message().contains(s), "{id}: {err:?} should say {s:?}");
+            }
+        }
+        assert_eq!(all_ids_over_json_and_grpc(&server).await, ["packed"]);
+    }
+
+    // Batches keep the good events and name the bad ones.
+    let batch = |prefix: &str| {
+        let mut events = vec![ev(&format!("{prefix}-good-1"), "t", 20)];
+        for (i, (e, _)) in without_json_form(prefix).into_iter().enumerate() {
+            events.push(e);
+            events.push(ev(&format!("{prefix}-good-{}", i + 2), "t", 21 + i as i64));
+        }
+        EventBatch {
+            batch_id: prefix.into(),
+            events,
+            ..Default::default()
+        }
+    };
+    let bad_ids = |prefix: &str| {
+        without_json_form(prefix)
+            .into_iter()
+            .map(|(e, _)| e.event_id)
+            .collect::<Vec<_>>()
+    };
+
+    let body = server::IngestEventBatchRequest {
+        event_batch: Some(batch("http")),
+    }
+    .encode_to_vec();
+    let r = http(server.http, "POST", "/v1/events/batch", &[PROTOBUF], &body).await;
+    assert_eq!(r.status, 202, "{r:?}");
+    let json = r.json();
+    assert_eq!(
+        (
+            json["acceptedCount"].as_i64(),
+            json["rejectedCount"].as_i64()
+        ),
+        (Some(4), Some(3)),
+        "{json}"
+    );
+    assert_eq!(json["rejectedEventIds"], serde_json::json!(bad_ids("http")));
+
+    let r = srv
+        .ingest_event_batch(req(
+            server::IngestEventBatchRequest {
+                event_batch: Some(batch("srv")),
+            },
+            None,
+            None,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((r.accepted_count, r.rejected_count), (4, 3));
+    assert_eq!(r.rejected_event_ids, bad_ids("srv"));
+
+    // ChaukasClientService: the good events are kept, the error names each bad one.
+    let err = cli
+        .ingest_event_batch(req(
+            client::IngestEventBatchRequest {
+                event_batch: Some(batch("cli")),
+            },
+            None,
+            None,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument, "{err:?}");
+    assert!(err.message().contains("accepted 4, rejected 3"), "{err:?}");
+    for (event, says) in without_json_form("cli") {
+        let id = &event.event_id;
+        assert!(err.message().contains(id.as_str()), "{err:?} names {id}");
+        for s in says {
+            assert!(err.message().contains(s), "{err:?} should say {s:?}");
+        }
+    }
+
+    let mut got = all_ids_over_json_and_grpc(&server).await;
+    got.sort_unstable();
+    let mut want = vec!["packed".to_string()];
+    for prefix in ["cli", "http", "srv"] {
+        want.extend((1..=4).map(|i| format!("{prefix}-good-{i}")));
+    }
+    want.sort_unstable();
+    assert_eq!(got, want);
+
+    // The registered Any reads back as JSON with its type and fields.
+    let r = http(
+        server.http,
+        "POST",
+        "/v1/query",
+        &[JSON],
+        br#"{"orderByTime": "SORT_ORDER_ASC", "pageSize": 1}"#,
+    )
+    .await;
+    let json = r.json();
+    assert_eq!(json["events"][0]["eventId"], "packed", "{json}");
+    assert_eq!(
+        json["events"][0]["extensions"][0],
+        serde_json::json!({
+            "@type": "type.googleapis.com/chaukas.spec.common.v1.ToolCall",
+            "name": "lookup"
+        })
+    );
+    server.stop().await.unwrap();
+}
+
+/// A store that hands back an event ingest would have refused, as a replacement
+/// store with foreign data might: the HTTP query answers a JSON 500, not plain text.
+struct ForeignDataStore;
+
+#[tonic::async_trait]
+impl EventStore for ForeignDataStore {
+    async fn insert(&self, _: Event) -> Result<Inserted, StoreError> {
+        Ok(Inserted::Stored)
+    }
+
+    async fn query(&self, _: QueryRequest) -> Result<QueryResponse, StoreError> {
+        let (event, _) = without_json_form("foreign").remove(2);
+        Ok(QueryResponse {
+            events: vec![event],
+            next_page_token: String::new(),
+        })
+    }
+
+    async fn stats(
+        &self,
+        _: server::GetEventStatsRequest,
+    ) -> Result<server::GetEventStatsResponse, StoreError> {
+        Ok(Default::default())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_without_json_form_is_a_json_500() {
+    let config = Config {
+        grpc: "127.0.0.1:0".parse().unwrap(),
+        http: "127.0.0.1:0".parse().unwrap(),
+        api_key: None,
+        max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = ingest_server::start(&config, Arc::new(ForeignDataStore), async move {
+        let _ = stopped.await;
+    })
+    .await
+    .unwrap();
+    let r = http(running.http_addr, "POST", "/v1/query", &[JSON], b"{}").await;
+    assert_eq!(r.status, 500, "{r:?}");
+    let json = r.json();
+    assert_eq!(json["error"], "internal", "{json}");
+    let msg = json["message"].as_str().unwrap();
+    assert!(
+        msg.contains("no proto3 JSON form") && msg.contains("NaN"),
+        "{msg}"
+    );
+    drop(stop);
+    tokio::time::timeout(STEP, running.wait())
+        .await
+        .unwrap()
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn grpc_batch_without_event_batch_is_invalid_argument() {
+    let server = TestServer::open().await;
+    let mut srv = server.server_client().await;
+    let mut cli = server.client_client().await;
+    let err = srv
+        .ingest_event_batch(req(
+            server::IngestEventBatchRequest { event_batch: None },
+            None,
+            None,
+        ))
+        .await
+        .unwrap_err();
+    let err2 = cli
+        .ingest_event_batch(req(
+            client::IngestEventBatchRequest { event_batch: None },
+            None,
+            None,
+        ))
+        .await
+        .unwrap_err();
+    for err in [err, err2] {
+        assert_eq!(
+            (err.code(), err.message()),
+            (Code::InvalidArgument, "event_batch is required")
+        );
+    }
+    // As over HTTP.
+    let r = http(server.http, "POST", "/v1/events/batch", &[PROTOBUF], b"").await;
+    assert_eq!(
+        (r.status, r.json()["message"].as_str()),
+        (400, Some("event_batch is required"))
+    );
+    // An empty batch is a batch: nothing to store, no error.
+    let r = srv
+        .ingest_event_batch(req(
+            server::IngestEventBatchRequest {
+                event_batch: Some(EventBatch::default()),
+            },
+            None,
+            None,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((r.accepted_count, r.rejected_count), (0, 0));
+    cli.ingest_event_batch(req(
+        client::IngestEventBatchRequest {
+            event_batch: Some(EventBatch::default()),
+        },
+        None,
+        None,
+    ))
+    .await
+    .unwrap();
     server.stop().await.unwrap();
 }
 

@@ -109,13 +109,12 @@ impl ChaukasServerService for Chaukas {
         request: Request<server::IngestEventBatchRequest>,
     ) -> Result<Response<server::IngestEventBatchResponse>, Status> {
         let caller = caller(&request);
-        let batch = request.into_inner().event_batch.unwrap_or_default();
-        let response = self
+        let outcome = self
             .app
-            .ingest_batch(&caller, batch)
+            .ingest_batch(&caller, request.into_inner().event_batch)
             .await
             .map_err(|e| refuse("IngestEventBatch", e))?;
-        Ok(Response::new(response))
+        Ok(Response::new(outcome.response))
     }
 
     async fn query_events(
@@ -150,7 +149,7 @@ impl ChaukasServerService for Chaukas {
 
 /// The SDK-facing service: the same operations, with its empty responses. A batch
 /// with rejected events keeps the valid ones and answers `INVALID_ARGUMENT` naming
-/// the rejected ids (this service's response has no room for counts).
+/// each rejected event and why (this service's response has no room for counts).
 #[tonic::async_trait]
 impl ChaukasClientService for Chaukas {
     async fn healthz(
@@ -186,16 +185,17 @@ impl ChaukasClientService for Chaukas {
         request: Request<client::IngestEventBatchRequest>,
     ) -> Result<Response<client::IngestEventBatchResponse>, Status> {
         let caller = caller(&request);
-        let batch = request.into_inner().event_batch.unwrap_or_default();
-        let r = self
+        let outcome = self
             .app
-            .ingest_batch(&caller, batch)
+            .ingest_batch(&caller, request.into_inner().event_batch)
             .await
             .map_err(|e| refuse("IngestEventBatch", e))?;
-        if r.rejected_count > 0 {
+        if !outcome.rejections.is_empty() {
             return Err(Status::invalid_argument(format!(
-                "accepted {}, rejected {} (no event_id, no tenant_id, or another tenant): {:?}",
-                r.accepted_count, r.rejected_count, r.rejected_event_ids
+                "accepted {}, rejected {}: {}",
+                outcome.response.accepted_count,
+                outcome.response.rejected_count,
+                outcome.rejections.join("; ")
             )));
         }
         Ok(Response::new(client::IngestEventBatchResponse {}))

@@ -8,9 +8,17 @@
 //! | `GET /v1/capabilities` | | 200, JSON `Capabilities` |
 //! | `GET /healthz` | | 200 (no auth) |
 //!
-//! JSON is proto3 JSON; input may use camelCase or snake_case names. Every refusal is
-//! a 4xx (or 503) with `{"error": "<kind>", "message": "<what was wrong>"}`, is logged,
-//! and stores nothing.
+//! JSON is proto3 JSON; input may use camelCase or snake_case names. Ingest refuses
+//! events that have no proto3 JSON form (see `not_representable` in `main.rs`), so
+//! every stored event can be queried back as JSON.
+//!
+//! Every error answer has the body `{"error": "<kind>", "message": "<what was
+//! wrong>"}` and is logged:
+//! - 4xx: the request was refused and nothing was stored (a batch's invalid events
+//!   are not a refusal: they are counted and named in its 202 answer);
+//! - 503: the store failed; a batch may then be stored in part, and re-sending it is
+//!   safe because duplicates are accepted;
+//! - 500 (`"internal"`): an answer could not be encoded, a bug.
 
 use super::auth::{Caller, TENANT_HEADER, TENANT_HEADER_ALIAS};
 use super::store::Inserted;
@@ -82,9 +90,19 @@ impl From<BytesRejection> for Problem {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
-        tracing::warn!(status = %self.status, kind = self.kind, "http request refused: {}", self.message);
+        if self.status.is_server_error() {
+            tracing::error!(status = %self.status, kind = self.kind, "http request failed: {}", self.message);
+        } else {
+            tracing::warn!(status = %self.status, kind = self.kind, "http request refused: {}", self.message);
+        }
+        // A `Value` of strings always prints: no fallible `json()` here.
         let body = serde_json::json!({ "error": self.kind, "message": self.message });
-        let mut response = json(self.status, &body);
+        let mut response = (
+            self.status,
+            [(CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()
@@ -94,16 +112,18 @@ impl IntoResponse for Problem {
     }
 }
 
-/// A JSON response.
+/// A JSON response, or a JSON 500 if `body` has no JSON form. Ingest refuses events
+/// without one, so no answer of this server gets there; a replacement store that
+/// returns events it did not get through ingest could.
 fn json<T: serde::Serialize>(status: StatusCode, body: &T) -> Response {
     match serde_json::to_vec(body) {
         Ok(bytes) => (status, [(CONTENT_TYPE, "application/json")], bytes).into_response(),
-        Err(e) => {
-            // Only a non-finite double in a Struct gets here.
-            let msg = format!("the response is not representable as JSON: {e}");
-            tracing::error!("{msg}");
-            (StatusCode::INTERNAL_SERVER_ERROR, msg).into_response()
-        }
+        Err(e) => Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("the answer has no proto3 JSON form: {e}"),
+        )
+        .into_response(),
     }
 }
 
@@ -203,12 +223,11 @@ async fn ingest_batch(
         Format::Protobuf => {
             decode_protobuf::<IngestEventBatchRequest>(&body, "IngestEventBatchRequest")?
                 .event_batch
-                .ok_or_else(|| Problem::invalid("event_batch is required"))?
         }
-        Format::Json => decode_json::<EventBatch>(&body, "EventBatch")?,
+        Format::Json => Some(decode_json::<EventBatch>(&body, "EventBatch")?),
     };
-    let response = app.ingest_batch(&caller, batch).await?;
-    Ok(json(StatusCode::ACCEPTED, &response))
+    let outcome = app.ingest_batch(&caller, batch).await?;
+    Ok(json(StatusCode::ACCEPTED, &outcome.response))
 }
 
 /// `POST /v1/query`.

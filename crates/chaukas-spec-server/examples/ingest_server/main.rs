@@ -158,19 +158,50 @@ pub struct App {
     pub auth: Auth,
 }
 
-/// Why an event cannot be stored, if it cannot.
-fn invalid(event: &Event) -> Option<&'static str> {
+/// Why an event cannot be stored, if it cannot: no `event_id`, or no `tenant_id`.
+fn invalid(event: &Event) -> Option<String> {
     if event.event_id.is_empty() {
-        Some("event.event_id is required")
+        Some("event.event_id is required".into())
     } else if event.tenant_id.is_empty() {
-        Some("event.tenant_id is required")
+        Some("event.tenant_id is required".into())
     } else {
         None
     }
 }
 
+/// Why an event has no proto3 JSON form, if it has none: an `Any` of an unregistered
+/// type, a `Timestamp` or `Duration` out of range, a non-finite number in a `Struct`,
+/// ... Valid protobuf can still be any of these. Ingest refuses such events, so every
+/// stored event can be returned by `POST /v1/query` (proto3 JSON) as well as by gRPC.
+fn not_representable(event: &Event) -> Option<String> {
+    serde_json::to_value(event)
+        .err()
+        .map(|e| format!("event has no proto3 JSON form: {e}"))
+}
+
+/// Registers every Chaukas message type for `google.protobuf.Any` JSON, so an event
+/// whose `extensions` pack Chaukas messages has a JSON form (the well-known types are
+/// always registered; other types are not, and such events are refused). Idempotent.
+pub fn register_any_types() {
+    use common_eventing::RegisterAny;
+    chaukas_spec_client::common::v1::visit_messages(&mut RegisterAny);
+    chaukas_spec_client::client::v1::visit_messages(&mut RegisterAny);
+    chaukas_spec_server::server::v1::visit_messages(&mut RegisterAny);
+}
+
+/// The result of [`App::ingest_batch`]: the response, and why each rejected event
+/// was rejected (for logs, and for `ChaukasClientService`'s error message).
+#[derive(Debug)]
+pub struct BatchOutcome {
+    /// Counts and the ids of rejected events.
+    pub response: IngestEventBatchResponse,
+    /// One line per rejected event: its position, its id and the reason.
+    pub rejections: Vec<String>,
+}
+
 impl App {
-    /// Stores one event. Missing event, id or tenant: `InvalidArgument`, nothing stored.
+    /// Stores one event. Missing event, id or tenant, or no proto3 JSON form:
+    /// `InvalidArgument`, nothing stored.
     pub async fn ingest(
         &self,
         caller: &Caller,
@@ -178,13 +209,16 @@ impl App {
     ) -> Result<(String, Inserted), ApiError> {
         let event = event.ok_or_else(|| ApiError::InvalidArgument("event is required".into()))?;
         if let Some(why) = invalid(&event) {
-            return Err(ApiError::InvalidArgument(why.into()));
+            return Err(ApiError::InvalidArgument(why));
         }
         if !self.auth.may_write(caller, &event.tenant_id) {
             return Err(ApiError::PermissionDenied(format!(
                 "caller may not ingest events of tenant {:?}",
                 event.tenant_id
             )));
+        }
+        if let Some(why) = not_representable(&event) {
+            return Err(ApiError::InvalidArgument(why));
         }
         let id = event.event_id.clone();
         let inserted = self.store.insert(event).await?;
@@ -193,20 +227,40 @@ impl App {
     }
 
     /// Stores the valid events of a batch and names the rejected ones (no
-    /// `event_id`, no `tenant_id`, or another tenant than the caller's). Duplicates
-    /// count as accepted: re-sending a batch is safe.
+    /// `event_id`, no `tenant_id`, another tenant than the caller's, or no proto3
+    /// JSON form). Duplicates count as accepted: re-sending a batch is safe. No
+    /// batch: `InvalidArgument`, nothing stored.
+    ///
+    /// Events are inserted one by one. If the store fails mid-batch the call fails
+    /// with its error (`Unavailable` for a connection error) and the events
+    /// inserted before stay stored: a batch is not all-or-nothing. The client re-sends the whole batch, which is safe because
+    /// duplicates are accepted. [`store::MemoryStore`] never fails.
     pub async fn ingest_batch(
         &self,
         caller: &Caller,
-        batch: EventBatch,
-    ) -> Result<IngestEventBatchResponse, ApiError> {
+        batch: Option<EventBatch>,
+    ) -> Result<BatchOutcome, ApiError> {
+        let batch =
+            batch.ok_or_else(|| ApiError::InvalidArgument("event_batch is required".into()))?;
         let mut response = IngestEventBatchResponse {
             batch_id: batch.batch_id,
             ..Default::default()
         };
-        for event in batch.events {
-            if invalid(&event).is_some() || !self.auth.may_write(caller, &event.tenant_id) {
+        let mut rejections = Vec::new();
+        for (index, event) in batch.events.into_iter().enumerate() {
+            let why = invalid(&event)
+                .or_else(|| {
+                    (!self.auth.may_write(caller, &event.tenant_id)).then(|| {
+                        format!(
+                            "caller may not ingest events of tenant {:?}",
+                            event.tenant_id
+                        )
+                    })
+                })
+                .or_else(|| not_representable(&event));
+            if let Some(why) = why {
                 response.rejected_count += 1;
+                rejections.push(format!("events[{index}] {:?}: {why}", event.event_id));
                 if !event.event_id.is_empty() {
                     response.rejected_event_ids.push(event.event_id);
                 }
@@ -215,15 +269,19 @@ impl App {
             self.store.insert(event).await?;
             response.accepted_count += 1;
         }
-        if response.rejected_count > 0 {
+        if !rejections.is_empty() {
             tracing::warn!(
                 batch_id = %response.batch_id,
+                accepted = response.accepted_count,
                 rejected = response.rejected_count,
-                ids = ?response.rejected_event_ids,
-                "batch events rejected (no event_id, no tenant_id, or another tenant)"
+                ?rejections,
+                "batch events rejected"
             );
         }
-        Ok(response)
+        Ok(BatchOutcome {
+            response,
+            rejections,
+        })
     }
 
     /// A page of events, scoped to the caller's tenant.
@@ -273,13 +331,15 @@ impl Running {
     }
 }
 
-/// Binds both listeners and serves until `shutdown` completes, then stops accepting,
-/// lets in-flight calls finish (up to 10 s) and returns through [`Running::wait`].
+/// Registers the Chaukas types for `Any` JSON ([`register_any_types`]), binds both
+/// listeners and serves until `shutdown` completes, then stops accepting, lets
+/// in-flight calls finish (up to 10 s) and returns through [`Running::wait`].
 pub async fn start(
     config: &Config,
     store: Arc<dyn EventStore>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<Running, Box<dyn std::error::Error + Send + Sync>> {
+    register_any_types();
     let app = App {
         store,
         auth: Auth::new(config.api_key.clone()),

@@ -14,7 +14,7 @@ use chaukas_spec_server::common::v1::{
 };
 use chaukas_spec_server::server::v1::{GetEventStatsRequest, GetEventStatsResponse};
 use common_eventing::wkt::Timestamp;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Bound;
 use std::sync::{PoisonError, RwLock};
 
@@ -52,10 +52,15 @@ impl std::fmt::Display for StoreError {
 
 /// A place to keep events. Implement it over a database to replace [`MemoryStore`];
 /// validation, authentication and tenant scoping happen before the store is called.
+///
+/// Batches are inserted one event at a time: when `insert` fails mid-batch, the
+/// events inserted before it stay stored and the call fails with that error (503 or
+/// `UNAVAILABLE` for [`StoreError::Unavailable`]); clients re-send the batch, which
+/// is safe since duplicates are accepted. [`MemoryStore`] never fails.
 #[tonic::async_trait]
 pub trait EventStore: Send + Sync + 'static {
-    /// Stores a validated event (non-empty `event_id` and `tenant_id`) unless the
-    /// tenant already has an event with that id.
+    /// Stores a validated event (non-empty `event_id` and `tenant_id`, and a proto3
+    /// JSON form) unless the tenant already has an event with that id.
     async fn insert(&self, event: Event) -> Result<Inserted, StoreError>;
 
     /// Events matching every field of the filter, one page at a time.
@@ -261,8 +266,10 @@ impl EventStore for MemoryStore {
     ) -> Result<GetEventStatsResponse, StoreError> {
         let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
         let mut response = GetEventStatsResponse::default();
-        // session id -> (first, last) event time in milliseconds
-        let mut sessions: HashMap<&str, (f64, f64)> = HashMap::new();
+        // session id -> (first, last) event time in milliseconds. A BTreeMap, so the
+        // durations are summed in the same order every time and the average is the
+        // same to the last bit (floating-point addition is not associative).
+        let mut sessions: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
         for (key, e) in &inner.events {
             let wanted = (request.tenant_id.is_empty() || request.tenant_id == e.tenant_id)
                 && (request.project_id.is_empty() || request.project_id == e.project_id)
