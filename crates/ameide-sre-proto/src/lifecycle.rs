@@ -35,73 +35,59 @@ impl fmt::Display for TransitionError {
 
 impl std::error::Error for TransitionError {}
 
-impl IncidentStatus {
-    /// The states an incident may move to from `self`.
-    pub fn next_states(self) -> &'static [IncidentStatus] {
-        use IncidentStatus::*;
-        match self {
-            Unspecified => &[Open],
-            Open => &[Acknowledged],
-            Acknowledged => &[Investigating],
-            Investigating => &[Mitigating],
-            Mitigating => &[Resolved],
-            Resolved => &[Closed],
-            Closed => &[],
-        }
-    }
+/// A linear state machine: each state's successor, in the contract's order.
+macro_rules! linear_machine {
+    ($status:ident, $aggregate:literal, [$($state:ident),+ $(,)?]) => {
+        impl $status {
+            /// The contract's states in order, `UNSPECIFIED` (a new aggregate) first.
+            const PATH: &'static [$status] = &[$($status::$state),+];
 
-    /// Whether moving from `self` to `next` is allowed.
-    pub fn can_transition_to(self, next: IncidentStatus) -> bool {
-        self.next_states().contains(&next)
-    }
+            /// The states the aggregate may move to from `self`: the next one on the
+            /// path, none from the last.
+            pub fn next_states(self) -> &'static [$status] {
+                let at = Self::PATH.iter().position(|s| *s == self).unwrap_or(Self::PATH.len());
+                Self::PATH.get(at + 1..at + 2).unwrap_or(&[])
+            }
 
-    /// `Ok` when the move is allowed, else an error naming both states.
-    pub fn transition_to(self, next: IncidentStatus) -> Result<IncidentStatus, TransitionError> {
-        if self.can_transition_to(next) {
-            Ok(next)
-        } else {
-            Err(TransitionError {
-                aggregate: "Incident",
-                from: self.as_str_name(),
-                to: next.as_str_name(),
-            })
+            /// Whether moving from `self` to `next` is allowed.
+            pub fn can_transition_to(self, next: $status) -> bool {
+                self.next_states().contains(&next)
+            }
+
+            /// `Ok` when the move is allowed, else an error naming both states.
+            pub fn transition_to(self, next: $status) -> Result<$status, TransitionError> {
+                if self.can_transition_to(next) {
+                    Ok(next)
+                } else {
+                    Err(TransitionError {
+                        aggregate: $aggregate,
+                        from: self.as_str_name(),
+                        to: next.as_str_name(),
+                    })
+                }
+            }
         }
-    }
+    };
 }
 
-impl PostmortemStatus {
-    /// The states a postmortem may move to from `self`.
-    pub fn next_states(self) -> &'static [PostmortemStatus] {
-        use PostmortemStatus::*;
-        match self {
-            Unspecified => &[Draft],
-            Draft => &[InReview],
-            InReview => &[Published],
-            Published => &[],
-        }
-    }
-
-    /// Whether moving from `self` to `next` is allowed.
-    pub fn can_transition_to(self, next: PostmortemStatus) -> bool {
-        self.next_states().contains(&next)
-    }
-
-    /// `Ok` when the move is allowed, else an error naming both states.
-    pub fn transition_to(
-        self,
-        next: PostmortemStatus,
-    ) -> Result<PostmortemStatus, TransitionError> {
-        if self.can_transition_to(next) {
-            Ok(next)
-        } else {
-            Err(TransitionError {
-                aggregate: "Postmortem",
-                from: self.as_str_name(),
-                to: next.as_str_name(),
-            })
-        }
-    }
-}
+linear_machine!(
+    IncidentStatus,
+    "Incident",
+    [
+        Unspecified,
+        Open,
+        Acknowledged,
+        Investigating,
+        Mitigating,
+        Resolved,
+        Closed
+    ]
+);
+linear_machine!(
+    PostmortemStatus,
+    "Postmortem",
+    [Unspecified, Draft, InReview, Published]
+);
 
 #[cfg(test)]
 mod tests {
