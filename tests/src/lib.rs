@@ -49,10 +49,16 @@ pub fn run(mut cmd: Command) -> String {
         .stdin(Stdio::null())
         .output()
         .unwrap_or_else(|e| panic!("starting {cmd:?}: {e}"));
+    stdout_of(&format!("{cmd:?}"), out)
+}
+
+/// The stdout of a finished peer process; panics with its stdout and stderr when it
+/// failed, naming it `what`.
+pub fn stdout_of(what: &str, out: Output) -> String {
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
-        "{cmd:?} failed ({})\n--- stdout\n{stdout}\n--- stderr\n{}",
+        "{what} failed ({})\n--- stdout\n{stdout}\n--- stderr\n{}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );

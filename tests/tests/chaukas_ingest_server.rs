@@ -196,14 +196,7 @@ async fn python(name: &str, args: &[String], env: &[(&str, String)]) -> String {
         .await
         .unwrap_or_else(|_| panic!("{name} timed out"))
         .unwrap_or_else(|e| panic!("starting {name}: {e}"));
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{name} failed ({})\n--- stdout\n{stdout}\n--- stderr\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
+    interop_tests::stdout_of(name, out)
 }
 
 fn ts(seconds: i64) -> Option<Timestamp> {

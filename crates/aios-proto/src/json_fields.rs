@@ -313,25 +313,9 @@ mod tests {
     /// Every `bytes` field named `*_json` in this crate's descriptors, as
     /// `package.Message.field` (nested messages included).
     fn json_fields_in_descriptors() -> BTreeSet<String> {
-        fn walk(prefix: &str, msg: &prost_types::DescriptorProto, out: &mut BTreeSet<String>) {
-            let name = format!("{prefix}.{}", msg.name());
-            for f in &msg.field {
-                if f.r#type() == Type::Bytes && f.name().ends_with("_json") {
-                    out.insert(format!("{name}.{}", f.name()));
-                }
-            }
-            for nested in &msg.nested_type {
-                walk(&name, nested, out);
-            }
-        }
-        let set = prost_types::FileDescriptorSet::decode(crate::FILE_DESCRIPTOR_SET).unwrap();
-        let mut out = BTreeSet::new();
-        for file in &set.file {
-            for msg in &file.message_type {
-                walk(file.package(), msg, &mut out);
-            }
-        }
-        out
+        crate::descriptor_fields::fields_where(|f| {
+            f.r#type() == Type::Bytes && f.name().ends_with("_json")
+        })
     }
 
     #[test]

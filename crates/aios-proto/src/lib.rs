@@ -88,6 +88,9 @@ pub mod time_fields;
 #[cfg(feature = "serde")]
 pub use json_fields::{JsonFieldError, JsonFields};
 
+#[cfg(test)]
+mod descriptor_fields;
+
 /// Encoded `google.protobuf.FileDescriptorSet` of this crate's `.proto` files
 /// (`aios/*/*.proto`), source info stripped. For reflection, register it together with
 /// `common_eventing::FILE_DESCRIPTOR_SET`.

@@ -203,7 +203,6 @@ mod tests {
     use super::*;
     use crate::common::Task;
     use crate::memory::Event;
-    use prost::Message;
     use prost_types::field_descriptor_proto::Type;
     use std::collections::BTreeSet;
 
@@ -225,25 +224,9 @@ mod tests {
     ];
 
     fn int64_fields_in_descriptors() -> BTreeSet<String> {
-        fn walk(prefix: &str, msg: &prost_types::DescriptorProto, out: &mut BTreeSet<String>) {
-            let name = format!("{prefix}.{}", msg.name());
-            for f in &msg.field {
-                if matches!(f.r#type(), Type::Int64 | Type::Sint64 | Type::Sfixed64) {
-                    out.insert(format!("{name}.{}", f.name()));
-                }
-            }
-            for nested in &msg.nested_type {
-                walk(&name, nested, out);
-            }
-        }
-        let set = prost_types::FileDescriptorSet::decode(crate::FILE_DESCRIPTOR_SET).unwrap();
-        let mut out = BTreeSet::new();
-        for file in &set.file {
-            for msg in &file.message_type {
-                walk(file.package(), msg, &mut out);
-            }
-        }
-        out
+        crate::descriptor_fields::fields_where(|f| {
+            matches!(f.r#type(), Type::Int64 | Type::Sint64 | Type::Sfixed64)
+        })
     }
 
     #[test]

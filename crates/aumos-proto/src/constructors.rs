@@ -59,7 +59,13 @@ macro_rules! new_event {
                 }
             }
         }
-    )*};
+    )*
+        /// Full names of the events with a `NewEvent` impl from this list.
+        #[cfg(test)]
+        fn listed_new_events() -> Vec<String> {
+            vec![$(<$ty as prost::Name>::full_name()),*]
+        }
+    };
 }
 
 new_event! {
@@ -121,6 +127,33 @@ mod tests {
         assert!(w.occurred_at.is_some() && !w.event_id.is_empty());
         let m = MeteringEvent::new_event("t");
         assert!((m.timestamp_ms / 1000 - before.seconds).abs() <= 5);
+    }
+
+    /// Every event of the crate can be made with `new_event`, except `AgentEnvelope`
+    /// (a message, not an event: `AgentEnvelope::new`). A new event type without an
+    /// impl fails here.
+    #[cfg(feature = "serde")]
+    #[test]
+    fn every_event_has_a_constructor() {
+        struct Names(Vec<String>);
+        impl common_eventing::EventVisitor for Names {
+            fn visit<M: common_eventing::Eventing + common_eventing::JsonMessage>(&mut self) {
+                self.0.push(M::full_name());
+            }
+        }
+        let mut events = Names(Vec::new());
+        crate::events::v1::visit_events(&mut events);
+        crate::agf::v1::visit_events(&mut events);
+        let mut events: Vec<String> = events
+            .0
+            .into_iter()
+            .filter(|n| n != "aumos.events.v1.AgentEnvelope")
+            .collect();
+        events.sort();
+        let mut listed = listed_new_events();
+        listed.push("aumos.events.v1.MeteringEvent".into());
+        listed.sort();
+        assert_eq!(listed, events);
     }
 
     #[test]

@@ -100,9 +100,18 @@ mod tests {
             crate::common::v1::Event::default(),
             chaukas_spec_client::common::v1::Event::default(),
         );
-        let request = crate::server::v1::IngestEventRequest {
-            event: Some(chaukas_spec_client::common::v1::Event::default()),
+        // Forwarding is lossless: the server's request re-wrapped as the client's
+        // encodes to the same bytes.
+        let event = crate::common::v1::Event {
+            event_id: "evt-1".into(),
+            tags: vec!["a".into()],
+            ..Default::default()
         };
-        assert!(request.event.is_some());
+        let received = crate::server::v1::IngestEventRequest { event: Some(event) };
+        let forwarded = chaukas_spec_client::client::v1::IngestEventRequest {
+            event: received.event.clone(),
+        };
+        assert_eq!(received.encode_to_vec(), forwarded.encode_to_vec());
+        assert_eq!(&received.encode_to_vec()[..9], b"\x0a\x0b\x0a\x05evt-1");
     }
 }
