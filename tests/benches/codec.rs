@@ -1,20 +1,44 @@
-//! Encode/decode and JSON throughput of representative messages.
+//! The Rust half of `cargo xtask bench`: encode, decode, to JSON and from JSON of the
+//! workspace's representative payloads, with allocations counted.
 //!
-//! `cargo bench -p interop-tests --bench codec`; the Python side of the same work is
-//! `target/interop-venv/bin/python tests/python/bench_codec.py` (see README,
-//! "Benchmarks"). The messages are built the same way on both sides.
+//! `cargo bench -p interop-tests --bench codec -- --out DIR [--seconds S] [--filter NAME]`
+//!
+//! For each payload it writes `DIR/<name>.bin` (the deterministic binary form) and
+//! `DIR/<name>.json` (the canonical JSON), then `DIR/rust.json` with the results.
+//! `tests/python/bench_upb.py DIR` times Python protobuf (upb) on those same bytes and
+//! `cargo xtask bench` prints both side by side. Times are the best batch mean (ns per
+//! operation) after warm-up, the same rule the Python side uses; allocations are the
+//! calls into the allocator (`alloc` + `realloc`) during one operation.
 
 use ameide_sre_proto::core::v1::{IncidentCreated, SreDomainFact, SreMessageMeta, SreSubject};
-use chaukas_spec_client::common::v1::{Event, EventType, ToolCall, event};
+use chaukas_spec_client::common::v1::{
+    Event, EventBatch, EventType, LlmInvocation, MessageContent, Severity, ToolCall, event,
+};
 use common_eventing::framing;
 use common_eventing::wkt::{ListValue, Struct, Timestamp, Value};
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use prost::Message;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+use std::alloc::System;
 use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
-/// A Struct of `n` entries, each a small object: the shape of tool arguments and
-/// LLM request/response payloads.
-fn payload(n: usize) -> Struct {
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+// ---- payloads ----------------------------------------------------------------
+
+fn ts(seconds: i64) -> Option<Timestamp> {
+    Some(Timestamp {
+        seconds,
+        nanos: 123_456_789,
+    })
+}
+
+/// A Struct of `n` entries, each a small object: the shape of tool arguments.
+fn arguments(n: usize) -> Struct {
     (0..n)
         .map(|i| {
             let inner: Struct = [
@@ -29,25 +53,210 @@ fn payload(n: usize) -> Struct {
         .collect()
 }
 
-/// A tool-call event with a 50-entry argument Struct (about 3 KiB encoded).
-pub fn chaukas_event() -> Event {
+/// The README benchmark: a tool-call event with a 50-entry argument Struct.
+fn tool_call_event() -> Event {
     Event {
         event_id: "evt-0001".into(),
         tenant_id: "tenant-acme".into(),
         session_id: "session-42".into(),
         span_id: "span-7".into(),
         r#type: EventType::ToolCallStart as i32,
-        timestamp: Some(Timestamp {
-            seconds: 1_700_000_000,
-            nanos: 123_456_789,
-        }),
+        timestamp: ts(1_700_000_000),
         tags: vec!["prod".into(), "eu-west-1".into()],
         content: Some(event::Content::ToolCall(ToolCall {
             id: "call-1".into(),
             name: "search".into(),
-            arguments: Some(payload(50)),
+            arguments: Some(arguments(50)),
             ..Default::default()
         })),
+        ..Default::default()
+    }
+}
+
+fn obj<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::from(entries.into_iter().collect::<Struct>())
+}
+
+fn list(values: impl IntoIterator<Item = Value>) -> Value {
+    Value::from(values.into_iter().collect::<ListValue>())
+}
+
+/// A chat-completion request/response pair as an LLM SDK logs it: messages with
+/// content parts, a tool schema nested many levels deep, choices and usage.
+fn llm_invocation_event() -> Event {
+    let schema = (0..12).fold(
+        obj([("type", "string".into()), ("description", "leaf".into())]),
+        |inner, depth| {
+            obj([
+                ("type", "object".into()),
+                ("description", Value::from(format!("level {depth}"))),
+                (
+                    "properties",
+                    obj([
+                        ("child", inner),
+                        ("flag", obj([("type", "boolean".into())])),
+                    ]),
+                ),
+                ("required", list(["child".into()])),
+            ])
+        },
+    );
+    let message = |role: &str, text: &str| {
+        obj([
+            ("role", role.into()),
+            (
+                "content",
+                list([obj([("type", "text".into()), ("text", text.into())])]),
+            ),
+        ])
+    };
+    let request = [
+        ("model", Value::from("gpt-4o-2024-08-06")),
+        (
+            "messages",
+            list([
+                message(
+                    "system",
+                    "You are a careful assistant. Answer briefly and cite sources.",
+                ),
+                message(
+                    "user",
+                    "What changed in the incident runbook for the payments cluster last week?",
+                ),
+                message(
+                    "assistant",
+                    "Let me look that up in the runbook repository.",
+                ),
+                message("user", "Focus on the failover steps and the paging policy."),
+            ]),
+        ),
+        (
+            "tools",
+            list([obj([
+                ("type", "function".into()),
+                (
+                    "function",
+                    obj([
+                        ("name", "search_runbooks".into()),
+                        ("description", "Full-text search over runbooks".into()),
+                        ("parameters", schema),
+                    ]),
+                ),
+            ])]),
+        ),
+        ("temperature", 0.2.into()),
+        ("max_tokens", 1024.0.into()),
+        ("stream", false.into()),
+        ("user", Value::null()),
+    ];
+    let response = [
+        ("id", Value::from("chatcmpl-9xYz")),
+        ("object", "chat.completion".into()),
+        ("created", 1_700_000_123.0.into()),
+        (
+            "choices",
+            list((0..3).map(|i| {
+                obj([
+                    ("index", (i as f64).into()),
+                    ("finish_reason", "stop".into()),
+                    (
+                        "message",
+                        obj([
+                            ("role", "assistant".into()),
+                            (
+                                "content",
+                                Value::from(format!(
+                                    "Choice {i}: the failover now drains the primary before promoting the replica; paging goes to the secondary on-call after 10 minutes."
+                                )),
+                            ),
+                            (
+                                "tool_calls",
+                                list([obj([
+                                    ("id", Value::from(format!("call_{i}"))),
+                                    ("type", "function".into()),
+                                    (
+                                        "function",
+                                        obj([
+                                            ("name", "search_runbooks".into()),
+                                            ("arguments", r#"{"query":"payments failover"}"#.into()),
+                                        ]),
+                                    ),
+                                ])]),
+                            ),
+                        ]),
+                    ),
+                    ("logprobs", Value::null()),
+                ])
+            })),
+        ),
+        (
+            "usage",
+            obj([
+                ("prompt_tokens", 812.0.into()),
+                ("completion_tokens", 233.0.into()),
+                ("total_tokens", 1045.0.into()),
+            ]),
+        ),
+    ];
+    Event {
+        event_id: "evt-llm-0001".into(),
+        tenant_id: "tenant-acme".into(),
+        session_id: "session-42".into(),
+        span_id: "span-8".into(),
+        r#type: EventType::ModelInvocationEnd as i32,
+        timestamp: ts(1_700_000_123),
+        content: Some(event::Content::LlmInvocation(LlmInvocation {
+            provider: "openai".into(),
+            model: "gpt-4o".into(),
+            request: Some(request.into_iter().collect()),
+            response: Some(response.into_iter().collect()),
+            prompt_tokens: 812,
+            completion_tokens: 233,
+            total_tokens: 1045,
+            temperature: 0.2,
+            max_tokens: 1024,
+            start_time: ts(1_700_000_120),
+            end_time: ts(1_700_000_123),
+            duration_ms: 2874.5,
+            finish_reason: "stop".into(),
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+}
+
+const PROSE: &str = "The incident began when the primary database of the payments cluster stopped accepting writes. \
+The on-call engineer acknowledged the page within two minutes, confirmed that replication lag on the replica was \
+under one second, and started the documented failover. ";
+
+/// An assistant message event: text, no Struct.
+fn message_event(i: usize, words: usize) -> Event {
+    Event {
+        event_id: format!("evt-msg-{i:05}"),
+        tenant_id: "tenant-acme".into(),
+        session_id: "session-42".into(),
+        span_id: format!("span-{i}"),
+        parent_span_id: "span-1".into(),
+        r#type: EventType::OutputEmitted as i32,
+        severity: Severity::Info as i32,
+        timestamp: ts(1_700_000_000 + i as i64),
+        agent_id: "agent-7".into(),
+        agent_name: "runbook-assistant".into(),
+        tags: vec!["prod".into()],
+        content: Some(event::Content::Message(MessageContent {
+            role: "assistant".into(),
+            text: PROSE.repeat(words.div_ceil(60)),
+            metadata: None,
+        })),
+        ..Default::default()
+    }
+}
+
+fn event_batch() -> EventBatch {
+    EventBatch {
+        batch_id: "batch-0001".into(),
+        timestamp: ts(1_700_000_500),
+        events: (0..200).map(|i| message_event(i, 40)).collect(),
         ..Default::default()
     }
 }
@@ -75,39 +284,266 @@ fn sre_fact() -> SreDomainFact {
     )
 }
 
-fn bench(c: &mut Criterion) {
-    let event = chaukas_event();
-    let bytes = event.encode_to_vec();
-    let json = serde_json::to_string(&event).unwrap();
-
-    let mut g = c.benchmark_group("chaukas_event");
-    g.throughput(Throughput::Bytes(bytes.len() as u64));
-    g.bench_function("encode", |b| b.iter(|| black_box(&event).encode_to_vec()));
-    g.bench_function("decode", |b| {
-        b.iter(|| Event::decode(black_box(bytes.as_slice())).unwrap())
-    });
-    g.bench_function("to_json", |b| {
-        b.iter(|| serde_json::to_string(black_box(&event)).unwrap())
-    });
-    g.bench_function("from_json", |b| {
-        b.iter(|| serde_json::from_str::<Event>(black_box(&json)).unwrap())
-    });
-    g.finish();
-
-    let fact = sre_fact();
-    let indexes = [0];
-    let mut g = c.benchmark_group("sre_fact");
-    g.bench_function("encode_and_frame", |b| {
-        b.iter(|| framing::encode(42, &indexes, &black_box(&fact).encode_to_vec()))
-    });
-    let framed = framing::encode(42, &indexes, &fact.encode_to_vec());
-    g.bench_function("unframe_and_decode", |b| {
-        b.iter(|| {
-            SreDomainFact::decode(framing::decode(black_box(&framed)).unwrap().payload).unwrap()
-        })
-    });
-    g.finish();
+fn inference_request() -> aios_proto::common::InferenceRequest {
+    aios_proto::common::InferenceRequest {
+        prompt: PROSE.repeat(4),
+        system_prompt: "You are the aiOS runbook assistant.".into(),
+        max_tokens: 1024,
+        temperature: 0.2,
+        intelligence_level: "reasoning".into(),
+        model: "llama-3.1-70b".into(),
+        requesting_agent: "agent-7".into(),
+        task_id: "task-42".into(),
+    }
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+/// An inference answer carrying a 64 KiB generated text.
+fn inference_response() -> aios_proto::common::InferenceResponse {
+    let mut text = PROSE.repeat(65_536 / PROSE.len() + 1);
+    text.truncate(65_536);
+    aios_proto::common::InferenceResponse {
+        text,
+        tokens_used: 14_000,
+        latency_ms: 8_250,
+        model_used: "llama-3.1-70b".into(),
+        intelligence_level: "reasoning".into(),
+    }
+}
+
+// ---- measurement -------------------------------------------------------------
+
+/// One payload: its message, how Python finds its class, and whether it is framed.
+struct Payload {
+    name: &'static str,
+    kind: &'static str,
+    module: &'static str,
+    class: &'static str,
+    framed: bool,
+    run: Box<dyn Fn(&Config) -> Measured>,
+}
+
+struct Config {
+    budget: Duration,
+}
+
+#[derive(Serialize)]
+struct Op {
+    ns: f64,
+    allocs: usize,
+    alloc_bytes: usize,
+}
+
+#[derive(Serialize)]
+struct Measured {
+    bytes: usize,
+    #[serde(skip)]
+    binary: Vec<u8>,
+    #[serde(skip)]
+    json: String,
+    encode: Op,
+    decode: Op,
+    to_json: Op,
+    from_json: Op,
+}
+
+/// Best batch mean in ns per call, and the allocations of one call.
+fn measure<R>(cfg: &Config, mut f: impl FnMut() -> R) -> Op {
+    // Allocations of one warm call.
+    drop(black_box(f()));
+    let region = Region::new(GLOBAL);
+    drop(black_box(f()));
+    let stats = region.change();
+    // Calibrate a batch of at least 5 ms, then keep the best batch within the budget.
+    let mut iters = 1u64;
+    loop {
+        let start = Instant::now();
+        for _ in 0..iters {
+            drop(black_box(f()));
+        }
+        if start.elapsed() >= Duration::from_millis(5) {
+            break;
+        }
+        iters *= 2;
+    }
+    let deadline = Instant::now() + cfg.budget;
+    let mut best = f64::INFINITY;
+    let mut batches = 0;
+    while batches < 5 || Instant::now() < deadline {
+        let start = Instant::now();
+        for _ in 0..iters {
+            drop(black_box(f()));
+        }
+        best = best.min(start.elapsed().as_nanos() as f64 / iters as f64);
+        batches += 1;
+    }
+    Op {
+        ns: best,
+        allocs: stats.allocations + stats.reallocations,
+        alloc_bytes: stats.bytes_allocated,
+    }
+}
+
+fn codec<M>(msg: M) -> impl Fn(&Config) -> Measured
+where
+    M: Message + Default + Serialize + DeserializeOwned + 'static,
+{
+    move |cfg| {
+        let binary = msg.encode_to_vec();
+        let json = serde_json::to_string(&msg).unwrap();
+        Measured {
+            bytes: binary.len(),
+            encode: measure(cfg, || black_box(&msg).encode_to_vec()),
+            decode: measure(cfg, || M::decode(black_box(binary.as_slice())).unwrap()),
+            to_json: measure(cfg, || serde_json::to_string(black_box(&msg)).unwrap()),
+            from_json: measure(cfg, || serde_json::from_str::<M>(black_box(&json)).unwrap()),
+            binary,
+            json,
+        }
+    }
+}
+
+/// Kafka framing around the codec: schema id 42, message index path `[0]`.
+fn framed<M>(msg: M) -> impl Fn(&Config) -> Measured
+where
+    M: Message + Default + Serialize + DeserializeOwned + 'static,
+{
+    move |cfg| {
+        let indexes = [0];
+        let binary = framing::encode(42, &indexes, &msg.encode_to_vec());
+        let json = serde_json::to_string(&msg).unwrap();
+        Measured {
+            bytes: binary.len(),
+            encode: measure(cfg, || {
+                framing::encode(42, &indexes, &black_box(&msg).encode_to_vec())
+            }),
+            decode: measure(cfg, || {
+                M::decode(framing::decode(black_box(&binary)).unwrap().payload).unwrap()
+            }),
+            to_json: measure(cfg, || serde_json::to_string(black_box(&msg)).unwrap()),
+            from_json: measure(cfg, || serde_json::from_str::<M>(black_box(&json)).unwrap()),
+            binary,
+            json,
+        }
+    }
+}
+
+const CHAUKAS: &str = "chaukas.spec.common.v1.events_pb2";
+
+fn payloads() -> Vec<Payload> {
+    vec![
+        Payload {
+            name: "tool_call_event",
+            kind: "struct",
+            module: CHAUKAS,
+            class: "Event",
+            framed: false,
+            run: Box::new(codec(tool_call_event())),
+        },
+        Payload {
+            name: "llm_invocation_event",
+            kind: "struct",
+            module: CHAUKAS,
+            class: "Event",
+            framed: false,
+            run: Box::new(codec(llm_invocation_event())),
+        },
+        Payload {
+            name: "message_event",
+            kind: "plain",
+            module: CHAUKAS,
+            class: "Event",
+            framed: false,
+            run: Box::new(codec(message_event(1, 600))),
+        },
+        Payload {
+            name: "event_batch_200",
+            kind: "plain",
+            module: CHAUKAS,
+            class: "EventBatch",
+            framed: false,
+            run: Box::new(codec(event_batch())),
+        },
+        Payload {
+            name: "sre_fact_framed",
+            kind: "plain",
+            module: "ameide_core_proto.sre.core.v1.facts_pb2",
+            class: "SreDomainFact",
+            framed: true,
+            run: Box::new(framed(sre_fact())),
+        },
+        Payload {
+            name: "aios_inference_request",
+            kind: "plain",
+            module: "aios.common.common_pb2",
+            class: "InferenceRequest",
+            framed: false,
+            run: Box::new(codec(inference_request())),
+        },
+        Payload {
+            name: "aios_inference_response_64k",
+            kind: "plain",
+            module: "aios.common.common_pb2",
+            class: "InferenceResponse",
+            framed: false,
+            run: Box::new(codec(inference_response())),
+        },
+    ]
+}
+
+fn main() {
+    let mut out = None;
+    let mut seconds = 0.5;
+    let mut filter = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--out" => out = args.next().map(PathBuf::from),
+            "--seconds" => {
+                seconds = args
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .expect("--seconds S")
+            }
+            "--filter" => filter = args.next(),
+            // `cargo bench` passes `--bench`; ignore it and anything else.
+            _ => {}
+        }
+    }
+    let out = out.unwrap_or_else(|| interop_tests::workspace_root().join("target/bench"));
+    std::fs::create_dir_all(&out).unwrap();
+    let cfg = Config {
+        budget: Duration::from_secs_f64(seconds),
+    };
+    let mut results = Vec::new();
+    for p in payloads() {
+        if filter.as_deref().is_some_and(|f| !p.name.contains(f)) {
+            continue;
+        }
+        let m = (p.run)(&cfg);
+        std::fs::write(out.join(format!("{}.bin", p.name)), &m.binary).unwrap();
+        std::fs::write(out.join(format!("{}.json", p.name)), &m.json).unwrap();
+        eprintln!(
+            "{:<28} {:>7} B  encode {:>9.0} ns  decode {:>9.0} ns ({} allocs)  to_json {:>9.0} ns  from_json {:>9.0} ns",
+            p.name,
+            m.bytes,
+            m.encode.ns,
+            m.decode.ns,
+            m.decode.allocs,
+            m.to_json.ns,
+            m.from_json.ns
+        );
+        results.push(serde_json::json!({
+            "name": p.name,
+            "kind": p.kind,
+            "module": p.module,
+            "class": p.class,
+            "framed": p.framed,
+            "rust": m,
+        }));
+    }
+    std::fs::write(
+        out.join("rust.json"),
+        serde_json::to_string_pretty(&results).unwrap(),
+    )
+    .unwrap();
+}

@@ -35,9 +35,13 @@ pub fn generate_all(compiled: &Compiled) -> Result<Vec<(PathBuf, Files)>> {
     Ok(out)
 }
 
-/// Registers `extern_path`s for every package owned by another crate. Called for prost
-/// and for pbjson alike, so the two always agree.
+/// Registers `extern_path`s for every package owned by another crate, and for the
+/// crate's own hand-written messages. Called for prost and for pbjson alike, so the
+/// two always agree.
 fn for_each_extern(krate: &CrateSpec, mut f: impl FnMut(&str, &str)) {
+    for (proto, rust) in krate.hand_written {
+        f(proto, rust);
+    }
     for other in CRATES.iter().filter(|c| c.name != krate.name) {
         for package in other.packages {
             f(&format!(".{}", package.proto), package.rust);

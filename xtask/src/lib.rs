@@ -2,6 +2,7 @@
 //! library so the integration tests in `tests/` drive the same code.
 
 pub mod baseline;
+pub mod bench;
 pub mod breaking;
 pub mod buf;
 pub mod catalog;

@@ -9,12 +9,14 @@
 //! - `breaking`: every released contract (`baselines/`) against the current one, with
 //!   the version check.
 //! - `baseline [<crate>...]`: record the current contract of the crates as released.
+//! - `bench [--seconds S] [--readme]`: the codec benchmark, Rust against Python upb on
+//!   the same bytes, as one table (not part of CI).
 
 use anyhow::{Result, bail};
 use std::process::ExitCode;
-use xtask::{baseline, breaking, catalog, ci, codegen, lint, python};
+use xtask::{baseline, bench, breaking, catalog, ci, codegen, lint, python};
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json] | ci | venv | lint | breaking | baseline [<crate>...]>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json] | ci | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--readme]>";
 
 /// Runs the command; a failure prints its cause chain (no backtrace noise, whatever
 /// `RUST_BACKTRACE` says) and exits with status 1.
@@ -41,6 +43,7 @@ fn run() -> Result<()> {
         ["lint"] => lint::run(),
         ["breaking"] => breaking::run(),
         ["baseline", crates @ ..] => baseline::run(crates),
+        ["bench", rest @ ..] => bench::run(rest),
         _ => bail!("{USAGE}"),
     }
 }

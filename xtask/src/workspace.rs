@@ -20,6 +20,10 @@ pub struct CrateSpec {
     /// Every package except `google.protobuf` (hand-written canonical JSON) also gets
     /// pbjson serde impls, gated behind the crate's `serde` feature.
     pub grpc: bool,
+    /// Messages of this crate's packages that are written by hand instead of
+    /// generated: (fully-qualified proto name, absolute Rust path). prost skips them
+    /// (they are `extern_path`s) and everything else refers to the Rust path.
+    pub hand_written: &'static [(&'static str, &'static str)],
 }
 
 /// The well-known type files generated into `common-eventing`.
@@ -48,6 +52,17 @@ pub const CRATES: &[CrateSpec] = &[
             },
         ],
         grpc: false,
+        // Struct, Value and ListValue: a sorted-vector map with inline short strings
+        // and a linear-time encoder (common-eventing/src/wkt/structs.rs). The wire
+        // format is the generated one; the interop tests prove the bytes equal.
+        hand_written: &[
+            (".google.protobuf.Struct", "::common_eventing::wkt::Struct"),
+            (".google.protobuf.Value", "::common_eventing::wkt::Value"),
+            (
+                ".google.protobuf.ListValue",
+                "::common_eventing::wkt::ListValue",
+            ),
+        ],
     },
     CrateSpec {
         name: "chaukas-spec-client",
@@ -62,6 +77,7 @@ pub const CRATES: &[CrateSpec] = &[
             },
         ],
         grpc: true,
+        hand_written: &[],
     },
     CrateSpec {
         name: "chaukas-spec-server",
@@ -70,6 +86,7 @@ pub const CRATES: &[CrateSpec] = &[
             rust: "::chaukas_spec_server::server::v1",
         }],
         grpc: true,
+        hand_written: &[],
     },
     CrateSpec {
         name: "aios-proto",
@@ -104,6 +121,7 @@ pub const CRATES: &[CrateSpec] = &[
             },
         ],
         grpc: true,
+        hand_written: &[],
     },
     CrateSpec {
         name: "aumos-proto",
@@ -126,6 +144,7 @@ pub const CRATES: &[CrateSpec] = &[
             },
         ],
         grpc: false,
+        hand_written: &[],
     },
     CrateSpec {
         name: "ameide-sre-proto",
@@ -140,6 +159,7 @@ pub const CRATES: &[CrateSpec] = &[
             },
         ],
         grpc: true,
+        hand_written: &[],
     },
 ];
 

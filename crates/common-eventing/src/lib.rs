@@ -1,7 +1,8 @@
 //! The foundation every Ameide schema crate stands on.
 //!
 //! - [`wkt`]: the protobuf well-known types (`google.protobuf.*`), generated once for
-//!   the whole workspace with ordered maps, so encoding is deterministic, plus their
+//!   the whole workspace (`Struct`, `Value` and `ListValue` hand-written for speed)
+//!   with ordered maps, so encoding is deterministic, plus their
 //!   proto3 canonical JSON (feature `serde`) and `chrono` conversions (feature
 //!   `chrono`). Every domain crate maps `.google.protobuf` to this module.
 //! - [`Eventing`]: the trait `cargo xtask codegen` implements for every message that
@@ -19,8 +20,8 @@
 //! use prost::Message;
 //!
 //! let mut s = Struct::default();
-//! s.fields.insert("b".into(), Value::from(2.0));
-//! s.fields.insert("a".into(), Value::from("x"));
+//! s.insert("b", 2.0);
+//! s.insert("a", "x");
 //! // Map entries are encoded in key order, whatever the insertion order: the bytes are
 //! // the same on every run and equal protobuf's deterministic serialization in C++,
 //! // Java or Python. The first entry on the wire is "a" => "x":
@@ -72,6 +73,11 @@ pub use oneof::OneofCase;
 pub use traceparent::{TraceParent, TraceParentError};
 #[cfg(feature = "serde")]
 pub use visit::{EventVisitor, JsonMessage, MessageVisitor, RegisterAny};
+
+/// The crate README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 /// Encoded `google.protobuf.FileDescriptorSet` of the `.proto` files generated into
 /// this crate, plus `google/protobuf/descriptor.proto` which `eventing.proto` imports

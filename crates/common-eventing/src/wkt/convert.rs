@@ -2,8 +2,8 @@
 
 use super::civil::{civil_from_days, days_from_civil, days_in_month};
 use super::{
-    DURATION_MAX_SECONDS, Duration, ListValue, RangeError, Struct, TIMESTAMP_MAX_SECONDS,
-    TIMESTAMP_MIN_SECONDS, Timestamp, Value, value::Kind,
+    DURATION_MAX_SECONDS, Duration, RangeError, TIMESTAMP_MAX_SECONDS, TIMESTAMP_MIN_SECONDS,
+    Timestamp,
 };
 use std::fmt;
 use std::str::FromStr;
@@ -366,82 +366,6 @@ mod chrono_impls {
             let d = Duration { seconds, nanos };
             d.validate()?;
             Ok(d)
-        }
-    }
-}
-
-impl From<f64> for Value {
-    fn from(n: f64) -> Self {
-        Value {
-            kind: Some(Kind::NumberValue(n)),
-        }
-    }
-}
-
-impl From<bool> for Value {
-    fn from(b: bool) -> Self {
-        Value {
-            kind: Some(Kind::BoolValue(b)),
-        }
-    }
-}
-
-impl From<&str> for Value {
-    fn from(s: &str) -> Self {
-        Value {
-            kind: Some(Kind::StringValue(s.to_owned())),
-        }
-    }
-}
-
-impl From<String> for Value {
-    fn from(s: String) -> Self {
-        Value {
-            kind: Some(Kind::StringValue(s)),
-        }
-    }
-}
-
-impl From<Struct> for Value {
-    fn from(s: Struct) -> Self {
-        Value {
-            kind: Some(Kind::StructValue(s)),
-        }
-    }
-}
-
-impl From<ListValue> for Value {
-    fn from(l: ListValue) -> Self {
-        Value {
-            kind: Some(Kind::ListValue(l)),
-        }
-    }
-}
-
-impl<V: Into<Value>> FromIterator<V> for ListValue {
-    fn from_iter<I: IntoIterator<Item = V>>(iter: I) -> Self {
-        ListValue {
-            values: iter.into_iter().map(Into::into).collect(),
-        }
-    }
-}
-
-impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Struct {
-    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        Struct {
-            fields: iter
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        }
-    }
-}
-
-impl Value {
-    /// The JSON `null` value.
-    pub fn null() -> Self {
-        Value {
-            kind: Some(Kind::NullValue(super::NullValue::NullValue as i32)),
         }
     }
 }

@@ -4,8 +4,8 @@
 use super::value::Kind;
 use super::{
     Any, BoolValue, BytesValue, DoubleValue, Duration, Empty, FieldMask, FloatValue, Int32Value,
-    Int64Value, ListValue, NullValue, StringValue, Struct, Timestamp, UInt32Value, UInt64Value,
-    Value,
+    Int64Value, ListValue, NullValue, SmolStr, StringValue, Struct, Timestamp, UInt32Value,
+    UInt64Value, Value,
 };
 use base64::Engine;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -137,11 +137,34 @@ impl<'de> Visitor<'de> for StructVisitor {
         f.write_str("a JSON object (google.protobuf.Struct)")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Struct, A::Error> {
-        let mut out = Struct::default();
-        while let Some((k, v)) = map.next_entry::<String, Value>()? {
-            out.fields.insert(k, v);
+        // Collected in document order, sorted once; a repeated key keeps its last value.
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
+        while let Some((JsonKey(k), v)) = map.next_entry::<JsonKey, Value>()? {
+            entries.push((k, v));
         }
-        Ok(out)
+        Ok(entries.into_iter().collect())
+    }
+}
+
+/// A `Struct` key read straight into a `SmolStr` (no `String` for short keys).
+struct JsonKey(SmolStr);
+
+impl<'de> Deserialize<'de> for JsonKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = JsonKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object key")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonKey, E> {
+                Ok(JsonKey(SmolStr::new(v)))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<JsonKey, E> {
+                Ok(JsonKey(SmolStr::from(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
     }
 }
 
@@ -160,7 +183,9 @@ impl<'de> Visitor<'de> for ListVisitor {
         f.write_str("a JSON array (google.protobuf.ListValue)")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ListValue, A::Error> {
-        let mut out = ListValue::default();
+        let mut out = ListValue {
+            values: Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024)),
+        };
         while let Some(v) = seq.next_element::<Value>()? {
             out.values.push(v);
         }
