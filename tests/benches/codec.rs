@@ -1,7 +1,7 @@
 //! The Rust half of `cargo xtask bench`: encode, decode, to JSON and from JSON of the
 //! workspace's representative payloads, with allocations counted.
 //!
-//! `cargo bench -p interop-tests --bench codec -- --out DIR [--seconds S] [--filter NAME]`
+//! `cargo bench -p interop-tests --bench codec -- --out DIR [--seconds S] [--filter NAME] [--op OP] [--iters N]`
 //!
 //! For each payload it writes `DIR/<name>.bin` (the deterministic binary form) and
 //! `DIR/<name>.json` (the canonical JSON), then `DIR/rust.json` with the results.
@@ -324,6 +324,11 @@ struct Payload {
 
 struct Config {
     budget: Duration,
+    /// Time only this operation (`--op decode`), e.g. under a profiler.
+    only: Option<String>,
+    /// Run each operation exactly this many times, untimed (`--iters N`): for
+    /// instruction counts under `valgrind --tool=callgrind`.
+    iters: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -347,7 +352,24 @@ struct Measured {
 }
 
 /// Best batch mean in ns per call, and the allocations of one call.
-fn measure<R>(cfg: &Config, mut f: impl FnMut() -> R) -> Op {
+fn measure<R>(cfg: &Config, op: &str, mut f: impl FnMut() -> R) -> Op {
+    if cfg.only.as_deref().is_some_and(|only| only != op) {
+        return Op {
+            ns: 0.0,
+            allocs: 0,
+            alloc_bytes: 0,
+        };
+    }
+    if let Some(n) = cfg.iters {
+        for _ in 0..n {
+            drop(black_box(f()));
+        }
+        return Op {
+            ns: 0.0,
+            allocs: 0,
+            alloc_bytes: 0,
+        };
+    }
     // Allocations of one warm call.
     drop(black_box(f()));
     let region = Region::new(GLOBAL);
@@ -392,10 +414,16 @@ where
         let json = serde_json::to_string(&msg).unwrap();
         Measured {
             bytes: binary.len(),
-            encode: measure(cfg, || black_box(&msg).encode_to_vec()),
-            decode: measure(cfg, || M::decode(black_box(binary.as_slice())).unwrap()),
-            to_json: measure(cfg, || serde_json::to_string(black_box(&msg)).unwrap()),
-            from_json: measure(cfg, || serde_json::from_str::<M>(black_box(&json)).unwrap()),
+            encode: measure(cfg, "encode", || black_box(&msg).encode_to_vec()),
+            decode: measure(cfg, "decode", || {
+                M::decode(black_box(binary.as_slice())).unwrap()
+            }),
+            to_json: measure(cfg, "to_json", || {
+                serde_json::to_string(black_box(&msg)).unwrap()
+            }),
+            from_json: measure(cfg, "from_json", || {
+                serde_json::from_str::<M>(black_box(&json)).unwrap()
+            }),
             binary,
             json,
         }
@@ -413,14 +441,18 @@ where
         let json = serde_json::to_string(&msg).unwrap();
         Measured {
             bytes: binary.len(),
-            encode: measure(cfg, || {
+            encode: measure(cfg, "encode", || {
                 framing::encode(42, &indexes, &black_box(&msg).encode_to_vec())
             }),
-            decode: measure(cfg, || {
+            decode: measure(cfg, "decode", || {
                 M::decode(framing::decode(black_box(&binary)).unwrap().payload).unwrap()
             }),
-            to_json: measure(cfg, || serde_json::to_string(black_box(&msg)).unwrap()),
-            from_json: measure(cfg, || serde_json::from_str::<M>(black_box(&json)).unwrap()),
+            to_json: measure(cfg, "to_json", || {
+                serde_json::to_string(black_box(&msg)).unwrap()
+            }),
+            from_json: measure(cfg, "from_json", || {
+                serde_json::from_str::<M>(black_box(&json)).unwrap()
+            }),
             binary,
             json,
         }
@@ -494,6 +526,8 @@ fn main() {
     let mut out = None;
     let mut seconds = 0.5;
     let mut filter = None;
+    let mut only = None;
+    let mut iters = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -505,6 +539,8 @@ fn main() {
                     .expect("--seconds S")
             }
             "--filter" => filter = args.next(),
+            "--op" => only = args.next(),
+            "--iters" => iters = args.next().and_then(|s| s.parse().ok()),
             // `cargo bench` passes `--bench`; ignore it and anything else.
             _ => {}
         }
@@ -513,6 +549,8 @@ fn main() {
     std::fs::create_dir_all(&out).unwrap();
     let cfg = Config {
         budget: Duration::from_secs_f64(seconds),
+        only,
+        iters,
     };
     let mut results = Vec::new();
     for p in payloads() {

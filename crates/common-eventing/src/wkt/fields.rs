@@ -28,7 +28,11 @@
 use super::Value;
 use core::cmp::Ordering;
 use core::fmt;
+use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use smol_str::SmolStr;
+
+/// `Fields::encoded_len` when nothing is cached.
+const UNKNOWN: u32 = u32::MAX;
 
 type Entry = (SmolStr, Value);
 
@@ -70,13 +74,35 @@ pub fn key_order(a: &str, b: &str) -> Ordering {
 /// assert_eq!(fields.remove("a"), Some(Value::from("x")));
 /// assert_eq!(fields.len(), 1);
 /// ```
-#[derive(Clone, Default)]
 pub struct Fields {
     entries: Vec<Entry>,
     /// `entries[..sorted]` is strictly increasing by key. Entries after it were
     /// appended by a decoder in arrival order and may repeat keys (the last wins);
     /// [`Fields::normalize`] folds them in.
     sorted: usize,
+    /// The encoded length of the `Struct` these fields make up, once computed
+    /// ([`UNKNOWN`] until then). A derived parent asks a nested message for its
+    /// length at every level on the way down; this makes the repeated asks `O(1)`.
+    /// Every `&mut` method resets it, and changing anything inside (a value, a
+    /// nested `Struct`) needs one of them, so it is never stale. Relaxed atomics:
+    /// the value is a pure function of the contents, which `&self` cannot change.
+    encoded_len: AtomicU32,
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields::new()
+    }
+}
+
+impl Clone for Fields {
+    fn clone(&self) -> Self {
+        Fields {
+            entries: self.entries.clone(),
+            sorted: self.sorted,
+            encoded_len: AtomicU32::new(self.encoded_len.load(Relaxed)),
+        }
+    }
 }
 
 impl Fields {
@@ -85,6 +111,7 @@ impl Fields {
         Fields {
             entries: Vec::new(),
             sorted: 0,
+            encoded_len: AtomicU32::new(UNKNOWN),
         }
     }
 
@@ -93,7 +120,37 @@ impl Fields {
         Fields {
             entries: Vec::with_capacity(capacity),
             sorted: 0,
+            encoded_len: AtomicU32::new(UNKNOWN),
         }
+    }
+
+    /// Forgets the cached encoded length: called by every `&mut` method.
+    #[inline]
+    fn touch(&mut self) {
+        *self.encoded_len.get_mut() = UNKNOWN;
+    }
+
+    /// The cached encoded length of the `Struct`, if any.
+    #[inline]
+    pub(crate) fn cached_len(&self) -> Option<usize> {
+        let n = self.encoded_len.load(Relaxed);
+        (n != UNKNOWN).then_some(n as usize)
+    }
+
+    /// Remembers the encoded length of the `Struct` (not above 4 GiB - 2).
+    #[inline]
+    pub(crate) fn cache_len(&self, len: usize) {
+        if let Ok(n) = u32::try_from(len)
+            && n != UNKNOWN
+        {
+            self.encoded_len.store(n, Relaxed);
+        }
+    }
+
+    /// The entries as one slice in key order, when no unsorted tail is pending.
+    #[inline]
+    pub(crate) fn sorted_entries(&self) -> Option<&[(SmolStr, Value)]> {
+        self.is_normalized().then_some(self.entries.as_slice())
     }
 
     fn is_normalized(&self) -> bool {
@@ -122,6 +179,7 @@ impl Fields {
 
     /// Appends an entry read from the wire: `O(1)` when keys arrive in order.
     pub(crate) fn push_decoded(&mut self, key: SmolStr, value: Value) {
+        self.touch();
         if self.is_normalized() {
             match self.entries.last_mut() {
                 Some(last) => match key_order(&last.0, &key) {
@@ -197,6 +255,7 @@ impl Fields {
 
     /// The value of `key` for changing it in place, if present.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.touch();
         self.normalize();
         match self.position(key) {
             Ok(i) => Some(&mut self.entries[i].1),
@@ -206,6 +265,7 @@ impl Fields {
 
     /// Sets `key` to `value`, returning the value it replaces.
     pub fn insert(&mut self, key: impl Into<SmolStr>, value: impl Into<Value>) -> Option<Value> {
+        self.touch();
         self.normalize();
         let key = key.into();
         let value = value.into();
@@ -221,6 +281,7 @@ impl Fields {
 
     /// Removes `key`, returning its value.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
+        self.touch();
         self.normalize();
         let i = self.position(key).ok()?;
         self.sorted -= 1;
@@ -229,6 +290,7 @@ impl Fields {
 
     /// Keeps only the entries for which `keep` returns true.
     pub fn retain(&mut self, mut keep: impl FnMut(&str, &mut Value) -> bool) {
+        self.touch();
         self.normalize();
         self.entries.retain_mut(|(k, v)| keep(k, v));
         self.sorted = self.entries.len();
@@ -236,6 +298,7 @@ impl Fields {
 
     /// Removes every entry.
     pub fn clear(&mut self) {
+        self.touch();
         self.entries.clear();
         self.sorted = 0;
     }
@@ -250,6 +313,7 @@ impl Fields {
 
     /// The entries in ascending key order, values mutable.
     pub fn iter_mut(&mut self) -> IterMut<'_> {
+        self.touch();
         self.normalize();
         IterMut(self.entries.iter_mut())
     }
@@ -273,7 +337,11 @@ impl Fields {
 
     /// Builds the map from entries in any order; for equal keys the last one wins.
     fn from_entries(entries: Vec<Entry>) -> Self {
-        let mut fields = Fields { entries, sorted: 0 };
+        let mut fields = Fields {
+            entries,
+            sorted: 0,
+            encoded_len: AtomicU32::new(UNKNOWN),
+        };
         fields.normalize();
         fields
     }

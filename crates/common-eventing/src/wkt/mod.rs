@@ -32,6 +32,7 @@ pub mod fields;
 #[cfg(feature = "serde")]
 mod json;
 mod struct_codec;
+mod struct_decode;
 mod structs;
 
 pub use fields::Fields;

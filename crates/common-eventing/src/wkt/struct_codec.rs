@@ -21,12 +21,15 @@
 //! serialization). Decoding accepts both. A repeated oneof message case merges into
 //! the existing one, and a repeated map key keeps the last value, as in every runtime.
 
+use super::struct_decode::{
+    Depth, check_depth, error, parse_entry, parse_list, parse_struct, parse_value, with_delimited,
+};
 use super::structs::value::Kind;
 use super::{ListValue, Struct, Value};
 use bytes::{Buf, BufMut};
 use core::cell::RefCell;
 use prost::encoding::{
-    DecodeContext, WireType, bool as pbool, check_wire_type, decode_varint, double, encode_varint,
+    DecodeContext, WireType, bool as pbool, check_wire_type, double, encode_varint,
     encoded_len_varint, int32, message, skip_field,
 };
 use prost::{DecodeError, Message};
@@ -36,6 +39,9 @@ use smol_str::SmolStr;
 
 /// Where the sizing pass puts the size of each length-delimited node.
 trait Sizes {
+    /// True when the pass records sizes for a writer: it must then visit every node
+    /// (a cached length cannot stand in for the sizes inside).
+    const RECORDS: bool;
     fn open(&mut self) -> usize;
     fn close(&mut self, slot: usize, len: usize);
 }
@@ -44,6 +50,7 @@ trait Sizes {
 struct Discard;
 
 impl Sizes for Discard {
+    const RECORDS: bool = false;
     #[inline(always)]
     fn open(&mut self) -> usize {
         0
@@ -53,6 +60,7 @@ impl Sizes for Discard {
 }
 
 impl Sizes for Vec<usize> {
+    const RECORDS: bool = true;
     #[inline(always)]
     fn open(&mut self) -> usize {
         self.push(0);
@@ -70,9 +78,31 @@ fn delimited(len: usize) -> usize {
     1 + encoded_len_varint(len as u64) + len
 }
 
-fn plan_struct(s: &Struct, sizes: &mut impl Sizes) -> usize {
+/// Calls `f` for each entry in key order; a plain slice walk when sorted.
+#[inline(always)]
+fn for_each_entry(s: &Struct, mut f: impl FnMut(&str, &Value)) {
+    match s.fields.sorted_entries() {
+        Some(entries) => {
+            for (key, value) in entries {
+                f(key, value);
+            }
+        }
+        None => {
+            for (key, value) in s.fields.iter() {
+                f(key, value);
+            }
+        }
+    }
+}
+
+fn plan_struct<S: Sizes>(s: &Struct, sizes: &mut S) -> usize {
+    if !S::RECORDS
+        && let Some(len) = s.fields.cached_len()
+    {
+        return len;
+    }
     let mut total = 0;
-    for (key, value) in s.fields.iter() {
+    for_each_entry(s, |key, value| {
         let entry = sizes.open();
         let slot = sizes.open();
         let body = plan_value(value, sizes);
@@ -80,11 +110,12 @@ fn plan_struct(s: &Struct, sizes: &mut impl Sizes) -> usize {
         let len = delimited(key.len()) + delimited(body);
         sizes.close(entry, len);
         total += delimited(len);
-    }
+    });
+    s.fields.cache_len(total);
     total
 }
 
-fn plan_list(l: &ListValue, sizes: &mut impl Sizes) -> usize {
+fn plan_list<S: Sizes>(l: &ListValue, sizes: &mut S) -> usize {
     let mut total = 0;
     for value in &l.values {
         let slot = sizes.open();
@@ -95,7 +126,7 @@ fn plan_list(l: &ListValue, sizes: &mut impl Sizes) -> usize {
     total
 }
 
-fn plan_value(v: &Value, sizes: &mut impl Sizes) -> usize {
+fn plan_value<S: Sizes>(v: &Value, sizes: &mut S) -> usize {
     match &v.kind {
         None => 0,
         // An enum is an int32: negative numbers take ten bytes.
@@ -134,20 +165,30 @@ impl Planned<'_> {
     }
 }
 
+/// A varint, with the one-byte case (most tags and lengths) inline.
+#[inline(always)]
+fn put_varint(v: u64, buf: &mut impl BufMut) {
+    if v < 0x80 {
+        buf.put_u8(v as u8);
+    } else {
+        encode_varint(v, buf);
+    }
+}
+
 #[inline(always)]
 fn put_delimited_header(tag_byte: u8, len: usize, buf: &mut impl BufMut) {
     buf.put_u8(tag_byte);
-    encode_varint(len as u64, buf);
+    put_varint(len as u64, buf);
 }
 
 fn write_struct(s: &Struct, sizes: &mut Planned<'_>, buf: &mut impl BufMut) {
-    for (key, value) in s.fields.iter() {
+    for_each_entry(s, |key, value| {
         put_delimited_header(0x0a, sizes.next(), buf);
         put_delimited_header(0x0a, key.len(), buf);
         buf.put_slice(key.as_bytes());
         put_delimited_header(0x12, sizes.next(), buf);
         write_value(value, sizes, buf);
-    }
+    });
 }
 
 fn write_list(l: &ListValue, sizes: &mut Planned<'_>, buf: &mut impl BufMut) {
@@ -162,7 +203,7 @@ fn write_value(v: &Value, sizes: &mut Planned<'_>, buf: &mut impl BufMut) {
         None => {}
         Some(Kind::NullValue(n)) => {
             buf.put_u8(0x08);
-            encode_varint(*n as i64 as u64, buf);
+            put_varint(*n as i64 as u64, buf);
         }
         Some(Kind::NumberValue(n)) => {
             buf.put_u8(0x11);
@@ -213,92 +254,11 @@ fn encode_planned<B: BufMut>(
     }
 }
 
-// ---- reading -------------------------------------------------------------------
+// ---- reading: see struct_decode.rs ----------------------------------------------
 
-#[allow(deprecated)] // prost 0.14 has no other public constructor for this error.
-#[cold]
-fn error(description: &'static str) -> DecodeError {
-    DecodeError::new(description)
-}
-
-/// Reads a length-delimited UTF-8 string into a `SmolStr` without an intermediate
-/// `String` (no allocation for strings up to 23 bytes).
-fn merge_str(
-    wire_type: WireType,
-    value: &mut SmolStr,
-    buf: &mut impl Buf,
-) -> Result<(), DecodeError> {
-    check_wire_type(WireType::LengthDelimited, wire_type)?;
-    let len = decode_varint(buf)?;
-    if len > buf.remaining() as u64 {
-        return Err(error("buffer underflow"));
-    }
-    let len = len as usize;
-    let chunk = buf.chunk();
-    *value = if chunk.len() >= len {
-        let s = core::str::from_utf8(&chunk[..len])
-            .map_err(|_| error("invalid string value: data is not UTF-8 encoded"))?;
-        let s = SmolStr::new(s);
-        buf.advance(len);
-        s
-    } else {
-        let bytes = buf.copy_to_bytes(len);
-        SmolStr::new(
-            core::str::from_utf8(&bytes)
-                .map_err(|_| error("invalid string value: data is not UTF-8 encoded"))?,
-        )
-    };
-    Ok(())
-}
-
-/// One `Struct.FieldsEntry` while it is being read.
-#[derive(Default, Debug)]
-struct Entry {
-    key: SmolStr,
-    value: Value,
-}
-
-impl Message for Entry {
-    fn encode_raw(&self, buf: &mut impl BufMut) {
-        // Never encoded on its own (Struct writes its entries), but kept correct.
-        let mut sizes = Vec::new();
-        let slot = sizes.open();
-        let body = plan_value(&self.value, &mut sizes);
-        sizes.close(slot, body);
-        let mut planned = Planned(sizes.iter());
-        put_delimited_header(0x0a, self.key.len(), buf);
-        buf.put_slice(self.key.as_bytes());
-        put_delimited_header(0x12, planned.next(), buf);
-        write_value(&self.value, &mut planned, buf);
-    }
-
-    fn merge_field(
-        &mut self,
-        tag: u32,
-        wire_type: WireType,
-        buf: &mut impl Buf,
-        ctx: DecodeContext,
-    ) -> Result<(), DecodeError> {
-        match tag {
-            1 => merge_str(wire_type, &mut self.key, buf).map_err(|mut e| {
-                e.push("FieldsEntry", "key");
-                e
-            }),
-            2 => message::merge(wire_type, &mut self.value, buf, ctx).map_err(|mut e| {
-                e.push("FieldsEntry", "value");
-                e
-            }),
-            _ => skip_field(wire_type, tag, buf, ctx),
-        }
-    }
-
-    fn encoded_len(&self) -> usize {
-        delimited(self.key.len()) + delimited(plan_value(&self.value, &mut Discard))
-    }
-
-    fn clear(&mut self) {
-        *self = Entry::default();
-    }
+fn field_error(mut e: DecodeError, message: &'static str, field: &'static str) -> DecodeError {
+    e.push(message, field);
+    e
 }
 
 impl Message for Struct {
@@ -321,12 +281,13 @@ impl Message for Struct {
     ) -> Result<(), DecodeError> {
         match tag {
             1 => {
-                let mut entry = Entry::default();
-                message::merge(wire_type, &mut entry, buf, ctx).map_err(|mut e| {
-                    e.push("Struct", "fields");
-                    e
-                })?;
-                self.fields.push_decoded(entry.key, entry.value);
+                check_wire_type(WireType::LengthDelimited, wire_type)
+                    .map_err(|e| field_error(e, "Struct", "fields"))?;
+                let mut depth = Depth::default();
+                let (key, value) = with_delimited(buf, |b| parse_entry(b, 1, &mut depth))
+                    .map_err(|e| field_error(e, "Struct", "fields"))?;
+                check_depth(&ctx, &depth)?;
+                self.fields.push_decoded(key, value);
                 Ok(())
             }
             _ => skip_field(wire_type, tag, buf, ctx),
@@ -398,8 +359,13 @@ impl Message for Value {
                 self.kind = Some(Kind::NumberValue(n));
             }
             3 => {
-                let mut s = SmolStr::default();
-                merge_str(wire_type, &mut s, buf).map_err(|e| field(e, "string_value"))?;
+                check_wire_type(WireType::LengthDelimited, wire_type)
+                    .map_err(|e| field_error(e, "Value", "string_value"))?;
+                let s = with_delimited(buf, |b| match core::str::from_utf8(b) {
+                    Ok(s) => Ok(SmolStr::new(s)),
+                    Err(_) => Err(error("invalid string value: data is not UTF-8 encoded")),
+                })
+                .map_err(|e| field_error(e, "Value", "string_value"))?;
                 self.kind = Some(Kind::StringValue(s));
             }
             4 => {
@@ -408,23 +374,32 @@ impl Message for Value {
                 self.kind = Some(Kind::BoolValue(b));
             }
             5 => {
+                check_wire_type(WireType::LengthDelimited, wire_type)
+                    .map_err(|e| field(e, "struct_value"))?;
                 if !matches!(self.kind, Some(Kind::StructValue(_))) {
                     self.kind = Some(Kind::StructValue(Struct::default()));
                 }
                 let Some(Kind::StructValue(s)) = &mut self.kind else {
                     unreachable!("set just above")
                 };
-                message::merge(wire_type, s, buf, ctx).map_err(|e| field(e, "struct_value"))?;
-                s.fields.normalize();
+                let mut depth = Depth::default();
+                with_delimited(buf, |b| parse_struct(b, 1, &mut s.fields, &mut depth))
+                    .map_err(|e| field(e, "struct_value"))?;
+                check_depth(&ctx, &depth)?;
             }
             6 => {
+                check_wire_type(WireType::LengthDelimited, wire_type)
+                    .map_err(|e| field(e, "list_value"))?;
                 if !matches!(self.kind, Some(Kind::ListValue(_))) {
                     self.kind = Some(Kind::ListValue(ListValue::default()));
                 }
                 let Some(Kind::ListValue(l)) = &mut self.kind else {
                     unreachable!("set just above")
                 };
-                message::merge(wire_type, l, buf, ctx).map_err(|e| field(e, "list_value"))?;
+                let mut depth = Depth::default();
+                with_delimited(buf, |b| parse_list(b, 1, l, &mut depth))
+                    .map_err(|e| field(e, "list_value"))?;
+                check_depth(&ctx, &depth)?;
             }
             _ => skip_field(wire_type, tag, buf, ctx)?,
         }
@@ -460,11 +435,13 @@ impl Message for ListValue {
     ) -> Result<(), DecodeError> {
         match tag {
             1 => {
+                check_wire_type(WireType::LengthDelimited, wire_type)
+                    .map_err(|e| field_error(e, "ListValue", "values"))?;
+                let mut depth = Depth::default();
                 let mut value = Value::default();
-                message::merge(wire_type, &mut value, buf, ctx).map_err(|mut e| {
-                    e.push("ListValue", "values");
-                    e
-                })?;
+                with_delimited(buf, |b| parse_value(b, 1, &mut value, &mut depth))
+                    .map_err(|e| field_error(e, "ListValue", "values"))?;
+                check_depth(&ctx, &depth)?;
                 self.values.push(value);
                 Ok(())
             }
@@ -710,6 +687,73 @@ mod tests {
         assert!(err.contains("recursion limit"), "{err}");
     }
 
+    /// The cached lengths inside `Fields` never go stale: after any change made
+    /// through the public API, at any depth, `encoded_len` is the length of the bytes
+    /// and those bytes are what a fresh copy (with no cache) encodes to.
+    #[test]
+    fn cached_lengths_follow_every_change() {
+        let mut rng = Rng(99);
+        let mut s = ours_struct(&strukt(&mut rng, 4));
+        for step in 0..2000 {
+            let _ = s.encoded_len(); // fill the caches
+            match rng.below(7) {
+                0 => {
+                    s.insert(key(&mut rng), ours(&value(&mut rng, 3)));
+                }
+                1 => {
+                    let k = s.keys().next().map(str::to_owned);
+                    if let Some(k) = k {
+                        s.remove(&k);
+                    }
+                }
+                2 => {
+                    // Change a nested Struct through get_mut.
+                    let k = s.keys().last().map(str::to_owned);
+                    if let Some(Some(Kind::StructValue(inner))) =
+                        k.and_then(|k| s.get_mut(&k).map(|v| v.kind.as_mut()))
+                    {
+                        inner.insert(key(&mut rng), "a longer string than before");
+                    }
+                }
+                3 => {
+                    for (_, v) in s.fields.iter_mut() {
+                        if let Some(Kind::StructValue(inner)) = &mut v.kind {
+                            inner.fields.retain(|k, _| k.len() % 2 == 0);
+                        }
+                    }
+                }
+                4 => {
+                    for v in s.fields.values_mut() {
+                        if let Some(Kind::ListValue(l)) = &mut v.kind {
+                            l.values.push(Value::from(Struct::from_iter([("n", 1.0)])));
+                        }
+                    }
+                }
+                5 => s.extend([(key(&mut rng), Value::from(true))]),
+                _ => {
+                    if rng.below(20) == 0 {
+                        s.fields.clear();
+                    }
+                }
+            }
+            // Asked before encoding (encoding refreshes the caches).
+            let len = s.encoded_len();
+            let bytes = s.encode_to_vec();
+            assert_eq!(len, bytes.len(), "step {step}");
+            // What a derived parent writes: the length prefix comes from the cache.
+            let mut framed = Vec::new();
+            message::encode(1, &s, &mut framed);
+            assert_eq!(
+                framed.len(),
+                1 + encoded_len_varint(bytes.len() as u64) + bytes.len()
+            );
+            let fresh = Struct::decode(bytes.as_slice()).unwrap();
+            assert_eq!(fresh.encode_to_vec(), bytes, "step {step}");
+            let copy = s.clone();
+            assert_eq!(copy.encoded_len(), bytes.len(), "step {step}");
+        }
+    }
+
     /// Keys are written in Python's deterministic order: a prefix after its extensions.
     #[test]
     fn keys_are_written_in_upbs_deterministic_order() {
@@ -738,6 +782,105 @@ mod tests {
         // Both forms decode to the same map.
         assert_eq!(Struct::decode(&b"\x0a\x00"[..]).unwrap(), s);
         assert_eq!(Struct::decode(&b"\x0a\x04\x0a\x00\x12\x00"[..]).unwrap(), s);
+    }
+
+    /// The recursion limit falls on exactly the level where prost's derived decoder
+    /// puts it, whatever sits above the tree (derived parents, lists, unknown fields
+    /// with nested groups), one level either side.
+    #[test]
+    fn depth_limit_is_prosts_to_the_level() {
+        macro_rules! wrap {
+            ($name:ident, $tree:ty) => {
+                #[derive(Clone, PartialEq, prost::Message)]
+                struct $name {
+                    #[prost(message, optional, boxed, tag = "1")]
+                    inner: Option<Box<$name>>,
+                    #[prost(message, optional, tag = "2")]
+                    tree: Option<$tree>,
+                }
+            };
+        }
+        wrap!(Ours, Value);
+        wrap!(Theirs, prost_types::Value);
+        fn wrapped(tree: &[u8], parents: usize) -> Vec<u8> {
+            // `parents` derived messages, the innermost holding the tree in field 2.
+            let mut bytes = vec![0x12];
+            encode_varint(tree.len() as u64, &mut bytes);
+            bytes.extend_from_slice(tree);
+            for _ in 0..parents {
+                let mut outer = vec![0x0a];
+                encode_varint(bytes.len() as u64, &mut outer);
+                outer.extend_from_slice(&bytes);
+                bytes = outer;
+            }
+            bytes
+        }
+        /// A Struct chain `objects` deep, ending in a list chain `lists` deep, whose
+        /// last Value carries an unknown field of `groups` nested groups.
+        fn tree(objects: usize, lists: usize, groups: usize) -> Vec<u8> {
+            let mut bytes = Value::from("leaf").encode_to_vec();
+            if groups > 0 {
+                // Field 7, start group, nested `groups` times.
+                bytes.extend(std::iter::repeat_n(0x3b, groups));
+                bytes.extend(std::iter::repeat_n(0x3c, groups));
+            }
+            for _ in 0..lists {
+                // Value { list_value: ListValue { values: [inner] } }
+                let mut list = vec![0x0a];
+                encode_varint(bytes.len() as u64, &mut list);
+                list.extend_from_slice(&bytes);
+                let mut value = vec![0x32];
+                encode_varint(list.len() as u64, &mut value);
+                value.extend_from_slice(&list);
+                bytes = value;
+            }
+            for _ in 0..objects {
+                // Value { struct_value: Struct { fields: { "a": inner } } }
+                let mut entry = vec![0x0a, 0x01, b'a', 0x12];
+                encode_varint(bytes.len() as u64, &mut entry);
+                entry.extend_from_slice(&bytes);
+                let mut s = vec![0x0a];
+                encode_varint(entry.len() as u64, &mut s);
+                s.extend_from_slice(&entry);
+                let mut value = vec![0x2a];
+                encode_varint(s.len() as u64, &mut value);
+                value.extend_from_slice(&s);
+                bytes = value;
+            }
+            bytes
+        }
+        let mut checked = 0;
+        for parents in [0, 1, 3] {
+            for lists in [0, 1, 4] {
+                for groups in [0, 1, 3] {
+                    for objects in 26..36 {
+                        let t = tree(objects, lists, groups);
+                        let theirs = prost_types::Value::decode(t.as_slice()).is_ok();
+                        assert_eq!(
+                            Value::decode(t.as_slice()).is_ok(),
+                            theirs,
+                            "top {objects}/{lists}/{groups}"
+                        );
+                        let w = wrapped(&t, parents);
+                        let theirs = Theirs::decode(w.as_slice()).is_ok();
+                        let ours = Ours::decode(w.as_slice());
+                        assert_eq!(
+                            ours.is_ok(),
+                            theirs,
+                            "{parents} parents, {objects}/{lists}/{groups}"
+                        );
+                        if let Err(e) = ours {
+                            assert!(e.to_string().contains("recursion limit"), "{e}");
+                        }
+                        checked += usize::from(!theirs);
+                    }
+                }
+            }
+        }
+        assert!(
+            checked > 20,
+            "the boundary was crossed only {checked} times"
+        );
     }
 
     #[test]

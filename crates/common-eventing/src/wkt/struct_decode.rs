@@ -1,0 +1,355 @@
+//! The decoder of `Struct`/`Value`/`ListValue` trees: one pass over a byte slice.
+//!
+//! prost hands a message one field at a time through `merge_field`, and each nested
+//! message goes through `message::merge` and a generic `Buf`. For the one shape that
+//! nests deepest and most often (JSON-like trees), this module reads a whole subtree
+//! from the contiguous slice it occupies instead, with the known tag bytes matched
+//! directly and strings read straight into [`SmolStr`]s.
+//!
+//! **Depth is counted exactly as prost (and upb) count it**: `Struct`, map entry,
+//! `Value` and `ListValue` are one level each, an unknown field one more than the
+//! message holding it, each nested group one more. The parser records the deepest
+//! level it used below its entry point (and stops at 100, the most any context
+//! allows). Then [`check_depth`] asks prost's own decoder whether the caller's
+//! `DecodeContext` has that many levels left: it skips a static run of that many
+//! nested empty groups with the same context, which fails exactly when a derived
+//! message of that depth would. So the limit is prost's to the level, wherever the
+//! tree sits, without access to prost's private counter.
+
+use super::fields::Fields;
+use super::structs::value::Kind;
+use super::{ListValue, Struct, Value};
+use bytes::Buf;
+use prost::DecodeError;
+use prost::encoding::{
+    DecodeContext, WireType, check_wire_type, decode_key, decode_varint, skip_field,
+};
+use smol_str::SmolStr;
+
+/// The most levels any decode context allows (prost's `RECURSION_LIMIT`).
+const MAX_LEVELS: usize = 100;
+
+#[allow(deprecated)] // prost 0.14 has no other public constructor for these errors.
+#[cold]
+pub(super) fn error(description: &'static str) -> DecodeError {
+    DecodeError::new(description)
+}
+
+/// The deepest level a parse has used, relative to its entry point.
+#[derive(Default)]
+pub(super) struct Depth(usize);
+
+impl Depth {
+    #[inline(always)]
+    fn see(&mut self, level: usize) -> Result<(), DecodeError> {
+        if level > MAX_LEVELS {
+            return Err(error("recursion limit reached"));
+        }
+        if level > self.0 {
+            self.0 = level;
+        }
+        Ok(())
+    }
+}
+
+/// `field 1, start group` a hundred times, then `field 1, end group` a hundred times.
+static GROUPS: [u8; 2 * MAX_LEVELS] = {
+    let mut groups = [0x0c; 2 * MAX_LEVELS];
+    let mut i = 0;
+    while i < MAX_LEVELS {
+        groups[i] = 0x0b;
+        i += 1;
+    }
+    groups
+};
+
+/// Fails, with prost's own error, when `ctx` has fewer than `depth.0` levels left.
+///
+/// A message `n` levels below needs `n` levels; skipping a group that holds `n - 1`
+/// nested groups needs exactly as many (`skip_field` checks the limit once per group).
+pub(super) fn check_depth(ctx: &DecodeContext, depth: &Depth) -> Result<(), DecodeError> {
+    let nested = depth.0.saturating_sub(1);
+    // After the opening key of the outer group: `nested` openings, then `nested + 1`
+    // closings.
+    let mut probe = &GROUPS[MAX_LEVELS - nested..MAX_LEVELS + nested + 1];
+    skip_field(WireType::StartGroup, 1, &mut probe, ctx.clone())
+}
+
+/// Runs `parse` on the next length-delimited field's bytes, which are borrowed from
+/// the buffer when contiguous (always, for `&[u8]` and `Bytes`) and copied otherwise.
+#[inline]
+pub(super) fn with_delimited<B: Buf, R>(
+    buf: &mut B,
+    parse: impl FnOnce(&[u8]) -> Result<R, DecodeError>,
+) -> Result<R, DecodeError> {
+    let len = decode_varint(buf)?;
+    if len > buf.remaining() as u64 {
+        return Err(error("buffer underflow"));
+    }
+    let len = len as usize;
+    if buf.chunk().len() >= len {
+        let out = parse(&buf.chunk()[..len])?;
+        buf.advance(len);
+        Ok(out)
+    } else {
+        let bytes = buf.copy_to_bytes(len);
+        parse(&bytes)
+    }
+}
+
+#[inline(always)]
+fn varint(b: &mut &[u8]) -> Result<u64, DecodeError> {
+    match b.first() {
+        Some(&byte) if byte < 0x80 => {
+            *b = &b[1..];
+            Ok(u64::from(byte))
+        }
+        _ => decode_varint(b),
+    }
+}
+
+#[inline(always)]
+fn delimited<'a>(b: &mut &'a [u8]) -> Result<&'a [u8], DecodeError> {
+    let len = varint(b)?;
+    if len > b.len() as u64 {
+        return Err(error("buffer underflow"));
+    }
+    let (body, rest) = b.split_at(len as usize);
+    *b = rest;
+    Ok(body)
+}
+
+#[inline(always)]
+fn string(b: &mut &[u8]) -> Result<SmolStr, DecodeError> {
+    let bytes = delimited(b)?;
+    match core::str::from_utf8(bytes) {
+        Ok(s) => Ok(SmolStr::new(s)),
+        Err(_) => Err(error("invalid string value: data is not UTF-8 encoded")),
+    }
+}
+
+/// Skips an unknown field of a message at `level` (prost's `skip_field`, with the
+/// levels it would use recorded).
+fn skip(
+    b: &mut &[u8],
+    wire_type: WireType,
+    tag: u32,
+    level: usize,
+    depth: &mut Depth,
+) -> Result<(), DecodeError> {
+    depth.see(level + 1)?;
+    match wire_type {
+        WireType::Varint => {
+            varint(b)?;
+        }
+        WireType::ThirtyTwoBit | WireType::SixtyFourBit => {
+            let n = if wire_type == WireType::ThirtyTwoBit {
+                4
+            } else {
+                8
+            };
+            if b.len() < n {
+                return Err(error("buffer underflow"));
+            }
+            *b = &b[n..];
+        }
+        WireType::LengthDelimited => {
+            delimited(b)?;
+        }
+        WireType::StartGroup => loop {
+            let (inner, inner_wire_type) = decode_key(b)?;
+            if inner_wire_type == WireType::EndGroup {
+                if inner != tag {
+                    return Err(error("unexpected end group tag"));
+                }
+                break;
+            }
+            skip(b, inner_wire_type, inner, level + 1, depth)?;
+        },
+        WireType::EndGroup => return Err(error("unexpected end group tag")),
+    }
+    Ok(())
+}
+
+/// A field whose first byte is not one of the expected tag bytes: a known field with
+/// the wrong wire type (an error, as in prost), or an unknown field (skipped).
+#[cold]
+fn other_field(
+    b: &mut &[u8],
+    known: &[(u32, WireType)],
+    level: usize,
+    depth: &mut Depth,
+) -> Result<(), DecodeError> {
+    let (tag, wire_type) = decode_key(b)?;
+    if let Some(&(_, expected)) = known.iter().find(|(t, _)| *t == tag) {
+        check_wire_type(expected, wire_type)?;
+        unreachable!("a known field with its own wire type starts with its tag byte")
+    }
+    skip(b, wire_type, tag, level, depth)
+}
+
+fn field_error(mut e: DecodeError, message: &'static str, field: &'static str) -> DecodeError {
+    e.push(message, field);
+    e
+}
+
+/// The body of a `Struct` at `level`, merged into `fields` (sorted at the end).
+pub(super) fn parse_struct(
+    mut b: &[u8],
+    level: usize,
+    fields: &mut Fields,
+    depth: &mut Depth,
+) -> Result<(), DecodeError> {
+    depth.see(level)?;
+    while let Some(&tag) = b.first() {
+        if tag == 0x0a {
+            b = &b[1..];
+            let entry = delimited(&mut b).map_err(|e| field_error(e, "Struct", "fields"))?;
+            let (key, value) = parse_entry(entry, level + 1, depth)
+                .map_err(|e| field_error(e, "Struct", "fields"))?;
+            fields.push_decoded(key, value);
+        } else {
+            other_field(&mut b, &[(1, WireType::LengthDelimited)], level, depth)?;
+        }
+    }
+    fields.normalize();
+    Ok(())
+}
+
+/// One `Struct.FieldsEntry` at `level`.
+pub(super) fn parse_entry(
+    mut b: &[u8],
+    level: usize,
+    depth: &mut Depth,
+) -> Result<(SmolStr, Value), DecodeError> {
+    depth.see(level)?;
+    let mut key = SmolStr::default();
+    let mut value = Value::default();
+    while let Some(&tag) = b.first() {
+        match tag {
+            0x0a => {
+                b = &b[1..];
+                key = string(&mut b).map_err(|e| field_error(e, "FieldsEntry", "key"))?;
+            }
+            0x12 => {
+                b = &b[1..];
+                let body = delimited(&mut b)?;
+                parse_value(body, level + 1, &mut value, depth)
+                    .map_err(|e| field_error(e, "FieldsEntry", "value"))?;
+            }
+            _ => other_field(
+                &mut b,
+                &[
+                    (1, WireType::LengthDelimited),
+                    (2, WireType::LengthDelimited),
+                ],
+                level,
+                depth,
+            )?,
+        }
+    }
+    Ok((key, value))
+}
+
+/// The body of a `Value` at `level`, merged into `value` (a repeated `struct_value`
+/// or `list_value` merges into the one there, like a derived oneof).
+pub(super) fn parse_value(
+    mut b: &[u8],
+    level: usize,
+    value: &mut Value,
+    depth: &mut Depth,
+) -> Result<(), DecodeError> {
+    depth.see(level)?;
+    while let Some(&tag) = b.first() {
+        match tag {
+            0x08 => {
+                b = &b[1..];
+                let n = varint(&mut b).map_err(|e| field_error(e, "Value", "null_value"))?;
+                value.kind = Some(Kind::NullValue(n as i32));
+            }
+            0x11 => {
+                if b.len() < 9 {
+                    return Err(field_error(
+                        error("buffer underflow"),
+                        "Value",
+                        "number_value",
+                    ));
+                }
+                let (n, rest) = b[1..].split_at(8);
+                let n: [u8; 8] = n.try_into().map_err(|_| error("buffer underflow"))?;
+                value.kind = Some(Kind::NumberValue(f64::from_le_bytes(n)));
+                b = rest;
+            }
+            0x1a => {
+                b = &b[1..];
+                let s = string(&mut b).map_err(|e| field_error(e, "Value", "string_value"))?;
+                value.kind = Some(Kind::StringValue(s));
+            }
+            0x20 => {
+                b = &b[1..];
+                let n = varint(&mut b).map_err(|e| field_error(e, "Value", "bool_value"))?;
+                value.kind = Some(Kind::BoolValue(n != 0));
+            }
+            0x2a => {
+                b = &b[1..];
+                let body = delimited(&mut b)?;
+                if !matches!(value.kind, Some(Kind::StructValue(_))) {
+                    value.kind = Some(Kind::StructValue(Struct::default()));
+                }
+                if let Some(Kind::StructValue(s)) = &mut value.kind {
+                    parse_struct(body, level + 1, &mut s.fields, depth)
+                        .map_err(|e| field_error(e, "Value", "struct_value"))?;
+                }
+            }
+            0x32 => {
+                b = &b[1..];
+                let body = delimited(&mut b)?;
+                if !matches!(value.kind, Some(Kind::ListValue(_))) {
+                    value.kind = Some(Kind::ListValue(ListValue::default()));
+                }
+                if let Some(Kind::ListValue(l)) = &mut value.kind {
+                    parse_list(body, level + 1, l, depth)
+                        .map_err(|e| field_error(e, "Value", "list_value"))?;
+                }
+            }
+            _ => other_field(
+                &mut b,
+                &[
+                    (1, WireType::Varint),
+                    (2, WireType::SixtyFourBit),
+                    (3, WireType::LengthDelimited),
+                    (4, WireType::Varint),
+                    (5, WireType::LengthDelimited),
+                    (6, WireType::LengthDelimited),
+                ],
+                level,
+                depth,
+            )
+            .map_err(|e| field_error(e, "Value", "kind"))?,
+        }
+    }
+    Ok(())
+}
+
+/// The body of a `ListValue` at `level`, appended to `list`.
+pub(super) fn parse_list(
+    mut b: &[u8],
+    level: usize,
+    list: &mut ListValue,
+    depth: &mut Depth,
+) -> Result<(), DecodeError> {
+    depth.see(level)?;
+    while let Some(&tag) = b.first() {
+        if tag == 0x0a {
+            b = &b[1..];
+            let body = delimited(&mut b)?;
+            let mut value = Value::default();
+            parse_value(body, level + 1, &mut value, depth)
+                .map_err(|e| field_error(e, "ListValue", "values"))?;
+            list.values.push(value);
+        } else {
+            other_field(&mut b, &[(1, WireType::LengthDelimited)], level, depth)?;
+        }
+    }
+    Ok(())
+}
