@@ -12,4 +12,5 @@ pub mod lint;
 pub mod oneofs;
 pub mod protos;
 pub mod python;
+pub mod schemas;
 pub mod workspace;
