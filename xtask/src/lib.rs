@@ -7,6 +7,7 @@ pub mod buf;
 pub mod catalog;
 pub mod ci;
 pub mod codegen;
+pub mod downstream;
 pub mod eventing;
 pub mod lint;
 pub mod oneofs;

@@ -9,12 +9,14 @@
 //! - `breaking`: every released contract (`baselines/`) against the current one, with
 //!   the version check.
 //! - `baseline [<crate>...]`: record the current contract of the crates as released.
+//! - `downstream`: check a crate depending on the packaged crates at the newest and at
+//!   the minimum compatible versions of their dependencies.
 
 use anyhow::{Result, bail};
 use std::process::ExitCode;
-use xtask::{baseline, breaking, catalog, ci, codegen, lint, python};
+use xtask::{baseline, breaking, catalog, ci, codegen, downstream, lint, python};
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json] | ci | venv | lint | breaking | baseline [<crate>...]>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json] | ci | venv | lint | breaking | baseline [<crate>...] | downstream>";
 
 /// Runs the command; a failure prints its cause chain (no backtrace noise, whatever
 /// `RUST_BACKTRACE` says) and exits with status 1.
@@ -41,6 +43,7 @@ fn run() -> Result<()> {
         ["lint"] => lint::run(),
         ["breaking"] => breaking::run(),
         ["baseline", crates @ ..] => baseline::run(crates),
+        ["downstream"] => downstream::run_all(),
         _ => bail!("{USAGE}"),
     }
 }
