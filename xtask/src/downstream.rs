@@ -247,3 +247,28 @@ pub fn run_all() -> Result<()> {
     run("cargo check at the minimum versions", check)?;
     Ok(())
 }
+
+/// `cargo xtask doc`: the workspace's rustdoc as docs.rs builds it (nightly, `--cfg
+/// docsrs`), so each item shows the features it needs; warnings denied.
+pub fn doc() -> Result<()> {
+    let root = workspace::root();
+    let mut doc = cargo(Some("nightly"), &root, &root.join("target/doc-nightly"));
+    doc.args([
+        "doc",
+        "--workspace",
+        "--no-deps",
+        "--all-features",
+        "--exclude",
+        "xtask",
+        "--exclude",
+        "interop-tests",
+    ])
+    .env("RUSTDOCFLAGS", "--cfg docsrs -D warnings");
+    run("cargo +nightly doc --cfg docsrs", doc)?;
+    println!(
+        "docs: {}",
+        root.join("target/doc-nightly/doc/common_eventing/index.html")
+            .display()
+    );
+    Ok(())
+}

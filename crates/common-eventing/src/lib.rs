@@ -11,6 +11,10 @@
 //!   for Protobuf), [`cloudevents`] (CloudEvents Kafka binary-mode headers),
 //!   [`traceparent`] (W3C trace context) and [`metadata`] (envelope metadata with
 //!   UUIDv7 ids).
+//! - [`registry`]: the exact text of every `.proto` file (each crate's `PROTO_FILES`)
+//!   and, for every generated message, [`registry::ProtoSchema`]: its Confluent
+//!   message indexes and the registration (schema text and transitive references,
+//!   named as Confluent's serializers name them) a schema registry needs.
 //! - [`FILE_DESCRIPTOR_SET`]: the encoded descriptors of the files generated here,
 //!   for gRPC reflection and dynamic messages.
 //!
@@ -31,6 +35,22 @@
 //! # #[cfg(feature = "serde")]
 //! assert_eq!(serde_json::to_string(&ts).unwrap(), r#""2023-11-14T22:13:20.500Z""#);
 //! ```
+//!
+//! # Features
+//!
+//! | feature | default | what it adds |
+//! | --- | --- | --- |
+//! | `serde` | yes | proto3 canonical JSON for the well-known types, [`JsonMessage`] and the visitors ([`visit`]); re-exports `pbjson` |
+//! | `chrono` | yes | conversions between `Timestamp` / `Duration` and chrono |
+//! | `envelope-metadata` | yes | [`ids`] (UUIDv7), [`metadata`] ([`EnvelopeMetadata`]), [`traceparent`], [`cloudevents`], and `framing::message_indexes_for` (index paths from encoded descriptors) |
+//! | `runtime` | no | deprecated alias of `envelope-metadata` (its name until 0.1.0), removed in the next minor release |
+//! | `schema-registry-converter` | no | [`registry::Registration`] converts into `schema_registry_converter`'s `SuppliedSchema` ([`registry::ProtoSchema::supplied_schema`]), for its `post_schema`; re-exports `schema_registry_converter` |
+//!
+//! Always there: [`registry`] (schema texts, [`registry::ProtoSchema`],
+//! registrations), [`framing`] (including the typed [`framing::encode_message`] /
+//! [`framing::decode_message`]), [`Eventing`], [`OneofCase`], the well-known types,
+//! and the re-exported `prost`. With `default-features = false` the crate is prost +
+//! bytes only.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Generated code names this crate by its absolute path, as it does in every crate.
