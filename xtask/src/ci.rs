@@ -1,7 +1,7 @@
 //! `cargo xtask ci`: every check and test, in the order that fails fastest.
 
 use crate::workspace::CRATES;
-use crate::{breaking, codegen, lint, python, workspace};
+use crate::{breaking, codegen, downstream, lint, python, workspace};
 use anyhow::{Context, Result, bail};
 use std::process::Command;
 use std::time::Instant;
@@ -121,6 +121,11 @@ pub fn run() -> Result<()> {
     run_step(
         "cargo package (each crate built alone from its .crate)",
         package,
+    )?;
+
+    step(
+        "downstream crate at the newest and at the minimum versions",
+        downstream::run_all,
     )?;
 
     step("cargo deny check bans licenses sources", deny)?;

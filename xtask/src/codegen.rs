@@ -4,6 +4,7 @@ use crate::catalog;
 use crate::eventing::{self, EventSpec};
 use crate::oneofs;
 use crate::protos::{self, Compiled};
+use crate::schemas;
 use crate::workspace::{self, CRATES, CrateSpec, WKT_FILES};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
@@ -132,6 +133,12 @@ fn generate_crate(krate: &CrateSpec, compiled: &Compiled, specs: &[EventSpec]) -
             package.proto,
         )?);
         out.push_str(&oneofs::generate(&compiled.pool, krate, package.proto));
+        out.push_str(&schemas::generate_impls(
+            &compiled.pool,
+            krate,
+            specs,
+            package.proto,
+        )?);
         let serde_path = tmp.path().join(format!("{}.serde.rs", package.proto));
         if serde_path.exists() {
             out.push_str(&eventing::generate_visitor(
@@ -154,6 +161,10 @@ fn generate_crate(krate: &CrateSpec, compiled: &Compiled, specs: &[EventSpec]) -
             protos::in_descriptor_set(krate, name, package)
         })?;
     files.insert(DESCRIPTOR_FILE.to_string(), descriptors);
+    files.insert(
+        schemas::PROTO_FILES_FILE.to_string(),
+        schemas::generate_proto_files(&compiled.pool, krate, &workspace::proto_dir())?.into_bytes(),
+    );
     Ok(files)
 }
 

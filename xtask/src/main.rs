@@ -11,12 +11,15 @@
 //! - `baseline [<crate>...]`: record the current contract of the crates as released.
 //! - `bench [--seconds S] [--readme]`: the codec benchmark, Rust against Python upb on
 //!   the same bytes, as one table (not part of CI).
+//! - `downstream`: check a crate depending on the packaged crates at the newest and at
+//!   the minimum compatible versions of their dependencies.
+//! - `doc`: rustdoc as docs.rs builds it (nightly, `--cfg docsrs`: feature badges).
 
 use anyhow::{Result, bail};
 use std::process::ExitCode;
-use xtask::{baseline, bench, breaking, catalog, ci, codegen, lint, python};
+use xtask::{baseline, bench, breaking, catalog, ci, codegen, downstream, lint, python};
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json] | ci | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--readme]>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json] | ci | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--readme] | downstream | doc>";
 
 /// Runs the command; a failure prints its cause chain (no backtrace noise, whatever
 /// `RUST_BACKTRACE` says) and exits with status 1.
@@ -44,6 +47,8 @@ fn run() -> Result<()> {
         ["breaking"] => breaking::run(),
         ["baseline", crates @ ..] => baseline::run(crates),
         ["bench", rest @ ..] => bench::run(rest),
+        ["downstream"] => downstream::run_all(),
+        ["doc"] => downstream::doc(),
         _ => bail!("{USAGE}"),
     }
 }

@@ -4,7 +4,7 @@ use crate::core::v1::{
     SreDomainFact, SreDomainIntent, SreMessageMeta, SreSubject, sre_domain_fact, sre_domain_intent,
 };
 use crate::process::v1::{SreProcessFact, SreProcessSubject, sre_process_fact};
-#[cfg(feature = "runtime")]
+#[cfg(feature = "envelope-metadata")]
 use common_eventing::EnvelopeMetadata;
 use common_eventing::OneofCase;
 
@@ -12,7 +12,7 @@ use common_eventing::OneofCase;
 /// `v` + the crate version (additive changes bump the minor version).
 pub const SCHEMA_VERSION: &str = concat!("v", env!("CARGO_PKG_VERSION"));
 
-#[cfg(feature = "runtime")]
+#[cfg(feature = "envelope-metadata")]
 impl SreMessageMeta {
     /// Envelope metadata from the common builder (UUIDv7 `message_id`,
     /// `occurred_at`, schema version, tenant, producer, correlation, causation, trace
@@ -100,7 +100,7 @@ envelope!(
     into_fact
 );
 
-#[cfg(all(test, feature = "runtime"))]
+#[cfg(all(test, feature = "envelope-metadata"))]
 mod tests {
     use super::*;
     use crate::core::v1::{

@@ -16,7 +16,7 @@
 //! its `ProtobufDeserializer` reads (Java, Python, Go and .NET alike).
 //!
 //! [`decode`] never panics and never copies the payload; [`decode_bytes`] does the
-//! same for a [`Bytes`] buffer. `message_indexes_for` (feature `runtime`) computes the
+//! same for a [`Bytes`] buffer. `message_indexes_for` (feature `envelope-metadata`) computes the
 //! index path of a message from an encoded `FileDescriptorSet`.
 //!
 //! ```
@@ -35,7 +35,7 @@
 //! assert_eq!(framing::encode(7, &[0], b"")[5..], [0x00]);
 //!
 //! // Index paths come from the descriptors.
-//! # #[cfg(feature = "runtime")] {
+//! # #[cfg(feature = "envelope-metadata")] {
 //! let path = framing::message_indexes_for(
 //!     "google.protobuf.Struct.FieldsEntry",
 //!     common_eventing::FILE_DESCRIPTOR_SET,
@@ -48,6 +48,8 @@
 use std::fmt;
 
 use bytes::{BufMut, Bytes};
+
+use crate::registry::ProtoSchema;
 
 /// The magic byte every Confluent-framed value starts with.
 pub const MAGIC_BYTE: u8 = 0;
@@ -361,7 +363,178 @@ fn zigzag_len(value: i32) -> usize {
     (32 - raw.leading_zeros() as usize).max(1).div_ceil(7)
 }
 
-#[cfg(feature = "runtime")]
+/// A typed frame: the schema id and the decoded message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FramedMessage<M> {
+    /// Schema-registry id of the writer's schema. Typed decoding checks the message
+    /// indexes against `M`; whether the id is one of `M`'s registered schemas is the
+    /// caller's to check (a registry lookup, or the id a producer registered).
+    pub schema_id: u32,
+    /// The decoded message.
+    pub message: M,
+}
+
+/// Why [`decode_message`] refused a value.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DecodeMessageError {
+    /// The value is not a well-formed frame.
+    Framing(FramingError),
+    /// The frame's message indexes point at another message of the schema than the
+    /// one asked for.
+    WrongMessage {
+        /// Full proto name of the message asked for.
+        expected: &'static str,
+        /// Its index path within its file.
+        expected_indexes: &'static [i32],
+        /// The index path the frame carries.
+        found: Vec<i32>,
+        /// The frame's schema id.
+        schema_id: u32,
+    },
+    /// The payload does not decode as the message.
+    Payload {
+        /// Full proto name of the message.
+        full_name: &'static str,
+        /// prost's error (it names the field where decoding failed).
+        error: prost::DecodeError,
+    },
+}
+
+impl fmt::Display for DecodeMessageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Framing(e) => e.fmt(f),
+            Self::WrongMessage {
+                expected,
+                expected_indexes,
+                found,
+                schema_id,
+            } => write!(
+                f,
+                "frame of schema {schema_id} carries message indexes {found:?}, but {expected} \
+                 is at {expected_indexes:?} of its file: the record holds another message type"
+            ),
+            Self::Payload { full_name, error } => {
+                write!(f, "payload is not a valid {full_name}: {error}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DecodeMessageError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Framing(e) => Some(e),
+            Self::Payload { error, .. } => Some(error),
+            Self::WrongMessage { .. } => None,
+        }
+    }
+}
+
+impl From<FramingError> for DecodeMessageError {
+    fn from(e: FramingError) -> Self {
+        Self::Framing(e)
+    }
+}
+
+/// Frames `message` for `schema_id` with its message-index path
+/// ([`ProtoSchema::MESSAGE_INDEXES`], a generated constant): the bytes
+/// confluent-kafka's `ProtobufSerializer` writes for it.
+///
+/// ```
+/// use common_eventing::framing;
+/// use common_eventing::options::v1::EventingOptions;
+///
+/// let options = EventingOptions { r#type: "t".into(), ..Default::default() };
+/// let value = framing::encode_message(7, &options);
+/// assert_eq!(value[..6], [0, 0, 0, 0, 7, 0]); // the first message of eventing.proto: [0]
+///
+/// let back = framing::decode_message::<EventingOptions>(&value)?;
+/// assert_eq!((back.schema_id, back.message), (7, options));
+/// # Ok::<(), framing::DecodeMessageError>(())
+/// ```
+pub fn encode_message<M: ProtoSchema>(schema_id: u32, message: &M) -> Vec<u8> {
+    let mut out = Vec::with_capacity(header_len(M::MESSAGE_INDEXES) + message.encoded_len());
+    encode_to(&mut out, schema_id, M::MESSAGE_INDEXES, &[]);
+    message
+        .encode(&mut out)
+        .expect("a Vec grows to take any message");
+    out
+}
+
+/// Like [`encode_message`], appending to any [`BufMut`] (a reused `Vec<u8>` or
+/// `BytesMut`, which grow as needed).
+///
+/// # Panics
+///
+/// When `buf` cannot grow and has no room for the frame (a too short `&mut [u8]`).
+pub fn encode_message_to<M: ProtoSchema>(buf: &mut impl BufMut, schema_id: u32, message: &M) {
+    let needed = header_len(M::MESSAGE_INDEXES) + message.encoded_len();
+    assert!(
+        buf.remaining_mut() >= needed,
+        "buffer has room for {} bytes, the frame of {} takes {needed}",
+        buf.remaining_mut(),
+        M::FULL_NAME
+    );
+    encode_to(buf, schema_id, M::MESSAGE_INDEXES, &[]);
+    message
+        .encode(buf)
+        .expect("room for the message was checked");
+}
+
+/// Decodes a framed value as `M`: checks that its message indexes are `M`'s (an error
+/// names both paths otherwise), then decodes the payload. Never panics.
+pub fn decode_message<M: ProtoSchema + Default>(
+    value: &[u8],
+) -> Result<FramedMessage<M>, DecodeMessageError> {
+    let framed = decode(value)?;
+    check_indexes::<M>(framed.schema_id, framed.message_indexes)?;
+    let message = M::decode(framed.payload).map_err(|error| DecodeMessageError::Payload {
+        full_name: M::FULL_NAME,
+        error,
+    })?;
+    Ok(FramedMessage {
+        schema_id: framed.schema_id,
+        message,
+    })
+}
+
+/// Like [`decode_message`] for a [`Bytes`] value: `bytes` fields of the message share
+/// the input buffer instead of being copied.
+pub fn decode_message_bytes<M: ProtoSchema + Default>(
+    value: &Bytes,
+) -> Result<FramedMessage<M>, DecodeMessageError> {
+    let framed = decode_bytes(value)?;
+    check_indexes::<M>(framed.schema_id, framed.message_indexes)?;
+    let message = M::decode(framed.payload).map_err(|error| DecodeMessageError::Payload {
+        full_name: M::FULL_NAME,
+        error,
+    })?;
+    Ok(FramedMessage {
+        schema_id: framed.schema_id,
+        message,
+    })
+}
+
+fn check_indexes<M: ProtoSchema>(
+    schema_id: u32,
+    found: Vec<i32>,
+) -> Result<(), DecodeMessageError> {
+    let expected = M::MESSAGE_INDEXES;
+    // `[]` and `[0]` both mean the first message.
+    if found == expected || (is_first_message(&found) && is_first_message(expected)) {
+        return Ok(());
+    }
+    Err(DecodeMessageError::WrongMessage {
+        expected: M::FULL_NAME,
+        expected_indexes: expected,
+        found,
+        schema_id,
+    })
+}
+
+#[cfg(feature = "envelope-metadata")]
 /// Why [`message_indexes_for`] found no index path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -380,7 +553,7 @@ pub enum MessageIndexError {
     },
 }
 
-#[cfg(feature = "runtime")]
+#[cfg(feature = "envelope-metadata")]
 impl fmt::Display for MessageIndexError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -395,7 +568,7 @@ impl fmt::Display for MessageIndexError {
     }
 }
 
-#[cfg(feature = "runtime")]
+#[cfg(feature = "envelope-metadata")]
 impl std::error::Error for MessageIndexError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -405,7 +578,7 @@ impl std::error::Error for MessageIndexError {
     }
 }
 
-#[cfg(feature = "runtime")]
+#[cfg(feature = "envelope-metadata")]
 /// The message-index path of the message `full_name` (e.g. `pkg.v1.Outer.Inner`, a
 /// leading dot allowed) within its file, from an encoded `FileDescriptorSet`: `[k]`
 /// for the k-th top-level message of the file, `[k, j]` for the j-th message nested in
@@ -442,7 +615,7 @@ pub fn message_indexes_for(
     })
 }
 
-#[cfg(feature = "runtime")]
+#[cfg(feature = "envelope-metadata")]
 /// Positions along `relative` (`Outer.Inner`) in `messages` and their nested types.
 fn find_path(messages: &[prost_types::DescriptorProto], relative: &str) -> Option<Vec<usize>> {
     let mut path = Vec::new();
@@ -715,6 +888,101 @@ mod tests {
         assert!(ok > 100, "only {ok} random inputs decoded");
     }
 
+    /// A stand-in for a generated message nested at `[3, 1]` of its file.
+    #[derive(Clone, PartialEq, prost::Message)]
+    struct Nested {
+        #[prost(string, tag = "1")]
+        name: String,
+    }
+    impl prost::Name for Nested {
+        const NAME: &'static str = "Outer.Nested";
+        const PACKAGE: &'static str = "t.v1";
+    }
+    static NESTED_FILE: crate::registry::ProtoFile = crate::registry::ProtoFile {
+        name: "t/v1/t.proto",
+        package: "t.v1",
+        text: "",
+        imports: &[],
+        dependencies: &[],
+    };
+    impl ProtoSchema for Nested {
+        const FULL_NAME: &'static str = "t.v1.Outer.Nested";
+        const FILE: &'static crate::registry::ProtoFile = &NESTED_FILE;
+        const MESSAGE_INDEXES: &'static [i32] = &[3, 1];
+        const DECLARED_SUBJECT: Option<&'static str> = None;
+    }
+
+    #[test]
+    fn typed_framing_writes_the_types_indexes_and_checks_them_back() {
+        let message = Nested { name: "x".into() };
+        let value = encode_message(9, &message);
+        assert_eq!(value, encode(9, &[3, 1], &message.encode_to_vec()));
+        assert_eq!(&value[5..8], &[0x04, 0x06, 0x02]);
+        let back = decode_message::<Nested>(&value).unwrap();
+        assert_eq!((back.schema_id, back.message), (9, message.clone()));
+        let bytes = Bytes::from(value.clone());
+        assert_eq!(
+            decode_message_bytes::<Nested>(&bytes).unwrap().message,
+            message
+        );
+
+        let mut buf = bytes::BytesMut::from(&b"xx"[..]);
+        encode_message_to(&mut buf, 9, &message);
+        assert_eq!(&buf[2..], &value[..]);
+
+        // Another message of the same schema is refused, naming both paths.
+        let other = encode(9, &[3, 0], &message.encode_to_vec());
+        let err = decode_message::<Nested>(&other).unwrap_err();
+        assert_eq!(
+            err,
+            DecodeMessageError::WrongMessage {
+                expected: "t.v1.Outer.Nested",
+                expected_indexes: &[3, 1],
+                found: vec![3, 0],
+                schema_id: 9,
+            }
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("[3, 0]")
+                && text.contains("[3, 1]")
+                && text.contains("t.v1.Outer.Nested"),
+            "{text}"
+        );
+        // The first message ([0], written as a zero count) is not [3, 1] either.
+        assert!(matches!(
+            decode_message::<Nested>(&encode(9, &[0], b"")),
+            Err(DecodeMessageError::WrongMessage { .. })
+        ));
+        // Framing and payload errors are reported as such.
+        assert!(matches!(
+            decode_message::<Nested>(b"{}"),
+            Err(DecodeMessageError::Framing(
+                FramingError::WrongMagicByte { .. }
+            ))
+        ));
+        let bad_payload = encode(9, &[3, 1], &[0x0a, 0xff]);
+        let err = decode_message::<Nested>(&bad_payload).unwrap_err();
+        assert!(matches!(
+            err,
+            DecodeMessageError::Payload {
+                full_name: "t.v1.Outer.Nested",
+                ..
+            }
+        ));
+        assert!(err.to_string().contains("t.v1.Outer.Nested"), "{err}");
+    }
+
+    #[test]
+    fn typed_framing_of_a_first_message_is_a_zero_byte() {
+        use crate::options::v1::EventingOptions;
+        assert_eq!(<EventingOptions as ProtoSchema>::MESSAGE_INDEXES, [0]);
+        let value = encode_message(1, &EventingOptions::default());
+        assert_eq!(value, [0, 0, 0, 0, 1, 0]);
+        // An explicit `[0]` array decodes as the first message too.
+        assert!(decode_message::<EventingOptions>(&[0, 0, 0, 0, 1, 0x02, 0x00]).is_ok());
+    }
+
     #[test]
     fn header_len_matches_encoding() {
         for indexes in [vec![], vec![0], vec![14], vec![64, 8191, 8192], vec![-1]] {
@@ -723,7 +991,7 @@ mod tests {
     }
 
     #[test]
-    #[cfg(feature = "runtime")]
+    #[cfg(feature = "envelope-metadata")]
     fn message_indexes_from_this_crates_descriptors() {
         let set = crate::FILE_DESCRIPTOR_SET;
         assert_eq!(
@@ -761,7 +1029,7 @@ mod tests {
     }
 
     #[test]
-    #[cfg(feature = "runtime")]
+    #[cfg(feature = "envelope-metadata")]
     fn message_indexes_for_a_fifteenth_and_nested_message() {
         use prost_types::{DescriptorProto, FileDescriptorProto, FileDescriptorSet};
         let msg = |name: &str, nested: Vec<DescriptorProto>| DescriptorProto {

@@ -49,15 +49,16 @@ impl<M> JsonMessage for M where
 
 /// Called once per message type by a package's generated `visit_messages`.
 pub trait MessageVisitor {
-    /// Visits message type `M`.
-    fn visit<M: JsonMessage>(&mut self);
+    /// Visits message type `M` (every generated message is also a
+    /// [`ProtoSchema`](crate::registry::ProtoSchema)).
+    fn visit<M: JsonMessage + crate::registry::ProtoSchema>(&mut self);
 }
 
 /// Called once per event type (a message with the eventing option) by a package's
 /// generated `visit_events`.
 pub trait EventVisitor {
     /// Visits event type `M`.
-    fn visit<M: crate::Eventing + JsonMessage>(&mut self);
+    fn visit<M: crate::Eventing + JsonMessage + crate::registry::ProtoSchema>(&mut self);
 }
 
 /// A visitor that registers every visited type with the `google.protobuf.Any` JSON

@@ -598,6 +598,22 @@ pub mod agent_server {
     }
 }
 
+/// Schema registration and Confluent framing of `aios.agent.CancelTaskRequest`.
+impl ::common_eventing::registry::ProtoSchema for CancelTaskRequest {
+    const FULL_NAME: &'static str = "aios.agent.CancelTaskRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_AGENT_AGENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.agent.AgentStatusResponse`.
+impl ::common_eventing::registry::ProtoSchema for AgentStatusResponse {
+    const FULL_NAME: &'static str = "aios.agent.AgentStatusResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_AGENT_AGENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

@@ -713,6 +713,54 @@ pub mod api_gateway_server {
     }
 }
 
+/// Schema registration and Confluent framing of `aios.api_gateway.ApiInferRequest`.
+impl ::common_eventing::registry::ProtoSchema for ApiInferRequest {
+    const FULL_NAME: &'static str = "aios.api_gateway.ApiInferRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_API_GATEWAY_API_GATEWAY;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.api_gateway.StreamChunk`.
+impl ::common_eventing::registry::ProtoSchema for StreamChunk {
+    const FULL_NAME: &'static str = "aios.api_gateway.StreamChunk";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_API_GATEWAY_API_GATEWAY;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.api_gateway.BudgetStatus`.
+impl ::common_eventing::registry::ProtoSchema for BudgetStatus {
+    const FULL_NAME: &'static str = "aios.api_gateway.BudgetStatus";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_API_GATEWAY_API_GATEWAY;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.api_gateway.UsageRequest`.
+impl ::common_eventing::registry::ProtoSchema for UsageRequest {
+    const FULL_NAME: &'static str = "aios.api_gateway.UsageRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_API_GATEWAY_API_GATEWAY;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.api_gateway.UsageResponse`.
+impl ::common_eventing::registry::ProtoSchema for UsageResponse {
+    const FULL_NAME: &'static str = "aios.api_gateway.UsageResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_API_GATEWAY_API_GATEWAY;
+    const MESSAGE_INDEXES: &'static [i32] = &[4];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.api_gateway.UsageRecord`.
+impl ::common_eventing::registry::ProtoSchema for UsageRecord {
+    const FULL_NAME: &'static str = "aios.api_gateway.UsageRecord";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_API_GATEWAY_API_GATEWAY;
+    const MESSAGE_INDEXES: &'static [i32] = &[5];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

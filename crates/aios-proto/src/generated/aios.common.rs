@@ -459,6 +459,102 @@ impl TaskStatus {
     }
 }
 
+/// Schema registration and Confluent framing of `aios.common.Empty`.
+impl ::common_eventing::registry::ProtoSchema for Empty {
+    const FULL_NAME: &'static str = "aios.common.Empty";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_COMMON_COMMON;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.common.Status`.
+impl ::common_eventing::registry::ProtoSchema for Status {
+    const FULL_NAME: &'static str = "aios.common.Status";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_COMMON_COMMON;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.common.AgentId`.
+impl ::common_eventing::registry::ProtoSchema for AgentId {
+    const FULL_NAME: &'static str = "aios.common.AgentId";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_COMMON_COMMON;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.common.GoalId`.
+impl ::common_eventing::registry::ProtoSchema for GoalId {
+    const FULL_NAME: &'static str = "aios.common.GoalId";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_COMMON_COMMON;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.common.Goal`.
+impl ::common_eventing::registry::ProtoSchema for Goal {
+    const FULL_NAME: &'static str = "aios.common.Goal";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_COMMON_COMMON;
+    const MESSAGE_INDEXES: &'static [i32] = &[4];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.common.Task`.
+impl ::common_eventing::registry::ProtoSchema for Task {
+    const FULL_NAME: &'static str = "aios.common.Task";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_COMMON_COMMON;
+    const MESSAGE_INDEXES: &'static [i32] = &[5];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.common.TaskResult`.
+impl ::common_eventing::registry::ProtoSchema for TaskResult {
+    const FULL_NAME: &'static str = "aios.common.TaskResult";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_COMMON_COMMON;
+    const MESSAGE_INDEXES: &'static [i32] = &[6];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.common.AgentRegistration`.
+impl ::common_eventing::registry::ProtoSchema for AgentRegistration {
+    const FULL_NAME: &'static str = "aios.common.AgentRegistration";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_COMMON_COMMON;
+    const MESSAGE_INDEXES: &'static [i32] = &[7];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.common.InferenceRequest`.
+impl ::common_eventing::registry::ProtoSchema for InferenceRequest {
+    const FULL_NAME: &'static str = "aios.common.InferenceRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_COMMON_COMMON;
+    const MESSAGE_INDEXES: &'static [i32] = &[8];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.common.InferenceResponse`.
+impl ::common_eventing::registry::ProtoSchema for InferenceResponse {
+    const FULL_NAME: &'static str = "aios.common.InferenceResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_COMMON_COMMON;
+    const MESSAGE_INDEXES: &'static [i32] = &[9];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.common.ServiceRegistration`.
+impl ::common_eventing::registry::ProtoSchema for ServiceRegistration {
+    const FULL_NAME: &'static str = "aios.common.ServiceRegistration";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_COMMON_COMMON;
+    const MESSAGE_INDEXES: &'static [i32] = &[10];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.common.HealthStatus`.
+impl ::common_eventing::registry::ProtoSchema for HealthStatus {
+    const FULL_NAME: &'static str = "aios.common.HealthStatus";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_COMMON_COMMON;
+    const MESSAGE_INDEXES: &'static [i32] = &[11];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

@@ -2801,6 +2801,262 @@ pub mod memory_service_server {
     }
 }
 
+/// Schema registration and Confluent framing of `aios.memory.Empty`.
+impl ::common_eventing::registry::ProtoSchema for Empty {
+    const FULL_NAME: &'static str = "aios.memory.Empty";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.Event`.
+impl ::common_eventing::registry::ProtoSchema for Event {
+    const FULL_NAME: &'static str = "aios.memory.Event";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.RecentEventsRequest`.
+impl ::common_eventing::registry::ProtoSchema for RecentEventsRequest {
+    const FULL_NAME: &'static str = "aios.memory.RecentEventsRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.EventList`.
+impl ::common_eventing::registry::ProtoSchema for EventList {
+    const FULL_NAME: &'static str = "aios.memory.EventList";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.MetricUpdate`.
+impl ::common_eventing::registry::ProtoSchema for MetricUpdate {
+    const FULL_NAME: &'static str = "aios.memory.MetricUpdate";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[4];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.MetricRequest`.
+impl ::common_eventing::registry::ProtoSchema for MetricRequest {
+    const FULL_NAME: &'static str = "aios.memory.MetricRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[5];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.MetricValue`.
+impl ::common_eventing::registry::ProtoSchema for MetricValue {
+    const FULL_NAME: &'static str = "aios.memory.MetricValue";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[6];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.SystemSnapshot`.
+impl ::common_eventing::registry::ProtoSchema for SystemSnapshot {
+    const FULL_NAME: &'static str = "aios.memory.SystemSnapshot";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[7];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.GoalRecord`.
+impl ::common_eventing::registry::ProtoSchema for GoalRecord {
+    const FULL_NAME: &'static str = "aios.memory.GoalRecord";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[8];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.GoalUpdate`.
+impl ::common_eventing::registry::ProtoSchema for GoalUpdate {
+    const FULL_NAME: &'static str = "aios.memory.GoalUpdate";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[9];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.GoalIdRequest`.
+impl ::common_eventing::registry::ProtoSchema for GoalIdRequest {
+    const FULL_NAME: &'static str = "aios.memory.GoalIdRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[10];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.GoalList`.
+impl ::common_eventing::registry::ProtoSchema for GoalList {
+    const FULL_NAME: &'static str = "aios.memory.GoalList";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[11];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.TaskRecord`.
+impl ::common_eventing::registry::ProtoSchema for TaskRecord {
+    const FULL_NAME: &'static str = "aios.memory.TaskRecord";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[12];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.TaskList`.
+impl ::common_eventing::registry::ProtoSchema for TaskList {
+    const FULL_NAME: &'static str = "aios.memory.TaskList";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[13];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.ToolCallRecord`.
+impl ::common_eventing::registry::ProtoSchema for ToolCallRecord {
+    const FULL_NAME: &'static str = "aios.memory.ToolCallRecord";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[14];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.Decision`.
+impl ::common_eventing::registry::ProtoSchema for Decision {
+    const FULL_NAME: &'static str = "aios.memory.Decision";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[15];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.Pattern`.
+impl ::common_eventing::registry::ProtoSchema for Pattern {
+    const FULL_NAME: &'static str = "aios.memory.Pattern";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[16];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.PatternQuery`.
+impl ::common_eventing::registry::ProtoSchema for PatternQuery {
+    const FULL_NAME: &'static str = "aios.memory.PatternQuery";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[17];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.PatternResult`.
+impl ::common_eventing::registry::ProtoSchema for PatternResult {
+    const FULL_NAME: &'static str = "aios.memory.PatternResult";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[18];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.PatternStatsUpdate`.
+impl ::common_eventing::registry::ProtoSchema for PatternStatsUpdate {
+    const FULL_NAME: &'static str = "aios.memory.PatternStatsUpdate";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[19];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.AgentState`.
+impl ::common_eventing::registry::ProtoSchema for AgentState {
+    const FULL_NAME: &'static str = "aios.memory.AgentState";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[20];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.AgentStateRequest`.
+impl ::common_eventing::registry::ProtoSchema for AgentStateRequest {
+    const FULL_NAME: &'static str = "aios.memory.AgentStateRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[21];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.SemanticSearchRequest`.
+impl ::common_eventing::registry::ProtoSchema for SemanticSearchRequest {
+    const FULL_NAME: &'static str = "aios.memory.SemanticSearchRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[22];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.SearchResult`.
+impl ::common_eventing::registry::ProtoSchema for SearchResult {
+    const FULL_NAME: &'static str = "aios.memory.SearchResult";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[23];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.SearchResults`.
+impl ::common_eventing::registry::ProtoSchema for SearchResults {
+    const FULL_NAME: &'static str = "aios.memory.SearchResults";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[24];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.Procedure`.
+impl ::common_eventing::registry::ProtoSchema for Procedure {
+    const FULL_NAME: &'static str = "aios.memory.Procedure";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[25];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.Incident`.
+impl ::common_eventing::registry::ProtoSchema for Incident {
+    const FULL_NAME: &'static str = "aios.memory.Incident";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[26];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.ConfigChange`.
+impl ::common_eventing::registry::ProtoSchema for ConfigChange {
+    const FULL_NAME: &'static str = "aios.memory.ConfigChange";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[27];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.KnowledgeEntry`.
+impl ::common_eventing::registry::ProtoSchema for KnowledgeEntry {
+    const FULL_NAME: &'static str = "aios.memory.KnowledgeEntry";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[28];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.ContextRequest`.
+impl ::common_eventing::registry::ProtoSchema for ContextRequest {
+    const FULL_NAME: &'static str = "aios.memory.ContextRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[29];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.ContextChunk`.
+impl ::common_eventing::registry::ProtoSchema for ContextChunk {
+    const FULL_NAME: &'static str = "aios.memory.ContextChunk";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[30];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.memory.ContextResponse`.
+impl ::common_eventing::registry::ProtoSchema for ContextResponse {
+    const FULL_NAME: &'static str = "aios.memory.ContextResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_MEMORY_MEMORY;
+    const MESSAGE_INDEXES: &'static [i32] = &[31];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

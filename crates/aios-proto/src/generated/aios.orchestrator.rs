@@ -2247,6 +2247,166 @@ pub mod orchestrator_server {
     }
 }
 
+/// Schema registration and Confluent framing of `aios.orchestrator.SubmitGoalRequest`.
+impl ::common_eventing::registry::ProtoSchema for SubmitGoalRequest {
+    const FULL_NAME: &'static str = "aios.orchestrator.SubmitGoalRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.GoalStatusResponse`.
+impl ::common_eventing::registry::ProtoSchema for GoalStatusResponse {
+    const FULL_NAME: &'static str = "aios.orchestrator.GoalStatusResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.ListGoalsRequest`.
+impl ::common_eventing::registry::ProtoSchema for ListGoalsRequest {
+    const FULL_NAME: &'static str = "aios.orchestrator.ListGoalsRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.GoalListResponse`.
+impl ::common_eventing::registry::ProtoSchema for GoalListResponse {
+    const FULL_NAME: &'static str = "aios.orchestrator.GoalListResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.HeartbeatRequest`.
+impl ::common_eventing::registry::ProtoSchema for HeartbeatRequest {
+    const FULL_NAME: &'static str = "aios.orchestrator.HeartbeatRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[4];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.AgentListResponse`.
+impl ::common_eventing::registry::ProtoSchema for AgentListResponse {
+    const FULL_NAME: &'static str = "aios.orchestrator.AgentListResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[5];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.SystemStatusResponse`.
+impl ::common_eventing::registry::ProtoSchema for SystemStatusResponse {
+    const FULL_NAME: &'static str = "aios.orchestrator.SystemStatusResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[6];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.CapabilityRequest`.
+impl ::common_eventing::registry::ProtoSchema for CapabilityRequest {
+    const FULL_NAME: &'static str = "aios.orchestrator.CapabilityRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[7];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.CapabilityResponse`.
+impl ::common_eventing::registry::ProtoSchema for CapabilityResponse {
+    const FULL_NAME: &'static str = "aios.orchestrator.CapabilityResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[8];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.CapabilityRevocation`.
+impl ::common_eventing::registry::ProtoSchema for CapabilityRevocation {
+    const FULL_NAME: &'static str = "aios.orchestrator.CapabilityRevocation";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[9];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.CreateScheduleRequest`.
+impl ::common_eventing::registry::ProtoSchema for CreateScheduleRequest {
+    const FULL_NAME: &'static str = "aios.orchestrator.CreateScheduleRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[10];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.ScheduleResponse`.
+impl ::common_eventing::registry::ProtoSchema for ScheduleResponse {
+    const FULL_NAME: &'static str = "aios.orchestrator.ScheduleResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[11];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.ScheduleListResponse`.
+impl ::common_eventing::registry::ProtoSchema for ScheduleListResponse {
+    const FULL_NAME: &'static str = "aios.orchestrator.ScheduleListResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[12];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.ScheduleEntry`.
+impl ::common_eventing::registry::ProtoSchema for ScheduleEntry {
+    const FULL_NAME: &'static str = "aios.orchestrator.ScheduleEntry";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[13];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.DeleteScheduleRequest`.
+impl ::common_eventing::registry::ProtoSchema for DeleteScheduleRequest {
+    const FULL_NAME: &'static str = "aios.orchestrator.DeleteScheduleRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[14];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.NodeRegistration`.
+impl ::common_eventing::registry::ProtoSchema for NodeRegistration {
+    const FULL_NAME: &'static str = "aios.orchestrator.NodeRegistration";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[15];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.NodeStatus`.
+impl ::common_eventing::registry::ProtoSchema for NodeStatus {
+    const FULL_NAME: &'static str = "aios.orchestrator.NodeStatus";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[16];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.ListNodesRequest`.
+impl ::common_eventing::registry::ProtoSchema for ListNodesRequest {
+    const FULL_NAME: &'static str = "aios.orchestrator.ListNodesRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[17];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.NodeListResponse`.
+impl ::common_eventing::registry::ProtoSchema for NodeListResponse {
+    const FULL_NAME: &'static str = "aios.orchestrator.NodeListResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[18];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.orchestrator.NodeInfo`.
+impl ::common_eventing::registry::ProtoSchema for NodeInfo {
+    const FULL_NAME: &'static str = "aios.orchestrator.NodeInfo";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_ORCHESTRATOR_ORCHESTRATOR;
+    const MESSAGE_INDEXES: &'static [i32] = &[19];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

@@ -865,6 +865,62 @@ pub mod ai_runtime_server {
     }
 }
 
+/// Schema registration and Confluent framing of `aios.runtime.LoadModelRequest`.
+impl ::common_eventing::registry::ProtoSchema for LoadModelRequest {
+    const FULL_NAME: &'static str = "aios.runtime.LoadModelRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_RUNTIME_RUNTIME;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.runtime.UnloadModelRequest`.
+impl ::common_eventing::registry::ProtoSchema for UnloadModelRequest {
+    const FULL_NAME: &'static str = "aios.runtime.UnloadModelRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_RUNTIME_RUNTIME;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.runtime.ModelStatus`.
+impl ::common_eventing::registry::ProtoSchema for ModelStatus {
+    const FULL_NAME: &'static str = "aios.runtime.ModelStatus";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_RUNTIME_RUNTIME;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.runtime.ModelList`.
+impl ::common_eventing::registry::ProtoSchema for ModelList {
+    const FULL_NAME: &'static str = "aios.runtime.ModelList";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_RUNTIME_RUNTIME;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.runtime.InferRequest`.
+impl ::common_eventing::registry::ProtoSchema for InferRequest {
+    const FULL_NAME: &'static str = "aios.runtime.InferRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_RUNTIME_RUNTIME;
+    const MESSAGE_INDEXES: &'static [i32] = &[4];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.runtime.InferResponse`.
+impl ::common_eventing::registry::ProtoSchema for InferResponse {
+    const FULL_NAME: &'static str = "aios.runtime.InferResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_RUNTIME_RUNTIME;
+    const MESSAGE_INDEXES: &'static [i32] = &[5];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.runtime.InferChunk`.
+impl ::common_eventing::registry::ProtoSchema for InferChunk {
+    const FULL_NAME: &'static str = "aios.runtime.InferChunk";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_RUNTIME_RUNTIME;
+    const MESSAGE_INDEXES: &'static [i32] = &[6];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

@@ -963,6 +963,102 @@ pub mod tool_registry_server {
     }
 }
 
+/// Schema registration and Confluent framing of `aios.tools.ListToolsRequest`.
+impl ::common_eventing::registry::ProtoSchema for ListToolsRequest {
+    const FULL_NAME: &'static str = "aios.tools.ListToolsRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_TOOLS_TOOLS;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.tools.ListToolsResponse`.
+impl ::common_eventing::registry::ProtoSchema for ListToolsResponse {
+    const FULL_NAME: &'static str = "aios.tools.ListToolsResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_TOOLS_TOOLS;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.tools.GetToolRequest`.
+impl ::common_eventing::registry::ProtoSchema for GetToolRequest {
+    const FULL_NAME: &'static str = "aios.tools.GetToolRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_TOOLS_TOOLS;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.tools.ToolDefinition`.
+impl ::common_eventing::registry::ProtoSchema for ToolDefinition {
+    const FULL_NAME: &'static str = "aios.tools.ToolDefinition";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_TOOLS_TOOLS;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.tools.ExecuteRequest`.
+impl ::common_eventing::registry::ProtoSchema for ExecuteRequest {
+    const FULL_NAME: &'static str = "aios.tools.ExecuteRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_TOOLS_TOOLS;
+    const MESSAGE_INDEXES: &'static [i32] = &[4];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.tools.ExecuteResponse`.
+impl ::common_eventing::registry::ProtoSchema for ExecuteResponse {
+    const FULL_NAME: &'static str = "aios.tools.ExecuteResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_TOOLS_TOOLS;
+    const MESSAGE_INDEXES: &'static [i32] = &[5];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.tools.RollbackRequest`.
+impl ::common_eventing::registry::ProtoSchema for RollbackRequest {
+    const FULL_NAME: &'static str = "aios.tools.RollbackRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_TOOLS_TOOLS;
+    const MESSAGE_INDEXES: &'static [i32] = &[6];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.tools.RollbackResponse`.
+impl ::common_eventing::registry::ProtoSchema for RollbackResponse {
+    const FULL_NAME: &'static str = "aios.tools.RollbackResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_TOOLS_TOOLS;
+    const MESSAGE_INDEXES: &'static [i32] = &[7];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.tools.RegisterToolRequest`.
+impl ::common_eventing::registry::ProtoSchema for RegisterToolRequest {
+    const FULL_NAME: &'static str = "aios.tools.RegisterToolRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_TOOLS_TOOLS;
+    const MESSAGE_INDEXES: &'static [i32] = &[8];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.tools.RegisterToolResponse`.
+impl ::common_eventing::registry::ProtoSchema for RegisterToolResponse {
+    const FULL_NAME: &'static str = "aios.tools.RegisterToolResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_TOOLS_TOOLS;
+    const MESSAGE_INDEXES: &'static [i32] = &[9];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.tools.DeregisterToolRequest`.
+impl ::common_eventing::registry::ProtoSchema for DeregisterToolRequest {
+    const FULL_NAME: &'static str = "aios.tools.DeregisterToolRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_TOOLS_TOOLS;
+    const MESSAGE_INDEXES: &'static [i32] = &[10];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aios.tools.Status`.
+impl ::common_eventing::registry::ProtoSchema for Status {
+    const FULL_NAME: &'static str = "aios.tools.Status";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AIOS_TOOLS_TOOLS;
+    const MESSAGE_INDEXES: &'static [i32] = &[11];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

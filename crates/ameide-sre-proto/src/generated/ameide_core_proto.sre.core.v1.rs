@@ -8084,6 +8084,918 @@ impl ::common_eventing::OneofCase<sre_domain_intent::Intent> for PublishPostmort
     }
 }
 
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.Actor`.
+impl ::common_eventing::registry::ProtoSchema for Actor {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.Actor";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ResourceRef`.
+impl ::common_eventing::registry::ProtoSchema for ResourceRef {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ResourceRef";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.SreMessageMeta`.
+impl ::common_eventing::registry::ProtoSchema for SreMessageMeta {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.SreMessageMeta";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.SreSubject`.
+impl ::common_eventing::registry::ProtoSchema for SreSubject {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.SreSubject";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.Alert`.
+impl ::common_eventing::registry::ProtoSchema for Alert {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.Alert";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_ALERT;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.HealthCondition`.
+impl ::common_eventing::registry::ProtoSchema for HealthCondition {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.HealthCondition";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_HEALTH;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.HealthCheck`.
+impl ::common_eventing::registry::ProtoSchema for HealthCheck {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.HealthCheck";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_HEALTH;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.FleetState`.
+impl ::common_eventing::registry::ProtoSchema for FleetState {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.FleetState";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_HEALTH;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.IncidentTimelineEntry`.
+impl ::common_eventing::registry::ProtoSchema for IncidentTimelineEntry {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.IncidentTimelineEntry";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INCIDENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.Incident`.
+impl ::common_eventing::registry::ProtoSchema for Incident {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.Incident";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INCIDENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.PostmortemImpact`.
+impl ::common_eventing::registry::ProtoSchema for PostmortemImpact {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.PostmortemImpact";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_POSTMORTEM;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.PostmortemActionItem`.
+impl ::common_eventing::registry::ProtoSchema for PostmortemActionItem {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.PostmortemActionItem";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_POSTMORTEM;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.Postmortem`.
+impl ::common_eventing::registry::ProtoSchema for Postmortem {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.Postmortem";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_POSTMORTEM;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.RunbookStep`.
+impl ::common_eventing::registry::ProtoSchema for RunbookStep {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.RunbookStep";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_RUNBOOK;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.Runbook`.
+impl ::common_eventing::registry::ProtoSchema for Runbook {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.Runbook";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_RUNBOOK;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.Service`.
+impl ::common_eventing::registry::ProtoSchema for Service {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.Service";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SERVICE;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.SLISpec`.
+impl ::common_eventing::registry::ProtoSchema for SliSpec {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.SLISpec";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SLO;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.SLO`.
+impl ::common_eventing::registry::ProtoSchema for Slo {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.SLO";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SLO;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.SLIWindow`.
+impl ::common_eventing::registry::ProtoSchema for SliWindow {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.SLIWindow";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SLO;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.SreDomainFact`.
+impl ::common_eventing::registry::ProtoSchema for SreDomainFact {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.SreDomainFact";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("sre.domain.facts.v1-value");
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.IncidentCreated`.
+impl ::common_eventing::registry::ProtoSchema for IncidentCreated {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.IncidentCreated";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.IncidentSeverityChanged`.
+impl ::common_eventing::registry::ProtoSchema for IncidentSeverityChanged {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.IncidentSeverityChanged";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.IncidentAssigned`.
+impl ::common_eventing::registry::ProtoSchema for IncidentAssigned {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.IncidentAssigned";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.IncidentTimelineEntryAdded`.
+impl ::common_eventing::registry::ProtoSchema for IncidentTimelineEntryAdded {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.IncidentTimelineEntryAdded";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[4];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.IncidentResolved`.
+impl ::common_eventing::registry::ProtoSchema for IncidentResolved {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.IncidentResolved";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[5];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.IncidentClosed`.
+impl ::common_eventing::registry::ProtoSchema for IncidentClosed {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.IncidentClosed";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[6];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.IncidentAcknowledged`.
+impl ::common_eventing::registry::ProtoSchema for IncidentAcknowledged {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.IncidentAcknowledged";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[7];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.IncidentStatusChanged`.
+impl ::common_eventing::registry::ProtoSchema for IncidentStatusChanged {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.IncidentStatusChanged";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[8];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.AlertIngested`.
+impl ::common_eventing::registry::ProtoSchema for AlertIngested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.AlertIngested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[9];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.AlertAcknowledged`.
+impl ::common_eventing::registry::ProtoSchema for AlertAcknowledged {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.AlertAcknowledged";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[10];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.AlertsCorrelatedToIncident`.
+impl ::common_eventing::registry::ProtoSchema for AlertsCorrelatedToIncident {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.AlertsCorrelatedToIncident";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[11];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.RunbookCreated`.
+impl ::common_eventing::registry::ProtoSchema for RunbookCreated {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.RunbookCreated";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[12];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.RunbookExecutionCompleted`.
+impl ::common_eventing::registry::ProtoSchema for RunbookExecutionCompleted {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.RunbookExecutionCompleted";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[13];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.RunbookUpdated`.
+impl ::common_eventing::registry::ProtoSchema for RunbookUpdated {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.RunbookUpdated";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[14];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.SLOCreated`.
+impl ::common_eventing::registry::ProtoSchema for SloCreated {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.SLOCreated";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[15];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.SLIWindowRecorded`.
+impl ::common_eventing::registry::ProtoSchema for SliWindowRecorded {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.SLIWindowRecorded";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[16];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.SLOBudgetExhausted`.
+impl ::common_eventing::registry::ProtoSchema for SloBudgetExhausted {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.SLOBudgetExhausted";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[17];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.SLOUpdated`.
+impl ::common_eventing::registry::ProtoSchema for SloUpdated {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.SLOUpdated";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[18];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.HealthCheckRecorded`.
+impl ::common_eventing::registry::ProtoSchema for HealthCheckRecorded {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.HealthCheckRecorded";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[19];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.FleetStateRecorded`.
+impl ::common_eventing::registry::ProtoSchema for FleetStateRecorded {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.FleetStateRecorded";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[20];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ServiceCreated`.
+impl ::common_eventing::registry::ProtoSchema for ServiceCreated {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ServiceCreated";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[21];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ServiceUpdated`.
+impl ::common_eventing::registry::ProtoSchema for ServiceUpdated {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ServiceUpdated";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[22];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ServiceDeleted`.
+impl ::common_eventing::registry::ProtoSchema for ServiceDeleted {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ServiceDeleted";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[23];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.PostmortemCreated`.
+impl ::common_eventing::registry::ProtoSchema for PostmortemCreated {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.PostmortemCreated";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[24];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.PostmortemUpdated`.
+impl ::common_eventing::registry::ProtoSchema for PostmortemUpdated {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.PostmortemUpdated";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[25];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.PostmortemPublished`.
+impl ::common_eventing::registry::ProtoSchema for PostmortemPublished {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.PostmortemPublished";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[26];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.SreDomainIntent`.
+impl ::common_eventing::registry::ProtoSchema for SreDomainIntent {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.SreDomainIntent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("sre.domain.intents.v1-value");
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.CreateIncidentRequested`.
+impl ::common_eventing::registry::ProtoSchema for CreateIncidentRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.CreateIncidentRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityRequested`.
+impl ::common_eventing::registry::ProtoSchema for ReclassifyIncidentSeverityRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.AssignIncidentRequested`.
+impl ::common_eventing::registry::ProtoSchema for AssignIncidentRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.AssignIncidentRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryRequested`.
+impl ::common_eventing::registry::ProtoSchema for AddIncidentTimelineEntryRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[4];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ResolveIncidentRequested`.
+impl ::common_eventing::registry::ProtoSchema for ResolveIncidentRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ResolveIncidentRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[5];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.CloseIncidentRequested`.
+impl ::common_eventing::registry::ProtoSchema for CloseIncidentRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.CloseIncidentRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[6];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequested`.
+impl ::common_eventing::registry::ProtoSchema for AcknowledgeIncidentRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[7];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequested`.
+impl ::common_eventing::registry::ProtoSchema for TransitionIncidentStatusRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[8];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.IngestAlertRequested`.
+impl ::common_eventing::registry::ProtoSchema for IngestAlertRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.IngestAlertRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[9];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.AcknowledgeAlertRequested`.
+impl ::common_eventing::registry::ProtoSchema for AcknowledgeAlertRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.AcknowledgeAlertRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[10];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.CorrelateAlertsToIncidentRequested`.
+impl ::common_eventing::registry::ProtoSchema for CorrelateAlertsToIncidentRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.CorrelateAlertsToIncidentRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[11];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.CreateRunbookRequested`.
+impl ::common_eventing::registry::ProtoSchema for CreateRunbookRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.CreateRunbookRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[12];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ExecuteRunbookRequested`.
+impl ::common_eventing::registry::ProtoSchema for ExecuteRunbookRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ExecuteRunbookRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[13];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.UpdateRunbookRequested`.
+impl ::common_eventing::registry::ProtoSchema for UpdateRunbookRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.UpdateRunbookRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[14];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.CreateSLORequested`.
+impl ::common_eventing::registry::ProtoSchema for CreateSloRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.CreateSLORequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[15];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.RecordSLIWindowRequested`.
+impl ::common_eventing::registry::ProtoSchema for RecordSliWindowRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.RecordSLIWindowRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[16];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.UpdateSLORequested`.
+impl ::common_eventing::registry::ProtoSchema for UpdateSloRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.UpdateSLORequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[17];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.RecordHealthCheckRequested`.
+impl ::common_eventing::registry::ProtoSchema for RecordHealthCheckRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.RecordHealthCheckRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[18];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.RecordFleetStateRequested`.
+impl ::common_eventing::registry::ProtoSchema for RecordFleetStateRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.RecordFleetStateRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[19];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.CreateServiceRequested`.
+impl ::common_eventing::registry::ProtoSchema for CreateServiceRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.CreateServiceRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[20];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.UpdateServiceRequested`.
+impl ::common_eventing::registry::ProtoSchema for UpdateServiceRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.UpdateServiceRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[21];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.DeleteServiceRequested`.
+impl ::common_eventing::registry::ProtoSchema for DeleteServiceRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.DeleteServiceRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[22];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.CreatePostmortemRequested`.
+impl ::common_eventing::registry::ProtoSchema for CreatePostmortemRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.CreatePostmortemRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[23];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.UpdatePostmortemRequested`.
+impl ::common_eventing::registry::ProtoSchema for UpdatePostmortemRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.UpdatePostmortemRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[24];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.PublishPostmortemRequested`.
+impl ::common_eventing::registry::ProtoSchema for PublishPostmortemRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.PublishPostmortemRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[25];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.GetIncidentRequest`.
+impl ::common_eventing::registry::ProtoSchema for GetIncidentRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.GetIncidentRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.GetIncidentResponse`.
+impl ::common_eventing::registry::ProtoSchema for GetIncidentResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.GetIncidentResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ListOpenIncidentsRequest`.
+impl ::common_eventing::registry::ProtoSchema for ListOpenIncidentsRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ListOpenIncidentsRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ListOpenIncidentsResponse`.
+impl ::common_eventing::registry::ProtoSchema for ListOpenIncidentsResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ListOpenIncidentsResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.GetAlertRequest`.
+impl ::common_eventing::registry::ProtoSchema for GetAlertRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.GetAlertRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[4];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.GetAlertResponse`.
+impl ::common_eventing::registry::ProtoSchema for GetAlertResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.GetAlertResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[5];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ListActiveAlertsRequest`.
+impl ::common_eventing::registry::ProtoSchema for ListActiveAlertsRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ListActiveAlertsRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[6];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ListActiveAlertsResponse`.
+impl ::common_eventing::registry::ProtoSchema for ListActiveAlertsResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ListActiveAlertsResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[7];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.GetRunbookRequest`.
+impl ::common_eventing::registry::ProtoSchema for GetRunbookRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.GetRunbookRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[8];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.GetRunbookResponse`.
+impl ::common_eventing::registry::ProtoSchema for GetRunbookResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.GetRunbookResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[9];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ListRunbooksRequest`.
+impl ::common_eventing::registry::ProtoSchema for ListRunbooksRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ListRunbooksRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[10];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ListRunbooksResponse`.
+impl ::common_eventing::registry::ProtoSchema for ListRunbooksResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ListRunbooksResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[11];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.GetSLORequest`.
+impl ::common_eventing::registry::ProtoSchema for GetSloRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.GetSLORequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[12];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.GetSLOResponse`.
+impl ::common_eventing::registry::ProtoSchema for GetSloResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.GetSLOResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[13];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ListSLOsRequest`.
+impl ::common_eventing::registry::ProtoSchema for ListSlOsRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ListSLOsRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[14];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ListSLOsResponse`.
+impl ::common_eventing::registry::ProtoSchema for ListSlOsResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ListSLOsResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[15];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.GetCurrentFleetStateRequest`.
+impl ::common_eventing::registry::ProtoSchema for GetCurrentFleetStateRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.GetCurrentFleetStateRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[16];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.GetCurrentFleetStateResponse`.
+impl ::common_eventing::registry::ProtoSchema for GetCurrentFleetStateResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.GetCurrentFleetStateResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[17];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.GetServiceRequest`.
+impl ::common_eventing::registry::ProtoSchema for GetServiceRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.GetServiceRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[18];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.GetServiceResponse`.
+impl ::common_eventing::registry::ProtoSchema for GetServiceResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.GetServiceResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[19];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ListServicesRequest`.
+impl ::common_eventing::registry::ProtoSchema for ListServicesRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ListServicesRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[20];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ListServicesResponse`.
+impl ::common_eventing::registry::ProtoSchema for ListServicesResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ListServicesResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[21];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.GetPostmortemRequest`.
+impl ::common_eventing::registry::ProtoSchema for GetPostmortemRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.GetPostmortemRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[22];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.GetPostmortemResponse`.
+impl ::common_eventing::registry::ProtoSchema for GetPostmortemResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.GetPostmortemResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[23];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ListPostmortemsByIncidentRequest`.
+impl ::common_eventing::registry::ProtoSchema for ListPostmortemsByIncidentRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ListPostmortemsByIncidentRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[24];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ListPostmortemsByIncidentResponse`.
+impl ::common_eventing::registry::ProtoSchema for ListPostmortemsByIncidentResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ListPostmortemsByIncidentResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[25];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.CreateIncidentRequest`.
+impl ::common_eventing::registry::ProtoSchema for CreateIncidentRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.CreateIncidentRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[26];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.CreateIncidentResponse`.
+impl ::common_eventing::registry::ProtoSchema for CreateIncidentResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.CreateIncidentResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[27];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityRequest`.
+impl ::common_eventing::registry::ProtoSchema for ReclassifyIncidentSeverityRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[28];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityResponse`.
+impl ::common_eventing::registry::ProtoSchema for ReclassifyIncidentSeverityResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[29];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.AssignIncidentRequest`.
+impl ::common_eventing::registry::ProtoSchema for AssignIncidentRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.AssignIncidentRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[30];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.AssignIncidentResponse`.
+impl ::common_eventing::registry::ProtoSchema for AssignIncidentResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.AssignIncidentResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[31];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryRequest`.
+impl ::common_eventing::registry::ProtoSchema for AddIncidentTimelineEntryRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[32];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryResponse`.
+impl ::common_eventing::registry::ProtoSchema for AddIncidentTimelineEntryResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[33];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequest`.
+impl ::common_eventing::registry::ProtoSchema for AcknowledgeIncidentRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[34];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.AcknowledgeIncidentResponse`.
+impl ::common_eventing::registry::ProtoSchema for AcknowledgeIncidentResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.AcknowledgeIncidentResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[35];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequest`.
+impl ::common_eventing::registry::ProtoSchema for TransitionIncidentStatusRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[36];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.TransitionIncidentStatusResponse`.
+impl ::common_eventing::registry::ProtoSchema for TransitionIncidentStatusResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.TransitionIncidentStatusResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[37];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ResolveIncidentRequest`.
+impl ::common_eventing::registry::ProtoSchema for ResolveIncidentRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ResolveIncidentRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[38];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.ResolveIncidentResponse`.
+impl ::common_eventing::registry::ProtoSchema for ResolveIncidentResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.ResolveIncidentResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[39];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.CloseIncidentRequest`.
+impl ::common_eventing::registry::ProtoSchema for CloseIncidentRequest {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.CloseIncidentRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[40];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.CloseIncidentResponse`.
+impl ::common_eventing::registry::ProtoSchema for CloseIncidentResponse {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.CloseIncidentResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[41];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

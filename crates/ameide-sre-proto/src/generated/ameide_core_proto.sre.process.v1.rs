@@ -750,6 +750,102 @@ impl ::common_eventing::OneofCase<sre_process_fact::Fact> for IncidentTriageComp
     }
 }
 
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.process.v1.SreProcessSubject`.
+impl ::common_eventing::registry::ProtoSchema for SreProcessSubject {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.process.v1.SreProcessSubject";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_PROCESS_V1_PROCESS_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.process.v1.SreProcessFact`.
+impl ::common_eventing::registry::ProtoSchema for SreProcessFact {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.process.v1.SreProcessFact";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_PROCESS_V1_PROCESS_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("sre.process.facts.v1-value");
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.process.v1.RemediationApproval`.
+impl ::common_eventing::registry::ProtoSchema for RemediationApproval {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.process.v1.RemediationApproval";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_PROCESS_V1_PROCESS_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.process.v1.IncidentTriageStarted`.
+impl ::common_eventing::registry::ProtoSchema for IncidentTriageStarted {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.process.v1.IncidentTriageStarted";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_PROCESS_V1_PROCESS_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.process.v1.PatternLookupCompleted`.
+impl ::common_eventing::registry::ProtoSchema for PatternLookupCompleted {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.process.v1.PatternLookupCompleted";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_PROCESS_V1_PROCESS_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[4];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.process.v1.TriagePhaseCompleted`.
+impl ::common_eventing::registry::ProtoSchema for TriagePhaseCompleted {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.process.v1.TriagePhaseCompleted";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_PROCESS_V1_PROCESS_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[5];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.process.v1.RemediationProposed`.
+impl ::common_eventing::registry::ProtoSchema for RemediationProposed {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.process.v1.RemediationProposed";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_PROCESS_V1_PROCESS_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[6];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.process.v1.RemediationApplied`.
+impl ::common_eventing::registry::ProtoSchema for RemediationApplied {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.process.v1.RemediationApplied";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_PROCESS_V1_PROCESS_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[7];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.process.v1.VerificationStarted`.
+impl ::common_eventing::registry::ProtoSchema for VerificationStarted {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.process.v1.VerificationStarted";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_PROCESS_V1_PROCESS_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[8];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.process.v1.VerificationCompleted`.
+impl ::common_eventing::registry::ProtoSchema for VerificationCompleted {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.process.v1.VerificationCompleted";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_PROCESS_V1_PROCESS_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[9];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.process.v1.DocumentationRequested`.
+impl ::common_eventing::registry::ProtoSchema for DocumentationRequested {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.process.v1.DocumentationRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_PROCESS_V1_PROCESS_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[10];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `ameide_core_proto.sre.process.v1.IncidentTriageCompleted`.
+impl ::common_eventing::registry::ProtoSchema for IncidentTriageCompleted {
+    const FULL_NAME: &'static str = "ameide_core_proto.sre.process.v1.IncidentTriageCompleted";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_SRE_PROCESS_V1_PROCESS_FACTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[11];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

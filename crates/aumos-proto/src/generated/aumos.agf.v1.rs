@@ -641,6 +641,94 @@ impl ::common_eventing::Eventing for WorkflowStarted {
     }
 }
 
+/// Schema registration and Confluent framing of `aumos.agf.v1.WorkflowStarted`.
+impl ::common_eventing::registry::ProtoSchema for WorkflowStarted {
+    const FULL_NAME: &'static str = "aumos.agf.v1.WorkflowStarted";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_AGF_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("agf.workflow.started-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.agf.v1.WorkflowCompleted`.
+impl ::common_eventing::registry::ProtoSchema for WorkflowCompleted {
+    const FULL_NAME: &'static str = "aumos.agf.v1.WorkflowCompleted";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_AGF_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("agf.workflow.completed-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.agf.v1.WorkflowFailed`.
+impl ::common_eventing::registry::ProtoSchema for WorkflowFailed {
+    const FULL_NAME: &'static str = "aumos.agf.v1.WorkflowFailed";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_AGF_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("agf.workflow.failed-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.agf.v1.WorkflowPausedHitl`.
+impl ::common_eventing::registry::ProtoSchema for WorkflowPausedHitl {
+    const FULL_NAME: &'static str = "aumos.agf.v1.WorkflowPausedHitl";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_AGF_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("agf.workflow.paused_hitl-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.agf.v1.AgentInvoked`.
+impl ::common_eventing::registry::ProtoSchema for AgentInvoked {
+    const FULL_NAME: &'static str = "aumos.agf.v1.AgentInvoked";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_AGF_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[4];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("agf.agent.invoked-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.agf.v1.HitlApprovalRequested`.
+impl ::common_eventing::registry::ProtoSchema for HitlApprovalRequested {
+    const FULL_NAME: &'static str = "aumos.agf.v1.HitlApprovalRequested";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_AGF_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[5];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("agf.hitl.approval_requested-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.agf.v1.HitlApproved`.
+impl ::common_eventing::registry::ProtoSchema for HitlApproved {
+    const FULL_NAME: &'static str = "aumos.agf.v1.HitlApproved";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_AGF_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[6];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("agf.hitl.approved-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.agf.v1.HitlRejected`.
+impl ::common_eventing::registry::ProtoSchema for HitlRejected {
+    const FULL_NAME: &'static str = "aumos.agf.v1.HitlRejected";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_AGF_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[7];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("agf.hitl.rejected-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.agf.v1.CircuitBreakerOpened`.
+impl ::common_eventing::registry::ProtoSchema for CircuitBreakerOpened {
+    const FULL_NAME: &'static str = "aumos.agf.v1.CircuitBreakerOpened";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_AGF_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[8];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("agf.circuit_breaker.opened-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.agf.v1.CircuitBreakerClosed`.
+impl ::common_eventing::registry::ProtoSchema for CircuitBreakerClosed {
+    const FULL_NAME: &'static str = "aumos.agf.v1.CircuitBreakerClosed";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_AGF_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[9];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("agf.circuit_breaker.closed-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.agf.v1.HitlGateConfig`.
+impl ::common_eventing::registry::ProtoSchema for HitlGateConfig {
+    const FULL_NAME: &'static str = "aumos.agf.v1.HitlGateConfig";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_AGF_V1_HITL;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

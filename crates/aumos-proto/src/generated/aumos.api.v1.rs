@@ -146,6 +146,46 @@ impl ::prost::Name for ComponentHealth {
     }
 }
 
+/// Schema registration and Confluent framing of `aumos.api.v1.PaginationRequest`.
+impl ::common_eventing::registry::ProtoSchema for PaginationRequest {
+    const FULL_NAME: &'static str = "aumos.api.v1.PaginationRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_API_V1_COMMON;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aumos.api.v1.PaginationResponse`.
+impl ::common_eventing::registry::ProtoSchema for PaginationResponse {
+    const FULL_NAME: &'static str = "aumos.api.v1.PaginationResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_API_V1_COMMON;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aumos.api.v1.ErrorResponse`.
+impl ::common_eventing::registry::ProtoSchema for ErrorResponse {
+    const FULL_NAME: &'static str = "aumos.api.v1.ErrorResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_API_V1_COMMON;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aumos.api.v1.HealthResponse`.
+impl ::common_eventing::registry::ProtoSchema for HealthResponse {
+    const FULL_NAME: &'static str = "aumos.api.v1.HealthResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_API_V1_HEALTH;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aumos.api.v1.ComponentHealth`.
+impl ::common_eventing::registry::ProtoSchema for ComponentHealth {
+    const FULL_NAME: &'static str = "aumos.api.v1.ComponentHealth";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_API_V1_HEALTH;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

@@ -1224,6 +1224,158 @@ impl ::common_eventing::OneofCase<metering_event::Resource> for SyntheticDataUsa
     }
 }
 
+/// Schema registration and Confluent framing of `aumos.events.v1.AgentEnvelope`.
+impl ::common_eventing::registry::ProtoSchema for AgentEnvelope {
+    const FULL_NAME: &'static str = "aumos.events.v1.AgentEnvelope";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_AGENT_ENVELOPE;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("aumos.agents.envelope-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.AuditEvent`.
+impl ::common_eventing::registry::ProtoSchema for AuditEvent {
+    const FULL_NAME: &'static str = "aumos.events.v1.AuditEvent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_AUDIT_EVENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("aumos.audit.events-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.FeatureFlagEvaluationEvent`.
+impl ::common_eventing::registry::ProtoSchema for FeatureFlagEvaluationEvent {
+    const FULL_NAME: &'static str = "aumos.events.v1.FeatureFlagEvaluationEvent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_FEATURE_FLAG_EVENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("aumos.flags.evaluation-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.FeatureFlagChangeEvent`.
+impl ::common_eventing::registry::ProtoSchema for FeatureFlagChangeEvent {
+    const FULL_NAME: &'static str = "aumos.events.v1.FeatureFlagChangeEvent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_FEATURE_FLAG_EVENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("aumos.flags.change-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.GovernanceDecisionEvent`.
+impl ::common_eventing::registry::ProtoSchema for GovernanceDecisionEvent {
+    const FULL_NAME: &'static str = "aumos.events.v1.GovernanceDecisionEvent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_GOVERNANCE_DECISION;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("aumos.governance.decision-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.LockAcquiredEvent`.
+impl ::common_eventing::registry::ProtoSchema for LockAcquiredEvent {
+    const FULL_NAME: &'static str = "aumos.events.v1.LockAcquiredEvent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_LOCK_EVENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("aumos.locks.acquired-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.LockReleasedEvent`.
+impl ::common_eventing::registry::ProtoSchema for LockReleasedEvent {
+    const FULL_NAME: &'static str = "aumos.events.v1.LockReleasedEvent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_LOCK_EVENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("aumos.locks.released-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.LockContentionEvent`.
+impl ::common_eventing::registry::ProtoSchema for LockContentionEvent {
+    const FULL_NAME: &'static str = "aumos.events.v1.LockContentionEvent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_LOCK_EVENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("aumos.locks.contention-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.MeteringEvent`.
+impl ::common_eventing::registry::ProtoSchema for MeteringEvent {
+    const FULL_NAME: &'static str = "aumos.events.v1.MeteringEvent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_METERING_EVENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("aumos.metering.usage-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.TokenUsage`.
+impl ::common_eventing::registry::ProtoSchema for TokenUsage {
+    const FULL_NAME: &'static str = "aumos.events.v1.TokenUsage";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_METERING_EVENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.InferenceUsage`.
+impl ::common_eventing::registry::ProtoSchema for InferenceUsage {
+    const FULL_NAME: &'static str = "aumos.events.v1.InferenceUsage";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_METERING_EVENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.StorageUsage`.
+impl ::common_eventing::registry::ProtoSchema for StorageUsage {
+    const FULL_NAME: &'static str = "aumos.events.v1.StorageUsage";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_METERING_EVENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.SyntheticDataUsage`.
+impl ::common_eventing::registry::ProtoSchema for SyntheticDataUsage {
+    const FULL_NAME: &'static str = "aumos.events.v1.SyntheticDataUsage";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_METERING_EVENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[4];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.ModelLifecycleEvent`.
+impl ::common_eventing::registry::ProtoSchema for ModelLifecycleEvent {
+    const FULL_NAME: &'static str = "aumos.events.v1.ModelLifecycleEvent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_MODEL_LIFECYCLE;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("aumos.models.lifecycle-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.CircuitBreakerEvent`.
+impl ::common_eventing::registry::ProtoSchema for CircuitBreakerEvent {
+    const FULL_NAME: &'static str = "aumos.events.v1.CircuitBreakerEvent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_RESILIENCE_EVENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("aumos.resilience.circuit_breaker-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.RateLimitEvent`.
+impl ::common_eventing::registry::ProtoSchema for RateLimitEvent {
+    const FULL_NAME: &'static str = "aumos.events.v1.RateLimitEvent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_RESILIENCE_EVENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("aumos.resilience.rate_limit-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.BulkheadEvent`.
+impl ::common_eventing::registry::ProtoSchema for BulkheadEvent {
+    const FULL_NAME: &'static str = "aumos.events.v1.BulkheadEvent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_RESILIENCE_EVENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("aumos.resilience.bulkhead-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.SecurityAlertEvent`.
+impl ::common_eventing::registry::ProtoSchema for SecurityAlertEvent {
+    const FULL_NAME: &'static str = "aumos.events.v1.SecurityAlertEvent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_SECURITY_ALERT;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("aumos.security.alert-value");
+}
+
+/// Schema registration and Confluent framing of `aumos.events.v1.UsageMetricsEvent`.
+impl ::common_eventing::registry::ProtoSchema for UsageMetricsEvent {
+    const FULL_NAME: &'static str = "aumos.events.v1.UsageMetricsEvent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_EVENTS_V1_USAGE_METRICS;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("aumos.metrics.usage-value");
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

@@ -436,6 +436,46 @@ impl TenantStatus {
     }
 }
 
+/// Schema registration and Confluent framing of `aumos.models.v1.Agent`.
+impl ::common_eventing::registry::ProtoSchema for Agent {
+    const FULL_NAME: &'static str = "aumos.models.v1.Agent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_MODELS_V1_AGENT;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aumos.models.v1.Job`.
+impl ::common_eventing::registry::ProtoSchema for Job {
+    const FULL_NAME: &'static str = "aumos.models.v1.Job";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_MODELS_V1_JOB;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aumos.models.v1.Model`.
+impl ::common_eventing::registry::ProtoSchema for Model {
+    const FULL_NAME: &'static str = "aumos.models.v1.Model";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_MODELS_V1_MODEL;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aumos.models.v1.Tenant`.
+impl ::common_eventing::registry::ProtoSchema for Tenant {
+    const FULL_NAME: &'static str = "aumos.models.v1.Tenant";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_MODELS_V1_TENANT;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `aumos.models.v1.TenantQuota`.
+impl ::common_eventing::registry::ProtoSchema for TenantQuota {
+    const FULL_NAME: &'static str = "aumos.models.v1.TenantQuota";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AUMOS_MODELS_V1_TENANT;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

@@ -1237,6 +1237,174 @@ impl ::common_eventing::OneofCase<event::Content> for McpCall {
     }
 }
 
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.MessageContent`.
+impl ::common_eventing::registry::ProtoSchema for MessageContent {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.MessageContent";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.ToolCall`.
+impl ::common_eventing::registry::ProtoSchema for ToolCall {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.ToolCall";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.ToolResponse`.
+impl ::common_eventing::registry::ProtoSchema for ToolResponse {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.ToolResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.LLMInvocation`.
+impl ::common_eventing::registry::ProtoSchema for LlmInvocation {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.LLMInvocation";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.PolicyDecision`.
+impl ::common_eventing::registry::ProtoSchema for PolicyDecision {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.PolicyDecision";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[4];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.DataAccess`.
+impl ::common_eventing::registry::ProtoSchema for DataAccess {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.DataAccess";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[5];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.RedactionInfo`.
+impl ::common_eventing::registry::ProtoSchema for RedactionInfo {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.RedactionInfo";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[6];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.RetryInfo`.
+impl ::common_eventing::registry::ProtoSchema for RetryInfo {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.RetryInfo";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[7];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.PerformanceMetrics`.
+impl ::common_eventing::registry::ProtoSchema for PerformanceMetrics {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.PerformanceMetrics";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[8];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.InfrastructureMetrics`.
+impl ::common_eventing::registry::ProtoSchema for InfrastructureMetrics {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.InfrastructureMetrics";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[9];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.CostDetails`.
+impl ::common_eventing::registry::ProtoSchema for CostDetails {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.CostDetails";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[10];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.AgentHandoff`.
+impl ::common_eventing::registry::ProtoSchema for AgentHandoff {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.AgentHandoff";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[11];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.MCPCall`.
+impl ::common_eventing::registry::ProtoSchema for McpCall {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.MCPCall";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[12];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.ErrorInfo`.
+impl ::common_eventing::registry::ProtoSchema for ErrorInfo {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.ErrorInfo";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[13];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.Event`.
+impl ::common_eventing::registry::ProtoSchema for Event {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.Event";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[14];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.EventBatch`.
+impl ::common_eventing::registry::ProtoSchema for EventBatch {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.EventBatch";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_EVENTS;
+    const MESSAGE_INDEXES: &'static [i32] = &[15];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.TimeRange`.
+impl ::common_eventing::registry::ProtoSchema for TimeRange {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.TimeRange";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.QueryFilter`.
+impl ::common_eventing::registry::ProtoSchema for QueryFilter {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.QueryFilter";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.QueryRequest`.
+impl ::common_eventing::registry::ProtoSchema for QueryRequest {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.QueryRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.QueryResponse`.
+impl ::common_eventing::registry::ProtoSchema for QueryResponse {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.QueryResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.common.v1.Capabilities`.
+impl ::common_eventing::registry::ProtoSchema for Capabilities {
+    const FULL_NAME: &'static str = "chaukas.spec.common.v1.Capabilities";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_COMMON_V1_QUERY;
+    const MESSAGE_INDEXES: &'static [i32] = &[4];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

@@ -969,6 +969,102 @@ pub mod chaukas_server_service_server {
     }
 }
 
+/// Schema registration and Confluent framing of `chaukas.spec.server.v1.IngestEventResponse`.
+impl ::common_eventing::registry::ProtoSchema for IngestEventResponse {
+    const FULL_NAME: &'static str = "chaukas.spec.server.v1.IngestEventResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_SERVER_V1_SERVER;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.server.v1.IngestEventBatchResponse`.
+impl ::common_eventing::registry::ProtoSchema for IngestEventBatchResponse {
+    const FULL_NAME: &'static str = "chaukas.spec.server.v1.IngestEventBatchResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_SERVER_V1_SERVER;
+    const MESSAGE_INDEXES: &'static [i32] = &[1];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.server.v1.GetEventStatsRequest`.
+impl ::common_eventing::registry::ProtoSchema for GetEventStatsRequest {
+    const FULL_NAME: &'static str = "chaukas.spec.server.v1.GetEventStatsRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_SERVER_V1_SERVER;
+    const MESSAGE_INDEXES: &'static [i32] = &[2];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.server.v1.GetEventStatsResponse`.
+impl ::common_eventing::registry::ProtoSchema for GetEventStatsResponse {
+    const FULL_NAME: &'static str = "chaukas.spec.server.v1.GetEventStatsResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_SERVER_V1_SERVER;
+    const MESSAGE_INDEXES: &'static [i32] = &[3];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.server.v1.HealthzRequest`.
+impl ::common_eventing::registry::ProtoSchema for HealthzRequest {
+    const FULL_NAME: &'static str = "chaukas.spec.server.v1.HealthzRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_SERVER_V1_SERVER;
+    const MESSAGE_INDEXES: &'static [i32] = &[4];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.server.v1.HealthzResponse`.
+impl ::common_eventing::registry::ProtoSchema for HealthzResponse {
+    const FULL_NAME: &'static str = "chaukas.spec.server.v1.HealthzResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_SERVER_V1_SERVER;
+    const MESSAGE_INDEXES: &'static [i32] = &[5];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.server.v1.GetCapabilitiesRequest`.
+impl ::common_eventing::registry::ProtoSchema for GetCapabilitiesRequest {
+    const FULL_NAME: &'static str = "chaukas.spec.server.v1.GetCapabilitiesRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_SERVER_V1_SERVER;
+    const MESSAGE_INDEXES: &'static [i32] = &[6];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.server.v1.GetCapabilitiesResponse`.
+impl ::common_eventing::registry::ProtoSchema for GetCapabilitiesResponse {
+    const FULL_NAME: &'static str = "chaukas.spec.server.v1.GetCapabilitiesResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_SERVER_V1_SERVER;
+    const MESSAGE_INDEXES: &'static [i32] = &[7];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.server.v1.IngestEventRequest`.
+impl ::common_eventing::registry::ProtoSchema for IngestEventRequest {
+    const FULL_NAME: &'static str = "chaukas.spec.server.v1.IngestEventRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_SERVER_V1_SERVER;
+    const MESSAGE_INDEXES: &'static [i32] = &[8];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.server.v1.IngestEventBatchRequest`.
+impl ::common_eventing::registry::ProtoSchema for IngestEventBatchRequest {
+    const FULL_NAME: &'static str = "chaukas.spec.server.v1.IngestEventBatchRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_SERVER_V1_SERVER;
+    const MESSAGE_INDEXES: &'static [i32] = &[9];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.server.v1.QueryEventsRequest`.
+impl ::common_eventing::registry::ProtoSchema for QueryEventsRequest {
+    const FULL_NAME: &'static str = "chaukas.spec.server.v1.QueryEventsRequest";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_SERVER_V1_SERVER;
+    const MESSAGE_INDEXES: &'static [i32] = &[10];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `chaukas.spec.server.v1.QueryEventsResponse`.
+impl ::common_eventing::registry::ProtoSchema for QueryEventsResponse {
+    const FULL_NAME: &'static str = "chaukas.spec.server.v1.QueryEventsResponse";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::CHAUKAS_SPEC_SERVER_V1_SERVER;
+    const MESSAGE_INDEXES: &'static [i32] = &[11];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.

@@ -31,6 +31,14 @@ impl ::prost::Name for EventingOptions {
     }
 }
 
+/// Schema registration and Confluent framing of `ameide_core_proto.common.v1.EventingOptions`.
+impl ::common_eventing::registry::ProtoSchema for EventingOptions {
+    const FULL_NAME: &'static str = "ameide_core_proto.common.v1.EventingOptions";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::AMEIDE_CORE_PROTO_COMMON_V1_EVENTING;
+    const MESSAGE_INDEXES: &'static [i32] = &[0];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included): register them all for `Any` JSON, build per-type
 /// tables, and so on, without listing types by hand.
