@@ -177,23 +177,39 @@ impl Fields {
         self.sorted = self.entries.len();
     }
 
-    /// Appends an entry read from the wire: `O(1)` when keys arrive in order.
-    pub(crate) fn push_decoded(&mut self, key: SmolStr, value: Value) {
+    /// Decodes one entry in place at the end (`fill` writes key and value into a
+    /// default slot, so nothing is moved afterwards), then keeps the order invariant
+    /// `O(1)` when keys arrive in order. On error the slot is removed.
+    #[inline]
+    pub(crate) fn decode_entry<E>(
+        &mut self,
+        fill: impl FnOnce(&mut (SmolStr, Value)) -> Result<(), E>,
+    ) -> Result<(), E> {
         self.touch();
-        if self.is_normalized() {
-            match self.entries.last_mut() {
-                Some(last) => match key_order(&last.0, &key) {
-                    Ordering::Less => self.sorted += 1,
+        let was_normalized = self.is_normalized();
+        self.entries.push((SmolStr::default(), Value::default()));
+        let n = self.entries.len();
+        if let Err(e) = fill(&mut self.entries[n - 1]) {
+            self.entries.pop();
+            return Err(e);
+        }
+        if was_normalized {
+            if n == 1 {
+                self.sorted = 1;
+            } else {
+                match key_order(&self.entries[n - 2].0, &self.entries[n - 1].0) {
+                    Ordering::Less => self.sorted = n,
                     Ordering::Equal => {
-                        last.1 = value;
-                        return;
+                        // A repeated key: the later value wins.
+                        if let Some((_, value)) = self.entries.pop() {
+                            self.entries[n - 2].1 = value;
+                        }
                     }
                     Ordering::Greater => {}
-                },
-                None => self.sorted += 1,
+                }
             }
         }
-        self.entries.push((key, value));
+        Ok(())
     }
 
     /// The entries in key order, deduplicated: borrowed in place when sorted.
@@ -512,7 +528,11 @@ mod tests {
     fn decoded(keys: &[&str]) -> Fields {
         let mut f = Fields::new();
         for (i, k) in keys.iter().enumerate() {
-            f.push_decoded((*k).into(), Value::from(i as f64));
+            f.decode_entry(|slot| {
+                *slot = ((*k).into(), Value::from(i as f64));
+                Ok::<(), ()>(())
+            })
+            .unwrap();
         }
         f
     }

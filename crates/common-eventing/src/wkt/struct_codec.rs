@@ -284,11 +284,12 @@ impl Message for Struct {
                 check_wire_type(WireType::LengthDelimited, wire_type)
                     .map_err(|e| field_error(e, "Struct", "fields"))?;
                 let mut depth = Depth::default();
-                let (key, value) = with_delimited(buf, |b| parse_entry(b, 1, &mut depth))
-                    .map_err(|e| field_error(e, "Struct", "fields"))?;
-                check_depth(&ctx, &depth)?;
-                self.fields.push_decoded(key, value);
-                Ok(())
+                let fields = &mut self.fields;
+                with_delimited(buf, |b| {
+                    fields.decode_entry(|slot| parse_entry(b, 1, slot, &mut depth))
+                })
+                .map_err(|e| field_error(e, "Struct", "fields"))?;
+                check_depth(&ctx, &depth)
             }
             _ => skip_field(wire_type, tag, buf, ctx),
         }

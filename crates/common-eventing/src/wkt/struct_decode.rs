@@ -205,9 +205,9 @@ pub(super) fn parse_struct(
         if tag == 0x0a {
             b = &b[1..];
             let entry = delimited(&mut b).map_err(|e| field_error(e, "Struct", "fields"))?;
-            let (key, value) = parse_entry(entry, level + 1, depth)
+            fields
+                .decode_entry(|slot| parse_entry(entry, level + 1, slot, depth))
                 .map_err(|e| field_error(e, "Struct", "fields"))?;
-            fields.push_decoded(key, value);
         } else {
             other_field(&mut b, &[(1, WireType::LengthDelimited)], level, depth)?;
         }
@@ -216,25 +216,25 @@ pub(super) fn parse_struct(
     Ok(())
 }
 
-/// One `Struct.FieldsEntry` at `level`.
+/// One `Struct.FieldsEntry` at `level`, read into `slot` (a default entry).
 pub(super) fn parse_entry(
     mut b: &[u8],
     level: usize,
+    slot: &mut (SmolStr, Value),
     depth: &mut Depth,
-) -> Result<(SmolStr, Value), DecodeError> {
+) -> Result<(), DecodeError> {
     depth.see(level)?;
-    let mut key = SmolStr::default();
-    let mut value = Value::default();
+    let (key, value) = slot;
     while let Some(&tag) = b.first() {
         match tag {
             0x0a => {
                 b = &b[1..];
-                key = string(&mut b).map_err(|e| field_error(e, "FieldsEntry", "key"))?;
+                *key = string(&mut b).map_err(|e| field_error(e, "FieldsEntry", "key"))?;
             }
             0x12 => {
                 b = &b[1..];
                 let body = delimited(&mut b)?;
-                parse_value(body, level + 1, &mut value, depth)
+                parse_value(body, level + 1, value, depth)
                     .map_err(|e| field_error(e, "FieldsEntry", "value"))?;
             }
             _ => other_field(
@@ -248,7 +248,7 @@ pub(super) fn parse_entry(
             )?,
         }
     }
-    Ok((key, value))
+    Ok(())
 }
 
 /// The body of a `Value` at `level`, merged into `value` (a repeated `struct_value`
