@@ -22,7 +22,7 @@
 //! the existing one, and a repeated map key keeps the last value, as in every runtime.
 
 use super::struct_decode::{
-    Depth, check_depth, error, parse_entry, parse_list, parse_struct, parse_value, with_delimited,
+    error, merge_subtree, parse_entry, parse_list, parse_struct, parse_value, with_delimited,
 };
 use super::structs::value::Kind;
 use super::{ListValue, Struct, Value};
@@ -234,10 +234,11 @@ thread_local! {
     static SIZE_LISTS: RefCell<Vec<Vec<usize>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Plans with a (reused) size list, then writes.
-fn encode_planned<B: BufMut>(
-    plan: impl FnOnce(&mut Vec<usize>),
-    write: impl FnOnce(&mut Planned<'_>, &mut B),
+/// Plans `msg` with a (reused) size list, then writes it.
+fn encode_planned<T, B: BufMut>(
+    msg: &T,
+    plan: fn(&T, &mut Vec<usize>) -> usize,
+    write: fn(&T, &mut Planned<'_>, &mut B),
     buf: &mut B,
 ) {
     let mut sizes = SIZE_LISTS
@@ -246,8 +247,8 @@ fn encode_planned<B: BufMut>(
         .flatten()
         .unwrap_or_default();
     sizes.clear();
-    plan(&mut sizes);
-    write(&mut Planned(sizes.iter()), buf);
+    plan(msg, &mut sizes);
+    write(msg, &mut Planned(sizes.iter()), buf);
     // Keep a warm buffer, but not a huge one.
     if sizes.capacity() <= 1 << 16 {
         let _ = SIZE_LISTS.try_with(|lists| lists.borrow_mut().push(sizes));
@@ -263,13 +264,7 @@ fn field_error(mut e: DecodeError, message: &'static str, field: &'static str) -
 
 impl Message for Struct {
     fn encode_raw(&self, buf: &mut impl BufMut) {
-        encode_planned(
-            |sizes| {
-                plan_struct(self, sizes);
-            },
-            |planned, buf| write_struct(self, planned, buf),
-            buf,
-        );
+        encode_planned(self, plan_struct, write_struct, buf);
     }
 
     fn merge_field(
@@ -280,17 +275,10 @@ impl Message for Struct {
         ctx: DecodeContext,
     ) -> Result<(), DecodeError> {
         match tag {
-            1 => {
-                check_wire_type(WireType::LengthDelimited, wire_type)
-                    .map_err(|e| field_error(e, "Struct", "fields"))?;
-                let mut depth = Depth::default();
-                let fields = &mut self.fields;
-                with_delimited(buf, |b| {
-                    fields.decode_entry(|slot| parse_entry(b, 1, slot, &mut depth))
-                })
-                .map_err(|e| field_error(e, "Struct", "fields"))?;
-                check_depth(&ctx, &depth)
-            }
+            1 => merge_subtree(wire_type, buf, &ctx, "Struct", "fields", |b, depth| {
+                self.fields
+                    .decode_entry(|slot| parse_entry(b, 1, slot, depth))
+            }),
             _ => skip_field(wire_type, tag, buf, ctx),
         }
     }
@@ -328,13 +316,7 @@ impl Message for Struct {
 
 impl Message for Value {
     fn encode_raw(&self, buf: &mut impl BufMut) {
-        encode_planned(
-            |sizes| {
-                plan_value(self, sizes);
-            },
-            |planned, buf| write_value(self, planned, buf),
-            buf,
-        );
+        encode_planned(self, plan_value, write_value, buf);
     }
 
     fn merge_field(
@@ -375,32 +357,26 @@ impl Message for Value {
                 self.kind = Some(Kind::BoolValue(b));
             }
             5 => {
-                check_wire_type(WireType::LengthDelimited, wire_type)
-                    .map_err(|e| field(e, "struct_value"))?;
                 if !matches!(self.kind, Some(Kind::StructValue(_))) {
                     self.kind = Some(Kind::StructValue(Struct::default()));
                 }
                 let Some(Kind::StructValue(s)) = &mut self.kind else {
                     unreachable!("set just above")
                 };
-                let mut depth = Depth::default();
-                with_delimited(buf, |b| parse_struct(b, 1, &mut s.fields, &mut depth))
-                    .map_err(|e| field(e, "struct_value"))?;
-                check_depth(&ctx, &depth)?;
+                merge_subtree(wire_type, buf, &ctx, "Value", "struct_value", |b, depth| {
+                    parse_struct(b, 1, &mut s.fields, depth)
+                })?;
             }
             6 => {
-                check_wire_type(WireType::LengthDelimited, wire_type)
-                    .map_err(|e| field(e, "list_value"))?;
                 if !matches!(self.kind, Some(Kind::ListValue(_))) {
                     self.kind = Some(Kind::ListValue(ListValue::default()));
                 }
                 let Some(Kind::ListValue(l)) = &mut self.kind else {
                     unreachable!("set just above")
                 };
-                let mut depth = Depth::default();
-                with_delimited(buf, |b| parse_list(b, 1, l, &mut depth))
-                    .map_err(|e| field(e, "list_value"))?;
-                check_depth(&ctx, &depth)?;
+                merge_subtree(wire_type, buf, &ctx, "Value", "list_value", |b, depth| {
+                    parse_list(b, 1, l, depth)
+                })?;
             }
             _ => skip_field(wire_type, tag, buf, ctx)?,
         }
@@ -418,13 +394,7 @@ impl Message for Value {
 
 impl Message for ListValue {
     fn encode_raw(&self, buf: &mut impl BufMut) {
-        encode_planned(
-            |sizes| {
-                plan_list(self, sizes);
-            },
-            |planned, buf| write_list(self, planned, buf),
-            buf,
-        );
+        encode_planned(self, plan_list, write_list, buf);
     }
 
     fn merge_field(
@@ -436,13 +406,10 @@ impl Message for ListValue {
     ) -> Result<(), DecodeError> {
         match tag {
             1 => {
-                check_wire_type(WireType::LengthDelimited, wire_type)
-                    .map_err(|e| field_error(e, "ListValue", "values"))?;
-                let mut depth = Depth::default();
                 let mut value = Value::default();
-                with_delimited(buf, |b| parse_value(b, 1, &mut value, &mut depth))
-                    .map_err(|e| field_error(e, "ListValue", "values"))?;
-                check_depth(&ctx, &depth)?;
+                merge_subtree(wire_type, buf, &ctx, "ListValue", "values", |b, depth| {
+                    parse_value(b, 1, &mut value, depth)
+                })?;
                 self.values.push(value);
                 Ok(())
             }

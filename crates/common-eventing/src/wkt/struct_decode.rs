@@ -67,7 +67,7 @@ static GROUPS: [u8; 2 * MAX_LEVELS] = {
 ///
 /// A message `n` levels below needs `n` levels; skipping a group that holds `n - 1`
 /// nested groups needs exactly as many (`skip_field` checks the limit once per group).
-pub(super) fn check_depth(ctx: &DecodeContext, depth: &Depth) -> Result<(), DecodeError> {
+fn check_depth(ctx: &DecodeContext, depth: &Depth) -> Result<(), DecodeError> {
     let nested = depth.0.saturating_sub(1);
     // After the opening key of the outer group: `nested` openings, then `nested + 1`
     // closings.
@@ -95,6 +95,24 @@ pub(super) fn with_delimited<B: Buf, R>(
         let bytes = buf.copy_to_bytes(len);
         parse(&bytes)
     }
+}
+
+/// Reads the next field's bytes (wire type `wire_type`, length-delimited) as one
+/// subtree with `parse`, then checks that `ctx` allows the levels it used. Errors
+/// name `message.field`.
+pub(super) fn merge_subtree<B: Buf>(
+    wire_type: WireType,
+    buf: &mut B,
+    ctx: &DecodeContext,
+    message: &'static str,
+    field: &'static str,
+    parse: impl FnOnce(&[u8], &mut Depth) -> Result<(), DecodeError>,
+) -> Result<(), DecodeError> {
+    let at = |e| field_error(e, message, field);
+    check_wire_type(WireType::LengthDelimited, wire_type).map_err(at)?;
+    let mut depth = Depth::default();
+    with_delimited(buf, |b| parse(b, &mut depth)).map_err(at)?;
+    check_depth(ctx, &depth)
 }
 
 #[inline(always)]
