@@ -9,7 +9,7 @@
 //! - `breaking`: every released contract (`baselines/`) against the current one, with
 //!   the version check.
 //! - `baseline [<crate>...]`: record the current contract of the crates as released.
-//! - `bench [--seconds S] [--readme]`: the codec benchmark, Rust against Python upb on
+//! - `bench [--seconds S] [--rounds N] [--readme]`: the codec benchmark, Rust against Python upb on
 //!   the same bytes, as one table (not part of CI).
 //! - `downstream`: check a crate depending on the packaged crates at the newest and at
 //!   the minimum compatible versions of their dependencies.
@@ -19,7 +19,7 @@ use anyhow::{Result, bail};
 use std::process::ExitCode;
 use xtask::{baseline, bench, breaking, catalog, ci, codegen, downstream, lint, python};
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json] | ci | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--readme] | downstream | doc>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json] | ci | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | downstream | doc>";
 
 /// Runs the command; a failure prints its cause chain (no backtrace noise, whatever
 /// `RUST_BACKTRACE` says) and exits with status 1.
