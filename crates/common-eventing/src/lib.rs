@@ -12,6 +12,9 @@
 //!   for Protobuf), [`cloudevents`] (CloudEvents Kafka binary-mode headers),
 //!   [`traceparent`] (W3C trace context) and [`metadata`] (envelope metadata with
 //!   UUIDv7 ids).
+//! - [`mcp`]: the MCP expose option on rpc methods ([`mcp::annotations::v1`]) and,
+//!   generated for every tool input and output and every event message,
+//!   [`mcp::JsonSchema`]: the JSON Schema of its proto3 JSON.
 //! - [`registry`]: the exact text of every `.proto` file (each crate's `PROTO_FILES`)
 //!   and, for every generated message, [`registry::ProtoSchema`]: its Confluent
 //!   message indexes and the registration (schema text and transitive references,
@@ -63,6 +66,7 @@ pub mod eventing;
 pub mod framing;
 #[cfg(feature = "envelope-metadata")]
 pub mod ids;
+pub mod mcp;
 #[cfg(feature = "envelope-metadata")]
 pub mod metadata;
 pub mod oneof;
