@@ -679,6 +679,7 @@ pub fn generate_impls(
     package: &str,
 ) -> Result<String> {
     let mut out = String::new();
+    let mut table = Vec::new();
     for name in schema_messages(tools, specs) {
         let message = pool
             .get_message_by_name(&name)
@@ -692,6 +693,7 @@ pub fn generate_impls(
             );
         }
         let rust = eventing::rust_type_path(&message);
+        table.push((name.clone(), rust.clone()));
         let schema = message_schema(&message, &[]).to_string();
         out.push_str(&format!(
             "\n/// JSON Schema (draft 2020-12) of `{name}`'s proto3 JSON.\n\
@@ -731,6 +733,19 @@ pub fn generate_impls(
                     .join(", "),
             ));
         }
+    }
+    if !table.is_empty() {
+        out.push_str(
+            "\n/// `(full proto name, JSON Schema)` of every message of this package that implements\n\
+             /// `common_eventing::mcp::JsonSchema` (tool inputs and outputs, event messages), by name.\n\
+             pub const JSON_SCHEMAS: &[(&str, &str)] = &[\n",
+        );
+        for (name, rust) in &table {
+            out.push_str(&format!(
+                "    ({name:?}, <{rust} as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),\n"
+            ));
+        }
+        out.push_str("];\n");
     }
     let own: Vec<&ToolSpec> = tools.iter().filter(|t| t.package == package).collect();
     if !own.is_empty() {

@@ -691,6 +691,21 @@ impl ::common_eventing::mcp::JsonSchema for WorkflowStarted {
     const JSON_SCHEMA: &'static str = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"description\":\"A workflow execution began.\",\"properties\":{\"correlationId\":{\"description\":\"Id tying together all events of one logical operation.\",\"type\":\"string\"},\"eventId\":{\"description\":\"Event id (UUID); the deduplication key.\",\"type\":\"string\"},\"executionId\":{\"description\":\"Id of this execution (UUID).\",\"type\":\"string\"},\"inputData\":{\"description\":\"Inputs the execution started with, free-form. Any JSON object.\",\"type\":\"object\"},\"occurredAt\":{\"description\":\"When the event happened. RFC 3339 timestamp in UTC.\",\"format\":\"date-time\",\"pattern\":\"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\\\.[0-9]{1,9})?Z$\",\"type\":\"string\"},\"tenantId\":{\"description\":\"Tenant the event belongs to; the record key.\",\"type\":\"string\"},\"traceparent\":{\"description\":\"W3C `traceparent` of the producing span; empty when untraced.\",\"type\":\"string\"},\"workflowId\":{\"description\":\"Id of the workflow definition run.\",\"type\":\"string\"}},\"title\":\"aumos.agf.v1.WorkflowStarted\",\"type\":\"object\"}";
 }
 
+/// `(full proto name, JSON Schema)` of every message of this package that implements
+/// `common_eventing::mcp::JsonSchema` (tool inputs and outputs, event messages), by name.
+pub const JSON_SCHEMAS: &[(&str, &str)] = &[
+    ("aumos.agf.v1.AgentInvoked", <AgentInvoked as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.agf.v1.CircuitBreakerClosed", <CircuitBreakerClosed as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.agf.v1.CircuitBreakerOpened", <CircuitBreakerOpened as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.agf.v1.HitlApprovalRequested", <HitlApprovalRequested as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.agf.v1.HitlApproved", <HitlApproved as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.agf.v1.HitlRejected", <HitlRejected as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.agf.v1.WorkflowCompleted", <WorkflowCompleted as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.agf.v1.WorkflowFailed", <WorkflowFailed as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.agf.v1.WorkflowPausedHitl", <WorkflowPausedHitl as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.agf.v1.WorkflowStarted", <WorkflowStarted as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+];
+
 /// Schema registration and Confluent framing of `aumos.agf.v1.WorkflowStarted`.
 impl ::common_eventing::registry::ProtoSchema for WorkflowStarted {
     const FULL_NAME: &'static str = "aumos.agf.v1.WorkflowStarted";

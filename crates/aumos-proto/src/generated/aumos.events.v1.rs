@@ -1299,6 +1299,26 @@ impl ::common_eventing::mcp::JsonSchema for UsageMetricsEvent {
     const JSON_SCHEMA: &'static str = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"description\":\"One measurement reported by a service.\",\"properties\":{\"eventId\":{\"description\":\"Event id (UUID); the deduplication key.\",\"type\":\"string\"},\"labels\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Extra dimensions of the measurement, keyed by name.\",\"type\":\"object\"},\"metricType\":{\"description\":\"What was measured, e.g. `api_calls`.\",\"type\":\"string\"},\"serviceName\":{\"description\":\"Name of the reporting service.\",\"type\":\"string\"},\"tenantId\":{\"description\":\"Tenant measured; the record key.\",\"type\":\"string\"},\"timestamp\":{\"description\":\"When the measurement was taken. RFC 3339 timestamp in UTC.\",\"format\":\"date-time\",\"pattern\":\"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\\\.[0-9]{1,9})?Z$\",\"type\":\"string\"},\"unit\":{\"description\":\"Unit of `value`, e.g. `count` or `ms`.\",\"type\":\"string\"},\"value\":{\"description\":\"Measured value. Non-finite values are written as \\\"NaN\\\", \\\"Infinity\\\" or \\\"-Infinity\\\" (proto3 JSON), or as null by pbjson's generated serde.\",\"pattern\":\"^(NaN|Infinity|-Infinity)$\",\"type\":[\"number\",\"string\",\"null\"]}},\"title\":\"aumos.events.v1.UsageMetricsEvent\",\"type\":\"object\"}";
 }
 
+/// `(full proto name, JSON Schema)` of every message of this package that implements
+/// `common_eventing::mcp::JsonSchema` (tool inputs and outputs, event messages), by name.
+pub const JSON_SCHEMAS: &[(&str, &str)] = &[
+    ("aumos.events.v1.AgentEnvelope", <AgentEnvelope as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.events.v1.AuditEvent", <AuditEvent as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.events.v1.BulkheadEvent", <BulkheadEvent as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.events.v1.CircuitBreakerEvent", <CircuitBreakerEvent as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.events.v1.FeatureFlagChangeEvent", <FeatureFlagChangeEvent as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.events.v1.FeatureFlagEvaluationEvent", <FeatureFlagEvaluationEvent as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.events.v1.GovernanceDecisionEvent", <GovernanceDecisionEvent as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.events.v1.LockAcquiredEvent", <LockAcquiredEvent as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.events.v1.LockContentionEvent", <LockContentionEvent as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.events.v1.LockReleasedEvent", <LockReleasedEvent as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.events.v1.MeteringEvent", <MeteringEvent as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.events.v1.ModelLifecycleEvent", <ModelLifecycleEvent as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.events.v1.RateLimitEvent", <RateLimitEvent as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.events.v1.SecurityAlertEvent", <SecurityAlertEvent as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+    ("aumos.events.v1.UsageMetricsEvent", <UsageMetricsEvent as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
+];
+
 /// Schema registration and Confluent framing of `aumos.events.v1.AgentEnvelope`.
 impl ::common_eventing::registry::ProtoSchema for AgentEnvelope {
     const FULL_NAME: &'static str = "aumos.events.v1.AgentEnvelope";
