@@ -136,7 +136,7 @@ def set_field(rng, msg, f, depth):
                 fill(rng, field[key], depth + 1)
             else:
                 field[key] = scalar(rng, val_f)
-    elif f.label == F.LABEL_REPEATED:
+    elif f.is_repeated:
         for _ in range(rng.randrange(3)):
             if f.type == F.TYPE_MESSAGE:
                 fill(rng, field.add(), depth + 1)

@@ -842,3 +842,141 @@ pub fn run() -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workspace() -> (DescriptorPool, Vec<ToolSpec>) {
+        let compiled = crate::protos::compile(&crate::workspace::proto_dir()).unwrap();
+        let tools = collect(&compiled.pool);
+        (compiled.pool, tools)
+    }
+
+    /// Every keyword used anywhere in a schema.
+    fn keywords(schema: &Json, out: &mut BTreeSet<String>) {
+        match schema {
+            Json::Object(map) => {
+                for (k, v) in map {
+                    out.insert(k.clone());
+                    if k != "properties" {
+                        keywords(v, out);
+                    } else if let Json::Object(props) = v {
+                        props.values().for_each(|p| keywords(p, out));
+                    }
+                }
+            }
+            Json::Array(items) => items.iter().for_each(|i| keywords(i, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn input_schemas_keep_to_the_portable_subset_and_drop_adapter_fields() {
+        let (pool, tools) = workspace();
+        assert_eq!(tools.len(), 18);
+        for tool in &tools {
+            let schema = input_schema(&pool, tool);
+            let mut used = BTreeSet::new();
+            keywords(&schema, &mut used);
+            for banned in ["anyOf", "oneOf", "allOf"] {
+                assert!(!used.contains(banned), "{}: {banned}", tool.name);
+            }
+            assert!(
+                !schema
+                    .to_string()
+                    .contains("\"additionalProperties\":false"),
+                "{}",
+                tool.name
+            );
+            assert_eq!(schema["$schema"], DIALECT);
+            assert!(
+                schema["properties"].get("tenantId").is_none(),
+                "{}",
+                tool.name
+            );
+            // The full message schema still has it.
+            let input = pool.get_message_by_name(&tool.input).unwrap();
+            assert!(
+                message_schema(&input, &[])["properties"]
+                    .get("tenantId")
+                    .is_some()
+            );
+        }
+    }
+
+    #[test]
+    fn proto3_json_forms() {
+        let (pool, _) = workspace();
+        let slo = message_schema(
+            &pool
+                .get_message_by_name("ameide_core_proto.sre.core.v1.SLO")
+                .unwrap(),
+            &[],
+        );
+        let props = &slo["properties"];
+        assert_eq!(props["target"]["type"], json!(["number", "string", "null"]));
+        let subject = message_schema(
+            &pool
+                .get_message_by_name("ameide_core_proto.sre.core.v1.SreSubject")
+                .unwrap(),
+            &[],
+        );
+        // int64 as a decimal string, under its JSON name.
+        assert_eq!(subject["properties"]["aggregateVersion"]["type"], "string");
+        assert_eq!(
+            subject["properties"]["aggregateVersion"]["pattern"],
+            "^-?[0-9]+$"
+        );
+        let fact = message_schema(
+            &pool
+                .get_message_by_name("ameide_core_proto.sre.core.v1.SreDomainFact")
+                .unwrap(),
+            &[],
+        );
+        let created = fact["properties"]["incidentCreated"]["description"]
+            .as_str()
+            .unwrap();
+        assert!(
+            created.contains("Exclusive: member of oneof `fact`"),
+            "{created}"
+        );
+        let meta = &fact["properties"]["meta"]["properties"];
+        assert_eq!(meta["occurredAt"]["format"], "date-time");
+    }
+
+    #[test]
+    fn depth_counts_object_levels_below_the_root() {
+        let flat = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+        assert_eq!(object_depth(&flat), 0);
+        let two = json!({"type": "object", "properties": {"a": {"type": "array", "items":
+            {"type": "object", "properties": {"b": {"type": "object"}}}}}});
+        assert_eq!(object_depth(&two), 2);
+    }
+
+    #[test]
+    fn unset_hints_take_mcp_defaults() {
+        let (_, tools) = workspace();
+        let create = tools
+            .iter()
+            .find(|t| t.name == "sre.createIncident")
+            .unwrap();
+        assert_eq!(create.cqrs_side(), "command");
+        assert!(!create.hints.read_only && !create.requires_approval);
+        let resolve = tools
+            .iter()
+            .find(|t| t.name == "sre.resolveIncident")
+            .unwrap();
+        assert!(resolve.requires_approval);
+        for hidden in [
+            "ReclassifyIncidentSeverity",
+            "TransitionIncidentStatus",
+            "CloseIncident",
+        ] {
+            assert!(
+                tools.iter().all(|t| t.method != hidden),
+                "{hidden} is exposed"
+            );
+        }
+    }
+}

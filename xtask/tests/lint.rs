@@ -293,10 +293,6 @@ fn mcp_tool_rules() {
         all,
         [
             format!(
-                "proto/fixture/v2/other.proto:10:7 MCP_CAPABILITY_PACKAGE rpc fixture.v2.OtherQueryService/GetOther: \
-                 capability \"fixture\" is in package fixture.v1 (fixture.createThing), this tool in fixture.v2"
-            ),
-            format!(
                 "{TOOLS}:19:7 MCP_TOOL_NAME rpc {q}/BadName: tool name \"Fixture.get_thing\" must match \
                  ^[a-z][a-z0-9]*\\.[a-z][A-Za-z0-9]*$ (<capability>.<lowerCamelOperation>)"
             ),
@@ -327,6 +323,10 @@ fn mcp_tool_rules() {
             format!(
                 "{TOOLS}:79:7 MCP_ADAPTER_FILLED_VALID rpc {c}/CreateThing: tool \"fixture.createThing\": \
                  adapter_filled_fields path \"thing.missing\": fixture.v1.Thing has no field \"missing\""
+            ),
+            format!(
+                "proto/fixture/v2/other.proto:10:7 MCP_CAPABILITY_PACKAGE rpc fixture.v2.OtherQueryService/GetOther: \
+                 capability \"fixture\" is in package fixture.v1 (fixture.createThing), this tool in fixture.v2"
             ),
         ]
     );

@@ -276,3 +276,28 @@ pub fn warnings(pool: &DescriptorPool, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::valid_tool_name;
+
+    #[test]
+    fn tool_names() {
+        for good in ["sre.getIncident", "sre.get01", "a1.b"] {
+            assert!(valid_tool_name(good), "{good}");
+        }
+        for bad in [
+            "sre",
+            "Sre.getIncident",
+            "sre.GetIncident",
+            "sre.get_incident",
+            "sre.get.incident",
+            "1sre.get",
+            "sre.",
+            ".get",
+            "sre-x.get",
+        ] {
+            assert!(!valid_tool_name(bad), "{bad}");
+        }
+    }
+}
