@@ -324,10 +324,9 @@ fn mcp_tool_rules() {
                 "{TOOLS}:79:7 MCP_ADAPTER_FILLED_VALID rpc {c}/CreateThing: tool \"fixture.createThing\": \
                  adapter_filled_fields path \"thing.missing\": fixture.v1.Thing has no field \"missing\""
             ),
-            format!(
-                "proto/fixture/v2/other.proto:10:7 MCP_CAPABILITY_PACKAGE rpc fixture.v2.OtherQueryService/GetOther: \
-                 capability \"fixture\" is in package fixture.v1 (fixture.createThing), this tool in fixture.v2"
-            ),
+            "proto/fixture/v2/other.proto:10:7 MCP_CAPABILITY_PACKAGE rpc fixture.v2.OtherQueryService/GetOther: \
+             capability \"fixture\" is in package fixture.v1 (fixture.createThing), this tool in fixture.v2"
+                .to_string(),
         ]
     );
     // The unexposed rpc (default-deny) and the valid tool have no finding.
