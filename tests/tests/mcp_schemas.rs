@@ -358,3 +358,80 @@ fn a_wrong_schema_fails_validation() {
         "{stderr}"
     );
 }
+
+/// The embedded catalog is the committed document, and it exposes exactly the rpcs
+/// the issue names (default-deny: the other three `IncidentService` rpcs are absent).
+#[test]
+fn the_catalog_is_the_committed_document_and_exposes_the_issues_tools() {
+    let committed = std::fs::read_to_string(
+        interop_tests::workspace_root().join("docs/generated/mcp-tool-catalog.json"),
+    )
+    .unwrap();
+    assert_eq!(committed, ameide_sre_proto::MCP_TOOL_CATALOG);
+    let catalog: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    // `version` is the crate's version (from its manifest), no timestamp.
+    let manifest = std::fs::read_to_string(
+        interop_tests::workspace_root().join("crates/ameide-sre-proto/Cargo.toml"),
+    )
+    .unwrap();
+    let version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.split('"').next())
+        .unwrap();
+    assert_eq!(catalog["version"], version);
+    assert_eq!(catalog["capabilities"].as_array().unwrap().len(), 1);
+    let sre = &catalog["capabilities"][0];
+    assert_eq!(sre["name"], "sre");
+    assert_eq!(sre["proto_package"], "ameide_core_proto.sre.core.v1");
+    let mut exposed: Vec<(String, String, bool)> = sre["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let rpc = t["rpc"].as_str().unwrap();
+            let (service, method) = rpc.split_once('/').unwrap();
+            let service = service.rsplit('.').next().unwrap();
+            // The hints the issue asks for, per side.
+            let hints = &t["hints"];
+            if t["cqrs_side"] == "query" {
+                assert!(service.ends_with("QueryService"), "{rpc}");
+                assert_eq!(hints["readOnlyHint"], true, "{rpc}");
+                assert_eq!(hints["idempotentHint"], true, "{rpc}");
+            } else {
+                assert_eq!(service, "IncidentService", "{rpc}");
+                assert_eq!(hints["readOnlyHint"], false, "{rpc}");
+            }
+            (
+                format!("{service}/{method}"),
+                t["cqrs_side"].as_str().unwrap().to_string(),
+                t["requires_approval"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    exposed.sort();
+    let q = |rpc: &str| (rpc.to_string(), "query".to_string(), false);
+    let c = |rpc: &str, approval| (rpc.to_string(), "command".to_string(), approval);
+    let mut expected = vec![
+        c("IncidentService/AcknowledgeIncident", false),
+        c("IncidentService/AddIncidentTimelineEntry", false),
+        c("IncidentService/AssignIncident", false),
+        c("IncidentService/CreateIncident", false),
+        c("IncidentService/ResolveIncident", true),
+        q("SreAlertQueryService/GetAlert"),
+        q("SreAlertQueryService/ListActiveAlerts"),
+        q("SreHealthQueryService/GetCurrentFleetState"),
+        q("SreIncidentQueryService/GetIncident"),
+        q("SreIncidentQueryService/ListOpenIncidents"),
+        q("SrePostmortemQueryService/GetPostmortem"),
+        q("SrePostmortemQueryService/ListPostmortemsByIncident"),
+        q("SreRunbookQueryService/GetRunbook"),
+        q("SreRunbookQueryService/ListRunbooks"),
+        q("SreSLOQueryService/GetSLO"),
+        q("SreSLOQueryService/ListSLOs"),
+        q("SreServiceQueryService/GetService"),
+        q("SreServiceQueryService/ListServices"),
+    ];
+    expected.sort();
+    assert_eq!(exposed, expected);
+}

@@ -375,3 +375,31 @@ fn codegen_refuses_invalid_tools_with_their_location() {
         "{err}"
     );
 }
+
+#[test]
+fn adapter_filled_fields_leave_the_input_schema() {
+    // The rule drops top-level tenant_id; the option drops thing.owner_id (nested).
+    let ws = common::workspace("lint/mcp_tools");
+    let compiled = xtask::protos::compile(&ws.path().join("proto")).unwrap();
+    let tools = xtask::mcp::collect(&compiled.pool);
+    let create = tools
+        .iter()
+        .find(|t| t.name == "fixture.createThing")
+        .unwrap();
+    let input = compiled.pool.get_message_by_name(&create.input).unwrap();
+    assert_eq!(
+        xtask::mcp::adapter_filled(&input, create),
+        ["tenant_id", "thing.owner_id", "thing.missing"]
+    );
+    let schema = xtask::mcp::input_schema(&compiled.pool, create);
+    let properties = schema["properties"].as_object().unwrap();
+    assert_eq!(properties.keys().collect::<Vec<_>>(), ["thing"]);
+    let thing = schema["properties"]["thing"]["properties"]
+        .as_object()
+        .unwrap();
+    assert_eq!(thing.keys().collect::<Vec<_>>(), ["name"]);
+    // The message's own schema keeps every field.
+    let full = xtask::mcp::message_schema(&input, &[]);
+    assert!(full["properties"]["tenantId"].is_object());
+    assert!(full["properties"]["thing"]["properties"]["ownerId"].is_object());
+}

@@ -22,7 +22,7 @@
 //! `(ameide_core_proto.mcp.annotations.v1.expose)`: every read of the seven
 //! `Sre*QueryService`s (read-only, idempotent) and the commands `CreateIncident`,
 //! `AcknowledgeIncident`, `AssignIncident`, `AddIncidentTimelineEntry` and
-//! `ResolveIncident` (which requires approval). [`core::v1::MCP_TOOLS`](crate::core::v1::MCP_TOOLS) lists them,
+//! `ResolveIncident` (which requires approval). [`core::v1::MCP_TOOLS`] lists them,
 //! [`MCP_TOOL_CATALOG`] is the whole catalog, and every tool input and output and every
 //! envelope implements `common_eventing::mcp::JsonSchema` (tool inputs also
 //! `common_eventing::mcp::ToolInput`).
