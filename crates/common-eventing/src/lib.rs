@@ -105,7 +105,8 @@ pub use visit::{EventVisitor, JsonMessage, MessageVisitor, RegisterAny};
 pub struct ReadmeDoctests;
 
 /// Encoded `google.protobuf.FileDescriptorSet` of the `.proto` files generated into
-/// this crate, plus `google/protobuf/descriptor.proto` which `eventing.proto` imports
+/// this crate, plus `google/protobuf/descriptor.proto` which `eventing.proto` and
+/// `annotations.proto` (the MCP expose option) import
 /// (source info stripped, custom options kept). Together with the domain crates'
 /// sets it loads into a descriptor pool with no file missing.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("generated/file_descriptor_set.bin");
@@ -146,6 +147,7 @@ mod tests {
             names,
             [
                 "ameide_core_proto/common/v1/eventing.proto",
+                "ameide_core_proto/mcp/annotations/v1/annotations.proto",
                 "google/protobuf/any.proto",
                 "google/protobuf/descriptor.proto",
                 "google/protobuf/duration.proto",

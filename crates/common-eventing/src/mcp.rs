@@ -16,12 +16,25 @@
 //!
 //! Exposure is default-deny: an rpc without the option is not a tool.
 //!
+//! The domain crates implement the traits (e.g.
+//! `ameide_sre_proto::core::v1::GetIncidentResponse`); code serving tools stays
+//! generic over them:
+//!
 //! ```
 //! use common_eventing::mcp::JsonSchema;
-//! use common_eventing::options::v1::EventingOptions;
-//! // Every schema is a JSON object naming draft 2020-12.
-//! assert!(<EventingOptions as JsonSchema>::JSON_SCHEMA
-//!     .starts_with(r#"{"$schema":"https://json-schema.org/draft/2020-12/schema""#));
+//!
+//! /// The `outputSchema` of a tool returning `M`, parsed.
+//! fn output_schema<M: JsonSchema>() -> serde_json::Value {
+//!     serde_json::from_str(M::JSON_SCHEMA).expect("generated schemas are JSON")
+//! }
+//!
+//! # struct Reply;
+//! # impl JsonSchema for Reply {
+//! #     const JSON_SCHEMA: &'static str =
+//! #         r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object"}"#;
+//! # }
+//! let schema = output_schema::<Reply>();
+//! assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
 //! ```
 
 /// `ameide_core_proto.mcp.annotations.v1`: the expose option on rpc methods.
