@@ -17,8 +17,8 @@ import grpc_tools
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PROTO = ROOT / "proto"
-# Always compiled: the option that annotated files import.
-ALWAYS = ["ameide_core_proto/common"]
+# Always compiled: the options that annotated files import (eventing, MCP expose).
+ALWAYS = ["ameide_core_proto/common", "ameide_core_proto/mcp"]
 
 
 def load(prefixes):

@@ -6,7 +6,9 @@
 //! 1. `buf breaking . --against baselines/<crate>/image.binpb --exclude-imports` with the
 //!    rules of `buf.yaml` (WIRE_JSON, plus the deletion rules of rpcs, services,
 //!    messages, enums, extensions and packages). Every finding is printed like buf's.
-//! 2. The change is classified:
+//! 2. The change is classified (buf does not compare custom option values, so the
+//!    eventing option and the MCP expose option are compared here:
+//!    `EVENTING_OPTION_SAME`, `MCP_TOOL_SAME`):
 //!    - **breaking**: buf reports anything;
 //!    - **additive**: buf reports nothing but the descriptors of the crate's files
 //!      differ (a new message, field, enum value, rpc, file or option; comments do not
@@ -340,6 +342,11 @@ pub fn check_crate(
         &crate::eventing::collect(&current_pool)?,
         contract,
     ));
+    findings.extend(tool_changes(
+        &crate::mcp::collect(&released_pool),
+        &crate::mcp::collect(&current_pool),
+        contract,
+    ));
     let released = baseline::own_files(&baseline::read_image(&std::fs::read(&baseline.image)?)?);
     let now = baseline::contract_files(current, contract);
     let change = if !findings.is_empty() {
@@ -435,6 +442,84 @@ pub fn eventing_changes(
                 message: format!(
                     "eventing option of {} changed: {} (publish under a new stream/package version instead)",
                     now.message,
+                    changed.join(", ")
+                ),
+            });
+        }
+    }
+    findings
+}
+
+/// `MCP_TOOL_SAME` findings: every rpc of the contract released as an MCP tool keeps
+/// its tool name, hints and approval (agents and their permission grants name tools;
+/// clients trust the hints). A tool may be added, never removed or renamed.
+pub fn tool_changes(
+    released: &[crate::mcp::ToolSpec],
+    current: &[crate::mcp::ToolSpec],
+    contract: &Contract,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for before in released.iter().filter(|t| contract.owns(&t.package)) {
+        let Some(now) = current.iter().find(|t| t.rpc() == before.rpc()) else {
+            findings.push(Finding {
+                path: Some(format!("proto/{}", before.file)),
+                line: 1,
+                column: 1,
+                rule: "MCP_TOOL_SAME".into(),
+                message: format!(
+                    "tool {:?} ({}) was removed: a released tool stays exposed",
+                    before.name,
+                    before.rpc()
+                ),
+            });
+            continue;
+        };
+        let flag = |b: bool| b.to_string();
+        let changed: Vec<String> = [
+            (
+                "tool_name",
+                format!("{:?}", before.name),
+                format!("{:?}", now.name),
+            ),
+            (
+                "readOnlyHint",
+                flag(before.hints.read_only),
+                flag(now.hints.read_only),
+            ),
+            (
+                "destructiveHint",
+                flag(before.hints.destructive),
+                flag(now.hints.destructive),
+            ),
+            (
+                "idempotentHint",
+                flag(before.hints.idempotent),
+                flag(now.hints.idempotent),
+            ),
+            (
+                "openWorldHint",
+                flag(before.hints.open_world),
+                flag(now.hints.open_world),
+            ),
+            (
+                "requires_approval",
+                flag(before.requires_approval),
+                flag(now.requires_approval),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(name, a, b)| format!("{name} {a} -> {b}"))
+        .collect();
+        if !changed.is_empty() {
+            findings.push(Finding {
+                path: Some(format!("proto/{}", now.file)),
+                line: now.line_col.0,
+                column: now.line_col.1,
+                rule: "MCP_TOOL_SAME".into(),
+                message: format!(
+                    "MCP tool of {} changed: {} (expose a new tool instead)",
+                    now.rpc(),
                     changed.join(", ")
                 ),
             });

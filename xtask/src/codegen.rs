@@ -2,6 +2,8 @@
 
 use crate::catalog;
 use crate::eventing::{self, EventSpec};
+use crate::lint;
+use crate::mcp::{self, ToolSpec};
 use crate::oneofs;
 use crate::protos::{self, Compiled};
 use crate::schemas;
@@ -23,17 +25,45 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 /// compiled protos: (folder, files) pairs. Each folder holds generated files only.
 pub fn generate_all(compiled: &Compiled) -> Result<Vec<(PathBuf, Files)>> {
     let specs = eventing::collect(&compiled.pool)?;
+    let tools = tools(compiled)?;
+    let mcp_catalog = mcp::workspace_catalog(&compiled.pool, &tools)?;
     let mut out = CRATES
         .iter()
         .map(|krate| {
-            Ok((
-                workspace::generated_dir(krate),
-                generate_crate(krate, compiled, &specs)?,
-            ))
+            let mut files = generate_crate(krate, compiled, &specs, &tools)?;
+            if let Some((owner, text)) = &mcp_catalog
+                && owner.name == krate.name
+            {
+                files.insert(mcp::CATALOG_FILE.to_string(), text.clone().into_bytes());
+            }
+            Ok((workspace::generated_dir(krate), files))
         })
         .collect::<Result<Vec<_>>>()?;
-    out.push((workspace::generated_docs_dir(), catalog::documents(&specs)?));
+    let mut docs = catalog::documents(&specs)?;
+    if let Some((_, text)) = &mcp_catalog {
+        docs.insert(mcp::CATALOG_FILE.to_string(), text.clone().into_bytes());
+    }
+    out.push((workspace::generated_docs_dir(), docs));
     Ok(out)
+}
+
+/// The exposed rpcs, refused while any MCP lint rule fails (the same check as
+/// `cargo xtask lint`, with `proto/file:line:col` locations).
+pub fn tools(compiled: &Compiled) -> Result<Vec<ToolSpec>> {
+    let mut findings = Vec::new();
+    lint::mcp::check(&compiled.pool, &mut findings);
+    if !findings.is_empty() {
+        findings.sort();
+        bail!(
+            "invalid MCP expose options:\n  {}",
+            findings
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n  ")
+        );
+    }
+    Ok(mcp::collect(&compiled.pool))
 }
 
 /// Registers `extern_path`s for every package owned by another crate, and for the
@@ -50,7 +80,12 @@ fn for_each_extern(krate: &CrateSpec, mut f: impl FnMut(&str, &str)) {
     }
 }
 
-fn generate_crate(krate: &CrateSpec, compiled: &Compiled, specs: &[EventSpec]) -> Result<Files> {
+fn generate_crate(
+    krate: &CrateSpec,
+    compiled: &Compiled,
+    specs: &[EventSpec],
+    tools: &[ToolSpec],
+) -> Result<Files> {
     let tmp = tempfile::tempdir()?;
     // prost needs every message a generated field refers to (it derives Copy/Eq from the
     // message graph), so it gets the whole workspace; only the owned packages' output is
@@ -133,6 +168,12 @@ fn generate_crate(krate: &CrateSpec, compiled: &Compiled, specs: &[EventSpec]) -
             package.proto,
         )?);
         out.push_str(&oneofs::generate(&compiled.pool, krate, package.proto));
+        out.push_str(&mcp::generate_impls(
+            &compiled.pool,
+            tools,
+            specs,
+            package.proto,
+        )?);
         out.push_str(&schemas::generate_impls(
             &compiled.pool,
             krate,
@@ -236,10 +277,11 @@ pub fn run(check: bool) -> Result<()> {
     let readme_path = workspace::root().join("README.md");
     let readme = std::fs::read_to_string(&readme_path)?;
     let spliced = catalog::splice_readme(&readme, &eventing::collect(&compiled.pool)?)?;
+    let spliced = mcp::splice_readme(&spliced, &compiled.pool, &tools(&compiled)?)?;
     if spliced != readme {
         drift
             .stale
-            .push("README.md (eventing catalog table)".into());
+            .push("README.md (eventing catalog table or MCP example tool)".into());
     }
     if check {
         if drift.is_empty() {

@@ -24,12 +24,12 @@ edition = "2024"
 publish = false
 
 [dependencies]
-common-eventing = { version = "0.1", features = ["schema-registry-converter"] }
-chaukas-spec-client = "0.1"
-chaukas-spec-server = "0.1"
-aios-proto = "0.1"
-aumos-proto = "0.1"
-ameide-sre-proto = "0.1"
+common-eventing = { version = "0.2", features = ["schema-registry-converter"] }
+chaukas-spec-client = "0.2"
+chaukas-spec-server = "0.2"
+aios-proto = "0.2"
+aumos-proto = "0.2"
+ameide-sre-proto = "0.2"
 "#;
 
 const APP_LIB: &str = r#"//! Uses each crate the way the README does.

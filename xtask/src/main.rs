@@ -4,6 +4,7 @@
 //!   with protox (no protoc), or fail listing every stale, missing or extra file.
 //! - `ci`: every check and test, exactly as CI runs them.
 //! - `catalog [--json]`: print the eventing catalog (stream, message, type, subject, keys).
+//! - `catalog --mcp`: print the MCP tool catalog (`docs/generated/mcp-tool-catalog.json`).
 //! - `venv`: create or refresh the Python interop venv under `target/`.
 //! - `lint`: buf STANDARD lint of `proto/` (`buf.yaml`), then the workspace's own rules.
 //! - `breaking`: every released contract (`baselines/`) against the current one, with
@@ -17,9 +18,9 @@
 
 use anyhow::{Result, bail};
 use std::process::ExitCode;
-use xtask::{baseline, bench, breaking, catalog, ci, codegen, downstream, lint, python};
+use xtask::{baseline, bench, breaking, catalog, ci, codegen, downstream, lint, mcp, python};
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json] | ci | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | downstream | doc>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json | --mcp] | ci | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | downstream | doc>";
 
 /// Runs the command; a failure prints its cause chain (no backtrace noise, whatever
 /// `RUST_BACKTRACE` says) and exits with status 1.
@@ -41,6 +42,7 @@ fn run() -> Result<()> {
         ["codegen", "--check"] => codegen::run(true),
         ["catalog"] => catalog::run(false),
         ["catalog", "--json"] => catalog::run(true),
+        ["catalog", "--mcp"] => mcp::run(),
         ["ci"] => ci::run(),
         ["venv"] => python::ensure_venv().map(|_| ()),
         ["lint"] => lint::run(),

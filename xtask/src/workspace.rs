@@ -50,6 +50,10 @@ pub const CRATES: &[CrateSpec] = &[
                 proto: "ameide_core_proto.common.v1",
                 rust: "::common_eventing::options::v1",
             },
+            PackageSpec {
+                proto: "ameide_core_proto.mcp.annotations.v1",
+                rust: "::common_eventing::mcp::annotations::v1",
+            },
         ],
         grpc: false,
         // Struct, Value and ListValue: a sorted-vector map with inline short strings

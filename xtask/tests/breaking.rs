@@ -341,3 +341,63 @@ fn eventing_option_changes_are_breaking() {
     assert_eq!(report.change, Change::Breaking);
     assert!(!report.ok(), "a minor bump does not excuse a renamed topic");
 }
+
+/// Releases `mcp_before` at 0.1.0, then checks `case` at 0.2.0 (a minor bump).
+fn mcp_scenario(case: &str) -> CrateReport {
+    let ws = common::workspace("breaking/mcp_before");
+    set_version(ws.path(), "0.1.0");
+    baseline::record(ws.path(), &[contract()]).unwrap();
+    common::replace_proto(ws.path(), &format!("breaking/{case}"));
+    set_version(ws.path(), "0.2.0");
+    breaking::check_all(ws.path(), &[contract()])
+        .unwrap()
+        .remove(0)
+}
+
+#[test]
+fn renaming_a_tool_or_changing_its_hints_is_breaking() {
+    // buf sees nothing (option values are not compared); the workspace does.
+    let report = mcp_scenario("mcp_tool_renamed");
+    assert_eq!(
+        found(&report),
+        [at("10:3", "MCP_TOOL_SAME"), at("18:3", "MCP_TOOL_SAME")]
+    );
+    let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+    assert!(
+        messages[0].contains(r#"tool_name "fixture.getThing" -> "fixture.fetchThing""#),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].contains(
+            "fixture.v1.ThingQueryService/ListThings changed: idempotentHint true -> false"
+        ),
+        "{messages:?}"
+    );
+    assert_eq!(report.change, Change::Breaking);
+    assert!(!report.ok(), "a minor bump does not excuse a renamed tool");
+}
+
+#[test]
+fn removing_a_tool_is_breaking() {
+    let report = mcp_scenario("mcp_tool_removed");
+    assert_eq!(
+        found(&report),
+        ["proto/fixture/v1/fixture.proto:1:1 MCP_TOOL_SAME"]
+    );
+    assert!(
+        report.findings[0].message.contains(
+            r#"tool "fixture.listThings" (fixture.v1.ThingQueryService/ListThings) was removed"#
+        ),
+        "{}",
+        report.findings[0].message
+    );
+    assert_eq!(report.change, Change::Breaking);
+}
+
+#[test]
+fn an_unchanged_tool_is_not_a_change() {
+    let report = mcp_scenario("mcp_before");
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    assert_eq!(report.change, Change::None);
+    assert!(report.ok());
+}

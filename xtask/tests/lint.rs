@@ -281,3 +281,125 @@ fn exemptions_name_files_not_folders() {
         ]
     );
 }
+
+const TOOLS: &str = "proto/fixture/v1/tools.proto";
+
+#[test]
+fn mcp_tool_rules() {
+    let all = findings("mcp_tools");
+    let q = "fixture.v1.ThingQueryService";
+    let c = "fixture.v1.ThingService";
+    assert_eq!(
+        all,
+        [
+            format!(
+                "{TOOLS}:19:7 MCP_TOOL_NAME rpc {q}/BadName: tool name \"Fixture.get_thing\" must match \
+                 ^[a-z][a-z0-9]*\\.[a-z][A-Za-z0-9]*$ (<capability>.<lowerCamelOperation>)"
+            ),
+            format!(
+                "{TOOLS}:27:7 MCP_TOOL_UNIQUE rpc {q}/GetThingAgain: tool name \"fixture.getThing\" is \
+                 already exposed by {q}/GetThing ({TOOLS}:11:3)"
+            ),
+            format!(
+                "{TOOLS}:35:7 MCP_TOOL_DESCRIPTION rpc {q}/Undescribed: tool \"fixture.undescribed\" has no description"
+            ),
+            format!(
+                "{TOOLS}:42:7 MCP_QUERY_READ_ONLY rpc {q}/Writable: tool \"fixture.writable\" is on a \
+                 *QueryService (a query tool) but not read_only"
+            ),
+            format!(
+                "{TOOLS}:49:7 MCP_NO_STREAMING rpc {q}/WatchThings: tool \"fixture.watchThings\": a streaming \
+                 rpc cannot be a tool (one request, one result)"
+            ),
+            format!(
+                "{TOOLS}:57:7 MCP_NO_FACT_TOOLS rpc {q}/LastThingHappened: tool \"fixture.lastThingHappened\": \
+                 its response fixture.v1.ThingHappened is an event (eventing option, stream \
+                 \"fixture.things.facts\"); facts travel on their streams and are never tools"
+            ),
+            format!(
+                "{TOOLS}:71:7 MCP_COMMAND_READ_ONLY rpc {c}/ReadThing: tool \"fixture.readThing\" is read_only \
+                 but {c} is not a *QueryService: query tools go on *QueryService, command tools are never read_only"
+            ),
+            format!(
+                "{TOOLS}:79:7 MCP_ADAPTER_FILLED_VALID rpc {c}/CreateThing: tool \"fixture.createThing\": \
+                 adapter_filled_fields path \"thing.missing\": fixture.v1.Thing has no field \"missing\""
+            ),
+            "proto/fixture/v2/other.proto:10:7 MCP_CAPABILITY_PACKAGE rpc fixture.v2.OtherQueryService/GetOther: \
+             capability \"fixture\" is in package fixture.v1 (fixture.createThing), this tool in fixture.v2"
+                .to_string(),
+        ]
+    );
+    // The unexposed rpc (default-deny) and the valid tool have no finding.
+    assert!(
+        !all.iter()
+            .any(|f| f.contains("/Hidden") || f.contains("/GetThing:"))
+    );
+}
+
+#[test]
+fn mcp_input_nesting_is_a_warning() {
+    let ws = common::workspace("lint/mcp_tools");
+    let warnings: Vec<String> = lint::workspace_warnings(&ws.path().join("proto"))
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        warnings,
+        [format!(
+            "{TOOLS}:88:7 MCP_INPUT_PORTABLE rpc fixture.v1.ThingService/NestThing: the inputSchema of tool \
+             \"fixture.nestThing\" (fixture.v1.NestThingRequest) nests objects 3 levels below the root \
+             (portable: at most 2)"
+        )]
+    );
+}
+
+#[test]
+fn mcp_capability_of_more_than_twenty_tools() {
+    assert_eq!(
+        findings("mcp_capability_size"),
+        [
+            "proto/fixture/v1/big.proto:170:7 MCP_CAPABILITY_SIZE rpc fixture.v1.BigQueryService/Get21: \
+          capability \"big\" has 21 tools, more than 20; split it"
+        ]
+    );
+}
+
+#[test]
+fn codegen_refuses_invalid_tools_with_their_location() {
+    let ws = common::workspace("lint/mcp_tools");
+    let compiled = xtask::protos::compile(&ws.path().join("proto")).unwrap();
+    let err = xtask::codegen::tools(&compiled).unwrap_err().to_string();
+    assert!(
+        err.contains(&format!("{TOOLS}:19:7 MCP_TOOL_NAME")),
+        "{err}"
+    );
+}
+
+#[test]
+fn adapter_filled_fields_leave_the_input_schema() {
+    // The rule drops top-level tenant_id; the option drops thing.owner_id (nested).
+    let ws = common::workspace("lint/mcp_tools");
+    let compiled = xtask::protos::compile(&ws.path().join("proto")).unwrap();
+    let tools = xtask::mcp::collect(&compiled.pool);
+    let create = tools
+        .iter()
+        .find(|t| t.name == "fixture.createThing")
+        .unwrap();
+    let input = compiled.pool.get_message_by_name(&create.input).unwrap();
+    assert_eq!(
+        xtask::mcp::adapter_filled(&input, create),
+        ["tenant_id", "thing.owner_id", "thing.missing"]
+    );
+    let schema = xtask::mcp::input_schema(&compiled.pool, create);
+    let properties = schema["properties"].as_object().unwrap();
+    assert_eq!(properties.keys().collect::<Vec<_>>(), ["thing"]);
+    let thing = schema["properties"]["thing"]["properties"]
+        .as_object()
+        .unwrap();
+    assert_eq!(thing.keys().collect::<Vec<_>>(), ["name"]);
+    // The message's own schema keeps every field.
+    let full = xtask::mcp::message_schema(&input, &[]);
+    assert!(full["properties"]["tenantId"].is_object());
+    assert!(full["properties"]["thing"]["properties"]["ownerId"].is_object());
+}

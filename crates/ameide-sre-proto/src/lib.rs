@@ -14,11 +14,23 @@
 //! | `serde` | yes | proto3 canonical JSON (pbjson) for every message, `visit_messages` / `visit_events`; re-exports `pbjson` |
 //! | `grpc` | yes | tonic client and server modules for the query services and the `IncidentService`; re-exports `tonic` |
 //! | `envelope-metadata` | yes | `SreMessageMeta::from_metadata` (from `common_eventing::EnvelopeMetadata`: UUIDv7 ids, `occurred_at` now, trace context); turns on the same feature of `common-eventing` |
-//! | `runtime` | no | deprecated alias of `envelope-metadata` (its name until 0.1.0), removed in the next minor release |
+//! | `runtime` | no | deprecated alias of `envelope-metadata` (its name in 0.1), kept for the 0.2 release and removed in 0.3 |
+//!
+//! # MCP tools
+//!
+//! The query services and `IncidentService` expose MCP tools with
+//! `(ameide_core_proto.mcp.annotations.v1.expose)`: every read of the seven
+//! `Sre*QueryService`s (read-only, idempotent) and the commands `CreateIncident`,
+//! `AcknowledgeIncident`, `AssignIncident`, `AddIncidentTimelineEntry` and
+//! `ResolveIncident` (which requires approval). [`core::v1::MCP_TOOLS`] lists them,
+//! [`MCP_TOOL_CATALOG`] is the whole catalog, and every tool input and output and every
+//! envelope implements `common_eventing::mcp::JsonSchema` (tool inputs also
+//! `common_eventing::mcp::ToolInput`).
 //!
 //! Always there: `PROTO_FILES` / [`proto_files`] (the text of every `.proto` file of
 //! the crate, for a schema registry), `common_eventing::registry::ProtoSchema` for every
-//! message (file, Confluent message indexes, registration), `FILE_DESCRIPTOR_SET`, and
+//! message (file, Confluent message indexes, registration), the MCP tables and
+//! schemas, `FILE_DESCRIPTOR_SET`, and
 //! the re-exported `prost` (plus `tonic` and `pbjson` with their features).
 //!
 //! With `default-features = false` the crate is prost + bytes only (and
@@ -54,6 +66,21 @@ pub use lifecycle::TransitionError;
 /// Encoded `google.protobuf.FileDescriptorSet` of this crate's `.proto` files
 /// (`ameide_core_proto/sre/**.proto`), source info stripped, eventing options kept.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("generated/file_descriptor_set.bin");
+
+/// The MCP tool catalog of this crate (`docs/generated/mcp-tool-catalog.json`), as
+/// `cargo xtask codegen` writes it: `{"$schema", "version", "capabilities": [{"name",
+/// "proto_package", "tools": [{"name", "description", "rpc", "cqrs_side", "hints",
+/// "requires_approval", "inputSchema", "outputSchema"}], "resources"}]}`, keys sorted,
+/// `version` the crate version. Serve it at `/.well-known/mcp-tools.json`.
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// let catalog: serde_json::Value = serde_json::from_str(ameide_sre_proto::MCP_TOOL_CATALOG).unwrap();
+/// assert_eq!(catalog["version"], env!("CARGO_PKG_VERSION"));
+/// assert_eq!(catalog["capabilities"][0]["name"], "sre");
+/// # }
+/// ```
+pub const MCP_TOOL_CATALOG: &str = include_str!("generated/mcp-tool-catalog.json");
 
 /// The `.proto` files of this crate as text: one [`ProtoFile`](common_eventing::registry::ProtoFile)
 /// static per file (import path, package, the exact text with its comments, and the

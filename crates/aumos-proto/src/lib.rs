@@ -13,7 +13,7 @@
 //! | --- | --- | --- |
 //! | `serde` | yes | proto3 canonical JSON (pbjson) for every message, `visit_messages` / `visit_events`; re-exports `pbjson` |
 //! | `envelope-metadata` | yes | constructors that fill UUIDv7 ids and the time (`AgentEnvelope::new`, [`NewEvent`]); turns on the same feature of `common-eventing` |
-//! | `runtime` | no | deprecated alias of `envelope-metadata` (its name until 0.1.0), removed in the next minor release |
+//! | `runtime` | no | deprecated alias of `envelope-metadata` (its name in 0.1), kept for the 0.2 release and removed in 0.3 |
 //!
 //! Always there: `PROTO_FILES` / [`proto_files`] (the text of every `.proto` file of
 //! the crate, for a schema registry), `common_eventing::registry::ProtoSchema` for every

@@ -12,6 +12,9 @@
 //!   for Protobuf), [`cloudevents`] (CloudEvents Kafka binary-mode headers),
 //!   [`traceparent`] (W3C trace context) and [`metadata`] (envelope metadata with
 //!   UUIDv7 ids).
+//! - [`mcp`]: the MCP expose option on rpc methods ([`mcp::annotations::v1`]) and,
+//!   generated for every tool input and output and every event message,
+//!   [`mcp::JsonSchema`]: the JSON Schema of its proto3 JSON.
 //! - [`registry`]: the exact text of every `.proto` file (each crate's `PROTO_FILES`)
 //!   and, for every generated message, [`registry::ProtoSchema`]: its Confluent
 //!   message indexes and the registration (schema text and transitive references,
@@ -44,7 +47,7 @@
 //! | `serde` | yes | proto3 canonical JSON for the well-known types, [`JsonMessage`] and the visitors ([`visit`]); re-exports `pbjson` |
 //! | `chrono` | yes | conversions between `Timestamp` / `Duration` and chrono |
 //! | `envelope-metadata` | yes | [`ids`] (UUIDv7), [`metadata`] ([`EnvelopeMetadata`]), [`traceparent`], [`cloudevents`], and `framing::message_indexes_for` (index paths from encoded descriptors) |
-//! | `runtime` | no | deprecated alias of `envelope-metadata` (its name until 0.1.0), removed in the next minor release |
+//! | `runtime` | no | deprecated alias of `envelope-metadata` (its name in 0.1), kept for the 0.2 release and removed in 0.3 |
 //! | `schema-registry-converter` | no | [`registry::Registration`] converts into `schema_registry_converter`'s `SuppliedSchema` ([`registry::ProtoSchema::supplied_schema`]), for its `post_schema`; re-exports `schema_registry_converter` |
 //!
 //! Always there: [`registry`] (schema texts, [`registry::ProtoSchema`],
@@ -63,6 +66,7 @@ pub mod eventing;
 pub mod framing;
 #[cfg(feature = "envelope-metadata")]
 pub mod ids;
+pub mod mcp;
 #[cfg(feature = "envelope-metadata")]
 pub mod metadata;
 pub mod oneof;
@@ -101,7 +105,8 @@ pub use visit::{EventVisitor, JsonMessage, MessageVisitor, RegisterAny};
 pub struct ReadmeDoctests;
 
 /// Encoded `google.protobuf.FileDescriptorSet` of the `.proto` files generated into
-/// this crate, plus `google/protobuf/descriptor.proto` which `eventing.proto` imports
+/// this crate, plus `google/protobuf/descriptor.proto` which `eventing.proto` and
+/// `annotations.proto` (the MCP expose option) import
 /// (source info stripped, custom options kept). Together with the domain crates'
 /// sets it loads into a descriptor pool with no file missing.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("generated/file_descriptor_set.bin");
@@ -142,6 +147,7 @@ mod tests {
             names,
             [
                 "ameide_core_proto/common/v1/eventing.proto",
+                "ameide_core_proto/mcp/annotations/v1/annotations.proto",
                 "google/protobuf/any.proto",
                 "google/protobuf/descriptor.proto",
                 "google/protobuf/duration.proto",

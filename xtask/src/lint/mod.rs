@@ -10,12 +10,18 @@
 //!    - [`events`]: eventing option paths valid (`EVENTING_OPTION_VALID`) and every
 //!      event message annotated (`EVENT_ANNOTATED`);
 //!    - [`enums`]: every non-aiOS enum value prefixed with its enum's name
-//!      (`ENUM_VALUE_ENUM_PREFIX`).
+//!      (`ENUM_VALUE_ENUM_PREFIX`);
+//!    - [`mcp`]: the MCP expose option on rpcs (`MCP_TOOL_NAME`, `MCP_TOOL_UNIQUE`,
+//!      `MCP_TOOL_DESCRIPTION`, `MCP_CAPABILITY_SIZE`, `MCP_CAPABILITY_PACKAGE`,
+//!      `MCP_QUERY_READ_ONLY`, `MCP_COMMAND_READ_ONLY`, `MCP_NO_FACT_TOOLS`,
+//!      `MCP_NO_STREAMING`, `MCP_ADAPTER_FILLED_VALID`), and the warning
+//!      `MCP_INPUT_PORTABLE` (printed, never failing).
 //!
 //! Every finding prints as `proto/<file>:<line>:<column> <RULE> <message>`, like buf.
 
 pub mod enums;
 pub mod events;
+pub mod mcp;
 pub mod sre;
 
 use crate::buf::{self, Finding};
@@ -30,6 +36,9 @@ pub fn run() -> Result<()> {
     let mut findings = buf_lint(&root)?;
     let buf_count = findings.len();
     findings.extend(workspace_rules(&root.join("proto"))?);
+    for warning in workspace_warnings(&root.join("proto"))? {
+        println!("warning: {warning}");
+    }
     for finding in &findings {
         println!("{finding}");
     }
@@ -58,6 +67,16 @@ pub fn workspace_rules(proto_dir: &Path) -> Result<Vec<Finding>> {
     Ok(check_pool(&compiled.pool))
 }
 
+/// The workspace's warning rules (printed by `cargo xtask lint`, never failing) over
+/// every `.proto` below `proto_dir`, sorted by location.
+pub fn workspace_warnings(proto_dir: &Path) -> Result<Vec<Finding>> {
+    let compiled = protos::compile(proto_dir)?;
+    let mut warnings = Vec::new();
+    mcp::warnings(&compiled.pool, &mut warnings);
+    warnings.sort();
+    Ok(warnings)
+}
+
 /// The workspace rules over a compiled pool (source info needed for locations). Only
 /// files of the proto root are checked, never the well-known types protox adds.
 pub fn check_pool(pool: &DescriptorPool) -> Vec<Finding> {
@@ -65,6 +84,7 @@ pub fn check_pool(pool: &DescriptorPool) -> Vec<Finding> {
     sre::check(pool, &mut findings);
     events::check(pool, &mut findings);
     enums::check(pool, &mut findings);
+    mcp::check(pool, &mut findings);
     findings.sort();
     findings.dedup();
     findings

@@ -32,8 +32,9 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// A scratch workspace root: the repository's `buf.yaml` and, as `proto/`, the
 /// `proto` folder of `fixture` (a folder below `tests/fixtures`), plus the real
-/// eventing option (`ameide_core_proto/common/v1/eventing.proto`) when the fixture
-/// has none, so fixtures can use the option without copying it.
+/// eventing and MCP expose options (`ameide_core_proto/common/v1/eventing.proto`,
+/// `ameide_core_proto/mcp/annotations/v1/annotations.proto`) when the fixture has
+/// none, so fixtures can use the options without copying them.
 pub fn workspace(fixture: &str) -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(repo().join("buf.yaml"), dir.path().join("buf.yaml")).unwrap();
@@ -48,9 +49,14 @@ pub fn replace_proto(root: &Path, fixture: &str) {
         std::fs::remove_dir_all(&proto).unwrap();
     }
     copy_dir(&fixtures().join(fixture).join("proto"), &proto);
-    let option = "ameide_core_proto/common/v1/eventing.proto";
-    if !proto.join(option).exists() {
-        std::fs::create_dir_all(proto.join("ameide_core_proto/common/v1")).unwrap();
-        std::fs::copy(repo().join("proto").join(option), proto.join(option)).unwrap();
+    for option in [
+        "ameide_core_proto/common/v1/eventing.proto",
+        "ameide_core_proto/mcp/annotations/v1/annotations.proto",
+    ] {
+        let target = proto.join(option);
+        if !target.exists() {
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(repo().join("proto").join(option), &target).unwrap();
+        }
     }
 }

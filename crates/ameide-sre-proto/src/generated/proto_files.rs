@@ -984,10 +984,15 @@ message Postmortem {
 pub static AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY: ::common_eventing::registry::ProtoFile = ::common_eventing::registry::ProtoFile {
     name: "ameide_core_proto/sre/core/v1/query.proto",
     package: "ameide_core_proto.sre.core.v1",
-    imports: &["ameide_core_proto/sre/core/v1/alert.proto", "ameide_core_proto/sre/core/v1/health.proto", "ameide_core_proto/sre/core/v1/incident.proto", "ameide_core_proto/sre/core/v1/postmortem.proto", "ameide_core_proto/sre/core/v1/runbook.proto", "ameide_core_proto/sre/core/v1/service.proto", "ameide_core_proto/sre/core/v1/slo.proto", "ameide_core_proto/sre/core/v1/sre.proto"],
-    dependencies: &[&crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_ALERT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_HEALTH, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INCIDENT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_POSTMORTEM, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_RUNBOOK, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SERVICE, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SLO, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE],
+    imports: &["ameide_core_proto/mcp/annotations/v1/annotations.proto", "ameide_core_proto/sre/core/v1/alert.proto", "ameide_core_proto/sre/core/v1/health.proto", "ameide_core_proto/sre/core/v1/incident.proto", "ameide_core_proto/sre/core/v1/postmortem.proto", "ameide_core_proto/sre/core/v1/runbook.proto", "ameide_core_proto/sre/core/v1/service.proto", "ameide_core_proto/sre/core/v1/slo.proto", "ameide_core_proto/sre/core/v1/sre.proto"],
+    dependencies: &[&::common_eventing::proto_files::AMEIDE_CORE_PROTO_MCP_ANNOTATIONS_V1_ANNOTATIONS, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_ALERT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_HEALTH, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INCIDENT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_POSTMORTEM, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_RUNBOOK, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SERVICE, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SLO, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE],
     text: r#"// Strongly consistent read services of the SRE domain, and the `IncidentService`
 // command surface.
+//
+// Every read is an MCP query tool and some commands are MCP command tools
+// (`(ameide_core_proto.mcp.annotations.v1.expose)`); the rest stay unexposed
+// (default-deny): `ReclassifyIncidentSeverity`, `TransitionIncidentStatus` and
+// `CloseIncident`. The MCP adapter fills `tenant_id` from the caller's token.
 //
 // Every request names its tenant; list requests page with `page_size` and
 // `page_token`, list responses return `next_page_token` (empty on the last
@@ -997,6 +1002,7 @@ syntax = "proto3";
 
 package ameide_core_proto.sre.core.v1;
 
+import "ameide_core_proto/mcp/annotations/v1/annotations.proto";
 import "ameide_core_proto/sre/core/v1/alert.proto";
 import "ameide_core_proto/sre/core/v1/health.proto";
 import "ameide_core_proto/sre/core/v1/incident.proto";
@@ -1009,73 +1015,272 @@ import "ameide_core_proto/sre/core/v1/sre.proto";
 // Reads incidents.
 service SreIncidentQueryService {
   // Returns one incident.
-  rpc GetIncident(GetIncidentRequest) returns (GetIncidentResponse);
+  rpc GetIncident(GetIncidentRequest) returns (GetIncidentResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.getIncident"
+      description: "Returns one incident of the caller's tenant by id: title, severity, status, owner, timeline."
+      hints: {
+        read_only: true
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
   // Returns incidents that are not yet closed, a page at a time.
-  rpc ListOpenIncidents(ListOpenIncidentsRequest) returns (ListOpenIncidentsResponse);
+  rpc ListOpenIncidents(ListOpenIncidentsRequest) returns (ListOpenIncidentsResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.listOpenIncidents"
+      description: "Lists the incidents that are not yet closed, a page at a time."
+      hints: {
+        read_only: true
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
 }
 
 // Reads alerts.
 service SreAlertQueryService {
   // Returns one alert.
-  rpc GetAlert(GetAlertRequest) returns (GetAlertResponse);
+  rpc GetAlert(GetAlertRequest) returns (GetAlertResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.getAlert"
+      description: "Returns one alert by id, with its labels and annotations."
+      hints: {
+        read_only: true
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
   // Returns alerts that are firing, a page at a time.
-  rpc ListActiveAlerts(ListActiveAlertsRequest) returns (ListActiveAlertsResponse);
+  rpc ListActiveAlerts(ListActiveAlertsRequest) returns (ListActiveAlertsResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.listActiveAlerts"
+      description: "Lists the alerts that are firing, a page at a time."
+      hints: {
+        read_only: true
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
 }
 
 // Reads runbooks.
 service SreRunbookQueryService {
   // Returns one runbook.
-  rpc GetRunbook(GetRunbookRequest) returns (GetRunbookResponse);
+  rpc GetRunbook(GetRunbookRequest) returns (GetRunbookResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.getRunbook"
+      description: "Returns one runbook by id, with its steps."
+      hints: {
+        read_only: true
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
   // Returns runbooks, a page at a time.
-  rpc ListRunbooks(ListRunbooksRequest) returns (ListRunbooksResponse);
+  rpc ListRunbooks(ListRunbooksRequest) returns (ListRunbooksResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.listRunbooks"
+      description: "Lists runbooks, a page at a time."
+      hints: {
+        read_only: true
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
 }
 
 // Reads SLOs.
 service SreSLOQueryService {
   // Returns one SLO.
-  rpc GetSLO(GetSLORequest) returns (GetSLOResponse);
+  rpc GetSLO(GetSLORequest) returns (GetSLOResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.getSlo"
+      description: "Returns one service level objective by id, with its target and error budget."
+      hints: {
+        read_only: true
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
   // Returns SLOs, a page at a time.
-  rpc ListSLOs(ListSLOsRequest) returns (ListSLOsResponse);
+  rpc ListSLOs(ListSLOsRequest) returns (ListSLOsResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.listSlos"
+      description: "Lists service level objectives, a page at a time."
+      hints: {
+        read_only: true
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
 }
 
 // Reads health observations.
 service SreHealthQueryService {
   // Returns the latest fleet state of a cluster in an environment.
-  rpc GetCurrentFleetState(GetCurrentFleetStateRequest) returns (GetCurrentFleetStateResponse);
+  rpc GetCurrentFleetState(GetCurrentFleetStateRequest) returns (GetCurrentFleetStateResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.getCurrentFleetState"
+      description: "Returns the latest fleet state of a cluster in an environment."
+      hints: {
+        read_only: true
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
 }
 
 // Reads the service catalog.
 service SreServiceQueryService {
   // Returns one catalog entry.
-  rpc GetService(GetServiceRequest) returns (GetServiceResponse);
+  rpc GetService(GetServiceRequest) returns (GetServiceResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.getService"
+      description: "Returns one entry of the service catalog by id."
+      hints: {
+        read_only: true
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
   // Returns catalog entries, a page at a time.
-  rpc ListServices(ListServicesRequest) returns (ListServicesResponse);
+  rpc ListServices(ListServicesRequest) returns (ListServicesResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.listServices"
+      description: "Lists the entries of the service catalog, a page at a time."
+      hints: {
+        read_only: true
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
 }
 
 // Reads postmortems.
 service SrePostmortemQueryService {
   // Returns one postmortem.
-  rpc GetPostmortem(GetPostmortemRequest) returns (GetPostmortemResponse);
+  rpc GetPostmortem(GetPostmortemRequest) returns (GetPostmortemResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.getPostmortem"
+      description: "Returns one postmortem by id."
+      hints: {
+        read_only: true
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
   // Returns the postmortems of one incident, a page at a time.
-  rpc ListPostmortemsByIncident(ListPostmortemsByIncidentRequest) returns (ListPostmortemsByIncidentResponse);
+  rpc ListPostmortemsByIncident(ListPostmortemsByIncidentRequest) returns (ListPostmortemsByIncidentResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.listPostmortemsByIncident"
+      description: "Lists the postmortems of one incident, a page at a time."
+      hints: {
+        read_only: true
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
 }
 
 // Changes incidents synchronously; each call returns the incident after the change.
 service IncidentService {
   // Declares an incident.
-  rpc CreateIncident(CreateIncidentRequest) returns (CreateIncidentResponse);
+  rpc CreateIncident(CreateIncidentRequest) returns (CreateIncidentResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.createIncident"
+      description: "Declares a new incident; returns it as stored, with the id the server assigned."
+      hints: {
+        read_only: false
+        destructive: false
+        idempotent: false
+        open_world: false
+      }
+    };
+  }
   // Changes an incident's severity.
   rpc ReclassifyIncidentSeverity(ReclassifyIncidentSeverityRequest) returns (ReclassifyIncidentSeverityResponse);
   // Gives an incident an owner.
-  rpc AssignIncident(AssignIncidentRequest) returns (AssignIncidentResponse);
+  rpc AssignIncident(AssignIncidentRequest) returns (AssignIncidentResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.assignIncident"
+      description: "Gives an incident an owner."
+      hints: {
+        read_only: false
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
   // Appends an entry to an incident's timeline.
-  rpc AddIncidentTimelineEntry(AddIncidentTimelineEntryRequest) returns (AddIncidentTimelineEntryResponse);
+  rpc AddIncidentTimelineEntry(AddIncidentTimelineEntryRequest) returns (AddIncidentTimelineEntryResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.addIncidentTimelineEntry"
+      description: "Appends an entry (note, action, finding) to an incident's timeline."
+      hints: {
+        read_only: false
+        destructive: false
+        idempotent: false
+        open_world: false
+      }
+    };
+  }
   // Records that someone took ownership of an incident.
-  rpc AcknowledgeIncident(AcknowledgeIncidentRequest) returns (AcknowledgeIncidentResponse);
+  rpc AcknowledgeIncident(AcknowledgeIncidentRequest) returns (AcknowledgeIncidentResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.acknowledgeIncident"
+      description: "Records that someone took ownership of an incident, with an optional note."
+      hints: {
+        read_only: false
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
   // Moves an incident to another status.
   rpc TransitionIncidentStatus(TransitionIncidentStatusRequest) returns (TransitionIncidentStatusResponse);
   // Marks an incident resolved.
-  rpc ResolveIncident(ResolveIncidentRequest) returns (ResolveIncidentResponse);
+  rpc ResolveIncident(ResolveIncidentRequest) returns (ResolveIncidentResponse) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "sre.resolveIncident"
+      description: "Marks an incident resolved, saying how its impact was ended. Needs a human's approval."
+      hints: {
+        read_only: false
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+      requires_approval: true
+    };
+  }
   // Closes an incident.
   rpc CloseIncident(CloseIncidentRequest) returns (CloseIncidentResponse);
 }

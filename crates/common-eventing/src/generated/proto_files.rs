@@ -3,6 +3,7 @@
 /// Every `.proto` file of this crate, sorted by import path.
 pub static PROTO_FILES: &[&::common_eventing::registry::ProtoFile] = &[
     &AMEIDE_CORE_PROTO_COMMON_V1_EVENTING,
+    &AMEIDE_CORE_PROTO_MCP_ANNOTATIONS_V1_ANNOTATIONS,
 ];
 
 /// `ameide_core_proto/common/v1/eventing.proto` (package `ameide_core_proto.common.v1`): its exact text and imports.
@@ -41,6 +42,66 @@ message EventingOptions {
 extend google.protobuf.MessageOptions {
   // Extension number 50100 is permanent: never change it.
   EventingOptions eventing = 50100;
+}
+"#,
+};
+
+/// `ameide_core_proto/mcp/annotations/v1/annotations.proto` (package `ameide_core_proto.mcp.annotations.v1`): its exact text and imports.
+pub static AMEIDE_CORE_PROTO_MCP_ANNOTATIONS_V1_ANNOTATIONS: ::common_eventing::registry::ProtoFile = ::common_eventing::registry::ProtoFile {
+    name: "ameide_core_proto/mcp/annotations/v1/annotations.proto",
+    package: "ameide_core_proto.mcp.annotations.v1",
+    imports: &["google/protobuf/descriptor.proto"],
+    dependencies: &[],
+    text: r#"// The MCP expose option: which rpc methods are tools of the Model Context Protocol.
+//
+// Exposure is default-deny: an rpc without `(ameide_core_proto.mcp.annotations.v1.expose)`
+// is never a tool. Query tools go on `*QueryService` methods (read-only projections),
+// command tools on the domain service. `cargo xtask codegen` reads the option, writes
+// the tool catalog (`docs/generated/mcp-tool-catalog.json`) and the JSON Schemas of the
+// tools' inputs and outputs (the canonical proto3 JSON form); `cargo xtask lint`
+// checks the names and the CQRS rules.
+syntax = "proto3";
+
+package ameide_core_proto.mcp.annotations.v1;
+
+import "google/protobuf/descriptor.proto";
+
+// Behaviour hints of a tool, MCP's tool annotations. An unset hint takes MCP's
+// default: destructive true, idempotent false, open world true, read-only false.
+message ToolHints {
+  // The tool does not modify its environment (MCP `readOnlyHint`).
+  optional bool read_only = 1;
+  // The tool may perform destructive updates; meaningful only when not read-only
+  // (MCP `destructiveHint`).
+  optional bool destructive = 2;
+  // Calling the tool again with the same arguments has no further effect; meaningful
+  // only when not read-only (MCP `idempotentHint`).
+  optional bool idempotent = 3;
+  // The tool interacts with an open world of external entities (MCP `openWorldHint`).
+  optional bool open_world = 4;
+}
+
+// How an rpc method is exposed as an MCP tool.
+message ExposeOptions {
+  // Tool name, `<capability>.<lowerCamelOperation>` (e.g. `sre.getIncident`); unique
+  // across the workspace and never changed once released.
+  string tool_name = 1;
+  // What the tool does, for the model choosing it.
+  string description = 2;
+  // Behaviour hints.
+  ToolHints hints = 3;
+  // A human must approve each call before the adapter runs it.
+  bool requires_approval = 4;
+  // Further request field paths (dot-separated, proto names) that the adapter fills
+  // from the caller's token and context, left out of the tool's `inputSchema`. The
+  // top-level request fields `tenant_id`, `message_id`, `correlation_id`,
+  // `causation_id` and `occurred_at` are always adapter-filled.
+  repeated string adapter_filled_fields = 5;
+}
+
+extend google.protobuf.MethodOptions {
+  // Extension number 50200 is permanent: never change it.
+  ExposeOptions expose = 50200;
 }
 "#,
 };
