@@ -2,6 +2,7 @@
 
 use crate::catalog;
 use crate::eventing::{self, EventSpec};
+use crate::lossless;
 use crate::oneofs;
 use crate::protos::{self, Compiled};
 use crate::schemas;
@@ -133,6 +134,7 @@ fn generate_crate(krate: &CrateSpec, compiled: &Compiled, specs: &[EventSpec]) -
             package.proto,
         )?);
         out.push_str(&oneofs::generate(&compiled.pool, krate, package.proto));
+        out.push_str(&lossless::generate(&compiled.pool, krate, package.proto));
         out.push_str(&schemas::generate_impls(
             &compiled.pool,
             krate,

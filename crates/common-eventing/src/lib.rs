@@ -63,6 +63,7 @@ pub mod eventing;
 pub mod framing;
 #[cfg(feature = "envelope-metadata")]
 pub mod ids;
+pub mod lossless;
 #[cfg(feature = "envelope-metadata")]
 pub mod metadata;
 pub mod oneof;
@@ -87,6 +88,7 @@ pub mod options {
 pub use cloudevents::{CloudEventAttributes, CloudEventError};
 pub use eventing::{Eventing, KEY_SEPARATOR};
 pub use framing::{Framed, FramedBytes, FramingError};
+pub use lossless::{Known, Lossless};
 #[cfg(feature = "envelope-metadata")]
 pub use metadata::{EnvelopeMetadata, MetadataError};
 pub use oneof::OneofCase;
