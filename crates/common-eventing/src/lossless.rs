@@ -31,14 +31,16 @@
 //!   case), its unknown fields go with it.
 //! - A submessage that was **replaced** carries none. Rust values have no identity, so
 //!   "replaced" is decided on content: when decoding, `Lossless` remembers a 64-bit
-//!   hash of each known field a submessage had set (its bytes as prost encodes them).
-//!   On encode, the submessage at the same position keeps its unknown fields if at
-//!   least one of those fields still has the same value, or if it had no known field
-//!   set at all; otherwise it counts as replaced. Changing some fields of a
-//!   submessage keeps its unknown fields; writing a new value over it that shares no
-//!   field value with the old one drops them. Changing every field of a submessage
-//!   one by one looks like a replacement too: to keep its unknown fields then, change
-//!   it through a copy and use [`UnknownFields`] explicitly, or forward the bytes.
+//!   hash of each known scalar, enum, string, bytes or leaf-message field a
+//!   submessage had set (its bytes as prost encodes them), and which of its fields
+//!   holding nested messages were present. On encode, the submessage at the same
+//!   position keeps its unknown fields if at least one of those fields still has the
+//!   same value (a nested-message field: is still present), or if it had no known
+//!   field set at all; otherwise it counts as replaced. So changing some fields of a
+//!   submessage, or anything inside its nested messages, keeps its unknown fields;
+//!   writing a new value over it that shares no field value with the old one drops
+//!   them. Changing every field of a submessage one by one looks like a replacement
+//!   too: forward the original bytes when that must not happen.
 //! - The message itself (the root) always keeps its unknown fields.
 //! - The hand-written `Struct`, `Value` and `ListValue` ([`crate::wkt`]) are leaves:
 //!   their schema is frozen, and unknown fields inside them are dropped as prost
@@ -673,10 +675,16 @@ fn hash(bytes: &[u8], seed: u64) -> u64 {
 }
 
 /// (field number, hash of every occurrence's bytes) of the known fields of `bytes`.
+/// Fields holding nested messages count by presence only: their contents are judged
+/// at their own level, so a change deep inside never makes an ancestor look replaced.
 fn fingerprint(bytes: &[u8], schema: &Schema) -> Vec<(u32, u64)> {
     let mut out: Vec<(u32, u64)> = Vec::new();
     let _ = for_each_field(bytes, |f| {
-        if schema.is_known(f.number) {
+        if schema.nested(f.number).is_some() {
+            if !out.iter().any(|(n, _)| *n == f.number) {
+                out.push((f.number, 0));
+            }
+        } else if schema.is_known(f.number) {
             match out.iter_mut().find(|(n, _)| *n == f.number) {
                 Some((_, h)) => *h = hash(f.whole, *h),
                 None => out.push((f.number, hash(f.whole, 0))),
