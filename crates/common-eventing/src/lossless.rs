@@ -339,6 +339,69 @@ impl<M> Lossless<M> {
     pub fn clear_unknown_fields(&mut self) {
         self.unknown = UnknownFields::default();
     }
+
+    /// Takes the submessage of singular field (or oneof case) `number` out of the
+    /// message, with its unknown fields: `take` moves it out of `M` (for example
+    /// `|request| request.event.take()`). Call it before changing the field.
+    ///
+    /// ```
+    /// use common_eventing::Lossless;
+    /// use common_eventing::wkt::Timestamp;
+    /// # use common_eventing::lossless::{Known, Schema, NestedField, Nesting};
+    /// # #[derive(Clone, PartialEq, prost::Message)]
+    /// # struct Wrapper { #[prost(message, optional, tag = "1")] ts: Option<Timestamp> }
+    /// # impl Known for Wrapper { fn schema() -> &'static Schema {
+    /// #     static S: Schema = Schema { full_name: "Wrapper", known: &[1], nested: &[NestedField {
+    /// #         number: 1, name: "ts", nesting: Nesting::Singular, schema: <Timestamp as Known>::schema }] };
+    /// #     &S } }
+    /// // Wrapper { ts: Timestamp { seconds: 5, <field 9: "new"> } }
+    /// let bytes = b"\x0a\x07\x08\x05\x4a\x03new";
+    /// let mut wrapper = Lossless::<Wrapper>::decode(&bytes[..]).unwrap();
+    /// let ts = wrapper.take_message(1, |w| w.ts.take()).unwrap();
+    /// assert_eq!(ts.encode_to_vec(), b"\x08\x05\x4a\x03new");
+    /// ```
+    pub fn take_message<N>(
+        &mut self,
+        number: u32,
+        take: impl FnOnce(&mut M) -> Option<N>,
+    ) -> Option<Lossless<N>> {
+        let message = take(&mut self.message)?;
+        let unknown = self.take_child(&Slot::Field { number, index: 0 });
+        Some(Lossless { message, unknown })
+    }
+
+    /// Takes the submessages of repeated field `number` out of the message, each with
+    /// its unknown fields: `take` moves them out of `M` (for example
+    /// `|batch| std::mem::take(&mut batch.events)`). Call it before changing the field.
+    pub fn take_messages<N>(
+        &mut self,
+        number: u32,
+        take: impl FnOnce(&mut M) -> Vec<N>,
+    ) -> Vec<Lossless<N>> {
+        take(&mut self.message)
+            .into_iter()
+            .enumerate()
+            .map(|(index, message)| {
+                let unknown = self.take_child(&Slot::Field {
+                    number,
+                    index: index as u32,
+                });
+                Lossless { message, unknown }
+            })
+            .collect()
+    }
+
+    fn take_child(&mut self, slot: &Slot) -> UnknownFields {
+        match self.unknown.children.iter().position(|(s, _)| s == slot) {
+            Some(i) => {
+                let mut child = self.unknown.children.swap_remove(i).1;
+                // It is a root now: it keeps its unknown fields whatever changes.
+                child.fingerprint.clear();
+                child
+            }
+            None => UnknownFields::default(),
+        }
+    }
 }
 
 /// `Lossless<M>` is a prost message too, so tonic's `ProstCodec` and prost's
