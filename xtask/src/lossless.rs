@@ -50,6 +50,19 @@ pub fn generate(pool: &DescriptorPool, krate: &CrateSpec, package: &str) -> Stri
         let mut fields: Vec<FieldDescriptor> = message.fields().collect();
         fields.sort_by_key(|f| f.number());
         let mut nested = String::new();
+        // Dense index by number (see `Schema::lookup`), for numbers up to 255.
+        let max = known.last().copied().unwrap_or(0);
+        let mut lookup = if max <= 255 {
+            vec![0u8; max as usize + 1]
+        } else {
+            Vec::new()
+        };
+        for n in &known {
+            if let Some(slot) = lookup.get_mut(*n as usize) {
+                *slot = 1;
+            }
+        }
+        let mut nested_count = 0u8;
         for field in fields {
             let Some((nesting, target)) = nested_of(&field) else {
                 continue;
@@ -57,6 +70,10 @@ pub fn generate(pool: &DescriptorPool, krate: &CrateSpec, package: &str) -> Stri
             let Some(path) = path_from(krate, package, &target) else {
                 continue;
             };
+            if let Some(slot) = lookup.get_mut(field.number() as usize) {
+                *slot = nested_count + 2;
+            }
+            nested_count += 1;
             nested.push_str(&format!(
                 "            ::common_eventing::lossless::NestedField {{ number: {}, name: \"{}\", nesting: ::common_eventing::lossless::Nesting::{nesting}, schema: <{path} as ::common_eventing::lossless::Known>::schema }},\n",
                 field.number(),
@@ -68,6 +85,15 @@ pub fn generate(pool: &DescriptorPool, krate: &CrateSpec, package: &str) -> Stri
         } else {
             format!("&[\n{nested}        ]")
         };
+        if nested_count > 250 {
+            lookup.clear(); // the index holds nested positions in a byte
+        }
+        let lookup = if lookup.is_empty() {
+            "&[]".to_string()
+        } else {
+            let items: Vec<String> = lookup.iter().map(u8::to_string).collect();
+            format!("&[{}]", items.join(", "))
+        };
         let known: Vec<String> = known.iter().map(u32::to_string).collect();
         out.push_str(&format!(
             "\n/// Field table of `{full}` for `common_eventing::Lossless`.\n\
@@ -77,6 +103,7 @@ pub fn generate(pool: &DescriptorPool, krate: &CrateSpec, package: &str) -> Stri
              \x20           full_name: \"{full}\",\n\
              \x20           known: &[{known}],\n\
              \x20           nested: {nested},\n\
+             \x20           lookup: {lookup},\n\
              \x20       }};\n\
              \x20       &SCHEMA\n\
              \x20   }}\n\

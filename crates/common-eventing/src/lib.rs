@@ -16,6 +16,9 @@
 //!   and, for every generated message, [`registry::ProtoSchema`]: its Confluent
 //!   message indexes and the registration (schema text and transitive references,
 //!   named as Confluent's serializers name them) a schema registry needs.
+//! - [`Lossless`]: a message together with the fields its schema does not know, at
+//!   every depth, written back where they came from ([`lossless`]; the [`Known`]
+//!   tables are generated for every message of every crate).
 //! - [`FILE_DESCRIPTOR_SET`]: the encoded descriptors of the files generated here,
 //!   for gRPC reflection and dynamic messages.
 //!
@@ -49,7 +52,7 @@
 //!
 //! Always there: [`registry`] (schema texts, [`registry::ProtoSchema`],
 //! registrations), [`framing`] (including the typed [`framing::encode_message`] /
-//! [`framing::decode_message`]), [`Eventing`], [`OneofCase`], the well-known types,
+//! [`framing::decode_message`]), [`Eventing`], [`OneofCase`], [`Lossless`], the well-known types,
 //! and the re-exported `prost`. With `default-features = false` the crate is prost +
 //! bytes only.
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -105,16 +105,36 @@ pub struct Schema {
     /// The fields holding nested messages whose unknown fields are kept, ascending by
     /// number. Fields of the hand-written `Struct`/`Value`/`ListValue` are not listed.
     pub nested: &'static [NestedField],
+    /// A dense index by field number (empty when numbers are too sparse): `0` the
+    /// number is unknown, `1` a known field without nested messages, `k >= 2` the
+    /// field `nested[k - 2]`. Numbers past its end are looked up in `known`/`nested`.
+    pub lookup: &'static [u8],
 }
 
 impl Schema {
     fn is_known(&self, number: u32) -> bool {
-        self.known.binary_search(&number).is_ok()
+        self.classify(number).is_some()
     }
 
     fn nested(&self, number: u32) -> Option<&NestedField> {
-        // Few entries: a linear scan beats a binary search.
-        self.nested.iter().find(|n| n.number == number)
+        self.classify(number).flatten()
+    }
+
+    /// `None`: unknown; `Some(None)`: known, no nested messages; `Some(Some(f))`: the
+    /// nested-message field `f`.
+    #[inline]
+    fn classify(&self, number: u32) -> Option<Option<&NestedField>> {
+        if let Some(&k) = self.lookup.get(number as usize) {
+            return match k {
+                0 => None,
+                1 => Some(None),
+                k => Some(Some(&self.nested[usize::from(k) - 2])),
+            };
+        }
+        if self.known.binary_search(&number).is_err() {
+            return None;
+        }
+        Some(self.nested.iter().find(|n| n.number == number))
     }
 }
 
@@ -254,6 +274,7 @@ impl<M: Known> Lossless<M> {
     ///
     /// Errors are prost's (with the message and field path), or name the path where
     /// the unknown-field scan found malformed bytes.
+    #[inline]
     pub fn decode(mut buf: impl Buf) -> Result<Self, DecodeError> {
         if buf.chunk().len() == buf.remaining() {
             let bytes = buf.chunk();
@@ -267,17 +288,22 @@ impl<M: Known> Lossless<M> {
         }
     }
 
+    #[inline]
     fn decode_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let message = M::decode(bytes)?;
-        let mut unknown = UnknownFields::default();
-        scan(bytes, M::schema(), &mut unknown).map_err(|e| e.into_decode_error(M::schema()))?;
-        if !unknown.children.is_empty() {
+        // Decoded in place (no move of a large `M`), as prost's own `decode` does.
+        let mut out = Lossless {
+            message: M::default(),
+            unknown: UnknownFields::default(),
+        };
+        out.message.merge(bytes)?;
+        scan(bytes, M::schema(), &mut out.unknown).map_err(|e| e.into_decode_error(M::schema()))?;
+        if !out.unknown.children.is_empty() {
             // Remember what each submessage with unknown fields looked like, from
             // prost's encoding (the same one `encode` compares with).
-            let canonical = message.encode_to_vec();
-            fingerprint_children(&canonical, M::schema(), &mut unknown);
+            let canonical = out.message.encode_to_vec();
+            fingerprint_children(&canonical, M::schema(), &mut out.unknown);
         }
-        Ok(Lossless { message, unknown })
+        Ok(out)
     }
 
     /// Encodes the known fields with prost and the unknown fields back inside the
@@ -352,7 +378,7 @@ impl<M> Lossless<M> {
     /// # struct Wrapper { #[prost(message, optional, tag = "1")] ts: Option<Timestamp> }
     /// # impl Known for Wrapper { fn schema() -> &'static Schema {
     /// #     static S: Schema = Schema { full_name: "Wrapper", known: &[1], nested: &[NestedField {
-    /// #         number: 1, name: "ts", nesting: Nesting::Singular, schema: <Timestamp as Known>::schema }] };
+    /// #         number: 1, name: "ts", nesting: Nesting::Singular, schema: <Timestamp as Known>::schema }], lookup: &[] };
     /// #     &S } }
     /// // Wrapper { ts: Timestamp { seconds: 5, <field 9: "new"> } }
     /// let bytes = b"\x0a\x07\x08\x05\x4a\x03new";
@@ -535,6 +561,13 @@ fn err(message: &'static str) -> ScanError {
 
 #[inline]
 fn varint(bytes: &[u8], pos: &mut usize) -> Result<u64, ScanError> {
+    // One byte: every tag below field 16 and every length below 128.
+    if let Some(&b) = bytes.get(*pos)
+        && b < 0x80
+    {
+        *pos += 1;
+        return Ok(u64::from(b));
+    }
     let mut value = 0u64;
     for shift in 0..10 {
         let Some(&b) = bytes.get(*pos) else {
@@ -640,6 +673,19 @@ fn value_len(f: &Field<'_>) -> usize {
     f.whole.len() - pos
 }
 
+fn next_index(counts: &mut Vec<(u32, u32)>, number: u32) -> u32 {
+    match counts.iter_mut().find(|(n, _)| *n == number) {
+        Some((_, c)) => {
+            *c += 1;
+            *c - 1
+        }
+        None => {
+            counts.push((number, 1));
+            0
+        }
+    }
+}
+
 fn slot_of(
     nested: &NestedField,
     f: &Field<'_>,
@@ -651,16 +697,7 @@ fn slot_of(
             index: 0,
         },
         Nesting::Repeated => {
-            let index = match counts.iter_mut().find(|(n, _)| *n == nested.number) {
-                Some((_, c)) => {
-                    *c += 1;
-                    *c - 1
-                }
-                None => {
-                    counts.push((nested.number, 1));
-                    0
-                }
-            };
+            let index = next_index(counts, nested.number);
             Slot::Field {
                 number: nested.number,
                 index,
@@ -688,12 +725,13 @@ fn nested_payload<'a>(nested: &NestedField, f: &Field<'a>) -> Result<&'a [u8], S
 fn scan(bytes: &[u8], schema: &Schema, out: &mut UnknownFields) -> Result<(), ScanError> {
     let mut counts = Vec::new();
     for_each_field(bytes, |f| {
-        if !schema.is_known(f.number) {
-            out.raw.extend_from_slice(f.whole);
-            return Ok(());
-        }
-        let Some(nested) = schema.nested(f.number) else {
-            return Ok(());
+        let nested = match schema.classify(f.number) {
+            None => {
+                out.raw.extend_from_slice(f.whole);
+                return Ok(());
+            }
+            Some(None) => return Ok(()),
+            Some(Some(nested)) => nested,
         };
         if f.wire != LEN {
             return Ok(()); // prost accepted it: not a message on the wire
@@ -702,11 +740,24 @@ fn scan(bytes: &[u8], schema: &Schema, out: &mut UnknownFields) -> Result<(), Sc
         let r = (|| {
             let payload = nested_payload(nested, &f)?;
             let mut child = UnknownFields::default();
-            // Slot first (repeated indexes count every element, not only those with
-            // unknown fields).
-            let slot = slot_of(nested, &f, &mut counts)?;
+            // Repeated indexes count every element, not only those with unknown
+            // fields; the slot itself is built only when needed.
+            let index = match nested.nesting {
+                Nesting::Repeated => Some(next_index(&mut counts, nested.number)),
+                _ => None,
+            };
             scan(payload, child_schema, &mut child)?;
             if !child.is_empty() {
+                let slot = match (nested.nesting, index) {
+                    (Nesting::Map, _) => Slot::MapValue {
+                        number: nested.number,
+                        key: map_entry(f.payload)?.0,
+                    },
+                    (_, index) => Slot::Field {
+                        number: nested.number,
+                        index: index.unwrap_or(0),
+                    },
+                };
                 let target = out.child_mut(slot);
                 target.raw.extend_from_slice(&child.raw);
                 for (s, c) in child.children {
@@ -862,6 +913,7 @@ impl Known for crate::wkt::Struct {
             full_name: "google.protobuf.Struct",
             known: &[1],
             nested: &[],
+            lookup: &[],
         };
         &S
     }
@@ -873,6 +925,7 @@ impl Known for crate::wkt::Value {
             full_name: "google.protobuf.Value",
             known: &[1, 2, 3, 4, 5, 6],
             nested: &[],
+            lookup: &[],
         };
         &S
     }
@@ -884,6 +937,7 @@ impl Known for crate::wkt::ListValue {
             full_name: "google.protobuf.ListValue",
             known: &[1],
             nested: &[],
+            lookup: &[],
         };
         &S
     }
@@ -920,6 +974,7 @@ mod tests {
                 full_name: "test.Inner",
                 known: &[1, 2],
                 nested: &[],
+                lookup: &[0, 1, 1],
             };
             &S
         }
@@ -950,6 +1005,7 @@ mod tests {
                         schema: <Inner as Known>::schema,
                     },
                 ],
+                lookup: &[],
             };
             &S
         }

@@ -605,6 +605,7 @@ impl ::common_eventing::lossless::Known for CancelTaskRequest {
             full_name: "aios.agent.CancelTaskRequest",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -617,6 +618,7 @@ impl ::common_eventing::lossless::Known for AgentStatusResponse {
             full_name: "aios.agent.AgentStatusResponse",
             known: &[1, 2, 3, 4, 5, 6, 7, 8, 9],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }

@@ -720,6 +720,7 @@ impl ::common_eventing::lossless::Known for ApiInferRequest {
             full_name: "aios.api_gateway.ApiInferRequest",
             known: &[1, 2, 3, 4, 5, 6, 7, 8],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -732,6 +733,7 @@ impl ::common_eventing::lossless::Known for StreamChunk {
             full_name: "aios.api_gateway.StreamChunk",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -744,6 +746,7 @@ impl ::common_eventing::lossless::Known for BudgetStatus {
             full_name: "aios.api_gateway.BudgetStatus",
             known: &[1, 2, 3, 4, 5, 6, 7],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -756,6 +759,7 @@ impl ::common_eventing::lossless::Known for UsageRequest {
             full_name: "aios.api_gateway.UsageRequest",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -770,6 +774,7 @@ impl ::common_eventing::lossless::Known for UsageResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "records", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <UsageRecord as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -782,6 +787,7 @@ impl ::common_eventing::lossless::Known for UsageRecord {
             full_name: "aios.api_gateway.UsageRecord",
             known: &[1, 2, 3, 4, 5, 6, 7, 8],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }

@@ -466,6 +466,7 @@ impl ::common_eventing::lossless::Known for Empty {
             full_name: "aios.common.Empty",
             known: &[],
             nested: &[],
+            lookup: &[0],
         };
         &SCHEMA
     }
@@ -478,6 +479,7 @@ impl ::common_eventing::lossless::Known for Status {
             full_name: "aios.common.Status",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -490,6 +492,7 @@ impl ::common_eventing::lossless::Known for AgentId {
             full_name: "aios.common.AgentId",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -502,6 +505,7 @@ impl ::common_eventing::lossless::Known for GoalId {
             full_name: "aios.common.GoalId",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -514,6 +518,7 @@ impl ::common_eventing::lossless::Known for Goal {
             full_name: "aios.common.Goal",
             known: &[1, 2, 3, 4, 5, 6, 7, 8, 9],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -526,6 +531,7 @@ impl ::common_eventing::lossless::Known for Task {
             full_name: "aios.common.Task",
             known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -538,6 +544,7 @@ impl ::common_eventing::lossless::Known for TaskResult {
             full_name: "aios.common.TaskResult",
             known: &[1, 2, 3, 4, 5, 6, 7],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -550,6 +557,7 @@ impl ::common_eventing::lossless::Known for AgentRegistration {
             full_name: "aios.common.AgentRegistration",
             known: &[1, 2, 3, 4, 5, 6],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -562,6 +570,7 @@ impl ::common_eventing::lossless::Known for InferenceRequest {
             full_name: "aios.common.InferenceRequest",
             known: &[1, 2, 3, 4, 5, 6, 7, 8],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -574,6 +583,7 @@ impl ::common_eventing::lossless::Known for InferenceResponse {
             full_name: "aios.common.InferenceResponse",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -586,6 +596,7 @@ impl ::common_eventing::lossless::Known for ServiceRegistration {
             full_name: "aios.common.ServiceRegistration",
             known: &[1, 2, 3, 4, 5, 6],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -598,6 +609,7 @@ impl ::common_eventing::lossless::Known for HealthStatus {
             full_name: "aios.common.HealthStatus",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }

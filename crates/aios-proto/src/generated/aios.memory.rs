@@ -2808,6 +2808,7 @@ impl ::common_eventing::lossless::Known for Empty {
             full_name: "aios.memory.Empty",
             known: &[],
             nested: &[],
+            lookup: &[0],
         };
         &SCHEMA
     }
@@ -2820,6 +2821,7 @@ impl ::common_eventing::lossless::Known for Event {
             full_name: "aios.memory.Event",
             known: &[1, 2, 3, 4, 5, 6],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2832,6 +2834,7 @@ impl ::common_eventing::lossless::Known for RecentEventsRequest {
             full_name: "aios.memory.RecentEventsRequest",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2846,6 +2849,7 @@ impl ::common_eventing::lossless::Known for EventList {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "events", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Event as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -2858,6 +2862,7 @@ impl ::common_eventing::lossless::Known for MetricUpdate {
             full_name: "aios.memory.MetricUpdate",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2870,6 +2875,7 @@ impl ::common_eventing::lossless::Known for MetricRequest {
             full_name: "aios.memory.MetricRequest",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -2882,6 +2888,7 @@ impl ::common_eventing::lossless::Known for MetricValue {
             full_name: "aios.memory.MetricValue",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2894,6 +2901,7 @@ impl ::common_eventing::lossless::Known for SystemSnapshot {
             full_name: "aios.memory.SystemSnapshot",
             known: &[1, 2, 3, 4, 5, 6, 7, 8, 9],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2906,6 +2914,7 @@ impl ::common_eventing::lossless::Known for GoalRecord {
             full_name: "aios.memory.GoalRecord",
             known: &[1, 2, 3, 4, 5, 6, 7, 8],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2918,6 +2927,7 @@ impl ::common_eventing::lossless::Known for GoalUpdate {
             full_name: "aios.memory.GoalUpdate",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2930,6 +2940,7 @@ impl ::common_eventing::lossless::Known for GoalIdRequest {
             full_name: "aios.memory.GoalIdRequest",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -2944,6 +2955,7 @@ impl ::common_eventing::lossless::Known for GoalList {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "goals", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <GoalRecord as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -2956,6 +2968,7 @@ impl ::common_eventing::lossless::Known for TaskRecord {
             full_name: "aios.memory.TaskRecord",
             known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2970,6 +2983,7 @@ impl ::common_eventing::lossless::Known for TaskList {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "tasks", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <TaskRecord as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -2982,6 +2996,7 @@ impl ::common_eventing::lossless::Known for ToolCallRecord {
             full_name: "aios.memory.ToolCallRecord",
             known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2994,6 +3009,7 @@ impl ::common_eventing::lossless::Known for Decision {
             full_name: "aios.memory.Decision",
             known: &[1, 2, 3, 4, 5, 6, 7, 8, 9],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -3006,6 +3022,7 @@ impl ::common_eventing::lossless::Known for Pattern {
             full_name: "aios.memory.Pattern",
             known: &[1, 2, 3, 4, 5, 6, 7],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -3018,6 +3035,7 @@ impl ::common_eventing::lossless::Known for PatternQuery {
             full_name: "aios.memory.PatternQuery",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -3032,6 +3050,7 @@ impl ::common_eventing::lossless::Known for PatternResult {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "pattern", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Pattern as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 1],
         };
         &SCHEMA
     }
@@ -3044,6 +3063,7 @@ impl ::common_eventing::lossless::Known for PatternStatsUpdate {
             full_name: "aios.memory.PatternStatsUpdate",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -3056,6 +3076,7 @@ impl ::common_eventing::lossless::Known for AgentState {
             full_name: "aios.memory.AgentState",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -3068,6 +3089,7 @@ impl ::common_eventing::lossless::Known for AgentStateRequest {
             full_name: "aios.memory.AgentStateRequest",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -3080,6 +3102,7 @@ impl ::common_eventing::lossless::Known for SemanticSearchRequest {
             full_name: "aios.memory.SemanticSearchRequest",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -3092,6 +3115,7 @@ impl ::common_eventing::lossless::Known for SearchResult {
             full_name: "aios.memory.SearchResult",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -3106,6 +3130,7 @@ impl ::common_eventing::lossless::Known for SearchResults {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "results", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <SearchResult as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -3118,6 +3143,7 @@ impl ::common_eventing::lossless::Known for Procedure {
             full_name: "aios.memory.Procedure",
             known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -3130,6 +3156,7 @@ impl ::common_eventing::lossless::Known for Incident {
             full_name: "aios.memory.Incident",
             known: &[1, 2, 3, 4, 5, 6, 7, 8],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -3142,6 +3169,7 @@ impl ::common_eventing::lossless::Known for ConfigChange {
             full_name: "aios.memory.ConfigChange",
             known: &[1, 2, 3, 4, 5, 6],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -3154,6 +3182,7 @@ impl ::common_eventing::lossless::Known for KnowledgeEntry {
             full_name: "aios.memory.KnowledgeEntry",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -3166,6 +3195,7 @@ impl ::common_eventing::lossless::Known for ContextRequest {
             full_name: "aios.memory.ContextRequest",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -3178,6 +3208,7 @@ impl ::common_eventing::lossless::Known for ContextChunk {
             full_name: "aios.memory.ContextChunk",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -3192,6 +3223,7 @@ impl ::common_eventing::lossless::Known for ContextResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "chunks", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <ContextChunk as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 1],
         };
         &SCHEMA
     }

@@ -2254,6 +2254,7 @@ impl ::common_eventing::lossless::Known for SubmitGoalRequest {
             full_name: "aios.orchestrator.SubmitGoalRequest",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2269,6 +2270,7 @@ impl ::common_eventing::lossless::Known for GoalStatusResponse {
             ::common_eventing::lossless::NestedField { number: 1, name: "goal", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <crate::common::Goal as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 2, name: "tasks", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <crate::common::Task as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 3, 1, 1],
         };
         &SCHEMA
     }
@@ -2281,6 +2283,7 @@ impl ::common_eventing::lossless::Known for ListGoalsRequest {
             full_name: "aios.orchestrator.ListGoalsRequest",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2295,6 +2298,7 @@ impl ::common_eventing::lossless::Known for GoalListResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "goals", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <crate::common::Goal as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 1],
         };
         &SCHEMA
     }
@@ -2307,6 +2311,7 @@ impl ::common_eventing::lossless::Known for HeartbeatRequest {
             full_name: "aios.orchestrator.HeartbeatRequest",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2321,6 +2326,7 @@ impl ::common_eventing::lossless::Known for AgentListResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "agents", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <crate::common::AgentRegistration as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -2333,6 +2339,7 @@ impl ::common_eventing::lossless::Known for SystemStatusResponse {
             full_name: "aios.orchestrator.SystemStatusResponse",
             known: &[1, 2, 3, 4, 5, 6, 7, 8, 9],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2345,6 +2352,7 @@ impl ::common_eventing::lossless::Known for CapabilityRequest {
             full_name: "aios.orchestrator.CapabilityRequest",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2357,6 +2365,7 @@ impl ::common_eventing::lossless::Known for CapabilityResponse {
             full_name: "aios.orchestrator.CapabilityResponse",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2369,6 +2378,7 @@ impl ::common_eventing::lossless::Known for CapabilityRevocation {
             full_name: "aios.orchestrator.CapabilityRevocation",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2381,6 +2391,7 @@ impl ::common_eventing::lossless::Known for CreateScheduleRequest {
             full_name: "aios.orchestrator.CreateScheduleRequest",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2393,6 +2404,7 @@ impl ::common_eventing::lossless::Known for ScheduleResponse {
             full_name: "aios.orchestrator.ScheduleResponse",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -2407,6 +2419,7 @@ impl ::common_eventing::lossless::Known for ScheduleListResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "schedules", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <ScheduleEntry as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -2419,6 +2432,7 @@ impl ::common_eventing::lossless::Known for ScheduleEntry {
             full_name: "aios.orchestrator.ScheduleEntry",
             known: &[1, 2, 3, 4, 5, 6],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2431,6 +2445,7 @@ impl ::common_eventing::lossless::Known for DeleteScheduleRequest {
             full_name: "aios.orchestrator.DeleteScheduleRequest",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -2443,6 +2458,7 @@ impl ::common_eventing::lossless::Known for NodeRegistration {
             full_name: "aios.orchestrator.NodeRegistration",
             known: &[1, 2, 3, 4, 5, 6],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2455,6 +2471,7 @@ impl ::common_eventing::lossless::Known for NodeStatus {
             full_name: "aios.orchestrator.NodeStatus",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -2467,6 +2484,7 @@ impl ::common_eventing::lossless::Known for ListNodesRequest {
             full_name: "aios.orchestrator.ListNodesRequest",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -2481,6 +2499,7 @@ impl ::common_eventing::lossless::Known for NodeListResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "nodes", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <NodeInfo as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -2493,6 +2512,7 @@ impl ::common_eventing::lossless::Known for NodeInfo {
             full_name: "aios.orchestrator.NodeInfo",
             known: &[1, 2, 3, 4, 5, 6, 7, 8],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }

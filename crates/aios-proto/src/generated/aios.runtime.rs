@@ -872,6 +872,7 @@ impl ::common_eventing::lossless::Known for LoadModelRequest {
             full_name: "aios.runtime.LoadModelRequest",
             known: &[1, 2, 3, 4, 5, 6],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -884,6 +885,7 @@ impl ::common_eventing::lossless::Known for UnloadModelRequest {
             full_name: "aios.runtime.UnloadModelRequest",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -896,6 +898,7 @@ impl ::common_eventing::lossless::Known for ModelStatus {
             full_name: "aios.runtime.ModelStatus",
             known: &[1, 2, 3, 4, 5, 6],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -910,6 +913,7 @@ impl ::common_eventing::lossless::Known for ModelList {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "models", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <ModelStatus as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -922,6 +926,7 @@ impl ::common_eventing::lossless::Known for InferRequest {
             full_name: "aios.runtime.InferRequest",
             known: &[1, 2, 3, 4, 5, 6, 7, 8],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -934,6 +939,7 @@ impl ::common_eventing::lossless::Known for InferResponse {
             full_name: "aios.runtime.InferResponse",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -946,6 +952,7 @@ impl ::common_eventing::lossless::Known for InferChunk {
             full_name: "aios.runtime.InferChunk",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }

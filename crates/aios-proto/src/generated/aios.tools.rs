@@ -970,6 +970,7 @@ impl ::common_eventing::lossless::Known for ListToolsRequest {
             full_name: "aios.tools.ListToolsRequest",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -984,6 +985,7 @@ impl ::common_eventing::lossless::Known for ListToolsResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "tools", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <ToolDefinition as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -996,6 +998,7 @@ impl ::common_eventing::lossless::Known for GetToolRequest {
             full_name: "aios.tools.GetToolRequest",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -1008,6 +1011,7 @@ impl ::common_eventing::lossless::Known for ToolDefinition {
             full_name: "aios.tools.ToolDefinition",
             known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1020,6 +1024,7 @@ impl ::common_eventing::lossless::Known for ExecuteRequest {
             full_name: "aios.tools.ExecuteRequest",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1032,6 +1037,7 @@ impl ::common_eventing::lossless::Known for ExecuteResponse {
             full_name: "aios.tools.ExecuteResponse",
             known: &[1, 2, 3, 4, 5, 6],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1044,6 +1050,7 @@ impl ::common_eventing::lossless::Known for RollbackRequest {
             full_name: "aios.tools.RollbackRequest",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -1056,6 +1063,7 @@ impl ::common_eventing::lossless::Known for RollbackResponse {
             full_name: "aios.tools.RollbackResponse",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -1070,6 +1078,7 @@ impl ::common_eventing::lossless::Known for RegisterToolRequest {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "tool", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <ToolDefinition as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 1],
         };
         &SCHEMA
     }
@@ -1082,6 +1091,7 @@ impl ::common_eventing::lossless::Known for RegisterToolResponse {
             full_name: "aios.tools.RegisterToolResponse",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -1094,6 +1104,7 @@ impl ::common_eventing::lossless::Known for DeregisterToolRequest {
             full_name: "aios.tools.DeregisterToolRequest",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -1106,6 +1117,7 @@ impl ::common_eventing::lossless::Known for Status {
             full_name: "aios.tools.Status",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }

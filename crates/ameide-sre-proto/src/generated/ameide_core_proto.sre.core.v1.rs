@@ -8091,6 +8091,7 @@ impl ::common_eventing::lossless::Known for Actor {
             full_name: "ameide_core_proto.sre.core.v1.Actor",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -8103,6 +8104,7 @@ impl ::common_eventing::lossless::Known for ResourceRef {
             full_name: "ameide_core_proto.sre.core.v1.ResourceRef",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -8118,6 +8120,7 @@ impl ::common_eventing::lossless::Known for SreMessageMeta {
             ::common_eventing::lossless::NestedField { number: 4, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 10, name: "actor", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 2, 1, 1, 1, 1, 1, 3],
         };
         &SCHEMA
     }
@@ -8130,6 +8133,7 @@ impl ::common_eventing::lossless::Known for SreSubject {
             full_name: "ameide_core_proto.sre.core.v1.SreSubject",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -8145,6 +8149,7 @@ impl ::common_eventing::lossless::Known for Alert {
             ::common_eventing::lossless::NestedField { number: 9, name: "starts_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 10, name: "ends_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 1],
         };
         &SCHEMA
     }
@@ -8157,6 +8162,7 @@ impl ::common_eventing::lossless::Known for HealthCondition {
             full_name: "ameide_core_proto.sre.core.v1.HealthCondition",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -8173,6 +8179,7 @@ impl ::common_eventing::lossless::Known for HealthCheck {
             ::common_eventing::lossless::NestedField { number: 3, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 5, name: "conditions", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <HealthCondition as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2, 3, 1, 4, 1],
         };
         &SCHEMA
     }
@@ -8187,6 +8194,7 @@ impl ::common_eventing::lossless::Known for FleetState {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 4, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -8202,6 +8210,7 @@ impl ::common_eventing::lossless::Known for IncidentTimelineEntry {
             ::common_eventing::lossless::NestedField { number: 1, name: "at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 2, name: "author", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 3, 1, 1],
         };
         &SCHEMA
     }
@@ -8220,6 +8229,7 @@ impl ::common_eventing::lossless::Known for Incident {
             ::common_eventing::lossless::NestedField { number: 10, name: "created_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 11, name: "updated_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 6],
         };
         &SCHEMA
     }
@@ -8234,6 +8244,7 @@ impl ::common_eventing::lossless::Known for PostmortemImpact {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 2, name: "duration", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Duration as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2, 1],
         };
         &SCHEMA
     }
@@ -8248,6 +8259,7 @@ impl ::common_eventing::lossless::Known for PostmortemActionItem {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 3, name: "due_date", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 1],
         };
         &SCHEMA
     }
@@ -8266,6 +8278,7 @@ impl ::common_eventing::lossless::Known for Postmortem {
             ::common_eventing::lossless::NestedField { number: 15, name: "created_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 16, name: "published_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 2, 3, 1, 1, 4, 1, 1, 1, 1, 5, 6],
         };
         &SCHEMA
     }
@@ -8278,6 +8291,7 @@ impl ::common_eventing::lossless::Known for RunbookStep {
             full_name: "ameide_core_proto.sre.core.v1.RunbookStep",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -8292,6 +8306,7 @@ impl ::common_eventing::lossless::Known for Runbook {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 5, name: "steps", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <RunbookStep as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 2, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -8304,6 +8319,7 @@ impl ::common_eventing::lossless::Known for Service {
             full_name: "ameide_core_proto.sre.core.v1.Service",
             known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -8316,6 +8332,7 @@ impl ::common_eventing::lossless::Known for SliSpec {
             full_name: "ameide_core_proto.sre.core.v1.SLISpec",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -8332,6 +8349,7 @@ impl ::common_eventing::lossless::Known for Slo {
             ::common_eventing::lossless::NestedField { number: 6, name: "sli_spec", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SliSpec as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 10, name: "scope", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <ResourceRef as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 2, 3, 1, 1, 1, 4],
         };
         &SCHEMA
     }
@@ -8347,6 +8365,7 @@ impl ::common_eventing::lossless::Known for SliWindow {
             ::common_eventing::lossless::NestedField { number: 2, name: "window_start", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 3, name: "window_end", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2, 3, 1, 1],
         };
         &SCHEMA
     }
@@ -8388,6 +8407,7 @@ impl ::common_eventing::lossless::Known for SreDomainFact {
             ::common_eventing::lossless::NestedField { number: 71, name: "postmortem_updated", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <PostmortemUpdated as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 72, name: "postmortem_published", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <PostmortemPublished as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 3, 0, 0, 0, 0, 0, 0, 0, 4, 5, 6, 7, 8, 9, 10, 11, 0, 0, 12, 13, 14, 0, 0, 0, 0, 0, 0, 0, 15, 16, 17, 0, 0, 0, 0, 0, 0, 0, 18, 19, 20, 21, 0, 0, 0, 0, 0, 0, 22, 23, 0, 0, 0, 0, 0, 0, 0, 0, 24, 25, 26, 0, 0, 0, 0, 0, 0, 0, 27, 28, 29],
         };
         &SCHEMA
     }
@@ -8402,6 +8422,7 @@ impl ::common_eventing::lossless::Known for IncidentCreated {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8414,6 +8435,7 @@ impl ::common_eventing::lossless::Known for IncidentSeverityChanged {
             full_name: "ameide_core_proto.sre.core.v1.IncidentSeverityChanged",
             known: &[1, 2, 3, 4, 15],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8429,6 +8451,7 @@ impl ::common_eventing::lossless::Known for IncidentAssigned {
             ::common_eventing::lossless::NestedField { number: 2, name: "previous_assignee", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 3, name: "assignee", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8443,6 +8466,7 @@ impl ::common_eventing::lossless::Known for IncidentTimelineEntryAdded {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 2, name: "entry", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentTimelineEntry as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8457,6 +8481,7 @@ impl ::common_eventing::lossless::Known for IncidentResolved {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 4, name: "resolved_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8471,6 +8496,7 @@ impl ::common_eventing::lossless::Known for IncidentClosed {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 4, name: "closed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8486,6 +8512,7 @@ impl ::common_eventing::lossless::Known for IncidentAcknowledged {
             ::common_eventing::lossless::NestedField { number: 3, name: "acknowledged_by", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 4, name: "acknowledged_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8498,6 +8525,7 @@ impl ::common_eventing::lossless::Known for IncidentStatusChanged {
             full_name: "ameide_core_proto.sre.core.v1.IncidentStatusChanged",
             known: &[1, 2, 3, 4, 15],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8512,6 +8540,7 @@ impl ::common_eventing::lossless::Known for AlertIngested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "alert", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Alert as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8527,6 +8556,7 @@ impl ::common_eventing::lossless::Known for AlertAcknowledged {
             ::common_eventing::lossless::NestedField { number: 3, name: "acknowledged_by", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 4, name: "acknowledged_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8539,6 +8569,7 @@ impl ::common_eventing::lossless::Known for AlertsCorrelatedToIncident {
             full_name: "ameide_core_proto.sre.core.v1.AlertsCorrelatedToIncident",
             known: &[1, 2, 15],
             nested: &[],
+            lookup: &[0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8553,6 +8584,7 @@ impl ::common_eventing::lossless::Known for RunbookCreated {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "runbook", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Runbook as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8568,6 +8600,7 @@ impl ::common_eventing::lossless::Known for RunbookExecutionCompleted {
             ::common_eventing::lossless::NestedField { number: 6, name: "started_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 7, name: "completed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 2, 3, 1, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8583,6 +8616,7 @@ impl ::common_eventing::lossless::Known for RunbookUpdated {
             ::common_eventing::lossless::NestedField { number: 2, name: "previous_runbook", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Runbook as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 3, name: "runbook", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Runbook as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8597,6 +8631,7 @@ impl ::common_eventing::lossless::Known for SloCreated {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "slo", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Slo as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8611,6 +8646,7 @@ impl ::common_eventing::lossless::Known for SliWindowRecorded {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "sli_window", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SliWindow as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8625,6 +8661,7 @@ impl ::common_eventing::lossless::Known for SloBudgetExhausted {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 4, name: "exhausted_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8640,6 +8677,7 @@ impl ::common_eventing::lossless::Known for SloUpdated {
             ::common_eventing::lossless::NestedField { number: 2, name: "previous_slo", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Slo as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 3, name: "slo", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Slo as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8654,6 +8692,7 @@ impl ::common_eventing::lossless::Known for HealthCheckRecorded {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "health_check", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <HealthCheck as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8668,6 +8707,7 @@ impl ::common_eventing::lossless::Known for FleetStateRecorded {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "fleet_state", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <FleetState as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8682,6 +8722,7 @@ impl ::common_eventing::lossless::Known for ServiceCreated {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "service", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Service as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8697,6 +8738,7 @@ impl ::common_eventing::lossless::Known for ServiceUpdated {
             ::common_eventing::lossless::NestedField { number: 2, name: "previous_service", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Service as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 3, name: "service", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Service as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8711,6 +8753,7 @@ impl ::common_eventing::lossless::Known for ServiceDeleted {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 3, name: "deleted_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8725,6 +8768,7 @@ impl ::common_eventing::lossless::Known for PostmortemCreated {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "postmortem", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Postmortem as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8740,6 +8784,7 @@ impl ::common_eventing::lossless::Known for PostmortemUpdated {
             ::common_eventing::lossless::NestedField { number: 2, name: "previous_postmortem", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Postmortem as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 3, name: "postmortem", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Postmortem as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8754,6 +8799,7 @@ impl ::common_eventing::lossless::Known for PostmortemPublished {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 4, name: "published_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -8794,6 +8840,7 @@ impl ::common_eventing::lossless::Known for SreDomainIntent {
             ::common_eventing::lossless::NestedField { number: 71, name: "update_postmortem_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <UpdatePostmortemRequested as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 72, name: "publish_postmortem_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <PublishPostmortemRequested as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 3, 0, 0, 0, 0, 0, 0, 0, 4, 5, 6, 7, 8, 9, 10, 11, 0, 0, 12, 13, 14, 0, 0, 0, 0, 0, 0, 0, 15, 16, 17, 0, 0, 0, 0, 0, 0, 0, 18, 19, 20, 0, 0, 0, 0, 0, 0, 0, 21, 22, 0, 0, 0, 0, 0, 0, 0, 0, 23, 24, 25, 0, 0, 0, 0, 0, 0, 0, 26, 27, 28],
         };
         &SCHEMA
     }
@@ -8808,6 +8855,7 @@ impl ::common_eventing::lossless::Known for CreateIncidentRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -8820,6 +8868,7 @@ impl ::common_eventing::lossless::Known for ReclassifyIncidentSeverityRequested 
             full_name: "ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityRequested",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -8834,6 +8883,7 @@ impl ::common_eventing::lossless::Known for AssignIncidentRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 2, name: "assignee", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2],
         };
         &SCHEMA
     }
@@ -8848,6 +8898,7 @@ impl ::common_eventing::lossless::Known for AddIncidentTimelineEntryRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 2, name: "entry", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentTimelineEntry as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2],
         };
         &SCHEMA
     }
@@ -8860,6 +8911,7 @@ impl ::common_eventing::lossless::Known for ResolveIncidentRequested {
             full_name: "ameide_core_proto.sre.core.v1.ResolveIncidentRequested",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -8872,6 +8924,7 @@ impl ::common_eventing::lossless::Known for CloseIncidentRequested {
             full_name: "ameide_core_proto.sre.core.v1.CloseIncidentRequested",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -8884,6 +8937,7 @@ impl ::common_eventing::lossless::Known for AcknowledgeIncidentRequested {
             full_name: "ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequested",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -8896,6 +8950,7 @@ impl ::common_eventing::lossless::Known for TransitionIncidentStatusRequested {
             full_name: "ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequested",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -8910,6 +8965,7 @@ impl ::common_eventing::lossless::Known for IngestAlertRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "alert", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Alert as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -8922,6 +8978,7 @@ impl ::common_eventing::lossless::Known for AcknowledgeAlertRequested {
             full_name: "ameide_core_proto.sre.core.v1.AcknowledgeAlertRequested",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -8934,6 +8991,7 @@ impl ::common_eventing::lossless::Known for CorrelateAlertsToIncidentRequested {
             full_name: "ameide_core_proto.sre.core.v1.CorrelateAlertsToIncidentRequested",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -8948,6 +9006,7 @@ impl ::common_eventing::lossless::Known for CreateRunbookRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "runbook", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Runbook as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -8962,6 +9021,7 @@ impl ::common_eventing::lossless::Known for ExecuteRunbookRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 4, name: "targets", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <ResourceRef as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 2, 1, 1],
         };
         &SCHEMA
     }
@@ -8976,6 +9036,7 @@ impl ::common_eventing::lossless::Known for UpdateRunbookRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 2, name: "runbook", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Runbook as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2],
         };
         &SCHEMA
     }
@@ -8990,6 +9051,7 @@ impl ::common_eventing::lossless::Known for CreateSloRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "slo", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Slo as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9004,6 +9066,7 @@ impl ::common_eventing::lossless::Known for RecordSliWindowRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "sli_window", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SliWindow as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9018,6 +9081,7 @@ impl ::common_eventing::lossless::Known for UpdateSloRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 2, name: "slo", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Slo as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2],
         };
         &SCHEMA
     }
@@ -9032,6 +9096,7 @@ impl ::common_eventing::lossless::Known for RecordHealthCheckRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "health_check", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <HealthCheck as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9046,6 +9111,7 @@ impl ::common_eventing::lossless::Known for RecordFleetStateRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "fleet_state", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <FleetState as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9060,6 +9126,7 @@ impl ::common_eventing::lossless::Known for CreateServiceRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "service", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Service as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9074,6 +9141,7 @@ impl ::common_eventing::lossless::Known for UpdateServiceRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 2, name: "service", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Service as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2],
         };
         &SCHEMA
     }
@@ -9086,6 +9154,7 @@ impl ::common_eventing::lossless::Known for DeleteServiceRequested {
             full_name: "ameide_core_proto.sre.core.v1.DeleteServiceRequested",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -9100,6 +9169,7 @@ impl ::common_eventing::lossless::Known for CreatePostmortemRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "postmortem", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Postmortem as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9114,6 +9184,7 @@ impl ::common_eventing::lossless::Known for UpdatePostmortemRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 2, name: "postmortem", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Postmortem as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2],
         };
         &SCHEMA
     }
@@ -9126,6 +9197,7 @@ impl ::common_eventing::lossless::Known for PublishPostmortemRequested {
             full_name: "ameide_core_proto.sre.core.v1.PublishPostmortemRequested",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -9138,6 +9210,7 @@ impl ::common_eventing::lossless::Known for GetIncidentRequest {
             full_name: "ameide_core_proto.sre.core.v1.GetIncidentRequest",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -9152,6 +9225,7 @@ impl ::common_eventing::lossless::Known for GetIncidentResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9164,6 +9238,7 @@ impl ::common_eventing::lossless::Known for ListOpenIncidentsRequest {
             full_name: "ameide_core_proto.sre.core.v1.ListOpenIncidentsRequest",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -9178,6 +9253,7 @@ impl ::common_eventing::lossless::Known for ListOpenIncidentsResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "incidents", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Incident as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 1],
         };
         &SCHEMA
     }
@@ -9190,6 +9266,7 @@ impl ::common_eventing::lossless::Known for GetAlertRequest {
             full_name: "ameide_core_proto.sre.core.v1.GetAlertRequest",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -9204,6 +9281,7 @@ impl ::common_eventing::lossless::Known for GetAlertResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "alert", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Alert as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9216,6 +9294,7 @@ impl ::common_eventing::lossless::Known for ListActiveAlertsRequest {
             full_name: "ameide_core_proto.sre.core.v1.ListActiveAlertsRequest",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -9230,6 +9309,7 @@ impl ::common_eventing::lossless::Known for ListActiveAlertsResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "alerts", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Alert as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 1],
         };
         &SCHEMA
     }
@@ -9242,6 +9322,7 @@ impl ::common_eventing::lossless::Known for GetRunbookRequest {
             full_name: "ameide_core_proto.sre.core.v1.GetRunbookRequest",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -9256,6 +9337,7 @@ impl ::common_eventing::lossless::Known for GetRunbookResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "runbook", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Runbook as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9268,6 +9350,7 @@ impl ::common_eventing::lossless::Known for ListRunbooksRequest {
             full_name: "ameide_core_proto.sre.core.v1.ListRunbooksRequest",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -9282,6 +9365,7 @@ impl ::common_eventing::lossless::Known for ListRunbooksResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "runbooks", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Runbook as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 1],
         };
         &SCHEMA
     }
@@ -9294,6 +9378,7 @@ impl ::common_eventing::lossless::Known for GetSloRequest {
             full_name: "ameide_core_proto.sre.core.v1.GetSLORequest",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -9308,6 +9393,7 @@ impl ::common_eventing::lossless::Known for GetSloResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "slo", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Slo as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9320,6 +9406,7 @@ impl ::common_eventing::lossless::Known for ListSlOsRequest {
             full_name: "ameide_core_proto.sre.core.v1.ListSLOsRequest",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -9334,6 +9421,7 @@ impl ::common_eventing::lossless::Known for ListSlOsResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "slos", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Slo as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 1],
         };
         &SCHEMA
     }
@@ -9346,6 +9434,7 @@ impl ::common_eventing::lossless::Known for GetCurrentFleetStateRequest {
             full_name: "ameide_core_proto.sre.core.v1.GetCurrentFleetStateRequest",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -9360,6 +9449,7 @@ impl ::common_eventing::lossless::Known for GetCurrentFleetStateResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "fleet_state", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <FleetState as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9372,6 +9462,7 @@ impl ::common_eventing::lossless::Known for GetServiceRequest {
             full_name: "ameide_core_proto.sre.core.v1.GetServiceRequest",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -9386,6 +9477,7 @@ impl ::common_eventing::lossless::Known for GetServiceResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "service", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Service as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9398,6 +9490,7 @@ impl ::common_eventing::lossless::Known for ListServicesRequest {
             full_name: "ameide_core_proto.sre.core.v1.ListServicesRequest",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -9412,6 +9505,7 @@ impl ::common_eventing::lossless::Known for ListServicesResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "services", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Service as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 1],
         };
         &SCHEMA
     }
@@ -9424,6 +9518,7 @@ impl ::common_eventing::lossless::Known for GetPostmortemRequest {
             full_name: "ameide_core_proto.sre.core.v1.GetPostmortemRequest",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -9438,6 +9533,7 @@ impl ::common_eventing::lossless::Known for GetPostmortemResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "postmortem", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Postmortem as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9450,6 +9546,7 @@ impl ::common_eventing::lossless::Known for ListPostmortemsByIncidentRequest {
             full_name: "ameide_core_proto.sre.core.v1.ListPostmortemsByIncidentRequest",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -9464,6 +9561,7 @@ impl ::common_eventing::lossless::Known for ListPostmortemsByIncidentResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "postmortems", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Postmortem as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 1],
         };
         &SCHEMA
     }
@@ -9478,6 +9576,7 @@ impl ::common_eventing::lossless::Known for CreateIncidentRequest {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 2, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2],
         };
         &SCHEMA
     }
@@ -9492,6 +9591,7 @@ impl ::common_eventing::lossless::Known for CreateIncidentResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9504,6 +9604,7 @@ impl ::common_eventing::lossless::Known for ReclassifyIncidentSeverityRequest {
             full_name: "ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityRequest",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -9518,6 +9619,7 @@ impl ::common_eventing::lossless::Known for ReclassifyIncidentSeverityResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9532,6 +9634,7 @@ impl ::common_eventing::lossless::Known for AssignIncidentRequest {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 3, name: "assignee", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -9546,6 +9649,7 @@ impl ::common_eventing::lossless::Known for AssignIncidentResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9560,6 +9664,7 @@ impl ::common_eventing::lossless::Known for AddIncidentTimelineEntryRequest {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 3, name: "entry", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentTimelineEntry as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -9574,6 +9679,7 @@ impl ::common_eventing::lossless::Known for AddIncidentTimelineEntryResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9586,6 +9692,7 @@ impl ::common_eventing::lossless::Known for AcknowledgeIncidentRequest {
             full_name: "ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequest",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -9600,6 +9707,7 @@ impl ::common_eventing::lossless::Known for AcknowledgeIncidentResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9612,6 +9720,7 @@ impl ::common_eventing::lossless::Known for TransitionIncidentStatusRequest {
             full_name: "ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequest",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -9626,6 +9735,7 @@ impl ::common_eventing::lossless::Known for TransitionIncidentStatusResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9638,6 +9748,7 @@ impl ::common_eventing::lossless::Known for ResolveIncidentRequest {
             full_name: "ameide_core_proto.sre.core.v1.ResolveIncidentRequest",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -9652,6 +9763,7 @@ impl ::common_eventing::lossless::Known for ResolveIncidentResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -9664,6 +9776,7 @@ impl ::common_eventing::lossless::Known for CloseIncidentRequest {
             full_name: "ameide_core_proto.sre.core.v1.CloseIncidentRequest",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -9678,6 +9791,7 @@ impl ::common_eventing::lossless::Known for CloseIncidentResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }

@@ -757,6 +757,7 @@ impl ::common_eventing::lossless::Known for SreProcessSubject {
             full_name: "ameide_core_proto.sre.process.v1.SreProcessSubject",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -781,6 +782,7 @@ impl ::common_eventing::lossless::Known for SreProcessFact {
             ::common_eventing::lossless::NestedField { number: 17, name: "documentation_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <DocumentationRequested as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 18, name: "incident_triage_completed", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentTriageCompleted as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 3, 0, 0, 0, 0, 0, 0, 0, 4, 5, 6, 7, 8, 9, 10, 11, 12],
         };
         &SCHEMA
     }
@@ -796,6 +798,7 @@ impl ::common_eventing::lossless::Known for RemediationApproval {
             ::common_eventing::lossless::NestedField { number: 2, name: "decided_by", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <crate::core::v1::Actor as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 3, name: "decided_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2, 3, 1],
         };
         &SCHEMA
     }
@@ -810,6 +813,7 @@ impl ::common_eventing::lossless::Known for IncidentTriageStarted {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 4, name: "started_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1],
         };
         &SCHEMA
     }
@@ -824,6 +828,7 @@ impl ::common_eventing::lossless::Known for PatternLookupCompleted {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 6, name: "completed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 1, 1],
         };
         &SCHEMA
     }
@@ -839,6 +844,7 @@ impl ::common_eventing::lossless::Known for TriagePhaseCompleted {
             ::common_eventing::lossless::NestedField { number: 4, name: "affected_resources", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <crate::core::v1::ResourceRef as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 6, name: "completed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 2, 1, 3, 0, 0, 0, 0, 0, 0, 0, 1, 1],
         };
         &SCHEMA
     }
@@ -855,6 +861,7 @@ impl ::common_eventing::lossless::Known for RemediationProposed {
             ::common_eventing::lossless::NestedField { number: 6, name: "proposed_by", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <crate::core::v1::Actor as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 8, name: "proposed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 2, 3, 1, 4, 0, 0, 0, 0, 0, 1, 1],
         };
         &SCHEMA
     }
@@ -870,6 +877,7 @@ impl ::common_eventing::lossless::Known for RemediationApplied {
             ::common_eventing::lossless::NestedField { number: 3, name: "approval", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <RemediationApproval as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 7, name: "applied_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 1, 1, 1, 3, 0, 0, 0, 0, 0, 0, 1, 1],
         };
         &SCHEMA
     }
@@ -885,6 +893,7 @@ impl ::common_eventing::lossless::Known for VerificationStarted {
             ::common_eventing::lossless::NestedField { number: 3, name: "targets", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <crate::core::v1::ResourceRef as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 4, name: "started_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1],
         };
         &SCHEMA
     }
@@ -899,6 +908,7 @@ impl ::common_eventing::lossless::Known for VerificationCompleted {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 6, name: "completed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 1, 1],
         };
         &SCHEMA
     }
@@ -913,6 +923,7 @@ impl ::common_eventing::lossless::Known for DocumentationRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 4, name: "requested_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1],
         };
         &SCHEMA
     }
@@ -927,6 +938,7 @@ impl ::common_eventing::lossless::Known for IncidentTriageCompleted {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 5, name: "completed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1],
         };
         &SCHEMA
     }

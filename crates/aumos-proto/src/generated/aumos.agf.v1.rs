@@ -650,6 +650,7 @@ impl ::common_eventing::lossless::Known for WorkflowStarted {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -664,6 +665,7 @@ impl ::common_eventing::lossless::Known for WorkflowCompleted {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -678,6 +680,7 @@ impl ::common_eventing::lossless::Known for WorkflowFailed {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -692,6 +695,7 @@ impl ::common_eventing::lossless::Known for WorkflowPausedHitl {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -706,6 +710,7 @@ impl ::common_eventing::lossless::Known for AgentInvoked {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -720,6 +725,7 @@ impl ::common_eventing::lossless::Known for HitlApprovalRequested {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -734,6 +740,7 @@ impl ::common_eventing::lossless::Known for HitlApproved {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1],
         };
         &SCHEMA
     }
@@ -748,6 +755,7 @@ impl ::common_eventing::lossless::Known for HitlRejected {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -762,6 +770,7 @@ impl ::common_eventing::lossless::Known for CircuitBreakerOpened {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1],
         };
         &SCHEMA
     }
@@ -776,6 +785,7 @@ impl ::common_eventing::lossless::Known for CircuitBreakerClosed {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1],
         };
         &SCHEMA
     }
@@ -788,6 +798,7 @@ impl ::common_eventing::lossless::Known for HitlGateConfig {
             full_name: "aumos.agf.v1.HitlGateConfig",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }

@@ -153,6 +153,7 @@ impl ::common_eventing::lossless::Known for PaginationRequest {
             full_name: "aumos.api.v1.PaginationRequest",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -165,6 +166,7 @@ impl ::common_eventing::lossless::Known for PaginationResponse {
             full_name: "aumos.api.v1.PaginationResponse",
             known: &[1, 2, 3, 4, 5, 6],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -179,6 +181,7 @@ impl ::common_eventing::lossless::Known for ErrorResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 5, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -194,6 +197,7 @@ impl ::common_eventing::lossless::Known for HealthResponse {
             ::common_eventing::lossless::NestedField { number: 4, name: "components", nesting: ::common_eventing::lossless::Nesting::Map, schema: <ComponentHealth as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 5, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 2, 3],
         };
         &SCHEMA
     }
@@ -206,6 +210,7 @@ impl ::common_eventing::lossless::Known for ComponentHealth {
             full_name: "aumos.api.v1.ComponentHealth",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }

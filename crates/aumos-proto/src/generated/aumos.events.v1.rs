@@ -1233,6 +1233,7 @@ impl ::common_eventing::lossless::Known for AgentEnvelope {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 9, name: "created_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1247,6 +1248,7 @@ impl ::common_eventing::lossless::Known for AuditEvent {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 11, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1],
         };
         &SCHEMA
     }
@@ -1261,6 +1263,7 @@ impl ::common_eventing::lossless::Known for FeatureFlagEvaluationEvent {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 8, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -1275,6 +1278,7 @@ impl ::common_eventing::lossless::Known for FeatureFlagChangeEvent {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 8, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -1289,6 +1293,7 @@ impl ::common_eventing::lossless::Known for GovernanceDecisionEvent {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 11, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -1303,6 +1308,7 @@ impl ::common_eventing::lossless::Known for LockAcquiredEvent {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 7, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -1317,6 +1323,7 @@ impl ::common_eventing::lossless::Known for LockReleasedEvent {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 7, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -1331,6 +1338,7 @@ impl ::common_eventing::lossless::Known for LockContentionEvent {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 8, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -1348,6 +1356,7 @@ impl ::common_eventing::lossless::Known for MeteringEvent {
             ::common_eventing::lossless::NestedField { number: 10, name: "storage_usage", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <StorageUsage as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 11, name: "synthetic_usage", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SyntheticDataUsage as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 1],
         };
         &SCHEMA
     }
@@ -1360,6 +1369,7 @@ impl ::common_eventing::lossless::Known for TokenUsage {
             full_name: "aumos.events.v1.TokenUsage",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1372,6 +1382,7 @@ impl ::common_eventing::lossless::Known for InferenceUsage {
             full_name: "aumos.events.v1.InferenceUsage",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1384,6 +1395,7 @@ impl ::common_eventing::lossless::Known for StorageUsage {
             full_name: "aumos.events.v1.StorageUsage",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1396,6 +1408,7 @@ impl ::common_eventing::lossless::Known for SyntheticDataUsage {
             full_name: "aumos.events.v1.SyntheticDataUsage",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1410,6 +1423,7 @@ impl ::common_eventing::lossless::Known for ModelLifecycleEvent {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 9, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -1424,6 +1438,7 @@ impl ::common_eventing::lossless::Known for CircuitBreakerEvent {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 10, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -1438,6 +1453,7 @@ impl ::common_eventing::lossless::Known for RateLimitEvent {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 9, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -1452,6 +1468,7 @@ impl ::common_eventing::lossless::Known for BulkheadEvent {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 8, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -1466,6 +1483,7 @@ impl ::common_eventing::lossless::Known for SecurityAlertEvent {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 11, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -1480,6 +1498,7 @@ impl ::common_eventing::lossless::Known for UsageMetricsEvent {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 8, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 2],
         };
         &SCHEMA
     }

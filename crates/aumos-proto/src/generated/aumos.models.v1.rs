@@ -445,6 +445,7 @@ impl ::common_eventing::lossless::Known for Agent {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 10, name: "created_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -461,6 +462,7 @@ impl ::common_eventing::lossless::Known for Job {
             ::common_eventing::lossless::NestedField { number: 11, name: "started_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 12, name: "completed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 4],
         };
         &SCHEMA
     }
@@ -476,6 +478,7 @@ impl ::common_eventing::lossless::Known for Model {
             ::common_eventing::lossless::NestedField { number: 12, name: "created_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 13, name: "updated_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3],
         };
         &SCHEMA
     }
@@ -492,6 +495,7 @@ impl ::common_eventing::lossless::Known for Tenant {
             ::common_eventing::lossless::NestedField { number: 8, name: "created_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 9, name: "updated_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 2, 3, 4],
         };
         &SCHEMA
     }
@@ -504,6 +508,7 @@ impl ::common_eventing::lossless::Known for TenantQuota {
             full_name: "aumos.models.v1.TenantQuota",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }

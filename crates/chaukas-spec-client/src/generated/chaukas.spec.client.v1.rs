@@ -808,6 +808,7 @@ impl ::common_eventing::lossless::Known for HealthzRequest {
             full_name: "chaukas.spec.client.v1.HealthzRequest",
             known: &[],
             nested: &[],
+            lookup: &[0],
         };
         &SCHEMA
     }
@@ -820,6 +821,7 @@ impl ::common_eventing::lossless::Known for HealthzResponse {
             full_name: "chaukas.spec.client.v1.HealthzResponse",
             known: &[],
             nested: &[],
+            lookup: &[0],
         };
         &SCHEMA
     }
@@ -832,6 +834,7 @@ impl ::common_eventing::lossless::Known for GetCapabilitiesRequest {
             full_name: "chaukas.spec.client.v1.GetCapabilitiesRequest",
             known: &[],
             nested: &[],
+            lookup: &[0],
         };
         &SCHEMA
     }
@@ -846,6 +849,7 @@ impl ::common_eventing::lossless::Known for GetCapabilitiesResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "capabilities", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <crate::common::v1::Capabilities as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -860,6 +864,7 @@ impl ::common_eventing::lossless::Known for IngestEventRequest {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "event", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <crate::common::v1::Event as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -872,6 +877,7 @@ impl ::common_eventing::lossless::Known for IngestEventResponse {
             full_name: "chaukas.spec.client.v1.IngestEventResponse",
             known: &[],
             nested: &[],
+            lookup: &[0],
         };
         &SCHEMA
     }
@@ -886,6 +892,7 @@ impl ::common_eventing::lossless::Known for IngestEventBatchRequest {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "event_batch", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <crate::common::v1::EventBatch as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -898,6 +905,7 @@ impl ::common_eventing::lossless::Known for IngestEventBatchResponse {
             full_name: "chaukas.spec.client.v1.IngestEventBatchResponse",
             known: &[],
             nested: &[],
+            lookup: &[0],
         };
         &SCHEMA
     }
@@ -912,6 +920,7 @@ impl ::common_eventing::lossless::Known for QueryEventsRequest {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "query", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <crate::common::v1::QueryRequest as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -926,6 +935,7 @@ impl ::common_eventing::lossless::Known for QueryEventsResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "response", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <crate::common::v1::QueryResponse as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }

@@ -1244,6 +1244,7 @@ impl ::common_eventing::lossless::Known for MessageContent {
             full_name: "chaukas.spec.common.v1.MessageContent",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1256,6 +1257,7 @@ impl ::common_eventing::lossless::Known for ToolCall {
             full_name: "chaukas.spec.common.v1.ToolCall",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1268,6 +1270,7 @@ impl ::common_eventing::lossless::Known for ToolResponse {
             full_name: "chaukas.spec.common.v1.ToolResponse",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1283,6 +1286,7 @@ impl ::common_eventing::lossless::Known for LlmInvocation {
             ::common_eventing::lossless::NestedField { number: 13, name: "start_time", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 14, name: "end_time", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 1, 1],
         };
         &SCHEMA
     }
@@ -1295,6 +1299,7 @@ impl ::common_eventing::lossless::Known for PolicyDecision {
             full_name: "chaukas.spec.common.v1.PolicyDecision",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1307,6 +1312,7 @@ impl ::common_eventing::lossless::Known for DataAccess {
             full_name: "chaukas.spec.common.v1.DataAccess",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1319,6 +1325,7 @@ impl ::common_eventing::lossless::Known for RedactionInfo {
             full_name: "chaukas.spec.common.v1.RedactionInfo",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1331,6 +1338,7 @@ impl ::common_eventing::lossless::Known for RetryInfo {
             full_name: "chaukas.spec.common.v1.RetryInfo",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1343,6 +1351,7 @@ impl ::common_eventing::lossless::Known for PerformanceMetrics {
             full_name: "chaukas.spec.common.v1.PerformanceMetrics",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1355,6 +1364,7 @@ impl ::common_eventing::lossless::Known for InfrastructureMetrics {
             full_name: "chaukas.spec.common.v1.InfrastructureMetrics",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1367,6 +1377,7 @@ impl ::common_eventing::lossless::Known for CostDetails {
             full_name: "chaukas.spec.common.v1.CostDetails",
             known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1379,6 +1390,7 @@ impl ::common_eventing::lossless::Known for AgentHandoff {
             full_name: "chaukas.spec.common.v1.AgentHandoff",
             known: &[1, 2, 3, 4, 5, 6, 7],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1391,6 +1403,7 @@ impl ::common_eventing::lossless::Known for McpCall {
             full_name: "chaukas.spec.common.v1.MCPCall",
             known: &[1, 2, 3, 4, 5, 6, 7, 8],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1403,6 +1416,7 @@ impl ::common_eventing::lossless::Known for ErrorInfo {
             full_name: "chaukas.spec.common.v1.ErrorInfo",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1432,6 +1446,7 @@ impl ::common_eventing::lossless::Known for Event {
             ::common_eventing::lossless::NestedField { number: 72, name: "cost", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <CostDetails as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 99, name: "extensions", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <::common_eventing::wkt::Any as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 3, 4, 5, 6, 7, 8, 1, 9, 10, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 13, 1, 0, 0, 0, 0, 0, 0, 0, 14, 15, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 17],
         };
         &SCHEMA
     }
@@ -1447,6 +1462,7 @@ impl ::common_eventing::lossless::Known for EventBatch {
             ::common_eventing::lossless::NestedField { number: 2, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 3, name: "events", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Event as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 2, 3, 1, 0, 0, 0, 0, 0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1462,6 +1478,7 @@ impl ::common_eventing::lossless::Known for TimeRange {
             ::common_eventing::lossless::NestedField { number: 1, name: "start", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
             ::common_eventing::lossless::NestedField { number: 2, name: "end", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 3],
         };
         &SCHEMA
     }
@@ -1476,6 +1493,7 @@ impl ::common_eventing::lossless::Known for QueryFilter {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 30, name: "time", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <TimeRange as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2],
         };
         &SCHEMA
     }
@@ -1490,6 +1508,7 @@ impl ::common_eventing::lossless::Known for QueryRequest {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "filter", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <QueryFilter as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1504,6 +1523,7 @@ impl ::common_eventing::lossless::Known for QueryResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "events", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Event as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2, 1],
         };
         &SCHEMA
     }
@@ -1516,6 +1536,7 @@ impl ::common_eventing::lossless::Known for Capabilities {
             full_name: "chaukas.spec.common.v1.Capabilities",
             known: &[1, 2, 3, 4, 5, 6, 7],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }

@@ -1,7 +1,9 @@
 //! gRPC on one port: `ChaukasServerService` and `ChaukasClientService` (behind the
 //! API-key interceptor), the standard `grpc.health.v1.Health`, and server reflection
 //! (v1 and v1alpha) fed by the crates' `FILE_DESCRIPTOR_SET`s, so `grpcurl` works
-//! without `.proto` files:
+//! without `.proto` files. `IngestEvent` and `QueryEvents` (both services) are served
+//! by [`LosslessRoutes`] in front of the generated services, so events keep the fields
+//! a newer schema added; the other methods are the generated ones:
 //!
 //! ```sh
 //! grpcurl -plaintext 127.0.0.1:50051 list

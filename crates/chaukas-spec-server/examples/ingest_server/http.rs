@@ -8,7 +8,12 @@
 //! | `GET /v1/capabilities` | | 200, JSON `Capabilities` |
 //! | `GET /healthz` | | 200 (no auth) |
 //!
-//! JSON is proto3 JSON; input may use camelCase or snake_case names. Ingest refuses
+//! Binary bodies are decoded as `Lossless`: fields a newer schema added are stored and
+//! come back from gRPC `QueryEvents`. JSON answers cannot hold them.
+//!
+//! JSON is proto3 JSON; input may use camelCase or snake_case names, and an unknown key
+//! is a 400 naming the key and its path (`unknown field "riskScore" at
+//! $.toolCall.riskScore`). Ingest refuses
 //! events that have no proto3 JSON form (see `not_representable` in `main.rs`), so
 //! every stored event can be queried back as JSON.
 //!

@@ -976,6 +976,7 @@ impl ::common_eventing::lossless::Known for IngestEventResponse {
             full_name: "chaukas.spec.server.v1.IngestEventResponse",
             known: &[1, 2, 3],
             nested: &[],
+            lookup: &[0, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -988,6 +989,7 @@ impl ::common_eventing::lossless::Known for IngestEventBatchResponse {
             full_name: "chaukas.spec.server.v1.IngestEventBatchResponse",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1002,6 +1004,7 @@ impl ::common_eventing::lossless::Known for GetEventStatsRequest {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 3, name: "time_range", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::chaukas_spec_client::common::v1::TimeRange as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 1, 1, 2],
         };
         &SCHEMA
     }
@@ -1014,6 +1017,7 @@ impl ::common_eventing::lossless::Known for GetEventStatsResponse {
             full_name: "chaukas.spec.server.v1.GetEventStatsResponse",
             known: &[1, 2, 3, 4],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -1026,6 +1030,7 @@ impl ::common_eventing::lossless::Known for HealthzRequest {
             full_name: "chaukas.spec.server.v1.HealthzRequest",
             known: &[],
             nested: &[],
+            lookup: &[0],
         };
         &SCHEMA
     }
@@ -1038,6 +1043,7 @@ impl ::common_eventing::lossless::Known for HealthzResponse {
             full_name: "chaukas.spec.server.v1.HealthzResponse",
             known: &[],
             nested: &[],
+            lookup: &[0],
         };
         &SCHEMA
     }
@@ -1050,6 +1056,7 @@ impl ::common_eventing::lossless::Known for GetCapabilitiesRequest {
             full_name: "chaukas.spec.server.v1.GetCapabilitiesRequest",
             known: &[],
             nested: &[],
+            lookup: &[0],
         };
         &SCHEMA
     }
@@ -1064,6 +1071,7 @@ impl ::common_eventing::lossless::Known for GetCapabilitiesResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "capabilities", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::chaukas_spec_client::common::v1::Capabilities as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -1078,6 +1086,7 @@ impl ::common_eventing::lossless::Known for IngestEventRequest {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "event", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::chaukas_spec_client::common::v1::Event as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -1092,6 +1101,7 @@ impl ::common_eventing::lossless::Known for IngestEventBatchRequest {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "event_batch", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::chaukas_spec_client::common::v1::EventBatch as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -1106,6 +1116,7 @@ impl ::common_eventing::lossless::Known for QueryEventsRequest {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "query", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::chaukas_spec_client::common::v1::QueryRequest as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }
@@ -1120,6 +1131,7 @@ impl ::common_eventing::lossless::Known for QueryEventsResponse {
             nested: &[
             ::common_eventing::lossless::NestedField { number: 1, name: "response", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::chaukas_spec_client::common::v1::QueryResponse as ::common_eventing::lossless::Known>::schema },
         ],
+            lookup: &[0, 2],
         };
         &SCHEMA
     }

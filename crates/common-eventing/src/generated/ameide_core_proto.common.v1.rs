@@ -38,6 +38,7 @@ impl ::common_eventing::lossless::Known for EventingOptions {
             full_name: "ameide_core_proto.common.v1.EventingOptions",
             known: &[1, 2, 3, 4, 5],
             nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
         };
         &SCHEMA
     }

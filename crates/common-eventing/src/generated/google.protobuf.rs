@@ -244,6 +244,7 @@ impl ::common_eventing::lossless::Known for Any {
             full_name: "google.protobuf.Any",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -256,6 +257,7 @@ impl ::common_eventing::lossless::Known for Duration {
             full_name: "google.protobuf.Duration",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -268,6 +270,7 @@ impl ::common_eventing::lossless::Known for Empty {
             full_name: "google.protobuf.Empty",
             known: &[],
             nested: &[],
+            lookup: &[0],
         };
         &SCHEMA
     }
@@ -280,6 +283,7 @@ impl ::common_eventing::lossless::Known for FieldMask {
             full_name: "google.protobuf.FieldMask",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -292,6 +296,7 @@ impl ::common_eventing::lossless::Known for Timestamp {
             full_name: "google.protobuf.Timestamp",
             known: &[1, 2],
             nested: &[],
+            lookup: &[0, 1, 1],
         };
         &SCHEMA
     }
@@ -304,6 +309,7 @@ impl ::common_eventing::lossless::Known for DoubleValue {
             full_name: "google.protobuf.DoubleValue",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -316,6 +322,7 @@ impl ::common_eventing::lossless::Known for FloatValue {
             full_name: "google.protobuf.FloatValue",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -328,6 +335,7 @@ impl ::common_eventing::lossless::Known for Int64Value {
             full_name: "google.protobuf.Int64Value",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -340,6 +348,7 @@ impl ::common_eventing::lossless::Known for UInt64Value {
             full_name: "google.protobuf.UInt64Value",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -352,6 +361,7 @@ impl ::common_eventing::lossless::Known for Int32Value {
             full_name: "google.protobuf.Int32Value",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -364,6 +374,7 @@ impl ::common_eventing::lossless::Known for UInt32Value {
             full_name: "google.protobuf.UInt32Value",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -376,6 +387,7 @@ impl ::common_eventing::lossless::Known for BoolValue {
             full_name: "google.protobuf.BoolValue",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -388,6 +400,7 @@ impl ::common_eventing::lossless::Known for StringValue {
             full_name: "google.protobuf.StringValue",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
@@ -400,6 +413,7 @@ impl ::common_eventing::lossless::Known for BytesValue {
             full_name: "google.protobuf.BytesValue",
             known: &[1],
             nested: &[],
+            lookup: &[0, 1],
         };
         &SCHEMA
     }
