@@ -166,14 +166,24 @@ pub enum Slot {
     },
 }
 
-/// The unknown fields of one message and of the messages below it.
-#[derive(Clone, Default, PartialEq, Eq)]
+/// The unknown fields of one message and of the messages below it. Two are equal
+/// when they hold the same fields at the same positions.
+#[derive(Clone, Default)]
 pub struct UnknownFields {
     raw: Vec<u8>,
     children: Vec<(Slot, UnknownFields)>,
     /// (field number, hash) of the known fields the message had set when decoded.
     fingerprint: Vec<(u32, u64)>,
 }
+
+impl PartialEq for UnknownFields {
+    fn eq(&self, other: &Self) -> bool {
+        // The fingerprints (what a submessage looked like when decoded) are not content.
+        self.raw == other.raw && self.children == other.children
+    }
+}
+
+impl Eq for UnknownFields {}
 
 impl fmt::Debug for UnknownFields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
