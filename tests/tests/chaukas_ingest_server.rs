@@ -22,8 +22,9 @@ use chaukas_spec_client::common::v1::{
 };
 use chaukas_spec_server::server::v1 as server;
 use chaukas_spec_server::server::v1::chaukas_server_service_client::ChaukasServerServiceClient;
+use common_eventing::Lossless;
 use common_eventing::wkt::{Any, Struct, Timestamp, Value};
-use ingest_server::store::{EventStore, Inserted, MemoryStore, StoreError};
+use ingest_server::store::{EventStore, Inserted, MemoryStore, QueryPage, StoreError};
 use ingest_server::{Config, DEFAULT_MAX_BODY_BYTES, Running};
 use interop_tests::script;
 use prost::Message as _;
@@ -1214,14 +1215,14 @@ struct ForeignDataStore;
 
 #[tonic::async_trait]
 impl EventStore for ForeignDataStore {
-    async fn insert(&self, _: Event) -> Result<Inserted, StoreError> {
+    async fn insert(&self, _: Lossless<Event>) -> Result<Inserted, StoreError> {
         Ok(Inserted::Stored)
     }
 
-    async fn query(&self, _: QueryRequest) -> Result<QueryResponse, StoreError> {
+    async fn query(&self, _: QueryRequest) -> Result<QueryPage, StoreError> {
         let (event, _) = without_json_form("foreign").remove(2);
-        Ok(QueryResponse {
-            events: vec![event],
+        Ok(QueryPage {
+            events: vec![event.into()],
             next_page_token: String::new(),
         })
     }
@@ -1642,4 +1643,74 @@ fn flags_parse() {
         let err = parse(args).unwrap_err();
         assert!(err.contains(says), "{args:?}: {err}");
     }
+}
+
+/// Issue 13: a newer producer (Python, a schema with fields this build does not know,
+/// on `Event`, inside `ToolCall` and at random depths) sends binary events over HTTP
+/// (single and batch) and gRPC, and reads them back over gRPC `QueryEvents` of both
+/// services with every added field. JSON input with an unknown key is a 400 naming the
+/// key and its path.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_newer_producers_fields_survive_ingest_and_query() {
+    let server = TestServer::open().await;
+    let dir = tempfile::tempdir().unwrap();
+    let desc = dir.path().join("descriptors.bin");
+    std::fs::write(
+        &desc,
+        interop_tests::descriptor_sets(&[
+            common_eventing::FILE_DESCRIPTOR_SET,
+            chaukas_spec_client::FILE_DESCRIPTOR_SET,
+            chaukas_spec_server::FILE_DESCRIPTOR_SET,
+        ]),
+    )
+    .unwrap();
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    let out = python(
+        "lossless_ingest.py",
+        &[
+            server.http.to_string(),
+            server.grpc.to_string(),
+            desc.display().to_string(),
+            seed.clone(),
+        ],
+        &[],
+    )
+    .await;
+    assert!(out.contains("ok 4 events"), "seed {seed}: {out}");
+
+    // What Rust reads with the schema it knows: the known fields, nothing invented.
+    let mut cli = server.server_client().await;
+    let got = query_all(
+        &mut cli,
+        None,
+        Some("tenant-lossless"),
+        tenant_filter("tenant-lossless"),
+    )
+    .await;
+    assert_eq!(got.len(), 4);
+    assert!(
+        got.iter()
+            .all(|e| matches!(&e.content, Some(event::Content::ToolCall(t)) if t.name == "lookup"))
+    );
+
+    // JSON follows proto3 JSON parsing: an unknown key is refused, by key and path.
+    let body =
+        br#"{"eventId": "j-1", "tenantId": "t", "toolCall": {"name": "x", "riskScore": 0.5}}"#;
+    let r = http(server.http, "POST", "/v1/events", &[JSON], body).await;
+    assert_eq!(r.status, 400, "{r:?}");
+    let msg = r.json()["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains("\"riskScore\" at $.toolCall.riskScore"),
+        "{msg}"
+    );
+    let body = br#"{"eventId": "j-2", "tenantId": "t", "newerNote": "x"}"#;
+    let r = http(server.http, "POST", "/v1/events", &[JSON], body).await;
+    assert_eq!(r.status, 400, "{r:?}");
+    let msg = r.json()["message"].as_str().unwrap().to_string();
+    assert!(msg.contains("\"newerNote\" at $.newerNote"), "{msg}");
+    server.stop().await.unwrap();
 }

@@ -11,6 +11,9 @@
 //!    best time.
 //! 4. The table is printed and written to `target/bench/table.md`; with `--readme` it
 //!    also replaces the README's table between the `bench-table` markers.
+//! 4. `cargo bench -p interop-tests --bench lossless` times `Lossless::<M>::decode`
+//!    against `M::decode` (and the slow path with unknown fields) and prints its table
+//!    (`target/bench/lossless.md`).
 //!
 //! Not a test and not part of CI (CI only compiles the benchmark, in clippy).
 
@@ -91,6 +94,25 @@ pub fn run(args: &[&str]) -> Result<()> {
     let table = table(&rust, &upb)?;
     println!("\n{table}");
     std::fs::write(out.join("table.md"), &table)?;
+    // Lossless::<M>::decode against M::decode (issue 13: at most +30% without unknown
+    // fields), printed after the upb table and written to target/bench/lossless.md.
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(workspace::root())
+        .args([
+            "bench",
+            "-p",
+            "interop-tests",
+            "--bench",
+            "lossless",
+            "--",
+            "--out",
+        ])
+        .arg(&out)
+        .args(["--seconds", &seconds])
+        .status()?;
+    if !status.success() {
+        bail!("the Lossless benchmark failed ({status})");
+    }
     if readme {
         let path = workspace::root().join("README.md");
         let text = std::fs::read_to_string(&path)?;

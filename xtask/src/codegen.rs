@@ -3,6 +3,7 @@
 use crate::catalog;
 use crate::eventing::{self, EventSpec};
 use crate::lint;
+use crate::lossless;
 use crate::mcp::{self, ToolSpec};
 use crate::oneofs;
 use crate::protos::{self, Compiled};
@@ -174,6 +175,7 @@ fn generate_crate(
             specs,
             package.proto,
         )?);
+        out.push_str(&lossless::generate(&compiled.pool, krate, package.proto));
         out.push_str(&schemas::generate_impls(
             &compiled.pool,
             krate,

@@ -11,6 +11,7 @@ pub mod codegen;
 pub mod downstream;
 pub mod eventing;
 pub mod lint;
+pub mod lossless;
 pub mod mcp;
 pub mod oneofs;
 pub mod protos;

@@ -9,7 +9,11 @@ use prost_reflect::{DescriptorPool, Kind, MessageDescriptor};
 use std::collections::BTreeSet;
 
 /// Rust path of a message as seen from the generated module of `package` in `krate`.
-fn path_from(krate: &CrateSpec, package: &str, message: &MessageDescriptor) -> Option<String> {
+pub(crate) fn path_from(
+    krate: &CrateSpec,
+    package: &str,
+    message: &MessageDescriptor,
+) -> Option<String> {
     let relative = rust_type_path(message);
     if message.package_name() == package {
         return Some(relative);

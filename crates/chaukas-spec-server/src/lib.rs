@@ -6,6 +6,14 @@
 //! and re-exported here as [`common`], so an `Event` received by a server can be
 //! forwarded by a client without conversion.
 //!
+//! Forwarding keeps fields a newer schema added, too, when the request is decoded as
+//! `common_eventing::Lossless` (plain prost drops them): `Lossless<IngestEventRequest>`
+//! re-reads as the client's request with `transcode`, `take_message(1, |r|
+//! r.event.take())` gives the `Event` with its unknown fields, and `Lossless<M>` is a
+//! `prost::Message` that tonic's `ProstCodec` can decode and send (the `ingest_server`
+//! example serves `IngestEvent` and `QueryEvents` that way). Forwarding the received
+//! bytes unchanged is the other exact path. `tests/forwarding.rs` proves both.
+//!
 //! # Features
 //!
 //! | feature | default | what it adds |

@@ -19,6 +19,9 @@
 //!   and, for every generated message, [`registry::ProtoSchema`]: its Confluent
 //!   message indexes and the registration (schema text and transitive references,
 //!   named as Confluent's serializers name them) a schema registry needs.
+//! - [`Lossless`]: a message together with the fields its schema does not know, at
+//!   every depth, written back where they came from ([`lossless`]; the [`Known`]
+//!   tables are generated for every message of every crate).
 //! - [`FILE_DESCRIPTOR_SET`]: the encoded descriptors of the files generated here,
 //!   for gRPC reflection and dynamic messages.
 //!
@@ -52,7 +55,7 @@
 //!
 //! Always there: [`registry`] (schema texts, [`registry::ProtoSchema`],
 //! registrations), [`framing`] (including the typed [`framing::encode_message`] /
-//! [`framing::decode_message`]), [`Eventing`], [`OneofCase`], the well-known types,
+//! [`framing::decode_message`]), [`Eventing`], [`OneofCase`], [`Lossless`], the well-known types,
 //! and the re-exported `prost`. With `default-features = false` the crate is prost +
 //! bytes only.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -66,6 +69,7 @@ pub mod eventing;
 pub mod framing;
 #[cfg(feature = "envelope-metadata")]
 pub mod ids;
+pub mod lossless;
 pub mod mcp;
 #[cfg(feature = "envelope-metadata")]
 pub mod metadata;
@@ -91,6 +95,7 @@ pub mod options {
 pub use cloudevents::{CloudEventAttributes, CloudEventError};
 pub use eventing::{Eventing, KEY_SEPARATOR};
 pub use framing::{Framed, FramedBytes, FramingError};
+pub use lossless::{Known, Lossless};
 #[cfg(feature = "envelope-metadata")]
 pub use metadata::{EnvelopeMetadata, MetadataError};
 pub use oneof::OneofCase;

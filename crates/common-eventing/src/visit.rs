@@ -50,15 +50,20 @@ impl<M> JsonMessage for M where
 /// Called once per message type by a package's generated `visit_messages`.
 pub trait MessageVisitor {
     /// Visits message type `M` (every generated message is also a
-    /// [`ProtoSchema`](crate::registry::ProtoSchema)).
-    fn visit<M: JsonMessage + crate::registry::ProtoSchema>(&mut self);
+    /// [`ProtoSchema`](crate::registry::ProtoSchema) and [`Known`](crate::lossless::Known)
+    /// to [`Lossless`](crate::Lossless)).
+    fn visit<M: JsonMessage + crate::registry::ProtoSchema + crate::lossless::Known>(&mut self);
 }
 
 /// Called once per event type (a message with the eventing option) by a package's
 /// generated `visit_events`.
 pub trait EventVisitor {
     /// Visits event type `M`.
-    fn visit<M: crate::Eventing + JsonMessage + crate::registry::ProtoSchema>(&mut self);
+    fn visit<
+        M: crate::Eventing + JsonMessage + crate::registry::ProtoSchema + crate::lossless::Known,
+    >(
+        &mut self,
+    );
 }
 
 /// A visitor that registers every visited type with the `google.protobuf.Any` JSON

@@ -598,6 +598,32 @@ pub mod agent_server {
     }
 }
 
+/// Field table of `aios.agent.CancelTaskRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CancelTaskRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.agent.CancelTaskRequest",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.agent.AgentStatusResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AgentStatusResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.agent.AgentStatusResponse",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `aios.agent.CancelTaskRequest`.
 impl ::common_eventing::registry::ProtoSchema for CancelTaskRequest {
     const FULL_NAME: &'static str = "aios.agent.CancelTaskRequest";

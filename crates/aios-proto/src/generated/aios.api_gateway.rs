@@ -713,6 +713,86 @@ pub mod api_gateway_server {
     }
 }
 
+/// Field table of `aios.api_gateway.ApiInferRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ApiInferRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.api_gateway.ApiInferRequest",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.api_gateway.StreamChunk` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for StreamChunk {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.api_gateway.StreamChunk",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.api_gateway.BudgetStatus` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for BudgetStatus {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.api_gateway.BudgetStatus",
+            known: &[1, 2, 3, 4, 5, 6, 7],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.api_gateway.UsageRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for UsageRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.api_gateway.UsageRequest",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.api_gateway.UsageResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for UsageResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.api_gateway.UsageResponse",
+            known: &[1, 2, 3, 4],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "records", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <UsageRecord as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.api_gateway.UsageRecord` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for UsageRecord {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.api_gateway.UsageRecord",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `aios.api_gateway.ApiInferRequest`.
 impl ::common_eventing::registry::ProtoSchema for ApiInferRequest {
     const FULL_NAME: &'static str = "aios.api_gateway.ApiInferRequest";

@@ -459,6 +459,162 @@ impl TaskStatus {
     }
 }
 
+/// Field table of `aios.common.Empty` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Empty {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.common.Empty",
+            known: &[],
+            nested: &[],
+            lookup: &[0],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.common.Status` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Status {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.common.Status",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.common.AgentId` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AgentId {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.common.AgentId",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.common.GoalId` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GoalId {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.common.GoalId",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.common.Goal` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Goal {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.common.Goal",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.common.Task` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Task {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.common.Task",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.common.TaskResult` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for TaskResult {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.common.TaskResult",
+            known: &[1, 2, 3, 4, 5, 6, 7],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.common.AgentRegistration` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AgentRegistration {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.common.AgentRegistration",
+            known: &[1, 2, 3, 4, 5, 6],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.common.InferenceRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for InferenceRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.common.InferenceRequest",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.common.InferenceResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for InferenceResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.common.InferenceResponse",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.common.ServiceRegistration` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ServiceRegistration {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.common.ServiceRegistration",
+            known: &[1, 2, 3, 4, 5, 6],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.common.HealthStatus` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for HealthStatus {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.common.HealthStatus",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `aios.common.Empty`.
 impl ::common_eventing::registry::ProtoSchema for Empty {
     const FULL_NAME: &'static str = "aios.common.Empty";

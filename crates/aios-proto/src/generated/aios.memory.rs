@@ -2801,6 +2801,434 @@ pub mod memory_service_server {
     }
 }
 
+/// Field table of `aios.memory.Empty` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Empty {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.Empty",
+            known: &[],
+            nested: &[],
+            lookup: &[0],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.Event` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Event {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.Event",
+            known: &[1, 2, 3, 4, 5, 6],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.RecentEventsRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RecentEventsRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.RecentEventsRequest",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.EventList` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for EventList {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.EventList",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "events", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Event as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.MetricUpdate` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for MetricUpdate {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.MetricUpdate",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.MetricRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for MetricRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.MetricRequest",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.MetricValue` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for MetricValue {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.MetricValue",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.SystemSnapshot` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SystemSnapshot {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.SystemSnapshot",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.GoalRecord` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GoalRecord {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.GoalRecord",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.GoalUpdate` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GoalUpdate {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.GoalUpdate",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.GoalIdRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GoalIdRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.GoalIdRequest",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.GoalList` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GoalList {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.GoalList",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "goals", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <GoalRecord as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.TaskRecord` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for TaskRecord {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.TaskRecord",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.TaskList` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for TaskList {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.TaskList",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "tasks", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <TaskRecord as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.ToolCallRecord` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ToolCallRecord {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.ToolCallRecord",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.Decision` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Decision {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.Decision",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.Pattern` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Pattern {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.Pattern",
+            known: &[1, 2, 3, 4, 5, 6, 7],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.PatternQuery` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for PatternQuery {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.PatternQuery",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.PatternResult` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for PatternResult {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.PatternResult",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "pattern", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Pattern as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.PatternStatsUpdate` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for PatternStatsUpdate {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.PatternStatsUpdate",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.AgentState` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AgentState {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.AgentState",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.AgentStateRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AgentStateRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.AgentStateRequest",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.SemanticSearchRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SemanticSearchRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.SemanticSearchRequest",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.SearchResult` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SearchResult {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.SearchResult",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.SearchResults` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SearchResults {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.SearchResults",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "results", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <SearchResult as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.Procedure` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Procedure {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.Procedure",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.Incident` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Incident {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.Incident",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.ConfigChange` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ConfigChange {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.ConfigChange",
+            known: &[1, 2, 3, 4, 5, 6],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.KnowledgeEntry` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for KnowledgeEntry {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.KnowledgeEntry",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.ContextRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ContextRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.ContextRequest",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.ContextChunk` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ContextChunk {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.ContextChunk",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.memory.ContextResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ContextResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.memory.ContextResponse",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "chunks", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <ContextChunk as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `aios.memory.Empty`.
 impl ::common_eventing::registry::ProtoSchema for Empty {
     const FULL_NAME: &'static str = "aios.memory.Empty";

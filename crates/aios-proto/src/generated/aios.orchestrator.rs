@@ -2247,6 +2247,277 @@ pub mod orchestrator_server {
     }
 }
 
+/// Field table of `aios.orchestrator.SubmitGoalRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SubmitGoalRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.SubmitGoalRequest",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.GoalStatusResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GoalStatusResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.GoalStatusResponse",
+            known: &[1, 2, 3, 4],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "goal", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <crate::common::Goal as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 2, name: "tasks", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <crate::common::Task as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 3, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.ListGoalsRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListGoalsRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.ListGoalsRequest",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.GoalListResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GoalListResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.GoalListResponse",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "goals", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <crate::common::Goal as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.HeartbeatRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for HeartbeatRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.HeartbeatRequest",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.AgentListResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AgentListResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.AgentListResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "agents", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <crate::common::AgentRegistration as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.SystemStatusResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SystemStatusResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.SystemStatusResponse",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.CapabilityRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CapabilityRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.CapabilityRequest",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.CapabilityResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CapabilityResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.CapabilityResponse",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.CapabilityRevocation` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CapabilityRevocation {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.CapabilityRevocation",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.CreateScheduleRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CreateScheduleRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.CreateScheduleRequest",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.ScheduleResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ScheduleResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.ScheduleResponse",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.ScheduleListResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ScheduleListResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.ScheduleListResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "schedules", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <ScheduleEntry as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.ScheduleEntry` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ScheduleEntry {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.ScheduleEntry",
+            known: &[1, 2, 3, 4, 5, 6],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.DeleteScheduleRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for DeleteScheduleRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.DeleteScheduleRequest",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.NodeRegistration` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for NodeRegistration {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.NodeRegistration",
+            known: &[1, 2, 3, 4, 5, 6],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.NodeStatus` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for NodeStatus {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.NodeStatus",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.ListNodesRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListNodesRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.ListNodesRequest",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.NodeListResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for NodeListResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.NodeListResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "nodes", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <NodeInfo as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.orchestrator.NodeInfo` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for NodeInfo {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.orchestrator.NodeInfo",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `aios.orchestrator.SubmitGoalRequest`.
 impl ::common_eventing::registry::ProtoSchema for SubmitGoalRequest {
     const FULL_NAME: &'static str = "aios.orchestrator.SubmitGoalRequest";

@@ -865,6 +865,99 @@ pub mod ai_runtime_server {
     }
 }
 
+/// Field table of `aios.runtime.LoadModelRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for LoadModelRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.runtime.LoadModelRequest",
+            known: &[1, 2, 3, 4, 5, 6],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.runtime.UnloadModelRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for UnloadModelRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.runtime.UnloadModelRequest",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.runtime.ModelStatus` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ModelStatus {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.runtime.ModelStatus",
+            known: &[1, 2, 3, 4, 5, 6],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.runtime.ModelList` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ModelList {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.runtime.ModelList",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "models", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <ModelStatus as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.runtime.InferRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for InferRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.runtime.InferRequest",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.runtime.InferResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for InferResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.runtime.InferResponse",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.runtime.InferChunk` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for InferChunk {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.runtime.InferChunk",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `aios.runtime.LoadModelRequest`.
 impl ::common_eventing::registry::ProtoSchema for LoadModelRequest {
     const FULL_NAME: &'static str = "aios.runtime.LoadModelRequest";

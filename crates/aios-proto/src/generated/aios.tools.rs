@@ -963,6 +963,166 @@ pub mod tool_registry_server {
     }
 }
 
+/// Field table of `aios.tools.ListToolsRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListToolsRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.tools.ListToolsRequest",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.tools.ListToolsResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListToolsResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.tools.ListToolsResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "tools", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <ToolDefinition as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.tools.GetToolRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetToolRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.tools.GetToolRequest",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.tools.ToolDefinition` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ToolDefinition {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.tools.ToolDefinition",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.tools.ExecuteRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ExecuteRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.tools.ExecuteRequest",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.tools.ExecuteResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ExecuteResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.tools.ExecuteResponse",
+            known: &[1, 2, 3, 4, 5, 6],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.tools.RollbackRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RollbackRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.tools.RollbackRequest",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.tools.RollbackResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RollbackResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.tools.RollbackResponse",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.tools.RegisterToolRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RegisterToolRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.tools.RegisterToolRequest",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "tool", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <ToolDefinition as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.tools.RegisterToolResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RegisterToolResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.tools.RegisterToolResponse",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.tools.DeregisterToolRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for DeregisterToolRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.tools.DeregisterToolRequest",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aios.tools.Status` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Status {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aios.tools.Status",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `aios.tools.ListToolsRequest`.
 impl ::common_eventing::registry::ProtoSchema for ListToolsRequest {
     const FULL_NAME: &'static str = "aios.tools.ListToolsRequest";

@@ -8609,6 +8609,1719 @@ pub const MCP_TOOLS: &[::common_eventing::mcp::Tool] = &[
     },
 ];
 
+/// Field table of `ameide_core_proto.sre.core.v1.Actor` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Actor {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.Actor",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ResourceRef` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ResourceRef {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ResourceRef",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.SreMessageMeta` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SreMessageMeta {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.SreMessageMeta",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 4, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 10, name: "actor", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 2, 1, 1, 1, 1, 1, 3],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.SreSubject` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SreSubject {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.SreSubject",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.Alert` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Alert {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.Alert",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 9, name: "starts_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 10, name: "ends_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.HealthCondition` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for HealthCondition {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.HealthCondition",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.HealthCheck` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for HealthCheck {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.HealthCheck",
+            known: &[1, 2, 3, 4, 5, 6],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "resource_ref", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <ResourceRef as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 3, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 5, name: "conditions", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <HealthCondition as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2, 3, 1, 4, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.FleetState` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for FleetState {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.FleetState",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 4, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.IncidentTimelineEntry` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IncidentTimelineEntry {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.IncidentTimelineEntry",
+            known: &[1, 2, 3, 4],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 2, name: "author", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 3, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.Incident` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Incident {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.Incident",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 7, name: "affected_resources", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <ResourceRef as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 8, name: "assigned_to", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 9, name: "timeline", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <IncidentTimelineEntry as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 10, name: "created_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 11, name: "updated_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 6],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.PostmortemImpact` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for PostmortemImpact {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.PostmortemImpact",
+            known: &[1, 2, 3],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "duration", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Duration as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.PostmortemActionItem` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for PostmortemActionItem {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.PostmortemActionItem",
+            known: &[1, 2, 3, 4],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "due_date", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.Postmortem` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Postmortem {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.Postmortem",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 6, name: "timeline", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <IncidentTimelineEntry as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 7, name: "impact", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <PostmortemImpact as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 10, name: "action_items", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <PostmortemActionItem as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 15, name: "created_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 16, name: "published_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 2, 3, 1, 1, 4, 1, 1, 1, 1, 5, 6],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.RunbookStep` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RunbookStep {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.RunbookStep",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.Runbook` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Runbook {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.Runbook",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 5, name: "steps", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <RunbookStep as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 2, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.Service` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Service {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.Service",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.SLISpec` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SliSpec {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.SLISpec",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.SLO` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Slo {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.SLO",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 5, name: "window", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Duration as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 6, name: "sli_spec", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SliSpec as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 10, name: "scope", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <ResourceRef as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 2, 3, 1, 1, 1, 4],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.SLIWindow` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SliWindow {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.SLIWindow",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "window_start", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 3, name: "window_end", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2, 3, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.SreDomainFact` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SreDomainFact {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.SreDomainFact",
+            known: &[1, 2, 10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 22, 30, 31, 32, 40, 41, 42, 43, 50, 51, 60, 61, 62, 70, 71, 72],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "meta", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SreMessageMeta as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 2, name: "subject", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SreSubject as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 10, name: "incident_created", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentCreated as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 11, name: "incident_severity_changed", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentSeverityChanged as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 12, name: "incident_assigned", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentAssigned as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 13, name: "incident_timeline_entry_added", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentTimelineEntryAdded as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 14, name: "incident_resolved", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentResolved as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 15, name: "incident_closed", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentClosed as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 16, name: "incident_acknowledged", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentAcknowledged as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 17, name: "incident_status_changed", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentStatusChanged as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 20, name: "alert_ingested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <AlertIngested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 21, name: "alert_acknowledged", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <AlertAcknowledged as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 22, name: "alerts_correlated_to_incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <AlertsCorrelatedToIncident as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 30, name: "runbook_created", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <RunbookCreated as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 31, name: "runbook_execution_completed", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <RunbookExecutionCompleted as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 32, name: "runbook_updated", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <RunbookUpdated as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 40, name: "slo_created", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SloCreated as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 41, name: "sli_window_recorded", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SliWindowRecorded as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 42, name: "slo_budget_exhausted", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SloBudgetExhausted as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 43, name: "slo_updated", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SloUpdated as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 50, name: "health_check_recorded", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <HealthCheckRecorded as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 51, name: "fleet_state_recorded", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <FleetStateRecorded as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 60, name: "service_created", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <ServiceCreated as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 61, name: "service_updated", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <ServiceUpdated as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 62, name: "service_deleted", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <ServiceDeleted as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 70, name: "postmortem_created", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <PostmortemCreated as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 71, name: "postmortem_updated", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <PostmortemUpdated as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 72, name: "postmortem_published", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <PostmortemPublished as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 3, 0, 0, 0, 0, 0, 0, 0, 4, 5, 6, 7, 8, 9, 10, 11, 0, 0, 12, 13, 14, 0, 0, 0, 0, 0, 0, 0, 15, 16, 17, 0, 0, 0, 0, 0, 0, 0, 18, 19, 20, 21, 0, 0, 0, 0, 0, 0, 22, 23, 0, 0, 0, 0, 0, 0, 0, 0, 24, 25, 26, 0, 0, 0, 0, 0, 0, 0, 27, 28, 29],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.IncidentCreated` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IncidentCreated {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.IncidentCreated",
+            known: &[1, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.IncidentSeverityChanged` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IncidentSeverityChanged {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.IncidentSeverityChanged",
+            known: &[1, 2, 3, 4, 15],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.IncidentAssigned` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IncidentAssigned {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.IncidentAssigned",
+            known: &[1, 2, 3, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "previous_assignee", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 3, name: "assignee", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.IncidentTimelineEntryAdded` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IncidentTimelineEntryAdded {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.IncidentTimelineEntryAdded",
+            known: &[1, 2, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "entry", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentTimelineEntry as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.IncidentResolved` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IncidentResolved {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.IncidentResolved",
+            known: &[1, 2, 3, 4, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 4, name: "resolved_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.IncidentClosed` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IncidentClosed {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.IncidentClosed",
+            known: &[1, 2, 3, 4, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 4, name: "closed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.IncidentAcknowledged` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IncidentAcknowledged {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.IncidentAcknowledged",
+            known: &[1, 2, 3, 4, 5, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "acknowledged_by", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 4, name: "acknowledged_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.IncidentStatusChanged` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IncidentStatusChanged {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.IncidentStatusChanged",
+            known: &[1, 2, 3, 4, 15],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.AlertIngested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AlertIngested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.AlertIngested",
+            known: &[1, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "alert", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Alert as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.AlertAcknowledged` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AlertAcknowledged {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.AlertAcknowledged",
+            known: &[1, 2, 3, 4, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "acknowledged_by", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 4, name: "acknowledged_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.AlertsCorrelatedToIncident` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AlertsCorrelatedToIncident {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.AlertsCorrelatedToIncident",
+            known: &[1, 2, 15],
+            nested: &[],
+            lookup: &[0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.RunbookCreated` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RunbookCreated {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.RunbookCreated",
+            known: &[1, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "runbook", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Runbook as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.RunbookExecutionCompleted` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RunbookExecutionCompleted {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.RunbookExecutionCompleted",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 6, name: "started_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 7, name: "completed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 2, 3, 1, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.RunbookUpdated` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RunbookUpdated {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.RunbookUpdated",
+            known: &[1, 2, 3, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "previous_runbook", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Runbook as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 3, name: "runbook", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Runbook as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.SLOCreated` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SloCreated {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.SLOCreated",
+            known: &[1, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "slo", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Slo as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.SLIWindowRecorded` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SliWindowRecorded {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.SLIWindowRecorded",
+            known: &[1, 2, 3, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "sli_window", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SliWindow as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.SLOBudgetExhausted` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SloBudgetExhausted {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.SLOBudgetExhausted",
+            known: &[1, 2, 3, 4, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 4, name: "exhausted_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.SLOUpdated` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SloUpdated {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.SLOUpdated",
+            known: &[1, 2, 3, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "previous_slo", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Slo as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 3, name: "slo", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Slo as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.HealthCheckRecorded` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for HealthCheckRecorded {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.HealthCheckRecorded",
+            known: &[1, 2, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "health_check", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <HealthCheck as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.FleetStateRecorded` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for FleetStateRecorded {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.FleetStateRecorded",
+            known: &[1, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "fleet_state", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <FleetState as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ServiceCreated` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ServiceCreated {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ServiceCreated",
+            known: &[1, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "service", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Service as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ServiceUpdated` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ServiceUpdated {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ServiceUpdated",
+            known: &[1, 2, 3, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "previous_service", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Service as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 3, name: "service", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Service as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ServiceDeleted` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ServiceDeleted {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ServiceDeleted",
+            known: &[1, 2, 3, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "deleted_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.PostmortemCreated` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for PostmortemCreated {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.PostmortemCreated",
+            known: &[1, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "postmortem", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Postmortem as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.PostmortemUpdated` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for PostmortemUpdated {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.PostmortemUpdated",
+            known: &[1, 2, 3, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "previous_postmortem", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Postmortem as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 3, name: "postmortem", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Postmortem as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.PostmortemPublished` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for PostmortemPublished {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.PostmortemPublished",
+            known: &[1, 2, 3, 4, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 4, name: "published_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.SreDomainIntent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SreDomainIntent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.SreDomainIntent",
+            known: &[1, 2, 10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 22, 30, 31, 32, 40, 41, 42, 50, 51, 60, 61, 62, 70, 71, 72],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "meta", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SreMessageMeta as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 2, name: "subject", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SreSubject as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 10, name: "create_incident_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <CreateIncidentRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 11, name: "reclassify_incident_severity_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <ReclassifyIncidentSeverityRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 12, name: "assign_incident_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <AssignIncidentRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 13, name: "add_incident_timeline_entry_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <AddIncidentTimelineEntryRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 14, name: "resolve_incident_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <ResolveIncidentRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 15, name: "close_incident_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <CloseIncidentRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 16, name: "acknowledge_incident_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <AcknowledgeIncidentRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 17, name: "transition_incident_status_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <TransitionIncidentStatusRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 20, name: "ingest_alert_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IngestAlertRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 21, name: "acknowledge_alert_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <AcknowledgeAlertRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 22, name: "correlate_alerts_to_incident_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <CorrelateAlertsToIncidentRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 30, name: "create_runbook_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <CreateRunbookRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 31, name: "execute_runbook_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <ExecuteRunbookRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 32, name: "update_runbook_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <UpdateRunbookRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 40, name: "create_slo_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <CreateSloRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 41, name: "record_sli_window_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <RecordSliWindowRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 42, name: "update_slo_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <UpdateSloRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 50, name: "record_health_check_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <RecordHealthCheckRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 51, name: "record_fleet_state_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <RecordFleetStateRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 60, name: "create_service_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <CreateServiceRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 61, name: "update_service_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <UpdateServiceRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 62, name: "delete_service_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <DeleteServiceRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 70, name: "create_postmortem_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <CreatePostmortemRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 71, name: "update_postmortem_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <UpdatePostmortemRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 72, name: "publish_postmortem_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <PublishPostmortemRequested as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 3, 0, 0, 0, 0, 0, 0, 0, 4, 5, 6, 7, 8, 9, 10, 11, 0, 0, 12, 13, 14, 0, 0, 0, 0, 0, 0, 0, 15, 16, 17, 0, 0, 0, 0, 0, 0, 0, 18, 19, 20, 0, 0, 0, 0, 0, 0, 0, 21, 22, 0, 0, 0, 0, 0, 0, 0, 0, 23, 24, 25, 0, 0, 0, 0, 0, 0, 0, 26, 27, 28],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.CreateIncidentRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CreateIncidentRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.CreateIncidentRequested",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ReclassifyIncidentSeverityRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityRequested",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.AssignIncidentRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AssignIncidentRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.AssignIncidentRequested",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "assignee", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AddIncidentTimelineEntryRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryRequested",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "entry", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentTimelineEntry as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ResolveIncidentRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ResolveIncidentRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ResolveIncidentRequested",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.CloseIncidentRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CloseIncidentRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.CloseIncidentRequested",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AcknowledgeIncidentRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequested",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for TransitionIncidentStatusRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequested",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.IngestAlertRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IngestAlertRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.IngestAlertRequested",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "alert", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Alert as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.AcknowledgeAlertRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AcknowledgeAlertRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.AcknowledgeAlertRequested",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.CorrelateAlertsToIncidentRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CorrelateAlertsToIncidentRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.CorrelateAlertsToIncidentRequested",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.CreateRunbookRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CreateRunbookRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.CreateRunbookRequested",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "runbook", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Runbook as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ExecuteRunbookRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ExecuteRunbookRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ExecuteRunbookRequested",
+            known: &[1, 2, 3, 4, 5, 6],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 4, name: "targets", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <ResourceRef as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 2, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.UpdateRunbookRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for UpdateRunbookRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.UpdateRunbookRequested",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "runbook", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Runbook as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.CreateSLORequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CreateSloRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.CreateSLORequested",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "slo", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Slo as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.RecordSLIWindowRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RecordSliWindowRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.RecordSLIWindowRequested",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "sli_window", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SliWindow as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.UpdateSLORequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for UpdateSloRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.UpdateSLORequested",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "slo", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Slo as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.RecordHealthCheckRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RecordHealthCheckRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.RecordHealthCheckRequested",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "health_check", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <HealthCheck as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.RecordFleetStateRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RecordFleetStateRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.RecordFleetStateRequested",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "fleet_state", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <FleetState as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.CreateServiceRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CreateServiceRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.CreateServiceRequested",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "service", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Service as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.UpdateServiceRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for UpdateServiceRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.UpdateServiceRequested",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "service", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Service as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.DeleteServiceRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for DeleteServiceRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.DeleteServiceRequested",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.CreatePostmortemRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CreatePostmortemRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.CreatePostmortemRequested",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "postmortem", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Postmortem as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.UpdatePostmortemRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for UpdatePostmortemRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.UpdatePostmortemRequested",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "postmortem", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Postmortem as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.PublishPostmortemRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for PublishPostmortemRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.PublishPostmortemRequested",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.GetIncidentRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetIncidentRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.GetIncidentRequest",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.GetIncidentResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetIncidentResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.GetIncidentResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ListOpenIncidentsRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListOpenIncidentsRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ListOpenIncidentsRequest",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ListOpenIncidentsResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListOpenIncidentsResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ListOpenIncidentsResponse",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "incidents", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Incident as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.GetAlertRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetAlertRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.GetAlertRequest",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.GetAlertResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetAlertResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.GetAlertResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "alert", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Alert as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ListActiveAlertsRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListActiveAlertsRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ListActiveAlertsRequest",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ListActiveAlertsResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListActiveAlertsResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ListActiveAlertsResponse",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "alerts", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Alert as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.GetRunbookRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetRunbookRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.GetRunbookRequest",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.GetRunbookResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetRunbookResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.GetRunbookResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "runbook", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Runbook as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ListRunbooksRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListRunbooksRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ListRunbooksRequest",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ListRunbooksResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListRunbooksResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ListRunbooksResponse",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "runbooks", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Runbook as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.GetSLORequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetSloRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.GetSLORequest",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.GetSLOResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetSloResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.GetSLOResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "slo", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Slo as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ListSLOsRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListSlOsRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ListSLOsRequest",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ListSLOsResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListSlOsResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ListSLOsResponse",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "slos", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Slo as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.GetCurrentFleetStateRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetCurrentFleetStateRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.GetCurrentFleetStateRequest",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.GetCurrentFleetStateResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetCurrentFleetStateResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.GetCurrentFleetStateResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "fleet_state", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <FleetState as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.GetServiceRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetServiceRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.GetServiceRequest",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.GetServiceResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetServiceResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.GetServiceResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "service", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Service as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ListServicesRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListServicesRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ListServicesRequest",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ListServicesResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListServicesResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ListServicesResponse",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "services", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Service as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.GetPostmortemRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetPostmortemRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.GetPostmortemRequest",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.GetPostmortemResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetPostmortemResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.GetPostmortemResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "postmortem", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Postmortem as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ListPostmortemsByIncidentRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListPostmortemsByIncidentRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ListPostmortemsByIncidentRequest",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ListPostmortemsByIncidentResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ListPostmortemsByIncidentResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ListPostmortemsByIncidentResponse",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "postmortems", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Postmortem as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.CreateIncidentRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CreateIncidentRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.CreateIncidentRequest",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.CreateIncidentResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CreateIncidentResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.CreateIncidentResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ReclassifyIncidentSeverityRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityRequest",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ReclassifyIncidentSeverityResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.AssignIncidentRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AssignIncidentRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.AssignIncidentRequest",
+            known: &[1, 2, 3],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "assignee", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Actor as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.AssignIncidentResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AssignIncidentResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.AssignIncidentResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AddIncidentTimelineEntryRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryRequest",
+            known: &[1, 2, 3],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "entry", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentTimelineEntry as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AddIncidentTimelineEntryResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AcknowledgeIncidentRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequest",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.AcknowledgeIncidentResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AcknowledgeIncidentResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.AcknowledgeIncidentResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for TransitionIncidentStatusRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequest",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.TransitionIncidentStatusResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for TransitionIncidentStatusResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.TransitionIncidentStatusResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ResolveIncidentRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ResolveIncidentRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ResolveIncidentRequest",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.ResolveIncidentResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ResolveIncidentResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.ResolveIncidentResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.CloseIncidentRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CloseIncidentRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.CloseIncidentRequest",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.core.v1.CloseIncidentResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CloseIncidentResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.core.v1.CloseIncidentResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "incident", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Incident as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `ameide_core_proto.sre.core.v1.Actor`.
 impl ::common_eventing::registry::ProtoSchema for Actor {
     const FULL_NAME: &'static str = "ameide_core_proto.sre.core.v1.Actor";

@@ -761,6 +761,200 @@ pub const JSON_SCHEMAS: &[(&str, &str)] = &[
     ("ameide_core_proto.sre.process.v1.SreProcessFact", <SreProcessFact as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
 ];
 
+/// Field table of `ameide_core_proto.sre.process.v1.SreProcessSubject` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SreProcessSubject {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.process.v1.SreProcessSubject",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.process.v1.SreProcessFact` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SreProcessFact {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.process.v1.SreProcessFact",
+            known: &[1, 2, 10, 11, 12, 13, 14, 15, 16, 17, 18],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "meta", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <crate::core::v1::SreMessageMeta as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 2, name: "subject", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SreProcessSubject as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 10, name: "incident_triage_started", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentTriageStarted as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 11, name: "pattern_lookup_completed", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <PatternLookupCompleted as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 12, name: "triage_phase_completed", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <TriagePhaseCompleted as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 13, name: "remediation_proposed", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <RemediationProposed as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 14, name: "remediation_applied", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <RemediationApplied as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 15, name: "verification_started", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <VerificationStarted as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 16, name: "verification_completed", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <VerificationCompleted as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 17, name: "documentation_requested", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <DocumentationRequested as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 18, name: "incident_triage_completed", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <IncidentTriageCompleted as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 3, 0, 0, 0, 0, 0, 0, 0, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.process.v1.RemediationApproval` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RemediationApproval {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.process.v1.RemediationApproval",
+            known: &[1, 2, 3, 4],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "decided_by", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <crate::core::v1::Actor as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 3, name: "decided_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2, 3, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.process.v1.IncidentTriageStarted` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IncidentTriageStarted {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.process.v1.IncidentTriageStarted",
+            known: &[1, 2, 3, 4, 14, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 4, name: "started_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.process.v1.PatternLookupCompleted` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for PatternLookupCompleted {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.process.v1.PatternLookupCompleted",
+            known: &[1, 2, 3, 4, 5, 6, 14, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 6, name: "completed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.process.v1.TriagePhaseCompleted` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for TriagePhaseCompleted {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.process.v1.TriagePhaseCompleted",
+            known: &[1, 2, 3, 4, 5, 6, 14, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 4, name: "affected_resources", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <crate::core::v1::ResourceRef as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 6, name: "completed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 2, 1, 3, 0, 0, 0, 0, 0, 0, 0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.process.v1.RemediationProposed` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RemediationProposed {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.process.v1.RemediationProposed",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 14, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 5, name: "targets", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <crate::core::v1::ResourceRef as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 6, name: "proposed_by", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <crate::core::v1::Actor as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 8, name: "proposed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 2, 3, 1, 4, 0, 0, 0, 0, 0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.process.v1.RemediationApplied` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RemediationApplied {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.process.v1.RemediationApplied",
+            known: &[1, 2, 3, 4, 5, 6, 7, 14, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "approval", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <RemediationApproval as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 7, name: "applied_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 1, 1, 1, 3, 0, 0, 0, 0, 0, 0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.process.v1.VerificationStarted` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for VerificationStarted {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.process.v1.VerificationStarted",
+            known: &[1, 2, 3, 4, 14, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "targets", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <crate::core::v1::ResourceRef as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 4, name: "started_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.process.v1.VerificationCompleted` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for VerificationCompleted {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.process.v1.VerificationCompleted",
+            known: &[1, 2, 3, 4, 5, 6, 14, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 6, name: "completed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.process.v1.DocumentationRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for DocumentationRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.process.v1.DocumentationRequested",
+            known: &[1, 2, 3, 4, 14, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 4, name: "requested_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.sre.process.v1.IncidentTriageCompleted` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IncidentTriageCompleted {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.sre.process.v1.IncidentTriageCompleted",
+            known: &[1, 2, 3, 4, 5, 14, 15],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 5, name: "completed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `ameide_core_proto.sre.process.v1.SreProcessSubject`.
 impl ::common_eventing::registry::ProtoSchema for SreProcessSubject {
     const FULL_NAME: &'static str = "ameide_core_proto.sre.process.v1.SreProcessSubject";

@@ -706,6 +706,169 @@ pub const JSON_SCHEMAS: &[(&str, &str)] = &[
     ("aumos.agf.v1.WorkflowStarted", <WorkflowStarted as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
 ];
 
+/// Field table of `aumos.agf.v1.WorkflowStarted` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for WorkflowStarted {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.agf.v1.WorkflowStarted",
+            known: &[1, 2, 3, 4, 5, 10, 11, 12],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.agf.v1.WorkflowCompleted` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for WorkflowCompleted {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.agf.v1.WorkflowCompleted",
+            known: &[1, 2, 3, 4, 5, 10, 11, 12],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.agf.v1.WorkflowFailed` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for WorkflowFailed {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.agf.v1.WorkflowFailed",
+            known: &[1, 2, 3, 4, 5, 10, 11, 12],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.agf.v1.WorkflowPausedHitl` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for WorkflowPausedHitl {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.agf.v1.WorkflowPausedHitl",
+            known: &[1, 2, 3, 4, 5, 10, 11, 12, 13],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.agf.v1.AgentInvoked` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AgentInvoked {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.agf.v1.AgentInvoked",
+            known: &[1, 2, 3, 4, 5, 10, 11, 12],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.agf.v1.HitlApprovalRequested` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for HitlApprovalRequested {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.agf.v1.HitlApprovalRequested",
+            known: &[1, 2, 3, 4, 5, 10, 11, 12, 13, 14],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.agf.v1.HitlApproved` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for HitlApproved {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.agf.v1.HitlApproved",
+            known: &[1, 2, 3, 4, 5, 10, 11],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.agf.v1.HitlRejected` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for HitlRejected {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.agf.v1.HitlRejected",
+            known: &[1, 2, 3, 4, 5, 10, 11, 12],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.agf.v1.CircuitBreakerOpened` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CircuitBreakerOpened {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.agf.v1.CircuitBreakerOpened",
+            known: &[1, 2, 3, 4, 5, 10, 11],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.agf.v1.CircuitBreakerClosed` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CircuitBreakerClosed {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.agf.v1.CircuitBreakerClosed",
+            known: &[1, 2, 3, 4, 5, 10],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.agf.v1.HitlGateConfig` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for HitlGateConfig {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.agf.v1.HitlGateConfig",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `aumos.agf.v1.WorkflowStarted`.
 impl ::common_eventing::registry::ProtoSchema for WorkflowStarted {
     const FULL_NAME: &'static str = "aumos.agf.v1.WorkflowStarted";

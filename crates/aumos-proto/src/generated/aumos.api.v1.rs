@@ -146,6 +146,76 @@ impl ::prost::Name for ComponentHealth {
     }
 }
 
+/// Field table of `aumos.api.v1.PaginationRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for PaginationRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.api.v1.PaginationRequest",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.api.v1.PaginationResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for PaginationResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.api.v1.PaginationResponse",
+            known: &[1, 2, 3, 4, 5, 6],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.api.v1.ErrorResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ErrorResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.api.v1.ErrorResponse",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 5, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.api.v1.HealthResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for HealthResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.api.v1.HealthResponse",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 4, name: "components", nesting: ::common_eventing::lossless::Nesting::Map, schema: <ComponentHealth as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 5, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 2, 3],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.api.v1.ComponentHealth` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ComponentHealth {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.api.v1.ComponentHealth",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `aumos.api.v1.PaginationRequest`.
 impl ::common_eventing::registry::ProtoSchema for PaginationRequest {
     const FULL_NAME: &'static str = "aumos.api.v1.PaginationRequest";

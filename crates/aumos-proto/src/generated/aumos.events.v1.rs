@@ -1319,6 +1319,286 @@ pub const JSON_SCHEMAS: &[(&str, &str)] = &[
     ("aumos.events.v1.UsageMetricsEvent", <UsageMetricsEvent as ::common_eventing::mcp::JsonSchema>::JSON_SCHEMA),
 ];
 
+/// Field table of `aumos.events.v1.AgentEnvelope` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AgentEnvelope {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.AgentEnvelope",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 9, name: "created_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.AuditEvent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AuditEvent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.AuditEvent",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 11, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.FeatureFlagEvaluationEvent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for FeatureFlagEvaluationEvent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.FeatureFlagEvaluationEvent",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 8, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.FeatureFlagChangeEvent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for FeatureFlagChangeEvent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.FeatureFlagChangeEvent",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 8, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.GovernanceDecisionEvent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GovernanceDecisionEvent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.GovernanceDecisionEvent",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 11, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.LockAcquiredEvent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for LockAcquiredEvent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.LockAcquiredEvent",
+            known: &[1, 2, 3, 4, 5, 6, 7],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 7, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.LockReleasedEvent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for LockReleasedEvent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.LockReleasedEvent",
+            known: &[1, 2, 3, 4, 5, 6, 7],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 7, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.LockContentionEvent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for LockContentionEvent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.LockContentionEvent",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 8, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.MeteringEvent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for MeteringEvent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.MeteringEvent",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 8, name: "token_usage", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <TokenUsage as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 9, name: "inference_usage", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <InferenceUsage as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 10, name: "storage_usage", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <StorageUsage as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 11, name: "synthetic_usage", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <SyntheticDataUsage as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.TokenUsage` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for TokenUsage {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.TokenUsage",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.InferenceUsage` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for InferenceUsage {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.InferenceUsage",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.StorageUsage` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for StorageUsage {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.StorageUsage",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.SyntheticDataUsage` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SyntheticDataUsage {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.SyntheticDataUsage",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.ModelLifecycleEvent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ModelLifecycleEvent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.ModelLifecycleEvent",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 9, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.CircuitBreakerEvent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CircuitBreakerEvent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.CircuitBreakerEvent",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 10, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.RateLimitEvent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RateLimitEvent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.RateLimitEvent",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 9, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.BulkheadEvent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for BulkheadEvent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.BulkheadEvent",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 8, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.SecurityAlertEvent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for SecurityAlertEvent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.SecurityAlertEvent",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 11, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.events.v1.UsageMetricsEvent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for UsageMetricsEvent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.events.v1.UsageMetricsEvent",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 8, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `aumos.events.v1.AgentEnvelope`.
 impl ::common_eventing::registry::ProtoSchema for AgentEnvelope {
     const FULL_NAME: &'static str = "aumos.events.v1.AgentEnvelope";

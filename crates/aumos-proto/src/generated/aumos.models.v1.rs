@@ -436,6 +436,84 @@ impl TenantStatus {
     }
 }
 
+/// Field table of `aumos.models.v1.Agent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Agent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.models.v1.Agent",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 10, name: "created_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.models.v1.Job` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Job {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.models.v1.Job",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 10, name: "created_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 11, name: "started_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 12, name: "completed_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 4],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.models.v1.Model` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Model {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.models.v1.Model",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 12, name: "created_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 13, name: "updated_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.models.v1.Tenant` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Tenant {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.models.v1.Tenant",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 7, name: "quota", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <TenantQuota as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 8, name: "created_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 9, name: "updated_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 2, 3, 4],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `aumos.models.v1.TenantQuota` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for TenantQuota {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "aumos.models.v1.TenantQuota",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `aumos.models.v1.Agent`.
 impl ::common_eventing::registry::ProtoSchema for Agent {
     const FULL_NAME: &'static str = "aumos.models.v1.Agent";

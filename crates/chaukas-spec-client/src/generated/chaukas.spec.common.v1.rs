@@ -1237,6 +1237,311 @@ impl ::common_eventing::OneofCase<event::Content> for McpCall {
     }
 }
 
+/// Field table of `chaukas.spec.common.v1.MessageContent` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for MessageContent {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.MessageContent",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.ToolCall` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ToolCall {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.ToolCall",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.ToolResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ToolResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.ToolResponse",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.LLMInvocation` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for LlmInvocation {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.LLMInvocation",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 13, name: "start_time", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 14, name: "end_time", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.PolicyDecision` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for PolicyDecision {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.PolicyDecision",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.DataAccess` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for DataAccess {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.DataAccess",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.RedactionInfo` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RedactionInfo {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.RedactionInfo",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.RetryInfo` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for RetryInfo {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.RetryInfo",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.PerformanceMetrics` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for PerformanceMetrics {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.PerformanceMetrics",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.InfrastructureMetrics` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for InfrastructureMetrics {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.InfrastructureMetrics",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.CostDetails` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for CostDetails {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.CostDetails",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.AgentHandoff` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for AgentHandoff {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.AgentHandoff",
+            known: &[1, 2, 3, 4, 5, 6, 7],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.MCPCall` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for McpCall {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.MCPCall",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.ErrorInfo` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ErrorInfo {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.ErrorInfo",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.Event` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Event {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.Event",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 60, 61, 62, 70, 71, 72, 90, 99],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 11, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 30, name: "message", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <MessageContent as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 31, name: "tool_call", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <ToolCall as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 32, name: "tool_response", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <ToolResponse as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 33, name: "llm_invocation", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <LlmInvocation as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 34, name: "policy", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <PolicyDecision as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 35, name: "data_access", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <DataAccess as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 37, name: "error", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <ErrorInfo as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 38, name: "agent_handoff", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <AgentHandoff as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 39, name: "mcp_call", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <McpCall as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 60, name: "retry", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <RetryInfo as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 61, name: "redaction", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <RedactionInfo as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 70, name: "performance", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <PerformanceMetrics as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 71, name: "infrastructure", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <InfrastructureMetrics as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 72, name: "cost", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <CostDetails as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 99, name: "extensions", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <::common_eventing::wkt::Any as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 3, 4, 5, 6, 7, 8, 1, 9, 10, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 13, 1, 0, 0, 0, 0, 0, 0, 0, 14, 15, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 17],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.EventBatch` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for EventBatch {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.EventBatch",
+            known: &[1, 2, 3, 4, 10, 11, 12],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "timestamp", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 3, name: "events", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Event as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2, 3, 1, 0, 0, 0, 0, 0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.TimeRange` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for TimeRange {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.TimeRange",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "start", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 2, name: "end", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 3],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.QueryFilter` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for QueryFilter {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.QueryFilter",
+            known: &[1, 2, 3, 4, 5, 6, 10, 11, 12, 20, 21, 30],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 30, name: "time", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <TimeRange as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.QueryRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for QueryRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.QueryRequest",
+            known: &[1, 2, 3, 4],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "filter", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <QueryFilter as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.QueryResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for QueryResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.QueryResponse",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "events", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Event as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.common.v1.Capabilities` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Capabilities {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.common.v1.Capabilities",
+            known: &[1, 2, 3, 4, 5, 6, 7],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `chaukas.spec.common.v1.MessageContent`.
 impl ::common_eventing::registry::ProtoSchema for MessageContent {
     const FULL_NAME: &'static str = "chaukas.spec.common.v1.MessageContent";

@@ -8,7 +8,12 @@
 //! | `GET /v1/capabilities` | | 200, JSON `Capabilities` |
 //! | `GET /healthz` | | 200 (no auth) |
 //!
-//! JSON is proto3 JSON; input may use camelCase or snake_case names. Ingest refuses
+//! Binary bodies are decoded as `Lossless`: fields a newer schema added are stored and
+//! come back from gRPC `QueryEvents`. JSON answers cannot hold them.
+//!
+//! JSON is proto3 JSON; input may use camelCase or snake_case names, and an unknown key
+//! is a 400 naming the key and its path (`unknown field "riskScore" at
+//! $.toolCall.riskScore`). Ingest refuses
 //! events that have no proto3 JSON form (see `not_representable` in `main.rs`), so
 //! every stored event can be queried back as JSON.
 //!
@@ -36,6 +41,7 @@ use chaukas_spec_server::common::v1::{Event, EventBatch, QueryRequest};
 use chaukas_spec_server::server::v1::{
     IngestEventBatchRequest, IngestEventRequest, IngestEventResponse,
 };
+use common_eventing::Lossless;
 
 /// A refused request: status, a short kind and what was wrong.
 #[derive(Debug)]
@@ -170,13 +176,92 @@ fn format(headers: &HeaderMap, allowed: &[Format]) -> Result<Format, Problem> {
     }
 }
 
+/// Proto3 JSON parsing: an unknown key is an error (proto3 JSON has no place for
+/// unknown fields), and the answer names the key and the path of the object holding it.
 fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Problem> {
-    serde_json::from_slice(body)
-        .map_err(|e| Problem::invalid(format!("body is not a proto3 JSON {what}: {e}")))
+    serde_json::from_slice(body).map_err(|e| {
+        let text = e.to_string();
+        if let Some(key) = text
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(key, _)| key)
+        {
+            let at = json_path_at(body, e.line(), e.column());
+            Problem::invalid(format!(
+                "body is not a proto3 JSON {what}: unknown field {key:?} at {at}{key} ({e})"
+            ))
+        } else {
+            Problem::invalid(format!("body is not a proto3 JSON {what}: {e}"))
+        }
+    })
 }
 
-fn decode_protobuf<T: prost::Message + Default>(body: &[u8], what: &str) -> Result<T, Problem> {
-    T::decode(body).map_err(|e| Problem::invalid(format!("body is not a protobuf {what}: {e}")))
+/// The path (`$.a.b[2].`) of the object open at 1-based `line`/`column` of `json`.
+fn json_path_at(json: &[u8], line: usize, column: usize) -> String {
+    enum Frame {
+        Object(Option<String>),
+        Array(usize),
+    }
+    let line_start: usize = json
+        .split(|&b| b == b'\n')
+        .take(line.saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum();
+    let end = (line_start + column).min(json.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut last_string = None;
+    let mut i = 0;
+    while i < end {
+        match json[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < json.len() && json[i] != b'"' {
+                    i += if json[i] == b'\\' { 2 } else { 1 };
+                }
+                last_string =
+                    Some(String::from_utf8_lossy(&json[start..i.min(json.len())]).into_owned());
+            }
+            b':' => {
+                if let Some(Frame::Object(key)) = stack.last_mut() {
+                    *key = last_string.take();
+                }
+            }
+            b'{' => stack.push(Frame::Object(None)),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(n)) => *n += 1,
+                Some(Frame::Object(key)) => *key = None,
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::from("$");
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some(key)) => {
+                path.push('.');
+                path.push_str(key);
+            }
+            Frame::Array(n) => path.push_str(&format!("[{n}]")),
+            Frame::Object(None) => {}
+        }
+    }
+    path.push('.');
+    path
+}
+
+fn decode_protobuf<T: common_eventing::lossless::Known>(
+    body: &[u8],
+    what: &str,
+) -> Result<Lossless<T>, Problem> {
+    Lossless::<T>::decode(body)
+        .map_err(|e| Problem::invalid(format!("body is not a protobuf {what}: {e}")))
 }
 
 const BOTH: &[Format] = &[Format::Protobuf, Format::Json];
@@ -191,10 +276,10 @@ async fn ingest_event(
     let format = format(&headers, BOTH)?;
     let body = body?;
     let event = match format {
-        Format::Protobuf => {
-            decode_protobuf::<IngestEventRequest>(&body, "IngestEventRequest")?.event
-        }
-        Format::Json => Some(decode_json::<Event>(&body, "Event")?),
+        // Binary: the event keeps every field a newer schema added (field 1 of the request).
+        Format::Protobuf => decode_protobuf::<IngestEventRequest>(&body, "IngestEventRequest")?
+            .take_message(1, |r| r.event.take()),
+        Format::Json => Some(decode_json::<Event>(&body, "Event")?.into()),
     };
     let (event_id, inserted) = app.ingest(&caller, event).await?;
     let response = IngestEventResponse {
@@ -222,9 +307,9 @@ async fn ingest_batch(
     let batch = match format {
         Format::Protobuf => {
             decode_protobuf::<IngestEventBatchRequest>(&body, "IngestEventBatchRequest")?
-                .event_batch
+                .take_message(1, |r| r.event_batch.take())
         }
-        Format::Json => Some(decode_json::<EventBatch>(&body, "EventBatch")?),
+        Format::Json => Some(decode_json::<EventBatch>(&body, "EventBatch")?.into()),
     };
     let outcome = app.ingest_batch(&caller, batch).await?;
     Ok(json(StatusCode::ACCEPTED, &outcome.response))
@@ -239,7 +324,8 @@ async fn query(
 ) -> Result<Response, Problem> {
     format(&headers, &[Format::Json])?;
     let query = decode_json::<QueryRequest>(&body?, "QueryRequest")?;
-    let response = app.query(&caller, query).await?;
+    // JSON: proto3 JSON has no form for unknown fields, so they are not in this answer.
+    let response = app.query(&caller, query).await?.into_response();
     Ok(json(StatusCode::OK, &response))
 }
 

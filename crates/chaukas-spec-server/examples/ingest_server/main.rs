@@ -24,16 +24,15 @@ pub mod http;
 pub mod store;
 
 use auth::{Auth, Caller, Denied};
-use chaukas_spec_server::common::v1::{
-    Capabilities, Event, EventBatch, QueryRequest, QueryResponse,
-};
+use chaukas_spec_server::common::v1::{Capabilities, Event, EventBatch, QueryRequest};
 use chaukas_spec_server::server::v1::{
     GetEventStatsRequest, GetEventStatsResponse, IngestEventBatchResponse,
 };
+use common_eventing::Lossless;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use store::{EventStore, Inserted, StoreError};
+use store::{EventStore, Inserted, QueryPage, StoreError};
 use tokio::net::TcpListener;
 
 /// Default limit of a request body (HTTP) or message (gRPC): 4 MiB, gRPC's default.
@@ -205,7 +204,7 @@ impl App {
     pub async fn ingest(
         &self,
         caller: &Caller,
-        event: Option<Event>,
+        event: Option<Lossless<Event>>,
     ) -> Result<(String, Inserted), ApiError> {
         let event = event.ok_or_else(|| ApiError::InvalidArgument("event is required".into()))?;
         if let Some(why) = invalid(&event) {
@@ -238,16 +237,18 @@ impl App {
     pub async fn ingest_batch(
         &self,
         caller: &Caller,
-        batch: Option<EventBatch>,
+        batch: Option<Lossless<EventBatch>>,
     ) -> Result<BatchOutcome, ApiError> {
-        let batch =
+        let mut batch =
             batch.ok_or_else(|| ApiError::InvalidArgument("event_batch is required".into()))?;
+        // Each event with its own unknown fields (`events` is field 3 of EventBatch).
+        let events = batch.take_messages(3, |b| std::mem::take(&mut b.events));
         let mut response = IngestEventBatchResponse {
-            batch_id: batch.batch_id,
+            batch_id: std::mem::take(&mut batch.batch_id),
             ..Default::default()
         };
         let mut rejections = Vec::new();
-        for (index, event) in batch.events.into_iter().enumerate() {
+        for (index, event) in events.into_iter().enumerate() {
             let why = invalid(&event)
                 .or_else(|| {
                     (!self.auth.may_write(caller, &event.tenant_id)).then(|| {
@@ -262,7 +263,9 @@ impl App {
                 response.rejected_count += 1;
                 rejections.push(format!("events[{index}] {:?}: {why}", event.event_id));
                 if !event.event_id.is_empty() {
-                    response.rejected_event_ids.push(event.event_id);
+                    response
+                        .rejected_event_ids
+                        .push(event.into_inner().event_id);
                 }
                 continue;
             }
@@ -289,7 +292,7 @@ impl App {
         &self,
         caller: &Caller,
         mut query: QueryRequest,
-    ) -> Result<QueryResponse, ApiError> {
+    ) -> Result<QueryPage, ApiError> {
         let filter = query.filter.get_or_insert_default();
         filter.tenant_id = self.auth.read_scope(caller, &filter.tenant_id)?;
         Ok(self.store.query(query).await?)

@@ -6,6 +6,10 @@
 //! unique and totally ordered. A page token is the last key a page returned, so the
 //! next page starts strictly after it: events that arrive meanwhile never shift pages,
 //! and every event that existed when paging started is returned exactly once.
+//!
+//! Events are stored as `common_eventing::Lossless<Event>`: an event that arrived as
+//! binary protobuf keeps the fields a newer schema added (at every depth), and is
+//! returned with them by every binary answer ([`QueryPage::encode_query_response`]).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -13,6 +17,7 @@ use chaukas_spec_server::common::v1::{
     Event, EventType, QueryFilter, QueryRequest, QueryResponse, SortOrder, TimeRange, event,
 };
 use chaukas_spec_server::server::v1::{GetEventStatsRequest, GetEventStatsResponse};
+use common_eventing::Lossless;
 use common_eventing::wkt::Timestamp;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Bound;
@@ -61,16 +66,59 @@ impl std::fmt::Display for StoreError {
 pub trait EventStore: Send + Sync + 'static {
     /// Stores a validated event (non-empty `event_id` and `tenant_id`, and a proto3
     /// JSON form) unless the tenant already has an event with that id.
-    async fn insert(&self, event: Event) -> Result<Inserted, StoreError>;
+    async fn insert(&self, event: Lossless<Event>) -> Result<Inserted, StoreError>;
 
     /// Events matching every field of the filter, one page at a time.
-    async fn query(&self, query: QueryRequest) -> Result<QueryResponse, StoreError>;
+    async fn query(&self, query: QueryRequest) -> Result<QueryPage, StoreError>;
 
     /// Counts over the events of a tenant (all tenants when empty), project and time range.
     async fn stats(
         &self,
         request: GetEventStatsRequest,
     ) -> Result<GetEventStatsResponse, StoreError>;
+}
+
+/// A page of events, each with the fields its schema does not know.
+#[derive(Clone, Debug, Default)]
+pub struct QueryPage {
+    /// Matching events.
+    pub events: Vec<Lossless<Event>>,
+    /// Token for the next page; empty when there is none.
+    pub next_page_token: String,
+}
+
+impl QueryPage {
+    /// The page as the generated `QueryResponse` (for JSON: unknown fields dropped).
+    pub fn into_response(self) -> QueryResponse {
+        QueryResponse {
+            events: self.events.into_iter().map(Lossless::into_inner).collect(),
+            next_page_token: self.next_page_token,
+        }
+    }
+
+    /// The encoded `QueryResponse`, every event with its unknown fields.
+    pub fn encode_query_response(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for event in &self.events {
+            let bytes = event.encode_to_vec();
+            prost::encoding::encode_key(1, prost::encoding::WireType::LengthDelimited, &mut out);
+            prost::encoding::encode_varint(bytes.len() as u64, &mut out);
+            out.extend_from_slice(&bytes);
+        }
+        if !self.next_page_token.is_empty() {
+            prost::encoding::string::encode(2, &self.next_page_token, &mut out);
+        }
+        out
+    }
+}
+
+impl From<QueryResponse> for QueryPage {
+    fn from(response: QueryResponse) -> Self {
+        QueryPage {
+            events: response.events.into_iter().map(Lossless::from).collect(),
+            next_page_token: response.next_page_token,
+        }
+    }
 }
 
 /// The position of an event in the store's order.
@@ -166,7 +214,7 @@ fn message_text_contains(e: &Event, needle: &str) -> bool {
 #[derive(Default)]
 struct Inner {
     next_seq: u64,
-    events: BTreeMap<SortKey, Event>,
+    events: BTreeMap<SortKey, Lossless<Event>>,
     ids: HashSet<(String, String)>,
 }
 
@@ -186,7 +234,7 @@ impl MemoryStore {
 
 #[tonic::async_trait]
 impl EventStore for MemoryStore {
-    async fn insert(&self, event: Event) -> Result<Inserted, StoreError> {
+    async fn insert(&self, event: Lossless<Event>) -> Result<Inserted, StoreError> {
         let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
         if !inner
             .ids
@@ -205,7 +253,7 @@ impl EventStore for MemoryStore {
         Ok(Inserted::Stored)
     }
 
-    async fn query(&self, query: QueryRequest) -> Result<QueryResponse, StoreError> {
+    async fn query(&self, query: QueryRequest) -> Result<QueryPage, StoreError> {
         let page_size = match usize::try_from(query.page_size) {
             Ok(0) => DEFAULT_PAGE_SIZE,
             Ok(n) => n.min(MAX_PAGE_SIZE),
@@ -234,7 +282,7 @@ impl EventStore for MemoryStore {
         let filter = query.filter.unwrap_or_default();
 
         let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
-        let scan: Box<dyn Iterator<Item = (&SortKey, &Event)>> = match (order, after) {
+        let scan: Box<dyn Iterator<Item = (&SortKey, &Lossless<Event>)>> = match (order, after) {
             (SortOrder::Asc, None) => Box::new(inner.events.iter()),
             (SortOrder::Asc, Some(k)) => {
                 Box::new(inner.events.range((Bound::Excluded(k), Bound::Unbounded)))
@@ -254,7 +302,7 @@ impl EventStore for MemoryStore {
             (Some(key), Some(_)) => encode_token(order, key),
             _ => String::new(),
         };
-        Ok(QueryResponse {
+        Ok(QueryPage {
             events,
             next_page_token,
         })

@@ -969,6 +969,174 @@ pub mod chaukas_server_service_server {
     }
 }
 
+/// Field table of `chaukas.spec.server.v1.IngestEventResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IngestEventResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.server.v1.IngestEventResponse",
+            known: &[1, 2, 3],
+            nested: &[],
+            lookup: &[0, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.server.v1.IngestEventBatchResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IngestEventBatchResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.server.v1.IngestEventBatchResponse",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.server.v1.GetEventStatsRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetEventStatsRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.server.v1.GetEventStatsRequest",
+            known: &[1, 2, 3],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "time_range", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::chaukas_spec_client::common::v1::TimeRange as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.server.v1.GetEventStatsResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetEventStatsResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.server.v1.GetEventStatsResponse",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.server.v1.HealthzRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for HealthzRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.server.v1.HealthzRequest",
+            known: &[],
+            nested: &[],
+            lookup: &[0],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.server.v1.HealthzResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for HealthzResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.server.v1.HealthzResponse",
+            known: &[],
+            nested: &[],
+            lookup: &[0],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.server.v1.GetCapabilitiesRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetCapabilitiesRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.server.v1.GetCapabilitiesRequest",
+            known: &[],
+            nested: &[],
+            lookup: &[0],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.server.v1.GetCapabilitiesResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for GetCapabilitiesResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.server.v1.GetCapabilitiesResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "capabilities", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::chaukas_spec_client::common::v1::Capabilities as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.server.v1.IngestEventRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IngestEventRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.server.v1.IngestEventRequest",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "event", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::chaukas_spec_client::common::v1::Event as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.server.v1.IngestEventBatchRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for IngestEventBatchRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.server.v1.IngestEventBatchRequest",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "event_batch", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::chaukas_spec_client::common::v1::EventBatch as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.server.v1.QueryEventsRequest` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for QueryEventsRequest {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.server.v1.QueryEventsRequest",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "query", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::chaukas_spec_client::common::v1::QueryRequest as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `chaukas.spec.server.v1.QueryEventsResponse` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for QueryEventsResponse {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "chaukas.spec.server.v1.QueryEventsResponse",
+            known: &[1],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "response", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::chaukas_spec_client::common::v1::QueryResponse as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `chaukas.spec.server.v1.IngestEventResponse`.
 impl ::common_eventing::registry::ProtoSchema for IngestEventResponse {
     const FULL_NAME: &'static str = "chaukas.spec.server.v1.IngestEventResponse";

@@ -31,6 +31,19 @@ impl ::prost::Name for EventingOptions {
     }
 }
 
+/// Field table of `ameide_core_proto.common.v1.EventingOptions` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for EventingOptions {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.common.v1.EventingOptions",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `ameide_core_proto.common.v1.EventingOptions`.
 impl ::common_eventing::registry::ProtoSchema for EventingOptions {
     const FULL_NAME: &'static str = "ameide_core_proto.common.v1.EventingOptions";

@@ -63,6 +63,34 @@ impl ::prost::Name for ExposeOptions {
     }
 }
 
+/// Field table of `ameide_core_proto.mcp.annotations.v1.ToolHints` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ToolHints {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.mcp.annotations.v1.ToolHints",
+            known: &[1, 2, 3, 4],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `ameide_core_proto.mcp.annotations.v1.ExposeOptions` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for ExposeOptions {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "ameide_core_proto.mcp.annotations.v1.ExposeOptions",
+            known: &[1, 2, 3, 4, 5],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 3, name: "hints", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <ToolHints as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 2, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
 /// Schema registration and Confluent framing of `ameide_core_proto.mcp.annotations.v1.ToolHints`.
 impl ::common_eventing::registry::ProtoSchema for ToolHints {
     const FULL_NAME: &'static str = "ameide_core_proto.mcp.annotations.v1.ToolHints";

@@ -236,3 +236,185 @@ impl ::prost::Name for BytesValue {
         "type.googleapis.com/google.protobuf.BytesValue".into()
     }
 }
+
+/// Field table of `google.protobuf.Any` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Any {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "google.protobuf.Any",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `google.protobuf.Duration` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Duration {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "google.protobuf.Duration",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `google.protobuf.Empty` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Empty {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "google.protobuf.Empty",
+            known: &[],
+            nested: &[],
+            lookup: &[0],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `google.protobuf.FieldMask` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for FieldMask {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "google.protobuf.FieldMask",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `google.protobuf.Timestamp` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Timestamp {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "google.protobuf.Timestamp",
+            known: &[1, 2],
+            nested: &[],
+            lookup: &[0, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `google.protobuf.DoubleValue` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for DoubleValue {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "google.protobuf.DoubleValue",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `google.protobuf.FloatValue` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for FloatValue {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "google.protobuf.FloatValue",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `google.protobuf.Int64Value` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Int64Value {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "google.protobuf.Int64Value",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `google.protobuf.UInt64Value` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for UInt64Value {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "google.protobuf.UInt64Value",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `google.protobuf.Int32Value` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Int32Value {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "google.protobuf.Int32Value",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `google.protobuf.UInt32Value` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for UInt32Value {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "google.protobuf.UInt32Value",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `google.protobuf.BoolValue` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for BoolValue {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "google.protobuf.BoolValue",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `google.protobuf.StringValue` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for StringValue {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "google.protobuf.StringValue",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `google.protobuf.BytesValue` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for BytesValue {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "google.protobuf.BytesValue",
+            known: &[1],
+            nested: &[],
+            lookup: &[0, 1],
+        };
+        &SCHEMA
+    }
+}
