@@ -29,7 +29,8 @@ fn cargo() -> Command {
     cmd
 }
 
-fn run_step(name: &str, mut cmd: Command) -> Result<()> {
+/// Runs one step, printing its name and time; fails naming it.
+pub(crate) fn run_step(name: &str, mut cmd: Command) -> Result<()> {
     let started = Instant::now();
     println!("==> {name}");
     let status = cmd.status().with_context(|| format!("starting {name}"))?;

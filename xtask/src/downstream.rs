@@ -13,7 +13,6 @@ use crate::workspace::{self, CRATES};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
 /// The downstream crate: the README's producer path with only the crates and their
 /// re-exports (no direct prost, tonic or pbjson dependency).
@@ -82,18 +81,8 @@ fn cargo(toolchain: Option<&str>, dir: &Path, target: &Path) -> Command {
     cmd
 }
 
-fn run(what: &str, mut cmd: Command) -> Result<()> {
-    let started = Instant::now();
-    println!("==> downstream: {what}");
-    let status = cmd.status().with_context(|| format!("starting {what}"))?;
-    if !status.success() {
-        bail!("downstream: `{what}` failed ({status})");
-    }
-    println!(
-        "<== downstream: {what}: ok in {:.1}s",
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+fn run(what: &str, cmd: Command) -> Result<()> {
+    crate::ci::run_step(&format!("downstream: {what}"), cmd)
 }
 
 /// Packages every crate (no verification: `cargo xtask ci` verifies separately) and
