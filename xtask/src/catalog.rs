@@ -4,8 +4,8 @@
 //! `docs/generated/` (Markdown and JSON, committed and checked like generated code),
 //! and printed by `cargo xtask catalog [--json]`.
 
-use crate::codegen::Files;
 use crate::eventing::EventSpec;
+use crate::generators::Files;
 use anyhow::Result;
 
 /// Markdown document: a short preamble and [`table`].

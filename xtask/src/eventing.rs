@@ -1,6 +1,8 @@
 //! The eventing option: reading `(ameide_core_proto.common.v1.eventing)` from the
 //! descriptors, validating its field paths, and generating `Eventing` impls.
 
+use crate::ident;
+use crate::protos::location;
 use anyhow::{Result, bail};
 use prost_reflect::{DescriptorPool, Kind, MessageDescriptor, Value};
 
@@ -26,15 +28,6 @@ pub struct EventSpec {
     pub partition_key_fields: Vec<String>,
     /// Deduplication key paths.
     pub idempotency_key_fields: Vec<String>,
-}
-
-/// 1-based `line:column` of the element at `path` of a file, from its source info.
-pub fn location(file: &prost_types::FileDescriptorProto, path: &[i32]) -> (usize, usize) {
-    file.source_code_info
-        .as_ref()
-        .and_then(|info| info.location.iter().find(|l| l.path == path))
-        .map(|l| (l.span[0] as usize + 1, l.span[1] as usize + 1))
-        .unwrap_or((1, 1))
 }
 
 /// Every annotated message of the pool, sorted by stream; fails listing every invalid
@@ -166,22 +159,6 @@ pub fn resolve(
     Ok(fields)
 }
 
-/// Rust field identifier of a proto field (prost's naming: keywords raw).
-fn rust_field(name: &str) -> String {
-    const KEYWORDS: &[&str] = &[
-        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-        "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
-        "move", "mut", "pub", "ref", "return", "static", "struct", "trait", "true", "type",
-        "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
-        "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
-    ];
-    if KEYWORDS.contains(&name) {
-        format!("r#{name}")
-    } else {
-        name.to_string()
-    }
-}
-
 /// A Rust expression (of type `String`) reading `path` from `self`.
 fn key_expression(message: &MessageDescriptor, path: &str) -> Result<String> {
     let fields = resolve(message, path)
@@ -196,7 +173,7 @@ fn key_expression(message: &MessageDescriptor, path: &str) -> Result<String> {
     };
     let optional = last.field_descriptor_proto().proto3_optional();
     let leaf = |base: &str| {
-        let access = format!("{base}.{}", rust_field(last.name()));
+        let access = format!("{base}.{}", ident::field(last));
         if optional {
             format!(
                 "{access}.as_ref().map(|v| {}).unwrap_or_default()",
@@ -209,11 +186,11 @@ fn key_expression(message: &MessageDescriptor, path: &str) -> Result<String> {
     if parents.is_empty() {
         return Ok(leaf("self"));
     }
-    let mut expr = format!("self.{}.as_ref()", rust_field(parents[0].name()));
+    let mut expr = format!("self.{}.as_ref()", ident::field(&parents[0]));
     for parent in &parents[1..] {
         expr.push_str(&format!(
             ".and_then(|m| m.{}.as_ref())",
-            rust_field(parent.name())
+            ident::field(parent)
         ));
     }
     Ok(format!("{expr}.map(|m| {}).unwrap_or_default()", leaf("m")))
@@ -230,7 +207,7 @@ pub fn generate_impls(pool: &DescriptorPool, specs: &[EventSpec], package: &str)
         if message.package_name() != package {
             continue;
         }
-        let rust_path = rust_type_path(&message);
+        let rust_path = ident::message_path(&message);
         let list = |paths: &[String]| {
             paths
                 .iter()
@@ -273,31 +250,6 @@ pub fn generate_impls(pool: &DescriptorPool, specs: &[EventSpec], package: &str)
     Ok(out)
 }
 
-/// prost's Rust path of a message relative to its package module
-/// (`Outer.Inner` → `outer::Inner`).
-pub fn rust_type_path(message: &MessageDescriptor) -> String {
-    let package = message.package_name();
-    let relative = message
-        .full_name()
-        .strip_prefix(package)
-        .unwrap_or(message.full_name())
-        .trim_start_matches('.');
-    let parts: Vec<&str> = relative.split('.').collect();
-    let (name, parents) = parts.split_last().unwrap();
-    let mut path: Vec<String> = parents.iter().map(|p| to_snake(p)).collect();
-    path.push(to_upper_camel(name));
-    path.join("::")
-}
-
-fn to_snake(s: &str) -> String {
-    heck::ToSnakeCase::to_snake_case(s)
-}
-
-/// prost's type naming (`SLOCreated` → `SloCreated`, `MCPCall` → `McpCall`).
-fn to_upper_camel(s: &str) -> String {
-    heck::ToUpperCamelCase::to_upper_camel_case(s)
-}
-
 /// `visit_messages`: calls `visitor.visit::<M>()` for every message type of `package`
 /// (nested ones included, map entries excluded), in declaration order.
 pub fn generate_visitor(pool: &DescriptorPool, specs: &[EventSpec], package: &str) -> String {
@@ -309,7 +261,7 @@ pub fn generate_visitor(pool: &DescriptorPool, specs: &[EventSpec], package: &st
         if message.package_name() == package {
             events.push_str(&format!(
                 "    visitor.visit::<{}>();\n",
-                rust_type_path(&message)
+                ident::message_path(&message)
             ));
         }
     }
@@ -319,7 +271,6 @@ pub fn generate_visitor(pool: &DescriptorPool, specs: &[EventSpec], package: &st
         format!(
             "\n/// Calls `visitor.visit::<M>()` once for every event type of this package (the\n\
              /// messages with the eventing option).\n\
-             #[cfg(feature = \"serde\")]\n\
              pub fn visit_events<V: ::common_eventing::EventVisitor>(visitor: &mut V) {{\n{events}}}\n"
         )
     };
@@ -328,7 +279,7 @@ pub fn generate_visitor(pool: &DescriptorPool, specs: &[EventSpec], package: &st
         if message.package_name() == package && !message.is_map_entry() {
             calls.push_str(&format!(
                 "    visitor.visit::<{}>();\n",
-                rust_type_path(&message)
+                ident::message_path(&message)
             ));
         }
     }
@@ -336,22 +287,6 @@ pub fn generate_visitor(pool: &DescriptorPool, specs: &[EventSpec], package: &st
         "\n/// Calls `visitor.visit::<M>()` once for every message type of this package\n\
          /// (nested ones included): register them all for `Any` JSON, build per-type\n\
          /// tables, and so on, without listing types by hand.\n\
-         #[cfg(feature = \"serde\")]\n\
          pub fn visit_messages<V: ::common_eventing::MessageVisitor>(visitor: &mut V) {{\n{calls}}}\n{events}"
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prost_names() {
-        assert_eq!(to_upper_camel("SLOCreated"), "SloCreated");
-        assert_eq!(to_upper_camel("MCPCall"), "McpCall");
-        assert_eq!(to_upper_camel("IncidentCreated"), "IncidentCreated");
-        assert_eq!(to_upper_camel("SLIWindowRecorded"), "SliWindowRecorded");
-        assert_eq!(to_upper_camel("WorkflowPausedHitl"), "WorkflowPausedHitl");
-        assert_eq!(to_snake("SreDomainFact"), "sre_domain_fact");
-    }
 }

@@ -3,8 +3,7 @@
 //! value), how to recurse into it. `Lossless<M>` reads these tables; no descriptor is
 //! parsed at run time.
 
-use crate::eventing::rust_type_path;
-use crate::oneofs::path_from;
+use crate::ident::{self, path_from};
 use crate::workspace::{CRATES, CrateSpec, WKT_FILES};
 use prost_reflect::{DescriptorPool, FieldDescriptor, Kind, MessageDescriptor};
 
@@ -109,7 +108,7 @@ pub fn generate(pool: &DescriptorPool, krate: &CrateSpec, package: &str) -> Stri
              \x20   }}\n\
              }}\n",
             full = message.full_name(),
-            ty = rust_type_path(&message),
+            ty = ident::message_path(&message),
             known = known.join(", "),
         ));
     }

@@ -33,8 +33,8 @@
 //! nests objects deeper than [`MAX_INPUT_DEPTH`] levels below the root or exceeds
 //! about [`MAX_SCHEMA_TOKENS`] tokens.
 
-use crate::eventing::{self, EventSpec};
-use crate::workspace::{CRATES, CrateSpec};
+use crate::eventing::EventSpec;
+use crate::workspace::{CrateSpec, owner};
 use anyhow::{Result, bail};
 use prost_reflect::{
     DescriptorPool, FieldDescriptor, FileDescriptor, Kind, MessageDescriptor, MethodDescriptor,
@@ -220,7 +220,7 @@ fn spec(method: &MethodDescriptor, option: &prost_reflect::DynamicMessage) -> To
         streaming: method.is_client_streaming() || method.is_server_streaming(),
         file: file.name().to_string(),
         path: method.path().to_vec(),
-        line_col: eventing::location(file.file_descriptor_proto(), method.path()),
+        line_col: crate::protos::location(file.file_descriptor_proto(), method.path()),
     }
 }
 
@@ -551,13 +551,6 @@ pub fn output_schema(pool: &DescriptorPool, tool: &ToolSpec) -> Json {
     message_schema(&output, &[])
 }
 
-/// The crate owning proto `package`.
-pub fn owner(package: &str) -> Option<&'static CrateSpec> {
-    CRATES
-        .iter()
-        .find(|c| c.packages.iter().any(|p| p.proto == package))
-}
-
 fn catalog_tool(pool: &DescriptorPool, tool: &ToolSpec) -> Json {
     json!({
         "name": tool.name,
@@ -656,18 +649,9 @@ pub fn schema_messages(tools: &[ToolSpec], specs: &[EventSpec]) -> BTreeSet<Stri
 /// Rust path of `message` from the module of `package`: relative inside it, else
 /// absolute through the owning crate.
 fn rust_path_from(message: &MessageDescriptor, package: &str) -> Result<String> {
-    let relative = eventing::rust_type_path(message);
-    if message.package_name() == package {
-        return Ok(relative);
-    }
-    let Some(spec) = CRATES
-        .iter()
-        .flat_map(|c| c.packages.iter())
-        .find(|p| p.proto == message.package_name())
-    else {
-        bail!("{}: no crate owns its package", message.full_name());
-    };
-    Ok(format!("{}::{relative}", spec.rust))
+    owner(package)
+        .and_then(|krate| crate::ident::path_from(krate, package, message))
+        .ok_or_else(|| anyhow::anyhow!("{}: no crate owns its package", message.full_name()))
 }
 
 /// `JsonSchema` and `ToolInput` impls for the messages of `package`, and its
@@ -692,7 +676,7 @@ pub fn generate_impls(
                 "{name}: a well-known type cannot be a tool input or output; wrap it in a message"
             );
         }
-        let rust = eventing::rust_type_path(&message);
+        let rust = crate::ident::message_path(&message);
         table.push((name.clone(), rust.clone()));
         let schema = message_schema(&message, &[]).to_string();
         out.push_str(&format!(

@@ -2,77 +2,43 @@
 //! into it and read back out by type (`SreDomainFact::new(meta, subject, fact)`,
 //! `envelope.fact_as::<IncidentCreated>()`), with no hand-written match.
 
-use crate::eventing::rust_type_path;
-use crate::workspace::{CRATES, CrateSpec};
-use heck::ToUpperCamelCase;
-use prost_reflect::{DescriptorPool, Kind, MessageDescriptor};
+use crate::ident::{self, path_from};
+use crate::workspace::CrateSpec;
+use prost_reflect::{DescriptorPool, Kind, MessageDescriptor, OneofDescriptor};
 use std::collections::BTreeSet;
 
-/// Rust path of a message as seen from the generated module of `package` in `krate`.
-pub(crate) fn path_from(
-    krate: &CrateSpec,
-    package: &str,
-    message: &MessageDescriptor,
-) -> Option<String> {
-    let relative = rust_type_path(message);
-    if message.package_name() == package {
-        return Some(relative);
+fn case_message(field: &prost_reflect::FieldDescriptor) -> Option<MessageDescriptor> {
+    match field.kind() {
+        Kind::Message(m) => Some(m),
+        _ => None,
     }
-    let (owner, spec) = CRATES.iter().find_map(|c| {
-        c.packages
-            .iter()
-            .find(|p| p.proto == message.package_name())
-            .map(|p| (c, p))
-    })?;
-    let base = if owner.name == krate.name {
-        // Same crate, other package: `::crate_name::a::b` → `crate::a::b`.
-        let (_, rest) = spec
-            .rust
-            .trim_start_matches("::")
-            .split_once("::")
-            .unwrap_or(("", ""));
-        format!("crate::{rest}")
-    } else {
-        spec.rust.to_string()
-    };
-    Some(format!("{base}::{relative}"))
+}
+
+/// Whether a oneof's case can be chosen by type: a real oneof whose cases are all
+/// messages, each of a different type.
+pub fn by_type(oneof: &OneofDescriptor) -> bool {
+    if oneof.is_synthetic() {
+        return false;
+    }
+    let types: Vec<Option<MessageDescriptor>> = oneof.fields().map(|f| case_message(&f)).collect();
+    let distinct: BTreeSet<&str> = types.iter().flatten().map(|m| m.full_name()).collect();
+    types.iter().all(Option::is_some) && distinct.len() == types.len()
 }
 
 /// The impls for every real oneof of `package` whose cases are distinct message types.
 pub fn generate(pool: &DescriptorPool, krate: &CrateSpec, package: &str) -> String {
     let mut out = String::new();
     for message in pool.all_messages().filter(|m| m.package_name() == package) {
-        for oneof in message.oneofs().filter(|o| !o.is_synthetic()) {
+        for oneof in message.oneofs().filter(by_type) {
             let cases: Vec<_> = oneof.fields().collect();
-            let types: Vec<Option<MessageDescriptor>> = cases
-                .iter()
-                .map(|f| match f.kind() {
-                    Kind::Message(m) => Some(m),
-                    _ => None,
-                })
-                .collect();
-            let distinct: BTreeSet<_> = types
-                .iter()
-                .flatten()
-                .map(|m| m.full_name().to_string())
-                .collect();
-            if types.iter().any(Option::is_none) || distinct.len() != types.len() {
-                continue; // scalar cases, or one type in two cases: by type is ambiguous
-            }
-            let owner = rust_type_path(&message);
-            let module = match owner.rsplit_once("::") {
-                Some((parents, name)) => {
-                    format!("{parents}::{}", heck::ToSnakeCase::to_snake_case(name))
-                }
-                None => heck::ToSnakeCase::to_snake_case(owner.as_str()),
-            };
-            let oneof_type = format!("{module}::{}", oneof.name().to_upper_camel_case());
+            let types: Vec<MessageDescriptor> = cases.iter().filter_map(case_message).collect();
+            let oneof_type = ident::oneof_type_path(&oneof);
             let single = cases.len() == 1;
-            for (field, ty) in cases.iter().zip(types.iter().flatten()) {
+            for (field, ty) in cases.iter().zip(types.iter()) {
                 let Some(case_type) = path_from(krate, package, ty) else {
                     continue;
                 };
-                let variant = field.name().to_upper_camel_case();
+                let variant = ident::oneof_variant(field);
                 let other = if single {
                     ""
                 } else {

@@ -24,6 +24,20 @@ pub fn list_proto_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// 1-based `line:column` of the element at `path` of a file, from its source info
+/// (`(1, 1)` when the file has none): the one span lookup of xtask.
+pub fn location(file: &prost_types::FileDescriptorProto, path: &[i32]) -> (usize, usize) {
+    span(file, path).unwrap_or((1, 1))
+}
+
+/// 1-based `line:column` of the element at `path`, if the source info has it.
+pub fn span(file: &prost_types::FileDescriptorProto, path: &[i32]) -> Option<(usize, usize)> {
+    file.source_code_info
+        .as_ref()
+        .and_then(|info| info.location.iter().find(|l| l.path == path))
+        .map(|l| (l.span[0] as usize + 1, l.span[1] as usize + 1))
+}
+
 /// The compiled workspace: every file of `proto/` plus the well-known types.
 pub struct Compiled {
     /// Decoded descriptors with source info (comments feed rustdoc).

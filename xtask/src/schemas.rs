@@ -3,21 +3,14 @@
 //! linked across crates) and `impl common_eventing::registry::ProtoSchema` for every
 //! message (file, Confluent message indexes, declared subject).
 
-use crate::eventing::{self, EventSpec};
-use crate::workspace::{CRATES, CrateSpec};
+use crate::eventing::EventSpec;
+use crate::workspace::{CrateSpec, owner};
 use anyhow::{Context, Result, bail};
 use prost_reflect::{DescriptorPool, FileDescriptor, MessageDescriptor};
 use std::path::Path;
 
 /// The generated file holding a crate's `.proto` texts.
 pub const PROTO_FILES_FILE: &str = "proto_files.rs";
-
-/// The crate generating `package`, if any.
-fn owner(package: &str) -> Option<&'static CrateSpec> {
-    CRATES
-        .iter()
-        .find(|c| c.packages.iter().any(|p| p.proto == package))
-}
 
 /// Whether a registry knows the file as a built-in (mirrors
 /// `common_eventing::registry::is_builtin`).
@@ -135,7 +128,7 @@ pub fn generate_proto_files(
         "{header}\n\
          /// Every `.proto` file of this crate, sorted by import path.\n\
          pub static PROTO_FILES: &[&::common_eventing::registry::ProtoFile] = &[\n{list}];\n{out}",
-        header = crate::codegen::HEADER,
+        header = crate::generators::header("proto texts"),
     ))
 }
 
@@ -222,7 +215,7 @@ pub fn generate_impls(
              \x20   const DECLARED_SUBJECT: ::core::option::Option<&'static str> = {subject};\n\
              }}\n",
             name = message.full_name(),
-            rust = eventing::rust_type_path(&message),
+            rust = crate::ident::message_path(&message),
             file = static_path(krate, &message.parent_file())?,
         ));
     }

@@ -8,6 +8,29 @@ pub struct PackageSpec {
     pub proto: &'static str,
     /// Absolute Rust path of the module, e.g. `::chaukas_spec_client::common::v1`.
     pub rust: &'static str,
+    /// Rustdoc of the package's top module (the first module below the crate root),
+    /// e.g. "events, queries and capabilities".
+    pub doc: &'static str,
+    /// The module is hand-written (`common_eventing::wkt`): the generated `mod.rs`
+    /// holds the package in a crate-private module named after the package
+    /// (`google_protobuf`), which the hand-written module re-exports.
+    pub hosted: bool,
+}
+
+/// Generators that run only for the crates that ask for them, because their output
+/// needs an optional dependency of the crate (the rule of what they generate is in
+/// the generator itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extra {
+    /// `decode_<field>` / `set_<field>` for every `bytes` `*_json` field
+    /// (`json_fields.rs`, needs `serde_json`; feature `serde`).
+    JsonFields,
+    /// `<field>_as_secs` / `<field>_as_millis` for every `int64` point in time
+    /// (`time_fields.rs`, needs `chrono`; feature `chrono`).
+    EpochTimes,
+    /// `NewEvent` for every event with an id and a time field (`constructors.rs`,
+    /// needs `uuid`; feature `envelope-metadata`).
+    NewEvent,
 }
 
 /// A published crate whose code is generated from `proto/`.
@@ -24,6 +47,15 @@ pub struct CrateSpec {
     /// generated: (fully-qualified proto name, absolute Rust path). prost skips them
     /// (they are `extern_path`s) and everything else refers to the Rust path.
     pub hand_written: &'static [(&'static str, &'static str)],
+    /// The optional generators this crate runs.
+    pub extras: &'static [Extra],
+}
+
+/// The crate generating `package`, if any.
+pub fn owner(package: &str) -> Option<&'static CrateSpec> {
+    CRATES
+        .iter()
+        .find(|c| c.packages.iter().any(|p| p.proto == package))
 }
 
 /// The well-known type files generated into `common-eventing`.
@@ -45,14 +77,20 @@ pub const CRATES: &[CrateSpec] = &[
             PackageSpec {
                 proto: "google.protobuf",
                 rust: "::common_eventing::wkt",
+                doc: "well-known types",
+                hosted: true,
             },
             PackageSpec {
                 proto: "ameide_core_proto.common.v1",
                 rust: "::common_eventing::options::v1",
+                doc: "the eventing option every event message declares",
+                hosted: false,
             },
             PackageSpec {
                 proto: "ameide_core_proto.mcp.annotations.v1",
                 rust: "::common_eventing::mcp::annotations::v1",
+                doc: "the expose option on rpc methods",
+                hosted: true,
             },
         ],
         grpc: false,
@@ -67,6 +105,7 @@ pub const CRATES: &[CrateSpec] = &[
                 "::common_eventing::wkt::ListValue",
             ),
         ],
+        extras: &[],
     },
     CrateSpec {
         name: "chaukas-spec-client",
@@ -74,23 +113,31 @@ pub const CRATES: &[CrateSpec] = &[
             PackageSpec {
                 proto: "chaukas.spec.common.v1",
                 rust: "::chaukas_spec_client::common::v1",
+                doc: "events, queries and capabilities",
+                hosted: false,
             },
             PackageSpec {
                 proto: "chaukas.spec.client.v1",
                 rust: "::chaukas_spec_client::client::v1",
+                doc: "the `ChaukasClientService` API",
+                hosted: false,
             },
         ],
         grpc: true,
         hand_written: &[],
+        extras: &[],
     },
     CrateSpec {
         name: "chaukas-spec-server",
         packages: &[PackageSpec {
             proto: "chaukas.spec.server.v1",
             rust: "::chaukas_spec_server::server::v1",
+            doc: "the `ChaukasServerService` API",
+            hosted: false,
         }],
         grpc: true,
         hand_written: &[],
+        extras: &[],
     },
     CrateSpec {
         name: "aios-proto",
@@ -98,34 +145,49 @@ pub const CRATES: &[CrateSpec] = &[
             PackageSpec {
                 proto: "aios.common",
                 rust: "::aios_proto::common",
+                doc: "shared messages (goals, tasks, inference)",
+                hosted: false,
             },
             PackageSpec {
                 proto: "aios.orchestrator",
                 rust: "::aios_proto::orchestrator",
+                doc: "the `Orchestrator` service",
+                hosted: false,
             },
             PackageSpec {
                 proto: "aios.agent",
                 rust: "::aios_proto::agent",
+                doc: "the `Agent` service",
+                hosted: false,
             },
             PackageSpec {
                 proto: "aios.runtime",
                 rust: "::aios_proto::runtime",
+                doc: "the `AIRuntime` service (model loading and inference)",
+                hosted: false,
             },
             PackageSpec {
                 proto: "aios.tools",
                 rust: "::aios_proto::tools",
+                doc: "the `ToolRegistry` service",
+                hosted: false,
             },
             PackageSpec {
                 proto: "aios.memory",
                 rust: "::aios_proto::memory",
+                doc: "the `MemoryService`",
+                hosted: false,
             },
             PackageSpec {
                 proto: "aios.api_gateway",
                 rust: "::aios_proto::api_gateway",
+                doc: "the `ApiGateway` service",
+                hosted: false,
             },
         ],
         grpc: true,
         hand_written: &[],
+        extras: &[Extra::JsonFields, Extra::EpochTimes],
     },
     CrateSpec {
         name: "aumos-proto",
@@ -133,22 +195,31 @@ pub const CRATES: &[CrateSpec] = &[
             PackageSpec {
                 proto: "aumos.events.v1",
                 rust: "::aumos_proto::events::v1",
+                doc: "platform events (agent envelopes, audit, model lifecycle, governance, security, usage, flags, locks, metering, resilience)",
+                hosted: false,
             },
             PackageSpec {
                 proto: "aumos.models.v1",
                 rust: "::aumos_proto::models::v1",
+                doc: "platform models (tenants, models, agents, jobs)",
+                hosted: false,
             },
             PackageSpec {
                 proto: "aumos.api.v1",
                 rust: "::aumos_proto::api::v1",
+                doc: "API types (pagination, errors, health)",
+                hosted: false,
             },
             PackageSpec {
                 proto: "aumos.agf.v1",
                 rust: "::aumos_proto::agf::v1",
+                doc: "agent-framework events and configuration",
+                hosted: false,
             },
         ],
         grpc: false,
         hand_written: &[],
+        extras: &[Extra::NewEvent],
     },
     CrateSpec {
         name: "ameide-sre-proto",
@@ -156,14 +227,19 @@ pub const CRATES: &[CrateSpec] = &[
             PackageSpec {
                 proto: "ameide_core_proto.sre.core.v1",
                 rust: "::ameide_sre_proto::core::v1",
+                doc: "aggregates, envelopes, intents, facts and services",
+                hosted: false,
             },
             PackageSpec {
                 proto: "ameide_core_proto.sre.process.v1",
                 rust: "::ameide_sre_proto::process::v1",
+                doc: "the incident-triage process facts",
+                hosted: false,
             },
         ],
         grpc: true,
         hand_written: &[],
+        extras: &[],
     },
 ];
 

@@ -1,12 +1,12 @@
-//! Building envelopes from an inner message, and reading it back by type.
+//! Envelope metadata and the schema version. The constructors and readers of the
+//! envelopes (`SreDomainFact::new`, `fact_as`, `into_fact`, ...) are generated for
+//! every message made of `meta`, `subject` and one oneof of messages
+//! (`src/generated/*.envelopes.rs`, rule in `xtask/src/envelopes.rs`).
 
-use crate::core::v1::{
-    SreDomainFact, SreDomainIntent, SreMessageMeta, SreSubject, sre_domain_fact, sre_domain_intent,
-};
-use crate::process::v1::{SreProcessFact, SreProcessSubject, sre_process_fact};
+#[cfg(feature = "envelope-metadata")]
+use crate::core::v1::SreMessageMeta;
 #[cfg(feature = "envelope-metadata")]
 use common_eventing::EnvelopeMetadata;
-use common_eventing::OneofCase;
 
 /// The schema version stamped into `SreMessageMeta.schema_version` by this crate:
 /// `v` + the crate version (additive changes bump the minor version).
@@ -33,80 +33,16 @@ impl SreMessageMeta {
     }
 }
 
-macro_rules! envelope {
-    ($envelope:ident, $subject:ty, $field:ident, $oneof:ty, $new_doc:literal, $get:ident, $take:ident) => {
-        impl $envelope {
-            #[doc = $new_doc]
-            pub fn new(
-                meta: SreMessageMeta,
-                subject: $subject,
-                $field: impl OneofCase<$oneof>,
-            ) -> Self {
-                $envelope {
-                    meta: Some(meta),
-                    subject: Some(subject),
-                    $field: Some($field.into_oneof()),
-                }
-            }
-
-            /// The inner message if it is an `M` (the oneof case is chosen by type).
-            pub fn $get<M: OneofCase<$oneof>>(&self) -> Option<&M> {
-                self.$field.as_ref().and_then(M::from_oneof)
-            }
-
-            /// Takes the inner message if it is an `M`; gives the envelope back otherwise.
-            // Returning the envelope by value keeps nothing hidden behind a Box and
-            // loses nothing: the caller tries the next type with the same value.
-            #[allow(clippy::result_large_err)]
-            pub fn $take<M: OneofCase<$oneof>>(mut self) -> Result<M, Self> {
-                match self.$field.take().map(M::try_from_oneof) {
-                    Some(Ok(m)) => Ok(m),
-                    Some(Err(other)) => {
-                        self.$field = Some(other);
-                        Err(self)
-                    }
-                    None => Err(self),
-                }
-            }
-        }
-    };
-}
-
-envelope!(
-    SreDomainIntent,
-    SreSubject,
-    intent,
-    sre_domain_intent::Intent,
-    "An intent envelope; the oneof case is chosen by the intent's type.",
-    intent_as,
-    into_intent
-);
-envelope!(
-    SreDomainFact,
-    SreSubject,
-    fact,
-    sre_domain_fact::Fact,
-    "A fact envelope; the oneof case is chosen by the fact's type.",
-    fact_as,
-    into_fact
-);
-envelope!(
-    SreProcessFact,
-    SreProcessSubject,
-    fact,
-    sre_process_fact::Fact,
-    "A process-fact envelope; the oneof case is chosen by the fact's type.",
-    fact_as,
-    into_fact
-);
-
 #[cfg(all(test, feature = "envelope-metadata"))]
 mod tests {
     use super::*;
     use crate::core::v1::{
         Actor, ActorKind, CreateIncidentRequested, IncidentCreated, IncidentResolved,
+        SreDomainFact, SreDomainIntent, SreSubject, sre_domain_fact, sre_domain_intent,
     };
-    use crate::process::v1::{IncidentTriageStarted, RemediationApplied};
+    use crate::process::v1::{
+        IncidentTriageStarted, RemediationApplied, SreProcessFact, SreProcessSubject,
+    };
 
     fn meta() -> SreMessageMeta {
         let common = EnvelopeMetadata::builder("acme", "sre-agent", SCHEMA_VERSION)

@@ -39,11 +39,9 @@
 
 /// `ameide_core_proto.mcp.annotations.v1`: the expose option on rpc methods.
 pub mod annotations {
-    /// Version 1.
-    #[rustfmt::skip]
-    #[allow(clippy::all)]
+    /// Version 1 (`ameide_core_proto.mcp.annotations.v1`).
     pub mod v1 {
-        include!("generated/ameide_core_proto.mcp.annotations.v1.rs");
+        pub use crate::generated::ameide_core_proto_mcp_annotations_v1::*;
     }
 }
 

@@ -103,7 +103,7 @@ fn spec(message: &MessageDescriptor, value: &Value) -> EventSpec {
     EventSpec {
         message: message.full_name().to_string(),
         file: file.name().to_string(),
-        line_col: eventing::location(file.file_descriptor_proto(), message.path()),
+        line_col: crate::protos::location(file.file_descriptor_proto(), message.path()),
         stable_type: string("type"),
         schema_subject: string("schema_subject"),
         stream_ref: string("stream_ref"),

@@ -105,19 +105,13 @@ pub(crate) fn finding(
     message: impl Into<String>,
 ) -> Finding {
     let proto = file.file_descriptor_proto();
-    let info = proto.source_code_info.as_ref();
-    let span = |p: &[i32]| {
-        info.and_then(|i| i.location.iter().find(|l| l.path == p))
-            .map(|l| (l.span[0] as usize + 1, l.span[1] as usize + 1))
-    };
+    let span = |p: &[i32]| protos::span(proto, p);
     let mut name_path = path.to_vec();
     name_path.push(1); // `name` is field 1 of every named descriptor
     let (line, column) = if path.is_empty() {
         (1, 1)
     } else {
-        span(&name_path)
-            .or_else(|| span(path))
-            .unwrap_or_else(|| crate::eventing::location(proto, path))
+        span(&name_path).unwrap_or_else(|| protos::location(proto, path))
     };
     Finding {
         path: Some(format!("proto/{}", file.name())),

@@ -16,6 +16,7 @@
 
 use super::finding;
 use crate::buf::Finding;
+use crate::ident::package_of;
 use prost_reflect::{DescriptorPool, FileDescriptor, Kind, MessageDescriptor};
 use std::collections::BTreeSet;
 
@@ -356,10 +357,6 @@ fn missing_at<'a>(files: &'a [FileDescriptor], package: &str) -> &'a FileDescrip
         .iter()
         .find(|f| f.package_name() == package)
         .unwrap_or(&files[0])
-}
-
-fn package_of(full_name: &str) -> &str {
-    full_name.rsplit_once('.').map_or("", |(p, _)| p)
 }
 
 fn required_fields(

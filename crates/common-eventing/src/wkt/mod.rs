@@ -17,12 +17,7 @@
 //! `chrono::DateTime<Utc>` and `chrono::TimeDelta`, failing with [`RangeError`]
 //! instead of panicking when a value does not fit.
 
-#[rustfmt::skip]
-#[allow(missing_docs, clippy::all)]
-mod generated {
-    include!("../generated/google.protobuf.rs");
-}
-pub use generated::*;
+pub use crate::generated::google_protobuf::*;
 
 pub mod any;
 mod civil;

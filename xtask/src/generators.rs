@@ -1,0 +1,249 @@
+//! The generator pipeline's registry: every generator, the file it writes per
+//! package and the feature that gates it.
+//!
+//! `cargo xtask codegen` compiles `proto/` once ([`crate::protos::compile`]), runs the
+//! upstream generators (prost, tonic, pbjson: [`crate::upstream`]) once per crate, then
+//! calls every [`Generator`] of [`GENERATORS`] for every package of the crate. Each
+//! non-empty output becomes `src/generated/<package>.<file>.rs` (`<package>.rs` for the
+//! prost messages), and [`crate::modtree`] writes the crate's `generated/mod.rs`
+//! including each file under its feature.
+//!
+//! Adding a generator: write a module with a `generate(&Input, package) ->
+//! Result<String>` function (names through [`crate::ident`], no list of messages or
+//! fields: decide from the descriptors or from [`crate::workspace::CRATES`]), add one
+//! [`Generator`] entry below, and add its golden test to `xtask/tests/generators_expected.rs`
+//! (a proto in `xtask/tests/golden/`, the expected output next to it).
+
+use crate::eventing::EventSpec;
+use crate::mcp::ToolSpec;
+use crate::upstream::Upstream;
+use crate::workspace::{CrateSpec, Extra};
+use crate::{
+    constructors, envelopes, eventing, json_fields, lossless, mcp, oneofs, schemas, time_fields,
+};
+use anyhow::Result;
+use prost_reflect::DescriptorPool;
+use std::collections::BTreeMap;
+
+/// Generated files of one folder: file name -> contents.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// What every generator reads: the compiled pool, the options collected from it, and
+/// the crate being generated with its upstream (prost, tonic, pbjson) output.
+pub struct Input<'a> {
+    /// Every file of `proto/` plus the well-known types, with source info.
+    pub pool: &'a DescriptorPool,
+    /// Every message with the eventing option.
+    pub events: &'a [EventSpec],
+    /// Every rpc with the MCP expose option.
+    pub tools: &'a [ToolSpec],
+    /// The crate being generated.
+    pub krate: &'static CrateSpec,
+    /// prost, tonic and pbjson output of the crate, by package.
+    pub upstream: &'a Upstream,
+}
+
+/// One generator: a function from the descriptors to the Rust of one package.
+pub struct Generator {
+    /// What the generator writes, for docs and the file header.
+    pub name: &'static str,
+    /// The middle of the file name: `<package>.<file>.rs`; empty for `<package>.rs`.
+    pub file: &'static str,
+    /// The crate feature the file is included under (`None`: always).
+    pub feature: Option<&'static str>,
+    /// Runs only for crates with this [`Extra`] (`None`: every crate).
+    pub extra: Option<Extra>,
+    /// The Rust of one package (empty: no file).
+    pub generate: fn(&Input, &str) -> Result<String>,
+}
+
+/// Every generator, in the order `mod.rs` includes their files.
+pub const GENERATORS: &[Generator] = &[
+    Generator {
+        name: "prost messages and enums",
+        file: "",
+        feature: None,
+        extra: None,
+        generate: |input, package| Ok(input.upstream.messages(package)),
+    },
+    Generator {
+        name: "tonic clients and servers",
+        file: "tonic",
+        feature: Some("grpc"),
+        extra: None,
+        generate: |input, package| Ok(input.upstream.services(package)),
+    },
+    Generator {
+        name: "pbjson proto3 JSON (serde)",
+        file: "serde",
+        feature: Some("serde"),
+        extra: None,
+        generate: |input, package| Ok(input.upstream.serde(package)),
+    },
+    Generator {
+        name: "Eventing impls (routing from the eventing option)",
+        file: "eventing",
+        feature: None,
+        extra: None,
+        generate: |input, package| eventing::generate_impls(input.pool, input.events, package),
+    },
+    Generator {
+        name: "OneofCase impls (oneof cases by type)",
+        file: "oneofs",
+        feature: None,
+        extra: None,
+        generate: |input, package| Ok(oneofs::generate(input.pool, input.krate, package)),
+    },
+    Generator {
+        name: "envelope constructors and readers",
+        file: "envelopes",
+        feature: None,
+        extra: None,
+        generate: |input, package| Ok(envelopes::generate(input.pool, input.krate, package)),
+    },
+    Generator {
+        name: "Lossless field tables (Known impls)",
+        file: "lossless",
+        feature: None,
+        extra: None,
+        generate: |input, package| Ok(lossless::generate(input.pool, input.krate, package)),
+    },
+    Generator {
+        name: "schema registry impls (ProtoSchema)",
+        file: "schemas",
+        feature: None,
+        extra: None,
+        generate: |input, package| {
+            schemas::generate_impls(input.pool, input.krate, input.events, package)
+        },
+    },
+    Generator {
+        name: "MCP JSON Schemas and tool tables",
+        file: "mcp",
+        feature: None,
+        extra: None,
+        generate: |input, package| {
+            mcp::generate_impls(input.pool, input.tools, input.events, package)
+        },
+    },
+    Generator {
+        name: "message and event visitors",
+        file: "visit",
+        feature: Some("serde"),
+        extra: None,
+        // Only where pbjson ran: the visitors require `JsonMessage`.
+        generate: |input, package| {
+            Ok(if input.upstream.serde(package).is_empty() {
+                String::new()
+            } else {
+                eventing::generate_visitor(input.pool, input.events, package)
+            })
+        },
+    },
+    Generator {
+        name: "typed accessors of `bytes *_json` fields",
+        file: "json_fields",
+        feature: Some("serde"),
+        extra: Some(Extra::JsonFields),
+        generate: |input, package| Ok(json_fields::generate(input.pool, package)),
+    },
+    Generator {
+        name: "chrono accessors of int64 points in time",
+        file: "time_fields",
+        feature: Some("chrono"),
+        extra: Some(Extra::EpochTimes),
+        generate: |input, package| time_fields::generate(input.pool, package),
+    },
+    Generator {
+        name: "NewEvent constructors",
+        file: "constructors",
+        feature: Some("envelope-metadata"),
+        extra: Some(Extra::NewEvent),
+        generate: |input, package| Ok(constructors::generate(input.pool, input.events, package)),
+    },
+];
+
+impl Generator {
+    /// Whether the generator runs for `krate`.
+    pub fn runs_for(&self, krate: &CrateSpec) -> bool {
+        self.extra.is_none_or(|extra| krate.extras.contains(&extra))
+    }
+
+    /// The file name of its output for `package` (`part` counts from 1; parts after
+    /// the first exist only for output over [`MAX_FILE_BYTES`]).
+    pub fn file_name(&self, package: &str, part: usize) -> String {
+        let mut name = package.to_string();
+        if !self.file.is_empty() {
+            name.push('.');
+            name.push_str(self.file);
+        }
+        if part > 1 {
+            name.push_str(&format!(".part{part}"));
+        }
+        name.push_str(".rs");
+        name
+    }
+}
+
+/// No generated file is larger: longer output is split between top-level items.
+pub const MAX_FILE_BYTES: usize = 380 * 1024;
+
+/// First line of every generated file, naming the generator that wrote it.
+pub fn header(generator: &str) -> String {
+    format!(
+        "// @generated by `cargo xtask codegen` ({generator}) from proto/. Do not edit: change the .proto or the generator.\n"
+    )
+}
+
+/// `text` cut into parts of at most `max` bytes (header excluded), each ending after a
+/// top-level item (a line `}` or `];` at column 0). A single item longer than `max`
+/// stays whole.
+pub fn split_items(text: &str, max: usize) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut item = String::new();
+    for line in text.split_inclusive('\n') {
+        item.push_str(line);
+        let trimmed = line.trim_end_matches('\n');
+        if trimmed == "}" || trimmed == "];" {
+            let current = parts.last_mut().expect("one part at least");
+            if !current.is_empty() && current.len() + item.len() > max {
+                parts.push(std::mem::take(&mut item));
+            } else {
+                current.push_str(&std::mem::take(&mut item));
+            }
+        }
+    }
+    if !item.is_empty() {
+        parts.last_mut().expect("one part at least").push_str(&item);
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_keeps_items_whole_and_bounded() {
+        let item = |n: usize| format!("/// doc {n}\nimpl X{n} {{\n    fn f() {{}}\n}}\n");
+        let text: String = (0..50).map(item).collect();
+        let parts = split_items(&text, 200);
+        assert!(parts.len() > 5);
+        assert_eq!(parts.concat(), text);
+        for part in &parts {
+            assert!(part.len() <= 200, "{}", part.len());
+            assert!(part.starts_with("/// doc "), "{part}");
+            assert!(part.ends_with("}\n"));
+        }
+        assert_eq!(split_items(&text, 1 << 20), [text]);
+    }
+
+    #[test]
+    fn file_names() {
+        let g = &GENERATORS[0];
+        assert_eq!(g.file_name("a.b", 1), "a.b.rs");
+        let serde = GENERATORS.iter().find(|g| g.file == "serde").unwrap();
+        assert_eq!(serde.file_name("a.b", 1), "a.b.serde.rs");
+        assert_eq!(serde.file_name("a.b", 2), "a.b.serde.part2.rs");
+    }
+}
