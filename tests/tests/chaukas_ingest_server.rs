@@ -1,17 +1,14 @@
-//! The reference ingest server (`chaukas-spec-server`'s `ingest_server` example)
-//! against the published Python SDK, a Python reflection client, and its own
-//! contract: query filters, paging under concurrent ingest, duplicates, rejected
-//! events, bad input, auth on and off, and shutdown.
+//! The reference ingest server (`apps/chaukas-ingest-server`) against the published
+//! Python SDK, a Python reflection client, and its own contract: query filters,
+//! paging under concurrent ingest, duplicates, rejected events, bad input, auth on and
+//! off, and shutdown.
 //!
-//! The example's files are compiled into this test as a module (below) and served
-//! in-process on `127.0.0.1:0`, rather than building and spawning the example
-//! binary: a nested `cargo build` from inside `cargo test --workspace` would contend
-//! for the build directory lock and rebuild with other features, while the module
-//! compiles with this crate, is always current, and stops with each test.
+//! The server's library is a dependency of this crate and is served in-process on
+//! `127.0.0.1:0`, rather than building and spawning its binary: a nested
+//! `cargo build` from inside `cargo test --workspace` would contend for the build
+//! directory lock, while the library is always current and stops with each test.
 
-#[allow(dead_code)]
-#[path = "../../crates/chaukas-spec-server/examples/ingest_server/main.rs"]
-mod ingest_server;
+use chaukas_ingest_server as ingest_server;
 
 use base64::Engine as _;
 use chaukas_spec_client::client::v1 as client;

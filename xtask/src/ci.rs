@@ -83,8 +83,8 @@ pub fn run() -> Result<()> {
     run_step("cargo doc (warnings denied)", doc)?;
 
     step(
-        "feature matrix: default features off is prost + bytes only",
-        check_minimal_features,
+        "feature matrix: no default features (prost + bytes only), grpc without transport, defaults",
+        check_feature_matrix,
     )?;
 
     let python = python::ensure_venv()?;
@@ -170,52 +170,102 @@ fn forget_unpacked_workspace_crates() -> Result<()> {
     Ok(())
 }
 
-fn check_minimal_features() -> Result<()> {
-    for krate in CRATES {
-        let mut check = cargo();
-        check.args([
-            "check",
-            "--quiet",
-            "--package",
-            krate.name,
-            "--no-default-features",
-            "--lib",
-        ]);
-        run_step(
-            &format!("cargo check -p {} --no-default-features", krate.name),
-            check,
-        )?;
-        let out = cargo()
-            .args([
-                "tree",
-                "--quiet",
-                "--package",
-                krate.name,
-                "--no-default-features",
-                "--edges",
-                "normal",
-                "--prefix",
-                "none",
-                "--format",
-                "{p}",
-            ])
-            .output()?;
-        if !out.status.success() {
-            bail!(
-                "cargo tree failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+/// The transport tonic's `transport` feature brings: never with `grpc` alone.
+const TRANSPORT_ONLY: &[&str] = &[
+    "hyper",
+    "hyper-util",
+    "hyper-timeout",
+    "h2",
+    "tower",
+    "socket2",
+    "axum",
+    "tokio-macros",
+];
+
+/// tokio features of a runtime; tonic's codegen needs tokio's `sync` only.
+const TOKIO_RUNTIME_FEATURES: &[&str] = &["rt", "rt-multi-thread", "net", "time", "macros"];
+
+/// `(package, features)` of every normal dependency of `krate` built with `features`
+/// (`None`: the default features).
+fn dependency_tree(krate: &str, features: Option<&str>) -> Result<Vec<(String, Vec<String>)>> {
+    let mut cmd = cargo();
+    cmd.args(["tree", "--quiet", "--package", krate, "--edges", "normal"]);
+    cmd.args(["--prefix", "none", "--format", "{p}|{f}"]);
+    if let Some(features) = features {
+        cmd.args(["--no-default-features", "--features", features]);
+    }
+    let out = cmd.output()?;
+    if !out.status.success() {
+        bail!(
+            "cargo tree failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(String::from_utf8(out.stdout)?
+        .lines()
+        .filter_map(|line| {
+            let (package, features) = line.split_once('|')?;
+            let name = package.split_whitespace().next()?.to_string();
+            let features = features
+                .trim_end_matches(" (*)")
+                .split(',')
+                .filter(|f| !f.is_empty())
+                .map(str::to_string)
+                .collect();
+            Some((name, features))
+        })
+        .collect())
+}
+
+fn check_features(krate: &str, features: Option<&str>) -> Result<()> {
+    let mut check = cargo();
+    check.args(["check", "--quiet", "--package", krate, "--lib"]);
+    let what = match features {
+        Some(features) => {
+            check.args(["--no-default-features", "--features", features]);
+            format!("--no-default-features --features '{features}'")
         }
-        let tree = String::from_utf8(out.stdout)?;
-        for line in tree.lines() {
-            let name = line.split_whitespace().next().unwrap_or_default();
-            if FORBIDDEN_WITHOUT_FEATURES.contains(&name) {
+        None => "(default features)".to_string(),
+    };
+    run_step(&format!("cargo check -p {krate} {what}"), check)
+}
+
+/// The feature matrix: every crate without default features (prost + bytes only) and
+/// with its defaults; every crate with services with `grpc` alone (tonic's codegen:
+/// no hyper, no h2, no tokio runtime).
+fn check_feature_matrix() -> Result<()> {
+    for krate in CRATES {
+        check_features(krate.name, Some(""))?;
+        for (name, _) in dependency_tree(krate.name, Some(""))? {
+            if FORBIDDEN_WITHOUT_FEATURES.contains(&name.as_str()) {
                 bail!(
                     "{} without default features still depends on {name}",
                     krate.name
                 );
             }
         }
+        if krate.grpc {
+            check_features(krate.name, Some("grpc"))?;
+            for (name, features) in dependency_tree(krate.name, Some("grpc"))? {
+                if TRANSPORT_ONLY.contains(&name.as_str()) {
+                    bail!(
+                        "{} with `grpc` but not `transport` depends on {name}",
+                        krate.name
+                    );
+                }
+                if name == "tokio"
+                    && let Some(f) = features
+                        .iter()
+                        .find(|f| TOKIO_RUNTIME_FEATURES.contains(&f.as_str()))
+                {
+                    bail!(
+                        "{} with `grpc` but not `transport` enables tokio's runtime feature {f}",
+                        krate.name
+                    );
+                }
+            }
+        }
+        check_features(krate.name, None)?;
     }
     Ok(())
 }

@@ -10,8 +10,9 @@
 //! `common_eventing::Lossless` (plain prost drops them): `Lossless<IngestEventRequest>`
 //! re-reads as the client's request with `transcode`, `take_message(1, |r|
 //! r.event.take())` gives the `Event` with its unknown fields, and `Lossless<M>` is a
-//! `prost::Message` that tonic's `ProstCodec` can decode and send (the `ingest_server`
-//! example serves `IngestEvent` and `QueryEvents` that way). Forwarding the received
+//! `prost::Message` that tonic's `ProstCodec` can decode and send (the reference
+//! ingest server, `apps/chaukas-ingest-server`, serves `IngestEvent` and `QueryEvents`
+//! that way). Forwarding the received
 //! bytes unchanged is the other exact path. `tests/forwarding.rs` proves both.
 //!
 //! # Features

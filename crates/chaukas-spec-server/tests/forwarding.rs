@@ -103,7 +103,7 @@ fn the_event_alone_keeps_its_unknown_fields_after_a_change() {
 #[test]
 fn a_lossless_request_is_a_prost_message_for_tonic() {
     // tonic's ProstCodec needs `prost::Message + Default`: `Lossless<M>` is both, so a
-    // hand-written method (as the ingest_server example does) can decode and send it.
+    // hand-written method (as apps/chaukas-ingest-server does) can decode and send it.
     fn codec<T: Message + Default + Send + 'static>() {}
     codec::<Lossless<server::IngestEventRequest>>();
     let bytes = newer_request();

@@ -3,9 +3,12 @@
 //! client talks to it over gRPC.
 //!
 //! ```sh
-//! cargo run -p chaukas-spec-server --example ingest_server -- \
+//! cargo run -p chaukas-ingest-server -- \
 //!     --grpc 127.0.0.1:50051 --http 127.0.0.1:8080 [--api-key KEY] [--max-body-bytes N]
 //! ```
+//!
+//! An unpublished workspace crate: this library (used by the interop tests as a
+//! dependency) and the `ingest_server` binary (`src/main.rs`: logging, flags, Ctrl-C).
 //!
 //! Files: this one (flags, the operations both protocols share, startup, shutdown),
 //! `store.rs` (the [`store::EventStore`] trait, the in-memory store, query and
@@ -14,9 +17,6 @@
 //! On start it prints `grpc listening on ADDR` and `http listening on ADDR` on stdout
 //! (logs go to stderr; filter them with `RUST_LOG`, e.g. `RUST_LOG=debug`). Ctrl-C
 //! stops accepting connections and lets in-flight calls finish.
-//!
-//! Every item here uses `super::` paths, never `crate::`: the interop test
-//! `tests/tests/chaukas_ingest_server.rs` compiles this file in as a module.
 
 pub mod auth;
 pub mod grpc;
@@ -41,7 +41,8 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// How long shutdown waits for in-flight calls before giving up on them.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
-const USAGE: &str =
+/// The `ingest_server` command line, printed by `--help` and with flag errors.
+pub const USAGE: &str =
     "usage: ingest_server [--grpc ADDR] [--http ADDR] [--api-key KEY] [--max-body-bytes N]
   --grpc ADDR          gRPC listen address (default 127.0.0.1:50051; port 0 picks one)
   --http ADDR          HTTP listen address (default 127.0.0.1:8080; port 0 picks one)
@@ -389,66 +390,4 @@ pub async fn start(
         http_addr,
         done,
     })
-}
-
-/// Resolves on Ctrl-C.
-#[cfg(not(test))]
-async fn ctrl_c() {
-    if let Err(e) = tokio::signal::ctrl_c().await {
-        tracing::error!("cannot listen for Ctrl-C ({e}); stop the process another way");
-        std::future::pending::<()>().await;
-    }
-}
-
-// Left out when the interop test compiles this file as a module: it drives `start`.
-#[cfg(not(test))]
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    use std::io::Write as _;
-    use std::process::ExitCode;
-
-    let filter = std::env::var("RUST_LOG")
-        .ok()
-        .and_then(|f| f.parse::<tracing_subscriber::filter::Targets>().ok())
-        .unwrap_or_else(|| "info".parse().expect("a valid filter"));
-    use tracing_subscriber::layer::SubscriberExt as _;
-    use tracing_subscriber::util::SubscriberInitExt as _;
-    tracing_subscriber::registry()
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
-        .with(filter)
-        .init();
-
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    let config = match Config::parse(args) {
-        Ok(config) => config,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let running = match start(&config, Arc::new(store::MemoryStore::new()), ctrl_c()).await {
-        Ok(running) => running,
-        Err(e) => {
-            tracing::error!("cannot start: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    // Scripts (and people) read the bound ports here, e.g. after `--grpc 127.0.0.1:0`.
-    println!("grpc listening on {}", running.grpc_addr);
-    println!("http listening on {}", running.http_addr);
-    let _ = std::io::stdout().flush();
-    match running.wait().await {
-        Ok(()) => {
-            tracing::info!("stopped");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            tracing::error!("{e}");
-            ExitCode::FAILURE
-        }
-    }
 }
