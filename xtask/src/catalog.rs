@@ -5,7 +5,7 @@
 //! and printed by `cargo xtask catalog [--json]`.
 
 use crate::eventing::EventSpec;
-use crate::generators::Files;
+use crate::output::Files;
 use anyhow::Result;
 
 /// Markdown document: a short preamble and [`table`].

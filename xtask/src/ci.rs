@@ -1,8 +1,9 @@
 //! `cargo xtask ci`: every check and test, in the order that fails fastest.
 
+use crate::steps::{run_step, step};
 use crate::workspace::CRATES;
 use crate::{breaking, codegen, downstream, lint, python, workspace};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::process::Command;
 use std::time::Instant;
 
@@ -27,26 +28,6 @@ fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(workspace::root()).env("PROTOC", NO_PROTOC);
     cmd
-}
-
-/// Runs one step, printing its name and time; fails naming it.
-pub(crate) fn run_step(name: &str, mut cmd: Command) -> Result<()> {
-    let started = Instant::now();
-    println!("==> {name}");
-    let status = cmd.status().with_context(|| format!("starting {name}"))?;
-    if !status.success() {
-        bail!("step `{name}` failed ({status})");
-    }
-    println!("<== {name}: ok in {:.1}s", started.elapsed().as_secs_f64());
-    Ok(())
-}
-
-fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
-    let started = Instant::now();
-    println!("==> {name}");
-    f().with_context(|| format!("step `{name}` failed"))?;
-    println!("<== {name}: ok in {:.1}s", started.elapsed().as_secs_f64());
-    Ok(())
 }
 
 /// Runs every check; stops at the first failure.

@@ -8,10 +8,11 @@
 
 use crate::catalog;
 use crate::eventing;
-use crate::generators::{self, Files, GENERATORS, Input, MAX_FILE_BYTES, header};
+use crate::generators::{GENERATORS, Input};
 use crate::lint;
 use crate::mcp::{self, ToolSpec};
 use crate::modtree::{self, Include};
+use crate::output::{self, Files, MAX_FILE_BYTES, header};
 use crate::protos::{self, Compiled};
 use crate::schemas;
 use crate::upstream;
@@ -89,7 +90,7 @@ fn generate_crate(
             if text.trim().is_empty() {
                 continue;
             }
-            let parts = generators::split_items(&text, MAX_FILE_BYTES);
+            let parts = output::split_items(&text, MAX_FILE_BYTES);
             let count = parts.len();
             for (i, part) in parts.into_iter().enumerate() {
                 let name = generator.file_name(package.proto, i + 1);

@@ -82,7 +82,7 @@ fn cargo(toolchain: Option<&str>, dir: &Path, target: &Path) -> Command {
 }
 
 fn run(what: &str, cmd: Command) -> Result<()> {
-    crate::ci::run_step(&format!("downstream: {what}"), cmd)
+    crate::steps::run_step(&format!("downstream: {what}"), cmd)
 }
 
 /// Packages every crate (no verification: `cargo xtask ci` verifies separately) and

@@ -625,7 +625,8 @@ pub fn workspace_catalog(
         [] => Ok(None),
         [krate] => {
             let version =
-                crate::breaking::crate_version(&crate::workspace::root(), krate.name)?.to_string();
+                crate::contract::version::crate_version(&crate::workspace::root(), krate.name)?
+                    .to_string();
             Ok(Some((krate, catalog(pool, tools, &version))))
         }
         _ => bail!(

@@ -4,8 +4,8 @@
 //! decoding the descriptor set. The crate's `lib.rs` declares `mod generated;` and
 //! re-exports it (`pub use generated::*;`).
 
-use crate::generators::header;
 use crate::ident;
+use crate::output::header;
 use crate::workspace::{CrateSpec, PackageSpec};
 use std::collections::BTreeMap;
 use std::fmt::Write;

@@ -128,7 +128,7 @@ pub fn generate_proto_files(
         "{header}\n\
          /// Every `.proto` file of this crate, sorted by import path.\n\
          pub static PROTO_FILES: &[&::common_eventing::registry::ProtoFile] = &[\n{list}];\n{out}",
-        header = crate::generators::header("proto texts"),
+        header = crate::output::header("proto texts"),
     ))
 }
 

@@ -7,7 +7,9 @@ mod common;
 use std::path::Path;
 use tempfile::TempDir;
 use xtask::baseline;
-use xtask::breaking::{self, Change, Contract, CrateReport};
+use xtask::breaking::{self, Change, CrateReport};
+use xtask::contract::Contract;
+use xtask::contract::image::{own_files, read_image};
 
 const FILE: &str = "proto/fixture/v1/fixture.proto";
 
@@ -263,7 +265,7 @@ fn baseline_records_an_additive_release_and_refuses_a_breaking_one() {
         "0.2.0\n"
     );
     let image = std::fs::read(dir.join("image.binpb")).unwrap();
-    let files = baseline::own_files(&baseline::read_image(&image).unwrap());
+    let files = own_files(&read_image(&image).unwrap());
     assert_eq!(
         files.keys().collect::<Vec<_>>(),
         ["fixture/v1/fixture.proto"]
