@@ -94,24 +94,16 @@ struct FileHeader {
 /// Keeps the files of an encoded `FileDescriptorSet` whose package satisfies `keep`,
 /// copying each kept `FileDescriptorProto` byte for byte.
 pub fn filter_encoded_set(encoded: &[u8], keep: impl Fn(&str, &str) -> bool) -> Result<Vec<u8>> {
-    use prost::encoding::{WireType, decode_key, decode_varint, encode_key, encode_varint};
-    let mut buf = encoded;
     let mut out = Vec::new();
-    while !buf.is_empty() {
-        let (tag, wire_type) = decode_key(&mut buf)?;
+    for file in crate::wire::fields(encoded)? {
         anyhow::ensure!(
-            tag == 1 && wire_type == WireType::LengthDelimited,
-            "unexpected field {tag} in FileDescriptorSet"
+            file.number == 1 && file.wire_type == prost::encoding::WireType::LengthDelimited,
+            "unexpected field {} in FileDescriptorSet",
+            file.number
         );
-        let len = usize::try_from(decode_varint(&mut buf)?)?;
-        anyhow::ensure!(len <= buf.len(), "truncated FileDescriptorSet");
-        let (file, rest) = buf.split_at(len);
-        buf = rest;
-        let header = FileHeader::decode(file)?;
+        let header = FileHeader::decode(file.value)?;
         if keep(&header.name, &header.package) {
-            encode_key(1, WireType::LengthDelimited, &mut out);
-            encode_varint(file.len() as u64, &mut out);
-            out.extend_from_slice(file);
+            out.extend_from_slice(file.raw);
         }
     }
     Ok(out)
