@@ -6,7 +6,9 @@
 
 use crate::workspace::{CRATES, CrateSpec};
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use prost_reflect::{EnumDescriptor, FieldDescriptor, MessageDescriptor, OneofDescriptor};
+use prost_reflect::{
+    EnumDescriptor, EnumValueDescriptor, FieldDescriptor, MessageDescriptor, OneofDescriptor,
+};
 
 /// prost-build's `sanitize_identifier`.
 pub fn sanitize(ident: &str) -> String {
@@ -52,6 +54,21 @@ pub fn oneof_field(oneof: &OneofDescriptor) -> String {
 /// The variant of a oneof case (`Choice::SelfCase` for field `self_case`).
 pub fn oneof_variant(field: &FieldDescriptor) -> String {
     upper_camel(field.name())
+}
+
+/// The variant of an enum value, with the enum's name stripped from its front as
+/// prost does (`SELF_KIND_CRATE` of `self_kind` → `Crate`).
+pub fn enum_variant(value: &EnumValueDescriptor) -> String {
+    let prefix = bare(&upper_camel(value.parent_enum().name())).to_string();
+    let name = bare(&upper_camel(value.name())).to_string();
+    let stripped = name.strip_prefix(prefix.as_str()).unwrap_or(&name);
+    // Only a real prefix: `Foo` is not stripped from `Foobar`.
+    let stripped = if stripped.starts_with(char::is_uppercase) {
+        stripped
+    } else {
+        &name
+    };
+    sanitize(stripped)
 }
 
 /// Path of a message relative to its package module: `Outer.Inner` → `outer::Inner`.
