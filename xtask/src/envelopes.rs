@@ -58,7 +58,7 @@ pub fn generate(pool: &DescriptorPool, krate: &CrateSpec, package: &str) -> Stri
         out.push_str(&format!(
             "\n/// Building a `{full}` from its inner message, and reading it back by type.\n\
              impl {ty} {{\n\
-             \x20   /// A `{name}` envelope; the `{bare}` case is chosen by the type of `{bare}`.\n\
+             \x20   /// A new `{name}`; the `{bare}` case is chosen by the type of `{bare}`.\n\
              \x20   pub fn new(meta: {meta}, subject: {subject}, {field}: impl ::common_eventing::OneofCase<{oneof_type}>) -> Self {{\n\
              \x20       Self {{\n\
              \x20           meta: ::core::option::Option::Some(meta),\n\

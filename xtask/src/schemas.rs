@@ -50,6 +50,9 @@ pub fn static_name(file: &str) -> String {
 
 /// Path of a file's static from code generated into `from`.
 fn static_path(from: &CrateSpec, file: &FileDescriptor) -> Result<String> {
+    if from.packages.iter().any(|p| p.proto == file.package_name()) {
+        return Ok(format!("crate::proto_files::{}", static_name(file.name())));
+    }
     let krate = owner(file.package_name()).with_context(|| {
         format!(
             "{}: package {} has no crate",

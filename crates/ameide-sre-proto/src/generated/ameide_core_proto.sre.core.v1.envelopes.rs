@@ -2,7 +2,7 @@
 
 /// Building a `ameide_core_proto.sre.core.v1.SreDomainFact` from its inner message, and reading it back by type.
 impl SreDomainFact {
-    /// A `SreDomainFact` envelope; the `fact` case is chosen by the type of `fact`.
+    /// A new `SreDomainFact`; the `fact` case is chosen by the type of `fact`.
     pub fn new(meta: SreMessageMeta, subject: SreSubject, fact: impl ::common_eventing::OneofCase<sre_domain_fact::Fact>) -> Self {
         Self {
             meta: ::core::option::Option::Some(meta),
@@ -33,7 +33,7 @@ impl SreDomainFact {
 
 /// Building a `ameide_core_proto.sre.core.v1.SreDomainIntent` from its inner message, and reading it back by type.
 impl SreDomainIntent {
-    /// A `SreDomainIntent` envelope; the `intent` case is chosen by the type of `intent`.
+    /// A new `SreDomainIntent`; the `intent` case is chosen by the type of `intent`.
     pub fn new(meta: SreMessageMeta, subject: SreSubject, intent: impl ::common_eventing::OneofCase<sre_domain_intent::Intent>) -> Self {
         Self {
             meta: ::core::option::Option::Some(meta),

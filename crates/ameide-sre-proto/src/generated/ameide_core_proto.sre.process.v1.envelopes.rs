@@ -2,7 +2,7 @@
 
 /// Building a `ameide_core_proto.sre.process.v1.SreProcessFact` from its inner message, and reading it back by type.
 impl SreProcessFact {
-    /// A `SreProcessFact` envelope; the `fact` case is chosen by the type of `fact`.
+    /// A new `SreProcessFact`; the `fact` case is chosen by the type of `fact`.
     pub fn new(meta: crate::core::v1::SreMessageMeta, subject: SreProcessSubject, fact: impl ::common_eventing::OneofCase<sre_process_fact::Fact>) -> Self {
         Self {
             meta: ::core::option::Option::Some(meta),

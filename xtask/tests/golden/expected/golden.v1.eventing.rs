@@ -1,0 +1,30 @@
+
+/// Routing of `golden.v1.Counted` (stream `golden.facts.v1`), from its eventing option.
+impl ::common_eventing::Eventing for Counted {
+    const STABLE_TYPE: &'static str = "golden.counted.v1";
+    const SCHEMA_SUBJECT: &'static str = "golden.facts.v1-value";
+    const STREAM_REF: &'static str = "golden.facts.v1";
+    const PARTITION_KEY_FIELDS: &'static [&'static str] = &["tenant_id"];
+    const IDEMPOTENCY_KEY_FIELDS: &'static [&'static str] = &["event_id"];
+    fn partition_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
+        ::prost::alloc::vec![self.tenant_id.clone()]
+    }
+    fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
+        ::prost::alloc::vec![self.event_id.clone()]
+    }
+}
+
+/// Routing of `golden.v1.Happened` (stream `golden.facts.v1`), from its eventing option.
+impl ::common_eventing::Eventing for Happened {
+    const STABLE_TYPE: &'static str = "golden.happened.v1";
+    const SCHEMA_SUBJECT: &'static str = "golden.facts.v1-value";
+    const STREAM_REF: &'static str = "golden.facts.v1";
+    const PARTITION_KEY_FIELDS: &'static [&'static str] = &["tenant_id"];
+    const IDEMPOTENCY_KEY_FIELDS: &'static [&'static str] = &["event_id"];
+    fn partition_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
+        ::prost::alloc::vec![self.tenant_id.clone()]
+    }
+    fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
+        ::prost::alloc::vec![self.event_id.clone()]
+    }
+}
