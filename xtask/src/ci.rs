@@ -106,6 +106,11 @@ pub fn run() -> Result<()> {
     )?;
 
     step(
+        "evolution: a new event and *_json field need only codegen (temporary copy)",
+        crate::evolution::run,
+    )?;
+
+    step(
         "downstream crate at the newest and at the minimum versions",
         downstream::run_all,
     )?;

@@ -13,6 +13,7 @@ pub mod contract;
 pub mod downstream;
 pub mod envelopes;
 pub mod eventing;
+pub mod evolution;
 pub mod generators;
 pub mod ident;
 pub mod json_fields;

@@ -14,13 +14,17 @@
 //!   the same bytes, as one table (not part of CI).
 //! - `downstream`: check a crate depending on the packaged crates at the newest and at
 //!   the minimum compatible versions of their dependencies.
+//! - `evolution`: on a temporary copy of the workspace, add an AumOS event and an aiOS
+//!   `bytes *_json` field, run codegen, and build and run a downstream crate using them.
 //! - `doc`: rustdoc as docs.rs builds it (nightly, `--cfg docsrs`: feature badges).
 
 use anyhow::{Result, bail};
 use std::process::ExitCode;
-use xtask::{baseline, bench, breaking, catalog, ci, codegen, downstream, lint, mcp, python};
+use xtask::{
+    baseline, bench, breaking, catalog, ci, codegen, downstream, evolution, lint, mcp, python,
+};
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json | --mcp] | ci | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | downstream | doc>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json | --mcp] | ci | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | downstream | evolution | doc>";
 
 /// Runs the command; a failure prints its cause chain (no backtrace noise, whatever
 /// `RUST_BACKTRACE` says) and exits with status 1.
@@ -50,6 +54,7 @@ fn run() -> Result<()> {
         ["baseline", crates @ ..] => baseline::run(crates),
         ["bench", rest @ ..] => bench::run(rest),
         ["downstream"] => downstream::run_all(),
+        ["evolution"] => evolution::run(),
         ["doc"] => downstream::doc(),
         _ => bail!("{USAGE}"),
     }

@@ -248,8 +248,14 @@ pub fn generated_docs_dir() -> PathBuf {
     root().join("docs").join("generated")
 }
 
-/// The workspace root (the parent of `xtask/`).
+/// Overrides [`root`]: `cargo xtask evolution` runs this binary's codegen on a copy.
+pub const ROOT_ENV: &str = "XTASK_WORKSPACE_ROOT";
+
+/// The workspace root: the parent of `xtask/`, or [`ROOT_ENV`] when set.
 pub fn root() -> PathBuf {
+    if let Some(root) = std::env::var_os(ROOT_ENV) {
+        return PathBuf::from(root);
+    }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives one level below the workspace root")

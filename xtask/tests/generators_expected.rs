@@ -93,7 +93,10 @@ fn every_generator_writes_its_expected_output() {
     let files = ["golden/v1/golden.proto".to_string()];
     let module = modtree::generate(&GOLDEN, &[(&GOLDEN.packages[0], includes)], &files);
     check("mod.rs", &module, &mut failures);
-    assert!(failures.is_empty(), "{failures:#?}\n(UPDATE_EXPECTED=1 rewrites them)");
+    assert!(
+        failures.is_empty(),
+        "{failures:#?}\n(UPDATE_EXPECTED=1 rewrites them)"
+    );
 }
 
 #[test]
@@ -102,7 +105,10 @@ fn the_rules_pick_the_right_fields() {
     let events = eventing::collect(&compiled.pool).unwrap();
     let json = xtask::json_fields::generate(&compiled.pool, "golden.v1");
     assert!(json.contains("pub fn decode_details_json"));
-    assert!(json.contains("pub fn set_payload_json"), "nested messages too");
+    assert!(
+        json.contains("pub fn set_payload_json"),
+        "nested messages too"
+    );
     assert!(!json.contains("decode_event_id"));
     let times = xtask::time_fields::generate(&compiled.pool, "golden.v1").unwrap();
     for getter in ["created_at_as_secs", "last_seen_as_millis"] {

@@ -30,7 +30,8 @@ impl Names {
 
 impl<'ast> Visit<'ast> for Names {
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
-        self.out.insert(format!("{}{}/", self.prefix(), ident(&m.ident)));
+        self.out
+            .insert(format!("{}{}/", self.prefix(), ident(&m.ident)));
         self.path.push(ident(&m.ident));
         syn::visit::visit_item_mod(self, m);
         self.path.pop();
@@ -132,7 +133,11 @@ fn the_resolver_names_everything_as_prost_build_does() {
         "_3rd::_5th::Gen",
         "SelfKind",
     ] {
-        assert!(prost.out.contains(expected), "prost-build wrote no {expected}: {:#?}", prost.out);
+        assert!(
+            prost.out.contains(expected),
+            "prost-build wrote no {expected}: {:#?}",
+            prost.out
+        );
     }
     let missing: Vec<&String> = ours.difference(&prost.out).collect();
     assert!(
@@ -141,10 +146,9 @@ fn the_resolver_names_everything_as_prost_build_does() {
         prost.out
     );
     // Everything prost-build names (but the derive helpers) is predicted.
-    let unpredicted: Vec<&String> = prost
-        .out
-        .iter()
-        .filter(|n| !ours.contains(*n))
-        .collect();
-    assert!(unpredicted.is_empty(), "prost-build names the resolver does not predict: {unpredicted:?}");
+    let unpredicted: Vec<&String> = prost.out.iter().filter(|n| !ours.contains(*n)).collect();
+    assert!(
+        unpredicted.is_empty(),
+        "prost-build names the resolver does not predict: {unpredicted:?}"
+    );
 }

@@ -185,8 +185,8 @@ mod tests {
             ]
         );
         assert_eq!(
-            ExecuteRequest::JSON_FIELDS,
-            ["aios.tools.ExecuteRequest.input_json"]
+            crate::memory::Incident::JSON_FIELDS,
+            ["aios.memory.Incident.symptoms_json"]
         );
         assert_eq!(
             crate::memory::TaskRecord::JSON_FIELDS,

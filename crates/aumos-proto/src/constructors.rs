@@ -90,7 +90,11 @@ mod tests {
         let mut events = Names(Vec::new());
         crate::events::v1::visit_events(&mut events);
         crate::agf::v1::visit_events(&mut events);
-        assert_eq!(events.0.len(), 25);
+        assert!(
+            events.0.len() >= 25,
+            "the visitor found {} events",
+            events.0.len()
+        );
         let set =
             <prost_types::FileDescriptorSet as prost::Message>::decode(crate::FILE_DESCRIPTOR_SET)
                 .unwrap();
