@@ -91,15 +91,11 @@ pub fn run() -> Result<()> {
     let mut package = cargo();
     package.args([
         "package",
-        "--workspace",
-        "--exclude",
-        "xtask",
-        "--exclude",
-        "interop-tests",
         "--allow-dirty",
         "--target-dir",
         "target/package-verify",
     ]);
+    package.args(workspace::published_package_args());
     run_step(
         "cargo package (each crate built alone from its .crate)",
         package,

@@ -93,19 +93,10 @@ fn unpack_crates(root: &Path, dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     package
         .current_dir(root)
         .env("PROTOC", "/nonexistent/protoc")
-        .args([
-            "package",
-            "--workspace",
-            "--exclude",
-            "xtask",
-            "--exclude",
-            "interop-tests",
-            "--allow-dirty",
-            "--no-verify",
-            "--quiet",
-            "--target-dir",
-        ]);
-    package.arg(&package_dir);
+        .args(["package", "--allow-dirty", "--no-verify", "--quiet"])
+        .args(workspace::published_package_args())
+        .arg("--target-dir")
+        .arg(&package_dir);
     run("cargo package --no-verify", package)?;
     let crates_dir = dir.join("project/crates");
     if crates_dir.exists() {
@@ -242,17 +233,9 @@ pub fn run_all() -> Result<()> {
 pub fn doc() -> Result<()> {
     let root = workspace::root();
     let mut doc = cargo(Some("nightly"), &root, &root.join("target/doc-nightly"));
-    doc.args([
-        "doc",
-        "--workspace",
-        "--no-deps",
-        "--all-features",
-        "--exclude",
-        "xtask",
-        "--exclude",
-        "interop-tests",
-    ])
-    .env("RUSTDOCFLAGS", "--cfg docsrs -D warnings");
+    doc.args(["doc", "--no-deps", "--all-features"])
+        .args(workspace::published_package_args())
+        .env("RUSTDOCFLAGS", "--cfg docsrs -D warnings");
     run("cargo +nightly doc --cfg docsrs", doc)?;
     println!(
         "docs: {}",

@@ -51,6 +51,14 @@ pub struct CrateSpec {
     pub extras: &'static [Extra],
 }
 
+/// `--package <name>` for every published crate (not xtask, the tests or `apps/`).
+pub fn published_package_args() -> Vec<String> {
+    CRATES
+        .iter()
+        .flat_map(|c| ["--package".to_string(), c.name.to_string()])
+        .collect()
+}
+
 /// The crate generating `package`, if any.
 pub fn owner(package: &str) -> Option<&'static CrateSpec> {
     CRATES
