@@ -158,10 +158,13 @@ pub fn run() -> Result<()> {
             .args(args);
         cmd
     };
-    // This binary's codegen, on the copy (building the copy's xtask into the shared
-    // target dir would replace this binary).
-    let mut codegen = Command::new(std::env::current_exe()?);
-    codegen.arg("codegen").env(workspace::ROOT_ENV, copy);
+    // This workspace's xtask, run on the copy (building the copy's xtask into the
+    // shared target dir would replace the running binary).
+    let mut codegen = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    codegen
+        .current_dir(&root)
+        .args(["run", "--quiet", "-p", "xtask", "--", "codegen"])
+        .env(workspace::ROOT_ENV, copy);
     run_step(
         "evolution: cargo xtask codegen (new event, new *_json field)",
         codegen,

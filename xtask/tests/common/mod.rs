@@ -42,13 +42,37 @@ pub fn workspace(fixture: &str) -> TempDir {
     dir
 }
 
-/// Replaces `root/proto` with the `proto` folder of `fixture`.
+/// Whether a `sre.proto` is anywhere below `dir`.
+fn has_sre_proto(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                has_sre_proto(&path)
+            } else {
+                e.file_name() == "sre.proto"
+            }
+        })
+    })
+}
+
+/// Replaces `root/proto` with the `proto` folder of `fixture`. A fixture with SRE
+/// files but no `sre.proto` of its own gets the one base
+/// (`fixtures/lint/base/ameide_core_proto/sre/core/v1/sre.proto`: envelope meta,
+/// subject, actor).
 pub fn replace_proto(root: &Path, fixture: &str) {
     let proto = root.join("proto");
     if proto.exists() {
         std::fs::remove_dir_all(&proto).unwrap();
     }
     copy_dir(&fixtures().join(fixture).join("proto"), &proto);
+    let sre = proto.join("ameide_core_proto/sre");
+    if sre.exists() && !has_sre_proto(&sre) {
+        let base = "ameide_core_proto/sre/core/v1/sre.proto";
+        let target = proto.join(base);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(fixtures().join("lint/base").join(base), &target).unwrap();
+    }
     for option in [
         "ameide_core_proto/common/v1/eventing.proto",
         "ameide_core_proto/mcp/annotations/v1/annotations.proto",
