@@ -1680,7 +1680,7 @@ async fn a_newer_producers_fields_survive_ingest_and_query() {
         &[],
     )
     .await;
-    assert!(out.contains("ok 4 events"), "seed {seed}: {out}");
+    assert!(out.contains("ok 7 events"), "seed {seed}: {out}");
 
     // What Rust reads with the schema it knows: the known fields, nothing invented.
     let mut cli = server.server_client().await;
@@ -1691,7 +1691,7 @@ async fn a_newer_producers_fields_survive_ingest_and_query() {
         tenant_filter("tenant-lossless"),
     )
     .await;
-    assert_eq!(got.len(), 4);
+    assert_eq!(got.len(), 7);
     assert!(
         got.iter()
             .all(|e| matches!(&e.content, Some(event::Content::ToolCall(t)) if t.name == "lookup"))
