@@ -286,34 +286,37 @@ impl<M: Known> Lossless<M> {
     /// the unknown-field scan found malformed bytes.
     #[inline]
     pub fn decode(mut buf: impl Buf) -> Result<Self, DecodeError> {
-        if buf.chunk().len() == buf.remaining() {
-            let bytes = buf.chunk();
-            let out = Self::decode_slice(bytes)?;
-            let n = bytes.len();
-            buf.advance(n);
-            Ok(out)
-        } else {
-            let bytes = buf.copy_to_bytes(buf.remaining());
-            Self::decode_slice(&bytes)
-        }
-    }
-
-    #[inline]
-    fn decode_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
-        // Decoded in place (no move of a large `M`), as prost's own `decode` does.
+        // Decoded in place, as prost's own `decode` does: `M` can be large, and
+        // every move of it is a copy.
         let mut out = Lossless {
             message: M::default(),
             unknown: UnknownFields::default(),
         };
-        out.message.merge(bytes)?;
-        scan(bytes, M::schema(), &mut out.unknown).map_err(|e| e.into_decode_error(M::schema()))?;
-        if !out.unknown.children.is_empty() {
-            // Remember what each submessage with unknown fields looked like, from
-            // prost's encoding (the same one `encode` compares with).
-            let canonical = out.message.encode_to_vec();
-            fingerprint_children(&canonical, M::schema(), &mut out.unknown);
+        if buf.chunk().len() == buf.remaining() {
+            let bytes = buf.chunk();
+            out.fill(bytes)?;
+            let n = bytes.len();
+            buf.advance(n);
+        } else {
+            let bytes = buf.copy_to_bytes(buf.remaining());
+            out.fill(&bytes)?;
         }
         Ok(out)
+    }
+
+    /// Decodes `bytes` into an empty `self`.
+    #[inline]
+    fn fill(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
+        self.message.merge(bytes)?;
+        scan(bytes, M::schema(), &mut self.unknown)
+            .map_err(|e| e.into_decode_error(M::schema()))?;
+        if !self.unknown.children.is_empty() {
+            // Remember what each submessage with unknown fields looked like, from
+            // prost's encoding (the same one `encode` compares with).
+            let canonical = self.message.encode_to_vec();
+            fingerprint_children(&canonical, M::schema(), &mut self.unknown);
+        }
+        Ok(())
     }
 
     /// Encodes the known fields with prost and the unknown fields back inside the
@@ -511,13 +514,14 @@ impl<M: Known + fmt::Debug + Send + Sync> Message for Lossless<M> {
 impl<M: Known> Lossless<M> {
     fn merge_slice(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
         if self.unknown.is_empty() && self.message.encoded_len() == 0 {
-            *self = Self::decode_slice(bytes)?;
-            return Ok(());
+            self.message.clear();
+            return self.fill(bytes);
         }
         let mut all = self.encode_to_vec();
         all.extend_from_slice(bytes);
-        *self = Self::decode_slice(&all)?;
-        Ok(())
+        self.message.clear();
+        self.unknown = UnknownFields::default();
+        self.fill(&all)
     }
 }
 
