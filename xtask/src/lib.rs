@@ -13,6 +13,7 @@ pub mod eventing;
 pub mod lint;
 pub mod lossless;
 pub mod mcp;
+pub mod mcp_dispatch;
 pub mod oneofs;
 pub mod protos;
 pub mod python;
