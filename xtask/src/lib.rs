@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod bench;
+pub mod bench_mcp;
 pub mod breaking;
 pub mod buf;
 pub mod catalog;

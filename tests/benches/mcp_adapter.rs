@@ -1,0 +1,78 @@
+//! Tool-call round-trip latency through the MCP adapter (`cargo xtask bench --mcp`):
+//! the official Python MCP client calling `sre.getIncident` over Streamable HTTP
+//! (token check, argument parse, gRPC call to the backend, JSON result), next to the
+//! same rpc called directly over gRPC from Rust, on the same in-process backend.
+//!
+//! `cargo bench -p interop-tests --bench mcp_adapter -- [--calls N]`
+
+use ameide_sre_proto::core::v1::GetIncidentRequest;
+use ameide_sre_proto::core::v1::sre_incident_query_service_client::SreIncidentQueryServiceClient;
+use interop_tests::mcp_stack::{adapter, backend, keys};
+use interop_tests::{run, script};
+use std::time::{Duration, Instant};
+
+fn percentile(sorted: &[Duration], p: usize) -> f64 {
+    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)].as_secs_f64() * 1e3
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let mut calls = 500usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--calls" {
+            calls = args.next().and_then(|n| n.parse().ok()).expect("--calls N");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    keys(dir.path()).await;
+    let (_backend, grpc) = backend(dir.path()).await;
+    let url = adapter(dir.path(), format!("http://{grpc}")).await;
+
+    let mut client = SreIncidentQueryServiceClient::connect(format!("http://{grpc}"))
+        .await
+        .unwrap();
+    let mut direct = Vec::with_capacity(calls);
+    for i in 0..calls + 20 {
+        let mut request = tonic::Request::new(GetIncidentRequest {
+            incident_id: "inc-old".into(),
+            ..Default::default()
+        });
+        request
+            .metadata_mut()
+            .insert("x-tenant-id", "acme".parse().unwrap());
+        let start = Instant::now();
+        client.get_incident(request).await.unwrap();
+        if i >= 20 {
+            direct.push(start.elapsed());
+        }
+    }
+    direct.sort();
+
+    let mut bench = script("mcp_adapter_client.py");
+    bench
+        .arg("bench")
+        .arg(dir.path())
+        .args([&url, &calls.to_string()]);
+    let out = tokio::task::spawn_blocking(move || run(bench))
+        .await
+        .unwrap();
+    let mcp: serde_json::Value = serde_json::from_str(out.trim()).expect("the script's JSON");
+
+    let table = format!(
+        "| path ({calls} calls of sre.getIncident / GetIncident) | p50 ms | p90 ms | p99 ms |\n\
+         | --- | ---: | ---: | ---: |\n\
+         | MCP tool call: Python `mcp` client → adapter → gRPC backend | {:.2} | {:.2} | {:.2} |\n\
+         | gRPC call: Rust tonic client → backend | {:.3} | {:.3} | {:.3} |\n",
+        mcp["p50_ms"].as_f64().unwrap(),
+        mcp["p90_ms"].as_f64().unwrap(),
+        mcp["p99_ms"].as_f64().unwrap(),
+        percentile(&direct, 50),
+        percentile(&direct, 90),
+        percentile(&direct, 99),
+    );
+    print!("{table}");
+    let out_dir = interop_tests::workspace_root().join("target/bench");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::write(out_dir.join("mcp.md"), table).unwrap();
+}
