@@ -1,7 +1,8 @@
 //! Tool-call round-trip latency through the MCP adapter (`cargo xtask bench --mcp`):
-//! the official Python MCP client calling `sre.getIncident` over Streamable HTTP
-//! (token check, argument parse, gRPC call to the backend, JSON result), next to the
-//! same rpc called directly over gRPC from Rust, on the same in-process backend.
+//! `sre.getIncident` over Streamable HTTP (token check, argument parse, gRPC call to
+//! the backend, JSON result) from the official Python MCP client and from a bare Rust
+//! HTTP/1.1 client posting the JSON-RPC `tools/call`, next to the same rpc called
+//! directly over gRPC from Rust, on the same in-process backend.
 //!
 //! `cargo bench -p interop-tests --bench mcp_adapter -- [--calls N]`
 
@@ -49,6 +50,43 @@ async fn main() {
     }
     direct.sort();
 
+    // The bare JSON-RPC round trip: what the adapter itself costs over the gRPC call.
+    let mut token = script("mcp_adapter_client.py");
+    token.arg("token").arg(dir.path());
+    let token = tokio::task::spawn_blocking(move || run(token))
+        .await
+        .unwrap();
+    let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<http_body_util::Full<bytes::Bytes>>();
+    let body = bytes::Bytes::from_static(
+        br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sre.getIncident","arguments":{"incidentId":"inc-old"}}}"#,
+    );
+    let mut bare = Vec::with_capacity(calls);
+    for i in 0..calls + 20 {
+        let request = http::Request::post(&url)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .header("authorization", format!("Bearer {}", token.trim()))
+            .body(http_body_util::Full::new(body.clone()))
+            .unwrap();
+        let start = Instant::now();
+        let response = http.request(request).await.unwrap();
+        let status = response.status();
+        let bytes = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        if i >= 20 {
+            bare.push(start.elapsed());
+        }
+        let reply: serde_json::Value = serde_json::from_slice(&bytes).expect("a JSON-RPC reply");
+        assert_eq!(
+            reply["result"]["structuredContent"]["incident"]["incidentId"], "inc-old",
+            "{status} {reply}"
+        );
+    }
+    bare.sort();
+
     let mut bench = script("mcp_adapter_client.py");
     bench
         .arg("bench")
@@ -63,10 +101,14 @@ async fn main() {
         "| path ({calls} calls of sre.getIncident / GetIncident) | p50 ms | p90 ms | p99 ms |\n\
          | --- | ---: | ---: | ---: |\n\
          | MCP tool call: Python `mcp` client → adapter → gRPC backend | {:.2} | {:.2} | {:.2} |\n\
+         | MCP tool call: bare Rust HTTP/1.1 JSON-RPC POST → adapter → gRPC backend | {:.3} | {:.3} | {:.3} |\n\
          | gRPC call: Rust tonic client → backend | {:.3} | {:.3} | {:.3} |\n",
         mcp["p50_ms"].as_f64().unwrap(),
         mcp["p90_ms"].as_f64().unwrap(),
         mcp["p99_ms"].as_f64().unwrap(),
+        percentile(&bare, 50),
+        percentile(&bare, 90),
+        percentile(&bare, 99),
         percentile(&direct, 50),
         percentile(&direct, 90),
         percentile(&direct, 99),

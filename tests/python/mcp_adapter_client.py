@@ -9,6 +9,8 @@ reference SRE backend, over Streamable HTTP, with tokens this script signs itsel
         errors, security); DEAD_MCP_URL is an adapter whose backend is down
     mcp_adapter_client.py bench DIR MCP_URL N
         N tool calls of sre.getIncident, printing the round-trip latency per call
+    mcp_adapter_client.py token DIR
+        print a valid token (tenant acme, scope mcp:tools) for other clients
 
 Every check raises on failure; `run` prints one `ok <check>` line per passed check.
 """
@@ -434,6 +436,8 @@ if __name__ == "__main__":
         keys(*args)
     elif cmd == "run":
         asyncio.run(run(*args))
+    elif cmd == "token":
+        print(Tokens(args[0]).make())
     elif cmd == "bench":
         asyncio.run(bench(args[0], args[1], int(args[2])))
     else:

@@ -180,6 +180,14 @@ mod tests {
     }
 
     #[test]
+    fn the_example_seed_of_the_readme_parses() {
+        let tenants = parse_seed(include_str!("../examples/seed.json")).unwrap();
+        let acme = &tenants["acme"];
+        assert_eq!(acme.incidents["inc-1"].version, 1);
+        assert_eq!(acme.slos["slo-1"].window.unwrap().seconds, 28 * 86400);
+    }
+
+    #[test]
     fn seed_errors_name_the_place() {
         let err = parse_seed(r#"{"acme": {"alerts": [{"alertId": "a"}, {"alertId": "a"}]}}"#)
             .unwrap_err();
