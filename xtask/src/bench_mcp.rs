@@ -3,23 +3,13 @@
 //! adapter and the reference SRE backend, next to the direct gRPC call), printed as a
 //! table and written to `target/bench/mcp.md`. Not a test and not part of CI.
 
-use crate::{python, workspace};
+use crate::python;
 use anyhow::{Result, bail};
-use std::process::Command;
 
 /// Entry point; `args` are passed to the benchmark (`--calls N`).
 pub fn run(args: &[&str]) -> Result<()> {
     let py = python::ensure_venv()?;
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(workspace::root())
-        .args([
-            "bench",
-            "-p",
-            "interop-tests",
-            "--bench",
-            "mcp_adapter",
-            "--",
-        ])
+    let status = crate::bench::cargo_bench("mcp_adapter")
         .args(args)
         .env("INTEROP_PYTHON", py)
         .status()?;

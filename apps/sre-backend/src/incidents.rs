@@ -2,17 +2,15 @@
 //! state machine (`IncidentStatus::transition_to`), bumps the aggregate version, and
 //! emits one `SreDomainFact` to the fact log before the rpc answers.
 
-use crate::Backend;
 use crate::store::Versioned;
 use crate::tenant::Caller;
+use crate::{Backend, Reply};
 use ameide_sre_proto::core::v1::incident_service_server::IncidentService;
 use ameide_sre_proto::core::v1::sre_domain_fact::Fact;
 use ameide_sre_proto::core::v1::*;
 use common_eventing::EnvelopeMetadata;
 use common_eventing::wkt::Timestamp;
 use tonic::{Request, Response, Status};
-
-type Reply<T> = Result<Response<T>, Status>;
 
 impl Backend {
     /// Records the fact of a change of `incident` (already at its new version).

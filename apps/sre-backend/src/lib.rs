@@ -40,6 +40,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use store::TenantData;
 use tokio::net::TcpListener;
 
+/// What every rpc answers.
+type Reply<T> = Result<tonic::Response<T>, tonic::Status>;
+
 /// `producer` of every fact's metadata.
 pub const PRODUCER: &str = "sre-backend";
 

@@ -2,9 +2,9 @@
 //! A `Get` of an id the tenant does not have is `NOT_FOUND`; a `List` pages in id
 //! order (`page_token` is the last id of the previous page).
 
-use crate::Backend;
 use crate::store::{TenantData, page};
 use crate::tenant::Caller;
+use crate::{Backend, Reply};
 use ameide_sre_proto::core::v1::sre_alert_query_service_server::SreAlertQueryService;
 use ameide_sre_proto::core::v1::sre_health_query_service_server::SreHealthQueryService;
 use ameide_sre_proto::core::v1::sre_incident_query_service_server::SreIncidentQueryService;
@@ -15,8 +15,6 @@ use ameide_sre_proto::core::v1::sre_slo_query_service_server::SreSloQueryService
 use ameide_sre_proto::core::v1::*;
 use std::collections::BTreeMap;
 use tonic::{Request, Response, Status};
-
-type Reply<T> = Result<Response<T>, Status>;
 
 impl Backend {
     /// Runs `f` on the caller's tenant data (empty for a tenant with none).
