@@ -92,3 +92,70 @@ pub fn read_log(bytes: &[u8]) -> Result<Vec<&[u8]>, String> {
     }
     Ok(records)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ameide_sre_proto::core::v1::{IncidentCreated, SreMessageMeta, SreSubject};
+
+    fn fact(version: i64) -> SreDomainFact {
+        SreDomainFact::new(
+            SreMessageMeta {
+                tenant_id: "acme".into(),
+                ..Default::default()
+            },
+            SreSubject {
+                aggregate_id: format!("inc-{version}"),
+                aggregate_version: version,
+                ..Default::default()
+            },
+            IncidentCreated {
+                aggregate_version: version,
+                ..Default::default()
+            },
+        )
+    }
+
+    #[test]
+    fn the_file_holds_exactly_what_was_appended() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("facts.log");
+        let log = FactLog::to_file(42, &path).unwrap();
+        for v in 1..=3 {
+            log.append(&fact(v)).unwrap();
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(read_log(&bytes).unwrap(), log.framed());
+        assert_eq!(log.facts(), (1..=3).map(fact).collect::<Vec<_>>());
+        // Reopening appends.
+        FactLog::to_file(42, &path)
+            .unwrap()
+            .append(&fact(4))
+            .unwrap();
+        assert_eq!(read_log(&std::fs::read(&path).unwrap()).unwrap().len(), 4);
+    }
+
+    #[test]
+    fn every_truncation_is_an_error_naming_the_record_offset() {
+        let log = FactLog::in_memory(1);
+        let mut bytes = Vec::new();
+        let mut starts = Vec::new();
+        for v in 1..=3 {
+            log.append(&fact(v)).unwrap();
+            let framed = log.framed().pop().unwrap();
+            starts.push(bytes.len());
+            bytes.extend((framed.len() as u32).to_be_bytes());
+            bytes.extend(framed);
+        }
+        for cut in 0..bytes.len() {
+            match read_log(&bytes[..cut]) {
+                Ok(records) => assert!(starts.contains(&cut), "{cut}: {} records", records.len()),
+                Err(e) => {
+                    let at = starts.iter().rev().find(|s| **s <= cut).unwrap();
+                    assert!(e.starts_with(&format!("offset {at}: ")), "{cut}: {e}");
+                }
+            }
+        }
+        assert_eq!(read_log(&bytes).unwrap().len(), 3);
+    }
+}
