@@ -15,6 +15,9 @@ reference SRE backend, over Streamable HTTP, with tokens this script signs itsel
 Every check raises on failure; `run` prints one `ok <check>` line per passed check.
 """
 import asyncio
+import base64
+import hashlib
+import hmac
 import json
 import pathlib
 import sys
@@ -121,6 +124,30 @@ class Tokens:
         key = key or ("ec" if alg == "ES256" else "rsa")
         kid = kid or ("ec-1" if alg == "ES256" else "rsa-1")
         return jwt.encode(body, self.keys[key], algorithm=alg, headers={"kid": kid})
+
+
+    def _claims(self):
+        now = int(time.time())
+        return {"iss": ISSUER, "aud": AUDIENCE, "sub": "mallory", "tenantId": TENANT_A, "scope": "mcp:tools",
+                "iat": now, "exp": now + 600}
+
+    def hs256_with_public_key(self):
+        """An HS256 token whose HMAC key is the RSA public key's PEM (a verifier that lets
+        the token pick the algorithm would accept it)."""
+        public = serialization.load_pem_private_key(self.keys["rsa"], None).public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        head = b64url(json.dumps({"alg": "HS256", "typ": "JWT", "kid": "rsa-1"}).encode())
+        body = b64url(json.dumps(self._claims()).encode())
+        mac = hmac.new(public, f"{head}.{body}".encode(), hashlib.sha256).digest()
+        return f"{head}.{body}.{b64url(mac)}"
+
+    def unsigned(self):
+        head = b64url(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+        return f"{head}.{b64url(json.dumps(self._claims()).encode())}."
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def connect(url, token=None, headers=None):
@@ -332,6 +359,8 @@ class Checks:
             "not yet valid": t.make(nbf=int(time.time()) + 3600),
             "no tenant": t.make(tenantId=None),
             "garbage": "not.a.jwt",
+            "HS256 keyed with the public key (algorithm confusion)": t.hs256_with_public_key(),
+            "alg none": t.unsigned(),
         }
         for what, token in refused.items():
             r = self.post(token)
