@@ -8,7 +8,7 @@
 
 use ameide_sre_proto::core::v1::GetIncidentRequest;
 use ameide_sre_proto::core::v1::sre_incident_query_service_client::SreIncidentQueryServiceClient;
-use interop_tests::mcp_stack::{adapter, backend, keys};
+use interop_tests::mcp_stack::{BareClient, adapter, backend, keys, token};
 use interop_tests::{run, script};
 use std::time::{Duration, Instant};
 
@@ -51,35 +51,23 @@ async fn main() {
     direct.sort();
 
     // The bare JSON-RPC round trip: what the adapter itself costs over the gRPC call.
-    let mut token = script("mcp_adapter_client.py");
-    token.arg("token").arg(dir.path());
-    let token = tokio::task::spawn_blocking(move || run(token))
-        .await
-        .unwrap();
-    let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .build_http::<http_body_util::Full<bytes::Bytes>>();
-    let body = bytes::Bytes::from_static(
-        br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sre.getIncident","arguments":{"incidentId":"inc-old"}}}"#,
-    );
+    let token = token(dir.path()).await;
+    let client = BareClient::default();
     let mut bare = Vec::with_capacity(calls);
     for i in 0..calls + 20 {
-        let request = http::Request::post(&url)
-            .header("content-type", "application/json")
-            .header("accept", "application/json, text/event-stream")
-            .header("authorization", format!("Bearer {}", token.trim()))
-            .body(http_body_util::Full::new(body.clone()))
-            .unwrap();
         let start = Instant::now();
-        let response = http.request(request).await.unwrap();
-        let status = response.status();
-        let bytes = http_body_util::BodyExt::collect(response.into_body())
-            .await
-            .unwrap()
-            .to_bytes();
+        let (status, body) = client
+            .tools_call(
+                &url,
+                &token,
+                "sre.getIncident",
+                serde_json::json!({"incidentId": "inc-old"}),
+            )
+            .await;
         if i >= 20 {
             bare.push(start.elapsed());
         }
-        let reply: serde_json::Value = serde_json::from_slice(&bytes).expect("a JSON-RPC reply");
+        let reply: serde_json::Value = serde_json::from_slice(&body).expect("a JSON-RPC reply");
         assert_eq!(
             reply["result"]["structuredContent"]["incident"]["incidentId"], "inc-old",
             "{status} {reply}"

@@ -55,3 +55,65 @@ pub async fn adapter(dir: &Path, upstream: String) -> String {
     });
     url
 }
+
+/// A bare HTTP/1.1 client posting JSON-RPC `tools/call` requests to an adapter (no MCP
+/// SDK: what the adapter itself answers).
+pub struct BareClient {
+    client: hyper_util::client::legacy::Client<
+        hyper_util::client::legacy::connect::HttpConnector,
+        http_body_util::Full<bytes::Bytes>,
+    >,
+}
+
+impl Default for BareClient {
+    fn default() -> Self {
+        Self {
+            client: hyper_util::client::legacy::Client::builder(
+                hyper_util::rt::TokioExecutor::new(),
+            )
+            .build_http(),
+        }
+    }
+}
+
+impl BareClient {
+    /// Calls `tool` with `arguments` on the adapter at `url` with `token`; the HTTP
+    /// status and the body.
+    pub async fn tools_call(
+        &self,
+        url: &str,
+        token: &str,
+        tool: &str,
+        arguments: serde_json::Value,
+    ) -> (http::StatusCode, bytes::Bytes) {
+        let body = serde_json::json!({
+            "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {"name": tool, "arguments": arguments},
+        });
+        let request = http::Request::post(url)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .header("authorization", format!("Bearer {token}"))
+            .body(http_body_util::Full::new(bytes::Bytes::from(
+                body.to_string(),
+            )))
+            .unwrap();
+        let response = self.client.request(request).await.unwrap();
+        let status = response.status();
+        let body = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        (status, body)
+    }
+}
+
+/// A valid token of the script's keys (tenant `acme`, scope `mcp:tools`).
+pub async fn token(dir: &Path) -> String {
+    let mut token = script("mcp_adapter_client.py");
+    token.arg("token").arg(dir);
+    let out = tokio::task::spawn_blocking(move || run(token))
+        .await
+        .unwrap();
+    out.trim().to_string()
+}
