@@ -115,6 +115,11 @@ pub fn run() -> Result<()> {
         "xtask",
         "--exclude",
         "interop-tests",
+        // The unpublished apps (publish = false): nothing downstream builds them.
+        "--exclude",
+        "sre-backend",
+        "--exclude",
+        "mcp-adapter",
         "--allow-dirty",
         "--target-dir",
         "target/package-verify",

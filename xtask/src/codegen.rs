@@ -45,6 +45,7 @@ pub fn generate_all(compiled: &Compiled) -> Result<Vec<(PathBuf, Files)>> {
         docs.insert(mcp::CATALOG_FILE.to_string(), text.clone().into_bytes());
     }
     out.push((workspace::generated_docs_dir(), docs));
+    out.push(crate::mcp_dispatch::generate_all(&compiled.pool, &tools)?);
     Ok(out)
 }
 

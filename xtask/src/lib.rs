@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod bench;
+pub mod bench_mcp;
 pub mod breaking;
 pub mod buf;
 pub mod catalog;
@@ -13,6 +14,7 @@ pub mod eventing;
 pub mod lint;
 pub mod lossless;
 pub mod mcp;
+pub mod mcp_dispatch;
 pub mod oneofs;
 pub mod protos;
 pub mod python;

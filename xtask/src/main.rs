@@ -12,15 +12,18 @@
 //! - `baseline [<crate>...]`: record the current contract of the crates as released.
 //! - `bench [--seconds S] [--rounds N] [--readme]`: the codec benchmark, Rust against Python upb on
 //!   the same bytes, as one table (not part of CI).
+//! - `bench --mcp [--calls N]`: tool-call round-trip latency through the MCP adapter.
 //! - `downstream`: check a crate depending on the packaged crates at the newest and at
 //!   the minimum compatible versions of their dependencies.
 //! - `doc`: rustdoc as docs.rs builds it (nightly, `--cfg docsrs`: feature badges).
 
 use anyhow::{Result, bail};
 use std::process::ExitCode;
-use xtask::{baseline, bench, breaking, catalog, ci, codegen, downstream, lint, mcp, python};
+use xtask::{
+    baseline, bench, bench_mcp, breaking, catalog, ci, codegen, downstream, lint, mcp, python,
+};
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json | --mcp] | ci | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | downstream | doc>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json | --mcp] | ci | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | bench --mcp [--calls N] | downstream | doc>";
 
 /// Runs the command; a failure prints its cause chain (no backtrace noise, whatever
 /// `RUST_BACKTRACE` says) and exits with status 1.
@@ -48,6 +51,7 @@ fn run() -> Result<()> {
         ["lint"] => lint::run(),
         ["breaking"] => breaking::run(),
         ["baseline", crates @ ..] => baseline::run(crates),
+        ["bench", "--mcp", rest @ ..] => bench_mcp::run(rest),
         ["bench", rest @ ..] => bench::run(rest),
         ["downstream"] => downstream::run_all(),
         ["doc"] => downstream::doc(),
