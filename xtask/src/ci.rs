@@ -1,7 +1,7 @@
 //! `cargo xtask ci`: every check and test, in the order that fails fastest.
 
 use crate::workspace::CRATES;
-use crate::{breaking, codegen, downstream, lint, python, workspace};
+use crate::{breaking, codegen, conformance, downstream, lint, python, workspace};
 use anyhow::{Context, Result, bail};
 use std::process::Command;
 use std::time::Instant;
@@ -96,6 +96,11 @@ pub fn run() -> Result<()> {
         test,
     )?;
 
+    step(
+        "conformance (Google's protobuf conformance suite, binary and JSON)",
+        conformance::run,
+    )?;
+
     // Cargo treats registry crates as immutable: a sibling crate packaged by an
     // earlier run (same name and version, other content) would be reused from its
     // unpacked sources and its compiled artifacts. Verify in a target dir of its own,
@@ -115,6 +120,8 @@ pub fn run() -> Result<()> {
         "xtask",
         "--exclude",
         "interop-tests",
+        "--exclude",
+        "conformance-testee",
         "--allow-dirty",
         "--target-dir",
         "target/package-verify",

@@ -69,6 +69,8 @@ pub mod eventing;
 pub mod framing;
 #[cfg(feature = "envelope-metadata")]
 pub mod ids;
+#[cfg(feature = "serde")]
+pub mod json;
 pub mod lossless;
 pub mod mcp;
 #[cfg(feature = "envelope-metadata")]
