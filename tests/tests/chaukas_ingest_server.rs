@@ -1714,3 +1714,166 @@ async fn a_newer_producers_fields_survive_ingest_and_query() {
     assert!(msg.contains("\"newerNote\" at $.newerNote"), "{msg}");
     server.stop().await.unwrap();
 }
+
+/// `metadata` as `{"a":{"a":...1}}`, `objects` JSON objects deep (row 2 of issue 12).
+fn nested_metadata_json(id: &str, tenant: &str, objects: usize) -> String {
+    format!(
+        r#"{{"eventId":"{id}","tenantId":"{tenant}","metadata":{}1{}}}"#,
+        r#"{"a":"#.repeat(objects),
+        "}".repeat(objects)
+    )
+}
+
+/// Every event of `tenant`, paged over gRPC and over HTTP JSON (one per page), which
+/// must agree and must not fail.
+async fn page_tenant(server: &TestServer, tenant: &str) -> Vec<String> {
+    let mut cli = server.server_client().await;
+    let mut q = tenant_filter(tenant);
+    q.page_size = 1;
+    let over_grpc = query_all(&mut cli, None, None, q.clone()).await;
+    let mut over_http = Vec::new();
+    let mut token = String::new();
+    for _ in 0..100 {
+        let body = format!(
+            r#"{{"filter":{{"tenantId":"{tenant}"}},"orderByTime":"SORT_ORDER_ASC","pageSize":1,"pageToken":"{token}"}}"#
+        );
+        let r = http(server.http, "POST", "/v1/query", &[JSON], body.as_bytes()).await;
+        assert_eq!(r.status, 200, "{r:?}");
+        let page: QueryResponse = serde_json::from_value(r.json()).unwrap();
+        over_http.extend(page.events);
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    assert_eq!(over_grpc, over_http, "gRPC and HTTP pages agree");
+    over_grpc.into_iter().map(|e| e.event_id).collect()
+}
+
+/// Issue 12 row 2: an event nested beyond the decode limit is refused on both ingest
+/// routes (JSON used to answer 202 and then break `QueryEvents` for the tenant); the
+/// deepest event accepted can be paged back over gRPC and HTTP.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_event_too_deep_to_return_is_refused_on_both_routes() {
+    let server = TestServer::open().await;
+    let tenant = "p";
+    let good = http(
+        server.http,
+        "POST",
+        "/v1/events",
+        &[JSON],
+        nested_metadata_json("shallow", tenant, 2).as_bytes(),
+    )
+    .await;
+    assert_eq!(good.status, 202, "{good:?}");
+
+    // The reproduction: 40 objects, as JSON.
+    let poison = nested_metadata_json("bad", tenant, 40);
+    let r = http(
+        server.http,
+        "POST",
+        "/v1/events",
+        &[JSON],
+        poison.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{r:?}");
+    let msg = r.json()["message"].as_str().unwrap().to_string();
+    assert!(msg.contains("depth limit of 100"), "{msg}");
+    // The same event in binary, on HTTP and on gRPC.
+    let event: Event = {
+        let mut e = ev("bad", tenant, 1);
+        let mut v = Value::from(1.0);
+        for _ in 0..40 {
+            v = Value::from([("a", v)].into_iter().collect::<Struct>());
+        }
+        let Some(common_eventing::wkt::value::Kind::StructValue(s)) = v.kind else {
+            unreachable!()
+        };
+        e.metadata = Some(s);
+        e
+    };
+    let request = server::IngestEventRequest {
+        event: Some(event.clone()),
+    };
+    let r = http(
+        server.http,
+        "POST",
+        "/v1/events",
+        &[PROTOBUF],
+        &request.encode_to_vec(),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{r:?}");
+    let mut srv = server.server_client().await;
+    let status = srv
+        .ingest_event(req(request, None, None))
+        .await
+        .unwrap_err();
+    // tonic's codec answers an undecodable request INTERNAL; what matters is that
+    // it is refused, naming the limit, and nothing is stored.
+    assert!(
+        status.message().contains("recursion limit reached"),
+        "{status:?}"
+    );
+
+    // At every depth up to the poison one, JSON ingest either refuses (400 naming the
+    // limit) or stores an event that pages back: never 202 and then a broken query.
+    let mut accepted = vec!["shallow".to_string()];
+    for objects in 30..=40 {
+        let id = format!("d{objects}");
+        let body = nested_metadata_json(&id, tenant, objects);
+        let r = http(server.http, "POST", "/v1/events", &[JSON], body.as_bytes()).await;
+        match r.status {
+            202 => accepted.push(id),
+            400 => {
+                let msg = r.json()["message"].as_str().unwrap().to_string();
+                assert!(msg.contains("depth limit of 100"), "{objects}: {msg}");
+            }
+            other => panic!("{objects} objects: status {other}: {r:?}"),
+        }
+    }
+    assert!(
+        accepted.len() > 2,
+        "events below the limit are stored: {accepted:?}"
+    );
+    assert!(
+        accepted.len() < 12,
+        "events beyond the limit are refused: {accepted:?}"
+    );
+    let mut got = page_tenant(&server, tenant).await;
+    got.sort();
+    accepted.sort();
+    assert_eq!(got, accepted);
+}
+
+/// Issue 12 row 3: proto3 enums are open. A binary event with an enum number the
+/// schema does not know (what Python's `Event(type=3)` sends) is stored, returned
+/// unchanged over gRPC, and shown as the number in JSON.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_enum_number_is_stored_and_returned_unchanged() {
+    let server = TestServer::open().await;
+    let mut event = ev("future-type", "t-enum", 3);
+    event.r#type = 3_000;
+    event.severity = 77;
+    let body = server::IngestEventRequest {
+        event: Some(event.clone()),
+    }
+    .encode_to_vec();
+    let r = http(server.http, "POST", "/v1/events", &[PROTOBUF], &body).await;
+    assert_eq!(r.status, 202, "{r:?}");
+    let mut cli = server.server_client().await;
+    let got = query_all(&mut cli, None, None, tenant_filter("t-enum")).await;
+    assert_eq!(got, vec![event.clone()]);
+    assert_eq!(got[0].encode_to_vec(), event.encode_to_vec());
+    let body = br#"{"filter":{"tenantId":"t-enum"}}"#;
+    let r = http(server.http, "POST", "/v1/query", &[JSON], body).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let json = r.json();
+    assert_eq!(json["events"][0]["type"], 3_000, "{json}");
+    assert_eq!(json["events"][0]["severity"], 77, "{json}");
+    // And JSON ingest of the number is accepted too.
+    let body = br#"{"eventId":"j","tenantId":"t-enum","type":3}"#;
+    let r = http(server.http, "POST", "/v1/events", &[JSON], body).await;
+    assert_eq!(r.status, 202, "{r:?}");
+}

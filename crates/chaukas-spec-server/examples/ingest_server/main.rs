@@ -172,7 +172,25 @@ fn invalid(event: &Event) -> Option<String> {
 /// type, a `Timestamp` or `Duration` out of range, a non-finite number in a `Struct`,
 /// ... Valid protobuf can still be any of these. Ingest refuses such events, so every
 /// stored event can be returned by `POST /v1/query` (proto3 JSON) as well as by gRPC.
+///
+/// Nor is an event stored that a query answer could not carry: in
+/// `QueryEventsResponse` it is two message levels deeper than a JSON `Event` body, and
+/// a reader stops at the binary decoder's depth limit (100 levels).
 fn not_representable(event: &Event) -> Option<String> {
+    use chaukas_spec_server::prost::Message;
+    let answer = chaukas_spec_server::server::v1::QueryEventsResponse {
+        response: Some(chaukas_spec_server::common::v1::QueryResponse {
+            events: vec![event.clone()],
+            ..Default::default()
+        }),
+    };
+    let bytes = answer.encode_to_vec();
+    if let Err(e) = chaukas_spec_server::server::v1::QueryEventsResponse::decode(bytes.as_slice()) {
+        return Some(format!(
+            "event nests deeper than the depth limit of {} message levels once inside a query answer: {e}",
+            common_eventing::json::DEPTH_LIMIT
+        ));
+    }
     serde_json::to_value(event)
         .err()
         .map(|e| format!("event has no proto3 JSON form: {e}"))
