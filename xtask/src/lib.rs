@@ -11,6 +11,7 @@ pub mod codegen;
 pub mod conformance;
 pub mod downstream;
 pub mod eventing;
+pub mod fuzz;
 pub mod json;
 pub mod lint;
 pub mod lossless;
