@@ -54,12 +54,17 @@ impl TestServer {
             http: "127.0.0.1:0".parse().unwrap(),
             api_key: api_key.map(str::to_owned),
             max_body_bytes,
+            ..Config::default()
         };
+        Self::with_config(&config).await
+    }
+
+    async fn with_config(config: &Config) -> Self {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let shutdown = async move {
             let _ = stopped.await;
         };
-        let running = ingest_server::start(&config, Arc::new(MemoryStore::new()), shutdown)
+        let running = ingest_server::start(config, Arc::new(MemoryStore::new()), shutdown)
             .await
             .expect("the ingest server starts");
         Self {
@@ -1242,6 +1247,7 @@ async fn an_answer_without_json_form_is_a_json_500() {
         http: "127.0.0.1:0".parse().unwrap(),
         api_key: None,
         max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        ..Config::default()
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = ingest_server::start(&config, Arc::new(ForeignDataStore), async move {
@@ -1876,4 +1882,168 @@ async fn an_unknown_enum_number_is_stored_and_returned_unchanged() {
     let body = br#"{"eventId":"j","tenantId":"t-enum","type":3}"#;
     let r = http(server.http, "POST", "/v1/events", &[JSON], body).await;
     assert_eq!(r.status, 202, "{r:?}");
+}
+
+/// Issue 12 item 6: per-tenant keys (`--api-keys FILE`). Each key reads and writes its
+/// own tenant only, over HTTP and gRPC, whatever tenant header it sends.
+#[tokio::test(flavor = "multi_thread")]
+async fn per_tenant_keys_read_and_write_only_their_tenant() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keys");
+    std::fs::write(
+        &file,
+        "# key tenant\nkey-a tenant-a\nkey-b tenant-b  # second\n",
+    )
+    .unwrap();
+    let config = Config::parse(
+        [
+            "--grpc=127.0.0.1:0",
+            "--http=127.0.0.1:0",
+            "--api-keys",
+            file.to_str().unwrap(),
+        ]
+        .map(String::from),
+    )
+    .unwrap();
+    assert_eq!(config.api_keys.len(), 2);
+    let server = TestServer::with_config(&config).await;
+    let bearer = |key: &str| format!("Bearer {key}");
+    let (auth_a, auth_b) = (bearer("key-a"), bearer("key-b"));
+
+    // Writes: own tenant accepted, another refused, over both protocols.
+    for (auth, own, other) in [
+        (&auth_a, "tenant-a", "tenant-b"),
+        (&auth_b, "tenant-b", "tenant-a"),
+    ] {
+        let ok = format!(r#"{{"eventId":"{own}-1","tenantId":"{own}"}}"#);
+        let r = http(
+            server.http,
+            "POST",
+            "/v1/events",
+            &[JSON, ("authorization", auth)],
+            ok.as_bytes(),
+        )
+        .await;
+        assert_eq!(r.status, 202, "{r:?}");
+        let bad = format!(r#"{{"eventId":"x","tenantId":"{other}"}}"#);
+        let r = http(
+            server.http,
+            "POST",
+            "/v1/events",
+            &[JSON, ("authorization", auth)],
+            bad.as_bytes(),
+        )
+        .await;
+        assert_eq!(r.status, 403, "{r:?}");
+        let key = auth.trim_start_matches("Bearer ");
+        let mut srv = server.server_client().await;
+        srv.ingest_event(req(
+            server::IngestEventRequest {
+                event: Some(ev(&format!("{own}-2"), own, 2)),
+            },
+            Some(key),
+            None,
+        ))
+        .await
+        .unwrap();
+        let denied = srv
+            .ingest_event(req(
+                server::IngestEventRequest {
+                    event: Some(ev("y", other, 2)),
+                },
+                Some(key),
+                None,
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(denied.code(), Code::PermissionDenied, "{denied:?}");
+        // A tenant header naming the other tenant does not widen the key.
+        let denied = srv
+            .query_events(req(
+                server::QueryEventsRequest {
+                    query: Some(tenant_filter(other)),
+                },
+                Some(key),
+                Some(other),
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(denied.code(), Code::PermissionDenied, "{denied:?}");
+        let r = http(
+            server.http,
+            "POST",
+            "/v1/query",
+            &[JSON, ("authorization", auth), ("x-chaukas-tenant", other)],
+            b"{}",
+        )
+        .await;
+        assert_eq!(r.status, 403, "{r:?}");
+    }
+    // Reads: each key sees exactly its own events, with no tenant header at all.
+    for (auth, own) in [(&auth_a, "tenant-a"), (&auth_b, "tenant-b")] {
+        let key = auth.trim_start_matches("Bearer ");
+        let mut srv = server.server_client().await;
+        let mut got = ids(&query_all(&mut srv, Some(key), None, QueryRequest::default()).await)
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        got.sort();
+        assert_eq!(got, [format!("{own}-1"), format!("{own}-2")]);
+        let r = http(
+            server.http,
+            "POST",
+            "/v1/query",
+            &[JSON, ("authorization", auth)],
+            b"{}",
+        )
+        .await;
+        assert_eq!(r.status, 200, "{r:?}");
+        let page: QueryResponse = serde_json::from_value(r.json()).unwrap();
+        assert!(page.events.iter().all(|e| e.tenant_id == own), "{page:?}");
+        assert_eq!(page.events.len(), 2);
+    }
+    let r = http(
+        server.http,
+        "POST",
+        "/v1/query",
+        &[JSON, ("authorization", "Bearer nope")],
+        b"{}",
+    )
+    .await;
+    assert_eq!(r.status, 401, "{r:?}");
+}
+
+/// Issue 12 item 6: without a key the server listens on loopback only, unless told.
+#[tokio::test(flavor = "multi_thread")]
+async fn without_auth_the_server_refuses_non_loopback_addresses() {
+    let open = Config {
+        grpc: "0.0.0.0:0".parse().unwrap(),
+        http: "127.0.0.1:0".parse().unwrap(),
+        ..Config::default()
+    };
+    let err = ingest_server::start(&open, Arc::new(MemoryStore::new()), async {})
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        err.to_string().contains("refusing to listen on 0.0.0.0"),
+        "{err}"
+    );
+    let allowed = Config {
+        allow_unauthenticated: true,
+        ..open.clone()
+    };
+    TestServer::with_config(&allowed)
+        .await
+        .stop()
+        .await
+        .unwrap();
+    let keyed = Config {
+        api_key: Some("k".into()),
+        ..open
+    };
+    TestServer::with_config(&keyed).await.stop().await.unwrap();
+    let err =
+        Config::parse(["--api-keys".to_string(), "/nonexistent/keys".to_string()]).unwrap_err();
+    assert!(err.contains("cannot read"), "{err}");
 }
