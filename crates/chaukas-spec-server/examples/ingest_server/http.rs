@@ -256,6 +256,7 @@ pub fn json_path_at(json: &[u8], line: usize, column: usize) -> String {
     path
 }
 
+/// Binary decoding through `Lossless` (fields a newer schema added are kept).
 pub fn decode_protobuf<T: common_eventing::lossless::Known>(
     body: &[u8],
     what: &str,
