@@ -47,7 +47,6 @@ pub struct ParseOptions {
 /// ```
 /// use common_eventing::json::{ParseOptions, with_options};
 /// use common_eventing::wkt::Empty;
-/// # #[derive(Debug)] struct X;
 /// let lenient = ParseOptions { ignore_unknown_fields: true };
 /// // Empty's JSON is hand-written; generated messages honour the option the same way.
 /// let _ = with_options(lenient, || serde_json::from_str::<Empty>("{}"));
