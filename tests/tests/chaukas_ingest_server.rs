@@ -1882,6 +1882,32 @@ async fn an_unknown_enum_number_is_stored_and_returned_unchanged() {
     let body = br#"{"eventId":"j","tenantId":"t-enum","type":3}"#;
     let r = http(server.http, "POST", "/v1/events", &[JSON], body).await;
     assert_eq!(r.status, 202, "{r:?}");
+
+    // The reproduction: Python protobuf's `Event(type=3)`, posted as protobuf (it got a
+    // 400 "event has no proto3 JSON form"), comes back byte for byte, and our JSON of it
+    // is Python's.
+    let out = python("open_enum_event.py", &[], &[]).await;
+    let mut lines = out.lines();
+    let hex = lines.next().unwrap();
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    let python_json: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let r = http(server.http, "POST", "/v1/events", &[PROTOBUF], &bytes).await;
+    assert_eq!(r.status, 202, "{r:?}");
+    let got = query_all(&mut cli, None, None, tenant_filter("t-py-enum")).await;
+    let sent = server::IngestEventRequest::decode(bytes.as_slice()).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        server::IngestEventRequest {
+            event: Some(got[0].clone())
+        }
+        .encode_to_vec(),
+        bytes
+    );
+    assert_eq!(Some(&got[0]), sent.event.as_ref());
+    assert_eq!(serde_json::to_value(&got[0]).unwrap(), python_json);
 }
 
 /// Issue 12 item 6: per-tenant keys (`--api-keys FILE`). Each key reads and writes its
