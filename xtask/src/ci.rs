@@ -1,13 +1,16 @@
 //! `cargo xtask ci`: every check and test, in the order that fails fastest.
 
 use crate::workspace::CRATES;
-use crate::{breaking, codegen, downstream, lint, python, workspace};
+use crate::{breaking, codegen, conformance, downstream, lint, python, workspace};
 use anyhow::{Context, Result, bail};
 use std::process::Command;
 use std::time::Instant;
 
 /// A protoc that does not exist: nothing in the build or the tests may need one.
 const NO_PROTOC: &str = "/nonexistent/protoc";
+
+/// How long CI fuzzes each target (`cargo xtask fuzz --seconds N` for longer runs).
+const CI_FUZZ_SECONDS: u64 = 20;
 
 /// Crates that must build as prost + bytes only with default features off.
 const FORBIDDEN_WITHOUT_FEATURES: &[&str] = &[
@@ -96,6 +99,15 @@ pub fn run() -> Result<()> {
         test,
     )?;
 
+    step(
+        "conformance (Google's protobuf conformance suite, binary and JSON)",
+        conformance::run,
+    )?;
+
+    step("fuzz (every target of fuzz/, 20 s each)", || {
+        crate::fuzz::run(CI_FUZZ_SECONDS)
+    })?;
+
     // Cargo treats registry crates as immutable: a sibling crate packaged by an
     // earlier run (same name and version, other content) would be reused from its
     // unpacked sources and its compiled artifacts. Verify in a target dir of its own,
@@ -120,6 +132,8 @@ pub fn run() -> Result<()> {
         "sre-backend",
         "--exclude",
         "mcp-adapter",
+        "--exclude",
+        "conformance-testee",
         "--allow-dirty",
         "--target-dir",
         "target/package-verify",

@@ -276,11 +276,14 @@ pub fn generate_impls(pool: &DescriptorPool, specs: &[EventSpec], package: &str)
 /// prost's Rust path of a message relative to its package module
 /// (`Outer.Inner` → `outer::Inner`).
 pub fn rust_type_path(message: &MessageDescriptor) -> String {
-    let package = message.package_name();
-    let relative = message
-        .full_name()
+    rust_type_path_of(message.full_name(), message.package_name())
+}
+
+/// [`rust_type_path`] of any type (message or enum) by full name and package.
+pub fn rust_type_path_of(full_name: &str, package: &str) -> String {
+    let relative = full_name
         .strip_prefix(package)
-        .unwrap_or(message.full_name())
+        .unwrap_or(full_name)
         .trim_start_matches('.');
     let parts: Vec<&str> = relative.split('.').collect();
     let (name, parents) = parts.split_last().unwrap();

@@ -3,6 +3,9 @@
 //! - `codegen [--check]`: regenerate the committed code of every crate from `proto/`
 //!   with protox (no protoc), or fail listing every stale, missing or extra file.
 //! - `ci`: every check and test, exactly as CI runs them.
+//! - `conformance`: Google's protobuf conformance suite (binary and JSON, recommended
+//!   tests enforced) against the testee in `conformance/testee`.
+//! - `fuzz [--seconds N]`: every cargo-fuzz target of `fuzz/`, N seconds each (nightly).
 //! - `catalog [--json]`: print the eventing catalog (stream, message, type, subject, keys).
 //! - `catalog --mcp`: print the MCP tool catalog (`docs/generated/mcp-tool-catalog.json`).
 //! - `venv`: create or refresh the Python interop venv under `target/`.
@@ -20,10 +23,11 @@
 use anyhow::{Result, bail};
 use std::process::ExitCode;
 use xtask::{
-    baseline, bench, bench_mcp, breaking, catalog, ci, codegen, downstream, lint, mcp, python,
+    baseline, bench, bench_mcp, breaking, catalog, ci, codegen, conformance, downstream, fuzz,
+    lint, mcp, python,
 };
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json | --mcp] | ci | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | bench --mcp [--calls N] | downstream | doc>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json | --mcp] | ci | conformance | fuzz [--seconds N] | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | bench --mcp [--calls N] | downstream | doc>";
 
 /// Runs the command; a failure prints its cause chain (no backtrace noise, whatever
 /// `RUST_BACKTRACE` says) and exits with status 1.
@@ -47,6 +51,8 @@ fn run() -> Result<()> {
         ["catalog", "--json"] => catalog::run(true),
         ["catalog", "--mcp"] => mcp::run(),
         ["ci"] => ci::run(),
+        ["conformance"] => conformance::run(),
+        ["fuzz", rest @ ..] => fuzz::run(fuzz::parse_seconds(rest)?),
         ["venv"] => python::ensure_venv().map(|_| ()),
         ["lint"] => lint::run(),
         ["breaking"] => breaking::run(),

@@ -2,7 +2,7 @@
 //! into it and read back out by type (`SreDomainFact::new(meta, subject, fact)`,
 //! `envelope.fact_as::<IncidentCreated>()`), with no hand-written match.
 
-use crate::eventing::rust_type_path;
+use crate::eventing::{rust_type_path, rust_type_path_of};
 use crate::workspace::{CRATES, CrateSpec};
 use heck::ToUpperCamelCase;
 use prost_reflect::{DescriptorPool, Kind, MessageDescriptor};
@@ -14,14 +14,24 @@ pub(crate) fn path_from(
     package: &str,
     message: &MessageDescriptor,
 ) -> Option<String> {
-    let relative = rust_type_path(message);
-    if message.package_name() == package {
+    path_of(krate, package, message.full_name(), message.package_name())
+}
+
+/// [`path_from`] for any type (message or enum), by full name and package.
+pub(crate) fn path_of(
+    krate: &CrateSpec,
+    package: &str,
+    full_name: &str,
+    type_package: &str,
+) -> Option<String> {
+    let relative = rust_type_path_of(full_name, type_package);
+    if type_package == package {
         return Some(relative);
     }
     let (owner, spec) = CRATES.iter().find_map(|c| {
         c.packages
             .iter()
-            .find(|p| p.proto == message.package_name())
+            .find(|p| p.proto == type_package)
             .map(|p| (c, p))
     })?;
     let base = if owner.name == krate.name {

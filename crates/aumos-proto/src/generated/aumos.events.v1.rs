@@ -1276,7 +1276,7 @@ impl ::common_eventing::mcp::JsonSchema for LockReleasedEvent {
 
 /// JSON Schema (draft 2020-12) of `aumos.events.v1.MeteringEvent`'s proto3 JSON.
 impl ::common_eventing::mcp::JsonSchema for MeteringEvent {
-    const JSON_SCHEMA: &'static str = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"description\":\"One billable unit of work and the resources it consumed.\",\"properties\":{\"eventId\":{\"description\":\"Event id (UUID); the deduplication key.\",\"type\":\"string\"},\"inferenceUsage\":{\"description\":\"Model inference compute. Compute used by one model inference. Exclusive: member of oneof `resource`; set at most one of this and `tokenUsage`, `storageUsage`, `syntheticUsage`.\",\"properties\":{\"computeMs\":{\"description\":\"Compute time billed, in milliseconds. A 64-bit integer, written as a decimal string.\",\"pattern\":\"^-?[0-9]+$\",\"type\":\"string\"},\"hardwareTier\":{\"description\":\"Hardware class used, e.g. `gpu-a100`.\",\"type\":\"string\"},\"latencyMs\":{\"description\":\"End-to-end latency, in milliseconds. Non-finite values are written as \\\"NaN\\\", \\\"Infinity\\\" or \\\"-Infinity\\\" (proto3 JSON), or as null by pbjson's generated serde.\",\"pattern\":\"^(NaN|Infinity|-Infinity)$\",\"type\":[\"number\",\"string\",\"null\"]},\"modelId\":{\"description\":\"Id of the model run.\",\"type\":\"string\"}},\"type\":\"object\"},\"labels\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Extra string attributes for cost allocation, keyed by name.\",\"type\":\"object\"},\"operation\":{\"description\":\"Name of the operation performed.\",\"type\":\"string\"},\"projectId\":{\"description\":\"Project billed within the tenant.\",\"type\":\"string\"},\"serviceName\":{\"description\":\"Name of the service that did the work.\",\"type\":\"string\"},\"storageUsage\":{\"description\":\"Storage input and output. Storage traffic of an operation. Exclusive: member of oneof `resource`; set at most one of this and `tokenUsage`, `inferenceUsage`, `syntheticUsage`.\",\"properties\":{\"bytesRead\":{\"description\":\"Bytes read. A 64-bit integer, written as a decimal string.\",\"pattern\":\"^-?[0-9]+$\",\"type\":\"string\"},\"bytesWritten\":{\"description\":\"Bytes written. A 64-bit integer, written as a decimal string.\",\"pattern\":\"^-?[0-9]+$\",\"type\":\"string\"},\"storageTier\":{\"description\":\"Storage class used, e.g. `hot` or `archive`.\",\"type\":\"string\"}},\"type\":\"object\"},\"syntheticUsage\":{\"description\":\"Synthetic data generation. Output of a synthetic data generation run. Exclusive: member of oneof `resource`; set at most one of this and `tokenUsage`, `inferenceUsage`, `storageUsage`.\",\"properties\":{\"dataModality\":{\"description\":\"Kind of data produced, e.g. `tabular` or `image`.\",\"type\":\"string\"},\"generationDurationMs\":{\"description\":\"Generation time, in milliseconds. Non-finite values are written as \\\"NaN\\\", \\\"Infinity\\\" or \\\"-Infinity\\\" (proto3 JSON), or as null by pbjson's generated serde.\",\"pattern\":\"^(NaN|Infinity|-Infinity)$\",\"type\":[\"number\",\"string\",\"null\"]},\"recordsGenerated\":{\"description\":\"Records produced. A 64-bit integer, written as a decimal string.\",\"pattern\":\"^-?[0-9]+$\",\"type\":\"string\"}},\"type\":\"object\"},\"teamId\":{\"description\":\"Team billed within the tenant.\",\"type\":\"string\"},\"tenantId\":{\"description\":\"Tenant billed; the record key.\",\"type\":\"string\"},\"timestampMs\":{\"description\":\"When the work happened, in milliseconds since the Unix epoch. A 64-bit integer, written as a decimal string.\",\"pattern\":\"^-?[0-9]+$\",\"type\":\"string\"},\"tokenUsage\":{\"description\":\"Language-model tokens. Tokens consumed by a language-model call. Exclusive: member of oneof `resource`; set at most one of this and `inferenceUsage`, `storageUsage`, `syntheticUsage`.\",\"properties\":{\"estimatedCostUsd\":{\"description\":\"Estimated cost of the call, in US dollars. Non-finite values are written as \\\"NaN\\\", \\\"Infinity\\\" or \\\"-Infinity\\\" (proto3 JSON), or as null by pbjson's generated serde.\",\"pattern\":\"^(NaN|Infinity|-Infinity)$\",\"type\":[\"number\",\"string\",\"null\"]},\"inputTokens\":{\"description\":\"Prompt tokens sent. A 64-bit integer, written as a decimal string.\",\"pattern\":\"^-?[0-9]+$\",\"type\":\"string\"},\"modelId\":{\"description\":\"Id of the model called.\",\"type\":\"string\"},\"outputTokens\":{\"description\":\"Completion tokens received. A 64-bit integer, written as a decimal string.\",\"pattern\":\"^-?[0-9]+$\",\"type\":\"string\"},\"provider\":{\"description\":\"Model provider, e.g. `openai`.\",\"type\":\"string\"}},\"type\":\"object\"}},\"title\":\"aumos.events.v1.MeteringEvent\",\"type\":\"object\"}";
+    const JSON_SCHEMA: &'static str = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"description\":\"One billable unit of work and the resources it consumed.\",\"properties\":{\"eventId\":{\"description\":\"Event id (UUID); the deduplication key.\",\"type\":\"string\"},\"inferenceUsage\":{\"description\":\"Model inference compute. Compute used by one model inference. Exclusive: member of oneof `resource`; set at most one of this and `tokenUsage`, `storageUsage`, `syntheticUsage`.\",\"properties\":{\"computeMs\":{\"description\":\"Compute time billed, in milliseconds. A 64-bit integer, written as a decimal string.\",\"pattern\":\"^-?[0-9]+$\",\"type\":\"string\"},\"hardwareTier\":{\"description\":\"Hardware class used, e.g. `gpu-a100`.\",\"type\":\"string\"},\"latencyMs\":{\"description\":\"End-to-end latency, in milliseconds. Non-finite values are written as \\\"NaN\\\", \\\"Infinity\\\" or \\\"-Infinity\\\" (proto3 JSON).\",\"pattern\":\"^(NaN|Infinity|-Infinity)$\",\"type\":[\"number\",\"string\"]},\"modelId\":{\"description\":\"Id of the model run.\",\"type\":\"string\"}},\"type\":\"object\"},\"labels\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Extra string attributes for cost allocation, keyed by name.\",\"type\":\"object\"},\"operation\":{\"description\":\"Name of the operation performed.\",\"type\":\"string\"},\"projectId\":{\"description\":\"Project billed within the tenant.\",\"type\":\"string\"},\"serviceName\":{\"description\":\"Name of the service that did the work.\",\"type\":\"string\"},\"storageUsage\":{\"description\":\"Storage input and output. Storage traffic of an operation. Exclusive: member of oneof `resource`; set at most one of this and `tokenUsage`, `inferenceUsage`, `syntheticUsage`.\",\"properties\":{\"bytesRead\":{\"description\":\"Bytes read. A 64-bit integer, written as a decimal string.\",\"pattern\":\"^-?[0-9]+$\",\"type\":\"string\"},\"bytesWritten\":{\"description\":\"Bytes written. A 64-bit integer, written as a decimal string.\",\"pattern\":\"^-?[0-9]+$\",\"type\":\"string\"},\"storageTier\":{\"description\":\"Storage class used, e.g. `hot` or `archive`.\",\"type\":\"string\"}},\"type\":\"object\"},\"syntheticUsage\":{\"description\":\"Synthetic data generation. Output of a synthetic data generation run. Exclusive: member of oneof `resource`; set at most one of this and `tokenUsage`, `inferenceUsage`, `storageUsage`.\",\"properties\":{\"dataModality\":{\"description\":\"Kind of data produced, e.g. `tabular` or `image`.\",\"type\":\"string\"},\"generationDurationMs\":{\"description\":\"Generation time, in milliseconds. Non-finite values are written as \\\"NaN\\\", \\\"Infinity\\\" or \\\"-Infinity\\\" (proto3 JSON).\",\"pattern\":\"^(NaN|Infinity|-Infinity)$\",\"type\":[\"number\",\"string\"]},\"recordsGenerated\":{\"description\":\"Records produced. A 64-bit integer, written as a decimal string.\",\"pattern\":\"^-?[0-9]+$\",\"type\":\"string\"}},\"type\":\"object\"},\"teamId\":{\"description\":\"Team billed within the tenant.\",\"type\":\"string\"},\"tenantId\":{\"description\":\"Tenant billed; the record key.\",\"type\":\"string\"},\"timestampMs\":{\"description\":\"When the work happened, in milliseconds since the Unix epoch. A 64-bit integer, written as a decimal string.\",\"pattern\":\"^-?[0-9]+$\",\"type\":\"string\"},\"tokenUsage\":{\"description\":\"Language-model tokens. Tokens consumed by a language-model call. Exclusive: member of oneof `resource`; set at most one of this and `inferenceUsage`, `storageUsage`, `syntheticUsage`.\",\"properties\":{\"estimatedCostUsd\":{\"description\":\"Estimated cost of the call, in US dollars. Non-finite values are written as \\\"NaN\\\", \\\"Infinity\\\" or \\\"-Infinity\\\" (proto3 JSON).\",\"pattern\":\"^(NaN|Infinity|-Infinity)$\",\"type\":[\"number\",\"string\"]},\"inputTokens\":{\"description\":\"Prompt tokens sent. A 64-bit integer, written as a decimal string.\",\"pattern\":\"^-?[0-9]+$\",\"type\":\"string\"},\"modelId\":{\"description\":\"Id of the model called.\",\"type\":\"string\"},\"outputTokens\":{\"description\":\"Completion tokens received. A 64-bit integer, written as a decimal string.\",\"pattern\":\"^-?[0-9]+$\",\"type\":\"string\"},\"provider\":{\"description\":\"Model provider, e.g. `openai`.\",\"type\":\"string\"}},\"type\":\"object\"}},\"title\":\"aumos.events.v1.MeteringEvent\",\"type\":\"object\"}";
 }
 
 /// JSON Schema (draft 2020-12) of `aumos.events.v1.ModelLifecycleEvent`'s proto3 JSON.
@@ -1296,7 +1296,7 @@ impl ::common_eventing::mcp::JsonSchema for SecurityAlertEvent {
 
 /// JSON Schema (draft 2020-12) of `aumos.events.v1.UsageMetricsEvent`'s proto3 JSON.
 impl ::common_eventing::mcp::JsonSchema for UsageMetricsEvent {
-    const JSON_SCHEMA: &'static str = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"description\":\"One measurement reported by a service.\",\"properties\":{\"eventId\":{\"description\":\"Event id (UUID); the deduplication key.\",\"type\":\"string\"},\"labels\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Extra dimensions of the measurement, keyed by name.\",\"type\":\"object\"},\"metricType\":{\"description\":\"What was measured, e.g. `api_calls`.\",\"type\":\"string\"},\"serviceName\":{\"description\":\"Name of the reporting service.\",\"type\":\"string\"},\"tenantId\":{\"description\":\"Tenant measured; the record key.\",\"type\":\"string\"},\"timestamp\":{\"description\":\"When the measurement was taken. RFC 3339 timestamp in UTC.\",\"format\":\"date-time\",\"pattern\":\"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\\\.[0-9]{1,9})?Z$\",\"type\":\"string\"},\"unit\":{\"description\":\"Unit of `value`, e.g. `count` or `ms`.\",\"type\":\"string\"},\"value\":{\"description\":\"Measured value. Non-finite values are written as \\\"NaN\\\", \\\"Infinity\\\" or \\\"-Infinity\\\" (proto3 JSON), or as null by pbjson's generated serde.\",\"pattern\":\"^(NaN|Infinity|-Infinity)$\",\"type\":[\"number\",\"string\",\"null\"]}},\"title\":\"aumos.events.v1.UsageMetricsEvent\",\"type\":\"object\"}";
+    const JSON_SCHEMA: &'static str = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"description\":\"One measurement reported by a service.\",\"properties\":{\"eventId\":{\"description\":\"Event id (UUID); the deduplication key.\",\"type\":\"string\"},\"labels\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Extra dimensions of the measurement, keyed by name.\",\"type\":\"object\"},\"metricType\":{\"description\":\"What was measured, e.g. `api_calls`.\",\"type\":\"string\"},\"serviceName\":{\"description\":\"Name of the reporting service.\",\"type\":\"string\"},\"tenantId\":{\"description\":\"Tenant measured; the record key.\",\"type\":\"string\"},\"timestamp\":{\"description\":\"When the measurement was taken. RFC 3339 timestamp in UTC.\",\"format\":\"date-time\",\"pattern\":\"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\\\.[0-9]{1,9})?Z$\",\"type\":\"string\"},\"unit\":{\"description\":\"Unit of `value`, e.g. `count` or `ms`.\",\"type\":\"string\"},\"value\":{\"description\":\"Measured value. Non-finite values are written as \\\"NaN\\\", \\\"Infinity\\\" or \\\"-Infinity\\\" (proto3 JSON).\",\"pattern\":\"^(NaN|Infinity|-Infinity)$\",\"type\":[\"number\",\"string\"]}},\"title\":\"aumos.events.v1.UsageMetricsEvent\",\"type\":\"object\"}";
 }
 
 /// `(full proto name, JSON Schema)` of every message of this package that implements
@@ -1798,4524 +1798,1694 @@ pub fn visit_events<V: ::common_eventing::EventVisitor>(visitor: &mut V) {
     visitor.visit::<SecurityAlertEvent>();
 }
 
-/// proto3 canonical JSON for this package (generated by pbjson-build).
+/// proto3 JSON for this package (generated by the workspace's JSON generator, `xtask/src/json`).
 #[cfg(feature = "serde")]
 const _: () = {
+use ::common_eventing::json::rt;
 impl serde::Serialize for AgentEnvelope {
     #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.message_id.is_empty() {
-            len += 1;
-        }
-        if !self.tenant_id.is_empty() {
-            len += 1;
-        }
-        if !self.source_agent_id.is_empty() {
-            len += 1;
-        }
-        if !self.target_agent_id.is_empty() {
-            len += 1;
-        }
-        if !self.conversation_id.is_empty() {
-            len += 1;
-        }
-        if !self.message_type.is_empty() {
-            len += 1;
-        }
-        if self.payload.is_some() {
-            len += 1;
-        }
-        if self.privilege_level != 0 {
-            len += 1;
-        }
-        if self.created_at.is_some() {
-            len += 1;
-        }
-        if !self.correlation_id.is_empty() {
-            len += 1;
-        }
-        if !self.metadata.is_empty() {
-            len += 1;
-        }
-        if self.ttl_seconds != 0 {
-            len += 1;
-        }
-        if self.retry_count != 0 {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.AgentEnvelope", len)?;
-        if !self.message_id.is_empty() {
-            struct_ser.serialize_field("messageId", &self.message_id)?;
-        }
-        if !self.tenant_id.is_empty() {
-            struct_ser.serialize_field("tenantId", &self.tenant_id)?;
-        }
-        if !self.source_agent_id.is_empty() {
-            struct_ser.serialize_field("sourceAgentId", &self.source_agent_id)?;
-        }
-        if !self.target_agent_id.is_empty() {
-            struct_ser.serialize_field("targetAgentId", &self.target_agent_id)?;
-        }
-        if !self.conversation_id.is_empty() {
-            struct_ser.serialize_field("conversationId", &self.conversation_id)?;
-        }
-        if !self.message_type.is_empty() {
-            struct_ser.serialize_field("messageType", &self.message_type)?;
-        }
-        if let Some(v) = self.payload.as_ref() {
-            struct_ser.serialize_field("payload", v)?;
-        }
-        if self.privilege_level != 0 {
-            struct_ser.serialize_field("privilegeLevel", &self.privilege_level)?;
-        }
-        if let Some(v) = self.created_at.as_ref() {
-            struct_ser.serialize_field("createdAt", v)?;
-        }
-        if !self.correlation_id.is_empty() {
-            struct_ser.serialize_field("correlationId", &self.correlation_id)?;
-        }
-        if !self.metadata.is_empty() {
-            struct_ser.serialize_field("metadata", &self.metadata)?;
-        }
-        if self.ttl_seconds != 0 {
-            struct_ser.serialize_field("ttlSeconds", &self.ttl_seconds)?;
-        }
-        if self.retry_count != 0 {
-            struct_ser.serialize_field("retryCount", &self.retry_count)?;
-        }
-        struct_ser.end()
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.message_id.is_empty() { m.serialize_entry("messageId", &rt::W::<rt::Str>(&self.message_id))?; }
+        if !self.tenant_id.is_empty() { m.serialize_entry("tenantId", &rt::W::<rt::Str>(&self.tenant_id))?; }
+        if !self.source_agent_id.is_empty() { m.serialize_entry("sourceAgentId", &rt::W::<rt::Str>(&self.source_agent_id))?; }
+        if !self.target_agent_id.is_empty() { m.serialize_entry("targetAgentId", &rt::W::<rt::Str>(&self.target_agent_id))?; }
+        if !self.conversation_id.is_empty() { m.serialize_entry("conversationId", &rt::W::<rt::Str>(&self.conversation_id))?; }
+        if !self.message_type.is_empty() { m.serialize_entry("messageType", &rt::W::<rt::Str>(&self.message_type))?; }
+        if let ::core::option::Option::Some(v) = &self.payload { m.serialize_entry("payload", &rt::W::<rt::Msg<::common_eventing::wkt::Struct>>(v))?; }
+        if self.privilege_level != 0 { m.serialize_entry("privilegeLevel", &rt::W::<rt::I32>(&self.privilege_level))?; }
+        if let ::core::option::Option::Some(v) = &self.created_at { m.serialize_entry("createdAt", &rt::W::<rt::Msg<::common_eventing::wkt::Timestamp>>(v))?; }
+        if !self.correlation_id.is_empty() { m.serialize_entry("correlationId", &rt::W::<rt::Str>(&self.correlation_id))?; }
+        if !self.metadata.is_empty() { m.serialize_entry("metadata", &rt::W::<rt::Map<rt::Str, rt::Str>>(&self.metadata))?; }
+        if self.ttl_seconds != 0 { m.serialize_entry("ttlSeconds", &rt::W::<rt::I32>(&self.ttl_seconds))?; }
+        if self.retry_count != 0 { m.serialize_entry("retryCount", &rt::W::<rt::I32>(&self.retry_count))?; }
+        m.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AgentEnvelope {
     #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "message_id",
-            "messageId",
-            "tenant_id",
-            "tenantId",
-            "source_agent_id",
-            "sourceAgentId",
-            "target_agent_id",
-            "targetAgentId",
-            "conversation_id",
-            "conversationId",
-            "message_type",
-            "messageType",
-            "payload",
-            "privilege_level",
-            "privilegeLevel",
-            "created_at",
-            "createdAt",
-            "correlation_id",
-            "correlationId",
-            "metadata",
-            "ttl_seconds",
-            "ttlSeconds",
-            "retry_count",
-            "retryCount",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            MessageId,
-            TenantId,
-            SourceAgentId,
-            TargetAgentId,
-            ConversationId,
-            MessageType,
-            Payload,
-            PrivilegeLevel,
-            CreatedAt,
-            CorrelationId,
-            Metadata,
-            TtlSeconds,
-            RetryCount,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "messageId" | "message_id" => Ok(GeneratedField::MessageId),
-                            "tenantId" | "tenant_id" => Ok(GeneratedField::TenantId),
-                            "sourceAgentId" | "source_agent_id" => Ok(GeneratedField::SourceAgentId),
-                            "targetAgentId" | "target_agent_id" => Ok(GeneratedField::TargetAgentId),
-                            "conversationId" | "conversation_id" => Ok(GeneratedField::ConversationId),
-                            "messageType" | "message_type" => Ok(GeneratedField::MessageType),
-                            "payload" => Ok(GeneratedField::Payload),
-                            "privilegeLevel" | "privilege_level" => Ok(GeneratedField::PrivilegeLevel),
-                            "createdAt" | "created_at" => Ok(GeneratedField::CreatedAt),
-                            "correlationId" | "correlation_id" => Ok(GeneratedField::CorrelationId),
-                            "metadata" => Ok(GeneratedField::Metadata),
-                            "ttlSeconds" | "ttl_seconds" => Ok(GeneratedField::TtlSeconds),
-                            "retryCount" | "retry_count" => Ok(GeneratedField::RetryCount),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
             type Value = AgentEnvelope;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.AgentEnvelope")
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.AgentEnvelope)")
             }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<AgentEnvelope, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut message_id__ = None;
-                let mut tenant_id__ = None;
-                let mut source_agent_id__ = None;
-                let mut target_agent_id__ = None;
-                let mut conversation_id__ = None;
-                let mut message_type__ = None;
-                let mut payload__ = None;
-                let mut privilege_level__ = None;
-                let mut created_at__ = None;
-                let mut correlation_id__ = None;
-                let mut metadata__ = None;
-                let mut ttl_seconds__ = None;
-                let mut retry_count__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::MessageId => {
-                            if message_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("messageId"));
-                            }
-                            message_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TenantId => {
-                            if tenant_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenantId"));
-                            }
-                            tenant_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::SourceAgentId => {
-                            if source_agent_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sourceAgentId"));
-                            }
-                            source_agent_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TargetAgentId => {
-                            if target_agent_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("targetAgentId"));
-                            }
-                            target_agent_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ConversationId => {
-                            if conversation_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("conversationId"));
-                            }
-                            conversation_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::MessageType => {
-                            if message_type__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("messageType"));
-                            }
-                            message_type__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Payload => {
-                            if payload__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("payload"));
-                            }
-                            payload__ = map_.next_value()?;
-                        }
-                        GeneratedField::PrivilegeLevel => {
-                            if privilege_level__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("privilegeLevel"));
-                            }
-                            privilege_level__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::CreatedAt => {
-                            if created_at__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("createdAt"));
-                            }
-                            created_at__ = map_.next_value()?;
-                        }
-                        GeneratedField::CorrelationId => {
-                            if correlation_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("correlationId"));
-                            }
-                            correlation_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Metadata => {
-                            if metadata__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("metadata"));
-                            }
-                            metadata__ = Some(
-                                map_.next_value::<std::collections::BTreeMap<_, _>>()?
-                            );
-                        }
-                        GeneratedField::TtlSeconds => {
-                            if ttl_seconds__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("ttlSeconds"));
-                            }
-                            ttl_seconds__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::RetryCount => {
-                            if retry_count__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("retryCount"));
-                            }
-                            retry_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<AgentEnvelope, A::Error> {
+                let mut m = <AgentEnvelope as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "messageId" | "message_id" => {
+                        seen.mark::<A::Error>(0, "messageId")?;
+                        let _field = rt::field("messageId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.message_id = v; }
                     }
+                    "tenantId" | "tenant_id" => {
+                        seen.mark::<A::Error>(1, "tenantId")?;
+                        let _field = rt::field("tenantId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tenant_id = v; }
+                    }
+                    "sourceAgentId" | "source_agent_id" => {
+                        seen.mark::<A::Error>(2, "sourceAgentId")?;
+                        let _field = rt::field("sourceAgentId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.source_agent_id = v; }
+                    }
+                    "targetAgentId" | "target_agent_id" => {
+                        seen.mark::<A::Error>(3, "targetAgentId")?;
+                        let _field = rt::field("targetAgentId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.target_agent_id = v; }
+                    }
+                    "conversationId" | "conversation_id" => {
+                        seen.mark::<A::Error>(4, "conversationId")?;
+                        let _field = rt::field("conversationId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.conversation_id = v; }
+                    }
+                    "messageType" | "message_type" => {
+                        seen.mark::<A::Error>(5, "messageType")?;
+                        let _field = rt::field("messageType");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.message_type = v; }
+                    }
+                    "payload" => {
+                        seen.mark::<A::Error>(6, "payload")?;
+                        let _field = rt::field("payload");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Struct>>(&mut map)? { m.payload = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    "privilegeLevel" | "privilege_level" => {
+                        seen.mark::<A::Error>(7, "privilegeLevel")?;
+                        let _field = rt::field("privilegeLevel");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I32>(&mut map)? { m.privilege_level = v; }
+                    }
+                    "createdAt" | "created_at" => {
+                        seen.mark::<A::Error>(8, "createdAt")?;
+                        let _field = rt::field("createdAt");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Timestamp>>(&mut map)? { m.created_at = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    "correlationId" | "correlation_id" => {
+                        seen.mark::<A::Error>(9, "correlationId")?;
+                        let _field = rt::field("correlationId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.correlation_id = v; }
+                    }
+                    "metadata" => {
+                        seen.mark::<A::Error>(10, "metadata")?;
+                        let _field = rt::field("metadata");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Map<rt::Str, rt::Str>>(&mut map)? { m.metadata = v; }
+                    }
+                    "ttlSeconds" | "ttl_seconds" => {
+                        seen.mark::<A::Error>(11, "ttlSeconds")?;
+                        let _field = rt::field("ttlSeconds");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I32>(&mut map)? { m.ttl_seconds = v; }
+                    }
+                    "retryCount" | "retry_count" => {
+                        seen.mark::<A::Error>(12, "retryCount")?;
+                        let _field = rt::field("retryCount");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I32>(&mut map)? { m.retry_count = v; }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.AgentEnvelope")?,
                 }
-                Ok(AgentEnvelope {
-                    message_id: message_id__.unwrap_or_default(),
-                    tenant_id: tenant_id__.unwrap_or_default(),
-                    source_agent_id: source_agent_id__.unwrap_or_default(),
-                    target_agent_id: target_agent_id__.unwrap_or_default(),
-                    conversation_id: conversation_id__.unwrap_or_default(),
-                    message_type: message_type__.unwrap_or_default(),
-                    payload: payload__,
-                    privilege_level: privilege_level__.unwrap_or_default(),
-                    created_at: created_at__,
-                    correlation_id: correlation_id__.unwrap_or_default(),
-                    metadata: metadata__.unwrap_or_default(),
-                    ttl_seconds: ttl_seconds__.unwrap_or_default(),
-                    retry_count: retry_count__.unwrap_or_default(),
-                })
+                }
+                ::core::result::Result::Ok(m)
             }
         }
-        deserializer.deserialize_struct("aumos.events.v1.AgentEnvelope", FIELDS, GeneratedVisitor)
-    }
-}
-impl serde::Serialize for AlertSeverity {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        let variant = match self {
-            Self::Unspecified => "ALERT_SEVERITY_UNSPECIFIED",
-            Self::Info => "ALERT_SEVERITY_INFO",
-            Self::Low => "ALERT_SEVERITY_LOW",
-            Self::Medium => "ALERT_SEVERITY_MEDIUM",
-            Self::High => "ALERT_SEVERITY_HIGH",
-            Self::Critical => "ALERT_SEVERITY_CRITICAL",
-        };
-        serializer.serialize_str(variant)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AlertSeverity {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "ALERT_SEVERITY_UNSPECIFIED",
-            "ALERT_SEVERITY_INFO",
-            "ALERT_SEVERITY_LOW",
-            "ALERT_SEVERITY_MEDIUM",
-            "ALERT_SEVERITY_HIGH",
-            "ALERT_SEVERITY_CRITICAL",
-        ];
-
-        struct GeneratedVisitor;
-
-        impl serde::de::Visitor<'_> for GeneratedVisitor {
-            type Value = AlertSeverity;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(formatter, "expected one of: {:?}", &FIELDS)
-            }
-
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
-                    })
-            }
-
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
-                    })
-            }
-
-            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                match value {
-                    "ALERT_SEVERITY_UNSPECIFIED" => Ok(AlertSeverity::Unspecified),
-                    "ALERT_SEVERITY_INFO" => Ok(AlertSeverity::Info),
-                    "ALERT_SEVERITY_LOW" => Ok(AlertSeverity::Low),
-                    "ALERT_SEVERITY_MEDIUM" => Ok(AlertSeverity::Medium),
-                    "ALERT_SEVERITY_HIGH" => Ok(AlertSeverity::High),
-                    "ALERT_SEVERITY_CRITICAL" => Ok(AlertSeverity::Critical),
-                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
-                }
-            }
-        }
-        deserializer.deserialize_any(GeneratedVisitor)
+        d.deserialize_map(V)
     }
 }
 impl serde::Serialize for AuditEvent {
     #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.event_id.is_empty() {
-            len += 1;
-        }
-        if !self.tenant_id.is_empty() {
-            len += 1;
-        }
-        if !self.user_id.is_empty() {
-            len += 1;
-        }
-        if !self.action.is_empty() {
-            len += 1;
-        }
-        if !self.resource_type.is_empty() {
-            len += 1;
-        }
-        if !self.resource_id.is_empty() {
-            len += 1;
-        }
-        if !self.outcome.is_empty() {
-            len += 1;
-        }
-        if self.details.is_some() {
-            len += 1;
-        }
-        if !self.source_service.is_empty() {
-            len += 1;
-        }
-        if !self.ip_address.is_empty() {
-            len += 1;
-        }
-        if self.timestamp.is_some() {
-            len += 1;
-        }
-        if !self.request_id.is_empty() {
-            len += 1;
-        }
-        if !self.session_id.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.AuditEvent", len)?;
-        if !self.event_id.is_empty() {
-            struct_ser.serialize_field("eventId", &self.event_id)?;
-        }
-        if !self.tenant_id.is_empty() {
-            struct_ser.serialize_field("tenantId", &self.tenant_id)?;
-        }
-        if !self.user_id.is_empty() {
-            struct_ser.serialize_field("userId", &self.user_id)?;
-        }
-        if !self.action.is_empty() {
-            struct_ser.serialize_field("action", &self.action)?;
-        }
-        if !self.resource_type.is_empty() {
-            struct_ser.serialize_field("resourceType", &self.resource_type)?;
-        }
-        if !self.resource_id.is_empty() {
-            struct_ser.serialize_field("resourceId", &self.resource_id)?;
-        }
-        if !self.outcome.is_empty() {
-            struct_ser.serialize_field("outcome", &self.outcome)?;
-        }
-        if let Some(v) = self.details.as_ref() {
-            struct_ser.serialize_field("details", v)?;
-        }
-        if !self.source_service.is_empty() {
-            struct_ser.serialize_field("sourceService", &self.source_service)?;
-        }
-        if !self.ip_address.is_empty() {
-            struct_ser.serialize_field("ipAddress", &self.ip_address)?;
-        }
-        if let Some(v) = self.timestamp.as_ref() {
-            struct_ser.serialize_field("timestamp", v)?;
-        }
-        if !self.request_id.is_empty() {
-            struct_ser.serialize_field("requestId", &self.request_id)?;
-        }
-        if !self.session_id.is_empty() {
-            struct_ser.serialize_field("sessionId", &self.session_id)?;
-        }
-        struct_ser.end()
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.event_id.is_empty() { m.serialize_entry("eventId", &rt::W::<rt::Str>(&self.event_id))?; }
+        if !self.tenant_id.is_empty() { m.serialize_entry("tenantId", &rt::W::<rt::Str>(&self.tenant_id))?; }
+        if !self.user_id.is_empty() { m.serialize_entry("userId", &rt::W::<rt::Str>(&self.user_id))?; }
+        if !self.action.is_empty() { m.serialize_entry("action", &rt::W::<rt::Str>(&self.action))?; }
+        if !self.resource_type.is_empty() { m.serialize_entry("resourceType", &rt::W::<rt::Str>(&self.resource_type))?; }
+        if !self.resource_id.is_empty() { m.serialize_entry("resourceId", &rt::W::<rt::Str>(&self.resource_id))?; }
+        if !self.outcome.is_empty() { m.serialize_entry("outcome", &rt::W::<rt::Str>(&self.outcome))?; }
+        if let ::core::option::Option::Some(v) = &self.details { m.serialize_entry("details", &rt::W::<rt::Msg<::common_eventing::wkt::Struct>>(v))?; }
+        if !self.source_service.is_empty() { m.serialize_entry("sourceService", &rt::W::<rt::Str>(&self.source_service))?; }
+        if !self.ip_address.is_empty() { m.serialize_entry("ipAddress", &rt::W::<rt::Str>(&self.ip_address))?; }
+        if let ::core::option::Option::Some(v) = &self.timestamp { m.serialize_entry("timestamp", &rt::W::<rt::Msg<::common_eventing::wkt::Timestamp>>(v))?; }
+        if !self.request_id.is_empty() { m.serialize_entry("requestId", &rt::W::<rt::Str>(&self.request_id))?; }
+        if !self.session_id.is_empty() { m.serialize_entry("sessionId", &rt::W::<rt::Str>(&self.session_id))?; }
+        m.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuditEvent {
     #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "event_id",
-            "eventId",
-            "tenant_id",
-            "tenantId",
-            "user_id",
-            "userId",
-            "action",
-            "resource_type",
-            "resourceType",
-            "resource_id",
-            "resourceId",
-            "outcome",
-            "details",
-            "source_service",
-            "sourceService",
-            "ip_address",
-            "ipAddress",
-            "timestamp",
-            "request_id",
-            "requestId",
-            "session_id",
-            "sessionId",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            EventId,
-            TenantId,
-            UserId,
-            Action,
-            ResourceType,
-            ResourceId,
-            Outcome,
-            Details,
-            SourceService,
-            IpAddress,
-            Timestamp,
-            RequestId,
-            SessionId,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "eventId" | "event_id" => Ok(GeneratedField::EventId),
-                            "tenantId" | "tenant_id" => Ok(GeneratedField::TenantId),
-                            "userId" | "user_id" => Ok(GeneratedField::UserId),
-                            "action" => Ok(GeneratedField::Action),
-                            "resourceType" | "resource_type" => Ok(GeneratedField::ResourceType),
-                            "resourceId" | "resource_id" => Ok(GeneratedField::ResourceId),
-                            "outcome" => Ok(GeneratedField::Outcome),
-                            "details" => Ok(GeneratedField::Details),
-                            "sourceService" | "source_service" => Ok(GeneratedField::SourceService),
-                            "ipAddress" | "ip_address" => Ok(GeneratedField::IpAddress),
-                            "timestamp" => Ok(GeneratedField::Timestamp),
-                            "requestId" | "request_id" => Ok(GeneratedField::RequestId),
-                            "sessionId" | "session_id" => Ok(GeneratedField::SessionId),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
             type Value = AuditEvent;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.AuditEvent")
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.AuditEvent)")
             }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<AuditEvent, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut event_id__ = None;
-                let mut tenant_id__ = None;
-                let mut user_id__ = None;
-                let mut action__ = None;
-                let mut resource_type__ = None;
-                let mut resource_id__ = None;
-                let mut outcome__ = None;
-                let mut details__ = None;
-                let mut source_service__ = None;
-                let mut ip_address__ = None;
-                let mut timestamp__ = None;
-                let mut request_id__ = None;
-                let mut session_id__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::EventId => {
-                            if event_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("eventId"));
-                            }
-                            event_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TenantId => {
-                            if tenant_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenantId"));
-                            }
-                            tenant_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::UserId => {
-                            if user_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("userId"));
-                            }
-                            user_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Action => {
-                            if action__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("action"));
-                            }
-                            action__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ResourceType => {
-                            if resource_type__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("resourceType"));
-                            }
-                            resource_type__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ResourceId => {
-                            if resource_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("resourceId"));
-                            }
-                            resource_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Outcome => {
-                            if outcome__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("outcome"));
-                            }
-                            outcome__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Details => {
-                            if details__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("details"));
-                            }
-                            details__ = map_.next_value()?;
-                        }
-                        GeneratedField::SourceService => {
-                            if source_service__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sourceService"));
-                            }
-                            source_service__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::IpAddress => {
-                            if ip_address__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("ipAddress"));
-                            }
-                            ip_address__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Timestamp => {
-                            if timestamp__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timestamp"));
-                            }
-                            timestamp__ = map_.next_value()?;
-                        }
-                        GeneratedField::RequestId => {
-                            if request_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("requestId"));
-                            }
-                            request_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::SessionId => {
-                            if session_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sessionId"));
-                            }
-                            session_id__ = Some(map_.next_value()?);
-                        }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<AuditEvent, A::Error> {
+                let mut m = <AuditEvent as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "eventId" | "event_id" => {
+                        seen.mark::<A::Error>(0, "eventId")?;
+                        let _field = rt::field("eventId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.event_id = v; }
                     }
+                    "tenantId" | "tenant_id" => {
+                        seen.mark::<A::Error>(1, "tenantId")?;
+                        let _field = rt::field("tenantId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tenant_id = v; }
+                    }
+                    "userId" | "user_id" => {
+                        seen.mark::<A::Error>(2, "userId")?;
+                        let _field = rt::field("userId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.user_id = v; }
+                    }
+                    "action" => {
+                        seen.mark::<A::Error>(3, "action")?;
+                        let _field = rt::field("action");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.action = v; }
+                    }
+                    "resourceType" | "resource_type" => {
+                        seen.mark::<A::Error>(4, "resourceType")?;
+                        let _field = rt::field("resourceType");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.resource_type = v; }
+                    }
+                    "resourceId" | "resource_id" => {
+                        seen.mark::<A::Error>(5, "resourceId")?;
+                        let _field = rt::field("resourceId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.resource_id = v; }
+                    }
+                    "outcome" => {
+                        seen.mark::<A::Error>(6, "outcome")?;
+                        let _field = rt::field("outcome");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.outcome = v; }
+                    }
+                    "details" => {
+                        seen.mark::<A::Error>(7, "details")?;
+                        let _field = rt::field("details");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Struct>>(&mut map)? { m.details = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    "sourceService" | "source_service" => {
+                        seen.mark::<A::Error>(8, "sourceService")?;
+                        let _field = rt::field("sourceService");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.source_service = v; }
+                    }
+                    "ipAddress" | "ip_address" => {
+                        seen.mark::<A::Error>(9, "ipAddress")?;
+                        let _field = rt::field("ipAddress");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.ip_address = v; }
+                    }
+                    "timestamp" => {
+                        seen.mark::<A::Error>(10, "timestamp")?;
+                        let _field = rt::field("timestamp");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Timestamp>>(&mut map)? { m.timestamp = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    "requestId" | "request_id" => {
+                        seen.mark::<A::Error>(11, "requestId")?;
+                        let _field = rt::field("requestId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.request_id = v; }
+                    }
+                    "sessionId" | "session_id" => {
+                        seen.mark::<A::Error>(12, "sessionId")?;
+                        let _field = rt::field("sessionId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.session_id = v; }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.AuditEvent")?,
                 }
-                Ok(AuditEvent {
-                    event_id: event_id__.unwrap_or_default(),
-                    tenant_id: tenant_id__.unwrap_or_default(),
-                    user_id: user_id__.unwrap_or_default(),
-                    action: action__.unwrap_or_default(),
-                    resource_type: resource_type__.unwrap_or_default(),
-                    resource_id: resource_id__.unwrap_or_default(),
-                    outcome: outcome__.unwrap_or_default(),
-                    details: details__,
-                    source_service: source_service__.unwrap_or_default(),
-                    ip_address: ip_address__.unwrap_or_default(),
-                    timestamp: timestamp__,
-                    request_id: request_id__.unwrap_or_default(),
-                    session_id: session_id__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("aumos.events.v1.AuditEvent", FIELDS, GeneratedVisitor)
-    }
-}
-impl serde::Serialize for BulkheadEvent {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.event_id.is_empty() {
-            len += 1;
-        }
-        if !self.tenant_id.is_empty() {
-            len += 1;
-        }
-        if !self.bulkhead_name.is_empty() {
-            len += 1;
-        }
-        if self.max_concurrent_calls != 0 {
-            len += 1;
-        }
-        if self.active_calls != 0 {
-            len += 1;
-        }
-        if self.rejected {
-            len += 1;
-        }
-        if !self.source_service.is_empty() {
-            len += 1;
-        }
-        if self.timestamp.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.BulkheadEvent", len)?;
-        if !self.event_id.is_empty() {
-            struct_ser.serialize_field("eventId", &self.event_id)?;
-        }
-        if !self.tenant_id.is_empty() {
-            struct_ser.serialize_field("tenantId", &self.tenant_id)?;
-        }
-        if !self.bulkhead_name.is_empty() {
-            struct_ser.serialize_field("bulkheadName", &self.bulkhead_name)?;
-        }
-        if self.max_concurrent_calls != 0 {
-            struct_ser.serialize_field("maxConcurrentCalls", &self.max_concurrent_calls)?;
-        }
-        if self.active_calls != 0 {
-            struct_ser.serialize_field("activeCalls", &self.active_calls)?;
-        }
-        if self.rejected {
-            struct_ser.serialize_field("rejected", &self.rejected)?;
-        }
-        if !self.source_service.is_empty() {
-            struct_ser.serialize_field("sourceService", &self.source_service)?;
-        }
-        if let Some(v) = self.timestamp.as_ref() {
-            struct_ser.serialize_field("timestamp", v)?;
-        }
-        struct_ser.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BulkheadEvent {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "event_id",
-            "eventId",
-            "tenant_id",
-            "tenantId",
-            "bulkhead_name",
-            "bulkheadName",
-            "max_concurrent_calls",
-            "maxConcurrentCalls",
-            "active_calls",
-            "activeCalls",
-            "rejected",
-            "source_service",
-            "sourceService",
-            "timestamp",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            EventId,
-            TenantId,
-            BulkheadName,
-            MaxConcurrentCalls,
-            ActiveCalls,
-            Rejected,
-            SourceService,
-            Timestamp,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "eventId" | "event_id" => Ok(GeneratedField::EventId),
-                            "tenantId" | "tenant_id" => Ok(GeneratedField::TenantId),
-                            "bulkheadName" | "bulkhead_name" => Ok(GeneratedField::BulkheadName),
-                            "maxConcurrentCalls" | "max_concurrent_calls" => Ok(GeneratedField::MaxConcurrentCalls),
-                            "activeCalls" | "active_calls" => Ok(GeneratedField::ActiveCalls),
-                            "rejected" => Ok(GeneratedField::Rejected),
-                            "sourceService" | "source_service" => Ok(GeneratedField::SourceService),
-                            "timestamp" => Ok(GeneratedField::Timestamp),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
                 }
-                deserializer.deserialize_identifier(GeneratedVisitor)
+                ::core::result::Result::Ok(m)
             }
         }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = BulkheadEvent;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.BulkheadEvent")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<BulkheadEvent, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut event_id__ = None;
-                let mut tenant_id__ = None;
-                let mut bulkhead_name__ = None;
-                let mut max_concurrent_calls__ = None;
-                let mut active_calls__ = None;
-                let mut rejected__ = None;
-                let mut source_service__ = None;
-                let mut timestamp__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::EventId => {
-                            if event_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("eventId"));
-                            }
-                            event_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TenantId => {
-                            if tenant_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenantId"));
-                            }
-                            tenant_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::BulkheadName => {
-                            if bulkhead_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("bulkheadName"));
-                            }
-                            bulkhead_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::MaxConcurrentCalls => {
-                            if max_concurrent_calls__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("maxConcurrentCalls"));
-                            }
-                            max_concurrent_calls__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::ActiveCalls => {
-                            if active_calls__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("activeCalls"));
-                            }
-                            active_calls__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Rejected => {
-                            if rejected__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("rejected"));
-                            }
-                            rejected__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::SourceService => {
-                            if source_service__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sourceService"));
-                            }
-                            source_service__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Timestamp => {
-                            if timestamp__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timestamp"));
-                            }
-                            timestamp__ = map_.next_value()?;
-                        }
-                    }
-                }
-                Ok(BulkheadEvent {
-                    event_id: event_id__.unwrap_or_default(),
-                    tenant_id: tenant_id__.unwrap_or_default(),
-                    bulkhead_name: bulkhead_name__.unwrap_or_default(),
-                    max_concurrent_calls: max_concurrent_calls__.unwrap_or_default(),
-                    active_calls: active_calls__.unwrap_or_default(),
-                    rejected: rejected__.unwrap_or_default(),
-                    source_service: source_service__.unwrap_or_default(),
-                    timestamp: timestamp__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("aumos.events.v1.BulkheadEvent", FIELDS, GeneratedVisitor)
-    }
-}
-impl serde::Serialize for CircuitBreakerEvent {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.event_id.is_empty() {
-            len += 1;
-        }
-        if !self.tenant_id.is_empty() {
-            len += 1;
-        }
-        if !self.circuit_name.is_empty() {
-            len += 1;
-        }
-        if !self.from_state.is_empty() {
-            len += 1;
-        }
-        if !self.to_state.is_empty() {
-            len += 1;
-        }
-        if !self.source_service.is_empty() {
-            len += 1;
-        }
-        if self.failure_count != 0 {
-            len += 1;
-        }
-        if self.success_count != 0 {
-            len += 1;
-        }
-        if !self.trigger_reason.is_empty() {
-            len += 1;
-        }
-        if self.timestamp.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.CircuitBreakerEvent", len)?;
-        if !self.event_id.is_empty() {
-            struct_ser.serialize_field("eventId", &self.event_id)?;
-        }
-        if !self.tenant_id.is_empty() {
-            struct_ser.serialize_field("tenantId", &self.tenant_id)?;
-        }
-        if !self.circuit_name.is_empty() {
-            struct_ser.serialize_field("circuitName", &self.circuit_name)?;
-        }
-        if !self.from_state.is_empty() {
-            struct_ser.serialize_field("fromState", &self.from_state)?;
-        }
-        if !self.to_state.is_empty() {
-            struct_ser.serialize_field("toState", &self.to_state)?;
-        }
-        if !self.source_service.is_empty() {
-            struct_ser.serialize_field("sourceService", &self.source_service)?;
-        }
-        if self.failure_count != 0 {
-            struct_ser.serialize_field("failureCount", &self.failure_count)?;
-        }
-        if self.success_count != 0 {
-            struct_ser.serialize_field("successCount", &self.success_count)?;
-        }
-        if !self.trigger_reason.is_empty() {
-            struct_ser.serialize_field("triggerReason", &self.trigger_reason)?;
-        }
-        if let Some(v) = self.timestamp.as_ref() {
-            struct_ser.serialize_field("timestamp", v)?;
-        }
-        struct_ser.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CircuitBreakerEvent {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "event_id",
-            "eventId",
-            "tenant_id",
-            "tenantId",
-            "circuit_name",
-            "circuitName",
-            "from_state",
-            "fromState",
-            "to_state",
-            "toState",
-            "source_service",
-            "sourceService",
-            "failure_count",
-            "failureCount",
-            "success_count",
-            "successCount",
-            "trigger_reason",
-            "triggerReason",
-            "timestamp",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            EventId,
-            TenantId,
-            CircuitName,
-            FromState,
-            ToState,
-            SourceService,
-            FailureCount,
-            SuccessCount,
-            TriggerReason,
-            Timestamp,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "eventId" | "event_id" => Ok(GeneratedField::EventId),
-                            "tenantId" | "tenant_id" => Ok(GeneratedField::TenantId),
-                            "circuitName" | "circuit_name" => Ok(GeneratedField::CircuitName),
-                            "fromState" | "from_state" => Ok(GeneratedField::FromState),
-                            "toState" | "to_state" => Ok(GeneratedField::ToState),
-                            "sourceService" | "source_service" => Ok(GeneratedField::SourceService),
-                            "failureCount" | "failure_count" => Ok(GeneratedField::FailureCount),
-                            "successCount" | "success_count" => Ok(GeneratedField::SuccessCount),
-                            "triggerReason" | "trigger_reason" => Ok(GeneratedField::TriggerReason),
-                            "timestamp" => Ok(GeneratedField::Timestamp),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = CircuitBreakerEvent;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.CircuitBreakerEvent")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<CircuitBreakerEvent, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut event_id__ = None;
-                let mut tenant_id__ = None;
-                let mut circuit_name__ = None;
-                let mut from_state__ = None;
-                let mut to_state__ = None;
-                let mut source_service__ = None;
-                let mut failure_count__ = None;
-                let mut success_count__ = None;
-                let mut trigger_reason__ = None;
-                let mut timestamp__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::EventId => {
-                            if event_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("eventId"));
-                            }
-                            event_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TenantId => {
-                            if tenant_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenantId"));
-                            }
-                            tenant_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::CircuitName => {
-                            if circuit_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("circuitName"));
-                            }
-                            circuit_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::FromState => {
-                            if from_state__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("fromState"));
-                            }
-                            from_state__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ToState => {
-                            if to_state__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("toState"));
-                            }
-                            to_state__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::SourceService => {
-                            if source_service__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sourceService"));
-                            }
-                            source_service__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::FailureCount => {
-                            if failure_count__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("failureCount"));
-                            }
-                            failure_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::SuccessCount => {
-                            if success_count__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("successCount"));
-                            }
-                            success_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::TriggerReason => {
-                            if trigger_reason__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("triggerReason"));
-                            }
-                            trigger_reason__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Timestamp => {
-                            if timestamp__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timestamp"));
-                            }
-                            timestamp__ = map_.next_value()?;
-                        }
-                    }
-                }
-                Ok(CircuitBreakerEvent {
-                    event_id: event_id__.unwrap_or_default(),
-                    tenant_id: tenant_id__.unwrap_or_default(),
-                    circuit_name: circuit_name__.unwrap_or_default(),
-                    from_state: from_state__.unwrap_or_default(),
-                    to_state: to_state__.unwrap_or_default(),
-                    source_service: source_service__.unwrap_or_default(),
-                    failure_count: failure_count__.unwrap_or_default(),
-                    success_count: success_count__.unwrap_or_default(),
-                    trigger_reason: trigger_reason__.unwrap_or_default(),
-                    timestamp: timestamp__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("aumos.events.v1.CircuitBreakerEvent", FIELDS, GeneratedVisitor)
-    }
-}
-impl serde::Serialize for FeatureFlagChangeEvent {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.event_id.is_empty() {
-            len += 1;
-        }
-        if !self.tenant_id.is_empty() {
-            len += 1;
-        }
-        if !self.flag_key.is_empty() {
-            len += 1;
-        }
-        if self.previous_enabled {
-            len += 1;
-        }
-        if self.new_enabled {
-            len += 1;
-        }
-        if !self.changed_by.is_empty() {
-            len += 1;
-        }
-        if !self.change_reason.is_empty() {
-            len += 1;
-        }
-        if self.timestamp.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.FeatureFlagChangeEvent", len)?;
-        if !self.event_id.is_empty() {
-            struct_ser.serialize_field("eventId", &self.event_id)?;
-        }
-        if !self.tenant_id.is_empty() {
-            struct_ser.serialize_field("tenantId", &self.tenant_id)?;
-        }
-        if !self.flag_key.is_empty() {
-            struct_ser.serialize_field("flagKey", &self.flag_key)?;
-        }
-        if self.previous_enabled {
-            struct_ser.serialize_field("previousEnabled", &self.previous_enabled)?;
-        }
-        if self.new_enabled {
-            struct_ser.serialize_field("newEnabled", &self.new_enabled)?;
-        }
-        if !self.changed_by.is_empty() {
-            struct_ser.serialize_field("changedBy", &self.changed_by)?;
-        }
-        if !self.change_reason.is_empty() {
-            struct_ser.serialize_field("changeReason", &self.change_reason)?;
-        }
-        if let Some(v) = self.timestamp.as_ref() {
-            struct_ser.serialize_field("timestamp", v)?;
-        }
-        struct_ser.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FeatureFlagChangeEvent {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "event_id",
-            "eventId",
-            "tenant_id",
-            "tenantId",
-            "flag_key",
-            "flagKey",
-            "previous_enabled",
-            "previousEnabled",
-            "new_enabled",
-            "newEnabled",
-            "changed_by",
-            "changedBy",
-            "change_reason",
-            "changeReason",
-            "timestamp",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            EventId,
-            TenantId,
-            FlagKey,
-            PreviousEnabled,
-            NewEnabled,
-            ChangedBy,
-            ChangeReason,
-            Timestamp,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "eventId" | "event_id" => Ok(GeneratedField::EventId),
-                            "tenantId" | "tenant_id" => Ok(GeneratedField::TenantId),
-                            "flagKey" | "flag_key" => Ok(GeneratedField::FlagKey),
-                            "previousEnabled" | "previous_enabled" => Ok(GeneratedField::PreviousEnabled),
-                            "newEnabled" | "new_enabled" => Ok(GeneratedField::NewEnabled),
-                            "changedBy" | "changed_by" => Ok(GeneratedField::ChangedBy),
-                            "changeReason" | "change_reason" => Ok(GeneratedField::ChangeReason),
-                            "timestamp" => Ok(GeneratedField::Timestamp),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = FeatureFlagChangeEvent;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.FeatureFlagChangeEvent")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<FeatureFlagChangeEvent, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut event_id__ = None;
-                let mut tenant_id__ = None;
-                let mut flag_key__ = None;
-                let mut previous_enabled__ = None;
-                let mut new_enabled__ = None;
-                let mut changed_by__ = None;
-                let mut change_reason__ = None;
-                let mut timestamp__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::EventId => {
-                            if event_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("eventId"));
-                            }
-                            event_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TenantId => {
-                            if tenant_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenantId"));
-                            }
-                            tenant_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::FlagKey => {
-                            if flag_key__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("flagKey"));
-                            }
-                            flag_key__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::PreviousEnabled => {
-                            if previous_enabled__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("previousEnabled"));
-                            }
-                            previous_enabled__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::NewEnabled => {
-                            if new_enabled__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("newEnabled"));
-                            }
-                            new_enabled__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ChangedBy => {
-                            if changed_by__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("changedBy"));
-                            }
-                            changed_by__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ChangeReason => {
-                            if change_reason__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("changeReason"));
-                            }
-                            change_reason__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Timestamp => {
-                            if timestamp__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timestamp"));
-                            }
-                            timestamp__ = map_.next_value()?;
-                        }
-                    }
-                }
-                Ok(FeatureFlagChangeEvent {
-                    event_id: event_id__.unwrap_or_default(),
-                    tenant_id: tenant_id__.unwrap_or_default(),
-                    flag_key: flag_key__.unwrap_or_default(),
-                    previous_enabled: previous_enabled__.unwrap_or_default(),
-                    new_enabled: new_enabled__.unwrap_or_default(),
-                    changed_by: changed_by__.unwrap_or_default(),
-                    change_reason: change_reason__.unwrap_or_default(),
-                    timestamp: timestamp__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("aumos.events.v1.FeatureFlagChangeEvent", FIELDS, GeneratedVisitor)
+        d.deserialize_map(V)
     }
 }
 impl serde::Serialize for FeatureFlagEvaluationEvent {
     #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.event_id.is_empty() {
-            len += 1;
-        }
-        if !self.tenant_id.is_empty() {
-            len += 1;
-        }
-        if !self.flag_key.is_empty() {
-            len += 1;
-        }
-        if self.enabled {
-            len += 1;
-        }
-        if !self.evaluated_for.is_empty() {
-            len += 1;
-        }
-        if !self.source_service.is_empty() {
-            len += 1;
-        }
-        if self.context.is_some() {
-            len += 1;
-        }
-        if self.timestamp.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.FeatureFlagEvaluationEvent", len)?;
-        if !self.event_id.is_empty() {
-            struct_ser.serialize_field("eventId", &self.event_id)?;
-        }
-        if !self.tenant_id.is_empty() {
-            struct_ser.serialize_field("tenantId", &self.tenant_id)?;
-        }
-        if !self.flag_key.is_empty() {
-            struct_ser.serialize_field("flagKey", &self.flag_key)?;
-        }
-        if self.enabled {
-            struct_ser.serialize_field("enabled", &self.enabled)?;
-        }
-        if !self.evaluated_for.is_empty() {
-            struct_ser.serialize_field("evaluatedFor", &self.evaluated_for)?;
-        }
-        if !self.source_service.is_empty() {
-            struct_ser.serialize_field("sourceService", &self.source_service)?;
-        }
-        if let Some(v) = self.context.as_ref() {
-            struct_ser.serialize_field("context", v)?;
-        }
-        if let Some(v) = self.timestamp.as_ref() {
-            struct_ser.serialize_field("timestamp", v)?;
-        }
-        struct_ser.end()
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.event_id.is_empty() { m.serialize_entry("eventId", &rt::W::<rt::Str>(&self.event_id))?; }
+        if !self.tenant_id.is_empty() { m.serialize_entry("tenantId", &rt::W::<rt::Str>(&self.tenant_id))?; }
+        if !self.flag_key.is_empty() { m.serialize_entry("flagKey", &rt::W::<rt::Str>(&self.flag_key))?; }
+        if self.enabled { m.serialize_entry("enabled", &rt::W::<rt::Bool>(&self.enabled))?; }
+        if !self.evaluated_for.is_empty() { m.serialize_entry("evaluatedFor", &rt::W::<rt::Str>(&self.evaluated_for))?; }
+        if !self.source_service.is_empty() { m.serialize_entry("sourceService", &rt::W::<rt::Str>(&self.source_service))?; }
+        if let ::core::option::Option::Some(v) = &self.context { m.serialize_entry("context", &rt::W::<rt::Msg<::common_eventing::wkt::Struct>>(v))?; }
+        if let ::core::option::Option::Some(v) = &self.timestamp { m.serialize_entry("timestamp", &rt::W::<rt::Msg<::common_eventing::wkt::Timestamp>>(v))?; }
+        m.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for FeatureFlagEvaluationEvent {
     #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "event_id",
-            "eventId",
-            "tenant_id",
-            "tenantId",
-            "flag_key",
-            "flagKey",
-            "enabled",
-            "evaluated_for",
-            "evaluatedFor",
-            "source_service",
-            "sourceService",
-            "context",
-            "timestamp",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            EventId,
-            TenantId,
-            FlagKey,
-            Enabled,
-            EvaluatedFor,
-            SourceService,
-            Context,
-            Timestamp,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "eventId" | "event_id" => Ok(GeneratedField::EventId),
-                            "tenantId" | "tenant_id" => Ok(GeneratedField::TenantId),
-                            "flagKey" | "flag_key" => Ok(GeneratedField::FlagKey),
-                            "enabled" => Ok(GeneratedField::Enabled),
-                            "evaluatedFor" | "evaluated_for" => Ok(GeneratedField::EvaluatedFor),
-                            "sourceService" | "source_service" => Ok(GeneratedField::SourceService),
-                            "context" => Ok(GeneratedField::Context),
-                            "timestamp" => Ok(GeneratedField::Timestamp),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
             type Value = FeatureFlagEvaluationEvent;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.FeatureFlagEvaluationEvent")
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.FeatureFlagEvaluationEvent)")
             }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<FeatureFlagEvaluationEvent, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut event_id__ = None;
-                let mut tenant_id__ = None;
-                let mut flag_key__ = None;
-                let mut enabled__ = None;
-                let mut evaluated_for__ = None;
-                let mut source_service__ = None;
-                let mut context__ = None;
-                let mut timestamp__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::EventId => {
-                            if event_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("eventId"));
-                            }
-                            event_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TenantId => {
-                            if tenant_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenantId"));
-                            }
-                            tenant_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::FlagKey => {
-                            if flag_key__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("flagKey"));
-                            }
-                            flag_key__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Enabled => {
-                            if enabled__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("enabled"));
-                            }
-                            enabled__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::EvaluatedFor => {
-                            if evaluated_for__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("evaluatedFor"));
-                            }
-                            evaluated_for__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::SourceService => {
-                            if source_service__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sourceService"));
-                            }
-                            source_service__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Context => {
-                            if context__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("context"));
-                            }
-                            context__ = map_.next_value()?;
-                        }
-                        GeneratedField::Timestamp => {
-                            if timestamp__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timestamp"));
-                            }
-                            timestamp__ = map_.next_value()?;
-                        }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<FeatureFlagEvaluationEvent, A::Error> {
+                let mut m = <FeatureFlagEvaluationEvent as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "eventId" | "event_id" => {
+                        seen.mark::<A::Error>(0, "eventId")?;
+                        let _field = rt::field("eventId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.event_id = v; }
                     }
+                    "tenantId" | "tenant_id" => {
+                        seen.mark::<A::Error>(1, "tenantId")?;
+                        let _field = rt::field("tenantId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tenant_id = v; }
+                    }
+                    "flagKey" | "flag_key" => {
+                        seen.mark::<A::Error>(2, "flagKey")?;
+                        let _field = rt::field("flagKey");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.flag_key = v; }
+                    }
+                    "enabled" => {
+                        seen.mark::<A::Error>(3, "enabled")?;
+                        let _field = rt::field("enabled");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Bool>(&mut map)? { m.enabled = v; }
+                    }
+                    "evaluatedFor" | "evaluated_for" => {
+                        seen.mark::<A::Error>(4, "evaluatedFor")?;
+                        let _field = rt::field("evaluatedFor");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.evaluated_for = v; }
+                    }
+                    "sourceService" | "source_service" => {
+                        seen.mark::<A::Error>(5, "sourceService")?;
+                        let _field = rt::field("sourceService");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.source_service = v; }
+                    }
+                    "context" => {
+                        seen.mark::<A::Error>(6, "context")?;
+                        let _field = rt::field("context");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Struct>>(&mut map)? { m.context = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    "timestamp" => {
+                        seen.mark::<A::Error>(7, "timestamp")?;
+                        let _field = rt::field("timestamp");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Timestamp>>(&mut map)? { m.timestamp = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.FeatureFlagEvaluationEvent")?,
                 }
-                Ok(FeatureFlagEvaluationEvent {
-                    event_id: event_id__.unwrap_or_default(),
-                    tenant_id: tenant_id__.unwrap_or_default(),
-                    flag_key: flag_key__.unwrap_or_default(),
-                    enabled: enabled__.unwrap_or_default(),
-                    evaluated_for: evaluated_for__.unwrap_or_default(),
-                    source_service: source_service__.unwrap_or_default(),
-                    context: context__,
-                    timestamp: timestamp__,
-                })
+                }
+                ::core::result::Result::Ok(m)
             }
         }
-        deserializer.deserialize_struct("aumos.events.v1.FeatureFlagEvaluationEvent", FIELDS, GeneratedVisitor)
+        d.deserialize_map(V)
     }
 }
-impl serde::Serialize for GovernanceDecision {
+impl serde::Serialize for FeatureFlagChangeEvent {
     #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        let variant = match self {
-            Self::Unspecified => "GOVERNANCE_DECISION_UNSPECIFIED",
-            Self::Approved => "GOVERNANCE_DECISION_APPROVED",
-            Self::Denied => "GOVERNANCE_DECISION_DENIED",
-            Self::Escalated => "GOVERNANCE_DECISION_ESCALATED",
-            Self::PendingReview => "GOVERNANCE_DECISION_PENDING_REVIEW",
-            Self::AutoApproved => "GOVERNANCE_DECISION_AUTO_APPROVED",
-        };
-        serializer.serialize_str(variant)
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.event_id.is_empty() { m.serialize_entry("eventId", &rt::W::<rt::Str>(&self.event_id))?; }
+        if !self.tenant_id.is_empty() { m.serialize_entry("tenantId", &rt::W::<rt::Str>(&self.tenant_id))?; }
+        if !self.flag_key.is_empty() { m.serialize_entry("flagKey", &rt::W::<rt::Str>(&self.flag_key))?; }
+        if self.previous_enabled { m.serialize_entry("previousEnabled", &rt::W::<rt::Bool>(&self.previous_enabled))?; }
+        if self.new_enabled { m.serialize_entry("newEnabled", &rt::W::<rt::Bool>(&self.new_enabled))?; }
+        if !self.changed_by.is_empty() { m.serialize_entry("changedBy", &rt::W::<rt::Str>(&self.changed_by))?; }
+        if !self.change_reason.is_empty() { m.serialize_entry("changeReason", &rt::W::<rt::Str>(&self.change_reason))?; }
+        if let ::core::option::Option::Some(v) = &self.timestamp { m.serialize_entry("timestamp", &rt::W::<rt::Msg<::common_eventing::wkt::Timestamp>>(v))?; }
+        m.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for GovernanceDecision {
+impl<'de> serde::Deserialize<'de> for FeatureFlagChangeEvent {
     #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "GOVERNANCE_DECISION_UNSPECIFIED",
-            "GOVERNANCE_DECISION_APPROVED",
-            "GOVERNANCE_DECISION_DENIED",
-            "GOVERNANCE_DECISION_ESCALATED",
-            "GOVERNANCE_DECISION_PENDING_REVIEW",
-            "GOVERNANCE_DECISION_AUTO_APPROVED",
-        ];
-
-        struct GeneratedVisitor;
-
-        impl serde::de::Visitor<'_> for GeneratedVisitor {
-            type Value = GovernanceDecision;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(formatter, "expected one of: {:?}", &FIELDS)
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FeatureFlagChangeEvent;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.FeatureFlagChangeEvent)")
             }
-
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
-                    })
-            }
-
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
-                    })
-            }
-
-            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                match value {
-                    "GOVERNANCE_DECISION_UNSPECIFIED" => Ok(GovernanceDecision::Unspecified),
-                    "GOVERNANCE_DECISION_APPROVED" => Ok(GovernanceDecision::Approved),
-                    "GOVERNANCE_DECISION_DENIED" => Ok(GovernanceDecision::Denied),
-                    "GOVERNANCE_DECISION_ESCALATED" => Ok(GovernanceDecision::Escalated),
-                    "GOVERNANCE_DECISION_PENDING_REVIEW" => Ok(GovernanceDecision::PendingReview),
-                    "GOVERNANCE_DECISION_AUTO_APPROVED" => Ok(GovernanceDecision::AutoApproved),
-                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<FeatureFlagChangeEvent, A::Error> {
+                let mut m = <FeatureFlagChangeEvent as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "eventId" | "event_id" => {
+                        seen.mark::<A::Error>(0, "eventId")?;
+                        let _field = rt::field("eventId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.event_id = v; }
+                    }
+                    "tenantId" | "tenant_id" => {
+                        seen.mark::<A::Error>(1, "tenantId")?;
+                        let _field = rt::field("tenantId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tenant_id = v; }
+                    }
+                    "flagKey" | "flag_key" => {
+                        seen.mark::<A::Error>(2, "flagKey")?;
+                        let _field = rt::field("flagKey");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.flag_key = v; }
+                    }
+                    "previousEnabled" | "previous_enabled" => {
+                        seen.mark::<A::Error>(3, "previousEnabled")?;
+                        let _field = rt::field("previousEnabled");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Bool>(&mut map)? { m.previous_enabled = v; }
+                    }
+                    "newEnabled" | "new_enabled" => {
+                        seen.mark::<A::Error>(4, "newEnabled")?;
+                        let _field = rt::field("newEnabled");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Bool>(&mut map)? { m.new_enabled = v; }
+                    }
+                    "changedBy" | "changed_by" => {
+                        seen.mark::<A::Error>(5, "changedBy")?;
+                        let _field = rt::field("changedBy");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.changed_by = v; }
+                    }
+                    "changeReason" | "change_reason" => {
+                        seen.mark::<A::Error>(6, "changeReason")?;
+                        let _field = rt::field("changeReason");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.change_reason = v; }
+                    }
+                    "timestamp" => {
+                        seen.mark::<A::Error>(7, "timestamp")?;
+                        let _field = rt::field("timestamp");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Timestamp>>(&mut map)? { m.timestamp = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.FeatureFlagChangeEvent")?,
                 }
+                }
+                ::core::result::Result::Ok(m)
             }
         }
-        deserializer.deserialize_any(GeneratedVisitor)
+        d.deserialize_map(V)
     }
 }
 impl serde::Serialize for GovernanceDecisionEvent {
     #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.event_id.is_empty() {
-            len += 1;
-        }
-        if !self.tenant_id.is_empty() {
-            len += 1;
-        }
-        if !self.policy_id.is_empty() {
-            len += 1;
-        }
-        if !self.policy_name.is_empty() {
-            len += 1;
-        }
-        if !self.resource_type.is_empty() {
-            len += 1;
-        }
-        if !self.resource_id.is_empty() {
-            len += 1;
-        }
-        if self.decision != 0 {
-            len += 1;
-        }
-        if !self.violations.is_empty() {
-            len += 1;
-        }
-        if !self.decided_by.is_empty() {
-            len += 1;
-        }
-        if self.evidence.is_some() {
-            len += 1;
-        }
-        if self.timestamp.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.GovernanceDecisionEvent", len)?;
-        if !self.event_id.is_empty() {
-            struct_ser.serialize_field("eventId", &self.event_id)?;
-        }
-        if !self.tenant_id.is_empty() {
-            struct_ser.serialize_field("tenantId", &self.tenant_id)?;
-        }
-        if !self.policy_id.is_empty() {
-            struct_ser.serialize_field("policyId", &self.policy_id)?;
-        }
-        if !self.policy_name.is_empty() {
-            struct_ser.serialize_field("policyName", &self.policy_name)?;
-        }
-        if !self.resource_type.is_empty() {
-            struct_ser.serialize_field("resourceType", &self.resource_type)?;
-        }
-        if !self.resource_id.is_empty() {
-            struct_ser.serialize_field("resourceId", &self.resource_id)?;
-        }
-        if self.decision != 0 {
-            let v = GovernanceDecision::try_from(self.decision)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.decision)))?;
-            struct_ser.serialize_field("decision", &v)?;
-        }
-        if !self.violations.is_empty() {
-            struct_ser.serialize_field("violations", &self.violations)?;
-        }
-        if !self.decided_by.is_empty() {
-            struct_ser.serialize_field("decidedBy", &self.decided_by)?;
-        }
-        if let Some(v) = self.evidence.as_ref() {
-            struct_ser.serialize_field("evidence", v)?;
-        }
-        if let Some(v) = self.timestamp.as_ref() {
-            struct_ser.serialize_field("timestamp", v)?;
-        }
-        struct_ser.end()
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.event_id.is_empty() { m.serialize_entry("eventId", &rt::W::<rt::Str>(&self.event_id))?; }
+        if !self.tenant_id.is_empty() { m.serialize_entry("tenantId", &rt::W::<rt::Str>(&self.tenant_id))?; }
+        if !self.policy_id.is_empty() { m.serialize_entry("policyId", &rt::W::<rt::Str>(&self.policy_id))?; }
+        if !self.policy_name.is_empty() { m.serialize_entry("policyName", &rt::W::<rt::Str>(&self.policy_name))?; }
+        if !self.resource_type.is_empty() { m.serialize_entry("resourceType", &rt::W::<rt::Str>(&self.resource_type))?; }
+        if !self.resource_id.is_empty() { m.serialize_entry("resourceId", &rt::W::<rt::Str>(&self.resource_id))?; }
+        if self.decision != 0 { m.serialize_entry("decision", &rt::W::<rt::Enum<GovernanceDecision>>(&self.decision))?; }
+        if !self.violations.is_empty() { m.serialize_entry("violations", &rt::W::<rt::Rep<rt::Str>>(&self.violations))?; }
+        if !self.decided_by.is_empty() { m.serialize_entry("decidedBy", &rt::W::<rt::Str>(&self.decided_by))?; }
+        if let ::core::option::Option::Some(v) = &self.evidence { m.serialize_entry("evidence", &rt::W::<rt::Msg<::common_eventing::wkt::Struct>>(v))?; }
+        if let ::core::option::Option::Some(v) = &self.timestamp { m.serialize_entry("timestamp", &rt::W::<rt::Msg<::common_eventing::wkt::Timestamp>>(v))?; }
+        m.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for GovernanceDecisionEvent {
     #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "event_id",
-            "eventId",
-            "tenant_id",
-            "tenantId",
-            "policy_id",
-            "policyId",
-            "policy_name",
-            "policyName",
-            "resource_type",
-            "resourceType",
-            "resource_id",
-            "resourceId",
-            "decision",
-            "violations",
-            "decided_by",
-            "decidedBy",
-            "evidence",
-            "timestamp",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            EventId,
-            TenantId,
-            PolicyId,
-            PolicyName,
-            ResourceType,
-            ResourceId,
-            Decision,
-            Violations,
-            DecidedBy,
-            Evidence,
-            Timestamp,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "eventId" | "event_id" => Ok(GeneratedField::EventId),
-                            "tenantId" | "tenant_id" => Ok(GeneratedField::TenantId),
-                            "policyId" | "policy_id" => Ok(GeneratedField::PolicyId),
-                            "policyName" | "policy_name" => Ok(GeneratedField::PolicyName),
-                            "resourceType" | "resource_type" => Ok(GeneratedField::ResourceType),
-                            "resourceId" | "resource_id" => Ok(GeneratedField::ResourceId),
-                            "decision" => Ok(GeneratedField::Decision),
-                            "violations" => Ok(GeneratedField::Violations),
-                            "decidedBy" | "decided_by" => Ok(GeneratedField::DecidedBy),
-                            "evidence" => Ok(GeneratedField::Evidence),
-                            "timestamp" => Ok(GeneratedField::Timestamp),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
             type Value = GovernanceDecisionEvent;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.GovernanceDecisionEvent")
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.GovernanceDecisionEvent)")
             }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GovernanceDecisionEvent, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut event_id__ = None;
-                let mut tenant_id__ = None;
-                let mut policy_id__ = None;
-                let mut policy_name__ = None;
-                let mut resource_type__ = None;
-                let mut resource_id__ = None;
-                let mut decision__ = None;
-                let mut violations__ = None;
-                let mut decided_by__ = None;
-                let mut evidence__ = None;
-                let mut timestamp__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::EventId => {
-                            if event_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("eventId"));
-                            }
-                            event_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TenantId => {
-                            if tenant_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenantId"));
-                            }
-                            tenant_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::PolicyId => {
-                            if policy_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("policyId"));
-                            }
-                            policy_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::PolicyName => {
-                            if policy_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("policyName"));
-                            }
-                            policy_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ResourceType => {
-                            if resource_type__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("resourceType"));
-                            }
-                            resource_type__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ResourceId => {
-                            if resource_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("resourceId"));
-                            }
-                            resource_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Decision => {
-                            if decision__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("decision"));
-                            }
-                            decision__ = Some(map_.next_value::<GovernanceDecision>()? as i32);
-                        }
-                        GeneratedField::Violations => {
-                            if violations__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("violations"));
-                            }
-                            violations__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::DecidedBy => {
-                            if decided_by__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("decidedBy"));
-                            }
-                            decided_by__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Evidence => {
-                            if evidence__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("evidence"));
-                            }
-                            evidence__ = map_.next_value()?;
-                        }
-                        GeneratedField::Timestamp => {
-                            if timestamp__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timestamp"));
-                            }
-                            timestamp__ = map_.next_value()?;
-                        }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<GovernanceDecisionEvent, A::Error> {
+                let mut m = <GovernanceDecisionEvent as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "eventId" | "event_id" => {
+                        seen.mark::<A::Error>(0, "eventId")?;
+                        let _field = rt::field("eventId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.event_id = v; }
                     }
+                    "tenantId" | "tenant_id" => {
+                        seen.mark::<A::Error>(1, "tenantId")?;
+                        let _field = rt::field("tenantId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tenant_id = v; }
+                    }
+                    "policyId" | "policy_id" => {
+                        seen.mark::<A::Error>(2, "policyId")?;
+                        let _field = rt::field("policyId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.policy_id = v; }
+                    }
+                    "policyName" | "policy_name" => {
+                        seen.mark::<A::Error>(3, "policyName")?;
+                        let _field = rt::field("policyName");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.policy_name = v; }
+                    }
+                    "resourceType" | "resource_type" => {
+                        seen.mark::<A::Error>(4, "resourceType")?;
+                        let _field = rt::field("resourceType");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.resource_type = v; }
+                    }
+                    "resourceId" | "resource_id" => {
+                        seen.mark::<A::Error>(5, "resourceId")?;
+                        let _field = rt::field("resourceId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.resource_id = v; }
+                    }
+                    "decision" => {
+                        seen.mark::<A::Error>(6, "decision")?;
+                        let _field = rt::field("decision");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Enum<GovernanceDecision>>(&mut map)? { m.decision = v; }
+                    }
+                    "violations" => {
+                        seen.mark::<A::Error>(7, "violations")?;
+                        let _field = rt::field("violations");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Rep<rt::Str>>(&mut map)? { m.violations = v; }
+                    }
+                    "decidedBy" | "decided_by" => {
+                        seen.mark::<A::Error>(8, "decidedBy")?;
+                        let _field = rt::field("decidedBy");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.decided_by = v; }
+                    }
+                    "evidence" => {
+                        seen.mark::<A::Error>(9, "evidence")?;
+                        let _field = rt::field("evidence");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Struct>>(&mut map)? { m.evidence = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    "timestamp" => {
+                        seen.mark::<A::Error>(10, "timestamp")?;
+                        let _field = rt::field("timestamp");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Timestamp>>(&mut map)? { m.timestamp = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.GovernanceDecisionEvent")?,
                 }
-                Ok(GovernanceDecisionEvent {
-                    event_id: event_id__.unwrap_or_default(),
-                    tenant_id: tenant_id__.unwrap_or_default(),
-                    policy_id: policy_id__.unwrap_or_default(),
-                    policy_name: policy_name__.unwrap_or_default(),
-                    resource_type: resource_type__.unwrap_or_default(),
-                    resource_id: resource_id__.unwrap_or_default(),
-                    decision: decision__.unwrap_or_default(),
-                    violations: violations__.unwrap_or_default(),
-                    decided_by: decided_by__.unwrap_or_default(),
-                    evidence: evidence__,
-                    timestamp: timestamp__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("aumos.events.v1.GovernanceDecisionEvent", FIELDS, GeneratedVisitor)
-    }
-}
-impl serde::Serialize for InferenceUsage {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.model_id.is_empty() {
-            len += 1;
-        }
-        if self.latency_ms != 0. {
-            len += 1;
-        }
-        if self.compute_ms != 0 {
-            len += 1;
-        }
-        if !self.hardware_tier.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.InferenceUsage", len)?;
-        if !self.model_id.is_empty() {
-            struct_ser.serialize_field("modelId", &self.model_id)?;
-        }
-        if self.latency_ms != 0. {
-            struct_ser.serialize_field("latencyMs", &self.latency_ms)?;
-        }
-        if self.compute_ms != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("computeMs", ToString::to_string(&self.compute_ms).as_str())?;
-        }
-        if !self.hardware_tier.is_empty() {
-            struct_ser.serialize_field("hardwareTier", &self.hardware_tier)?;
-        }
-        struct_ser.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InferenceUsage {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "model_id",
-            "modelId",
-            "latency_ms",
-            "latencyMs",
-            "compute_ms",
-            "computeMs",
-            "hardware_tier",
-            "hardwareTier",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            ModelId,
-            LatencyMs,
-            ComputeMs,
-            HardwareTier,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "modelId" | "model_id" => Ok(GeneratedField::ModelId),
-                            "latencyMs" | "latency_ms" => Ok(GeneratedField::LatencyMs),
-                            "computeMs" | "compute_ms" => Ok(GeneratedField::ComputeMs),
-                            "hardwareTier" | "hardware_tier" => Ok(GeneratedField::HardwareTier),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
                 }
-                deserializer.deserialize_identifier(GeneratedVisitor)
+                ::core::result::Result::Ok(m)
             }
         }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = InferenceUsage;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.InferenceUsage")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<InferenceUsage, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut model_id__ = None;
-                let mut latency_ms__ = None;
-                let mut compute_ms__ = None;
-                let mut hardware_tier__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::ModelId => {
-                            if model_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("modelId"));
-                            }
-                            model_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::LatencyMs => {
-                            if latency_ms__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("latencyMs"));
-                            }
-                            latency_ms__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::ComputeMs => {
-                            if compute_ms__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("computeMs"));
-                            }
-                            compute_ms__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::HardwareTier => {
-                            if hardware_tier__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("hardwareTier"));
-                            }
-                            hardware_tier__ = Some(map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(InferenceUsage {
-                    model_id: model_id__.unwrap_or_default(),
-                    latency_ms: latency_ms__.unwrap_or_default(),
-                    compute_ms: compute_ms__.unwrap_or_default(),
-                    hardware_tier: hardware_tier__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("aumos.events.v1.InferenceUsage", FIELDS, GeneratedVisitor)
+        d.deserialize_map(V)
     }
 }
 impl serde::Serialize for LockAcquiredEvent {
     #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.event_id.is_empty() {
-            len += 1;
-        }
-        if !self.tenant_id.is_empty() {
-            len += 1;
-        }
-        if !self.lock_name.is_empty() {
-            len += 1;
-        }
-        if !self.lock_owner.is_empty() {
-            len += 1;
-        }
-        if self.ttl_seconds != 0 {
-            len += 1;
-        }
-        if !self.source_service.is_empty() {
-            len += 1;
-        }
-        if self.timestamp.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.LockAcquiredEvent", len)?;
-        if !self.event_id.is_empty() {
-            struct_ser.serialize_field("eventId", &self.event_id)?;
-        }
-        if !self.tenant_id.is_empty() {
-            struct_ser.serialize_field("tenantId", &self.tenant_id)?;
-        }
-        if !self.lock_name.is_empty() {
-            struct_ser.serialize_field("lockName", &self.lock_name)?;
-        }
-        if !self.lock_owner.is_empty() {
-            struct_ser.serialize_field("lockOwner", &self.lock_owner)?;
-        }
-        if self.ttl_seconds != 0 {
-            struct_ser.serialize_field("ttlSeconds", &self.ttl_seconds)?;
-        }
-        if !self.source_service.is_empty() {
-            struct_ser.serialize_field("sourceService", &self.source_service)?;
-        }
-        if let Some(v) = self.timestamp.as_ref() {
-            struct_ser.serialize_field("timestamp", v)?;
-        }
-        struct_ser.end()
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.event_id.is_empty() { m.serialize_entry("eventId", &rt::W::<rt::Str>(&self.event_id))?; }
+        if !self.tenant_id.is_empty() { m.serialize_entry("tenantId", &rt::W::<rt::Str>(&self.tenant_id))?; }
+        if !self.lock_name.is_empty() { m.serialize_entry("lockName", &rt::W::<rt::Str>(&self.lock_name))?; }
+        if !self.lock_owner.is_empty() { m.serialize_entry("lockOwner", &rt::W::<rt::Str>(&self.lock_owner))?; }
+        if self.ttl_seconds != 0 { m.serialize_entry("ttlSeconds", &rt::W::<rt::I32>(&self.ttl_seconds))?; }
+        if !self.source_service.is_empty() { m.serialize_entry("sourceService", &rt::W::<rt::Str>(&self.source_service))?; }
+        if let ::core::option::Option::Some(v) = &self.timestamp { m.serialize_entry("timestamp", &rt::W::<rt::Msg<::common_eventing::wkt::Timestamp>>(v))?; }
+        m.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for LockAcquiredEvent {
     #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "event_id",
-            "eventId",
-            "tenant_id",
-            "tenantId",
-            "lock_name",
-            "lockName",
-            "lock_owner",
-            "lockOwner",
-            "ttl_seconds",
-            "ttlSeconds",
-            "source_service",
-            "sourceService",
-            "timestamp",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            EventId,
-            TenantId,
-            LockName,
-            LockOwner,
-            TtlSeconds,
-            SourceService,
-            Timestamp,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "eventId" | "event_id" => Ok(GeneratedField::EventId),
-                            "tenantId" | "tenant_id" => Ok(GeneratedField::TenantId),
-                            "lockName" | "lock_name" => Ok(GeneratedField::LockName),
-                            "lockOwner" | "lock_owner" => Ok(GeneratedField::LockOwner),
-                            "ttlSeconds" | "ttl_seconds" => Ok(GeneratedField::TtlSeconds),
-                            "sourceService" | "source_service" => Ok(GeneratedField::SourceService),
-                            "timestamp" => Ok(GeneratedField::Timestamp),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
             type Value = LockAcquiredEvent;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.LockAcquiredEvent")
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.LockAcquiredEvent)")
             }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<LockAcquiredEvent, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut event_id__ = None;
-                let mut tenant_id__ = None;
-                let mut lock_name__ = None;
-                let mut lock_owner__ = None;
-                let mut ttl_seconds__ = None;
-                let mut source_service__ = None;
-                let mut timestamp__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::EventId => {
-                            if event_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("eventId"));
-                            }
-                            event_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TenantId => {
-                            if tenant_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenantId"));
-                            }
-                            tenant_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::LockName => {
-                            if lock_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lockName"));
-                            }
-                            lock_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::LockOwner => {
-                            if lock_owner__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lockOwner"));
-                            }
-                            lock_owner__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TtlSeconds => {
-                            if ttl_seconds__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("ttlSeconds"));
-                            }
-                            ttl_seconds__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::SourceService => {
-                            if source_service__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sourceService"));
-                            }
-                            source_service__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Timestamp => {
-                            if timestamp__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timestamp"));
-                            }
-                            timestamp__ = map_.next_value()?;
-                        }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<LockAcquiredEvent, A::Error> {
+                let mut m = <LockAcquiredEvent as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "eventId" | "event_id" => {
+                        seen.mark::<A::Error>(0, "eventId")?;
+                        let _field = rt::field("eventId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.event_id = v; }
                     }
+                    "tenantId" | "tenant_id" => {
+                        seen.mark::<A::Error>(1, "tenantId")?;
+                        let _field = rt::field("tenantId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tenant_id = v; }
+                    }
+                    "lockName" | "lock_name" => {
+                        seen.mark::<A::Error>(2, "lockName")?;
+                        let _field = rt::field("lockName");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.lock_name = v; }
+                    }
+                    "lockOwner" | "lock_owner" => {
+                        seen.mark::<A::Error>(3, "lockOwner")?;
+                        let _field = rt::field("lockOwner");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.lock_owner = v; }
+                    }
+                    "ttlSeconds" | "ttl_seconds" => {
+                        seen.mark::<A::Error>(4, "ttlSeconds")?;
+                        let _field = rt::field("ttlSeconds");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I32>(&mut map)? { m.ttl_seconds = v; }
+                    }
+                    "sourceService" | "source_service" => {
+                        seen.mark::<A::Error>(5, "sourceService")?;
+                        let _field = rt::field("sourceService");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.source_service = v; }
+                    }
+                    "timestamp" => {
+                        seen.mark::<A::Error>(6, "timestamp")?;
+                        let _field = rt::field("timestamp");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Timestamp>>(&mut map)? { m.timestamp = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.LockAcquiredEvent")?,
                 }
-                Ok(LockAcquiredEvent {
-                    event_id: event_id__.unwrap_or_default(),
-                    tenant_id: tenant_id__.unwrap_or_default(),
-                    lock_name: lock_name__.unwrap_or_default(),
-                    lock_owner: lock_owner__.unwrap_or_default(),
-                    ttl_seconds: ttl_seconds__.unwrap_or_default(),
-                    source_service: source_service__.unwrap_or_default(),
-                    timestamp: timestamp__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("aumos.events.v1.LockAcquiredEvent", FIELDS, GeneratedVisitor)
-    }
-}
-impl serde::Serialize for LockContentionEvent {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.event_id.is_empty() {
-            len += 1;
-        }
-        if !self.tenant_id.is_empty() {
-            len += 1;
-        }
-        if !self.lock_name.is_empty() {
-            len += 1;
-        }
-        if !self.requesting_owner.is_empty() {
-            len += 1;
-        }
-        if !self.current_owner.is_empty() {
-            len += 1;
-        }
-        if self.wait_seconds != 0 {
-            len += 1;
-        }
-        if !self.source_service.is_empty() {
-            len += 1;
-        }
-        if self.timestamp.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.LockContentionEvent", len)?;
-        if !self.event_id.is_empty() {
-            struct_ser.serialize_field("eventId", &self.event_id)?;
-        }
-        if !self.tenant_id.is_empty() {
-            struct_ser.serialize_field("tenantId", &self.tenant_id)?;
-        }
-        if !self.lock_name.is_empty() {
-            struct_ser.serialize_field("lockName", &self.lock_name)?;
-        }
-        if !self.requesting_owner.is_empty() {
-            struct_ser.serialize_field("requestingOwner", &self.requesting_owner)?;
-        }
-        if !self.current_owner.is_empty() {
-            struct_ser.serialize_field("currentOwner", &self.current_owner)?;
-        }
-        if self.wait_seconds != 0 {
-            struct_ser.serialize_field("waitSeconds", &self.wait_seconds)?;
-        }
-        if !self.source_service.is_empty() {
-            struct_ser.serialize_field("sourceService", &self.source_service)?;
-        }
-        if let Some(v) = self.timestamp.as_ref() {
-            struct_ser.serialize_field("timestamp", v)?;
-        }
-        struct_ser.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for LockContentionEvent {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "event_id",
-            "eventId",
-            "tenant_id",
-            "tenantId",
-            "lock_name",
-            "lockName",
-            "requesting_owner",
-            "requestingOwner",
-            "current_owner",
-            "currentOwner",
-            "wait_seconds",
-            "waitSeconds",
-            "source_service",
-            "sourceService",
-            "timestamp",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            EventId,
-            TenantId,
-            LockName,
-            RequestingOwner,
-            CurrentOwner,
-            WaitSeconds,
-            SourceService,
-            Timestamp,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "eventId" | "event_id" => Ok(GeneratedField::EventId),
-                            "tenantId" | "tenant_id" => Ok(GeneratedField::TenantId),
-                            "lockName" | "lock_name" => Ok(GeneratedField::LockName),
-                            "requestingOwner" | "requesting_owner" => Ok(GeneratedField::RequestingOwner),
-                            "currentOwner" | "current_owner" => Ok(GeneratedField::CurrentOwner),
-                            "waitSeconds" | "wait_seconds" => Ok(GeneratedField::WaitSeconds),
-                            "sourceService" | "source_service" => Ok(GeneratedField::SourceService),
-                            "timestamp" => Ok(GeneratedField::Timestamp),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
                 }
-                deserializer.deserialize_identifier(GeneratedVisitor)
+                ::core::result::Result::Ok(m)
             }
         }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = LockContentionEvent;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.LockContentionEvent")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<LockContentionEvent, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut event_id__ = None;
-                let mut tenant_id__ = None;
-                let mut lock_name__ = None;
-                let mut requesting_owner__ = None;
-                let mut current_owner__ = None;
-                let mut wait_seconds__ = None;
-                let mut source_service__ = None;
-                let mut timestamp__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::EventId => {
-                            if event_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("eventId"));
-                            }
-                            event_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TenantId => {
-                            if tenant_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenantId"));
-                            }
-                            tenant_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::LockName => {
-                            if lock_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lockName"));
-                            }
-                            lock_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::RequestingOwner => {
-                            if requesting_owner__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("requestingOwner"));
-                            }
-                            requesting_owner__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::CurrentOwner => {
-                            if current_owner__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("currentOwner"));
-                            }
-                            current_owner__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::WaitSeconds => {
-                            if wait_seconds__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("waitSeconds"));
-                            }
-                            wait_seconds__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::SourceService => {
-                            if source_service__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sourceService"));
-                            }
-                            source_service__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Timestamp => {
-                            if timestamp__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timestamp"));
-                            }
-                            timestamp__ = map_.next_value()?;
-                        }
-                    }
-                }
-                Ok(LockContentionEvent {
-                    event_id: event_id__.unwrap_or_default(),
-                    tenant_id: tenant_id__.unwrap_or_default(),
-                    lock_name: lock_name__.unwrap_or_default(),
-                    requesting_owner: requesting_owner__.unwrap_or_default(),
-                    current_owner: current_owner__.unwrap_or_default(),
-                    wait_seconds: wait_seconds__.unwrap_or_default(),
-                    source_service: source_service__.unwrap_or_default(),
-                    timestamp: timestamp__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("aumos.events.v1.LockContentionEvent", FIELDS, GeneratedVisitor)
+        d.deserialize_map(V)
     }
 }
 impl serde::Serialize for LockReleasedEvent {
     #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.event_id.is_empty() {
-            len += 1;
-        }
-        if !self.tenant_id.is_empty() {
-            len += 1;
-        }
-        if !self.lock_name.is_empty() {
-            len += 1;
-        }
-        if !self.lock_owner.is_empty() {
-            len += 1;
-        }
-        if self.timed_out {
-            len += 1;
-        }
-        if !self.source_service.is_empty() {
-            len += 1;
-        }
-        if self.timestamp.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.LockReleasedEvent", len)?;
-        if !self.event_id.is_empty() {
-            struct_ser.serialize_field("eventId", &self.event_id)?;
-        }
-        if !self.tenant_id.is_empty() {
-            struct_ser.serialize_field("tenantId", &self.tenant_id)?;
-        }
-        if !self.lock_name.is_empty() {
-            struct_ser.serialize_field("lockName", &self.lock_name)?;
-        }
-        if !self.lock_owner.is_empty() {
-            struct_ser.serialize_field("lockOwner", &self.lock_owner)?;
-        }
-        if self.timed_out {
-            struct_ser.serialize_field("timedOut", &self.timed_out)?;
-        }
-        if !self.source_service.is_empty() {
-            struct_ser.serialize_field("sourceService", &self.source_service)?;
-        }
-        if let Some(v) = self.timestamp.as_ref() {
-            struct_ser.serialize_field("timestamp", v)?;
-        }
-        struct_ser.end()
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.event_id.is_empty() { m.serialize_entry("eventId", &rt::W::<rt::Str>(&self.event_id))?; }
+        if !self.tenant_id.is_empty() { m.serialize_entry("tenantId", &rt::W::<rt::Str>(&self.tenant_id))?; }
+        if !self.lock_name.is_empty() { m.serialize_entry("lockName", &rt::W::<rt::Str>(&self.lock_name))?; }
+        if !self.lock_owner.is_empty() { m.serialize_entry("lockOwner", &rt::W::<rt::Str>(&self.lock_owner))?; }
+        if self.timed_out { m.serialize_entry("timedOut", &rt::W::<rt::Bool>(&self.timed_out))?; }
+        if !self.source_service.is_empty() { m.serialize_entry("sourceService", &rt::W::<rt::Str>(&self.source_service))?; }
+        if let ::core::option::Option::Some(v) = &self.timestamp { m.serialize_entry("timestamp", &rt::W::<rt::Msg<::common_eventing::wkt::Timestamp>>(v))?; }
+        m.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for LockReleasedEvent {
     #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "event_id",
-            "eventId",
-            "tenant_id",
-            "tenantId",
-            "lock_name",
-            "lockName",
-            "lock_owner",
-            "lockOwner",
-            "timed_out",
-            "timedOut",
-            "source_service",
-            "sourceService",
-            "timestamp",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            EventId,
-            TenantId,
-            LockName,
-            LockOwner,
-            TimedOut,
-            SourceService,
-            Timestamp,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "eventId" | "event_id" => Ok(GeneratedField::EventId),
-                            "tenantId" | "tenant_id" => Ok(GeneratedField::TenantId),
-                            "lockName" | "lock_name" => Ok(GeneratedField::LockName),
-                            "lockOwner" | "lock_owner" => Ok(GeneratedField::LockOwner),
-                            "timedOut" | "timed_out" => Ok(GeneratedField::TimedOut),
-                            "sourceService" | "source_service" => Ok(GeneratedField::SourceService),
-                            "timestamp" => Ok(GeneratedField::Timestamp),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
             type Value = LockReleasedEvent;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.LockReleasedEvent")
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.LockReleasedEvent)")
             }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<LockReleasedEvent, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut event_id__ = None;
-                let mut tenant_id__ = None;
-                let mut lock_name__ = None;
-                let mut lock_owner__ = None;
-                let mut timed_out__ = None;
-                let mut source_service__ = None;
-                let mut timestamp__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::EventId => {
-                            if event_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("eventId"));
-                            }
-                            event_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TenantId => {
-                            if tenant_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenantId"));
-                            }
-                            tenant_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::LockName => {
-                            if lock_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lockName"));
-                            }
-                            lock_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::LockOwner => {
-                            if lock_owner__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lockOwner"));
-                            }
-                            lock_owner__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TimedOut => {
-                            if timed_out__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timedOut"));
-                            }
-                            timed_out__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::SourceService => {
-                            if source_service__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sourceService"));
-                            }
-                            source_service__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Timestamp => {
-                            if timestamp__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timestamp"));
-                            }
-                            timestamp__ = map_.next_value()?;
-                        }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<LockReleasedEvent, A::Error> {
+                let mut m = <LockReleasedEvent as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "eventId" | "event_id" => {
+                        seen.mark::<A::Error>(0, "eventId")?;
+                        let _field = rt::field("eventId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.event_id = v; }
                     }
+                    "tenantId" | "tenant_id" => {
+                        seen.mark::<A::Error>(1, "tenantId")?;
+                        let _field = rt::field("tenantId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tenant_id = v; }
+                    }
+                    "lockName" | "lock_name" => {
+                        seen.mark::<A::Error>(2, "lockName")?;
+                        let _field = rt::field("lockName");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.lock_name = v; }
+                    }
+                    "lockOwner" | "lock_owner" => {
+                        seen.mark::<A::Error>(3, "lockOwner")?;
+                        let _field = rt::field("lockOwner");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.lock_owner = v; }
+                    }
+                    "timedOut" | "timed_out" => {
+                        seen.mark::<A::Error>(4, "timedOut")?;
+                        let _field = rt::field("timedOut");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Bool>(&mut map)? { m.timed_out = v; }
+                    }
+                    "sourceService" | "source_service" => {
+                        seen.mark::<A::Error>(5, "sourceService")?;
+                        let _field = rt::field("sourceService");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.source_service = v; }
+                    }
+                    "timestamp" => {
+                        seen.mark::<A::Error>(6, "timestamp")?;
+                        let _field = rt::field("timestamp");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Timestamp>>(&mut map)? { m.timestamp = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.LockReleasedEvent")?,
                 }
-                Ok(LockReleasedEvent {
-                    event_id: event_id__.unwrap_or_default(),
-                    tenant_id: tenant_id__.unwrap_or_default(),
-                    lock_name: lock_name__.unwrap_or_default(),
-                    lock_owner: lock_owner__.unwrap_or_default(),
-                    timed_out: timed_out__.unwrap_or_default(),
-                    source_service: source_service__.unwrap_or_default(),
-                    timestamp: timestamp__,
-                })
+                }
+                ::core::result::Result::Ok(m)
             }
         }
-        deserializer.deserialize_struct("aumos.events.v1.LockReleasedEvent", FIELDS, GeneratedVisitor)
+        d.deserialize_map(V)
+    }
+}
+impl serde::Serialize for LockContentionEvent {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.event_id.is_empty() { m.serialize_entry("eventId", &rt::W::<rt::Str>(&self.event_id))?; }
+        if !self.tenant_id.is_empty() { m.serialize_entry("tenantId", &rt::W::<rt::Str>(&self.tenant_id))?; }
+        if !self.lock_name.is_empty() { m.serialize_entry("lockName", &rt::W::<rt::Str>(&self.lock_name))?; }
+        if !self.requesting_owner.is_empty() { m.serialize_entry("requestingOwner", &rt::W::<rt::Str>(&self.requesting_owner))?; }
+        if !self.current_owner.is_empty() { m.serialize_entry("currentOwner", &rt::W::<rt::Str>(&self.current_owner))?; }
+        if self.wait_seconds != 0 { m.serialize_entry("waitSeconds", &rt::W::<rt::I32>(&self.wait_seconds))?; }
+        if !self.source_service.is_empty() { m.serialize_entry("sourceService", &rt::W::<rt::Str>(&self.source_service))?; }
+        if let ::core::option::Option::Some(v) = &self.timestamp { m.serialize_entry("timestamp", &rt::W::<rt::Msg<::common_eventing::wkt::Timestamp>>(v))?; }
+        m.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LockContentionEvent {
+    #[allow(deprecated)]
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = LockContentionEvent;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.LockContentionEvent)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<LockContentionEvent, A::Error> {
+                let mut m = <LockContentionEvent as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "eventId" | "event_id" => {
+                        seen.mark::<A::Error>(0, "eventId")?;
+                        let _field = rt::field("eventId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.event_id = v; }
+                    }
+                    "tenantId" | "tenant_id" => {
+                        seen.mark::<A::Error>(1, "tenantId")?;
+                        let _field = rt::field("tenantId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tenant_id = v; }
+                    }
+                    "lockName" | "lock_name" => {
+                        seen.mark::<A::Error>(2, "lockName")?;
+                        let _field = rt::field("lockName");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.lock_name = v; }
+                    }
+                    "requestingOwner" | "requesting_owner" => {
+                        seen.mark::<A::Error>(3, "requestingOwner")?;
+                        let _field = rt::field("requestingOwner");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.requesting_owner = v; }
+                    }
+                    "currentOwner" | "current_owner" => {
+                        seen.mark::<A::Error>(4, "currentOwner")?;
+                        let _field = rt::field("currentOwner");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.current_owner = v; }
+                    }
+                    "waitSeconds" | "wait_seconds" => {
+                        seen.mark::<A::Error>(5, "waitSeconds")?;
+                        let _field = rt::field("waitSeconds");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I32>(&mut map)? { m.wait_seconds = v; }
+                    }
+                    "sourceService" | "source_service" => {
+                        seen.mark::<A::Error>(6, "sourceService")?;
+                        let _field = rt::field("sourceService");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.source_service = v; }
+                    }
+                    "timestamp" => {
+                        seen.mark::<A::Error>(7, "timestamp")?;
+                        let _field = rt::field("timestamp");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Timestamp>>(&mut map)? { m.timestamp = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.LockContentionEvent")?,
+                }
+                }
+                ::core::result::Result::Ok(m)
+            }
+        }
+        d.deserialize_map(V)
     }
 }
 impl serde::Serialize for MeteringEvent {
     #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.event_id.is_empty() {
-            len += 1;
-        }
-        if !self.tenant_id.is_empty() {
-            len += 1;
-        }
-        if !self.project_id.is_empty() {
-            len += 1;
-        }
-        if !self.team_id.is_empty() {
-            len += 1;
-        }
-        if !self.service_name.is_empty() {
-            len += 1;
-        }
-        if !self.operation.is_empty() {
-            len += 1;
-        }
-        if self.timestamp_ms != 0 {
-            len += 1;
-        }
-        if !self.labels.is_empty() {
-            len += 1;
-        }
-        if self.resource.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.MeteringEvent", len)?;
-        if !self.event_id.is_empty() {
-            struct_ser.serialize_field("eventId", &self.event_id)?;
-        }
-        if !self.tenant_id.is_empty() {
-            struct_ser.serialize_field("tenantId", &self.tenant_id)?;
-        }
-        if !self.project_id.is_empty() {
-            struct_ser.serialize_field("projectId", &self.project_id)?;
-        }
-        if !self.team_id.is_empty() {
-            struct_ser.serialize_field("teamId", &self.team_id)?;
-        }
-        if !self.service_name.is_empty() {
-            struct_ser.serialize_field("serviceName", &self.service_name)?;
-        }
-        if !self.operation.is_empty() {
-            struct_ser.serialize_field("operation", &self.operation)?;
-        }
-        if self.timestamp_ms != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("timestampMs", ToString::to_string(&self.timestamp_ms).as_str())?;
-        }
-        if !self.labels.is_empty() {
-            struct_ser.serialize_field("labels", &self.labels)?;
-        }
-        if let Some(v) = self.resource.as_ref() {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.event_id.is_empty() { m.serialize_entry("eventId", &rt::W::<rt::Str>(&self.event_id))?; }
+        if !self.tenant_id.is_empty() { m.serialize_entry("tenantId", &rt::W::<rt::Str>(&self.tenant_id))?; }
+        if !self.project_id.is_empty() { m.serialize_entry("projectId", &rt::W::<rt::Str>(&self.project_id))?; }
+        if !self.team_id.is_empty() { m.serialize_entry("teamId", &rt::W::<rt::Str>(&self.team_id))?; }
+        if !self.service_name.is_empty() { m.serialize_entry("serviceName", &rt::W::<rt::Str>(&self.service_name))?; }
+        if !self.operation.is_empty() { m.serialize_entry("operation", &rt::W::<rt::Str>(&self.operation))?; }
+        if self.timestamp_ms != 0 { m.serialize_entry("timestampMs", &rt::W::<rt::I64>(&self.timestamp_ms))?; }
+        if let ::core::option::Option::Some(v) = &self.resource {
             match v {
-                metering_event::Resource::TokenUsage(v) => {
-                    struct_ser.serialize_field("tokenUsage", v)?;
-                }
-                metering_event::Resource::InferenceUsage(v) => {
-                    struct_ser.serialize_field("inferenceUsage", v)?;
-                }
-                metering_event::Resource::StorageUsage(v) => {
-                    struct_ser.serialize_field("storageUsage", v)?;
-                }
-                metering_event::Resource::SyntheticUsage(v) => {
-                    struct_ser.serialize_field("syntheticUsage", v)?;
-                }
+                metering_event::Resource::TokenUsage(v) => m.serialize_entry("tokenUsage", &rt::W::<rt::Msg<TokenUsage>>(v))?,
+                metering_event::Resource::InferenceUsage(v) => m.serialize_entry("inferenceUsage", &rt::W::<rt::Msg<InferenceUsage>>(v))?,
+                metering_event::Resource::StorageUsage(v) => m.serialize_entry("storageUsage", &rt::W::<rt::Msg<StorageUsage>>(v))?,
+                metering_event::Resource::SyntheticUsage(v) => m.serialize_entry("syntheticUsage", &rt::W::<rt::Msg<SyntheticDataUsage>>(v))?,
             }
         }
-        struct_ser.end()
+        if !self.labels.is_empty() { m.serialize_entry("labels", &rt::W::<rt::Map<rt::Str, rt::Str>>(&self.labels))?; }
+        m.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for MeteringEvent {
     #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "event_id",
-            "eventId",
-            "tenant_id",
-            "tenantId",
-            "project_id",
-            "projectId",
-            "team_id",
-            "teamId",
-            "service_name",
-            "serviceName",
-            "operation",
-            "timestamp_ms",
-            "timestampMs",
-            "labels",
-            "token_usage",
-            "tokenUsage",
-            "inference_usage",
-            "inferenceUsage",
-            "storage_usage",
-            "storageUsage",
-            "synthetic_usage",
-            "syntheticUsage",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            EventId,
-            TenantId,
-            ProjectId,
-            TeamId,
-            ServiceName,
-            Operation,
-            TimestampMs,
-            Labels,
-            TokenUsage,
-            InferenceUsage,
-            StorageUsage,
-            SyntheticUsage,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "eventId" | "event_id" => Ok(GeneratedField::EventId),
-                            "tenantId" | "tenant_id" => Ok(GeneratedField::TenantId),
-                            "projectId" | "project_id" => Ok(GeneratedField::ProjectId),
-                            "teamId" | "team_id" => Ok(GeneratedField::TeamId),
-                            "serviceName" | "service_name" => Ok(GeneratedField::ServiceName),
-                            "operation" => Ok(GeneratedField::Operation),
-                            "timestampMs" | "timestamp_ms" => Ok(GeneratedField::TimestampMs),
-                            "labels" => Ok(GeneratedField::Labels),
-                            "tokenUsage" | "token_usage" => Ok(GeneratedField::TokenUsage),
-                            "inferenceUsage" | "inference_usage" => Ok(GeneratedField::InferenceUsage),
-                            "storageUsage" | "storage_usage" => Ok(GeneratedField::StorageUsage),
-                            "syntheticUsage" | "synthetic_usage" => Ok(GeneratedField::SyntheticUsage),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
             type Value = MeteringEvent;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.MeteringEvent")
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.MeteringEvent)")
             }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<MeteringEvent, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut event_id__ = None;
-                let mut tenant_id__ = None;
-                let mut project_id__ = None;
-                let mut team_id__ = None;
-                let mut service_name__ = None;
-                let mut operation__ = None;
-                let mut timestamp_ms__ = None;
-                let mut labels__ = None;
-                let mut resource__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::EventId => {
-                            if event_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("eventId"));
-                            }
-                            event_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TenantId => {
-                            if tenant_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenantId"));
-                            }
-                            tenant_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ProjectId => {
-                            if project_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("projectId"));
-                            }
-                            project_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TeamId => {
-                            if team_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("teamId"));
-                            }
-                            team_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ServiceName => {
-                            if service_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("serviceName"));
-                            }
-                            service_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Operation => {
-                            if operation__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("operation"));
-                            }
-                            operation__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TimestampMs => {
-                            if timestamp_ms__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timestampMs"));
-                            }
-                            timestamp_ms__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Labels => {
-                            if labels__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("labels"));
-                            }
-                            labels__ = Some(
-                                map_.next_value::<std::collections::BTreeMap<_, _>>()?
-                            );
-                        }
-                        GeneratedField::TokenUsage => {
-                            if resource__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tokenUsage"));
-                            }
-                            resource__ = map_.next_value::<::std::option::Option<_>>()?.map(metering_event::Resource::TokenUsage)
-;
-                        }
-                        GeneratedField::InferenceUsage => {
-                            if resource__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("inferenceUsage"));
-                            }
-                            resource__ = map_.next_value::<::std::option::Option<_>>()?.map(metering_event::Resource::InferenceUsage)
-;
-                        }
-                        GeneratedField::StorageUsage => {
-                            if resource__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("storageUsage"));
-                            }
-                            resource__ = map_.next_value::<::std::option::Option<_>>()?.map(metering_event::Resource::StorageUsage)
-;
-                        }
-                        GeneratedField::SyntheticUsage => {
-                            if resource__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("syntheticUsage"));
-                            }
-                            resource__ = map_.next_value::<::std::option::Option<_>>()?.map(metering_event::Resource::SyntheticUsage)
-;
-                        }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<MeteringEvent, A::Error> {
+                let mut m = <MeteringEvent as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "eventId" | "event_id" => {
+                        seen.mark::<A::Error>(0, "eventId")?;
+                        let _field = rt::field("eventId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.event_id = v; }
                     }
+                    "tenantId" | "tenant_id" => {
+                        seen.mark::<A::Error>(1, "tenantId")?;
+                        let _field = rt::field("tenantId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tenant_id = v; }
+                    }
+                    "projectId" | "project_id" => {
+                        seen.mark::<A::Error>(2, "projectId")?;
+                        let _field = rt::field("projectId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.project_id = v; }
+                    }
+                    "teamId" | "team_id" => {
+                        seen.mark::<A::Error>(3, "teamId")?;
+                        let _field = rt::field("teamId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.team_id = v; }
+                    }
+                    "serviceName" | "service_name" => {
+                        seen.mark::<A::Error>(4, "serviceName")?;
+                        let _field = rt::field("serviceName");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.service_name = v; }
+                    }
+                    "operation" => {
+                        seen.mark::<A::Error>(5, "operation")?;
+                        let _field = rt::field("operation");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.operation = v; }
+                    }
+                    "timestampMs" | "timestamp_ms" => {
+                        seen.mark::<A::Error>(6, "timestampMs")?;
+                        let _field = rt::field("timestampMs");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I64>(&mut map)? { m.timestamp_ms = v; }
+                    }
+                    "tokenUsage" | "token_usage" => {
+                        seen.mark::<A::Error>(7, "tokenUsage")?;
+                        let _field = rt::field("tokenUsage");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<TokenUsage>>(&mut map)? { rt::oneof::<A::Error>(m.resource.is_some(), "resource")?; m.resource = ::core::option::Option::Some(metering_event::Resource::TokenUsage(::core::convert::Into::into(v))); }
+                    }
+                    "inferenceUsage" | "inference_usage" => {
+                        seen.mark::<A::Error>(8, "inferenceUsage")?;
+                        let _field = rt::field("inferenceUsage");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<InferenceUsage>>(&mut map)? { rt::oneof::<A::Error>(m.resource.is_some(), "resource")?; m.resource = ::core::option::Option::Some(metering_event::Resource::InferenceUsage(::core::convert::Into::into(v))); }
+                    }
+                    "storageUsage" | "storage_usage" => {
+                        seen.mark::<A::Error>(9, "storageUsage")?;
+                        let _field = rt::field("storageUsage");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<StorageUsage>>(&mut map)? { rt::oneof::<A::Error>(m.resource.is_some(), "resource")?; m.resource = ::core::option::Option::Some(metering_event::Resource::StorageUsage(::core::convert::Into::into(v))); }
+                    }
+                    "syntheticUsage" | "synthetic_usage" => {
+                        seen.mark::<A::Error>(10, "syntheticUsage")?;
+                        let _field = rt::field("syntheticUsage");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<SyntheticDataUsage>>(&mut map)? { rt::oneof::<A::Error>(m.resource.is_some(), "resource")?; m.resource = ::core::option::Option::Some(metering_event::Resource::SyntheticUsage(::core::convert::Into::into(v))); }
+                    }
+                    "labels" => {
+                        seen.mark::<A::Error>(11, "labels")?;
+                        let _field = rt::field("labels");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Map<rt::Str, rt::Str>>(&mut map)? { m.labels = v; }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.MeteringEvent")?,
                 }
-                Ok(MeteringEvent {
-                    event_id: event_id__.unwrap_or_default(),
-                    tenant_id: tenant_id__.unwrap_or_default(),
-                    project_id: project_id__.unwrap_or_default(),
-                    team_id: team_id__.unwrap_or_default(),
-                    service_name: service_name__.unwrap_or_default(),
-                    operation: operation__.unwrap_or_default(),
-                    timestamp_ms: timestamp_ms__.unwrap_or_default(),
-                    labels: labels__.unwrap_or_default(),
-                    resource: resource__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("aumos.events.v1.MeteringEvent", FIELDS, GeneratedVisitor)
-    }
-}
-impl serde::Serialize for ModelLifecycleAction {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        let variant = match self {
-            Self::Unspecified => "MODEL_LIFECYCLE_ACTION_UNSPECIFIED",
-            Self::ModelRegistered => "MODEL_LIFECYCLE_ACTION_MODEL_REGISTERED",
-            Self::ModelTrainingStarted => "MODEL_LIFECYCLE_ACTION_MODEL_TRAINING_STARTED",
-            Self::ModelTrainingCompleted => "MODEL_LIFECYCLE_ACTION_MODEL_TRAINING_COMPLETED",
-            Self::ModelValidationPassed => "MODEL_LIFECYCLE_ACTION_MODEL_VALIDATION_PASSED",
-            Self::ModelValidationFailed => "MODEL_LIFECYCLE_ACTION_MODEL_VALIDATION_FAILED",
-            Self::ModelDeployed => "MODEL_LIFECYCLE_ACTION_MODEL_DEPLOYED",
-            Self::ModelUndeployed => "MODEL_LIFECYCLE_ACTION_MODEL_UNDEPLOYED",
-            Self::ModelArchived => "MODEL_LIFECYCLE_ACTION_MODEL_ARCHIVED",
-            Self::ModelDeleted => "MODEL_LIFECYCLE_ACTION_MODEL_DELETED",
-        };
-        serializer.serialize_str(variant)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModelLifecycleAction {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "MODEL_LIFECYCLE_ACTION_UNSPECIFIED",
-            "MODEL_LIFECYCLE_ACTION_MODEL_REGISTERED",
-            "MODEL_LIFECYCLE_ACTION_MODEL_TRAINING_STARTED",
-            "MODEL_LIFECYCLE_ACTION_MODEL_TRAINING_COMPLETED",
-            "MODEL_LIFECYCLE_ACTION_MODEL_VALIDATION_PASSED",
-            "MODEL_LIFECYCLE_ACTION_MODEL_VALIDATION_FAILED",
-            "MODEL_LIFECYCLE_ACTION_MODEL_DEPLOYED",
-            "MODEL_LIFECYCLE_ACTION_MODEL_UNDEPLOYED",
-            "MODEL_LIFECYCLE_ACTION_MODEL_ARCHIVED",
-            "MODEL_LIFECYCLE_ACTION_MODEL_DELETED",
-        ];
-
-        struct GeneratedVisitor;
-
-        impl serde::de::Visitor<'_> for GeneratedVisitor {
-            type Value = ModelLifecycleAction;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(formatter, "expected one of: {:?}", &FIELDS)
-            }
-
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
-                    })
-            }
-
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
-                    })
-            }
-
-            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                match value {
-                    "MODEL_LIFECYCLE_ACTION_UNSPECIFIED" => Ok(ModelLifecycleAction::Unspecified),
-                    "MODEL_LIFECYCLE_ACTION_MODEL_REGISTERED" => Ok(ModelLifecycleAction::ModelRegistered),
-                    "MODEL_LIFECYCLE_ACTION_MODEL_TRAINING_STARTED" => Ok(ModelLifecycleAction::ModelTrainingStarted),
-                    "MODEL_LIFECYCLE_ACTION_MODEL_TRAINING_COMPLETED" => Ok(ModelLifecycleAction::ModelTrainingCompleted),
-                    "MODEL_LIFECYCLE_ACTION_MODEL_VALIDATION_PASSED" => Ok(ModelLifecycleAction::ModelValidationPassed),
-                    "MODEL_LIFECYCLE_ACTION_MODEL_VALIDATION_FAILED" => Ok(ModelLifecycleAction::ModelValidationFailed),
-                    "MODEL_LIFECYCLE_ACTION_MODEL_DEPLOYED" => Ok(ModelLifecycleAction::ModelDeployed),
-                    "MODEL_LIFECYCLE_ACTION_MODEL_UNDEPLOYED" => Ok(ModelLifecycleAction::ModelUndeployed),
-                    "MODEL_LIFECYCLE_ACTION_MODEL_ARCHIVED" => Ok(ModelLifecycleAction::ModelArchived),
-                    "MODEL_LIFECYCLE_ACTION_MODEL_DELETED" => Ok(ModelLifecycleAction::ModelDeleted),
-                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
                 }
+                ::core::result::Result::Ok(m)
             }
         }
-        deserializer.deserialize_any(GeneratedVisitor)
-    }
-}
-impl serde::Serialize for ModelLifecycleEvent {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.event_id.is_empty() {
-            len += 1;
-        }
-        if !self.tenant_id.is_empty() {
-            len += 1;
-        }
-        if !self.model_id.is_empty() {
-            len += 1;
-        }
-        if !self.model_name.is_empty() {
-            len += 1;
-        }
-        if !self.version.is_empty() {
-            len += 1;
-        }
-        if self.action != 0 {
-            len += 1;
-        }
-        if !self.triggered_by.is_empty() {
-            len += 1;
-        }
-        if self.metadata.is_some() {
-            len += 1;
-        }
-        if self.timestamp.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.ModelLifecycleEvent", len)?;
-        if !self.event_id.is_empty() {
-            struct_ser.serialize_field("eventId", &self.event_id)?;
-        }
-        if !self.tenant_id.is_empty() {
-            struct_ser.serialize_field("tenantId", &self.tenant_id)?;
-        }
-        if !self.model_id.is_empty() {
-            struct_ser.serialize_field("modelId", &self.model_id)?;
-        }
-        if !self.model_name.is_empty() {
-            struct_ser.serialize_field("modelName", &self.model_name)?;
-        }
-        if !self.version.is_empty() {
-            struct_ser.serialize_field("version", &self.version)?;
-        }
-        if self.action != 0 {
-            let v = ModelLifecycleAction::try_from(self.action)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.action)))?;
-            struct_ser.serialize_field("action", &v)?;
-        }
-        if !self.triggered_by.is_empty() {
-            struct_ser.serialize_field("triggeredBy", &self.triggered_by)?;
-        }
-        if let Some(v) = self.metadata.as_ref() {
-            struct_ser.serialize_field("metadata", v)?;
-        }
-        if let Some(v) = self.timestamp.as_ref() {
-            struct_ser.serialize_field("timestamp", v)?;
-        }
-        struct_ser.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModelLifecycleEvent {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "event_id",
-            "eventId",
-            "tenant_id",
-            "tenantId",
-            "model_id",
-            "modelId",
-            "model_name",
-            "modelName",
-            "version",
-            "action",
-            "triggered_by",
-            "triggeredBy",
-            "metadata",
-            "timestamp",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            EventId,
-            TenantId,
-            ModelId,
-            ModelName,
-            Version,
-            Action,
-            TriggeredBy,
-            Metadata,
-            Timestamp,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "eventId" | "event_id" => Ok(GeneratedField::EventId),
-                            "tenantId" | "tenant_id" => Ok(GeneratedField::TenantId),
-                            "modelId" | "model_id" => Ok(GeneratedField::ModelId),
-                            "modelName" | "model_name" => Ok(GeneratedField::ModelName),
-                            "version" => Ok(GeneratedField::Version),
-                            "action" => Ok(GeneratedField::Action),
-                            "triggeredBy" | "triggered_by" => Ok(GeneratedField::TriggeredBy),
-                            "metadata" => Ok(GeneratedField::Metadata),
-                            "timestamp" => Ok(GeneratedField::Timestamp),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = ModelLifecycleEvent;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.ModelLifecycleEvent")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ModelLifecycleEvent, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut event_id__ = None;
-                let mut tenant_id__ = None;
-                let mut model_id__ = None;
-                let mut model_name__ = None;
-                let mut version__ = None;
-                let mut action__ = None;
-                let mut triggered_by__ = None;
-                let mut metadata__ = None;
-                let mut timestamp__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::EventId => {
-                            if event_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("eventId"));
-                            }
-                            event_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TenantId => {
-                            if tenant_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenantId"));
-                            }
-                            tenant_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ModelId => {
-                            if model_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("modelId"));
-                            }
-                            model_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ModelName => {
-                            if model_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("modelName"));
-                            }
-                            model_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Version => {
-                            if version__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("version"));
-                            }
-                            version__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Action => {
-                            if action__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("action"));
-                            }
-                            action__ = Some(map_.next_value::<ModelLifecycleAction>()? as i32);
-                        }
-                        GeneratedField::TriggeredBy => {
-                            if triggered_by__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("triggeredBy"));
-                            }
-                            triggered_by__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Metadata => {
-                            if metadata__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("metadata"));
-                            }
-                            metadata__ = map_.next_value()?;
-                        }
-                        GeneratedField::Timestamp => {
-                            if timestamp__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timestamp"));
-                            }
-                            timestamp__ = map_.next_value()?;
-                        }
-                    }
-                }
-                Ok(ModelLifecycleEvent {
-                    event_id: event_id__.unwrap_or_default(),
-                    tenant_id: tenant_id__.unwrap_or_default(),
-                    model_id: model_id__.unwrap_or_default(),
-                    model_name: model_name__.unwrap_or_default(),
-                    version: version__.unwrap_or_default(),
-                    action: action__.unwrap_or_default(),
-                    triggered_by: triggered_by__.unwrap_or_default(),
-                    metadata: metadata__,
-                    timestamp: timestamp__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("aumos.events.v1.ModelLifecycleEvent", FIELDS, GeneratedVisitor)
-    }
-}
-impl serde::Serialize for RateLimitEvent {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.event_id.is_empty() {
-            len += 1;
-        }
-        if !self.tenant_id.is_empty() {
-            len += 1;
-        }
-        if !self.path.is_empty() {
-            len += 1;
-        }
-        if self.limit != 0 {
-            len += 1;
-        }
-        if self.current_count != 0 {
-            len += 1;
-        }
-        if self.rejected {
-            len += 1;
-        }
-        if !self.source_service.is_empty() {
-            len += 1;
-        }
-        if !self.client_id.is_empty() {
-            len += 1;
-        }
-        if self.timestamp.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.RateLimitEvent", len)?;
-        if !self.event_id.is_empty() {
-            struct_ser.serialize_field("eventId", &self.event_id)?;
-        }
-        if !self.tenant_id.is_empty() {
-            struct_ser.serialize_field("tenantId", &self.tenant_id)?;
-        }
-        if !self.path.is_empty() {
-            struct_ser.serialize_field("path", &self.path)?;
-        }
-        if self.limit != 0 {
-            struct_ser.serialize_field("limit", &self.limit)?;
-        }
-        if self.current_count != 0 {
-            struct_ser.serialize_field("currentCount", &self.current_count)?;
-        }
-        if self.rejected {
-            struct_ser.serialize_field("rejected", &self.rejected)?;
-        }
-        if !self.source_service.is_empty() {
-            struct_ser.serialize_field("sourceService", &self.source_service)?;
-        }
-        if !self.client_id.is_empty() {
-            struct_ser.serialize_field("clientId", &self.client_id)?;
-        }
-        if let Some(v) = self.timestamp.as_ref() {
-            struct_ser.serialize_field("timestamp", v)?;
-        }
-        struct_ser.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RateLimitEvent {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "event_id",
-            "eventId",
-            "tenant_id",
-            "tenantId",
-            "path",
-            "limit",
-            "current_count",
-            "currentCount",
-            "rejected",
-            "source_service",
-            "sourceService",
-            "client_id",
-            "clientId",
-            "timestamp",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            EventId,
-            TenantId,
-            Path,
-            Limit,
-            CurrentCount,
-            Rejected,
-            SourceService,
-            ClientId,
-            Timestamp,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "eventId" | "event_id" => Ok(GeneratedField::EventId),
-                            "tenantId" | "tenant_id" => Ok(GeneratedField::TenantId),
-                            "path" => Ok(GeneratedField::Path),
-                            "limit" => Ok(GeneratedField::Limit),
-                            "currentCount" | "current_count" => Ok(GeneratedField::CurrentCount),
-                            "rejected" => Ok(GeneratedField::Rejected),
-                            "sourceService" | "source_service" => Ok(GeneratedField::SourceService),
-                            "clientId" | "client_id" => Ok(GeneratedField::ClientId),
-                            "timestamp" => Ok(GeneratedField::Timestamp),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = RateLimitEvent;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.RateLimitEvent")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<RateLimitEvent, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut event_id__ = None;
-                let mut tenant_id__ = None;
-                let mut path__ = None;
-                let mut limit__ = None;
-                let mut current_count__ = None;
-                let mut rejected__ = None;
-                let mut source_service__ = None;
-                let mut client_id__ = None;
-                let mut timestamp__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::EventId => {
-                            if event_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("eventId"));
-                            }
-                            event_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TenantId => {
-                            if tenant_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenantId"));
-                            }
-                            tenant_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Path => {
-                            if path__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("path"));
-                            }
-                            path__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Limit => {
-                            if limit__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("limit"));
-                            }
-                            limit__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::CurrentCount => {
-                            if current_count__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("currentCount"));
-                            }
-                            current_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Rejected => {
-                            if rejected__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("rejected"));
-                            }
-                            rejected__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::SourceService => {
-                            if source_service__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sourceService"));
-                            }
-                            source_service__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ClientId => {
-                            if client_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("clientId"));
-                            }
-                            client_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Timestamp => {
-                            if timestamp__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timestamp"));
-                            }
-                            timestamp__ = map_.next_value()?;
-                        }
-                    }
-                }
-                Ok(RateLimitEvent {
-                    event_id: event_id__.unwrap_or_default(),
-                    tenant_id: tenant_id__.unwrap_or_default(),
-                    path: path__.unwrap_or_default(),
-                    limit: limit__.unwrap_or_default(),
-                    current_count: current_count__.unwrap_or_default(),
-                    rejected: rejected__.unwrap_or_default(),
-                    source_service: source_service__.unwrap_or_default(),
-                    client_id: client_id__.unwrap_or_default(),
-                    timestamp: timestamp__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("aumos.events.v1.RateLimitEvent", FIELDS, GeneratedVisitor)
-    }
-}
-impl serde::Serialize for SecurityAlertEvent {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.event_id.is_empty() {
-            len += 1;
-        }
-        if !self.tenant_id.is_empty() {
-            len += 1;
-        }
-        if self.severity != 0 {
-            len += 1;
-        }
-        if !self.alert_type.is_empty() {
-            len += 1;
-        }
-        if !self.source_service.is_empty() {
-            len += 1;
-        }
-        if !self.description.is_empty() {
-            len += 1;
-        }
-        if self.details.is_some() {
-            len += 1;
-        }
-        if !self.affected_resources.is_empty() {
-            len += 1;
-        }
-        if !self.mitigation_action.is_empty() {
-            len += 1;
-        }
-        if self.auto_mitigated {
-            len += 1;
-        }
-        if self.timestamp.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.SecurityAlertEvent", len)?;
-        if !self.event_id.is_empty() {
-            struct_ser.serialize_field("eventId", &self.event_id)?;
-        }
-        if !self.tenant_id.is_empty() {
-            struct_ser.serialize_field("tenantId", &self.tenant_id)?;
-        }
-        if self.severity != 0 {
-            let v = AlertSeverity::try_from(self.severity)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.severity)))?;
-            struct_ser.serialize_field("severity", &v)?;
-        }
-        if !self.alert_type.is_empty() {
-            struct_ser.serialize_field("alertType", &self.alert_type)?;
-        }
-        if !self.source_service.is_empty() {
-            struct_ser.serialize_field("sourceService", &self.source_service)?;
-        }
-        if !self.description.is_empty() {
-            struct_ser.serialize_field("description", &self.description)?;
-        }
-        if let Some(v) = self.details.as_ref() {
-            struct_ser.serialize_field("details", v)?;
-        }
-        if !self.affected_resources.is_empty() {
-            struct_ser.serialize_field("affectedResources", &self.affected_resources)?;
-        }
-        if !self.mitigation_action.is_empty() {
-            struct_ser.serialize_field("mitigationAction", &self.mitigation_action)?;
-        }
-        if self.auto_mitigated {
-            struct_ser.serialize_field("autoMitigated", &self.auto_mitigated)?;
-        }
-        if let Some(v) = self.timestamp.as_ref() {
-            struct_ser.serialize_field("timestamp", v)?;
-        }
-        struct_ser.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SecurityAlertEvent {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "event_id",
-            "eventId",
-            "tenant_id",
-            "tenantId",
-            "severity",
-            "alert_type",
-            "alertType",
-            "source_service",
-            "sourceService",
-            "description",
-            "details",
-            "affected_resources",
-            "affectedResources",
-            "mitigation_action",
-            "mitigationAction",
-            "auto_mitigated",
-            "autoMitigated",
-            "timestamp",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            EventId,
-            TenantId,
-            Severity,
-            AlertType,
-            SourceService,
-            Description,
-            Details,
-            AffectedResources,
-            MitigationAction,
-            AutoMitigated,
-            Timestamp,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "eventId" | "event_id" => Ok(GeneratedField::EventId),
-                            "tenantId" | "tenant_id" => Ok(GeneratedField::TenantId),
-                            "severity" => Ok(GeneratedField::Severity),
-                            "alertType" | "alert_type" => Ok(GeneratedField::AlertType),
-                            "sourceService" | "source_service" => Ok(GeneratedField::SourceService),
-                            "description" => Ok(GeneratedField::Description),
-                            "details" => Ok(GeneratedField::Details),
-                            "affectedResources" | "affected_resources" => Ok(GeneratedField::AffectedResources),
-                            "mitigationAction" | "mitigation_action" => Ok(GeneratedField::MitigationAction),
-                            "autoMitigated" | "auto_mitigated" => Ok(GeneratedField::AutoMitigated),
-                            "timestamp" => Ok(GeneratedField::Timestamp),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = SecurityAlertEvent;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.SecurityAlertEvent")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<SecurityAlertEvent, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut event_id__ = None;
-                let mut tenant_id__ = None;
-                let mut severity__ = None;
-                let mut alert_type__ = None;
-                let mut source_service__ = None;
-                let mut description__ = None;
-                let mut details__ = None;
-                let mut affected_resources__ = None;
-                let mut mitigation_action__ = None;
-                let mut auto_mitigated__ = None;
-                let mut timestamp__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::EventId => {
-                            if event_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("eventId"));
-                            }
-                            event_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TenantId => {
-                            if tenant_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenantId"));
-                            }
-                            tenant_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Severity => {
-                            if severity__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("severity"));
-                            }
-                            severity__ = Some(map_.next_value::<AlertSeverity>()? as i32);
-                        }
-                        GeneratedField::AlertType => {
-                            if alert_type__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("alertType"));
-                            }
-                            alert_type__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::SourceService => {
-                            if source_service__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sourceService"));
-                            }
-                            source_service__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Description => {
-                            if description__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("description"));
-                            }
-                            description__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Details => {
-                            if details__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("details"));
-                            }
-                            details__ = map_.next_value()?;
-                        }
-                        GeneratedField::AffectedResources => {
-                            if affected_resources__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("affectedResources"));
-                            }
-                            affected_resources__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::MitigationAction => {
-                            if mitigation_action__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("mitigationAction"));
-                            }
-                            mitigation_action__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::AutoMitigated => {
-                            if auto_mitigated__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("autoMitigated"));
-                            }
-                            auto_mitigated__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Timestamp => {
-                            if timestamp__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timestamp"));
-                            }
-                            timestamp__ = map_.next_value()?;
-                        }
-                    }
-                }
-                Ok(SecurityAlertEvent {
-                    event_id: event_id__.unwrap_or_default(),
-                    tenant_id: tenant_id__.unwrap_or_default(),
-                    severity: severity__.unwrap_or_default(),
-                    alert_type: alert_type__.unwrap_or_default(),
-                    source_service: source_service__.unwrap_or_default(),
-                    description: description__.unwrap_or_default(),
-                    details: details__,
-                    affected_resources: affected_resources__.unwrap_or_default(),
-                    mitigation_action: mitigation_action__.unwrap_or_default(),
-                    auto_mitigated: auto_mitigated__.unwrap_or_default(),
-                    timestamp: timestamp__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("aumos.events.v1.SecurityAlertEvent", FIELDS, GeneratedVisitor)
-    }
-}
-impl serde::Serialize for StorageUsage {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.bytes_read != 0 {
-            len += 1;
-        }
-        if self.bytes_written != 0 {
-            len += 1;
-        }
-        if !self.storage_tier.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.StorageUsage", len)?;
-        if self.bytes_read != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("bytesRead", ToString::to_string(&self.bytes_read).as_str())?;
-        }
-        if self.bytes_written != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("bytesWritten", ToString::to_string(&self.bytes_written).as_str())?;
-        }
-        if !self.storage_tier.is_empty() {
-            struct_ser.serialize_field("storageTier", &self.storage_tier)?;
-        }
-        struct_ser.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for StorageUsage {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "bytes_read",
-            "bytesRead",
-            "bytes_written",
-            "bytesWritten",
-            "storage_tier",
-            "storageTier",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            BytesRead,
-            BytesWritten,
-            StorageTier,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "bytesRead" | "bytes_read" => Ok(GeneratedField::BytesRead),
-                            "bytesWritten" | "bytes_written" => Ok(GeneratedField::BytesWritten),
-                            "storageTier" | "storage_tier" => Ok(GeneratedField::StorageTier),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = StorageUsage;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.StorageUsage")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<StorageUsage, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut bytes_read__ = None;
-                let mut bytes_written__ = None;
-                let mut storage_tier__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::BytesRead => {
-                            if bytes_read__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("bytesRead"));
-                            }
-                            bytes_read__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::BytesWritten => {
-                            if bytes_written__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("bytesWritten"));
-                            }
-                            bytes_written__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::StorageTier => {
-                            if storage_tier__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("storageTier"));
-                            }
-                            storage_tier__ = Some(map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(StorageUsage {
-                    bytes_read: bytes_read__.unwrap_or_default(),
-                    bytes_written: bytes_written__.unwrap_or_default(),
-                    storage_tier: storage_tier__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("aumos.events.v1.StorageUsage", FIELDS, GeneratedVisitor)
-    }
-}
-impl serde::Serialize for SyntheticDataUsage {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.records_generated != 0 {
-            len += 1;
-        }
-        if !self.data_modality.is_empty() {
-            len += 1;
-        }
-        if self.generation_duration_ms != 0. {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.SyntheticDataUsage", len)?;
-        if self.records_generated != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("recordsGenerated", ToString::to_string(&self.records_generated).as_str())?;
-        }
-        if !self.data_modality.is_empty() {
-            struct_ser.serialize_field("dataModality", &self.data_modality)?;
-        }
-        if self.generation_duration_ms != 0. {
-            struct_ser.serialize_field("generationDurationMs", &self.generation_duration_ms)?;
-        }
-        struct_ser.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SyntheticDataUsage {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "records_generated",
-            "recordsGenerated",
-            "data_modality",
-            "dataModality",
-            "generation_duration_ms",
-            "generationDurationMs",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            RecordsGenerated,
-            DataModality,
-            GenerationDurationMs,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "recordsGenerated" | "records_generated" => Ok(GeneratedField::RecordsGenerated),
-                            "dataModality" | "data_modality" => Ok(GeneratedField::DataModality),
-                            "generationDurationMs" | "generation_duration_ms" => Ok(GeneratedField::GenerationDurationMs),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = SyntheticDataUsage;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.SyntheticDataUsage")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<SyntheticDataUsage, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut records_generated__ = None;
-                let mut data_modality__ = None;
-                let mut generation_duration_ms__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::RecordsGenerated => {
-                            if records_generated__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("recordsGenerated"));
-                            }
-                            records_generated__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::DataModality => {
-                            if data_modality__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("dataModality"));
-                            }
-                            data_modality__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::GenerationDurationMs => {
-                            if generation_duration_ms__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("generationDurationMs"));
-                            }
-                            generation_duration_ms__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                    }
-                }
-                Ok(SyntheticDataUsage {
-                    records_generated: records_generated__.unwrap_or_default(),
-                    data_modality: data_modality__.unwrap_or_default(),
-                    generation_duration_ms: generation_duration_ms__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("aumos.events.v1.SyntheticDataUsage", FIELDS, GeneratedVisitor)
+        d.deserialize_map(V)
     }
 }
 impl serde::Serialize for TokenUsage {
     #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.model_id.is_empty() {
-            len += 1;
-        }
-        if !self.provider.is_empty() {
-            len += 1;
-        }
-        if self.input_tokens != 0 {
-            len += 1;
-        }
-        if self.output_tokens != 0 {
-            len += 1;
-        }
-        if self.estimated_cost_usd != 0. {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.TokenUsage", len)?;
-        if !self.model_id.is_empty() {
-            struct_ser.serialize_field("modelId", &self.model_id)?;
-        }
-        if !self.provider.is_empty() {
-            struct_ser.serialize_field("provider", &self.provider)?;
-        }
-        if self.input_tokens != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("inputTokens", ToString::to_string(&self.input_tokens).as_str())?;
-        }
-        if self.output_tokens != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("outputTokens", ToString::to_string(&self.output_tokens).as_str())?;
-        }
-        if self.estimated_cost_usd != 0. {
-            struct_ser.serialize_field("estimatedCostUsd", &self.estimated_cost_usd)?;
-        }
-        struct_ser.end()
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.model_id.is_empty() { m.serialize_entry("modelId", &rt::W::<rt::Str>(&self.model_id))?; }
+        if !self.provider.is_empty() { m.serialize_entry("provider", &rt::W::<rt::Str>(&self.provider))?; }
+        if self.input_tokens != 0 { m.serialize_entry("inputTokens", &rt::W::<rt::I64>(&self.input_tokens))?; }
+        if self.output_tokens != 0 { m.serialize_entry("outputTokens", &rt::W::<rt::I64>(&self.output_tokens))?; }
+        if self.estimated_cost_usd.to_bits() != 0 { m.serialize_entry("estimatedCostUsd", &rt::W::<rt::F64>(&self.estimated_cost_usd))?; }
+        m.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenUsage {
     #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "model_id",
-            "modelId",
-            "provider",
-            "input_tokens",
-            "inputTokens",
-            "output_tokens",
-            "outputTokens",
-            "estimated_cost_usd",
-            "estimatedCostUsd",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            ModelId,
-            Provider,
-            InputTokens,
-            OutputTokens,
-            EstimatedCostUsd,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "modelId" | "model_id" => Ok(GeneratedField::ModelId),
-                            "provider" => Ok(GeneratedField::Provider),
-                            "inputTokens" | "input_tokens" => Ok(GeneratedField::InputTokens),
-                            "outputTokens" | "output_tokens" => Ok(GeneratedField::OutputTokens),
-                            "estimatedCostUsd" | "estimated_cost_usd" => Ok(GeneratedField::EstimatedCostUsd),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
             type Value = TokenUsage;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.TokenUsage")
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.TokenUsage)")
             }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<TokenUsage, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut model_id__ = None;
-                let mut provider__ = None;
-                let mut input_tokens__ = None;
-                let mut output_tokens__ = None;
-                let mut estimated_cost_usd__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::ModelId => {
-                            if model_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("modelId"));
-                            }
-                            model_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Provider => {
-                            if provider__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("provider"));
-                            }
-                            provider__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::InputTokens => {
-                            if input_tokens__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("inputTokens"));
-                            }
-                            input_tokens__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::OutputTokens => {
-                            if output_tokens__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("outputTokens"));
-                            }
-                            output_tokens__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::EstimatedCostUsd => {
-                            if estimated_cost_usd__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("estimatedCostUsd"));
-                            }
-                            estimated_cost_usd__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<TokenUsage, A::Error> {
+                let mut m = <TokenUsage as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "modelId" | "model_id" => {
+                        seen.mark::<A::Error>(0, "modelId")?;
+                        let _field = rt::field("modelId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.model_id = v; }
                     }
+                    "provider" => {
+                        seen.mark::<A::Error>(1, "provider")?;
+                        let _field = rt::field("provider");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.provider = v; }
+                    }
+                    "inputTokens" | "input_tokens" => {
+                        seen.mark::<A::Error>(2, "inputTokens")?;
+                        let _field = rt::field("inputTokens");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I64>(&mut map)? { m.input_tokens = v; }
+                    }
+                    "outputTokens" | "output_tokens" => {
+                        seen.mark::<A::Error>(3, "outputTokens")?;
+                        let _field = rt::field("outputTokens");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I64>(&mut map)? { m.output_tokens = v; }
+                    }
+                    "estimatedCostUsd" | "estimated_cost_usd" => {
+                        seen.mark::<A::Error>(4, "estimatedCostUsd")?;
+                        let _field = rt::field("estimatedCostUsd");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::F64>(&mut map)? { m.estimated_cost_usd = v; }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.TokenUsage")?,
                 }
-                Ok(TokenUsage {
-                    model_id: model_id__.unwrap_or_default(),
-                    provider: provider__.unwrap_or_default(),
-                    input_tokens: input_tokens__.unwrap_or_default(),
-                    output_tokens: output_tokens__.unwrap_or_default(),
-                    estimated_cost_usd: estimated_cost_usd__.unwrap_or_default(),
-                })
+                }
+                ::core::result::Result::Ok(m)
             }
         }
-        deserializer.deserialize_struct("aumos.events.v1.TokenUsage", FIELDS, GeneratedVisitor)
+        d.deserialize_map(V)
+    }
+}
+impl serde::Serialize for InferenceUsage {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.model_id.is_empty() { m.serialize_entry("modelId", &rt::W::<rt::Str>(&self.model_id))?; }
+        if self.latency_ms.to_bits() != 0 { m.serialize_entry("latencyMs", &rt::W::<rt::F32>(&self.latency_ms))?; }
+        if self.compute_ms != 0 { m.serialize_entry("computeMs", &rt::W::<rt::I64>(&self.compute_ms))?; }
+        if !self.hardware_tier.is_empty() { m.serialize_entry("hardwareTier", &rt::W::<rt::Str>(&self.hardware_tier))?; }
+        m.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for InferenceUsage {
+    #[allow(deprecated)]
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = InferenceUsage;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.InferenceUsage)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<InferenceUsage, A::Error> {
+                let mut m = <InferenceUsage as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "modelId" | "model_id" => {
+                        seen.mark::<A::Error>(0, "modelId")?;
+                        let _field = rt::field("modelId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.model_id = v; }
+                    }
+                    "latencyMs" | "latency_ms" => {
+                        seen.mark::<A::Error>(1, "latencyMs")?;
+                        let _field = rt::field("latencyMs");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::F32>(&mut map)? { m.latency_ms = v; }
+                    }
+                    "computeMs" | "compute_ms" => {
+                        seen.mark::<A::Error>(2, "computeMs")?;
+                        let _field = rt::field("computeMs");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I64>(&mut map)? { m.compute_ms = v; }
+                    }
+                    "hardwareTier" | "hardware_tier" => {
+                        seen.mark::<A::Error>(3, "hardwareTier")?;
+                        let _field = rt::field("hardwareTier");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.hardware_tier = v; }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.InferenceUsage")?,
+                }
+                }
+                ::core::result::Result::Ok(m)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+impl serde::Serialize for StorageUsage {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if self.bytes_read != 0 { m.serialize_entry("bytesRead", &rt::W::<rt::I64>(&self.bytes_read))?; }
+        if self.bytes_written != 0 { m.serialize_entry("bytesWritten", &rt::W::<rt::I64>(&self.bytes_written))?; }
+        if !self.storage_tier.is_empty() { m.serialize_entry("storageTier", &rt::W::<rt::Str>(&self.storage_tier))?; }
+        m.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for StorageUsage {
+    #[allow(deprecated)]
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = StorageUsage;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.StorageUsage)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<StorageUsage, A::Error> {
+                let mut m = <StorageUsage as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "bytesRead" | "bytes_read" => {
+                        seen.mark::<A::Error>(0, "bytesRead")?;
+                        let _field = rt::field("bytesRead");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I64>(&mut map)? { m.bytes_read = v; }
+                    }
+                    "bytesWritten" | "bytes_written" => {
+                        seen.mark::<A::Error>(1, "bytesWritten")?;
+                        let _field = rt::field("bytesWritten");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I64>(&mut map)? { m.bytes_written = v; }
+                    }
+                    "storageTier" | "storage_tier" => {
+                        seen.mark::<A::Error>(2, "storageTier")?;
+                        let _field = rt::field("storageTier");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.storage_tier = v; }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.StorageUsage")?,
+                }
+                }
+                ::core::result::Result::Ok(m)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+impl serde::Serialize for SyntheticDataUsage {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if self.records_generated != 0 { m.serialize_entry("recordsGenerated", &rt::W::<rt::I64>(&self.records_generated))?; }
+        if !self.data_modality.is_empty() { m.serialize_entry("dataModality", &rt::W::<rt::Str>(&self.data_modality))?; }
+        if self.generation_duration_ms.to_bits() != 0 { m.serialize_entry("generationDurationMs", &rt::W::<rt::F32>(&self.generation_duration_ms))?; }
+        m.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SyntheticDataUsage {
+    #[allow(deprecated)]
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SyntheticDataUsage;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.SyntheticDataUsage)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<SyntheticDataUsage, A::Error> {
+                let mut m = <SyntheticDataUsage as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "recordsGenerated" | "records_generated" => {
+                        seen.mark::<A::Error>(0, "recordsGenerated")?;
+                        let _field = rt::field("recordsGenerated");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I64>(&mut map)? { m.records_generated = v; }
+                    }
+                    "dataModality" | "data_modality" => {
+                        seen.mark::<A::Error>(1, "dataModality")?;
+                        let _field = rt::field("dataModality");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.data_modality = v; }
+                    }
+                    "generationDurationMs" | "generation_duration_ms" => {
+                        seen.mark::<A::Error>(2, "generationDurationMs")?;
+                        let _field = rt::field("generationDurationMs");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::F32>(&mut map)? { m.generation_duration_ms = v; }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.SyntheticDataUsage")?,
+                }
+                }
+                ::core::result::Result::Ok(m)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+impl serde::Serialize for ModelLifecycleEvent {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.event_id.is_empty() { m.serialize_entry("eventId", &rt::W::<rt::Str>(&self.event_id))?; }
+        if !self.tenant_id.is_empty() { m.serialize_entry("tenantId", &rt::W::<rt::Str>(&self.tenant_id))?; }
+        if !self.model_id.is_empty() { m.serialize_entry("modelId", &rt::W::<rt::Str>(&self.model_id))?; }
+        if !self.model_name.is_empty() { m.serialize_entry("modelName", &rt::W::<rt::Str>(&self.model_name))?; }
+        if !self.version.is_empty() { m.serialize_entry("version", &rt::W::<rt::Str>(&self.version))?; }
+        if self.action != 0 { m.serialize_entry("action", &rt::W::<rt::Enum<ModelLifecycleAction>>(&self.action))?; }
+        if !self.triggered_by.is_empty() { m.serialize_entry("triggeredBy", &rt::W::<rt::Str>(&self.triggered_by))?; }
+        if let ::core::option::Option::Some(v) = &self.metadata { m.serialize_entry("metadata", &rt::W::<rt::Msg<::common_eventing::wkt::Struct>>(v))?; }
+        if let ::core::option::Option::Some(v) = &self.timestamp { m.serialize_entry("timestamp", &rt::W::<rt::Msg<::common_eventing::wkt::Timestamp>>(v))?; }
+        m.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModelLifecycleEvent {
+    #[allow(deprecated)]
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ModelLifecycleEvent;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.ModelLifecycleEvent)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<ModelLifecycleEvent, A::Error> {
+                let mut m = <ModelLifecycleEvent as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "eventId" | "event_id" => {
+                        seen.mark::<A::Error>(0, "eventId")?;
+                        let _field = rt::field("eventId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.event_id = v; }
+                    }
+                    "tenantId" | "tenant_id" => {
+                        seen.mark::<A::Error>(1, "tenantId")?;
+                        let _field = rt::field("tenantId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tenant_id = v; }
+                    }
+                    "modelId" | "model_id" => {
+                        seen.mark::<A::Error>(2, "modelId")?;
+                        let _field = rt::field("modelId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.model_id = v; }
+                    }
+                    "modelName" | "model_name" => {
+                        seen.mark::<A::Error>(3, "modelName")?;
+                        let _field = rt::field("modelName");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.model_name = v; }
+                    }
+                    "version" => {
+                        seen.mark::<A::Error>(4, "version")?;
+                        let _field = rt::field("version");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.version = v; }
+                    }
+                    "action" => {
+                        seen.mark::<A::Error>(5, "action")?;
+                        let _field = rt::field("action");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Enum<ModelLifecycleAction>>(&mut map)? { m.action = v; }
+                    }
+                    "triggeredBy" | "triggered_by" => {
+                        seen.mark::<A::Error>(6, "triggeredBy")?;
+                        let _field = rt::field("triggeredBy");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.triggered_by = v; }
+                    }
+                    "metadata" => {
+                        seen.mark::<A::Error>(7, "metadata")?;
+                        let _field = rt::field("metadata");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Struct>>(&mut map)? { m.metadata = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    "timestamp" => {
+                        seen.mark::<A::Error>(8, "timestamp")?;
+                        let _field = rt::field("timestamp");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Timestamp>>(&mut map)? { m.timestamp = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.ModelLifecycleEvent")?,
+                }
+                }
+                ::core::result::Result::Ok(m)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+impl serde::Serialize for CircuitBreakerEvent {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.event_id.is_empty() { m.serialize_entry("eventId", &rt::W::<rt::Str>(&self.event_id))?; }
+        if !self.tenant_id.is_empty() { m.serialize_entry("tenantId", &rt::W::<rt::Str>(&self.tenant_id))?; }
+        if !self.circuit_name.is_empty() { m.serialize_entry("circuitName", &rt::W::<rt::Str>(&self.circuit_name))?; }
+        if !self.from_state.is_empty() { m.serialize_entry("fromState", &rt::W::<rt::Str>(&self.from_state))?; }
+        if !self.to_state.is_empty() { m.serialize_entry("toState", &rt::W::<rt::Str>(&self.to_state))?; }
+        if !self.source_service.is_empty() { m.serialize_entry("sourceService", &rt::W::<rt::Str>(&self.source_service))?; }
+        if self.failure_count != 0 { m.serialize_entry("failureCount", &rt::W::<rt::I32>(&self.failure_count))?; }
+        if self.success_count != 0 { m.serialize_entry("successCount", &rt::W::<rt::I32>(&self.success_count))?; }
+        if !self.trigger_reason.is_empty() { m.serialize_entry("triggerReason", &rt::W::<rt::Str>(&self.trigger_reason))?; }
+        if let ::core::option::Option::Some(v) = &self.timestamp { m.serialize_entry("timestamp", &rt::W::<rt::Msg<::common_eventing::wkt::Timestamp>>(v))?; }
+        m.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CircuitBreakerEvent {
+    #[allow(deprecated)]
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CircuitBreakerEvent;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.CircuitBreakerEvent)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<CircuitBreakerEvent, A::Error> {
+                let mut m = <CircuitBreakerEvent as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "eventId" | "event_id" => {
+                        seen.mark::<A::Error>(0, "eventId")?;
+                        let _field = rt::field("eventId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.event_id = v; }
+                    }
+                    "tenantId" | "tenant_id" => {
+                        seen.mark::<A::Error>(1, "tenantId")?;
+                        let _field = rt::field("tenantId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tenant_id = v; }
+                    }
+                    "circuitName" | "circuit_name" => {
+                        seen.mark::<A::Error>(2, "circuitName")?;
+                        let _field = rt::field("circuitName");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.circuit_name = v; }
+                    }
+                    "fromState" | "from_state" => {
+                        seen.mark::<A::Error>(3, "fromState")?;
+                        let _field = rt::field("fromState");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.from_state = v; }
+                    }
+                    "toState" | "to_state" => {
+                        seen.mark::<A::Error>(4, "toState")?;
+                        let _field = rt::field("toState");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.to_state = v; }
+                    }
+                    "sourceService" | "source_service" => {
+                        seen.mark::<A::Error>(5, "sourceService")?;
+                        let _field = rt::field("sourceService");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.source_service = v; }
+                    }
+                    "failureCount" | "failure_count" => {
+                        seen.mark::<A::Error>(6, "failureCount")?;
+                        let _field = rt::field("failureCount");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I32>(&mut map)? { m.failure_count = v; }
+                    }
+                    "successCount" | "success_count" => {
+                        seen.mark::<A::Error>(7, "successCount")?;
+                        let _field = rt::field("successCount");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I32>(&mut map)? { m.success_count = v; }
+                    }
+                    "triggerReason" | "trigger_reason" => {
+                        seen.mark::<A::Error>(8, "triggerReason")?;
+                        let _field = rt::field("triggerReason");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.trigger_reason = v; }
+                    }
+                    "timestamp" => {
+                        seen.mark::<A::Error>(9, "timestamp")?;
+                        let _field = rt::field("timestamp");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Timestamp>>(&mut map)? { m.timestamp = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.CircuitBreakerEvent")?,
+                }
+                }
+                ::core::result::Result::Ok(m)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+impl serde::Serialize for RateLimitEvent {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.event_id.is_empty() { m.serialize_entry("eventId", &rt::W::<rt::Str>(&self.event_id))?; }
+        if !self.tenant_id.is_empty() { m.serialize_entry("tenantId", &rt::W::<rt::Str>(&self.tenant_id))?; }
+        if !self.path.is_empty() { m.serialize_entry("path", &rt::W::<rt::Str>(&self.path))?; }
+        if self.limit != 0 { m.serialize_entry("limit", &rt::W::<rt::I32>(&self.limit))?; }
+        if self.current_count != 0 { m.serialize_entry("currentCount", &rt::W::<rt::I32>(&self.current_count))?; }
+        if self.rejected { m.serialize_entry("rejected", &rt::W::<rt::Bool>(&self.rejected))?; }
+        if !self.source_service.is_empty() { m.serialize_entry("sourceService", &rt::W::<rt::Str>(&self.source_service))?; }
+        if !self.client_id.is_empty() { m.serialize_entry("clientId", &rt::W::<rt::Str>(&self.client_id))?; }
+        if let ::core::option::Option::Some(v) = &self.timestamp { m.serialize_entry("timestamp", &rt::W::<rt::Msg<::common_eventing::wkt::Timestamp>>(v))?; }
+        m.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RateLimitEvent {
+    #[allow(deprecated)]
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RateLimitEvent;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.RateLimitEvent)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<RateLimitEvent, A::Error> {
+                let mut m = <RateLimitEvent as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "eventId" | "event_id" => {
+                        seen.mark::<A::Error>(0, "eventId")?;
+                        let _field = rt::field("eventId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.event_id = v; }
+                    }
+                    "tenantId" | "tenant_id" => {
+                        seen.mark::<A::Error>(1, "tenantId")?;
+                        let _field = rt::field("tenantId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tenant_id = v; }
+                    }
+                    "path" => {
+                        seen.mark::<A::Error>(2, "path")?;
+                        let _field = rt::field("path");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.path = v; }
+                    }
+                    "limit" => {
+                        seen.mark::<A::Error>(3, "limit")?;
+                        let _field = rt::field("limit");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I32>(&mut map)? { m.limit = v; }
+                    }
+                    "currentCount" | "current_count" => {
+                        seen.mark::<A::Error>(4, "currentCount")?;
+                        let _field = rt::field("currentCount");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I32>(&mut map)? { m.current_count = v; }
+                    }
+                    "rejected" => {
+                        seen.mark::<A::Error>(5, "rejected")?;
+                        let _field = rt::field("rejected");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Bool>(&mut map)? { m.rejected = v; }
+                    }
+                    "sourceService" | "source_service" => {
+                        seen.mark::<A::Error>(6, "sourceService")?;
+                        let _field = rt::field("sourceService");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.source_service = v; }
+                    }
+                    "clientId" | "client_id" => {
+                        seen.mark::<A::Error>(7, "clientId")?;
+                        let _field = rt::field("clientId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.client_id = v; }
+                    }
+                    "timestamp" => {
+                        seen.mark::<A::Error>(8, "timestamp")?;
+                        let _field = rt::field("timestamp");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Timestamp>>(&mut map)? { m.timestamp = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.RateLimitEvent")?,
+                }
+                }
+                ::core::result::Result::Ok(m)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+impl serde::Serialize for BulkheadEvent {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.event_id.is_empty() { m.serialize_entry("eventId", &rt::W::<rt::Str>(&self.event_id))?; }
+        if !self.tenant_id.is_empty() { m.serialize_entry("tenantId", &rt::W::<rt::Str>(&self.tenant_id))?; }
+        if !self.bulkhead_name.is_empty() { m.serialize_entry("bulkheadName", &rt::W::<rt::Str>(&self.bulkhead_name))?; }
+        if self.max_concurrent_calls != 0 { m.serialize_entry("maxConcurrentCalls", &rt::W::<rt::I32>(&self.max_concurrent_calls))?; }
+        if self.active_calls != 0 { m.serialize_entry("activeCalls", &rt::W::<rt::I32>(&self.active_calls))?; }
+        if self.rejected { m.serialize_entry("rejected", &rt::W::<rt::Bool>(&self.rejected))?; }
+        if !self.source_service.is_empty() { m.serialize_entry("sourceService", &rt::W::<rt::Str>(&self.source_service))?; }
+        if let ::core::option::Option::Some(v) = &self.timestamp { m.serialize_entry("timestamp", &rt::W::<rt::Msg<::common_eventing::wkt::Timestamp>>(v))?; }
+        m.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BulkheadEvent {
+    #[allow(deprecated)]
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BulkheadEvent;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.BulkheadEvent)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<BulkheadEvent, A::Error> {
+                let mut m = <BulkheadEvent as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "eventId" | "event_id" => {
+                        seen.mark::<A::Error>(0, "eventId")?;
+                        let _field = rt::field("eventId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.event_id = v; }
+                    }
+                    "tenantId" | "tenant_id" => {
+                        seen.mark::<A::Error>(1, "tenantId")?;
+                        let _field = rt::field("tenantId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tenant_id = v; }
+                    }
+                    "bulkheadName" | "bulkhead_name" => {
+                        seen.mark::<A::Error>(2, "bulkheadName")?;
+                        let _field = rt::field("bulkheadName");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.bulkhead_name = v; }
+                    }
+                    "maxConcurrentCalls" | "max_concurrent_calls" => {
+                        seen.mark::<A::Error>(3, "maxConcurrentCalls")?;
+                        let _field = rt::field("maxConcurrentCalls");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I32>(&mut map)? { m.max_concurrent_calls = v; }
+                    }
+                    "activeCalls" | "active_calls" => {
+                        seen.mark::<A::Error>(4, "activeCalls")?;
+                        let _field = rt::field("activeCalls");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I32>(&mut map)? { m.active_calls = v; }
+                    }
+                    "rejected" => {
+                        seen.mark::<A::Error>(5, "rejected")?;
+                        let _field = rt::field("rejected");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Bool>(&mut map)? { m.rejected = v; }
+                    }
+                    "sourceService" | "source_service" => {
+                        seen.mark::<A::Error>(6, "sourceService")?;
+                        let _field = rt::field("sourceService");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.source_service = v; }
+                    }
+                    "timestamp" => {
+                        seen.mark::<A::Error>(7, "timestamp")?;
+                        let _field = rt::field("timestamp");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Timestamp>>(&mut map)? { m.timestamp = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.BulkheadEvent")?,
+                }
+                }
+                ::core::result::Result::Ok(m)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+impl serde::Serialize for SecurityAlertEvent {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.event_id.is_empty() { m.serialize_entry("eventId", &rt::W::<rt::Str>(&self.event_id))?; }
+        if !self.tenant_id.is_empty() { m.serialize_entry("tenantId", &rt::W::<rt::Str>(&self.tenant_id))?; }
+        if self.severity != 0 { m.serialize_entry("severity", &rt::W::<rt::Enum<AlertSeverity>>(&self.severity))?; }
+        if !self.alert_type.is_empty() { m.serialize_entry("alertType", &rt::W::<rt::Str>(&self.alert_type))?; }
+        if !self.source_service.is_empty() { m.serialize_entry("sourceService", &rt::W::<rt::Str>(&self.source_service))?; }
+        if !self.description.is_empty() { m.serialize_entry("description", &rt::W::<rt::Str>(&self.description))?; }
+        if let ::core::option::Option::Some(v) = &self.details { m.serialize_entry("details", &rt::W::<rt::Msg<::common_eventing::wkt::Struct>>(v))?; }
+        if !self.affected_resources.is_empty() { m.serialize_entry("affectedResources", &rt::W::<rt::Rep<rt::Str>>(&self.affected_resources))?; }
+        if !self.mitigation_action.is_empty() { m.serialize_entry("mitigationAction", &rt::W::<rt::Str>(&self.mitigation_action))?; }
+        if self.auto_mitigated { m.serialize_entry("autoMitigated", &rt::W::<rt::Bool>(&self.auto_mitigated))?; }
+        if let ::core::option::Option::Some(v) = &self.timestamp { m.serialize_entry("timestamp", &rt::W::<rt::Msg<::common_eventing::wkt::Timestamp>>(v))?; }
+        m.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecurityAlertEvent {
+    #[allow(deprecated)]
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SecurityAlertEvent;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.SecurityAlertEvent)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<SecurityAlertEvent, A::Error> {
+                let mut m = <SecurityAlertEvent as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "eventId" | "event_id" => {
+                        seen.mark::<A::Error>(0, "eventId")?;
+                        let _field = rt::field("eventId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.event_id = v; }
+                    }
+                    "tenantId" | "tenant_id" => {
+                        seen.mark::<A::Error>(1, "tenantId")?;
+                        let _field = rt::field("tenantId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tenant_id = v; }
+                    }
+                    "severity" => {
+                        seen.mark::<A::Error>(2, "severity")?;
+                        let _field = rt::field("severity");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Enum<AlertSeverity>>(&mut map)? { m.severity = v; }
+                    }
+                    "alertType" | "alert_type" => {
+                        seen.mark::<A::Error>(3, "alertType")?;
+                        let _field = rt::field("alertType");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.alert_type = v; }
+                    }
+                    "sourceService" | "source_service" => {
+                        seen.mark::<A::Error>(4, "sourceService")?;
+                        let _field = rt::field("sourceService");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.source_service = v; }
+                    }
+                    "description" => {
+                        seen.mark::<A::Error>(5, "description")?;
+                        let _field = rt::field("description");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.description = v; }
+                    }
+                    "details" => {
+                        seen.mark::<A::Error>(6, "details")?;
+                        let _field = rt::field("details");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Struct>>(&mut map)? { m.details = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    "affectedResources" | "affected_resources" => {
+                        seen.mark::<A::Error>(7, "affectedResources")?;
+                        let _field = rt::field("affectedResources");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Rep<rt::Str>>(&mut map)? { m.affected_resources = v; }
+                    }
+                    "mitigationAction" | "mitigation_action" => {
+                        seen.mark::<A::Error>(8, "mitigationAction")?;
+                        let _field = rt::field("mitigationAction");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.mitigation_action = v; }
+                    }
+                    "autoMitigated" | "auto_mitigated" => {
+                        seen.mark::<A::Error>(9, "autoMitigated")?;
+                        let _field = rt::field("autoMitigated");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Bool>(&mut map)? { m.auto_mitigated = v; }
+                    }
+                    "timestamp" => {
+                        seen.mark::<A::Error>(10, "timestamp")?;
+                        let _field = rt::field("timestamp");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Timestamp>>(&mut map)? { m.timestamp = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.SecurityAlertEvent")?,
+                }
+                }
+                ::core::result::Result::Ok(m)
+            }
+        }
+        d.deserialize_map(V)
     }
 }
 impl serde::Serialize for UsageMetricsEvent {
     #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.event_id.is_empty() {
-            len += 1;
-        }
-        if !self.tenant_id.is_empty() {
-            len += 1;
-        }
-        if !self.service_name.is_empty() {
-            len += 1;
-        }
-        if !self.metric_type.is_empty() {
-            len += 1;
-        }
-        if self.value != 0. {
-            len += 1;
-        }
-        if !self.unit.is_empty() {
-            len += 1;
-        }
-        if !self.labels.is_empty() {
-            len += 1;
-        }
-        if self.timestamp.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("aumos.events.v1.UsageMetricsEvent", len)?;
-        if !self.event_id.is_empty() {
-            struct_ser.serialize_field("eventId", &self.event_id)?;
-        }
-        if !self.tenant_id.is_empty() {
-            struct_ser.serialize_field("tenantId", &self.tenant_id)?;
-        }
-        if !self.service_name.is_empty() {
-            struct_ser.serialize_field("serviceName", &self.service_name)?;
-        }
-        if !self.metric_type.is_empty() {
-            struct_ser.serialize_field("metricType", &self.metric_type)?;
-        }
-        if self.value != 0. {
-            struct_ser.serialize_field("value", &self.value)?;
-        }
-        if !self.unit.is_empty() {
-            struct_ser.serialize_field("unit", &self.unit)?;
-        }
-        if !self.labels.is_empty() {
-            struct_ser.serialize_field("labels", &self.labels)?;
-        }
-        if let Some(v) = self.timestamp.as_ref() {
-            struct_ser.serialize_field("timestamp", v)?;
-        }
-        struct_ser.end()
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.event_id.is_empty() { m.serialize_entry("eventId", &rt::W::<rt::Str>(&self.event_id))?; }
+        if !self.tenant_id.is_empty() { m.serialize_entry("tenantId", &rt::W::<rt::Str>(&self.tenant_id))?; }
+        if !self.service_name.is_empty() { m.serialize_entry("serviceName", &rt::W::<rt::Str>(&self.service_name))?; }
+        if !self.metric_type.is_empty() { m.serialize_entry("metricType", &rt::W::<rt::Str>(&self.metric_type))?; }
+        if self.value.to_bits() != 0 { m.serialize_entry("value", &rt::W::<rt::F64>(&self.value))?; }
+        if !self.unit.is_empty() { m.serialize_entry("unit", &rt::W::<rt::Str>(&self.unit))?; }
+        if !self.labels.is_empty() { m.serialize_entry("labels", &rt::W::<rt::Map<rt::Str, rt::Str>>(&self.labels))?; }
+        if let ::core::option::Option::Some(v) = &self.timestamp { m.serialize_entry("timestamp", &rt::W::<rt::Msg<::common_eventing::wkt::Timestamp>>(v))?; }
+        m.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UsageMetricsEvent {
     #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "event_id",
-            "eventId",
-            "tenant_id",
-            "tenantId",
-            "service_name",
-            "serviceName",
-            "metric_type",
-            "metricType",
-            "value",
-            "unit",
-            "labels",
-            "timestamp",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            EventId,
-            TenantId,
-            ServiceName,
-            MetricType,
-            Value,
-            Unit,
-            Labels,
-            Timestamp,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "eventId" | "event_id" => Ok(GeneratedField::EventId),
-                            "tenantId" | "tenant_id" => Ok(GeneratedField::TenantId),
-                            "serviceName" | "service_name" => Ok(GeneratedField::ServiceName),
-                            "metricType" | "metric_type" => Ok(GeneratedField::MetricType),
-                            "value" => Ok(GeneratedField::Value),
-                            "unit" => Ok(GeneratedField::Unit),
-                            "labels" => Ok(GeneratedField::Labels),
-                            "timestamp" => Ok(GeneratedField::Timestamp),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
             type Value = UsageMetricsEvent;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct aumos.events.v1.UsageMetricsEvent")
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (aumos.events.v1.UsageMetricsEvent)")
             }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<UsageMetricsEvent, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut event_id__ = None;
-                let mut tenant_id__ = None;
-                let mut service_name__ = None;
-                let mut metric_type__ = None;
-                let mut value__ = None;
-                let mut unit__ = None;
-                let mut labels__ = None;
-                let mut timestamp__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::EventId => {
-                            if event_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("eventId"));
-                            }
-                            event_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TenantId => {
-                            if tenant_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenantId"));
-                            }
-                            tenant_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ServiceName => {
-                            if service_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("serviceName"));
-                            }
-                            service_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::MetricType => {
-                            if metric_type__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("metricType"));
-                            }
-                            metric_type__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Value => {
-                            if value__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("value"));
-                            }
-                            value__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Unit => {
-                            if unit__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("unit"));
-                            }
-                            unit__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Labels => {
-                            if labels__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("labels"));
-                            }
-                            labels__ = Some(
-                                map_.next_value::<std::collections::BTreeMap<_, _>>()?
-                            );
-                        }
-                        GeneratedField::Timestamp => {
-                            if timestamp__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timestamp"));
-                            }
-                            timestamp__ = map_.next_value()?;
-                        }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<UsageMetricsEvent, A::Error> {
+                let mut m = <UsageMetricsEvent as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "eventId" | "event_id" => {
+                        seen.mark::<A::Error>(0, "eventId")?;
+                        let _field = rt::field("eventId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.event_id = v; }
                     }
+                    "tenantId" | "tenant_id" => {
+                        seen.mark::<A::Error>(1, "tenantId")?;
+                        let _field = rt::field("tenantId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tenant_id = v; }
+                    }
+                    "serviceName" | "service_name" => {
+                        seen.mark::<A::Error>(2, "serviceName")?;
+                        let _field = rt::field("serviceName");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.service_name = v; }
+                    }
+                    "metricType" | "metric_type" => {
+                        seen.mark::<A::Error>(3, "metricType")?;
+                        let _field = rt::field("metricType");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.metric_type = v; }
+                    }
+                    "value" => {
+                        seen.mark::<A::Error>(4, "value")?;
+                        let _field = rt::field("value");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::F64>(&mut map)? { m.value = v; }
+                    }
+                    "unit" => {
+                        seen.mark::<A::Error>(5, "unit")?;
+                        let _field = rt::field("unit");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.unit = v; }
+                    }
+                    "labels" => {
+                        seen.mark::<A::Error>(6, "labels")?;
+                        let _field = rt::field("labels");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Map<rt::Str, rt::Str>>(&mut map)? { m.labels = v; }
+                    }
+                    "timestamp" => {
+                        seen.mark::<A::Error>(7, "timestamp")?;
+                        let _field = rt::field("timestamp");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Timestamp>>(&mut map)? { m.timestamp = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    _ => rt::unknown(&mut map, &key, "aumos.events.v1.UsageMetricsEvent")?,
                 }
-                Ok(UsageMetricsEvent {
-                    event_id: event_id__.unwrap_or_default(),
-                    tenant_id: tenant_id__.unwrap_or_default(),
-                    service_name: service_name__.unwrap_or_default(),
-                    metric_type: metric_type__.unwrap_or_default(),
-                    value: value__.unwrap_or_default(),
-                    unit: unit__.unwrap_or_default(),
-                    labels: labels__.unwrap_or_default(),
-                    timestamp: timestamp__,
-                })
+                }
+                ::core::result::Result::Ok(m)
             }
         }
-        deserializer.deserialize_struct("aumos.events.v1.UsageMetricsEvent", FIELDS, GeneratedVisitor)
+        d.deserialize_map(V)
+    }
+}
+impl rt::ProtoEnum for GovernanceDecision {
+    const FULL_NAME: &'static str = "aumos.events.v1.GovernanceDecision";
+    fn name_of(number: i32) -> ::core::option::Option<&'static str> {
+        match number {
+            0 => ::core::option::Option::Some("GOVERNANCE_DECISION_UNSPECIFIED"),
+            1 => ::core::option::Option::Some("GOVERNANCE_DECISION_APPROVED"),
+            2 => ::core::option::Option::Some("GOVERNANCE_DECISION_DENIED"),
+            3 => ::core::option::Option::Some("GOVERNANCE_DECISION_ESCALATED"),
+            4 => ::core::option::Option::Some("GOVERNANCE_DECISION_PENDING_REVIEW"),
+            5 => ::core::option::Option::Some("GOVERNANCE_DECISION_AUTO_APPROVED"),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn number_of(name: &str) -> ::core::option::Option<i32> {
+        match name {
+            "GOVERNANCE_DECISION_UNSPECIFIED" => ::core::option::Option::Some(0),
+            "GOVERNANCE_DECISION_APPROVED" => ::core::option::Option::Some(1),
+            "GOVERNANCE_DECISION_DENIED" => ::core::option::Option::Some(2),
+            "GOVERNANCE_DECISION_ESCALATED" => ::core::option::Option::Some(3),
+            "GOVERNANCE_DECISION_PENDING_REVIEW" => ::core::option::Option::Some(4),
+            "GOVERNANCE_DECISION_AUTO_APPROVED" => ::core::option::Option::Some(5),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+impl serde::Serialize for GovernanceDecision {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str_name())
+    }
+}
+impl<'de> serde::Deserialize<'de> for GovernanceDecision {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        rt::read_enum(d)
+    }
+}
+impl rt::ProtoEnum for ModelLifecycleAction {
+    const FULL_NAME: &'static str = "aumos.events.v1.ModelLifecycleAction";
+    fn name_of(number: i32) -> ::core::option::Option<&'static str> {
+        match number {
+            0 => ::core::option::Option::Some("MODEL_LIFECYCLE_ACTION_UNSPECIFIED"),
+            1 => ::core::option::Option::Some("MODEL_LIFECYCLE_ACTION_MODEL_REGISTERED"),
+            2 => ::core::option::Option::Some("MODEL_LIFECYCLE_ACTION_MODEL_TRAINING_STARTED"),
+            3 => ::core::option::Option::Some("MODEL_LIFECYCLE_ACTION_MODEL_TRAINING_COMPLETED"),
+            4 => ::core::option::Option::Some("MODEL_LIFECYCLE_ACTION_MODEL_VALIDATION_PASSED"),
+            5 => ::core::option::Option::Some("MODEL_LIFECYCLE_ACTION_MODEL_VALIDATION_FAILED"),
+            6 => ::core::option::Option::Some("MODEL_LIFECYCLE_ACTION_MODEL_DEPLOYED"),
+            7 => ::core::option::Option::Some("MODEL_LIFECYCLE_ACTION_MODEL_UNDEPLOYED"),
+            8 => ::core::option::Option::Some("MODEL_LIFECYCLE_ACTION_MODEL_ARCHIVED"),
+            9 => ::core::option::Option::Some("MODEL_LIFECYCLE_ACTION_MODEL_DELETED"),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn number_of(name: &str) -> ::core::option::Option<i32> {
+        match name {
+            "MODEL_LIFECYCLE_ACTION_UNSPECIFIED" => ::core::option::Option::Some(0),
+            "MODEL_LIFECYCLE_ACTION_MODEL_REGISTERED" => ::core::option::Option::Some(1),
+            "MODEL_LIFECYCLE_ACTION_MODEL_TRAINING_STARTED" => ::core::option::Option::Some(2),
+            "MODEL_LIFECYCLE_ACTION_MODEL_TRAINING_COMPLETED" => ::core::option::Option::Some(3),
+            "MODEL_LIFECYCLE_ACTION_MODEL_VALIDATION_PASSED" => ::core::option::Option::Some(4),
+            "MODEL_LIFECYCLE_ACTION_MODEL_VALIDATION_FAILED" => ::core::option::Option::Some(5),
+            "MODEL_LIFECYCLE_ACTION_MODEL_DEPLOYED" => ::core::option::Option::Some(6),
+            "MODEL_LIFECYCLE_ACTION_MODEL_UNDEPLOYED" => ::core::option::Option::Some(7),
+            "MODEL_LIFECYCLE_ACTION_MODEL_ARCHIVED" => ::core::option::Option::Some(8),
+            "MODEL_LIFECYCLE_ACTION_MODEL_DELETED" => ::core::option::Option::Some(9),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+impl serde::Serialize for ModelLifecycleAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str_name())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModelLifecycleAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        rt::read_enum(d)
+    }
+}
+impl rt::ProtoEnum for AlertSeverity {
+    const FULL_NAME: &'static str = "aumos.events.v1.AlertSeverity";
+    fn name_of(number: i32) -> ::core::option::Option<&'static str> {
+        match number {
+            0 => ::core::option::Option::Some("ALERT_SEVERITY_UNSPECIFIED"),
+            1 => ::core::option::Option::Some("ALERT_SEVERITY_INFO"),
+            2 => ::core::option::Option::Some("ALERT_SEVERITY_LOW"),
+            3 => ::core::option::Option::Some("ALERT_SEVERITY_MEDIUM"),
+            4 => ::core::option::Option::Some("ALERT_SEVERITY_HIGH"),
+            5 => ::core::option::Option::Some("ALERT_SEVERITY_CRITICAL"),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn number_of(name: &str) -> ::core::option::Option<i32> {
+        match name {
+            "ALERT_SEVERITY_UNSPECIFIED" => ::core::option::Option::Some(0),
+            "ALERT_SEVERITY_INFO" => ::core::option::Option::Some(1),
+            "ALERT_SEVERITY_LOW" => ::core::option::Option::Some(2),
+            "ALERT_SEVERITY_MEDIUM" => ::core::option::Option::Some(3),
+            "ALERT_SEVERITY_HIGH" => ::core::option::Option::Some(4),
+            "ALERT_SEVERITY_CRITICAL" => ::core::option::Option::Some(5),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+impl serde::Serialize for AlertSeverity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str_name())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AlertSeverity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        rt::read_enum(d)
     }
 }
 };

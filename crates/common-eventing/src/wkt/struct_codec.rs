@@ -1000,4 +1000,36 @@ mod tests {
             Value::from(true)
         );
     }
+
+    /// Found by the `event_binary` fuzz target: a known field whose key is an overlong
+    /// varint (`0x8a 0x00` for field 1) hit an `unreachable!`. prost accepts such keys;
+    /// so does this decoder now, with the same result, at every level.
+    #[test]
+    fn overlong_keys_of_known_fields_decode_as_in_prost() {
+        let cases: &[&[u8]] = &[
+            // Struct { fields: {"k": number 1.0} }, every key overlong.
+            &[
+                0x8a, 0x00, 0x0e, 0x8a, 0x00, 0x01, b'k', 0x92, 0x00, 0x09, 0x91, 0x00, 0, 0, 0, 0,
+                0, 0, 0xf0, 0x3f,
+            ],
+            // Struct { fields: {"a": list [an empty Value]} }, the list_value key overlong.
+            &[
+                0x0a, 0x0b, 0x0a, 0x01, b'a', 0x12, 0x06, 0xb2, 0x80, 0x00, 0x02, 0x0a, 0x00,
+            ],
+            // Struct { fields: {"s": string "x"} }, the string_value key overlong.
+            &[0x0a, 0x08, 0x0a, 0x01, b's', 0x12, 0x03, 0x9a, 0x00, 0x01],
+        ];
+        for bytes in cases {
+            let ours = Struct::decode(*bytes);
+            let theirs = prost_types::Struct::decode(*bytes);
+            assert_eq!(
+                ours.is_ok(),
+                theirs.is_ok(),
+                "{bytes:02x?}: {ours:?} {theirs:?}"
+            );
+            if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
+                assert_eq!(ours.encode_to_vec(), theirs.encode_to_vec(), "{bytes:02x?}");
+            }
+        }
+    }
 }
