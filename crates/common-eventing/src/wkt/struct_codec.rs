@@ -25,7 +25,7 @@
 //! the existing one, and a repeated map key keeps the last value, as in every runtime.
 
 use super::struct_decode::{
-    error, merge_subtree, parse_entry, parse_list, parse_struct, parse_value, with_delimited,
+    error, merge_subtree, parse_entry, parse_list, parse_struct, parse_value, smol, with_delimited,
 };
 use super::structs::value::Kind;
 use super::{ListValue, Struct, Value};
@@ -36,7 +36,6 @@ use prost::encoding::{
     encoded_len_varint, int32, message, skip_field,
 };
 use prost::{DecodeError, Message};
-use smol_str::SmolStr;
 
 // ---- sizing --------------------------------------------------------------------
 
@@ -451,7 +450,7 @@ impl Message for Value {
                 check_wire_type(WireType::LengthDelimited, wire_type)
                     .map_err(|e| field_error(e, "Value", "string_value"))?;
                 let s = with_delimited(buf, |b| match core::str::from_utf8(b) {
-                    Ok(s) => Ok(SmolStr::new(s)),
+                    Ok(s) => Ok(smol(s)),
                     Err(_) => Err(error("invalid string value: data is not UTF-8 encoded")),
                 })
                 .map_err(|e| field_error(e, "Value", "string_value"))?;
