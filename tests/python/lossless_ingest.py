@@ -9,8 +9,9 @@ plus one known extra field on each, as in issue 13), then:
 1. POSTs a binary `IngestEventRequest` (HTTP, `application/x-protobuf`) holding a
    `tool_call` event with every added field of `Event`, `ToolCall` and what they hold;
 2. POSTs a binary `IngestEventBatchRequest` with two such events;
-3. sends one over gRPC `ChaukasServerService/IngestEvent`;
-4. reads all four back over gRPC `QueryEvents` of both services, parsing the answers
+3. sends one over gRPC `IngestEvent` and one in an `IngestEventBatch`, to each of the
+   two services (`ChaukasServerService`, `ChaukasClientService`);
+4. reads all seven back over gRPC `QueryEvents` of both services, parsing the answers
    with the newer schema, and requires each to equal what was sent, field for field.
 """
 import random
@@ -111,14 +112,29 @@ def main():
     meta = [("x-chaukas-tenant", TENANT)]
     raw = lambda path: channel.unary_unary(path, request_serializer=lambda b: b,
                                            response_deserializer=lambda b: b)
-    g = event(pool, rng, "lossless-grpc-4")
-    sent[g.event_id] = g
-    ingest = cls("chaukas.spec.server.v1.IngestEventRequest")()
-    ingest.event.CopyFrom(g)
-    answer = cls("chaukas.spec.server.v1.IngestEventResponse").FromString(
-        raw("/chaukas.spec.server.v1.ChaukasServerService/IngestEvent")(
-            ingest.SerializeToString(), metadata=meta, timeout=30))
-    assert answer.status == "accepted", answer
+    grpc_sent = 0
+    for package, service in (("chaukas.spec.server.v1", "ChaukasServerService"),
+                             ("chaukas.spec.client.v1", "ChaukasClientService")):
+        path = "/%s.%s/" % (package, service)
+        g = event(pool, rng, "lossless-grpc-%s-event" % service)
+        sent[g.event_id] = g
+        ingest = cls(package + ".IngestEventRequest")()
+        ingest.event.CopyFrom(g)
+        answer = cls(package + ".IngestEventResponse").FromString(
+            raw(path + "IngestEvent")(ingest.SerializeToString(), metadata=meta, timeout=30))
+        if package.endswith("server.v1"):
+            assert answer.status == "accepted", answer
+        b = event(pool, rng, "lossless-grpc-%s-batch" % service)
+        sent[b.event_id] = b
+        batch = cls(package + ".IngestEventBatchRequest")()
+        batch.event_batch.batch_id = "batch-grpc-" + service
+        batch.event_batch.events.add().CopyFrom(b)
+        answer = cls(package + ".IngestEventBatchResponse").FromString(
+            raw(path + "IngestEventBatch")(batch.SerializeToString(), metadata=meta, timeout=30))
+        if package.endswith("server.v1"):
+            assert answer.accepted_count == 1, answer
+        grpc_sent += 2
+    assert grpc_sent == 4
 
     added = sorted(set(p for e in sent.values() for p in ld.added_paths(e)))
     assert "tool_call[0].newer_risk" in added and "newer_note" in added, added

@@ -66,6 +66,7 @@ pub fn stdout_of(what: &str, out: Output) -> String {
 }
 
 pub mod chaukas_backend;
+pub mod mcp_stack;
 pub mod roundtrip;
 
 /// Concatenation of encoded `FileDescriptorSet`s is itself a valid encoded set.

@@ -51,12 +51,17 @@ impl TestServer {
             http: "127.0.0.1:0".parse().unwrap(),
             api_key: api_key.map(str::to_owned),
             max_body_bytes,
+            ..Config::default()
         };
+        Self::with_config(&config).await
+    }
+
+    async fn with_config(config: &Config) -> Self {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let shutdown = async move {
             let _ = stopped.await;
         };
-        let running = ingest_server::start(&config, Arc::new(MemoryStore::new()), shutdown)
+        let running = ingest_server::start(config, Arc::new(MemoryStore::new()), shutdown)
             .await
             .expect("the ingest server starts");
         Self {
@@ -1239,6 +1244,7 @@ async fn an_answer_without_json_form_is_a_json_500() {
         http: "127.0.0.1:0".parse().unwrap(),
         api_key: None,
         max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        ..Config::default()
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = ingest_server::start(&config, Arc::new(ForeignDataStore), async move {
@@ -1677,7 +1683,7 @@ async fn a_newer_producers_fields_survive_ingest_and_query() {
         &[],
     )
     .await;
-    assert!(out.contains("ok 4 events"), "seed {seed}: {out}");
+    assert!(out.contains("ok 7 events"), "seed {seed}: {out}");
 
     // What Rust reads with the schema it knows: the known fields, nothing invented.
     let mut cli = server.server_client().await;
@@ -1688,7 +1694,7 @@ async fn a_newer_producers_fields_survive_ingest_and_query() {
         tenant_filter("tenant-lossless"),
     )
     .await;
-    assert_eq!(got.len(), 4);
+    assert_eq!(got.len(), 7);
     assert!(
         got.iter()
             .all(|e| matches!(&e.content, Some(event::Content::ToolCall(t)) if t.name == "lookup"))
@@ -1710,4 +1716,357 @@ async fn a_newer_producers_fields_survive_ingest_and_query() {
     let msg = r.json()["message"].as_str().unwrap().to_string();
     assert!(msg.contains("\"newerNote\" at $.newerNote"), "{msg}");
     server.stop().await.unwrap();
+}
+
+/// `metadata` as `{"a":{"a":...1}}`, `objects` JSON objects deep (row 2 of issue 12).
+fn nested_metadata_json(id: &str, tenant: &str, objects: usize) -> String {
+    format!(
+        r#"{{"eventId":"{id}","tenantId":"{tenant}","metadata":{}1{}}}"#,
+        r#"{"a":"#.repeat(objects),
+        "}".repeat(objects)
+    )
+}
+
+/// Every event of `tenant`, paged over gRPC and over HTTP JSON (one per page), which
+/// must agree and must not fail.
+async fn page_tenant(server: &TestServer, tenant: &str) -> Vec<String> {
+    let mut cli = server.server_client().await;
+    let mut q = tenant_filter(tenant);
+    q.page_size = 1;
+    let over_grpc = query_all(&mut cli, None, None, q.clone()).await;
+    let mut over_http = Vec::new();
+    let mut token = String::new();
+    for _ in 0..100 {
+        let body = format!(
+            r#"{{"filter":{{"tenantId":"{tenant}"}},"orderByTime":"SORT_ORDER_ASC","pageSize":1,"pageToken":"{token}"}}"#
+        );
+        let r = http(server.http, "POST", "/v1/query", &[JSON], body.as_bytes()).await;
+        assert_eq!(r.status, 200, "{r:?}");
+        let page: QueryResponse = serde_json::from_value(r.json()).unwrap();
+        over_http.extend(page.events);
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    assert_eq!(over_grpc, over_http, "gRPC and HTTP pages agree");
+    over_grpc.into_iter().map(|e| e.event_id).collect()
+}
+
+/// Issue 12 row 2: an event nested beyond the decode limit is refused on both ingest
+/// routes (JSON used to answer 202 and then break `QueryEvents` for the tenant); the
+/// deepest event accepted can be paged back over gRPC and HTTP.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_event_too_deep_to_return_is_refused_on_both_routes() {
+    let server = TestServer::open().await;
+    let tenant = "p";
+    let good = http(
+        server.http,
+        "POST",
+        "/v1/events",
+        &[JSON],
+        nested_metadata_json("shallow", tenant, 2).as_bytes(),
+    )
+    .await;
+    assert_eq!(good.status, 202, "{good:?}");
+
+    // The reproduction: 40 objects, as JSON.
+    let poison = nested_metadata_json("bad", tenant, 40);
+    let r = http(
+        server.http,
+        "POST",
+        "/v1/events",
+        &[JSON],
+        poison.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{r:?}");
+    let msg = r.json()["message"].as_str().unwrap().to_string();
+    assert!(msg.contains("depth limit of 100"), "{msg}");
+    // The same event in binary, on HTTP and on gRPC.
+    let event: Event = {
+        let mut e = ev("bad", tenant, 1);
+        let mut v = Value::from(1.0);
+        for _ in 0..40 {
+            v = Value::from([("a", v)].into_iter().collect::<Struct>());
+        }
+        let Some(common_eventing::wkt::value::Kind::StructValue(s)) = v.kind else {
+            unreachable!()
+        };
+        e.metadata = Some(s);
+        e
+    };
+    let request = server::IngestEventRequest {
+        event: Some(event.clone()),
+    };
+    let r = http(
+        server.http,
+        "POST",
+        "/v1/events",
+        &[PROTOBUF],
+        &request.encode_to_vec(),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{r:?}");
+    let mut srv = server.server_client().await;
+    let status = srv
+        .ingest_event(req(request, None, None))
+        .await
+        .unwrap_err();
+    // tonic's codec answers an undecodable request INTERNAL; what matters is that
+    // it is refused, naming the limit, and nothing is stored.
+    assert!(
+        status.message().contains("recursion limit reached"),
+        "{status:?}"
+    );
+
+    // At every depth up to the poison one, JSON ingest either refuses (400 naming the
+    // limit) or stores an event that pages back: never 202 and then a broken query.
+    let mut accepted = vec!["shallow".to_string()];
+    for objects in 30..=40 {
+        let id = format!("d{objects}");
+        let body = nested_metadata_json(&id, tenant, objects);
+        let r = http(server.http, "POST", "/v1/events", &[JSON], body.as_bytes()).await;
+        match r.status {
+            202 => accepted.push(id),
+            400 => {
+                let msg = r.json()["message"].as_str().unwrap().to_string();
+                assert!(msg.contains("depth limit of 100"), "{objects}: {msg}");
+            }
+            other => panic!("{objects} objects: status {other}: {r:?}"),
+        }
+    }
+    assert!(
+        accepted.len() > 2,
+        "events below the limit are stored: {accepted:?}"
+    );
+    assert!(
+        accepted.len() < 12,
+        "events beyond the limit are refused: {accepted:?}"
+    );
+    let mut got = page_tenant(&server, tenant).await;
+    got.sort();
+    accepted.sort();
+    assert_eq!(got, accepted);
+}
+
+/// Issue 12 row 3: proto3 enums are open. A binary event with an enum number the
+/// schema does not know (what Python's `Event(type=3)` sends) is stored, returned
+/// unchanged over gRPC, and shown as the number in JSON.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_enum_number_is_stored_and_returned_unchanged() {
+    let server = TestServer::open().await;
+    let mut event = ev("future-type", "t-enum", 3);
+    event.r#type = 3_000;
+    event.severity = 77;
+    let body = server::IngestEventRequest {
+        event: Some(event.clone()),
+    }
+    .encode_to_vec();
+    let r = http(server.http, "POST", "/v1/events", &[PROTOBUF], &body).await;
+    assert_eq!(r.status, 202, "{r:?}");
+    let mut cli = server.server_client().await;
+    let got = query_all(&mut cli, None, None, tenant_filter("t-enum")).await;
+    assert_eq!(got, vec![event.clone()]);
+    assert_eq!(got[0].encode_to_vec(), event.encode_to_vec());
+    let body = br#"{"filter":{"tenantId":"t-enum"}}"#;
+    let r = http(server.http, "POST", "/v1/query", &[JSON], body).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let json = r.json();
+    assert_eq!(json["events"][0]["type"], 3_000, "{json}");
+    assert_eq!(json["events"][0]["severity"], 77, "{json}");
+    // And JSON ingest of the number is accepted too.
+    let body = br#"{"eventId":"j","tenantId":"t-enum","type":3}"#;
+    let r = http(server.http, "POST", "/v1/events", &[JSON], body).await;
+    assert_eq!(r.status, 202, "{r:?}");
+
+    // The reproduction: Python protobuf's `Event(type=3)`, posted as protobuf (it got a
+    // 400 "event has no proto3 JSON form"), comes back byte for byte, and our JSON of it
+    // is Python's.
+    let out = python("open_enum_event.py", &[], &[]).await;
+    let mut lines = out.lines();
+    let hex = lines.next().unwrap();
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    let python_json: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let r = http(server.http, "POST", "/v1/events", &[PROTOBUF], &bytes).await;
+    assert_eq!(r.status, 202, "{r:?}");
+    let got = query_all(&mut cli, None, None, tenant_filter("t-py-enum")).await;
+    let sent = server::IngestEventRequest::decode(bytes.as_slice()).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        server::IngestEventRequest {
+            event: Some(got[0].clone())
+        }
+        .encode_to_vec(),
+        bytes
+    );
+    assert_eq!(Some(&got[0]), sent.event.as_ref());
+    assert_eq!(serde_json::to_value(&got[0]).unwrap(), python_json);
+}
+
+/// Issue 12 item 6: per-tenant keys (`--api-keys FILE`). Each key reads and writes its
+/// own tenant only, over HTTP and gRPC, whatever tenant header it sends.
+#[tokio::test(flavor = "multi_thread")]
+async fn per_tenant_keys_read_and_write_only_their_tenant() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keys");
+    std::fs::write(
+        &file,
+        "# key tenant\nkey-a tenant-a\nkey-b tenant-b  # second\n",
+    )
+    .unwrap();
+    let config = Config::parse(
+        [
+            "--grpc=127.0.0.1:0",
+            "--http=127.0.0.1:0",
+            "--api-keys",
+            file.to_str().unwrap(),
+        ]
+        .map(String::from),
+    )
+    .unwrap();
+    assert_eq!(config.api_keys.len(), 2);
+    let server = TestServer::with_config(&config).await;
+    let bearer = |key: &str| format!("Bearer {key}");
+    let (auth_a, auth_b) = (bearer("key-a"), bearer("key-b"));
+
+    // Writes: own tenant accepted, another refused, over both protocols.
+    for (auth, own, other) in [
+        (&auth_a, "tenant-a", "tenant-b"),
+        (&auth_b, "tenant-b", "tenant-a"),
+    ] {
+        let ok = format!(r#"{{"eventId":"{own}-1","tenantId":"{own}"}}"#);
+        let r = http(
+            server.http,
+            "POST",
+            "/v1/events",
+            &[JSON, ("authorization", auth)],
+            ok.as_bytes(),
+        )
+        .await;
+        assert_eq!(r.status, 202, "{r:?}");
+        let bad = format!(r#"{{"eventId":"x","tenantId":"{other}"}}"#);
+        let r = http(
+            server.http,
+            "POST",
+            "/v1/events",
+            &[JSON, ("authorization", auth)],
+            bad.as_bytes(),
+        )
+        .await;
+        assert_eq!(r.status, 403, "{r:?}");
+        let key = auth.trim_start_matches("Bearer ");
+        let mut srv = server.server_client().await;
+        srv.ingest_event(req(
+            server::IngestEventRequest {
+                event: Some(ev(&format!("{own}-2"), own, 2)),
+            },
+            Some(key),
+            None,
+        ))
+        .await
+        .unwrap();
+        let denied = srv
+            .ingest_event(req(
+                server::IngestEventRequest {
+                    event: Some(ev("y", other, 2)),
+                },
+                Some(key),
+                None,
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(denied.code(), Code::PermissionDenied, "{denied:?}");
+        // A tenant header naming the other tenant does not widen the key.
+        let denied = srv
+            .query_events(req(
+                server::QueryEventsRequest {
+                    query: Some(tenant_filter(other)),
+                },
+                Some(key),
+                Some(other),
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(denied.code(), Code::PermissionDenied, "{denied:?}");
+        let r = http(
+            server.http,
+            "POST",
+            "/v1/query",
+            &[JSON, ("authorization", auth), ("x-chaukas-tenant", other)],
+            b"{}",
+        )
+        .await;
+        assert_eq!(r.status, 403, "{r:?}");
+    }
+    // Reads: each key sees exactly its own events, with no tenant header at all.
+    for (auth, own) in [(&auth_a, "tenant-a"), (&auth_b, "tenant-b")] {
+        let key = auth.trim_start_matches("Bearer ");
+        let mut srv = server.server_client().await;
+        let mut got = ids(&query_all(&mut srv, Some(key), None, QueryRequest::default()).await)
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        got.sort();
+        assert_eq!(got, [format!("{own}-1"), format!("{own}-2")]);
+        let r = http(
+            server.http,
+            "POST",
+            "/v1/query",
+            &[JSON, ("authorization", auth)],
+            b"{}",
+        )
+        .await;
+        assert_eq!(r.status, 200, "{r:?}");
+        let page: QueryResponse = serde_json::from_value(r.json()).unwrap();
+        assert!(page.events.iter().all(|e| e.tenant_id == own), "{page:?}");
+        assert_eq!(page.events.len(), 2);
+    }
+    let r = http(
+        server.http,
+        "POST",
+        "/v1/query",
+        &[JSON, ("authorization", "Bearer nope")],
+        b"{}",
+    )
+    .await;
+    assert_eq!(r.status, 401, "{r:?}");
+}
+
+/// Issue 12 item 6: without a key the server listens on loopback only, unless told.
+#[tokio::test(flavor = "multi_thread")]
+async fn without_auth_the_server_refuses_non_loopback_addresses() {
+    let open = Config {
+        grpc: "0.0.0.0:0".parse().unwrap(),
+        http: "127.0.0.1:0".parse().unwrap(),
+        ..Config::default()
+    };
+    let err = ingest_server::start(&open, Arc::new(MemoryStore::new()), async {})
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        err.to_string().contains("refusing to listen on 0.0.0.0"),
+        "{err}"
+    );
+    let allowed = Config {
+        allow_unauthenticated: true,
+        ..open.clone()
+    };
+    TestServer::with_config(&allowed)
+        .await
+        .stop()
+        .await
+        .unwrap();
+    let keyed = Config {
+        api_key: Some("k".into()),
+        ..open
+    };
+    TestServer::with_config(&keyed).await.stop().await.unwrap();
+    let err =
+        Config::parse(["--api-keys".to_string(), "/nonexistent/keys".to_string()]).unwrap_err();
+    assert!(err.contains("cannot read"), "{err}");
 }

@@ -26,6 +26,21 @@ use std::process::Command;
 const BEGIN: &str = "<!-- bench-table:begin (cargo xtask bench --readme) -->";
 const END: &str = "<!-- bench-table:end -->";
 
+/// `cargo bench -p interop-tests --bench <name> --` in the workspace root; add the
+/// benchmark's own arguments.
+pub fn cargo_bench(name: &str) -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(workspace::root()).args([
+        "bench",
+        "-p",
+        "interop-tests",
+        "--bench",
+        name,
+        "--",
+    ]);
+    cmd
+}
+
 /// Entry point.
 pub fn run(args: &[&str]) -> Result<()> {
     let mut seconds = "0.3".to_string();
@@ -56,17 +71,8 @@ pub fn run(args: &[&str]) -> Result<()> {
     let mut best: Option<(Value, Value)> = None;
     for round in 1..=rounds {
         println!("bench: round {round} of {rounds}");
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(workspace::root())
-            .args([
-                "bench",
-                "-p",
-                "interop-tests",
-                "--bench",
-                "codec",
-                "--",
-                "--out",
-            ])
+        let status = cargo_bench("codec")
+            .arg("--out")
             .arg(&out)
             .args(["--seconds", &seconds])
             .status()?;
@@ -96,17 +102,8 @@ pub fn run(args: &[&str]) -> Result<()> {
     std::fs::write(out.join("table.md"), &table)?;
     // Lossless::<M>::decode against M::decode (issue 13: at most +30% without unknown
     // fields), printed after the upb table and written to target/bench/lossless.md.
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(workspace::root())
-        .args([
-            "bench",
-            "-p",
-            "interop-tests",
-            "--bench",
-            "lossless",
-            "--",
-            "--out",
-        ])
+    let status = cargo_bench("lossless")
+        .arg("--out")
         .arg(&out)
         .args(["--seconds", &seconds])
         .status()?;

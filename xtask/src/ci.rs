@@ -2,13 +2,16 @@
 
 use crate::steps::{run_step, step};
 use crate::workspace::CRATES;
-use crate::{breaking, codegen, downstream, lint, python, workspace};
+use crate::{breaking, codegen, conformance, downstream, lint, python, workspace};
 use anyhow::{Result, bail};
 use std::process::Command;
 use std::time::Instant;
 
 /// A protoc that does not exist: nothing in the build or the tests may need one.
 const NO_PROTOC: &str = "/nonexistent/protoc";
+
+/// How long CI fuzzes each target (`cargo xtask fuzz --seconds N` for longer runs).
+const CI_FUZZ_SECONDS: u64 = 20;
 
 /// Crates that must build as prost + bytes only with default features off.
 const FORBIDDEN_WITHOUT_FEATURES: &[&str] = &[
@@ -76,6 +79,15 @@ pub fn run() -> Result<()> {
         "cargo test --workspace --all-features (with Python interop)",
         test,
     )?;
+
+    step(
+        "conformance (Google's protobuf conformance suite, binary and JSON)",
+        conformance::run,
+    )?;
+
+    step("fuzz (every target of fuzz/, 20 s each)", || {
+        crate::fuzz::run(CI_FUZZ_SECONDS)
+    })?;
 
     // Cargo treats registry crates as immutable: a sibling crate packaged by an
     // earlier run (same name and version, other content) would be reused from its

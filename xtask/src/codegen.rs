@@ -1,7 +1,7 @@
 //! `cargo xtask codegen [--check]`: regenerate every crate's committed code.
 //!
-//! One pipeline over one compiled descriptor pool: the upstream generators (prost,
-//! tonic, pbjson; [`crate::upstream`]) once per crate, then every generator of
+//! One pipeline over one compiled descriptor pool: the upstream generators (prost and
+//! tonic; [`crate::upstream`]) once per crate, then every generator of
 //! [`GENERATORS`] per package, one file each, and the crate's `generated/mod.rs`
 //! ([`crate::modtree`]). The workspace documents (eventing and MCP catalogs) are
 //! generated alongside.
@@ -12,7 +12,7 @@ use crate::generators::{GENERATORS, Input};
 use crate::lint;
 use crate::mcp::{self, ToolSpec};
 use crate::modtree::{self, Include};
-use crate::output::{self, Files, MAX_FILE_BYTES, header};
+use crate::output::{Files, MAX_FILE_BYTES};
 use crate::protos::{self, Compiled};
 use crate::schemas;
 use crate::upstream;
@@ -45,6 +45,8 @@ pub fn generate_all(compiled: &Compiled) -> Result<Vec<(PathBuf, Files)>> {
         docs.insert(mcp::CATALOG_FILE.to_string(), text.clone().into_bytes());
     }
     out.push((workspace::generated_docs_dir(), docs));
+    out.push(crate::mcp_dispatch::generate_all(&compiled.pool, &tools)?);
+    out.push(crate::conformance::codegen::generate()?);
     Ok(out)
 }
 
@@ -86,19 +88,7 @@ fn generate_crate(
     for package in krate.packages {
         let mut includes = Vec::new();
         for generator in GENERATORS.iter().filter(|g| g.runs_for(krate)) {
-            let text = (generator.generate)(&input, package.proto)?;
-            if text.trim().is_empty() {
-                continue;
-            }
-            let parts = output::split_items(&text, MAX_FILE_BYTES);
-            let count = parts.len();
-            for (i, part) in parts.into_iter().enumerate() {
-                let name = generator.file_name(package.proto, i + 1);
-                let mut contents = header(generator.name);
-                if count > 1 {
-                    contents.push_str(&format!("// Part {} of {count}.\n", i + 1));
-                }
-                contents.push_str(&part);
+            for (name, contents) in generator.render(&input, package.proto)? {
                 files.insert(name.clone(), contents.into_bytes());
                 includes.push(Include {
                     file: name,

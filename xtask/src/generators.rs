@@ -2,7 +2,7 @@
 //! package and the feature that gates it.
 //!
 //! `cargo xtask codegen` compiles `proto/` once ([`crate::protos::compile`]), runs the
-//! upstream generators (prost, tonic, pbjson: [`crate::upstream`]) once per crate, then
+//! upstream generators (prost, tonic: [`crate::upstream`]) once per crate, then
 //! calls every [`Generator`] of [`GENERATORS`] for every package of the crate. Each
 //! non-empty output becomes `src/generated/<package>.<file>.rs` (`<package>.rs` for the
 //! prost messages), and [`crate::modtree`] writes the crate's `generated/mod.rs`
@@ -19,13 +19,14 @@ use crate::mcp::ToolSpec;
 use crate::upstream::Upstream;
 use crate::workspace::{CrateSpec, Extra};
 use crate::{
-    constructors, envelopes, eventing, json_fields, lossless, mcp, oneofs, schemas, time_fields,
+    constructors, envelopes, eventing, json, json_fields, lossless, mcp, oneofs, output, schemas,
+    time_fields,
 };
 use anyhow::Result;
 use prost_reflect::DescriptorPool;
 
 /// What every generator reads: the compiled pool, the options collected from it, and
-/// the crate being generated with its upstream (prost, tonic, pbjson) output.
+/// the crate being generated with its upstream (prost, tonic) output.
 pub struct Input<'a> {
     /// Every file of `proto/` plus the well-known types, with source info.
     pub pool: &'a DescriptorPool,
@@ -35,7 +36,7 @@ pub struct Input<'a> {
     pub tools: &'a [ToolSpec],
     /// The crate being generated.
     pub krate: &'static CrateSpec,
-    /// prost, tonic and pbjson output of the crate, by package.
+    /// prost and tonic output of the crate, by package.
     pub upstream: &'a Upstream,
 }
 
@@ -49,8 +50,11 @@ pub struct Generator {
     pub feature: Option<&'static str>,
     /// Runs only for crates with this [`Extra`] (`None`: every crate).
     pub extra: Option<Extra>,
-    /// The Rust of one package (empty: no file).
+    /// The Rust of one package, as top-level items (empty: no file).
     pub generate: fn(&Input, &str) -> Result<String>,
+    /// Puts each file's items in the block they compile in (`None`: they stand at the
+    /// package module's top level). Applied per part, after any split.
+    pub wrap: Option<fn(&str) -> String>,
 }
 
 /// Every generator, in the order `mod.rs` includes their files.
@@ -61,6 +65,7 @@ pub const GENERATORS: &[Generator] = &[
         feature: None,
         extra: None,
         generate: |input, package| Ok(input.upstream.messages(package)),
+        wrap: None,
     },
     Generator {
         name: "tonic clients and servers",
@@ -68,13 +73,15 @@ pub const GENERATORS: &[Generator] = &[
         feature: Some("grpc"),
         extra: None,
         generate: |input, package| Ok(input.upstream.services(package)),
+        wrap: None,
     },
     Generator {
-        name: "pbjson proto3 JSON (serde)",
+        name: "proto3 JSON (serde)",
         file: "serde",
         feature: Some("serde"),
         extra: None,
-        generate: |input, package| Ok(input.upstream.serde(package)),
+        generate: |input, package| Ok(json::items(input.pool, input.krate, package)),
+        wrap: Some(json::wrap),
     },
     Generator {
         name: "Eventing impls (routing from the eventing option)",
@@ -82,6 +89,7 @@ pub const GENERATORS: &[Generator] = &[
         feature: None,
         extra: None,
         generate: |input, package| eventing::generate_impls(input.pool, input.events, package),
+        wrap: None,
     },
     Generator {
         name: "OneofCase impls (oneof cases by type)",
@@ -89,6 +97,7 @@ pub const GENERATORS: &[Generator] = &[
         feature: None,
         extra: None,
         generate: |input, package| Ok(oneofs::generate(input.pool, input.krate, package)),
+        wrap: None,
     },
     Generator {
         name: "envelope constructors and readers",
@@ -96,6 +105,7 @@ pub const GENERATORS: &[Generator] = &[
         feature: None,
         extra: None,
         generate: |input, package| Ok(envelopes::generate(input.pool, input.krate, package)),
+        wrap: None,
     },
     Generator {
         name: "Lossless field tables (Known impls)",
@@ -103,6 +113,7 @@ pub const GENERATORS: &[Generator] = &[
         feature: None,
         extra: None,
         generate: |input, package| Ok(lossless::generate(input.pool, input.krate, package)),
+        wrap: None,
     },
     Generator {
         name: "schema registry impls (ProtoSchema)",
@@ -112,6 +123,7 @@ pub const GENERATORS: &[Generator] = &[
         generate: |input, package| {
             schemas::generate_impls(input.pool, input.krate, input.events, package)
         },
+        wrap: None,
     },
     Generator {
         name: "MCP JSON Schemas and tool tables",
@@ -121,20 +133,24 @@ pub const GENERATORS: &[Generator] = &[
         generate: |input, package| {
             mcp::generate_impls(input.pool, input.tools, input.events, package)
         },
+        wrap: None,
     },
     Generator {
         name: "message and event visitors",
         file: "visit",
         feature: Some("serde"),
         extra: None,
-        // Only where pbjson ran: the visitors require `JsonMessage`.
+        // Only where the JSON generator wrote impls: the visitors require `JsonMessage`.
         generate: |input, package| {
-            Ok(if input.upstream.serde(package).is_empty() {
-                String::new()
-            } else {
-                eventing::generate_visitor(input.pool, input.events, package)
-            })
+            Ok(
+                if json::items(input.pool, input.krate, package).is_empty() {
+                    String::new()
+                } else {
+                    eventing::generate_visitor(input.pool, input.events, package)
+                },
+            )
         },
+        wrap: None,
     },
     Generator {
         name: "typed accessors of `bytes *_json` fields",
@@ -142,6 +158,7 @@ pub const GENERATORS: &[Generator] = &[
         feature: Some("serde"),
         extra: Some(Extra::JsonFields),
         generate: |input, package| Ok(json_fields::generate(input.pool, package)),
+        wrap: None,
     },
     Generator {
         name: "chrono accessors of int64 points in time",
@@ -149,6 +166,7 @@ pub const GENERATORS: &[Generator] = &[
         feature: Some("chrono"),
         extra: Some(Extra::EpochTimes),
         generate: |input, package| time_fields::generate(input.pool, package),
+        wrap: None,
     },
     Generator {
         name: "NewEvent constructors",
@@ -156,6 +174,7 @@ pub const GENERATORS: &[Generator] = &[
         feature: Some("envelope-metadata"),
         extra: Some(Extra::NewEvent),
         generate: |input, package| Ok(constructors::generate(input.pool, input.events, package)),
+        wrap: None,
     },
 ];
 
@@ -163,6 +182,33 @@ impl Generator {
     /// Whether the generator runs for `krate`.
     pub fn runs_for(&self, krate: &CrateSpec) -> bool {
         self.extra.is_none_or(|extra| krate.extras.contains(&extra))
+    }
+
+    /// Its files for `package`: (file name, contents), each with the `@generated`
+    /// header, split between top-level items so none is over
+    /// [`MAX_FILE_BYTES`](crate::output::MAX_FILE_BYTES); empty when it writes nothing.
+    pub fn render(&self, input: &Input, package: &str) -> Result<Vec<(String, String)>> {
+        let text = (self.generate)(input, package)?;
+        if text.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let parts = output::split_items(&text, output::MAX_FILE_BYTES);
+        let count = parts.len();
+        Ok(parts
+            .into_iter()
+            .enumerate()
+            .map(|(i, part)| {
+                let mut contents = output::header(self.name);
+                if count > 1 {
+                    contents.push_str(&format!("// Part {} of {count}.\n", i + 1));
+                }
+                match self.wrap {
+                    Some(wrap) => contents.push_str(&wrap(&part)),
+                    None => contents.push_str(&part),
+                }
+                (self.file_name(package, i + 1), contents)
+            })
+            .collect())
     }
 
     /// The file name of its output for `package` (`part` counts from 1; parts after

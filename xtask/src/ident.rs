@@ -123,14 +123,24 @@ pub fn package_of(full_name: &str) -> &str {
 /// relative within the package, `crate::...` within the crate, absolute otherwise.
 /// `None` when no crate generates the message's package.
 pub fn path_from(krate: &CrateSpec, package: &str, message: &MessageDescriptor) -> Option<String> {
-    let relative = message_path(message);
-    if message.package_name() == package {
+    type_path_from(krate, package, message.full_name(), message.package_name())
+}
+
+/// [`path_from`] for any type (message or enum), by its full name and package.
+pub fn type_path_from(
+    krate: &CrateSpec,
+    package: &str,
+    full_name: &str,
+    type_package: &str,
+) -> Option<String> {
+    let relative = relative_path(type_package, full_name);
+    if type_package == package {
         return Some(relative);
     }
     let (owner, spec) = CRATES.iter().find_map(|c| {
         c.packages
             .iter()
-            .find(|p| p.proto == message.package_name())
+            .find(|p| p.proto == type_package)
             .map(|p| (c, p))
     })?;
     let base = if owner.name == krate.name {

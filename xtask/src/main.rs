@@ -3,6 +3,9 @@
 //! - `codegen [--check]`: regenerate the committed code of every crate from `proto/`
 //!   with protox (no protoc), or fail listing every stale, missing or extra file.
 //! - `ci`: every check and test, exactly as CI runs them.
+//! - `conformance`: Google's protobuf conformance suite (binary and JSON, recommended
+//!   tests enforced) against the testee in `conformance/testee`.
+//! - `fuzz [--seconds N]`: every cargo-fuzz target of `fuzz/`, N seconds each (nightly).
 //! - `catalog [--json]`: print the eventing catalog (stream, message, type, subject, keys).
 //! - `catalog --mcp`: print the MCP tool catalog (`docs/generated/mcp-tool-catalog.json`).
 //! - `venv`: create or refresh the Python interop venv under `target/`.
@@ -12,6 +15,7 @@
 //! - `baseline [<crate>...]`: record the current contract of the crates as released.
 //! - `bench [--seconds S] [--rounds N] [--readme]`: the codec benchmark, Rust against Python upb on
 //!   the same bytes, as one table (not part of CI).
+//! - `bench --mcp [--calls N]`: tool-call round-trip latency through the MCP adapter.
 //! - `downstream`: check a crate depending on the packaged crates at the newest and at
 //!   the minimum compatible versions of their dependencies.
 //! - `evolution`: on a temporary copy of the workspace, add an AumOS event and an aiOS
@@ -21,10 +25,11 @@
 use anyhow::{Result, bail};
 use std::process::ExitCode;
 use xtask::{
-    baseline, bench, breaking, catalog, ci, codegen, downstream, evolution, lint, mcp, python,
+    baseline, bench, bench_mcp, breaking, catalog, ci, codegen, conformance, downstream, evolution,
+    fuzz, lint, mcp, python,
 };
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json | --mcp] | ci | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | downstream | evolution | doc>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json | --mcp] | ci | conformance | fuzz [--seconds N] | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | bench --mcp [--calls N] | downstream | evolution | doc>";
 
 /// Runs the command; a failure prints its cause chain (no backtrace noise, whatever
 /// `RUST_BACKTRACE` says) and exits with status 1.
@@ -48,10 +53,13 @@ fn run() -> Result<()> {
         ["catalog", "--json"] => catalog::run(true),
         ["catalog", "--mcp"] => mcp::run(),
         ["ci"] => ci::run(),
+        ["conformance"] => conformance::run(),
+        ["fuzz", rest @ ..] => fuzz::run(fuzz::parse_seconds(rest)?),
         ["venv"] => python::ensure_venv().map(|_| ()),
         ["lint"] => lint::run(),
         ["breaking"] => breaking::run(),
         ["baseline", crates @ ..] => baseline::run(crates),
+        ["bench", "--mcp", rest @ ..] => bench_mcp::run(rest),
         ["bench", rest @ ..] => bench::run(rest),
         ["downstream"] => downstream::run_all(),
         ["evolution"] => evolution::run(),

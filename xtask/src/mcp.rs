@@ -7,18 +7,18 @@
 //! # The schemas
 //!
 //! Draft 2020-12, describing the canonical proto3 JSON the workspace's serde writes
-//! (pbjson for generated messages, `common_eventing::wkt` for the well-known types)
-//! and Python's `json_format` writes too:
+//! (the workspace's JSON generator for generated messages, `common_eventing::wkt` for
+//! the well-known types) and Python's `json_format` writes too:
 //!
 //! | proto | JSON Schema |
 //! | --- | --- |
 //! | field names | the `json_name` (lowerCamelCase); no property is `required` (proto3 omits defaults) |
 //! | `int32`, `sint32`, `sfixed32` / `uint32`, `fixed32` | `integer` with the type's bounds |
 //! | `int64`, `sint64`, `sfixed64` / `uint64`, `fixed64` | `string` of decimal digits (`^-?[0-9]+$` / `^[0-9]+$`) |
-//! | `double`, `float` | `number`; non-finite values are the strings `"NaN"`, `"Infinity"`, `"-Infinity"` (Python, the wrappers) or `null` (pbjson's generated serde): `type: [number, string, null]` with a pattern that only strings must match |
+//! | `double`, `float` | `number`; non-finite values are the strings `"NaN"`, `"Infinity"`, `"-Infinity"`: `type: [number, string]` with a pattern that only strings must match |
 //! | `bool`, `string` | `boolean`, `string` |
 //! | `bytes` | `string`, standard base64 with padding |
-//! | enum | `string`, one of the value names (`google.protobuf.NullValue`: `null`) |
+//! | enum | `string`, one of the value names (`google.protobuf.NullValue`: `null`); a number a newer schema added, which the JSON keeps and writes as a number (proto3 enums are open), is outside the schema: the portable subset has no `anyOf` |
 //! | message | `object` with `properties`, inlined; a message that contains itself goes to `$defs` and is referenced |
 //! | `repeated` / `map<K, V>` | `array` of `items` / `object` with `additionalProperties` (keys are strings) |
 //! | oneof member | an optional property whose description says which members exclude it |
@@ -289,11 +289,12 @@ fn with_description(mut schema: Json, description: Option<String>) -> Json {
     schema
 }
 
-const FLOAT_NOTE: &str = "Non-finite values are written as \"NaN\", \"Infinity\" or \"-Infinity\" (proto3 JSON), or as null by pbjson's generated serde.";
+const FLOAT_NOTE: &str =
+    "Non-finite values are written as \"NaN\", \"Infinity\" or \"-Infinity\" (proto3 JSON).";
 
 fn float_schema() -> Json {
     json!({
-        "type": ["number", "string", "null"],
+        "type": ["number", "string"],
         "pattern": "^(NaN|Infinity|-Infinity)$",
         "description": FLOAT_NOTE,
     })
@@ -370,6 +371,8 @@ fn scalar(kind: &Kind) -> Json {
         Kind::String => json!({"type": "string"}),
         Kind::Bytes => bytes_schema(),
         Kind::Enum(e) if e.full_name() == "google.protobuf.NullValue" => json!({"type": "null"}),
+        // Names only: the portable subset has no `anyOf` for "or an int32", so a
+        // value a newer schema added (kept and written as its number) is outside it.
         Kind::Enum(e) => json!({
             "type": "string",
             "enum": e.values().map(|v| v.name().to_string()).collect::<Vec<_>>(),
@@ -900,7 +903,7 @@ mod tests {
             &[],
         );
         let props = &slo["properties"];
-        assert_eq!(props["target"]["type"], json!(["number", "string", "null"]));
+        assert_eq!(props["target"]["type"], json!(["number", "string"]));
         let subject = message_schema(
             &pool
                 .get_message_by_name("ameide_core_proto.sre.core.v1.SreSubject")

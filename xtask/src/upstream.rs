@@ -1,6 +1,7 @@
-//! The upstream generators: prost (messages), tonic (services) and pbjson (proto3
-//! JSON), run once per crate over the compiled workspace. Their output is kept per
-//! package and per generator, so each lands in a file of its own.
+//! The upstream generators: prost (messages) and tonic (services), run once per crate
+//! over the compiled workspace. Their output is kept per package and per generator, so
+//! each lands in a file of its own. (proto3 JSON is the workspace's own generator,
+//! [`crate::json`].)
 
 use crate::protos::Compiled;
 use crate::workspace::{CRATES, CrateSpec, WKT_FILES};
@@ -8,12 +9,11 @@ use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-/// prost, tonic and pbjson output of one crate, by proto package.
+/// prost and tonic output of one crate, by proto package.
 #[derive(Debug, Default)]
 pub struct Upstream {
     messages: BTreeMap<String, String>,
     services: BTreeMap<String, String>,
-    serde: BTreeMap<String, String>,
 }
 
 impl Upstream {
@@ -27,16 +27,11 @@ impl Upstream {
     pub fn services(&self, package: &str) -> String {
         self.services.get(package).cloned().unwrap_or_default()
     }
-
-    /// pbjson's `Serialize`/`Deserialize` impls of `package`.
-    pub fn serde(&self, package: &str) -> String {
-        self.serde.get(package).cloned().unwrap_or_default()
-    }
 }
 
 /// Registers `extern_path`s for every package owned by another crate, and for the
-/// crate's own hand-written messages. Called for prost and for pbjson alike, so the
-/// two always agree.
+/// crate's own hand-written messages, for prost. The workspace's generators resolve
+/// the same paths through [`crate::ident::path_from`], from the same [`CRATES`].
 fn for_each_extern(krate: &CrateSpec, mut f: impl FnMut(&str, &str)) {
     for (proto, rust) in krate.hand_written {
         f(proto, rust);
@@ -81,7 +76,7 @@ pub fn gate_transport(text: &str) -> String {
     out
 }
 
-/// Runs prost, tonic and pbjson for `krate`.
+/// Runs prost and tonic for `krate`.
 pub fn generate(krate: &CrateSpec, compiled: &Compiled) -> Result<Upstream> {
     let tmp = tempfile::tempdir()?;
     // prost needs every message a generated field refers to (it derives Copy/Eq from the
@@ -135,28 +130,6 @@ pub fn generate(krate: &CrateSpec, compiled: &Compiled) -> Result<Upstream> {
         .compile_fds(input)
         .with_context(|| format!("prost/tonic generation for {}", krate.name))?;
 
-    // Canonical JSON (pbjson), for the same packages and with the same extern paths;
-    // the well-known types have hand-written canonical JSON instead.
-    let json_packages: Vec<String> = krate
-        .packages
-        .iter()
-        .filter(|p| p.proto != "google.protobuf")
-        .map(|p| format!(".{}", p.proto))
-        .collect();
-    if !json_packages.is_empty() {
-        let mut builder = pbjson_build::Builder::new();
-        builder
-            .register_descriptors(&compiled.encoded_with_source_info)?
-            .btree_map(["."])
-            .out_dir(tmp.path());
-        for_each_extern(krate, |proto, rust| {
-            builder.extern_path(proto, rust);
-        });
-        builder
-            .build(&json_packages)
-            .with_context(|| format!("pbjson generation for {}", krate.name))?;
-    }
-
     let mut upstream = Upstream::default();
     for package in krate.packages {
         let read = |suffix: &str| {
@@ -170,9 +143,6 @@ pub fn generate(krate: &CrateSpec, compiled: &Compiled) -> Result<Upstream> {
         upstream
             .messages
             .insert(package.proto.to_string(), messages);
-        if let Some(serde) = read(".serde.rs")? {
-            upstream.serde.insert(package.proto.to_string(), serde);
-        }
     }
     upstream.services = std::mem::take(&mut *services.lock().expect("not poisoned"));
     Ok(upstream)

@@ -41,7 +41,7 @@ pub struct CrateSpec {
     pub packages: &'static [PackageSpec],
     /// Generate tonic client/server modules (gated behind the crate's `grpc` feature).
     /// Every package except `google.protobuf` (hand-written canonical JSON) also gets
-    /// pbjson serde impls, gated behind the crate's `serde` feature.
+    /// proto3 JSON serde impls, gated behind the crate's `serde` feature.
     pub grpc: bool,
     /// Messages of this crate's packages that are written by hand instead of
     /// generated: (fully-qualified proto name, absolute Rust path). prost skips them

@@ -11,9 +11,10 @@
 //!   caller tenant are refused (403 / `PERMISSION_DENIED`). Ingest needs no tenant
 //!   header, because the published SDK sends none: its events carry `tenant_id`.
 //!
-//! The key is one shared secret, so the tenant header is trusted from whoever holds
-//! it. A multi-tenant deployment would give each tenant its own key and derive the
-//! tenant from the key in [`Auth::caller`]; nothing else would change.
+//! - With `--api-keys FILE`, each key belongs to one tenant: the caller's tenant is
+//!   the key's, a tenant header naming another is refused (403 /
+//!   `PERMISSION_DENIED`), so a key reads and writes only its own tenant. A shared
+//!   `--api-key` may be given too; its holder's tenant header is trusted as above.
 
 /// The metadata/header naming the caller's tenant.
 pub const TENANT_HEADER: &str = "x-chaukas-tenant";
@@ -40,17 +41,22 @@ pub struct Caller {
 #[derive(Clone, Debug, Default)]
 pub struct Auth {
     api_key: Option<String>,
+    /// Per-tenant keys: key → tenant.
+    api_keys: std::collections::BTreeMap<String, String>,
 }
 
 impl Auth {
-    /// Auth on when `api_key` is `Some`.
-    pub fn new(api_key: Option<String>) -> Self {
-        Self { api_key }
+    /// Auth on when `api_key` is `Some` or `api_keys` is not empty.
+    pub fn new(
+        api_key: Option<String>,
+        api_keys: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        Self { api_key, api_keys }
     }
 
-    /// Whether calls need the key.
+    /// Whether calls need a key.
     pub fn enabled(&self) -> bool {
-        self.api_key.is_some()
+        self.api_key.is_some() || !self.api_keys.is_empty()
     }
 
     /// Checks the `authorization` value and reads the tenant header values.
@@ -60,27 +66,43 @@ impl Auth {
         tenant: Option<&str>,
         tenant_alias: Option<&str>,
     ) -> Result<Caller, Denied> {
-        if let Some(key) = &self.api_key {
-            let token = authorization
-                .and_then(|v| v.split_once(' '))
-                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-                .map(|(_, token)| token.trim());
-            match token {
-                None => {
-                    return Err(Denied::Unauthenticated(
-                        "missing `authorization: Bearer <api key>`".into(),
-                    ));
-                }
-                Some(token) if !constant_time_eq(token.as_bytes(), key.as_bytes()) => {
-                    return Err(Denied::Unauthenticated("invalid api key".into()));
-                }
-                Some(_) => {}
-            }
-        }
         let tenant = tenant
             .or(tenant_alias)
             .map(str::trim)
             .filter(|t| !t.is_empty());
+        if self.enabled() {
+            let token = authorization
+                .and_then(|v| v.split_once(' '))
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map(|(_, token)| token.trim())
+                .ok_or_else(|| {
+                    Denied::Unauthenticated("missing `authorization: Bearer <api key>`".into())
+                })?;
+            // Every key is compared, so timing does not say which one matched.
+            let mut own = None;
+            for (key, key_tenant) in &self.api_keys {
+                if constant_time_eq(token.as_bytes(), key.as_bytes()) {
+                    own = Some(key_tenant);
+                }
+            }
+            if let Some(own) = own {
+                if let Some(other) = tenant.filter(|t| t != own) {
+                    return Err(Denied::PermissionDenied(format!(
+                        "this key belongs to tenant {own:?} and may not act for tenant {other:?}"
+                    )));
+                }
+                return Ok(Caller {
+                    tenant: Some(own.clone()),
+                });
+            }
+            let shared = self
+                .api_key
+                .as_ref()
+                .is_some_and(|key| constant_time_eq(token.as_bytes(), key.as_bytes()));
+            if !shared {
+                return Err(Denied::Unauthenticated("invalid api key".into()));
+            }
+        }
         Ok(Caller {
             tenant: tenant.map(str::to_owned),
         })

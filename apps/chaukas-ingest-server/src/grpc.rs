@@ -1,9 +1,10 @@
 //! gRPC on one port: `ChaukasServerService` and `ChaukasClientService` (behind the
 //! API-key interceptor), the standard `grpc.health.v1.Health`, and server reflection
 //! (v1 and v1alpha) fed by the crates' `FILE_DESCRIPTOR_SET`s, so `grpcurl` works
-//! without `.proto` files. `IngestEvent` and `QueryEvents` (both services) are served
-//! by [`LosslessRoutes`] in front of the generated services, so events keep the fields
-//! a newer schema added; the other methods are the generated ones:
+//! without `.proto` files. `IngestEvent`, `IngestEventBatch` and `QueryEvents` (both
+//! services) are served by [`LosslessRoutes`] in front of the generated services, so
+//! events keep the fields a newer schema added; the other methods are the generated
+//! ones:
 //!
 //! ```sh
 //! grpcurl -plaintext 127.0.0.1:50051 list
@@ -14,7 +15,7 @@
 
 use super::auth::{Caller, TENANT_HEADER, TENANT_HEADER_ALIAS};
 use super::store::Inserted;
-use super::{ApiError, App};
+use super::{ApiError, App, BatchOutcome};
 use chaukas_spec_client::client::v1 as client;
 use chaukas_spec_client::client::v1::chaukas_client_service_server::{
     ChaukasClientService, ChaukasClientServiceServer,
@@ -24,6 +25,7 @@ use chaukas_spec_server::server::v1::chaukas_server_service_server::{
     ChaukasServerService, ChaukasServerServiceServer,
 };
 use common_eventing::Lossless;
+use std::convert::Infallible;
 use tokio::net::TcpListener;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::server::{Router, TcpIncoming};
@@ -92,19 +94,10 @@ impl ChaukasServerService for Chaukas {
         request: Request<server::IngestEventRequest>,
     ) -> Result<Response<server::IngestEventResponse>, Status> {
         let caller = caller(&request);
-        let (event_id, inserted) = self
-            .app
-            .ingest(&caller, request.into_inner().event.map(Lossless::from))
-            .await
-            .map_err(|e| refuse("IngestEvent", e))?;
-        Ok(Response::new(server::IngestEventResponse {
-            event_id,
-            status: match inserted {
-                Inserted::Stored => "accepted".into(),
-                Inserted::Duplicate => "duplicate".into(),
-            },
-            processed_at: now_millis(),
-        }))
+        let request = Lossless::from(request.into_inner());
+        let (id, inserted) =
+            ingest_event(self.app.clone(), caller, request, |r| r.event.take()).await?;
+        Ok(Response::new(server_ingest_answer(id, inserted)))
     }
 
     async fn ingest_event_batch(
@@ -112,14 +105,9 @@ impl ChaukasServerService for Chaukas {
         request: Request<server::IngestEventBatchRequest>,
     ) -> Result<Response<server::IngestEventBatchResponse>, Status> {
         let caller = caller(&request);
-        let outcome = self
-            .app
-            .ingest_batch(
-                &caller,
-                request.into_inner().event_batch.map(Lossless::from),
-            )
-            .await
-            .map_err(|e| refuse("IngestEventBatch", e))?;
+        let request = Lossless::from(request.into_inner());
+        let outcome =
+            ingest_event_batch(self.app.clone(), caller, request, |r| r.event_batch.take()).await?;
         Ok(Response::new(outcome.response))
     }
 
@@ -180,10 +168,8 @@ impl ChaukasClientService for Chaukas {
         request: Request<client::IngestEventRequest>,
     ) -> Result<Response<client::IngestEventResponse>, Status> {
         let caller = caller(&request);
-        self.app
-            .ingest(&caller, request.into_inner().event.map(Lossless::from))
-            .await
-            .map_err(|e| refuse("IngestEvent", e))?;
+        let request = Lossless::from(request.into_inner());
+        ingest_event(self.app.clone(), caller, request, |r| r.event.take()).await?;
         Ok(Response::new(client::IngestEventResponse {}))
     }
 
@@ -192,23 +178,10 @@ impl ChaukasClientService for Chaukas {
         request: Request<client::IngestEventBatchRequest>,
     ) -> Result<Response<client::IngestEventBatchResponse>, Status> {
         let caller = caller(&request);
-        let outcome = self
-            .app
-            .ingest_batch(
-                &caller,
-                request.into_inner().event_batch.map(Lossless::from),
-            )
-            .await
-            .map_err(|e| refuse("IngestEventBatch", e))?;
-        if !outcome.rejections.is_empty() {
-            return Err(Status::invalid_argument(format!(
-                "accepted {}, rejected {}: {}",
-                outcome.response.accepted_count,
-                outcome.response.rejected_count,
-                outcome.rejections.join("; ")
-            )));
-        }
-        Ok(Response::new(client::IngestEventBatchResponse {}))
+        let request = Lossless::from(request.into_inner());
+        let outcome =
+            ingest_event_batch(self.app.clone(), caller, request, |r| r.event_batch.take()).await?;
+        Ok(Response::new(client_batch_answer(outcome)?))
     }
 
     async fn query_events(
@@ -327,15 +300,16 @@ impl Grpc {
 // ---------------------------------------------------------------------------------
 // Lossless routes: the generated services decode into plain prost messages, which
 // drop unknown fields. These methods are served here instead, with codecs that keep
-// them: `IngestEvent` (both services) decodes a `Lossless` request, `QueryEvents`
-// (both services) answers with each stored event's own bytes, unknown fields included.
+// them: `IngestEvent` and `IngestEventBatch` (both services) decode a `Lossless`
+// request, `QueryEvents` (both services) answers with each stored event's own bytes,
+// unknown fields included.
 
-const LOSSLESS_QUERY: [&str; 2] = [
-    "/chaukas.spec.server.v1.ChaukasServerService/QueryEvents",
-    "/chaukas.spec.client.v1.ChaukasClientService/QueryEvents",
-];
-const LOSSLESS_INGEST_SERVER: &str = "/chaukas.spec.server.v1.ChaukasServerService/IngestEvent";
-const LOSSLESS_INGEST_CLIENT: &str = "/chaukas.spec.client.v1.ChaukasClientService/IngestEvent";
+const QUERY_SERVER: &str = "/chaukas.spec.server.v1.ChaukasServerService/QueryEvents";
+const QUERY_CLIENT: &str = "/chaukas.spec.client.v1.ChaukasClientService/QueryEvents";
+const INGEST_SERVER: &str = "/chaukas.spec.server.v1.ChaukasServerService/IngestEvent";
+const INGEST_CLIENT: &str = "/chaukas.spec.client.v1.ChaukasClientService/IngestEvent";
+const BATCH_SERVER: &str = "/chaukas.spec.server.v1.ChaukasServerService/IngestEventBatch";
+const BATCH_CLIENT: &str = "/chaukas.spec.client.v1.ChaukasClientService/IngestEventBatch";
 
 /// An encoded message written as is (an answer built from stored events' bytes).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -364,57 +338,86 @@ impl prost::Message for RawMessage {
 
 /// `QueryEvents` of either service (both requests carry the query as field 1, both
 /// responses the `QueryResponse` as field 1).
-struct QueryEvents<R> {
-    chaukas: Chaukas,
-    query: fn(R) -> Option<chaukas_spec_server::common::v1::QueryRequest>,
+async fn query_events(
+    app: App,
+    caller: Caller,
+    query: Option<chaukas_spec_server::common::v1::QueryRequest>,
+) -> Result<RawMessage, Status> {
+    let page = app
+        .query(&caller, query.unwrap_or_default())
+        .await
+        .map_err(|e| refuse("QueryEvents", e))?;
+    let inner = page.encode_query_response();
+    let mut out = Vec::with_capacity(inner.len() + 6);
+    prost::encoding::bytes::encode(1, &inner, &mut out);
+    Ok(RawMessage(out))
 }
 
-impl<R: Send + 'static> tonic::server::UnaryService<R> for QueryEvents<R> {
-    type Response = RawMessage;
-    type Future = tonic::codegen::BoxFuture<Response<RawMessage>, Status>;
-    fn call(&mut self, request: Request<R>) -> Self::Future {
-        let (app, query) = (self.chaukas.app.clone(), self.query);
-        Box::pin(async move {
-            let caller = caller(&request);
-            let query = query(request.into_inner()).unwrap_or_default();
-            let page = app
-                .query(&caller, query)
-                .await
-                .map_err(|e| refuse("QueryEvents", e))?;
-            let inner = page.encode_query_response();
-            let mut out = Vec::with_capacity(inner.len() + 6);
-            prost::encoding::bytes::encode(1, &inner, &mut out);
-            Ok(Response::new(RawMessage(out)))
-        })
+/// `IngestEvent` of either service: the event is field 1 of the request.
+async fn ingest_event<R>(
+    app: App,
+    caller: Caller,
+    mut request: Lossless<R>,
+    event: fn(&mut R) -> Option<chaukas_spec_server::common::v1::Event>,
+) -> Result<(String, Inserted), Status> {
+    let event = request.take_message(1, event);
+    app.ingest(&caller, event)
+        .await
+        .map_err(|e| refuse("IngestEvent", e))
+}
+
+/// `IngestEventBatch` of either service: the batch is field 1 of the request.
+async fn ingest_event_batch<R>(
+    app: App,
+    caller: Caller,
+    mut request: Lossless<R>,
+    batch: fn(&mut R) -> Option<chaukas_spec_server::common::v1::EventBatch>,
+) -> Result<BatchOutcome, Status> {
+    let batch = request.take_message(1, batch);
+    app.ingest_batch(&caller, batch)
+        .await
+        .map_err(|e| refuse("IngestEventBatch", e))
+}
+
+/// The server service's answer to `IngestEvent`.
+fn server_ingest_answer(event_id: String, inserted: Inserted) -> server::IngestEventResponse {
+    server::IngestEventResponse {
+        event_id,
+        status: match inserted {
+            Inserted::Stored => "accepted".into(),
+            Inserted::Duplicate => "duplicate".into(),
+        },
+        processed_at: now_millis(),
     }
 }
 
-/// `IngestEvent` of either service, from a `Lossless` request (`event` is field 1).
-struct IngestEvent<R, A> {
-    chaukas: Chaukas,
-    event: fn(&mut R) -> Option<chaukas_spec_server::common::v1::Event>,
-    answer: fn(String, Inserted) -> A,
+/// The SDK-facing service's answer to a batch: its response has no room for counts,
+/// so rejected events make the call `INVALID_ARGUMENT` (the valid ones are kept).
+fn client_batch_answer(outcome: BatchOutcome) -> Result<client::IngestEventBatchResponse, Status> {
+    if !outcome.rejections.is_empty() {
+        return Err(Status::invalid_argument(format!(
+            "accepted {}, rejected {}: {}",
+            outcome.response.accepted_count,
+            outcome.response.rejected_count,
+            outcome.rejections.join("; ")
+        )));
+    }
+    Ok(client::IngestEventBatchResponse {})
 }
 
-impl<R, A> tonic::server::UnaryService<Lossless<R>> for IngestEvent<R, A>
-where
-    R: Send + 'static,
-    A: Send + 'static,
-{
+/// One unary method: the request decoded as `Q`, the answer written as `A`.
+struct Unary<Q, A> {
+    app: App,
+    handle: fn(App, Caller, Q) -> tonic::codegen::BoxFuture<A, Status>,
+}
+
+impl<Q: Send + 'static, A: Send + 'static> tonic::server::UnaryService<Q> for Unary<Q, A> {
     type Response = A;
     type Future = tonic::codegen::BoxFuture<Response<A>, Status>;
-    fn call(&mut self, request: Request<Lossless<R>>) -> Self::Future {
-        let (app, event, answer) = (self.chaukas.app.clone(), self.event, self.answer);
-        Box::pin(async move {
-            let caller = caller(&request);
-            let mut request = request.into_inner();
-            let event = request.take_message(1, event);
-            let (event_id, inserted) = app
-                .ingest(&caller, event)
-                .await
-                .map_err(|e| refuse("IngestEvent", e))?;
-            Ok(Response::new(answer(event_id, inserted)))
-        })
+    fn call(&mut self, request: Request<Q>) -> Self::Future {
+        let caller = caller(&request);
+        let answer = (self.handle)(self.app.clone(), caller, request.into_inner());
+        Box::pin(async move { answer.await.map(Response::new) })
     }
 }
 
@@ -430,12 +433,38 @@ impl<S: tonic::server::NamedService> tonic::server::NamedService for LosslessRou
     const NAME: &'static str = S::NAME;
 }
 
+impl<S> LosslessRoutes<S> {
+    /// Serves `request` as one unary call with prost's codec for `Q` and `A`.
+    fn unary<Q, A, B>(
+        &self,
+        request: tonic::codegen::http::Request<B>,
+        handle: fn(App, Caller, Q) -> tonic::codegen::BoxFuture<A, Status>,
+    ) -> tonic::codegen::BoxFuture<tonic::codegen::http::Response<tonic::body::Body>, Infallible>
+    where
+        Q: prost::Message + Default + Send + 'static,
+        A: prost::Message + Send + 'static,
+        B: tonic::codegen::Body + Send + 'static,
+        B::Error: Into<tonic::codegen::StdError> + Send + 'static,
+    {
+        let method = Unary {
+            app: self.chaukas.app.clone(),
+            handle,
+        };
+        let max = Some(self.max_message_bytes);
+        Box::pin(async move {
+            let codec = tonic_prost::ProstCodec::<A, Q>::default();
+            let mut grpc = tonic::server::Grpc::new(codec).apply_max_message_size_config(max, None);
+            Ok(grpc.unary(method, request).await)
+        })
+    }
+}
+
 impl<S, B> tonic::codegen::Service<tonic::codegen::http::Request<B>> for LosslessRoutes<S>
 where
     S: tonic::codegen::Service<
             tonic::codegen::http::Request<B>,
             Response = tonic::codegen::http::Response<tonic::body::Body>,
-            Error = std::convert::Infallible,
+            Error = Infallible,
         > + Clone
         + Send
         + 'static,
@@ -444,7 +473,7 @@ where
     B::Error: Into<tonic::codegen::StdError> + Send + 'static,
 {
     type Response = tonic::codegen::http::Response<tonic::body::Body>;
-    type Error = std::convert::Infallible;
+    type Error = Infallible;
     type Future = tonic::codegen::BoxFuture<Self::Response, Self::Error>;
 
     fn poll_ready(
@@ -455,73 +484,54 @@ where
     }
 
     fn call(&mut self, request: tonic::codegen::http::Request<B>) -> Self::Future {
-        let chaukas = self.chaukas.clone();
-        let max = Some(self.max_message_bytes);
-        let path = request.uri().path().to_owned();
-        if path == LOSSLESS_QUERY[0] {
-            Box::pin(async move {
-                let codec =
-                    tonic_prost::ProstCodec::<RawMessage, server::QueryEventsRequest>::default();
-                let method = QueryEvents {
-                    chaukas,
-                    query: |r: server::QueryEventsRequest| r.query,
-                };
-                let mut grpc =
-                    tonic::server::Grpc::new(codec).apply_max_message_size_config(max, None);
-                Ok(grpc.unary(method, request).await)
-            })
-        } else if path == LOSSLESS_QUERY[1] {
-            Box::pin(async move {
-                let codec =
-                    tonic_prost::ProstCodec::<RawMessage, client::QueryEventsRequest>::default();
-                let method = QueryEvents {
-                    chaukas,
-                    query: |r: client::QueryEventsRequest| r.query,
-                };
-                let mut grpc =
-                    tonic::server::Grpc::new(codec).apply_max_message_size_config(max, None);
-                Ok(grpc.unary(method, request).await)
-            })
-        } else if path == LOSSLESS_INGEST_SERVER {
-            Box::pin(async move {
-                let codec = tonic_prost::ProstCodec::<
-                    server::IngestEventResponse,
-                    Lossless<server::IngestEventRequest>,
-                >::default();
-                let method = IngestEvent {
-                    chaukas,
-                    event: |r: &mut server::IngestEventRequest| r.event.take(),
-                    answer: |event_id, inserted| server::IngestEventResponse {
-                        event_id,
-                        status: match inserted {
-                            Inserted::Stored => "accepted".into(),
-                            Inserted::Duplicate => "duplicate".into(),
-                        },
-                        processed_at: now_millis(),
-                    },
-                };
-                let mut grpc =
-                    tonic::server::Grpc::new(codec).apply_max_message_size_config(max, None);
-                Ok(grpc.unary(method, request).await)
-            })
-        } else if path == LOSSLESS_INGEST_CLIENT {
-            Box::pin(async move {
-                let codec = tonic_prost::ProstCodec::<
-                    client::IngestEventResponse,
-                    Lossless<client::IngestEventRequest>,
-                >::default();
-                let method = IngestEvent {
-                    chaukas,
-                    event: |r: &mut client::IngestEventRequest| r.event.take(),
-                    answer: |_, _| client::IngestEventResponse {},
-                };
-                let mut grpc =
-                    tonic::server::Grpc::new(codec).apply_max_message_size_config(max, None);
-                Ok(grpc.unary(method, request).await)
-            })
-        } else {
-            let mut inner = self.inner.clone();
-            Box::pin(async move { inner.call(request).await })
+        match request.uri().path() {
+            QUERY_SERVER => self.unary(request, |app, caller, r: server::QueryEventsRequest| {
+                Box::pin(query_events(app, caller, r.query))
+            }),
+            QUERY_CLIENT => self.unary(request, |app, caller, r: client::QueryEventsRequest| {
+                Box::pin(query_events(app, caller, r.query))
+            }),
+            INGEST_SERVER => self.unary(
+                request,
+                |app, caller, r: Lossless<server::IngestEventRequest>| {
+                    Box::pin(async move {
+                        let (id, inserted) =
+                            ingest_event(app, caller, r, |r| r.event.take()).await?;
+                        Ok(server_ingest_answer(id, inserted))
+                    })
+                },
+            ),
+            INGEST_CLIENT => self.unary(
+                request,
+                |app, caller, r: Lossless<client::IngestEventRequest>| {
+                    Box::pin(async move {
+                        ingest_event(app, caller, r, |r| r.event.take()).await?;
+                        Ok(client::IngestEventResponse {})
+                    })
+                },
+            ),
+            BATCH_SERVER => self.unary(
+                request,
+                |app, caller, r: Lossless<server::IngestEventBatchRequest>| {
+                    Box::pin(async move {
+                        let outcome = ingest_event_batch(app, caller, r, |r| r.event_batch.take());
+                        Ok(outcome.await?.response)
+                    })
+                },
+            ),
+            BATCH_CLIENT => self.unary(
+                request,
+                |app, caller, r: Lossless<client::IngestEventBatchRequest>| {
+                    Box::pin(async move {
+                        let outcome = ingest_event_batch(app, caller, r, |r| r.event_batch.take());
+                        client_batch_answer(outcome.await?)
+                    })
+                },
+            ),
+            _ => {
+                let mut inner = self.inner.clone();
+                Box::pin(async move { inner.call(request).await })
+            }
         }
     }
 }

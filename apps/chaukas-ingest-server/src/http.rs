@@ -178,7 +178,7 @@ fn format(headers: &HeaderMap, allowed: &[Format]) -> Result<Format, Problem> {
 
 /// Proto3 JSON parsing: an unknown key is an error (proto3 JSON has no place for
 /// unknown fields), and the answer names the key and the path of the object holding it.
-fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Problem> {
+pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Problem> {
     serde_json::from_slice(body).map_err(|e| {
         let text = e.to_string();
         if let Some(key) = text
@@ -197,7 +197,7 @@ fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Resul
 }
 
 /// The path (`$.a.b[2].`) of the object open at 1-based `line`/`column` of `json`.
-fn json_path_at(json: &[u8], line: usize, column: usize) -> String {
+pub fn json_path_at(json: &[u8], line: usize, column: usize) -> String {
     enum Frame {
         Object(Option<String>),
         Array(usize),
@@ -256,7 +256,8 @@ fn json_path_at(json: &[u8], line: usize, column: usize) -> String {
     path
 }
 
-fn decode_protobuf<T: common_eventing::lossless::Known>(
+/// Binary decoding through `Lossless` (fields a newer schema added are kept).
+pub fn decode_protobuf<T: common_eventing::lossless::Known>(
     body: &[u8],
     what: &str,
 ) -> Result<Lossless<T>, Problem> {

@@ -4,8 +4,13 @@
 //!
 //! ```sh
 //! cargo run -p chaukas-ingest-server -- \
-//!     --grpc 127.0.0.1:50051 --http 127.0.0.1:8080 [--api-key KEY] [--max-body-bytes N]
+//!     --grpc 127.0.0.1:50051 --http 127.0.0.1:8080 [--api-key KEY] [--api-keys FILE] \
+//!     [--allow-unauthenticated] [--max-body-bytes N]
 //! ```
+//!
+//! Without `--api-key` or `--api-keys` anyone who can connect reads every tenant, so
+//! the server then listens on loopback addresses only (and says so), unless
+//! `--allow-unauthenticated` is given.
 //!
 //! An unpublished workspace crate: this library (used by the interop tests as a
 //! dependency) and the `ingest_server` binary (`src/main.rs`: logging, flags, Ctrl-C).
@@ -43,10 +48,15 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The `ingest_server` command line, printed by `--help` and with flag errors.
 pub const USAGE: &str =
-    "usage: ingest_server [--grpc ADDR] [--http ADDR] [--api-key KEY] [--max-body-bytes N]
+    "usage: ingest_server [--grpc ADDR] [--http ADDR] [--api-key KEY] [--api-keys FILE]
+                     [--allow-unauthenticated] [--max-body-bytes N]
   --grpc ADDR          gRPC listen address (default 127.0.0.1:50051; port 0 picks one)
   --http ADDR          HTTP listen address (default 127.0.0.1:8080; port 0 picks one)
-  --api-key KEY        require `authorization: Bearer KEY` on every Chaukas call
+  --api-key KEY        require `authorization: Bearer KEY` on every Chaukas call (one
+                       shared key: the caller's tenant header is trusted)
+  --api-keys FILE      per-tenant keys, one `KEY TENANT` per line (`#` comments): a key
+                       reads and writes only its tenant, whatever the header says
+  --allow-unauthenticated  listen on non-loopback addresses with no key (refused by default)
   --max-body-bytes N   largest HTTP body / gRPC message accepted (default 4194304)";
 
 /// Command-line settings.
@@ -58,6 +68,10 @@ pub struct Config {
     pub http: SocketAddr,
     /// When set, the bearer token every Chaukas call must carry.
     pub api_key: Option<String>,
+    /// Per-tenant keys (`--api-keys FILE`): key → the one tenant it acts for.
+    pub api_keys: std::collections::BTreeMap<String, String>,
+    /// Listen on non-loopback addresses without any key (`--allow-unauthenticated`).
+    pub allow_unauthenticated: bool,
     /// Largest HTTP body / gRPC message accepted.
     pub max_body_bytes: usize,
 }
@@ -68,6 +82,8 @@ impl Default for Config {
             grpc: SocketAddr::from(([127, 0, 0, 1], 50051)),
             http: SocketAddr::from(([127, 0, 0, 1], 8080)),
             api_key: None,
+            api_keys: Default::default(),
+            allow_unauthenticated: false,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
@@ -103,6 +119,8 @@ impl Config {
                     }
                     config.api_key = Some(key);
                 }
+                "--api-keys" => config.api_keys = read_api_keys(&value()?)?,
+                "--allow-unauthenticated" => config.allow_unauthenticated = true,
                 "--max-body-bytes" => {
                     let v = value()?;
                     config.max_body_bytes = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
@@ -114,6 +132,31 @@ impl Config {
         }
         Ok(config)
     }
+}
+
+/// Reads a `--api-keys` file: `KEY TENANT` per line; blank lines and `#` comments
+/// skipped; errors name the line.
+fn read_api_keys(path: &str) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("--api-keys: cannot read {path}: {e}"))?;
+    let mut keys = std::collections::BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let mut parts = line.split_whitespace();
+        let (Some(key), Some(tenant), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(format!("{path}:{}: expected `KEY TENANT`", n + 1));
+        };
+        if keys.insert(key.to_owned(), tenant.to_owned()).is_some() {
+            return Err(format!("{path}:{}: the key is listed twice", n + 1));
+        }
+    }
+    if keys.is_empty() {
+        return Err(format!("--api-keys: {path} lists no key"));
+    }
+    Ok(keys)
 }
 
 /// Why a Chaukas operation failed, whatever the protocol; `grpc.rs` maps it to a
@@ -173,7 +216,25 @@ fn invalid(event: &Event) -> Option<String> {
 /// type, a `Timestamp` or `Duration` out of range, a non-finite number in a `Struct`,
 /// ... Valid protobuf can still be any of these. Ingest refuses such events, so every
 /// stored event can be returned by `POST /v1/query` (proto3 JSON) as well as by gRPC.
+///
+/// Nor is an event stored that a query answer could not carry: in
+/// `QueryEventsResponse` it is two message levels deeper than a JSON `Event` body, and
+/// a reader stops at the binary decoder's depth limit (100 levels).
 fn not_representable(event: &Event) -> Option<String> {
+    use chaukas_spec_server::prost::Message;
+    let answer = chaukas_spec_server::server::v1::QueryEventsResponse {
+        response: Some(chaukas_spec_server::common::v1::QueryResponse {
+            events: vec![event.clone()],
+            ..Default::default()
+        }),
+    };
+    let bytes = answer.encode_to_vec();
+    if let Err(e) = chaukas_spec_server::server::v1::QueryEventsResponse::decode(bytes.as_slice()) {
+        return Some(format!(
+            "event nests deeper than the depth limit of {} message levels once inside a query answer: {e}",
+            common_eventing::json::DEPTH_LIMIT
+        ));
+    }
     serde_json::to_value(event)
         .err()
         .map(|e| format!("event has no proto3 JSON form: {e}"))
@@ -346,11 +407,29 @@ pub async fn start(
     register_any_types();
     let app = App {
         store,
-        auth: Auth::new(config.api_key.clone()),
+        auth: Auth::new(config.api_key.clone(), config.api_keys.clone()),
     };
+    if !app.auth.enabled() {
+        if let Some(open) = [config.grpc, config.http]
+            .into_iter()
+            .find(|a| !a.ip().is_loopback())
+            .filter(|_| !config.allow_unauthenticated)
+        {
+            return Err(format!(
+                "refusing to listen on {open} without auth: any caller could read every \
+                 tenant. Pass --api-key or --api-keys, listen on loopback, or pass \
+                 --allow-unauthenticated"
+            )
+            .into());
+        }
+        tracing::warn!(
+            "auth is off (no --api-key or --api-keys): every caller may read every tenant"
+        );
+    }
     let grpc_listener = TcpListener::bind(config.grpc).await?;
     let http_listener = TcpListener::bind(config.http).await?;
     let (grpc_addr, http_addr) = (grpc_listener.local_addr()?, http_listener.local_addr()?);
+    let app_auth_on = app.auth.enabled();
     let grpc = grpc::Grpc::build(app.clone(), config.max_body_bytes).await?;
     let http = http::router(app, config.max_body_bytes);
 
@@ -365,7 +444,7 @@ pub async fn start(
             .with_graceful_shutdown(signal(stopped))
             .await
     });
-    tracing::info!(%grpc_addr, %http_addr, auth = config.api_key.is_some(), "ingest server started");
+    tracing::info!(%grpc_addr, %http_addr, auth = app_auth_on, "ingest server started");
 
     let done = tokio::spawn(async move {
         shutdown.await;

@@ -52,6 +52,16 @@ async fn main() -> std::process::ExitCode {
         }
     };
     // Scripts (and people) read the bound ports here, e.g. after `--grpc 127.0.0.1:0`.
+    if config.api_key.is_none() && config.api_keys.is_empty() {
+        println!(
+            "auth off: {}",
+            if config.allow_unauthenticated {
+                "any caller may read every tenant (--allow-unauthenticated)"
+            } else {
+                "listening on loopback only (pass --api-key or --api-keys for other addresses)"
+            }
+        );
+    }
     println!("grpc listening on {}", running.grpc_addr);
     println!("http listening on {}", running.http_addr);
     let _ = std::io::stdout().flush();

@@ -11,7 +11,7 @@
 //!
 //! | feature | default | what it adds |
 //! | --- | --- | --- |
-//! | `serde` | yes | proto3 canonical JSON (pbjson) for every message, `visit_messages` / `visit_events`; re-exports `pbjson` |
+//! | `serde` | yes | proto3 JSON (the workspace's generator, checked by Google's conformance suite) for every message, `visit_messages` / `visit_events`; re-exports `pbjson` (unused, for compatibility) |
 //! | `envelope-metadata` | yes | constructors that fill UUIDv7 ids and the time (`AgentEnvelope::new`, [`NewEvent`]); turns on the same feature of `common-eventing` |
 //! | `runtime` | no | deprecated alias of `envelope-metadata` (its name in 0.1), kept for the 0.2 release and removed in 0.3 |
 //!
@@ -38,7 +38,9 @@ pub use constructors::NewEvent;
 // to your own Cargo.toml at matching versions.
 /// The eventing spine, well-known types, framing and registry this crate builds on.
 pub use common_eventing;
-/// The `pbjson` helpers of this crate's proto3 JSON impls (feature `serde`).
+/// `pbjson`, kept for compatibility (feature `serde`): the generated proto3 JSON impls no
+/// longer use it (see the workspace's CONTRIBUTING, "proto3 JSON"). Removed in the next
+/// minor release.
 #[cfg(feature = "serde")]
 pub use pbjson;
 /// The `prost` this crate's messages implement `prost::Message` of.

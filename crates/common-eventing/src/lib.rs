@@ -47,7 +47,7 @@
 //!
 //! | feature | default | what it adds |
 //! | --- | --- | --- |
-//! | `serde` | yes | proto3 canonical JSON for the well-known types, [`JsonMessage`] and the visitors ([`visit`]); re-exports `pbjson` |
+//! | `serde` | yes | proto3 canonical JSON for the well-known types, [`JsonMessage`] and the visitors ([`visit`]); re-exports `pbjson` (unused, for compatibility) |
 //! | `chrono` | yes | conversions between `Timestamp` / `Duration` and chrono |
 //! | `envelope-metadata` | yes | [`ids`] (UUIDv7), [`metadata`] ([`EnvelopeMetadata`]), [`traceparent`], [`cloudevents`], and `framing::message_indexes_for` (index paths from encoded descriptors) |
 //! | `runtime` | no | deprecated alias of `envelope-metadata` (its name in 0.1), kept for the 0.2 release and removed in 0.3 |
@@ -72,6 +72,8 @@ pub mod eventing;
 pub mod framing;
 #[cfg(feature = "envelope-metadata")]
 pub mod ids;
+#[cfg(feature = "serde")]
+pub mod json;
 pub mod lossless;
 pub mod mcp;
 #[cfg(feature = "envelope-metadata")]
@@ -104,7 +106,9 @@ pub struct ReadmeDoctests;
 
 // The dependencies generated code is written against, for use without adding them
 // to your own Cargo.toml at matching versions.
-/// The `pbjson` helpers of this crate's proto3 JSON impls (feature `serde`).
+/// `pbjson`, kept for compatibility (feature `serde`): the generated proto3 JSON impls no
+/// longer use it (see the workspace's CONTRIBUTING, "proto3 JSON"). Removed in the next
+/// minor release.
 #[cfg(feature = "serde")]
 pub use pbjson;
 /// The `prost` this crate's messages implement `prost::Message` of.

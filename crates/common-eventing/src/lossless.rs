@@ -286,34 +286,37 @@ impl<M: Known> Lossless<M> {
     /// the unknown-field scan found malformed bytes.
     #[inline]
     pub fn decode(mut buf: impl Buf) -> Result<Self, DecodeError> {
-        if buf.chunk().len() == buf.remaining() {
-            let bytes = buf.chunk();
-            let out = Self::decode_slice(bytes)?;
-            let n = bytes.len();
-            buf.advance(n);
-            Ok(out)
-        } else {
-            let bytes = buf.copy_to_bytes(buf.remaining());
-            Self::decode_slice(&bytes)
-        }
-    }
-
-    #[inline]
-    fn decode_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
-        // Decoded in place (no move of a large `M`), as prost's own `decode` does.
+        // Decoded in place, as prost's own `decode` does: `M` can be large, and
+        // every move of it is a copy.
         let mut out = Lossless {
             message: M::default(),
             unknown: UnknownFields::default(),
         };
-        out.message.merge(bytes)?;
-        scan(bytes, M::schema(), &mut out.unknown).map_err(|e| e.into_decode_error(M::schema()))?;
-        if !out.unknown.children.is_empty() {
-            // Remember what each submessage with unknown fields looked like, from
-            // prost's encoding (the same one `encode` compares with).
-            let canonical = out.message.encode_to_vec();
-            fingerprint_children(&canonical, M::schema(), &mut out.unknown);
+        if buf.chunk().len() == buf.remaining() {
+            let bytes = buf.chunk();
+            out.fill(bytes)?;
+            let n = bytes.len();
+            buf.advance(n);
+        } else {
+            let bytes = buf.copy_to_bytes(buf.remaining());
+            out.fill(&bytes)?;
         }
         Ok(out)
+    }
+
+    /// Decodes `bytes` into an empty `self`.
+    #[inline]
+    fn fill(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
+        self.message.merge(bytes)?;
+        scan(bytes, M::schema(), &mut self.unknown)
+            .map_err(|e| e.into_decode_error(M::schema()))?;
+        if !self.unknown.children.is_empty() {
+            // Remember what each submessage with unknown fields looked like, from
+            // prost's encoding (the same one `encode` compares with).
+            let canonical = self.message.encode_to_vec();
+            fingerprint_children(&canonical, M::schema(), &mut self.unknown);
+        }
+        Ok(())
     }
 
     /// Encodes the known fields with prost and the unknown fields back inside the
@@ -511,13 +514,14 @@ impl<M: Known + fmt::Debug + Send + Sync> Message for Lossless<M> {
 impl<M: Known> Lossless<M> {
     fn merge_slice(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
         if self.unknown.is_empty() && self.message.encoded_len() == 0 {
-            *self = Self::decode_slice(bytes)?;
-            return Ok(());
+            self.message.clear();
+            return self.fill(bytes);
         }
         let mut all = self.encode_to_vec();
         all.extend_from_slice(bytes);
-        *self = Self::decode_slice(&all)?;
-        Ok(())
+        self.message.clear();
+        self.unknown = UnknownFields::default();
+        self.fill(&all)
     }
 }
 
@@ -562,6 +566,12 @@ impl ScanError {
     }
 }
 
+impl From<&'static str> for ScanError {
+    fn from(message: &'static str) -> Self {
+        err(message)
+    }
+}
+
 fn err(message: &'static str) -> ScanError {
     ScanError {
         path: Vec::new(),
@@ -569,8 +579,8 @@ fn err(message: &'static str) -> ScanError {
     }
 }
 
-#[inline]
-fn varint(bytes: &[u8], pos: &mut usize) -> Result<u64, ScanError> {
+#[inline(always)]
+fn varint(bytes: &[u8], pos: &mut usize) -> Result<u64, &'static str> {
     // One byte: every tag below field 16 and every length below 128.
     if let Some(&b) = bytes.get(*pos)
         && b < 0x80
@@ -578,10 +588,15 @@ fn varint(bytes: &[u8], pos: &mut usize) -> Result<u64, ScanError> {
         *pos += 1;
         return Ok(u64::from(b));
     }
+    varint_slow(bytes, pos)
+}
+
+#[cold]
+fn varint_slow(bytes: &[u8], pos: &mut usize) -> Result<u64, &'static str> {
     let mut value = 0u64;
     for shift in 0..10 {
         let Some(&b) = bytes.get(*pos) else {
-            return Err(err("truncated varint"));
+            return Err("truncated varint");
         };
         *pos += 1;
         value |= u64::from(b & 0x7f) << (shift * 7);
@@ -589,10 +604,10 @@ fn varint(bytes: &[u8], pos: &mut usize) -> Result<u64, ScanError> {
             return Ok(value);
         }
     }
-    Err(err("varint longer than 10 bytes"))
+    Err("varint longer than 10 bytes")
 }
 
-fn skip_value(bytes: &[u8], pos: &mut usize, number: u32, wire: u8) -> Result<usize, ScanError> {
+fn skip_value(bytes: &[u8], pos: &mut usize, number: u32, wire: u8) -> Result<usize, &'static str> {
     let start = *pos;
     match wire {
         VARINT => {
@@ -604,10 +619,10 @@ fn skip_value(bytes: &[u8], pos: &mut usize, number: u32, wire: u8) -> Result<us
             let len = varint(bytes, pos)?;
             let start = *pos;
             *pos = start
-                .checked_add(usize::try_from(len).map_err(|_| err("length too large"))?)
-                .ok_or_else(|| err("length too large"))?;
+                .checked_add(usize::try_from(len).map_err(|_| "length too large")?)
+                .ok_or("length too large")?;
             if *pos > bytes.len() {
-                return Err(err("length beyond the end of the buffer"));
+                return Err("length beyond the end of the buffer");
             }
             return Ok(start);
         }
@@ -616,16 +631,16 @@ fn skip_value(bytes: &[u8], pos: &mut usize, number: u32, wire: u8) -> Result<us
             let (n, w) = ((key >> 3) as u32, (key & 7) as u8);
             if w == EGROUP {
                 if n != number {
-                    return Err(err("unexpected end-group tag"));
+                    return Err("unexpected end-group tag");
                 }
                 break;
             }
             skip_value(bytes, pos, n, w)?;
         },
-        _ => return Err(err("invalid wire type")),
+        _ => return Err("invalid wire type"),
     }
     if *pos > bytes.len() {
-        return Err(err("value beyond the end of the buffer"));
+        return Err("value beyond the end of the buffer");
     }
     Ok(start)
 }
@@ -732,57 +747,104 @@ fn nested_payload<'a>(nested: &NestedField, f: &Field<'a>) -> Result<&'a [u8], S
 }
 
 /// Collects the unknown fields of `bytes` (a message of `schema`) into `out`.
+///
+/// This runs after prost accepted the same bytes, on every lossless decode, so it is
+/// one tight loop: one-byte tags and lengths and the dense `lookup` table take the
+/// fast path, and only nested messages (and groups) leave it.
 fn scan(bytes: &[u8], schema: &Schema, out: &mut UnknownFields) -> Result<(), ScanError> {
     let mut counts = Vec::new();
-    for_each_field(bytes, |f| {
-        let nested = match schema.classify(f.number) {
-            None => {
-                out.raw.extend_from_slice(f.whole);
-                return Ok(());
-            }
-            Some(None) => return Ok(()),
-            Some(Some(nested)) => nested,
-        };
-        if f.wire != LEN {
-            return Ok(()); // prost accepted it: not a message on the wire
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let start = pos;
+        let key = varint(bytes, &mut pos)?;
+        let number = (key >> 3) as u32;
+        let wire = (key & 7) as u8;
+        if number == 0 {
+            return Err(err("field number 0"));
         }
-        let child_schema = (nested.schema)();
-        let r = (|| {
-            let payload = nested_payload(nested, &f)?;
-            let mut child = UnknownFields::default();
-            // Repeated indexes count every element, not only those with unknown
-            // fields; the slot itself is built only when needed.
-            let index = match nested.nesting {
-                Nesting::Repeated => Some(next_index(&mut counts, nested.number)),
-                _ => None,
-            };
-            scan(payload, child_schema, &mut child)?;
-            if !child.is_empty() {
-                let slot = match (nested.nesting, index) {
-                    (Nesting::Map, _) => Slot::MapValue {
-                        number: nested.number,
-                        key: map_entry(f.payload)?.0,
-                    },
-                    (_, index) => Slot::Field {
-                        number: nested.number,
-                        index: index.unwrap_or(0),
-                    },
-                };
-                let target = out.child_mut(slot);
-                target.raw.extend_from_slice(&child.raw);
-                for (s, c) in child.children {
-                    let t = target.child_mut(s);
-                    t.raw.extend_from_slice(&c.raw);
-                    t.children.extend(c.children);
+        let value_start = match wire {
+            VARINT => {
+                let from = pos;
+                while *bytes.get(pos).ok_or("truncated varint")? >= 0x80 {
+                    pos += 1;
+                    if pos - from >= 10 {
+                        return Err(err("varint longer than 10 bytes"));
+                    }
                 }
+                pos += 1;
+                from
             }
-            Ok(())
-        })();
-        r.map_err(|mut e: ScanError| {
-            e.path.push(nested.name);
-            e
-        })
-    })
+            LEN => {
+                let len = varint(bytes, &mut pos)?;
+                let from = pos;
+                pos = usize::try_from(len)
+                    .ok()
+                    .and_then(|len| from.checked_add(len))
+                    .filter(|&end| end <= bytes.len())
+                    .ok_or_else(|| err("length beyond the end of the buffer"))?;
+                from
+            }
+            _ => skip_value(bytes, &mut pos, number, wire)?,
+        };
+        match schema.classify(number) {
+            Some(None) => {}
+            None => out.raw.extend_from_slice(&bytes[start..pos]),
+            // prost accepted a non-LEN value for a message field: not a message here.
+            Some(Some(_)) if wire != LEN => {}
+            Some(Some(nested)) => {
+                let f = Field {
+                    number,
+                    wire,
+                    whole: &bytes[start..pos],
+                    payload: &bytes[value_start..pos],
+                };
+                scan_nested(nested, &f, &mut counts, out).map_err(|mut e| {
+                    e.path.push(nested.name);
+                    e
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The submessage in field `f` (of the nested-message field `nested`): scanned, and
+/// its unknown fields kept under its slot in `out`.
+fn scan_nested(
+    nested: &NestedField,
+    f: &Field<'_>,
+    counts: &mut Vec<(u32, u32)>,
+    out: &mut UnknownFields,
+) -> Result<(), ScanError> {
+    let payload = nested_payload(nested, f)?;
+    let mut child = UnknownFields::default();
+    // Repeated indexes count every element, not only those with unknown fields; the
+    // slot itself is built only when needed.
+    let index = match nested.nesting {
+        Nesting::Repeated => Some(next_index(counts, nested.number)),
+        _ => None,
+    };
+    scan(payload, (nested.schema)(), &mut child)?;
+    if !child.is_empty() {
+        let slot = match (nested.nesting, index) {
+            (Nesting::Map, _) => Slot::MapValue {
+                number: nested.number,
+                key: map_entry(f.payload)?.0,
+            },
+            (_, index) => Slot::Field {
+                number: nested.number,
+                index: index.unwrap_or(0),
+            },
+        };
+        let target = out.child_mut(slot);
+        target.raw.extend_from_slice(&child.raw);
+        for (s, c) in child.children {
+            let t = target.child_mut(s);
+            t.raw.extend_from_slice(&c.raw);
+            t.children.extend(c.children);
+        }
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------

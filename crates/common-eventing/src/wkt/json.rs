@@ -13,6 +13,8 @@ use serde::ser::{self, SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use crate::json::rt::{self, Kind as JsonKind};
+
 // ---- Timestamp and Duration: strings ----
 
 impl Serialize for Timestamp {
@@ -115,9 +117,12 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::from(v))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Value, A::Error> {
+        // The list_value is a message one level below the Value.
+        let _depth = rt::enter::<A::Error>(1)?;
         ListVisitor.visit_seq(seq).map(Value::from)
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        let _depth = rt::enter::<A::Error>(1)?;
         StructVisitor.visit_map(map).map(Value::from)
     }
 }
@@ -137,6 +142,8 @@ impl<'de> Visitor<'de> for StructVisitor {
         f.write_str("a JSON object (google.protobuf.Struct)")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Struct, A::Error> {
+        // Each value is a Value message inside a map entry: two binary levels down.
+        let _depth = rt::enter::<A::Error>(2)?;
         // Collected in document order, sorted once; a repeated key keeps its last value.
         let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
         while let Some((JsonKey(k), v)) = map.next_entry::<JsonKey, Value>()? {
@@ -183,6 +190,7 @@ impl<'de> Visitor<'de> for ListVisitor {
         f.write_str("a JSON array (google.protobuf.ListValue)")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ListValue, A::Error> {
+        let _depth = rt::enter::<A::Error>(1)?;
         let mut out = ListValue {
             values: Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024)),
         };
@@ -213,175 +221,55 @@ impl<'de> Deserialize<'de> for NullValue {
 
 // ---- Wrappers: the bare value ----
 
-/// Reads a JSON number or a numeric string as a value of an integer type, rejecting
-/// fractions and out-of-range values with the wrapper's name.
-struct IntVisitor<T>(&'static str, std::marker::PhantomData<T>);
-
-impl<T> IntVisitor<T> {
-    fn new(name: &'static str) -> Self {
-        Self(name, std::marker::PhantomData)
-    }
-}
-
-impl<'de, T> Visitor<'de> for IntVisitor<T>
-where
-    T: TryFrom<i64> + TryFrom<u64> + std::str::FromStr,
-{
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "an integer or a decimal string ({})", self.0)
-    }
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<T, E> {
-        T::try_from(n).map_err(|_| E::custom(format!("{}: {n} is out of range", self.0)))
-    }
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<T, E> {
-        T::try_from(n).map_err(|_| E::custom(format!("{}: {n} is out of range", self.0)))
-    }
-    fn visit_f64<E: de::Error>(self, n: f64) -> Result<T, E> {
-        if n.fract() != 0.0 || !n.is_finite() || n.abs() > 9.007_199_254_740_992e15 {
-            return Err(E::custom(format!(
-                "{}: {n} is not an exact integer",
-                self.0
-            )));
-        }
-        self.visit_i64(n as i64)
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        v.parse()
-            .map_err(|_| E::custom(format!("{}: {v:?} is not an integer in range", self.0)))
-    }
-}
-
-struct FloatVisitor(&'static str);
-
-impl<'de> Visitor<'de> for FloatVisitor {
-    type Value = f64;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "a number, \"NaN\", \"Infinity\" or \"-Infinity\" ({})",
-            self.0
-        )
-    }
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<f64, E> {
-        Ok(n as f64)
-    }
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<f64, E> {
-        Ok(n as f64)
-    }
-    fn visit_f64<E: de::Error>(self, n: f64) -> Result<f64, E> {
-        Ok(n)
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
-        match v {
-            "NaN" => Ok(f64::NAN),
-            "Infinity" => Ok(f64::INFINITY),
-            "-Infinity" => Ok(f64::NEG_INFINITY),
-            _ => v
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite())
-                .ok_or_else(|| E::custom(format!("{}: {v:?} is not a number", self.0))),
-        }
-    }
-}
-
-fn serialize_float<S: Serializer>(n: f64, s: S) -> Result<S::Ok, S::Error> {
-    if n.is_nan() {
-        s.serialize_str("NaN")
-    } else if n == f64::INFINITY {
-        s.serialize_str("Infinity")
-    } else if n == f64::NEG_INFINITY {
-        s.serialize_str("-Infinity")
-    } else {
-        s.serialize_f64(n)
-    }
-}
-
 impl Serialize for DoubleValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        serialize_float(self.value, s)
+        rt::write_f64(self.value, s)
     }
 }
 
 impl<'de> Deserialize<'de> for DoubleValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = d.deserialize_any(FloatVisitor("google.protobuf.DoubleValue"))?;
-        Ok(DoubleValue { value })
+        Ok(DoubleValue {
+            value: rt::read_f64(d)?,
+        })
     }
 }
 
 impl Serialize for FloatValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.value.is_finite() {
-            s.serialize_f32(self.value)
-        } else {
-            serialize_float(f64::from(self.value), s)
-        }
+        <rt::F32 as JsonKind>::ser(&self.value, s)
     }
 }
 
 impl<'de> Deserialize<'de> for FloatValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = d.deserialize_any(FloatVisitor("google.protobuf.FloatValue"))?;
-        if value.is_finite() && value.abs() > f64::from(f32::MAX) {
-            return Err(de::Error::custom(format!(
-                "google.protobuf.FloatValue: {value} is out of range"
-            )));
-        }
         Ok(FloatValue {
-            value: value as f32,
+            value: rt::read_f32(d)?,
         })
     }
 }
 
 macro_rules! int_wrapper {
-    ($ty:ident, $inner:ty, $name:literal, as_string = $as_string:literal) => {
+    ($ty:ident, $kind:ty) => {
         impl Serialize for $ty {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                if $as_string {
-                    s.serialize_str(&self.value.to_string())
-                } else {
-                    self.value.serialize(s)
-                }
+                <$kind as JsonKind>::ser(&self.value, s)
             }
         }
 
         impl<'de> Deserialize<'de> for $ty {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let value = d.deserialize_any(IntVisitor::<$inner>::new($name))?;
+                let value = <$kind as JsonKind>::de(d)?.unwrap_or_default();
                 Ok($ty { value })
             }
         }
     };
 }
 
-int_wrapper!(
-    Int64Value,
-    i64,
-    "google.protobuf.Int64Value",
-    as_string = true
-);
-int_wrapper!(
-    UInt64Value,
-    u64,
-    "google.protobuf.UInt64Value",
-    as_string = true
-);
-int_wrapper!(
-    Int32Value,
-    i32,
-    "google.protobuf.Int32Value",
-    as_string = false
-);
-int_wrapper!(
-    UInt32Value,
-    u32,
-    "google.protobuf.UInt32Value",
-    as_string = false
-);
+int_wrapper!(Int64Value, rt::I64);
+int_wrapper!(UInt64Value, rt::U64);
+int_wrapper!(Int32Value, rt::I32);
+int_wrapper!(UInt32Value, rt::U32);
 
 impl Serialize for BoolValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -411,16 +299,6 @@ impl<'de> Deserialize<'de> for StringValue {
     }
 }
 
-/// Standard or URL-safe base64, padded or not, as proto3 JSON parsers must accept.
-fn decode_base64(s: &str) -> Option<Vec<u8>> {
-    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-    let config =
-        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
-    let standard = GeneralPurpose::new(&base64::alphabet::STANDARD, config);
-    let url_safe = GeneralPurpose::new(&base64::alphabet::URL_SAFE, config);
-    standard.decode(s).or_else(|_| url_safe.decode(s)).ok()
-}
-
 impl Serialize for BytesValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.value))
@@ -430,7 +308,7 @@ impl Serialize for BytesValue {
 impl<'de> Deserialize<'de> for BytesValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        let value = decode_base64(&s).ok_or_else(|| {
+        let value = rt::decode_base64(&s).ok_or_else(|| {
             de::Error::custom(format!("google.protobuf.BytesValue: {s:?} is not base64"))
         })?;
         Ok(BytesValue {

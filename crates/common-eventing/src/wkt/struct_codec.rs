@@ -6,7 +6,10 @@
 //! in one post-order pass, recording each length-delimited node's size in pre-order
 //! (`plan_*`), then writes it in one pre-order pass that reads the sizes back in the
 //! same order (`write_*`). The size list lives in a thread-local buffer, so a warm
-//! encoder allocates nothing.
+//! encoder allocates nothing. Sizing without a plan (`encoded_len`) caches each
+//! `Struct`'s length; a `Struct` found cached is written straight from the caches
+//! below it (`write_struct_cached`), so the usual `encoded_len` + `encode_raw` of a
+//! derived parent sizes the tree once and writes it once.
 //!
 //! **Decode** appends map entries in arrival order and sorts once at the end of each
 //! `Struct` it controls (see [`Fields`](super::Fields)); strings are [`SmolStr`]s read
@@ -22,7 +25,7 @@
 //! the existing one, and a repeated map key keeps the last value, as in every runtime.
 
 use super::struct_decode::{
-    error, merge_subtree, parse_entry, parse_list, parse_struct, parse_value, with_delimited,
+    error, merge_subtree, parse_entry, parse_list, parse_struct, parse_value, smol, with_delimited,
 };
 use super::structs::value::Kind;
 use super::{ListValue, Struct, Value};
@@ -33,7 +36,6 @@ use prost::encoding::{
     encoded_len_varint, int32, message, skip_field,
 };
 use prost::{DecodeError, Message};
-use smol_str::SmolStr;
 
 // ---- sizing --------------------------------------------------------------------
 
@@ -95,10 +97,12 @@ fn for_each_entry(s: &Struct, mut f: impl FnMut(&str, &Value)) {
     }
 }
 
+/// Sizes a `Struct`. A cached length stands in for the whole subtree in both modes:
+/// the writer writes a cached `Struct` from the caches below it
+/// ([`write_struct_cached`]), not from the plan. Only sizing without recording fills
+/// the caches, so the writer sees exactly the caches the planner saw.
 fn plan_struct<S: Sizes>(s: &Struct, sizes: &mut S) -> usize {
-    if !S::RECORDS
-        && let Some(len) = s.fields.cached_len()
-    {
+    if let Some(len) = s.fields.cached_len() {
         return len;
     }
     let mut total = 0;
@@ -111,7 +115,9 @@ fn plan_struct<S: Sizes>(s: &Struct, sizes: &mut S) -> usize {
         sizes.close(entry, len);
         total += delimited(len);
     });
-    s.fields.cache_len(total);
+    if !S::RECORDS {
+        s.fields.cache_len(total);
+    }
     total
 }
 
@@ -182,6 +188,10 @@ fn put_delimited_header(tag_byte: u8, len: usize, buf: &mut impl BufMut) {
 }
 
 fn write_struct(s: &Struct, sizes: &mut Planned<'_>, buf: &mut impl BufMut) {
+    if s.fields.cached_len().is_some() {
+        // The planner stopped here: nothing of this subtree is in the plan.
+        return write_struct_cached(s, buf);
+    }
     for_each_entry(s, |key, value| {
         put_delimited_header(0x0a, sizes.next(), buf);
         put_delimited_header(0x0a, key.len(), buf);
@@ -200,7 +210,23 @@ fn write_list(l: &ListValue, sizes: &mut Planned<'_>, buf: &mut impl BufMut) {
 
 fn write_value(v: &Value, sizes: &mut Planned<'_>, buf: &mut impl BufMut) {
     match &v.kind {
-        None => {}
+        Some(Kind::StructValue(s)) => {
+            put_delimited_header(0x2a, sizes.next(), buf);
+            write_struct(s, sizes, buf);
+        }
+        Some(Kind::ListValue(l)) => {
+            put_delimited_header(0x32, sizes.next(), buf);
+            write_list(l, sizes, buf);
+        }
+        _ => write_scalar(v, buf),
+    }
+}
+
+/// Writes a `Value` that holds no `Struct` or `ListValue`.
+#[inline(always)]
+fn write_scalar(v: &Value, buf: &mut impl BufMut) {
+    match &v.kind {
+        None | Some(Kind::StructValue(_) | Kind::ListValue(_)) => {}
         Some(Kind::NullValue(n)) => {
             buf.put_u8(0x08);
             put_varint(*n as i64 as u64, buf);
@@ -217,14 +243,81 @@ fn write_value(v: &Value, sizes: &mut Planned<'_>, buf: &mut impl BufMut) {
             buf.put_u8(0x20);
             buf.put_u8(u8::from(*b));
         }
+    }
+}
+
+// ---- writing from the caches -----------------------------------------------------
+//
+// After `encoded_len` (which a derived parent always calls before `encode_raw`) every
+// `Struct` of the tree has its length cached, and a cached `Struct` only has cached
+// `Struct`s below it: changing anything below needs `&mut` through it, which resets
+// it. Such a subtree is written in one pass with no plan. A `ListValue` has no cache:
+// its length is summed from its elements, unless an element is itself a list (then
+// the list is planned once, so list chains stay linear too).
+
+/// The body length of `v` from the caches, or `None` for a list holding a list.
+#[inline]
+fn cached_value_len(v: &Value) -> Option<usize> {
+    match &v.kind {
+        Some(Kind::ListValue(l)) => Some(delimited(flat_list_len(l)?)),
+        _ => Some(plan_value(v, &mut Discard)),
+    }
+}
+
+/// The length of a list none of whose elements is a list (`None` otherwise).
+#[inline]
+fn flat_list_len(l: &ListValue) -> Option<usize> {
+    let mut total = 0;
+    for item in &l.values {
+        if matches!(item.kind, Some(Kind::ListValue(_))) {
+            return None;
+        }
+        total += delimited(plan_value(item, &mut Discard));
+    }
+    Some(total)
+}
+
+/// Writes a `Struct` whose length is cached (see above).
+fn write_struct_cached(s: &Struct, buf: &mut impl BufMut) {
+    for_each_entry(s, |key, value| match cached_value_len(value) {
+        Some(body) => {
+            write_entry_head(key, body, buf);
+            write_value_cached(value, buf);
+        }
+        None => with_size_list(|sizes| {
+            let body = plan_value(value, sizes);
+            write_entry_head(key, body, buf);
+            write_value(value, &mut Planned(sizes.iter()), buf);
+        }),
+    });
+}
+
+/// A map entry up to its value's body: entry header, key, value header.
+#[inline(always)]
+fn write_entry_head(key: &str, body: usize, buf: &mut impl BufMut) {
+    put_delimited_header(0x0a, delimited(key.len()) + delimited(body), buf);
+    put_delimited_header(0x0a, key.len(), buf);
+    buf.put_slice(key.as_bytes());
+    put_delimited_header(0x12, body, buf);
+}
+
+/// Writes a `Value` whose lengths come from the caches ([`cached_value_len`] is
+/// `Some`).
+fn write_value_cached(v: &Value, buf: &mut impl BufMut) {
+    match &v.kind {
         Some(Kind::StructValue(s)) => {
-            put_delimited_header(0x2a, sizes.next(), buf);
-            write_struct(s, sizes, buf);
+            put_delimited_header(0x2a, plan_struct(s, &mut Discard), buf);
+            write_struct_cached(s, buf);
         }
         Some(Kind::ListValue(l)) => {
-            put_delimited_header(0x32, sizes.next(), buf);
-            write_list(l, sizes, buf);
+            let len = flat_list_len(l).expect("checked by cached_value_len");
+            put_delimited_header(0x32, len, buf);
+            for item in &l.values {
+                put_delimited_header(0x0a, plan_value(item, &mut Discard), buf);
+                write_value_cached(item, buf);
+            }
         }
+        _ => write_scalar(v, buf),
     }
 }
 
@@ -234,6 +327,22 @@ thread_local! {
     static SIZE_LISTS: RefCell<Vec<Vec<usize>>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Runs `f` with an empty (reused) size list.
+fn with_size_list<R>(f: impl FnOnce(&mut Vec<usize>) -> R) -> R {
+    let mut sizes = SIZE_LISTS
+        .try_with(|lists| lists.borrow_mut().pop())
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    sizes.clear();
+    let out = f(&mut sizes);
+    // Keep a warm buffer, but not a huge one.
+    if sizes.capacity() <= 1 << 16 {
+        let _ = SIZE_LISTS.try_with(|lists| lists.borrow_mut().push(sizes));
+    }
+    out
+}
+
 /// Plans `msg` with a (reused) size list, then writes it.
 fn encode_planned<T, B: BufMut>(
     msg: &T,
@@ -241,18 +350,10 @@ fn encode_planned<T, B: BufMut>(
     write: fn(&T, &mut Planned<'_>, &mut B),
     buf: &mut B,
 ) {
-    let mut sizes = SIZE_LISTS
-        .try_with(|lists| lists.borrow_mut().pop())
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    sizes.clear();
-    plan(msg, &mut sizes);
-    write(msg, &mut Planned(sizes.iter()), buf);
-    // Keep a warm buffer, but not a huge one.
-    if sizes.capacity() <= 1 << 16 {
-        let _ = SIZE_LISTS.try_with(|lists| lists.borrow_mut().push(sizes));
-    }
+    with_size_list(|sizes| {
+        plan(msg, sizes);
+        write(msg, &mut Planned(sizes.iter()), buf);
+    });
 }
 
 // ---- reading: see struct_decode.rs ----------------------------------------------
@@ -264,7 +365,11 @@ fn field_error(mut e: DecodeError, message: &'static str, field: &'static str) -
 
 impl Message for Struct {
     fn encode_raw(&self, buf: &mut impl BufMut) {
-        encode_planned(self, plan_struct, write_struct, buf);
+        if self.fields.cached_len().is_some() {
+            write_struct_cached(self, buf);
+        } else {
+            encode_planned(self, plan_struct, write_struct, buf);
+        }
     }
 
     fn merge_field(
@@ -345,7 +450,7 @@ impl Message for Value {
                 check_wire_type(WireType::LengthDelimited, wire_type)
                     .map_err(|e| field_error(e, "Value", "string_value"))?;
                 let s = with_delimited(buf, |b| match core::str::from_utf8(b) {
-                    Ok(s) => Ok(SmolStr::new(s)),
+                    Ok(s) => Ok(smol(s)),
                     Err(_) => Err(error("invalid string value: data is not UTF-8 encoded")),
                 })
                 .map_err(|e| field_error(e, "Value", "string_value"))?;
@@ -547,6 +652,26 @@ mod tests {
             let s = strukt(&mut rng, depth);
             let bytes = s.encode_to_vec();
             assert_eq!(ours_struct(&s).encode_to_vec(), bytes, "case {case}");
+            // The three ways `encode_raw` meets a tree: nothing cached (all planned),
+            // everything cached (`encoded_len` first, as a derived parent does), and
+            // cached subtrees under a changed root (planned down to them).
+            let mut fresh = Vec::new();
+            ours_struct(&s).encode_raw(&mut fresh);
+            assert_eq!(fresh, bytes, "case {case}: uncached");
+            let mut mixed = ours_struct(&s);
+            let _ = mixed.encoded_len();
+            let mut cached = Vec::new();
+            mixed.encode_raw(&mut cached);
+            assert_eq!(cached, bytes, "case {case}: cached");
+            let mut theirs_mixed = s.clone();
+            theirs_mixed
+                .fields
+                .insert("~changed".into(), value(&mut rng, depth));
+            let extra = theirs_mixed.fields["~changed"].clone();
+            mixed.fields.insert("~changed", ours(&extra));
+            let mut partly = Vec::new();
+            mixed.encode_raw(&mut partly);
+            assert_eq!(partly, theirs_mixed.encode_to_vec(), "case {case}: partly");
             assert_eq!(
                 prost_types::Struct::decode(
                     Struct::decode(bytes.as_slice())
@@ -873,5 +998,37 @@ mod tests {
             Value::decode(&b"\x38\x01\x20\x01"[..]).unwrap(),
             Value::from(true)
         );
+    }
+
+    /// Found by the `event_binary` fuzz target: a known field whose key is an overlong
+    /// varint (`0x8a 0x00` for field 1) hit an `unreachable!`. prost accepts such keys;
+    /// so does this decoder now, with the same result, at every level.
+    #[test]
+    fn overlong_keys_of_known_fields_decode_as_in_prost() {
+        let cases: &[&[u8]] = &[
+            // Struct { fields: {"k": number 1.0} }, every key overlong.
+            &[
+                0x8a, 0x00, 0x0e, 0x8a, 0x00, 0x01, b'k', 0x92, 0x00, 0x09, 0x91, 0x00, 0, 0, 0, 0,
+                0, 0, 0xf0, 0x3f,
+            ],
+            // Struct { fields: {"a": list [an empty Value]} }, the list_value key overlong.
+            &[
+                0x0a, 0x0b, 0x0a, 0x01, b'a', 0x12, 0x06, 0xb2, 0x80, 0x00, 0x02, 0x0a, 0x00,
+            ],
+            // Struct { fields: {"s": string "x"} }, the string_value key overlong.
+            &[0x0a, 0x08, 0x0a, 0x01, b's', 0x12, 0x03, 0x9a, 0x00, 0x01],
+        ];
+        for bytes in cases {
+            let ours = Struct::decode(*bytes);
+            let theirs = prost_types::Struct::decode(*bytes);
+            assert_eq!(
+                ours.is_ok(),
+                theirs.is_ok(),
+                "{bytes:02x?}: {ours:?} {theirs:?}"
+            );
+            if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
+                assert_eq!(ours.encode_to_vec(), theirs.encode_to_vec(), "{bytes:02x?}");
+            }
+        }
     }
 }

@@ -1,0 +1,73 @@
+//! Who is calling: the tenant (and actor) a call carries in its gRPC metadata.
+//!
+//! Every call must carry `x-tenant-id`; a request whose own `tenant_id` names another
+//! tenant is refused with `PERMISSION_DENIED`, and an empty `tenant_id` means the
+//! caller's. Nothing of another tenant is ever visible: the store is keyed by tenant,
+//! so another tenant's aggregate is simply `NOT_FOUND`.
+
+use ameide_sre_proto::core::v1::{Actor, ActorKind};
+use tonic::{Request, Status};
+
+/// Metadata key of the caller's tenant.
+pub const TENANT_HEADER: &str = "x-tenant-id";
+/// Metadata key of the acting principal's id (e.g. a token's `sub`).
+pub const ACTOR_HEADER: &str = "x-actor-id";
+/// Metadata key of the acting principal's kind, an `ActorKind` name
+/// (`ACTOR_KIND_AGENT`); `ACTOR_KIND_HUMAN` when absent.
+pub const ACTOR_KIND_HEADER: &str = "x-actor-kind";
+/// Metadata key of the correlation id of the facts a command emits.
+pub const CORRELATION_HEADER: &str = "x-correlation-id";
+
+/// The caller of one rpc.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    /// The tenant from `x-tenant-id`.
+    pub tenant_id: String,
+    /// Who acts (from `x-actor-id` / `x-actor-kind`; id `anonymous` when absent).
+    pub actor: Actor,
+    /// The correlation id from `x-correlation-id`, if any.
+    pub correlation_id: Option<String>,
+}
+
+fn header<'a, T>(request: &'a Request<T>, key: &str) -> Result<Option<&'a str>, Status> {
+    match request.metadata().get(key) {
+        None => Ok(None),
+        Some(value) => value
+            .to_str()
+            .map(|v| Some(v.trim()).filter(|v| !v.is_empty()))
+            .map_err(|_| Status::invalid_argument(format!("metadata {key}: not ASCII"))),
+    }
+}
+
+impl Caller {
+    /// The caller of `request`, checking the request's own `tenant_id` against the
+    /// metadata's.
+    pub fn of<T>(request: &Request<T>, request_tenant: &str) -> Result<Self, Status> {
+        let tenant_id = header(request, TENANT_HEADER)?
+            .ok_or_else(|| Status::unauthenticated(format!("metadata {TENANT_HEADER}: no tenant")))?
+            .to_string();
+        if !request_tenant.is_empty() && request_tenant != tenant_id {
+            return Err(Status::permission_denied(format!(
+                "tenant_id: {request_tenant:?} is not the caller's tenant {tenant_id:?}"
+            )));
+        }
+        let kind = match header(request, ACTOR_KIND_HEADER)? {
+            None => ActorKind::Human,
+            Some(name) => ActorKind::from_str_name(name).ok_or_else(|| {
+                Status::invalid_argument(format!(
+                    "metadata {ACTOR_KIND_HEADER}: {name:?} is not an ActorKind name"
+                ))
+            })?,
+        };
+        Ok(Self {
+            tenant_id,
+            actor: Actor {
+                kind: kind as i32,
+                id: header(request, ACTOR_HEADER)?
+                    .unwrap_or("anonymous")
+                    .to_string(),
+            },
+            correlation_id: header(request, CORRELATION_HEADER)?.map(str::to_owned),
+        })
+    }
+}

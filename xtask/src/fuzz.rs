@@ -1,0 +1,103 @@
+//! `cargo xtask fuzz [--seconds N]`: every cargo-fuzz target of `fuzz/` (one per
+//! hand-written parser, each checking round trips), `N` seconds each (default 60),
+//! starting from the committed seed corpus `fuzz/corpus/<target>/`. New inputs go to a
+//! temporary corpus, so the tree stays clean. Needs the nightly toolchain; installs
+//! cargo-fuzz when missing.
+
+use crate::workspace;
+use anyhow::{Context, Result, bail};
+use std::process::Command;
+
+/// The cargo-fuzz release installed when none is.
+const CARGO_FUZZ_VERSION: &str = "0.13.1";
+
+fn cargo() -> Command {
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(workspace::root())
+        // The outer `cargo xtask` sets the stable toolchain; fuzzing needs nightly.
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("CARGO");
+    cmd
+}
+
+fn ensure_cargo_fuzz() -> Result<()> {
+    let have = cargo()
+        .args(["fuzz", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        let mut install = cargo();
+        install.args([
+            "install",
+            "cargo-fuzz",
+            "--locked",
+            "--version",
+            CARGO_FUZZ_VERSION,
+        ]);
+        crate::steps::run_step("cargo install cargo-fuzz", install)?;
+    }
+    Ok(())
+}
+
+/// The targets, as cargo-fuzz lists them from `fuzz/Cargo.toml`.
+pub fn targets() -> Result<Vec<String>> {
+    let out = cargo()
+        .args(["+nightly", "fuzz", "list"])
+        .output()
+        .context("running cargo fuzz list")?;
+    if !out.status.success() {
+        bail!(
+            "cargo fuzz list failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(String::from_utf8(out.stdout)?
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Runs every target for `seconds`.
+pub fn run(seconds: u64) -> Result<()> {
+    ensure_cargo_fuzz()?;
+    let targets = targets()?;
+    if targets.is_empty() {
+        bail!("fuzz/Cargo.toml declares no targets");
+    }
+    let mut build = cargo();
+    build.args(["+nightly", "fuzz", "build"]);
+    crate::steps::run_step("cargo fuzz build", build)?;
+    for target in &targets {
+        let seeds = workspace::root().join("fuzz/corpus").join(target);
+        if !seeds.is_dir() {
+            bail!(
+                "{target} has no seed corpus: add files to {}",
+                seeds.display()
+            );
+        }
+        let corpus = tempfile::tempdir()?;
+        let mut run = cargo();
+        run.args(["+nightly", "fuzz", "run", target])
+            .arg(corpus.path())
+            .arg(&seeds)
+            .arg("--")
+            .arg(format!("-max_total_time={seconds}"))
+            .arg("-rss_limit_mb=2048")
+            .arg("-print_final_stats=1");
+        crate::steps::run_step(&format!("fuzz {target} ({seconds} s)"), run)?;
+    }
+    Ok(())
+}
+
+/// `--seconds N`, or 60.
+pub fn parse_seconds(args: &[&str]) -> Result<u64> {
+    match args {
+        [] => Ok(60),
+        ["--seconds", n] => n
+            .parse()
+            .with_context(|| format!("--seconds takes a whole number, not {n:?}")),
+        _ => bail!("usage: cargo xtask fuzz [--seconds N]"),
+    }
+}
