@@ -65,7 +65,6 @@ pub fn stdout_of(what: &str, out: Output) -> String {
     stdout
 }
 
-pub mod chaukas_backend;
 pub mod mcp_stack;
 pub mod roundtrip;
 

@@ -3,28 +3,35 @@
 
 use chaukas_spec_client::client::v1 as client;
 use chaukas_spec_client::client::v1::chaukas_client_service_client::ChaukasClientServiceClient;
-use chaukas_spec_client::client::v1::chaukas_client_service_server::ChaukasClientServiceServer;
 use chaukas_spec_client::common::v1::{
     Event, EventBatch, EventType, QueryFilter, QueryRequest, Severity, ToolCall, event,
 };
 use chaukas_spec_server::server::v1 as server;
 use chaukas_spec_server::server::v1::chaukas_server_service_client::ChaukasServerServiceClient;
-use chaukas_spec_server::server::v1::chaukas_server_service_server::ChaukasServerServiceServer;
 use common_eventing::wkt::{Any, Struct, Timestamp, Value};
-use interop_tests::chaukas_backend::Backend;
 use interop_tests::{run, script};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
+/// The published grpcio stubs call the reference server (`apps/chaukas-ingest-server`,
+/// the one in-memory Chaukas backend of the workspace) on both services.
 #[tokio::test(flavor = "multi_thread")]
 async fn python_client_calls_rust_server() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let backend = Backend::default();
-    let serve = tonic::transport::Server::builder()
-        .add_service(ChaukasServerServiceServer::new(backend.clone()))
-        .add_service(ChaukasClientServiceServer::new(backend))
-        .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener));
-    let server = tokio::spawn(serve);
+    let config = chaukas_ingest_server::Config {
+        grpc: "127.0.0.1:0".parse().unwrap(),
+        http: "127.0.0.1:0".parse().unwrap(),
+        ..chaukas_ingest_server::Config::default()
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = chaukas_ingest_server::start(
+        &config,
+        std::sync::Arc::new(chaukas_ingest_server::store::MemoryStore::new()),
+        async move {
+            let _ = stopped.await;
+        },
+    )
+    .await
+    .expect("the reference server starts");
+    let port = running.grpc_addr.port();
 
     let out = tokio::task::spawn_blocking(move || {
         let mut cmd = script("chaukas_grpc_client.py");
@@ -34,7 +41,8 @@ async fn python_client_calls_rust_server() {
     .await
     .unwrap();
     assert!(out.contains("ok 14 calls"), "{out}");
-    server.abort();
+    let _ = stop.send(());
+    running.wait().await.expect("the server stops cleanly");
 }
 
 fn rich_event(id: &str, tenant: &str) -> Event {
