@@ -17,7 +17,7 @@ use crate::contract::image::{
     IMAGE, VERSION, build_workspace_image, contract_files, dir, load, own_files, read_image,
 };
 use crate::contract::policy::check_crate;
-use crate::contract::version::{Version, crate_version};
+use crate::version::{Version, crate_version};
 use crate::workspace::{self, CRATES};
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};

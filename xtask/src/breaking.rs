@@ -29,7 +29,7 @@ use crate::workspace::{self, CRATES};
 use anyhow::{Result, bail};
 
 pub use crate::contract::policy::{self, Change, CrateReport, check_all, check_crate, verdict};
-pub use crate::contract::version::{Version, crate_version};
+pub use crate::version::{Version, crate_version};
 
 /// `cargo xtask breaking`: checks every crate of the workspace; fails if any fails.
 pub fn run() -> Result<()> {

@@ -34,5 +34,6 @@ pub mod schemas;
 pub mod steps;
 pub mod time_fields;
 pub mod upstream;
+pub mod version;
 pub mod wire;
 pub mod workspace;

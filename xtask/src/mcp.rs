@@ -628,8 +628,7 @@ pub fn workspace_catalog(
         [] => Ok(None),
         [krate] => {
             let version =
-                crate::contract::version::crate_version(&crate::workspace::root(), krate.name)?
-                    .to_string();
+                crate::version::crate_version(&crate::workspace::root(), krate.name)?.to_string();
             Ok(Some((krate, catalog(pool, tools, &version))))
         }
         _ => bail!(

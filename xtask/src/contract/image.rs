@@ -3,8 +3,8 @@
 //! byte for byte (through [`crate::wire`]).
 
 use super::Contract;
-use super::version::Version;
 use crate::buf;
+use crate::version::Version;
 use crate::wire;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;

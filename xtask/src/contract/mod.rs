@@ -1,5 +1,5 @@
 //! Contract tooling: what a crate releases (its proto packages), the recorded
-//! releases ([`image`]), versions ([`version`], with the `semver` crate), the
+//! releases ([`image`]), versions ([`crate::version`], with the `semver` crate), the
 //! compatibility policy ([`policy`], with buf) and the comparison of custom options
 //! buf does not see ([`eventing_diff`]). `cargo xtask breaking` and
 //! `cargo xtask baseline` drive it.
@@ -7,7 +7,6 @@
 pub mod eventing_diff;
 pub mod image;
 pub mod policy;
-pub mod version;
 
 use crate::workspace::CrateSpec;
 

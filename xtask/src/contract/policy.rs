@@ -5,8 +5,8 @@
 use super::Contract;
 use super::eventing_diff::{eventing_changes, tool_changes};
 use super::image::{self, Baseline, ImageFile};
-use super::version::{Version, crate_version};
 use crate::buf::{self, Finding};
+use crate::version::{Version, crate_version};
 use anyhow::{Context, Result, bail};
 use std::fmt;
 use std::path::Path;
