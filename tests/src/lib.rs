@@ -65,6 +65,7 @@ pub fn stdout_of(what: &str, out: Output) -> String {
     stdout
 }
 
+pub mod aios_fake;
 pub mod mcp_stack;
 pub mod roundtrip;
 
