@@ -85,9 +85,10 @@ pub fn run() -> Result<()> {
         conformance::run,
     )?;
 
-    step("fuzz (every target of fuzz/, 20 s each)", || {
-        crate::fuzz::run(CI_FUZZ_SECONDS)
-    })?;
+    step(
+        "fuzz (every target of fuzz/, unoptimized builds, 20 s each)",
+        || crate::fuzz::run(CI_FUZZ_SECONDS, crate::fuzz::Build::Dev),
+    )?;
 
     // Cargo treats registry crates as immutable: a sibling crate packaged by an
     // earlier run (same name and version, other content) would be reused from its

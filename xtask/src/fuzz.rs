@@ -3,6 +3,12 @@
 //! starting from the committed seed corpus `fuzz/corpus/<target>/`. New inputs go to a
 //! temporary corpus, so the tree stays clean. Needs the nightly toolchain; installs
 //! cargo-fuzz when missing.
+//!
+//! `cargo xtask fuzz` builds the targets optimized (cargo-fuzz's default: release with
+//! debug assertions), for long runs. `cargo xtask ci` smoke-fuzzes [`Build::Dev`]
+//! builds instead: the same targets, address sanitizer and coverage, with overflow
+//! checks on, at a fraction of the build time (an optimized build of the targets,
+//! tokio, tonic and axum included, took most of CI's fuzz step).
 
 use crate::workspace;
 use anyhow::{Context, Result, bail};
@@ -59,8 +65,27 @@ pub fn targets() -> Result<Vec<String>> {
         .collect())
 }
 
-/// Runs every target for `seconds`.
-pub fn run(seconds: u64) -> Result<()> {
+/// How the targets are built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Build {
+    /// Optimized, with debug assertions (cargo-fuzz's default): the most inputs per
+    /// second, for long runs.
+    Release,
+    /// Unoptimized (`--dev`): quick to build, for CI's short runs.
+    Dev,
+}
+
+impl Build {
+    fn flag(self) -> Option<&'static str> {
+        match self {
+            Build::Release => None,
+            Build::Dev => Some("--dev"),
+        }
+    }
+}
+
+/// Runs every target for `seconds`, built as `build` says.
+pub fn run(seconds: u64, build_kind: Build) -> Result<()> {
     ensure_cargo_fuzz()?;
     let targets = targets()?;
     if targets.is_empty() {
@@ -68,6 +93,7 @@ pub fn run(seconds: u64) -> Result<()> {
     }
     let mut build = cargo();
     build.args(["+nightly", "fuzz", "build"]);
+    build.args(build_kind.flag());
     crate::steps::run_step("cargo fuzz build", build)?;
     for target in &targets {
         let seeds = workspace::root().join("fuzz/corpus").join(target);
@@ -79,7 +105,9 @@ pub fn run(seconds: u64) -> Result<()> {
         }
         let corpus = tempfile::tempdir()?;
         let mut run = cargo();
-        run.args(["+nightly", "fuzz", "run", target])
+        run.args(["+nightly", "fuzz", "run"])
+            .args(build_kind.flag())
+            .arg(target)
             .arg(corpus.path())
             .arg(&seeds)
             .arg("--")

@@ -54,7 +54,7 @@ fn run() -> Result<()> {
         ["catalog", "--mcp"] => mcp::run(),
         ["ci"] => ci::run(),
         ["conformance"] => conformance::run(),
-        ["fuzz", rest @ ..] => fuzz::run(fuzz::parse_seconds(rest)?),
+        ["fuzz", rest @ ..] => fuzz::run(fuzz::parse_seconds(rest)?, fuzz::Build::Release),
         ["venv"] => python::ensure_venv().map(|_| ()),
         ["lint"] => lint::run(),
         ["breaking"] => breaking::run(),
