@@ -103,29 +103,83 @@ pub fn run(seconds: u64, build_kind: Build) -> Result<()> {
                 seeds.display()
             );
         }
-        let corpus = tempfile::tempdir()?;
-        let mut run = cargo();
-        run.args(["+nightly", "fuzz", "run"])
-            .args(build_kind.flag())
-            .arg(target)
-            .arg(corpus.path())
-            .arg(&seeds)
-            .arg("--")
-            .arg(format!("-max_total_time={seconds}"))
-            .arg("-rss_limit_mb=2048")
-            .arg("-print_final_stats=1");
-        crate::steps::run_step(&format!("fuzz {target} ({seconds} s)"), run)?;
+    }
+    // A libFuzzer process uses one core: run as many targets at once as there are
+    // cores, each logging to a file of its own (printed whole when it fails).
+    let parallel = std::thread::available_parallelism().map_or(1, usize::from);
+    for batch in targets.chunks(parallel) {
+        let mut running = Vec::new();
+        for target in batch {
+            let dir = tempfile::tempdir()?;
+            let corpus = dir.path().join("corpus");
+            std::fs::create_dir(&corpus)?;
+            let log_path = dir.path().join("log");
+            let log = std::fs::File::create(&log_path)?;
+            let mut run = cargo();
+            run.args(["+nightly", "fuzz", "run"])
+                .args(build_kind.flag())
+                .arg(target)
+                .arg(&corpus)
+                .arg(workspace::root().join("fuzz/corpus").join(target))
+                .arg("--")
+                .arg(format!("-max_total_time={seconds}"))
+                .arg("-rss_limit_mb=2048")
+                .arg("-print_final_stats=1")
+                .stdout(log.try_clone()?)
+                .stderr(log);
+            println!("==> fuzz {target} ({seconds} s)");
+            let child = run
+                .spawn()
+                .with_context(|| format!("starting the fuzzer of {target}"))?;
+            running.push((target, child, dir, log_path, std::time::Instant::now()));
+        }
+        let mut failed = Vec::new();
+        for (target, mut child, _dir, log_path, started) in running {
+            let status = child.wait()?;
+            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            if status.success() {
+                let runs = log
+                    .lines()
+                    .rev()
+                    .find(|l| l.starts_with("Done "))
+                    .unwrap_or("");
+                println!(
+                    "<== fuzz {target}: ok in {:.1}s ({runs})",
+                    started.elapsed().as_secs_f64()
+                );
+            } else {
+                eprintln!("{log}");
+                failed.push(format!("{target} ({status})"));
+            }
+        }
+        if !failed.is_empty() {
+            bail!(
+                "fuzzing failed: {} (crash inputs are under fuzz/artifacts/)",
+                failed.join(", ")
+            );
+        }
     }
     Ok(())
 }
 
-/// `--seconds N`, or 60.
-pub fn parse_seconds(args: &[&str]) -> Result<u64> {
-    match args {
-        [] => Ok(60),
-        ["--seconds", n] => n
-            .parse()
-            .with_context(|| format!("--seconds takes a whole number, not {n:?}")),
-        _ => bail!("usage: cargo xtask fuzz [--seconds N]"),
+/// `[--seconds N] [--dev]`: N seconds per target (60 when not given), optimized
+/// builds unless `--dev`.
+pub fn parse_args(args: &[&str]) -> Result<(u64, Build)> {
+    const USAGE: &str = "usage: cargo xtask fuzz [--seconds N] [--dev]";
+    let mut seconds = 60;
+    let mut build = Build::Release;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--seconds" => {
+                let n = rest.next().with_context(|| USAGE)?;
+                seconds = n
+                    .parse()
+                    .with_context(|| format!("--seconds takes a whole number, not {n:?}"))?;
+            }
+            "--dev" => build = Build::Dev,
+            _ => bail!(USAGE),
+        }
     }
+    Ok((seconds, build))
 }

@@ -5,7 +5,8 @@
 //! - `ci`: every check and test, exactly as CI runs them.
 //! - `conformance`: Google's protobuf conformance suite (binary and JSON, recommended
 //!   tests enforced) against the testee in `conformance/testee`.
-//! - `fuzz [--seconds N]`: every cargo-fuzz target of `fuzz/`, N seconds each (nightly).
+//! - `fuzz [--seconds N] [--dev]`: every cargo-fuzz target of `fuzz/`, N seconds each
+//!   (nightly; `--dev`: unoptimized builds, as CI runs them).
 //! - `catalog [--json]`: print the eventing catalog (stream, message, type, subject, keys).
 //! - `catalog --mcp`: print the MCP tool catalog (`docs/generated/mcp-tool-catalog.json`).
 //! - `venv`: create or refresh the Python interop venv under `target/`.
@@ -29,7 +30,7 @@ use xtask::{
     fuzz, lint, mcp, python,
 };
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json | --mcp] | ci | conformance | fuzz [--seconds N] | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | bench --mcp [--calls N] | downstream | evolution | doc>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json | --mcp] | ci | conformance | fuzz [--seconds N] [--dev] | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | bench --mcp [--calls N] | downstream | evolution | doc>";
 
 /// Runs the command; a failure prints its cause chain (no backtrace noise, whatever
 /// `RUST_BACKTRACE` says) and exits with status 1.
@@ -54,7 +55,10 @@ fn run() -> Result<()> {
         ["catalog", "--mcp"] => mcp::run(),
         ["ci"] => ci::run(),
         ["conformance"] => conformance::run(),
-        ["fuzz", rest @ ..] => fuzz::run(fuzz::parse_seconds(rest)?, fuzz::Build::Release),
+        ["fuzz", rest @ ..] => {
+            let (seconds, build) = fuzz::parse_args(rest)?;
+            fuzz::run(seconds, build)
+        }
         ["venv"] => python::ensure_venv().map(|_| ()),
         ["lint"] => lint::run(),
         ["breaking"] => breaking::run(),
