@@ -52,11 +52,12 @@
 //!
 //! # Cost
 //!
-//! Decoding is prost's decode plus one scan of the bytes that reads tags and lengths
-//! and allocates nothing when every field is known. When unknown fields are found,
-//! decoding also encodes the message once (for the hashes above), and encoding
-//! rewrites prost's output once to splice them in. `cargo xtask bench` measures the
-//! no-unknown-fields case against plain `M::decode`.
+//! Decoding is prost's decode plus one pass over the bytes that reads tags and
+//! lengths, and allocates and builds nothing when every field is known. Only when it
+//! meets an unknown field does the full scan run (again from the start), which
+//! records where each one sits; decoding then also encodes the message once (for the
+//! hashes above), and encoding rewrites prost's output once to splice them in.
+//! `cargo xtask bench` measures the no-unknown-fields case against plain `M::decode`.
 //!
 //! # When to use it
 //!
