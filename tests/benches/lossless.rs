@@ -4,10 +4,18 @@
 //!
 //! For each payload: plain decode, lossless decode with no unknown fields (issue 13
 //! allows at most +30%), and lossless decode and encode when a newer schema added a
-//! field to every message (the slow path). Times are the best batch mean (ns per
-//! operation) after warm-up, plain and lossless decode interleaved batch by batch so
-//! both see the same load. Prints a markdown table; with `--out` also writes
-//! `DIR/lossless.md`.
+//! field to every message (the slow path). Prints a markdown table; with `--out` also
+//! writes `DIR/lossless.md`.
+//!
+//! How it is measured, so that a shared, busy machine does not decide the result:
+//! every operation runs in short rounds of about 200 µs (at least one operation),
+//! after a warm-up. `M::decode` and `Lossless::<M>::decode` of the same bytes run in
+//! alternating rounds (plain then lossless, then lossless then plain, ...) for twice
+//! `--seconds`, so background load and frequency changes hit both alike. Each time in
+//! the table is the median of its per-round means (ns per operation); the overhead is
+//! the median, over round pairs, of lossless round / plain round − 1, so a round
+//! that was preempted cannot make the overhead either smaller or larger. The other
+//! columns are medians of `--seconds` of rounds of the one operation.
 
 use chaukas_spec_client::common::v1::{
     Event, EventBatch, EventType, LlmInvocation, ToolCall, event,
@@ -72,54 +80,76 @@ fn with_unknown(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
-/// Iterations per batch so that one batch of `f` takes about 5 ms.
-fn batch_size(mut f: impl FnMut()) -> usize {
+/// Iterations per round so that one round of `f` takes about 200 µs (at least one).
+fn round_size(mut f: impl FnMut()) -> usize {
     let mut n = 1usize;
     loop {
         let t = Instant::now();
         for _ in 0..n {
             f();
         }
-        if t.elapsed() > Duration::from_millis(5) {
+        if t.elapsed() >= Duration::from_micros(200) {
             return n;
         }
         n *= 2;
     }
 }
 
-fn best_ns(seconds: f64, mut f: impl FnMut()) -> f64 {
-    let n = batch_size(&mut f);
-    let start = Instant::now();
-    let mut best = f64::INFINITY;
-    while start.elapsed().as_secs_f64() < seconds.max(0.05) {
-        let t = Instant::now();
-        for _ in 0..n {
-            f();
-        }
-        best = best.min(t.elapsed().as_nanos() as f64 / n as f64);
+/// Mean ns per operation of one round of `n` calls of `f`.
+fn round(n: usize, f: &mut impl FnMut()) -> f64 {
+    let t = Instant::now();
+    for _ in 0..n {
+        f();
     }
-    best
+    t.elapsed().as_nanos() as f64 / n as f64
 }
 
-/// Best batch means of `a` and `b`, their batches interleaved so both see the same
-/// machine load (the comparison that matters on a shared machine).
-fn best_pair(seconds: f64, mut a: impl FnMut(), mut b: impl FnMut()) -> (f64, f64) {
-    let (na, nb) = (batch_size(&mut a), batch_size(&mut b));
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Warm-up, then the round size of `f`.
+fn warm(f: &mut impl FnMut()) -> usize {
+    let n = round_size(&mut *f);
     let start = Instant::now();
-    let (mut best_a, mut best_b) = (f64::INFINITY, f64::INFINITY);
-    while start.elapsed().as_secs_f64() < (2.0 * seconds).max(0.1) {
-        let t = Instant::now();
-        for _ in 0..na {
-            a();
-        }
-        best_a = best_a.min(t.elapsed().as_nanos() as f64 / na as f64);
-        let t = Instant::now();
-        for _ in 0..nb {
-            b();
-        }
-        best_b = best_b.min(t.elapsed().as_nanos() as f64 / nb as f64);
+    while start.elapsed() < Duration::from_millis(20) {
+        round(n, f);
     }
-    (best_a, best_b)
+    n
+}
+
+/// Median per-round ns per operation of `f` over `seconds` of rounds.
+fn median_ns(seconds: f64, mut f: impl FnMut()) -> f64 {
+    let n = warm(&mut f);
+    let start = Instant::now();
+    let mut times = Vec::new();
+    while times.len() < 5 || start.elapsed().as_secs_f64() < seconds {
+        times.push(round(n, &mut f));
+    }
+    median(times)
+}
+
+/// `a` and `b` in alternating rounds for `2 * seconds`: the median per-round ns per
+/// operation of each, and the median over round pairs of `b / a`.
+fn paired(seconds: f64, mut a: impl FnMut(), mut b: impl FnMut()) -> (f64, f64, f64) {
+    let (na, nb) = (warm(&mut a), warm(&mut b));
+    let start = Instant::now();
+    let (mut ta, mut tb, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    while ratios.len() < 5 || start.elapsed().as_secs_f64() < 2.0 * seconds {
+        // Alternate which goes first, so neither always runs in the other's wake.
+        let (x, y) = if ratios.len() % 2 == 0 {
+            let x = round(na, &mut a);
+            (x, round(nb, &mut b))
+        } else {
+            let y = round(nb, &mut b);
+            (round(na, &mut a), y)
+        };
+        ta.push(x);
+        tb.push(y);
+        ratios.push(y / x);
+    }
+    (median(ta), median(tb), median(ratios))
 }
 
 fn row<M: Known + std::fmt::Debug + Send + Sync>(
@@ -128,7 +158,7 @@ fn row<M: Known + std::fmt::Debug + Send + Sync>(
     bytes: &[u8],
     seconds: f64,
 ) -> f64 {
-    let (plain, lossless) = best_pair(
+    let (plain, lossless, ratio) = paired(
         seconds,
         || {
             black_box(M::decode(black_box(bytes)).unwrap());
@@ -140,16 +170,16 @@ fn row<M: Known + std::fmt::Debug + Send + Sync>(
     let newer = with_unknown(bytes.to_vec());
     let decoded = Lossless::<M>::decode(newer.as_slice()).unwrap();
     assert!(!decoded.unknown_fields().is_empty());
-    let lossless_unknown = best_ns(seconds, || {
+    let lossless_unknown = median_ns(seconds, || {
         black_box(Lossless::<M>::decode(black_box(newer.as_slice())).unwrap());
     });
-    let encode_plain = best_ns(seconds, || {
+    let encode_plain = median_ns(seconds, || {
         black_box(black_box(&*decoded).encode_to_vec());
     });
-    let encode_unknown = best_ns(seconds, || {
+    let encode_unknown = median_ns(seconds, || {
         black_box(black_box(&decoded).encode_to_vec());
     });
-    let overhead = (lossless / plain - 1.0) * 100.0;
+    let overhead = (ratio - 1.0) * 100.0;
     writeln!(
         table,
         "| {name} | {} | {:.2} | {:.2} | {overhead:+.1}% | {:.2} | {:.2} | {:.2} |",

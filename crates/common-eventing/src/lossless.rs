@@ -52,11 +52,12 @@
 //!
 //! # Cost
 //!
-//! Decoding is prost's decode plus one scan of the bytes that reads tags and lengths
-//! and allocates nothing when every field is known. When unknown fields are found,
-//! decoding also encodes the message once (for the hashes above), and encoding
-//! rewrites prost's output once to splice them in. `cargo xtask bench` measures the
-//! no-unknown-fields case against plain `M::decode`.
+//! Decoding is prost's decode plus one pass over the bytes that reads tags and
+//! lengths, and allocates and builds nothing when every field is known. Only when it
+//! meets an unknown field does the full scan run (again from the start), which
+//! records where each one sits; decoding then also encodes the message once (for the
+//! hashes above), and encoding rewrites prost's output once to splice them in.
+//! `cargo xtask bench` measures the no-unknown-fields case against plain `M::decode`.
 //!
 //! # When to use it
 //!
@@ -135,6 +136,36 @@ impl Schema {
             return None;
         }
         Some(self.nested.iter().find(|n| n.number == number))
+    }
+
+    /// [`classify`](Self::classify) in the `lookup` encoding, for any number: `0`
+    /// unknown, `1` known without nested messages, `k >= 2` the field `nested[k - 2]`
+    /// (a small integer is cheaper to branch on than the nested `Option`). `0` also
+    /// for a nested field past index 253, which only [`scan`] follows.
+    #[inline(always)]
+    fn class(&self, number: u64) -> u8 {
+        match self
+            .lookup
+            .get(usize::try_from(number).unwrap_or(usize::MAX))
+        {
+            Some(&k) => k,
+            None => self.class_past_lookup(number),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn class_past_lookup(&self, number: u64) -> u8 {
+        let Ok(number) = u32::try_from(number) else {
+            return 0;
+        };
+        if self.known.binary_search(&number).is_err() {
+            return 0;
+        }
+        match self.nested.iter().position(|n| n.number == number) {
+            Some(i) => u8::try_from(i + 2).unwrap_or(0),
+            None => 1,
+        }
     }
 }
 
@@ -308,6 +339,19 @@ impl<M: Known> Lossless<M> {
     #[inline]
     fn fill(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
         self.message.merge(bytes)?;
+        // The common case, every field known at every depth, is answered by a check
+        // that allocates nothing and builds nothing; anything else (an unknown field,
+        // or bytes the check does not follow) is left to the full scan.
+        if all_known(bytes, M::schema()).is_none() {
+            self.collect_unknown(bytes)?;
+        }
+        Ok(())
+    }
+
+    /// The full scan of `bytes` into an empty `self.unknown`, and the fingerprints.
+    #[cold]
+    #[inline(never)]
+    fn collect_unknown(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
         scan(bytes, M::schema(), &mut self.unknown)
             .map_err(|e| e.into_decode_error(M::schema()))?;
         if !self.unknown.children.is_empty() {
@@ -744,6 +788,111 @@ fn nested_payload<'a>(nested: &NestedField, f: &Field<'a>) -> Result<&'a [u8], S
         Nesting::Map => Ok(map_entry(f.payload)?.1),
         _ => Ok(f.payload),
     }
+}
+
+/// A tag or length: one or two bytes inline (every field number below 2048, every
+/// length below 16 KiB), longer ones out of line. `None` if truncated or too long.
+#[inline(always)]
+fn quick_varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+    let b0 = *bytes.get(*pos)?;
+    if b0 < 0x80 {
+        *pos += 1;
+        return Some(u64::from(b0));
+    }
+    let b1 = *bytes.get(*pos + 1)?;
+    if b1 < 0x80 {
+        *pos += 2;
+        return Some(u64::from(b0 & 0x7f) | u64::from(b1) << 7);
+    }
+    varint_slow(bytes, pos).ok()
+}
+
+/// `Some(())` when `bytes` (a message of `schema`) has no unknown field at any depth
+/// [`scan`] looks at, and [`scan`] would accept it: then `scan` would find nothing,
+/// and is not run. `None` for an unknown field and for anything this check does not
+/// follow (malformed bytes, groups): [`scan`] decides those.
+///
+/// It returns at the first unknown field, keeps no repeated-field indexes or map
+/// keys and builds no [`UnknownFields`]: the full scan, when it runs, starts again
+/// from the top, so nothing it records depends on where this check stopped.
+fn all_known(bytes: &[u8], schema: &Schema) -> Option<()> {
+    let mut pos = 0;
+    // `pos <= bytes.len()` throughout: every step checks before it moves on.
+    while pos < bytes.len() {
+        let key = quick_varint(bytes, &mut pos)?;
+        // `scan` classifies before it skips the value; an unknown number (0
+        // included, and any past `u32`) ends the check at once.
+        let class = schema.class(key >> 3);
+        if class == 0 {
+            return None;
+        }
+        // Branches in the order of how common the wire types are, rather than a
+        // jump table: they predict better in the middle of prost's own decoding.
+        let wire = (key & 7) as u8;
+        if wire == LEN {
+            let len = quick_varint(bytes, &mut pos)?;
+            if len > (bytes.len() - pos) as u64 {
+                return None;
+            }
+            let from = pos;
+            pos += len as usize;
+            if class >= 2 {
+                let nested = schema.nested.get(usize::from(class) - 2)?;
+                let payload = &bytes[from..pos];
+                let payload = match nested.nesting {
+                    Nesting::Map => map_value(payload)?,
+                    Nesting::Singular | Nesting::Repeated => payload,
+                };
+                all_known(payload, (nested.schema)())?;
+            }
+        } else if wire == VARINT {
+            let from = pos;
+            while *bytes.get(pos)? >= 0x80 {
+                pos += 1;
+                if pos - from >= 10 {
+                    return None;
+                }
+            }
+            pos += 1;
+        } else if wire == I64 && bytes.len() - pos >= 8 {
+            pos += 8;
+        } else if wire == I32 && bytes.len() - pos >= 4 {
+            pos += 4;
+        } else {
+            // Truncated, a group, or an invalid wire type: the full scan's.
+            return None;
+        }
+    }
+    Some(())
+}
+
+/// The value's payload of a map entry, as [`map_entry`] finds it (the last field 2
+/// with a length, or empty); `None` for malformed bytes and groups.
+fn map_value(entry: &[u8]) -> Option<&[u8]> {
+    let mut value: &[u8] = &[];
+    let mut pos = 0;
+    while pos < entry.len() {
+        let key = quick_varint(entry, &mut pos)?;
+        // As `for_each_field` reads it (a number past `u32` is not followed).
+        let number = u32::try_from(key >> 3).ok().filter(|&n| n != 0)?;
+        match (key & 7) as u8 {
+            VARINT => {
+                quick_varint(entry, &mut pos)?;
+            }
+            I64 => pos = pos.checked_add(8).filter(|&end| end <= entry.len())?,
+            I32 => pos = pos.checked_add(4).filter(|&end| end <= entry.len())?,
+            LEN => {
+                let len = usize::try_from(quick_varint(entry, &mut pos)?).ok()?;
+                let from = pos;
+                pos = from.checked_add(len).filter(|&end| end <= entry.len())?;
+                if number == 2 {
+                    value = &entry[from..pos];
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(value)
 }
 
 /// Collects the unknown fields of `bytes` (a message of `schema`) into `out`.
@@ -1251,5 +1400,281 @@ mod tests {
             .into_decode_error(Outer::schema());
         assert!(e.to_string().contains("Lossless<test.Outer>"), "{e}");
         assert!(e.to_string().contains("at one"), "{e}");
+    }
+
+    // -----------------------------------------------------------------------------
+    // The no-unknown-fields check (`all_known`) against the full scan.
+
+    /// Two levels above `Inner`, with a dense lookup table (`Outer` has none).
+    #[derive(Clone, PartialEq, prost::Message)]
+    struct Wrap {
+        #[prost(message, optional, tag = "1")]
+        outer: Option<Outer>,
+        #[prost(message, repeated, tag = "2")]
+        list: Vec<Outer>,
+        #[prost(uint64, tag = "3")]
+        n: u64,
+    }
+
+    impl Known for Wrap {
+        fn schema() -> &'static Schema {
+            static S: Schema = Schema {
+                full_name: "test.Wrap",
+                known: &[1, 2, 3],
+                nested: &[
+                    NestedField {
+                        number: 1,
+                        name: "outer",
+                        nesting: Nesting::Singular,
+                        schema: <Outer as Known>::schema,
+                    },
+                    NestedField {
+                        number: 2,
+                        name: "list",
+                        nesting: Nesting::Repeated,
+                        schema: <Outer as Known>::schema,
+                    },
+                ],
+                lookup: &[0, 2, 3, 1],
+            };
+            &S
+        }
+    }
+
+    /// xorshift64*: reproducible without a dependency.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+        fn chance(&mut self, in_100: u64) -> bool {
+            self.below(100) < in_100
+        }
+    }
+
+    fn tag(number: u32, wire: u8, out: &mut Vec<u8>) {
+        put_varint(u64::from(number) << 3 | u64::from(wire), out);
+    }
+
+    /// An unknown field of a random wire type, with a one-, two- or three-byte tag.
+    fn unknown_field(rng: &mut Rng, out: &mut Vec<u8>) {
+        let number = [9, 15, 16, 200, 2047, 2048, 70_000][rng.below(7) as usize];
+        match rng.below(5) {
+            0 => {
+                tag(number, VARINT, out);
+                put_varint(rng.next() >> rng.below(64), out);
+            }
+            1 => {
+                tag(number, I64, out);
+                out.extend_from_slice(&rng.next().to_le_bytes());
+            }
+            2 => {
+                tag(number, I32, out);
+                out.extend_from_slice(&rng.next().to_le_bytes()[..4]);
+            }
+            3 => {
+                tag(number, SGROUP, out);
+                tag(1, VARINT, out);
+                put_varint(rng.below(300), out);
+                tag(number, EGROUP, out);
+            }
+            _ => {
+                tag(number, LEN, out);
+                let len = rng.below(200) as usize;
+                put_varint(len as u64, out);
+                out.extend((0..len).map(|i| i as u8));
+            }
+        }
+    }
+
+    /// The fields of a message in a random order, with unknown fields among them when
+    /// `unknown` says so; `found` is set when one was written.
+    fn shuffle_in(rng: &mut Rng, mut fields: Vec<Vec<u8>>, p: u64, found: &mut bool) -> Vec<u8> {
+        while rng.chance(p) {
+            let mut f = Vec::new();
+            unknown_field(rng, &mut f);
+            fields.push(f);
+            *found = true;
+        }
+        for i in (1..fields.len()).rev() {
+            fields.swap(i, rng.below(i as u64 + 1) as usize);
+        }
+        fields.concat()
+    }
+
+    fn gen_inner(rng: &mut Rng, p: u64, found: &mut bool) -> Vec<u8> {
+        let mut fields = Vec::new();
+        if rng.chance(70) {
+            fields.push(len_field(
+                1,
+                &b"abcdefghijklmnopqrstuvwxyz"[..rng.below(27) as usize],
+            ));
+        }
+        if rng.chance(70) {
+            let mut f = vec![0x10];
+            put_varint(rng.next() >> rng.below(64), &mut f);
+            fields.push(f);
+        }
+        shuffle_in(rng, fields, p, found)
+    }
+
+    fn gen_outer(rng: &mut Rng, p: u64, found: &mut bool) -> Vec<u8> {
+        let mut fields = Vec::new();
+        if rng.chance(60) {
+            fields.push(len_field(1, &gen_inner(rng, p, found)));
+        }
+        for _ in 0..rng.below(4) {
+            fields.push(len_field(2, &gen_inner(rng, p, found)));
+        }
+        for _ in 0..rng.below(3) {
+            let mut entry = len_field(1, &[b'a' + rng.below(4) as u8]);
+            entry.extend(len_field(2, &gen_inner(rng, p, found)));
+            fields.push(len_field(3, &entry));
+        }
+        if rng.chance(50) {
+            fields.push(len_field(4, b"name"));
+        }
+        shuffle_in(rng, fields, p, found)
+    }
+
+    fn gen_wrap(rng: &mut Rng, p: u64, found: &mut bool) -> Vec<u8> {
+        let mut fields = Vec::new();
+        if rng.chance(60) {
+            fields.push(len_field(1, &gen_outer(rng, p, found)));
+        }
+        for _ in 0..rng.below(4) {
+            fields.push(len_field(2, &gen_outer(rng, p, found)));
+        }
+        if rng.chance(50) {
+            let mut f = vec![0x18];
+            put_varint(rng.next(), &mut f);
+            fields.push(f);
+        }
+        shuffle_in(rng, fields, p, found)
+    }
+
+    /// What decoding did before the check existed: prost, then the full scan.
+    fn reference(bytes: &[u8]) -> Result<UnknownFields, ()> {
+        Wrap::decode(bytes).map_err(|_| ())?;
+        let mut unknown = UnknownFields::default();
+        scan(bytes, Wrap::schema(), &mut unknown).map_err(|_| ())?;
+        Ok(unknown)
+    }
+
+    #[test]
+    fn the_no_unknown_check_agrees_with_the_full_scan() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let (mut clean, mut with_unknown, mut mutated) = (0, 0, 0);
+        for round in 0..4000 {
+            // Most messages have no unknown field; the rest have a few, at any depth.
+            let p = if round % 2 == 0 { 0 } else { 10 };
+            let mut found = false;
+            let bytes = gen_wrap(&mut rng, p, &mut found);
+            let expected = reference(&bytes).expect("generated bytes are valid");
+            assert_eq!(expected.is_empty(), !found, "{bytes:02x?}");
+            // No unknown field: the check must say so (that is the fast path), and
+            // with one it must not.
+            assert_eq!(all_known(&bytes, Wrap::schema()).is_some(), !found);
+            let decoded = Lossless::<Wrap>::decode(bytes.as_slice()).unwrap();
+            assert_eq!(decoded.unknown_fields(), &expected, "{bytes:02x?}");
+            if found {
+                with_unknown += 1;
+            } else {
+                clean += 1;
+            }
+            // Damaged bytes: whatever prost and the scan said before, decode says now.
+            let mut bad = bytes.clone();
+            if !bad.is_empty() {
+                let i = rng.below(bad.len() as u64) as usize;
+                match rng.below(3) {
+                    0 => bad.truncate(i),
+                    1 => bad[i] ^= 1 << rng.below(8),
+                    _ => bad[i] = rng.next() as u8,
+                }
+            }
+            if all_known(&bad, Wrap::schema()).is_some() {
+                // (prost may still reject them, for example for a string that is no
+                // longer UTF-8: the check only stands in for the scan.)
+                let mut unknown = UnknownFields::default();
+                let scanned = scan(&bad, Wrap::schema(), &mut unknown);
+                assert!(scanned.is_ok() && unknown.is_empty(), "{bad:02x?}");
+            }
+            let expected = reference(&bad);
+            match Lossless::<Wrap>::decode(bad.as_slice()) {
+                Ok(m) => assert_eq!(Ok(m.unknown_fields()), expected.as_ref(), "{bad:02x?}"),
+                Err(_) => assert!(expected.is_err(), "{bad:02x?}"),
+            }
+            mutated += 1;
+        }
+        assert!(
+            clean > 2000 && with_unknown > 1000 && mutated == 4000,
+            "{clean} {with_unknown} {mutated}"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_after_known_submessages_are_found_where_they_are() {
+        // Everything known until the second element of a repeated field, three levels
+        // down: its index must be counted from the first element on.
+        let clean = len_field(2, &len_field(1, b"m0"));
+        let mut outer = clean.clone();
+        outer.extend(len_field(2, &inner_with_unknown("m1", "late")));
+        outer.extend(len_field(2, &len_field(1, b"m2")));
+        let mut bytes = len_field(2, &clean); // Wrap.list[0]: all known
+        bytes.extend(len_field(2, &outer)); // Wrap.list[1].many[1] has field 9
+        let m = Lossless::<Wrap>::decode(bytes.as_slice()).unwrap();
+        let list1 = m
+            .unknown_fields()
+            .child(&Slot::Field {
+                number: 2,
+                index: 1,
+            })
+            .expect("Wrap.list[1]");
+        assert!(list1.raw().is_empty());
+        let many: Vec<_> = list1
+            .children()
+            .map(|(s, u)| (s.clone(), u.raw()))
+            .collect();
+        assert_eq!(
+            many,
+            [(
+                Slot::Field {
+                    number: 2,
+                    index: 1
+                },
+                &len_field(9, b"late")[..]
+            )]
+        );
+        assert_eq!(m.unknown_fields().children().count(), 1);
+        // And it is written back there.
+        let back = m.encode_to_vec();
+        let again = Lossless::<Wrap>::decode(back.as_slice()).unwrap();
+        assert_eq!(again.unknown_fields(), m.unknown_fields());
+        assert_eq!(again.list[1].many[1].a, "m1");
+
+        // Only in a map value, after a known entry.
+        let mut entry_k = len_field(1, b"k");
+        entry_k.extend(len_field(2, &len_field(1, b"k")));
+        let mut entry_z = len_field(1, b"z");
+        entry_z.extend(len_field(2, &inner_with_unknown("z", "in-map")));
+        let mut outer = len_field(3, &entry_k);
+        outer.extend(len_field(3, &entry_z));
+        let m = Lossless::<Outer>::decode(outer.as_slice()).unwrap();
+        assert_eq!(
+            m.unknown_fields()
+                .child(&Slot::MapValue {
+                    number: 3,
+                    key: b"\x01z".to_vec()
+                })
+                .map(|u| u.raw().to_vec()),
+            Some(len_field(9, b"in-map"))
+        );
     }
 }
