@@ -4,7 +4,7 @@
 //! is what the protobuf access pattern wants: entries are built once (by a decoder,
 //! `collect()` or a few `insert`s), then read in key order by the encoder and by JSON.
 //! Compared with a `BTreeMap` there is no per-node allocation, entries sit next to
-//! each other in memory, and keys are [`SmolStr`]s, stored inline up to 23 bytes, so a
+//! each other in memory, and keys are [`SmallStr`]s, stored inline up to 23 bytes, so a
 //! decoded `Struct` with short keys costs one allocation instead of one per key.
 //!
 //! Key order is what keeps bytes deterministic: iteration, the binary encoding and the
@@ -26,15 +26,15 @@
 //! protobuf's rule that the last entry on the wire wins.
 
 use super::Value;
+use crate::wkt::SmallStr;
 use core::cmp::Ordering;
 use core::fmt;
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
-use smol_str::SmolStr;
 
 /// `Fields::encoded_len` when nothing is cached.
 const UNKNOWN: u32 = u32::MAX;
 
-type Entry = (SmolStr, Value);
+type Entry = (SmallStr, Value);
 
 /// The order of map keys in Python protobuf's deterministic serialization (upb's
 /// `_upb_mapsorter_cmpstr` sorts descending with the negated `memcmp` and the
@@ -149,8 +149,17 @@ impl Fields {
 
     /// The entries as one slice in key order, when no unsorted tail is pending.
     #[inline]
-    pub(crate) fn sorted_entries(&self) -> Option<&[(SmolStr, Value)]> {
+    pub(crate) fn sorted_entries(&self) -> Option<&[(SmallStr, Value)]> {
         self.is_normalized().then_some(self.entries.as_slice())
+    }
+
+    /// The entries in key order, deduplicated, when an unsorted tail is pending (the
+    /// rare case [`Fields::sorted_entries`] does not cover).
+    pub(crate) fn collected_entries(&self) -> Vec<&(SmallStr, Value)> {
+        match self.view() {
+            View::Sorted(s) => s.iter().collect(),
+            View::Collected(v) => v,
+        }
     }
 
     fn is_normalized(&self) -> bool {
@@ -183,11 +192,11 @@ impl Fields {
     #[inline]
     pub(crate) fn decode_entry<E>(
         &mut self,
-        fill: impl FnOnce(&mut (SmolStr, Value)) -> Result<(), E>,
+        fill: impl FnOnce(&mut (SmallStr, Value)) -> Result<(), E>,
     ) -> Result<(), E> {
         self.touch();
         let was_normalized = self.is_normalized();
-        self.entries.push((SmolStr::default(), Value::default()));
+        self.entries.push((SmallStr::default(), Value::default()));
         let n = self.entries.len();
         if let Err(e) = fill(&mut self.entries[n - 1]) {
             self.entries.pop();
@@ -280,7 +289,7 @@ impl Fields {
     }
 
     /// Sets `key` to `value`, returning the value it replaces.
-    pub fn insert(&mut self, key: impl Into<SmolStr>, value: impl Into<Value>) -> Option<Value> {
+    pub fn insert(&mut self, key: impl Into<SmallStr>, value: impl Into<Value>) -> Option<Value> {
         self.touch();
         self.normalize();
         let key = key.into();
@@ -383,7 +392,7 @@ impl fmt::Debug for Fields {
     }
 }
 
-impl<K: Into<SmolStr>, V: Into<Value>> FromIterator<(K, V)> for Fields {
+impl<K: Into<SmallStr>, V: Into<Value>> FromIterator<(K, V)> for Fields {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         Fields::from_entries(
             iter.into_iter()
@@ -393,7 +402,7 @@ impl<K: Into<SmolStr>, V: Into<Value>> FromIterator<(K, V)> for Fields {
     }
 }
 
-impl<K: Into<SmolStr>, V: Into<Value>> Extend<(K, V)> for Fields {
+impl<K: Into<SmallStr>, V: Into<Value>> Extend<(K, V)> for Fields {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
         let mut entries = core::mem::take(&mut self.entries);
         entries.extend(iter.into_iter().map(|(k, v)| (k.into(), v.into())));
@@ -401,7 +410,7 @@ impl<K: Into<SmolStr>, V: Into<Value>> Extend<(K, V)> for Fields {
     }
 }
 
-impl<K: Into<SmolStr>, V: Into<Value>, const N: usize> From<[(K, V); N]> for Fields {
+impl<K: Into<SmallStr>, V: Into<Value>, const N: usize> From<[(K, V); N]> for Fields {
     fn from(entries: [(K, V); N]) -> Self {
         entries.into_iter().collect()
     }
@@ -474,7 +483,7 @@ impl ExactSizeIterator for IterMut<'_> {}
 pub struct IntoIter(std::vec::IntoIter<Entry>);
 
 impl Iterator for IntoIter {
-    type Item = (SmolStr, Value);
+    type Item = (SmallStr, Value);
 
     fn next(&mut self) -> Option<Self::Item> {
         self.0.next()
@@ -494,7 +503,7 @@ impl DoubleEndedIterator for IntoIter {
 impl ExactSizeIterator for IntoIter {}
 
 impl IntoIterator for Fields {
-    type Item = (SmolStr, Value);
+    type Item = (SmallStr, Value);
     type IntoIter = IntoIter;
 
     fn into_iter(mut self) -> IntoIter {

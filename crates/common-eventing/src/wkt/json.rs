@@ -4,7 +4,7 @@
 use super::value::Kind;
 use super::{
     Any, BoolValue, BytesValue, DoubleValue, Duration, Empty, FieldMask, FloatValue, Int32Value,
-    Int64Value, ListValue, NullValue, SmolStr, StringValue, Struct, Timestamp, UInt32Value,
+    Int64Value, ListValue, NullValue, SmallStr, StringValue, Struct, Timestamp, UInt32Value,
     UInt64Value, Value,
 };
 use base64::Engine;
@@ -153,8 +153,8 @@ impl<'de> Visitor<'de> for StructVisitor {
     }
 }
 
-/// A `Struct` key read straight into a `SmolStr` (no `String` for short keys).
-struct JsonKey(SmolStr);
+/// A `Struct` key read straight into a `SmallStr` (no `String` for short keys).
+struct JsonKey(SmallStr);
 
 impl<'de> Deserialize<'de> for JsonKey {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -165,10 +165,10 @@ impl<'de> Deserialize<'de> for JsonKey {
                 f.write_str("a JSON object key")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonKey, E> {
-                Ok(JsonKey(SmolStr::new(v)))
+                Ok(JsonKey(SmallStr::new(v)))
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<JsonKey, E> {
-                Ok(JsonKey(SmolStr::from(v)))
+                Ok(JsonKey(SmallStr::from(v)))
             }
         }
         d.deserialize_str(KeyVisitor)

@@ -26,14 +26,14 @@ mod error;
 pub mod fields;
 #[cfg(feature = "serde")]
 mod json;
+#[allow(unsafe_code)]
+mod small_str;
 mod struct_codec;
 mod struct_decode;
 mod structs;
 
 pub use fields::Fields;
-/// The string type of [`Fields`] keys and [`value::Kind::StringValue`] (re-exported
-/// from `smol_str`): immutable, inline up to 23 bytes, `O(1)` clone.
-pub use smol_str::SmolStr;
+pub use small_str::SmallStr;
 pub use structs::{ListValue, Struct, Value, value};
 
 pub use error::RangeError;

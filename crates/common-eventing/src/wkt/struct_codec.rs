@@ -2,17 +2,17 @@
 //!
 //! **Encode is linear in the tree, at any depth.** A derived prost message asks every
 //! nested message for its `encoded_len()` when it writes the length prefix, so a node
-//! `d` levels deep is measured `d` times. Here `encode_raw` first sizes the whole tree
-//! in one post-order pass, recording each length-delimited node's size in pre-order
-//! (`plan_*`), then writes it in one pre-order pass that reads the sizes back in the
-//! same order (`write_*`). The size list lives in a thread-local buffer, so a warm
-//! encoder allocates nothing. Sizing without a plan (`encoded_len`) caches each
-//! `Struct`'s length; a `Struct` found cached is written straight from the caches
-//! below it (`write_struct_cached`), so the usual `encoded_len` + `encode_raw` of a
-//! derived parent sizes the tree once and writes it once.
+//! `d` levels deep would be measured `d` times. Here sizing (`plan_*`) caches each
+//! `Struct`'s length in its [`Fields`](super::Fields), so a cached `Struct` is sized
+//! in `O(1)` by every later ask. The writer (`back_*`) fills a buffer of exactly that
+//! length from its end towards its start, as upb does: a node's body is written
+//! first, and its length prefix is the distance just written, so writing measures
+//! nothing. Short strings go out as one 16-byte store (see [`SmallStr`]). The buffer
+//! is thread-local and reused, so a warm encoder allocates nothing, and is handed to
+//! the caller's `BufMut` in one `put_slice`.
 //!
 //! **Decode** appends map entries in arrival order and sorts once at the end of each
-//! `Struct` it controls (see [`Fields`](super::Fields)); strings are [`SmolStr`]s read
+//! `Struct` it controls (see [`Fields`](super::Fields)); strings are [`SmallStr`]s read
 //! straight from the input. Nested messages go through prost's `message::merge`, so
 //! the recursion limit counts exactly as it does for generated messages (100 levels;
 //! `Struct`, map entry and `Value` are one level each).
@@ -25,54 +25,19 @@
 //! the existing one, and a repeated map key keeps the last value, as in every runtime.
 
 use super::struct_decode::{
-    error, merge_subtree, parse_entry, parse_list, parse_struct, parse_value, smol, with_delimited,
+    error, merge_subtree, parse_entry, parse_list, parse_struct, parse_value, with_delimited,
 };
 use super::structs::value::Kind;
-use super::{ListValue, Struct, Value};
+use super::{ListValue, SmallStr, Struct, Value};
 use bytes::{Buf, BufMut};
-use core::cell::RefCell;
+use core::cell::Cell;
 use prost::encoding::{
-    DecodeContext, WireType, bool as pbool, check_wire_type, double, encode_varint,
-    encoded_len_varint, int32, message, skip_field,
+    DecodeContext, WireType, bool as pbool, check_wire_type, double, encoded_len_varint, int32,
+    message, skip_field,
 };
 use prost::{DecodeError, Message};
 
 // ---- sizing --------------------------------------------------------------------
-
-/// Where the sizing pass puts the size of each length-delimited node.
-trait Sizes {
-    /// True when the pass records sizes for a writer: it must then visit every node
-    /// (a cached length cannot stand in for the sizes inside).
-    const RECORDS: bool;
-    fn open(&mut self) -> usize;
-    fn close(&mut self, slot: usize, len: usize);
-}
-
-/// Sizing only (`encoded_len`): nothing is recorded.
-struct Discard;
-
-impl Sizes for Discard {
-    const RECORDS: bool = false;
-    #[inline(always)]
-    fn open(&mut self) -> usize {
-        0
-    }
-    #[inline(always)]
-    fn close(&mut self, _: usize, _: usize) {}
-}
-
-impl Sizes for Vec<usize> {
-    const RECORDS: bool = true;
-    #[inline(always)]
-    fn open(&mut self) -> usize {
-        self.push(0);
-        self.len() - 1
-    }
-    #[inline(always)]
-    fn close(&mut self, slot: usize, len: usize) {
-        self[slot] = len;
-    }
-}
 
 /// Tag byte plus length prefix plus body.
 #[inline(always)]
@@ -80,59 +45,29 @@ fn delimited(len: usize) -> usize {
     1 + encoded_len_varint(len as u64) + len
 }
 
-/// Calls `f` for each entry in key order; a plain slice walk when sorted.
-#[inline(always)]
-fn for_each_entry(s: &Struct, mut f: impl FnMut(&str, &Value)) {
-    match s.fields.sorted_entries() {
-        Some(entries) => {
-            for (key, value) in entries {
-                f(key, value);
-            }
-        }
-        None => {
-            for (key, value) in s.fields.iter() {
-                f(key, value);
-            }
-        }
-    }
-}
-
-/// Sizes a `Struct`. A cached length stands in for the whole subtree in both modes:
-/// the writer writes a cached `Struct` from the caches below it
-/// ([`write_struct_cached`]), not from the plan. Only sizing without recording fills
-/// the caches, so the writer sees exactly the caches the planner saw.
-fn plan_struct<S: Sizes>(s: &Struct, sizes: &mut S) -> usize {
+/// Sizes a `Struct`, caching its length (and that of every `Struct` below it). A
+/// cached length stands in for the whole subtree.
+fn plan_struct(s: &Struct) -> usize {
     if let Some(len) = s.fields.cached_len() {
         return len;
     }
     let mut total = 0;
-    for_each_entry(s, |key, value| {
-        let entry = sizes.open();
-        let slot = sizes.open();
-        let body = plan_value(value, sizes);
-        sizes.close(slot, body);
-        let len = delimited(key.len()) + delimited(body);
-        sizes.close(entry, len);
-        total += delimited(len);
-    });
-    if !S::RECORDS {
-        s.fields.cache_len(total);
+    let mut entry = |key: &str, value: &Value| {
+        total += delimited(delimited(key.len()) + delimited(plan_value(value)));
+    };
+    match s.fields.sorted_entries() {
+        Some(entries) => entries.iter().for_each(|(k, v)| entry(k, v)),
+        None => s.fields.iter().for_each(|(k, v)| entry(k, v)),
     }
+    s.fields.cache_len(total);
     total
 }
 
-fn plan_list<S: Sizes>(l: &ListValue, sizes: &mut S) -> usize {
-    let mut total = 0;
-    for value in &l.values {
-        let slot = sizes.open();
-        let body = plan_value(value, sizes);
-        sizes.close(slot, body);
-        total += delimited(body);
-    }
-    total
+fn plan_list(l: &ListValue) -> usize {
+    l.values.iter().map(|v| delimited(plan_value(v))).sum()
 }
 
-fn plan_value<S: Sizes>(v: &Value, sizes: &mut S) -> usize {
+fn plan_value(v: &Value) -> usize {
     match &v.kind {
         None => 0,
         // An enum is an int32: negative numbers take ten bytes.
@@ -140,223 +75,164 @@ fn plan_value<S: Sizes>(v: &Value, sizes: &mut S) -> usize {
         Some(Kind::NumberValue(_)) => 9,
         Some(Kind::StringValue(s)) => delimited(s.len()),
         Some(Kind::BoolValue(_)) => 2,
-        Some(Kind::StructValue(s)) => {
-            let slot = sizes.open();
-            let body = plan_struct(s, sizes);
-            sizes.close(slot, body);
-            delimited(body)
-        }
-        Some(Kind::ListValue(l)) => {
-            let slot = sizes.open();
-            let body = plan_list(l, sizes);
-            sizes.close(slot, body);
-            delimited(body)
-        }
+        Some(Kind::StructValue(s)) => delimited(plan_struct(s)),
+        Some(Kind::ListValue(l)) => delimited(plan_list(l)),
     }
 }
 
 // ---- writing -------------------------------------------------------------------
 
-/// The recorded sizes, consumed in the order the sizing pass recorded them.
-struct Planned<'a>(core::slice::Iter<'a, usize>);
+// The output is a buffer of exactly the encoded length, written from its end towards
+// its start, as upb writes: a node's body comes first, and its length prefix is then
+// just the distance written. So the writer measures nothing; only `encoded_len`
+// (which a derived parent calls anyway, and which caches every `Struct`'s length)
+// sizes. Each function takes the position everything from which is written, and
+// returns the new one (so it stays in a register).
 
-impl Planned<'_> {
-    #[inline(always)]
-    fn next(&mut self) -> usize {
-        // The writer visits exactly the nodes the planner did, in the same order.
-        *self
-            .0
-            .next()
-            .expect("size plan and writer walk the same tree")
-    }
+#[inline(always)]
+fn put_byte(out: &mut [u8], pos: usize, b: u8) -> usize {
+    let pos = pos - 1;
+    out[pos] = b;
+    pos
 }
 
-/// A varint, with the one-byte case (most tags and lengths) inline.
 #[inline(always)]
-fn put_varint(v: u64, buf: &mut impl BufMut) {
+fn put_bytes(out: &mut [u8], pos: usize, b: &[u8]) -> usize {
+    let start = pos - b.len();
+    out[start..pos].copy_from_slice(b);
+    start
+}
+
+#[inline(always)]
+fn put_varint(out: &mut [u8], pos: usize, v: u64) -> usize {
     if v < 0x80 {
-        buf.put_u8(v as u8);
-    } else {
-        encode_varint(v, buf);
+        return put_byte(out, pos, v as u8);
     }
+    let mut tmp = [0u8; 10];
+    let mut n = 0;
+    let mut v = v;
+    while v >= 0x80 {
+        tmp[n] = (v as u8) | 0x80;
+        v >>= 7;
+        n += 1;
+    }
+    tmp[n] = v as u8;
+    put_bytes(out, pos, &tmp[..=n])
 }
 
+/// A string: a short inline one with one 16-byte store that ends at `pos` (the
+/// bytes below the string it overwrites are not written yet; the buffer starts with
+/// [`SLACK`] spare bytes so there always are 16).
 #[inline(always)]
-fn put_delimited_header(tag_byte: u8, len: usize, buf: &mut impl BufMut) {
-    buf.put_u8(tag_byte);
-    put_varint(len as u64, buf);
-}
-
-fn write_struct(s: &Struct, sizes: &mut Planned<'_>, buf: &mut impl BufMut) {
-    if s.fields.cached_len().is_some() {
-        // The planner stopped here: nothing of this subtree is in the plan.
-        return write_struct_cached(s, buf);
-    }
-    for_each_entry(s, |key, value| {
-        put_delimited_header(0x0a, sizes.next(), buf);
-        put_delimited_header(0x0a, key.len(), buf);
-        buf.put_slice(key.as_bytes());
-        put_delimited_header(0x12, sizes.next(), buf);
-        write_value(value, sizes, buf);
-    });
-}
-
-fn write_list(l: &ListValue, sizes: &mut Planned<'_>, buf: &mut impl BufMut) {
-    for value in &l.values {
-        put_delimited_header(0x0a, sizes.next(), buf);
-        write_value(value, sizes, buf);
-    }
-}
-
-fn write_value(v: &Value, sizes: &mut Planned<'_>, buf: &mut impl BufMut) {
-    match &v.kind {
-        Some(Kind::StructValue(s)) => {
-            put_delimited_header(0x2a, sizes.next(), buf);
-            write_struct(s, sizes, buf);
+fn put_string(out: &mut [u8], pos: usize, s: &SmallStr) -> usize {
+    match s.short() {
+        Some((bytes, len)) if len > 0 => {
+            let aligned = bytes << (8 * (16 - len));
+            out[pos - 16..pos].copy_from_slice(&aligned.to_le_bytes());
+            pos - len
         }
-        Some(Kind::ListValue(l)) => {
-            put_delimited_header(0x32, sizes.next(), buf);
-            write_list(l, sizes, buf);
-        }
-        _ => write_scalar(v, buf),
+        Some(_) => pos,
+        None => put_bytes(out, pos, s.as_bytes()),
     }
 }
 
-/// Writes a `Value` that holds no `Struct` or `ListValue`.
+/// The key and length prefix of the field whose body is `out[pos..end]`.
 #[inline(always)]
-fn write_scalar(v: &Value, buf: &mut impl BufMut) {
+fn put_header(out: &mut [u8], pos: usize, tag_byte: u8, end: usize) -> usize {
+    let pos = put_varint(out, pos, (end - pos) as u64);
+    put_byte(out, pos, tag_byte)
+}
+
+/// The entries of `s`, last key first.
+fn back_struct(s: &Struct, out: &mut [u8], mut pos: usize) -> usize {
+    let mut entry = |key: &SmallStr, value: &Value| {
+        let end = pos;
+        let mut p = back_value(value, out, pos);
+        p = put_header(out, p, 0x12, end);
+        p = put_string(out, p, key);
+        p = put_varint(out, p, key.len() as u64);
+        p = put_byte(out, p, 0x0a);
+        pos = put_header(out, p, 0x0a, end);
+    };
+    match s.fields.sorted_entries() {
+        Some(entries) => entries.iter().rev().for_each(|(k, v)| entry(k, v)),
+        None => {
+            let entries = s.fields.collected_entries();
+            entries.into_iter().rev().for_each(|(k, v)| entry(k, v));
+        }
+    }
+    pos
+}
+
+fn back_list(l: &ListValue, out: &mut [u8], mut pos: usize) -> usize {
+    for value in l.values.iter().rev() {
+        let end = pos;
+        pos = back_value(value, out, pos);
+        pos = put_header(out, pos, 0x0a, end);
+    }
+    pos
+}
+
+/// The body of `v`.
+fn back_value(v: &Value, out: &mut [u8], pos: usize) -> usize {
     match &v.kind {
-        None | Some(Kind::StructValue(_) | Kind::ListValue(_)) => {}
+        None => pos,
         Some(Kind::NullValue(n)) => {
-            buf.put_u8(0x08);
-            put_varint(*n as i64 as u64, buf);
+            let pos = put_varint(out, pos, *n as i64 as u64);
+            put_byte(out, pos, 0x08)
         }
         Some(Kind::NumberValue(n)) => {
-            buf.put_u8(0x11);
-            buf.put_f64_le(*n);
+            let pos = put_bytes(out, pos, &n.to_le_bytes());
+            put_byte(out, pos, 0x11)
         }
         Some(Kind::StringValue(s)) => {
-            put_delimited_header(0x1a, s.len(), buf);
-            buf.put_slice(s.as_bytes());
+            let pos = put_string(out, pos, s);
+            let pos = put_varint(out, pos, s.len() as u64);
+            put_byte(out, pos, 0x1a)
         }
         Some(Kind::BoolValue(b)) => {
-            buf.put_u8(0x20);
-            buf.put_u8(u8::from(*b));
+            let pos = put_byte(out, pos, u8::from(*b));
+            put_byte(out, pos, 0x20)
         }
-    }
-}
-
-// ---- writing from the caches -----------------------------------------------------
-//
-// After `encoded_len` (which a derived parent always calls before `encode_raw`) every
-// `Struct` of the tree has its length cached, and a cached `Struct` only has cached
-// `Struct`s below it: changing anything below needs `&mut` through it, which resets
-// it. Such a subtree is written in one pass with no plan. A `ListValue` has no cache:
-// its length is summed from its elements, unless an element is itself a list (then
-// the list is planned once, so list chains stay linear too).
-
-/// The body length of `v` from the caches, or `None` for a list holding a list.
-#[inline]
-fn cached_value_len(v: &Value) -> Option<usize> {
-    match &v.kind {
-        Some(Kind::ListValue(l)) => Some(delimited(flat_list_len(l)?)),
-        _ => Some(plan_value(v, &mut Discard)),
-    }
-}
-
-/// The length of a list none of whose elements is a list (`None` otherwise).
-#[inline]
-fn flat_list_len(l: &ListValue) -> Option<usize> {
-    let mut total = 0;
-    for item in &l.values {
-        if matches!(item.kind, Some(Kind::ListValue(_))) {
-            return None;
-        }
-        total += delimited(plan_value(item, &mut Discard));
-    }
-    Some(total)
-}
-
-/// Writes a `Struct` whose length is cached (see above).
-fn write_struct_cached(s: &Struct, buf: &mut impl BufMut) {
-    for_each_entry(s, |key, value| match cached_value_len(value) {
-        Some(body) => {
-            write_entry_head(key, body, buf);
-            write_value_cached(value, buf);
-        }
-        None => with_size_list(|sizes| {
-            let body = plan_value(value, sizes);
-            write_entry_head(key, body, buf);
-            write_value(value, &mut Planned(sizes.iter()), buf);
-        }),
-    });
-}
-
-/// A map entry up to its value's body: entry header, key, value header.
-#[inline(always)]
-fn write_entry_head(key: &str, body: usize, buf: &mut impl BufMut) {
-    put_delimited_header(0x0a, delimited(key.len()) + delimited(body), buf);
-    put_delimited_header(0x0a, key.len(), buf);
-    buf.put_slice(key.as_bytes());
-    put_delimited_header(0x12, body, buf);
-}
-
-/// Writes a `Value` whose lengths come from the caches ([`cached_value_len`] is
-/// `Some`).
-fn write_value_cached(v: &Value, buf: &mut impl BufMut) {
-    match &v.kind {
         Some(Kind::StructValue(s)) => {
-            put_delimited_header(0x2a, plan_struct(s, &mut Discard), buf);
-            write_struct_cached(s, buf);
+            let body = back_struct(s, out, pos);
+            put_header(out, body, 0x2a, pos)
         }
         Some(Kind::ListValue(l)) => {
-            let len = flat_list_len(l).expect("checked by cached_value_len");
-            put_delimited_header(0x32, len, buf);
-            for item in &l.values {
-                put_delimited_header(0x0a, plan_value(item, &mut Discard), buf);
-                write_value_cached(item, buf);
-            }
+            let body = back_list(l, out, pos);
+            put_header(out, body, 0x32, pos)
         }
-        _ => write_scalar(v, buf),
     }
 }
+
+/// Spare bytes before the output, for [`put_string`]'s 16-byte stores.
+const SLACK: usize = 16;
 
 thread_local! {
-    /// Reused size lists: one per nesting of `encode_raw` calls on this thread (there
-    /// is one unless a `BufMut` implementation encodes a `Struct` itself).
-    static SIZE_LISTS: RefCell<Vec<Vec<usize>>> = const { RefCell::new(Vec::new()) };
+    /// A reused output buffer per thread (taken while in use: a `BufMut` that
+    /// encodes a `Struct` inside `put_slice` gets a fresh one).
+    static SCRATCH: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
 }
 
-/// Runs `f` with an empty (reused) size list.
-fn with_size_list<R>(f: impl FnOnce(&mut Vec<usize>) -> R) -> R {
-    let mut sizes = SIZE_LISTS
-        .try_with(|lists| lists.borrow_mut().pop())
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    sizes.clear();
-    let out = f(&mut sizes);
-    // Keep a warm buffer, but not a huge one.
-    if sizes.capacity() <= 1 << 16 {
-        let _ = SIZE_LISTS.try_with(|lists| lists.borrow_mut().push(sizes));
-    }
-    out
-}
-
-/// Plans `msg` with a (reused) size list, then writes it.
-fn encode_planned<T, B: BufMut>(
-    msg: &T,
-    plan: fn(&T, &mut Vec<usize>) -> usize,
-    write: fn(&T, &mut Planned<'_>, &mut B),
-    buf: &mut B,
+/// Writes the `len` bytes `write` produces backwards into a (reused) buffer, then
+/// hands them to `buf` in one piece.
+fn encode_backward(
+    len: usize,
+    write: impl FnOnce(&mut [u8], usize) -> usize,
+    buf: &mut impl BufMut,
 ) {
-    with_size_list(|sizes| {
-        plan(msg, sizes);
-        write(msg, &mut Planned(sizes.iter()), buf);
-    });
+    let mut scratch = SCRATCH.try_with(Cell::take).unwrap_or_default();
+    scratch.clear();
+    scratch.resize(SLACK + len, 0);
+    let start = write(&mut scratch, SLACK + len);
+    // The sizing pass and the writer follow the same tree.
+    debug_assert_eq!(start, SLACK, "encoded_len and the writer disagree");
+    buf.put_slice(&scratch[SLACK..]);
+    // Keep a warm buffer, but not a huge one.
+    if scratch.capacity() <= 1 << 20 {
+        let _ = SCRATCH.try_with(|cell| cell.set(scratch));
+    }
 }
-
-// ---- reading: see struct_decode.rs ----------------------------------------------
 
 fn field_error(mut e: DecodeError, message: &'static str, field: &'static str) -> DecodeError {
     e.push(message, field);
@@ -365,11 +241,11 @@ fn field_error(mut e: DecodeError, message: &'static str, field: &'static str) -
 
 impl Message for Struct {
     fn encode_raw(&self, buf: &mut impl BufMut) {
-        if self.fields.cached_len().is_some() {
-            write_struct_cached(self, buf);
-        } else {
-            encode_planned(self, plan_struct, write_struct, buf);
-        }
+        encode_backward(
+            plan_struct(self),
+            |out, pos| back_struct(self, out, pos),
+            buf,
+        );
     }
 
     fn merge_field(
@@ -380,16 +256,27 @@ impl Message for Struct {
         ctx: DecodeContext,
     ) -> Result<(), DecodeError> {
         match tag {
-            1 => merge_subtree(wire_type, buf, &ctx, "Struct", "fields", |b, depth| {
-                self.fields
-                    .decode_entry(|slot| parse_entry(b, 1, slot, depth))
-            }),
+            1 => {
+                let owner = self as *const Struct as usize;
+                merge_subtree(
+                    wire_type,
+                    buf,
+                    &ctx,
+                    owner,
+                    "Struct",
+                    "fields",
+                    |b, depth| {
+                        self.fields
+                            .decode_entry(|slot| parse_entry(b, 1, slot, depth))
+                    },
+                )
+            }
             _ => skip_field(wire_type, tag, buf, ctx),
         }
     }
 
     fn encoded_len(&self) -> usize {
-        plan_struct(self, &mut Discard)
+        plan_struct(self)
     }
 
     fn clear(&mut self) {
@@ -421,7 +308,7 @@ impl Message for Struct {
 
 impl Message for Value {
     fn encode_raw(&self, buf: &mut impl BufMut) {
-        encode_planned(self, plan_value, write_value, buf);
+        encode_backward(plan_value(self), |out, pos| back_value(self, out, pos), buf);
     }
 
     fn merge_field(
@@ -449,9 +336,9 @@ impl Message for Value {
             3 => {
                 check_wire_type(WireType::LengthDelimited, wire_type)
                     .map_err(|e| field_error(e, "Value", "string_value"))?;
-                let s = with_delimited(buf, |b| match core::str::from_utf8(b) {
-                    Ok(s) => Ok(smol(s)),
-                    Err(_) => Err(error("invalid string value: data is not UTF-8 encoded")),
+                let s = with_delimited(buf, |b| {
+                    SmallStr::from_utf8(b)
+                        .map_err(|_| error("invalid string value: data is not UTF-8 encoded"))
                 })
                 .map_err(|e| field_error(e, "Value", "string_value"))?;
                 self.kind = Some(Kind::StringValue(s));
@@ -468,9 +355,16 @@ impl Message for Value {
                 let Some(Kind::StructValue(s)) = &mut self.kind else {
                     unreachable!("set just above")
                 };
-                merge_subtree(wire_type, buf, &ctx, "Value", "struct_value", |b, depth| {
-                    parse_struct(b, 1, &mut s.fields, depth)
-                })?;
+                let owner = s as *const Struct as usize;
+                merge_subtree(
+                    wire_type,
+                    buf,
+                    &ctx,
+                    owner,
+                    "Value",
+                    "struct_value",
+                    |b, depth| parse_struct(b, 1, &mut s.fields, depth),
+                )?;
             }
             6 => {
                 if !matches!(self.kind, Some(Kind::ListValue(_))) {
@@ -479,9 +373,16 @@ impl Message for Value {
                 let Some(Kind::ListValue(l)) = &mut self.kind else {
                     unreachable!("set just above")
                 };
-                merge_subtree(wire_type, buf, &ctx, "Value", "list_value", |b, depth| {
-                    parse_list(b, 1, l, depth)
-                })?;
+                let owner = l as *const ListValue as usize;
+                merge_subtree(
+                    wire_type,
+                    buf,
+                    &ctx,
+                    owner,
+                    "Value",
+                    "list_value",
+                    |b, depth| parse_list(b, 1, l, depth),
+                )?;
             }
             _ => skip_field(wire_type, tag, buf, ctx)?,
         }
@@ -489,7 +390,7 @@ impl Message for Value {
     }
 
     fn encoded_len(&self) -> usize {
-        plan_value(self, &mut Discard)
+        plan_value(self)
     }
 
     fn clear(&mut self) {
@@ -499,7 +400,7 @@ impl Message for Value {
 
 impl Message for ListValue {
     fn encode_raw(&self, buf: &mut impl BufMut) {
-        encode_planned(self, plan_list, write_list, buf);
+        encode_backward(plan_list(self), |out, pos| back_list(self, out, pos), buf);
     }
 
     fn merge_field(
@@ -512,9 +413,16 @@ impl Message for ListValue {
         match tag {
             1 => {
                 let mut value = Value::default();
-                merge_subtree(wire_type, buf, &ctx, "ListValue", "values", |b, depth| {
-                    parse_value(b, 1, &mut value, depth)
-                })?;
+                let owner = self as *const ListValue as usize;
+                merge_subtree(
+                    wire_type,
+                    buf,
+                    &ctx,
+                    owner,
+                    "ListValue",
+                    "values",
+                    |b, depth| parse_value(b, 1, &mut value, depth),
+                )?;
                 self.values.push(value);
                 Ok(())
             }
@@ -523,7 +431,7 @@ impl Message for ListValue {
     }
 
     fn encoded_len(&self) -> usize {
-        plan_list(self, &mut Discard)
+        plan_list(self)
     }
 
     fn clear(&mut self) {
@@ -537,6 +445,7 @@ mod tests {
     //! is a `BTreeMap`): same bytes, same decoded trees, for random trees. The interop
     //! tests check the same against Python's upb.
     use super::*;
+    use prost::encoding::encode_varint;
     use prost_types::value::Kind as PKind;
 
     /// xorshift64*: deterministic, dependency-free randomness for the generator.
@@ -974,6 +883,88 @@ mod tests {
             checked > 20,
             "the boundary was crossed only {checked} times"
         );
+    }
+
+    /// A `Struct` field of a derived message gets its entries one at a time, and the
+    /// depth check runs once per run of entries: a deep entry after shallow ones, or
+    /// after one that was just within the limit, is still refused exactly where
+    /// prost refuses it, at every depth of the parent.
+    #[test]
+    fn depth_limit_holds_for_each_entry_of_a_run() {
+        macro_rules! holder {
+            ($name:ident, $tree:ty) => {
+                #[derive(Clone, PartialEq, prost::Message)]
+                struct $name {
+                    #[prost(message, optional, boxed, tag = "1")]
+                    inner: Option<Box<$name>>,
+                    #[prost(message, optional, tag = "2")]
+                    s: Option<$tree>,
+                    #[prost(string, tag = "3")]
+                    note: String,
+                }
+            };
+        }
+        holder!(Ours, Struct);
+        holder!(Theirs, prost_types::Struct);
+        /// An entry whose value is a Struct chain `objects` deep.
+        fn entry(key: u8, objects: usize) -> Vec<u8> {
+            let mut value = Value::from("leaf").encode_to_vec();
+            for _ in 0..objects {
+                let mut e = vec![0x0a, 0x01, b'a', 0x12];
+                encode_varint(value.len() as u64, &mut e);
+                e.extend_from_slice(&value);
+                let mut st = vec![0x0a];
+                encode_varint(e.len() as u64, &mut st);
+                st.extend_from_slice(&e);
+                let mut v = vec![0x2a];
+                encode_varint(st.len() as u64, &mut v);
+                v.extend_from_slice(&st);
+                value = v;
+            }
+            let mut e = vec![0x0a, 0x01, key, 0x12];
+            encode_varint(value.len() as u64, &mut e);
+            e.extend_from_slice(&value);
+            let mut out = vec![0x0a];
+            encode_varint(e.len() as u64, &mut out);
+            out.extend_from_slice(&e);
+            out
+        }
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        let mut refused = 0;
+        for case in 0..600 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let parents = (rng % 4) as usize;
+            // One or two runs of entries (the field repeated, a string between).
+            let mut body = Vec::new();
+            for run in 0..1 + (rng >> 8) as usize % 2 {
+                let mut entries = Vec::new();
+                for i in 0..1 + (rng >> (10 + run)) as usize % 4 {
+                    let deep = (rng >> (13 + 3 * i + run)) % 3;
+                    let objects = match deep {
+                        0 => 1 + (rng >> 30) as usize % 5,
+                        _ => 28 + (rng >> (33 + i)) as usize % 6,
+                    };
+                    entries.extend(entry(b'a' + i as u8, objects));
+                }
+                body.push(0x12);
+                encode_varint(entries.len() as u64, &mut body);
+                body.extend_from_slice(&entries);
+                body.extend_from_slice(&[0x1a, 0x01, b'x']);
+            }
+            for _ in 0..parents {
+                let mut outer = vec![0x0a];
+                encode_varint(body.len() as u64, &mut outer);
+                outer.extend_from_slice(&body);
+                body = outer;
+            }
+            let theirs = Theirs::decode(body.as_slice());
+            let ours = Ours::decode(body.as_slice());
+            assert_eq!(ours.is_ok(), theirs.is_ok(), "case {case}");
+            refused += usize::from(theirs.is_err());
+        }
+        assert!(refused > 60 && refused < 540, "{refused} of 600 refused");
     }
 
     #[test]

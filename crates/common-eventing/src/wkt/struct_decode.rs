@@ -4,7 +4,7 @@
 //! message goes through `message::merge` and a generic `Buf`. For the one shape that
 //! nests deepest and most often (JSON-like trees), this module reads a whole subtree
 //! from the contiguous slice it occupies instead, with the known tag bytes matched
-//! directly and strings read straight into [`SmolStr`]s.
+//! directly and strings read straight into [`SmallStr`]s.
 //!
 //! **Depth is counted exactly as prost (and upb) count it**: `Struct`, map entry,
 //! `Value` and `ListValue` are one level each, an unknown field one more than the
@@ -19,12 +19,13 @@
 use super::fields::Fields;
 use super::structs::value::Kind;
 use super::{ListValue, Struct, Value};
+use crate::wkt::SmallStr;
 use bytes::Buf;
+use core::cell::Cell;
 use prost::DecodeError;
 use prost::encoding::{
     DecodeContext, WireType, check_wire_type, decode_key, decode_varint, skip_field,
 };
-use smol_str::SmolStr;
 
 /// The most levels any decode context allows (prost's `RECURSION_LIMIT`).
 const MAX_LEVELS: usize = 100;
@@ -97,22 +98,68 @@ pub(super) fn with_delimited<B: Buf, R>(
     }
 }
 
+/// The levels the last [`merge_subtree`] on this thread had verified, and where it
+/// stopped.
+#[derive(Clone, Copy, Default)]
+struct Verified {
+    /// The address of the message whose field it read.
+    owner: usize,
+    /// The address and `remaining()` of the buffer just after that field.
+    end: usize,
+    remaining: usize,
+    /// The levels the context was shown to allow.
+    levels: usize,
+}
+
+thread_local! {
+    static VERIFIED: Cell<Verified> = const {
+        Cell::new(Verified { owner: 0, end: 0, remaining: 0, levels: 0 })
+    };
+}
+
 /// Reads the next field's bytes (wire type `wire_type`, length-delimited) as one
 /// subtree with `parse`, then checks that `ctx` allows the levels it used. Errors
 /// name `message.field`.
+///
+/// prost hands a message its fields one at a time, so a `Struct` that is a field of
+/// a generated message sees each entry here, with the same context. The check costs
+/// a level of prost's recursion per level of the subtree, so it is made once per run
+/// of fields: when this field of `owner` starts one byte (its key, `0a`) after the
+/// previous field of the same `owner` ended, in the same buffer, nothing else was
+/// read in between, so it is the same decode loop with the same context, and levels
+/// already shown to fit need no second check. (Any other read in between, such as a
+/// parent's next key and length, moves at least two bytes.)
 pub(super) fn merge_subtree<B: Buf>(
     wire_type: WireType,
     buf: &mut B,
     ctx: &DecodeContext,
+    owner: usize,
     message: &'static str,
     field: &'static str,
     parse: impl FnOnce(&[u8], &mut Depth) -> Result<(), DecodeError>,
 ) -> Result<(), DecodeError> {
     let at = |e| field_error(e, message, field);
     check_wire_type(WireType::LengthDelimited, wire_type).map_err(at)?;
+    let start = (buf.chunk().as_ptr() as usize, buf.remaining());
     let mut depth = Depth::default();
     with_delimited(buf, |b| parse(b, &mut depth)).map_err(at)?;
-    check_depth(ctx, &depth)
+    let last = VERIFIED.try_with(Cell::get).unwrap_or_default();
+    let continues = last.owner == owner
+        && last.end.wrapping_add(1) == start.0
+        && last.remaining == start.1.wrapping_add(1);
+    let verified = if continues { last.levels } else { 0 };
+    if depth.0 > verified {
+        check_depth(ctx, &depth)?;
+    }
+    let _ = VERIFIED.try_with(|v| {
+        v.set(Verified {
+            owner,
+            end: buf.chunk().as_ptr() as usize,
+            remaining: buf.remaining(),
+            levels: verified.max(depth.0),
+        })
+    });
+    Ok(())
 }
 
 #[inline(always)]
@@ -138,24 +185,9 @@ fn delimited<'a>(b: &mut &'a [u8]) -> Result<&'a [u8], DecodeError> {
 }
 
 #[inline(always)]
-fn string(b: &mut &[u8]) -> Result<SmolStr, DecodeError> {
+fn string(b: &mut &[u8]) -> Result<SmallStr, DecodeError> {
     let bytes = delimited(b)?;
-    match core::str::from_utf8(bytes) {
-        Ok(s) => Ok(smol(s)),
-        Err(_) => Err(error("invalid string value: data is not UTF-8 encoded")),
-    }
-}
-
-/// `SmolStr::new`, with the inline case (every key and string up to 23 bytes) built
-/// here: `SmolStr::new` is an out-of-line call that also looks for its whitespace
-/// pattern, a sixth of a whole `Struct` decode in the profile.
-#[inline(always)]
-pub(crate) fn smol(s: &str) -> SmolStr {
-    if s.len() <= SmolStr::INLINE_CAP {
-        SmolStr::new_inline(s)
-    } else {
-        SmolStr::new(s)
-    }
+    SmallStr::from_utf8(bytes).map_err(|_| error("invalid string value: data is not UTF-8 encoded"))
 }
 
 /// Skips an unknown field of a message at `level` (prost's `skip_field`, with the
@@ -272,7 +304,7 @@ pub(super) fn parse_struct(
 pub(super) fn parse_entry(
     mut b: &[u8],
     level: usize,
-    slot: &mut (SmolStr, Value),
+    slot: &mut (SmallStr, Value),
     depth: &mut Depth,
 ) -> Result<(), DecodeError> {
     depth.see(level)?;

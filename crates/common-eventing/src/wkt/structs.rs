@@ -1,14 +1,14 @@
 //! `google.protobuf.Struct`, `Value` and `ListValue`: the dynamic JSON-like tree.
 //!
 //! Hand-written instead of generated (see CONTRIBUTING, "The well-known types"): the
-//! map is a sorted [`Fields`] vector instead of a `BTreeMap`, strings are [`SmolStr`]
+//! map is a sorted [`Fields`] vector instead of a `BTreeMap`, strings are [`SmallStr`]
 //! (inline up to 23 bytes), and the binary codec (`struct_codec.rs`) sizes every node
 //! once, so encoding is linear in the size of the tree at any depth. The wire format,
 //! the deterministic bytes and the JSON form are those of the generated types.
 
 use super::NullValue;
 use super::fields::{self, Fields};
-use smol_str::SmolStr;
+use crate::wkt::SmallStr;
 
 /// `google.protobuf.Struct`: a JSON object, an ordered map from key to [`Value`].
 ///
@@ -37,7 +37,7 @@ pub struct Value {
 /// Nested types of [`Value`].
 pub mod value {
     use super::{ListValue, Struct};
-    use smol_str::SmolStr;
+    use crate::wkt::SmallStr;
 
     /// The `kind` oneof of `google.protobuf.Value`.
     #[derive(Clone, PartialEq, Debug)]
@@ -47,7 +47,7 @@ pub mod value {
         /// A JSON number (a double).
         NumberValue(f64),
         /// A JSON string.
-        StringValue(SmolStr),
+        StringValue(SmallStr),
         /// A JSON boolean.
         BoolValue(bool),
         /// A JSON object.
@@ -98,7 +98,7 @@ impl Struct {
     }
 
     /// Sets `key` to `value`, returning the value it replaces.
-    pub fn insert(&mut self, key: impl Into<SmolStr>, value: impl Into<Value>) -> Option<Value> {
+    pub fn insert(&mut self, key: impl Into<SmallStr>, value: impl Into<Value>) -> Option<Value> {
         self.fields.insert(key, value)
     }
 
@@ -138,7 +138,7 @@ impl<'a> IntoIterator for &'a Struct {
 }
 
 impl IntoIterator for Struct {
-    type Item = (SmolStr, Value);
+    type Item = (SmallStr, Value);
     type IntoIter = fields::IntoIter;
 
     fn into_iter(self) -> Self::IntoIter {
@@ -146,7 +146,7 @@ impl IntoIterator for Struct {
     }
 }
 
-impl<K: Into<SmolStr>, V: Into<Value>> FromIterator<(K, V)> for Struct {
+impl<K: Into<SmallStr>, V: Into<Value>> FromIterator<(K, V)> for Struct {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         Struct {
             fields: iter.into_iter().collect(),
@@ -154,7 +154,7 @@ impl<K: Into<SmolStr>, V: Into<Value>> FromIterator<(K, V)> for Struct {
     }
 }
 
-impl<K: Into<SmolStr>, V: Into<Value>> Extend<(K, V)> for Struct {
+impl<K: Into<SmallStr>, V: Into<Value>> Extend<(K, V)> for Struct {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
         self.fields.extend(iter);
     }
@@ -239,7 +239,7 @@ impl From<bool> for Value {
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
         Value {
-            kind: Some(Kind::StringValue(SmolStr::new(s))),
+            kind: Some(Kind::StringValue(SmallStr::new(s))),
         }
     }
 }
@@ -247,13 +247,13 @@ impl From<&str> for Value {
 impl From<String> for Value {
     fn from(s: String) -> Self {
         Value {
-            kind: Some(Kind::StringValue(SmolStr::from(s))),
+            kind: Some(Kind::StringValue(SmallStr::from(s))),
         }
     }
 }
 
-impl From<SmolStr> for Value {
-    fn from(s: SmolStr) -> Self {
+impl From<SmallStr> for Value {
+    fn from(s: SmallStr) -> Self {
         Value {
             kind: Some(Kind::StringValue(s)),
         }
