@@ -1,5 +1,6 @@
 //! Generated proto3 JSON of `Event` and `EventBatch` (`xtask/src/json`): what parses
-//! writes JSON that parses to the same message, and its binary form decodes.
+//! writes JSON that parses to the same message, and its binary form decodes;
+//! `common_eventing::json::to_string` writes the same text as `serde_json`.
 #![no_main]
 
 use chaukas_spec_client::common::v1::{Event, EventBatch};
@@ -11,6 +12,11 @@ fn round_trip<T: Serialize + DeserializeOwned + Message + Default + std::fmt::De
     let Ok(value) = serde_json::from_str::<T>(text) else {
         return;
     };
+    // The fast writer writes what serde_json writes, or fails the same way.
+    assert_eq!(
+        common_eventing::json::to_string(&value).map_err(|e| e.to_string()),
+        serde_json::to_string(&value).map_err(|e| e.to_string())
+    );
     if let Ok(written) = serde_json::to_string(&value) {
         let again: T = serde_json::from_str(&written)
             .unwrap_or_else(|e| panic!("{written} does not read back: {e}"));

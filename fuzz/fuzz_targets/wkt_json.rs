@@ -1,6 +1,7 @@
 //! proto3 JSON of the well-known types (`common_eventing::wkt`, hand-written): what
 //! parses writes JSON that parses to the same value, and its binary form decodes
-//! (the depth limit keeps the two formats in step).
+//! (the depth limit keeps the two formats in step); `common_eventing::json::to_string`
+//! writes the same text as `serde_json`.
 #![no_main]
 
 use common_eventing::wkt::{Any, Duration, FieldMask, Struct, Timestamp, Value};
@@ -12,6 +13,11 @@ fn round_trip<T: Serialize + DeserializeOwned + Message + Default + std::fmt::De
     let Ok(value) = serde_json::from_str::<T>(text) else {
         return;
     };
+    // The fast writer writes what serde_json writes, or fails the same way.
+    assert_eq!(
+        common_eventing::json::to_string(&value).map_err(|e| e.to_string()),
+        serde_json::to_string(&value).map_err(|e| e.to_string())
+    );
     if let Ok(written) = serde_json::to_string(&value) {
         let again: T = serde_json::from_str(&written)
             .unwrap_or_else(|e| panic!("{written} does not read back: {e}"));

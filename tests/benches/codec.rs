@@ -8,7 +8,10 @@
 //! `tests/python/bench_upb.py DIR` times Python protobuf (upb) on those same bytes and
 //! `cargo xtask bench` prints both side by side. Times are the best batch mean (ns per
 //! operation) after warm-up, the same rule the Python side uses; allocations are the
-//! calls into the allocator (`alloc` + `realloc`) during one operation.
+//! calls into the allocator (`alloc` + `realloc`) during one operation. To JSON is
+//! `common_eventing::json::to_string` (the same bytes as `serde_json::to_string`,
+//! which `tests/tests/json_spec.rs` checks for every message); from JSON is
+//! `serde_json::from_str`.
 
 use ameide_sre_proto::core::v1::{IncidentCreated, SreDomainFact, SreMessageMeta, SreSubject};
 use chaukas_spec_client::common::v1::{
@@ -411,7 +414,7 @@ where
 {
     move |cfg| {
         let binary = msg.encode_to_vec();
-        let json = serde_json::to_string(&msg).unwrap();
+        let json = common_eventing::json::to_string(&msg).unwrap();
         Measured {
             bytes: binary.len(),
             encode: measure(cfg, "encode", || black_box(&msg).encode_to_vec()),
@@ -419,7 +422,7 @@ where
                 M::decode(black_box(binary.as_slice())).unwrap()
             }),
             to_json: measure(cfg, "to_json", || {
-                serde_json::to_string(black_box(&msg)).unwrap()
+                common_eventing::json::to_string(black_box(&msg)).unwrap()
             }),
             from_json: measure(cfg, "from_json", || {
                 serde_json::from_str::<M>(black_box(&json)).unwrap()
@@ -438,7 +441,7 @@ where
     move |cfg| {
         let indexes = [0];
         let binary = framing::encode(42, &indexes, &msg.encode_to_vec());
-        let json = serde_json::to_string(&msg).unwrap();
+        let json = common_eventing::json::to_string(&msg).unwrap();
         Measured {
             bytes: binary.len(),
             encode: measure(cfg, "encode", || {
@@ -448,7 +451,7 @@ where
                 M::decode(framing::decode(black_box(&binary)).unwrap().payload).unwrap()
             }),
             to_json: measure(cfg, "to_json", || {
-                serde_json::to_string(black_box(&msg)).unwrap()
+                common_eventing::json::to_string(black_box(&msg)).unwrap()
             }),
             from_json: measure(cfg, "from_json", || {
                 serde_json::from_str::<M>(black_box(&json)).unwrap()

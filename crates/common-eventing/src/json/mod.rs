@@ -27,8 +27,13 @@
 //! assert!(err.contains("depth limit of 100"), "{err}");
 //! ```
 
+#[allow(unsafe_code)] // SSE2 compares; see escape.rs
+mod escape;
 #[doc(hidden)]
 pub mod rt;
+mod write;
+
+pub use write::{to_string, to_vec};
 
 /// The deepest message nesting accepted, in binary decoder levels: prost's recursion
 /// limit, and Python protobuf's (`max_recursion_depth`, upb's decode depth).

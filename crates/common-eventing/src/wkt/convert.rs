@@ -63,19 +63,63 @@ impl Timestamp {
 
     /// Formats as RFC 3339 in UTC with a `Z` suffix, the proto3 JSON form.
     pub fn to_rfc3339(&self) -> Result<String, RangeError> {
+        Ok(self.rfc3339(&mut [0; RFC3339_MAX])?.to_owned())
+    }
+
+    /// [`Timestamp::to_rfc3339`] written into `buf`, without allocating (what the
+    /// JSON form writes).
+    pub(crate) fn rfc3339<'b>(
+        &self,
+        buf: &'b mut [u8; RFC3339_MAX],
+    ) -> Result<&'b str, RangeError> {
         self.validate()?;
         let days = self.seconds.div_euclid(86_400);
-        let secs = self.seconds.rem_euclid(86_400);
+        let secs = self.seconds.rem_euclid(86_400) as u32;
         let (y, mo, d) = civil_from_days(days);
-        let mut out = format!(
-            "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}",
-            secs / 3600,
-            secs / 60 % 60,
-            secs % 60
-        );
-        write_fraction(&mut out, self.nanos as u32).expect("writing to a String");
-        out.push('Z');
-        Ok(out)
+        // The range check keeps the year in 1..=9999 and every field in its width.
+        digits(&mut buf[0..4], y as u32);
+        buf[4] = b'-';
+        digits(&mut buf[5..7], mo);
+        buf[7] = b'-';
+        digits(&mut buf[8..10], d);
+        buf[10] = b'T';
+        digits(&mut buf[11..13], secs / 3600);
+        buf[13] = b':';
+        digits(&mut buf[14..16], secs / 60 % 60);
+        buf[16] = b':';
+        digits(&mut buf[17..19], secs % 60);
+        let nanos = self.nanos as u32;
+        let mut len = 19;
+        let (value, width) = if nanos == 0 {
+            (0, 0)
+        } else if nanos.is_multiple_of(1_000_000) {
+            (nanos / 1_000_000, 3)
+        } else if nanos.is_multiple_of(1_000) {
+            (nanos / 1_000, 6)
+        } else {
+            (nanos, 9)
+        };
+        if width > 0 {
+            buf[len] = b'.';
+            digits(&mut buf[len + 1..len + 1 + width], value);
+            len += 1 + width;
+        }
+        buf[len] = b'Z';
+        len += 1;
+        // Only ASCII digits and punctuation were written.
+        Ok(core::str::from_utf8(&buf[..len]).unwrap_or_default())
+    }
+}
+
+/// The longest RFC 3339 timestamp written: `9999-12-31T23:59:59.999999999Z`.
+pub(crate) const RFC3339_MAX: usize = 30;
+
+/// `value` in decimal, zero-padded to fill `out` (which it fits).
+#[inline]
+fn digits(out: &mut [u8], mut value: u32) {
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (value % 10) as u8;
+        value /= 10;
     }
 }
 
@@ -376,6 +420,38 @@ mod tests {
 
     fn ts(seconds: i64, nanos: i32) -> Timestamp {
         Timestamp { seconds, nanos }
+    }
+
+    /// Random instants over the whole proto3 range (and its two ends) are written as
+    /// chrono writes them with 0, 3, 6 or 9 fraction digits, and read back.
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn rfc3339_matches_chrono_over_the_whole_range() {
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        let span = (TIMESTAMP_MAX_SECONDS - TIMESTAMP_MIN_SECONDS + 1) as u64;
+        for i in 0..20_000 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let seconds = match i {
+                0 => TIMESTAMP_MIN_SECONDS,
+                1 => TIMESTAMP_MAX_SECONDS,
+                _ => TIMESTAMP_MIN_SECONDS + (rng % span) as i64,
+            };
+            let nanos = match (rng >> 40) % 4 {
+                0 => 0,
+                1 => ((rng >> 20) % 1000) as i32 * 1_000_000,
+                2 => ((rng >> 20) % 1_000_000) as i32 * 1_000,
+                _ => ((rng >> 20) % 1_000_000_000) as i32,
+            };
+            let t = ts(seconds, nanos);
+            let chrono = chrono::DateTime::from_timestamp(seconds, nanos as u32)
+                .unwrap()
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+            let ours = t.to_rfc3339().unwrap();
+            assert_eq!(ours, chrono, "{seconds}s {nanos}ns");
+            assert_eq!(ours.parse::<Timestamp>().unwrap(), t);
+        }
     }
 
     #[test]

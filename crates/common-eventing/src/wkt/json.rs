@@ -19,7 +19,8 @@ use crate::json::rt::{self, Kind as JsonKind};
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_rfc3339().map_err(ser::Error::custom)?)
+        let mut buf = [0; super::convert::RFC3339_MAX];
+        s.serialize_str(self.rfc3339(&mut buf).map_err(ser::Error::custom)?)
     }
 }
 
