@@ -88,11 +88,16 @@ mod sse2 {
 }
 
 /// Appends `s` to `out` as a JSON string, quotes included.
-#[inline]
+#[inline(always)]
 pub(crate) fn write_str(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
-    write_contents(out, s);
+    // Most strings are short keys and values with nothing to escape.
+    if s.len() < BLOCK && !s.bytes().any(needs_escape) {
+        out.push_str(s);
+    } else {
+        write_contents(out, s);
+    }
     out.push('"');
 }
 
@@ -102,7 +107,9 @@ pub(crate) fn write_contents(out: &mut String, s: &str) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        i += clean_blocks(&bytes[i..]);
+        if bytes.len() - i >= BLOCK {
+            i += clean_blocks(&bytes[i..]);
+        }
         // Then byte by byte, to the end of this block (or of the string).
         let stop = (i + BLOCK).min(bytes.len());
         while i < stop {
