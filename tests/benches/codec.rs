@@ -8,7 +8,9 @@
 //! `tests/python/bench_upb.py DIR` times Python protobuf (upb) on those same bytes and
 //! `cargo xtask bench` prints both side by side. Times are the best batch mean (ns per
 //! operation) after warm-up, the same rule the Python side uses; allocations are the
-//! calls into the allocator (`alloc` + `realloc`) during one operation. To JSON is
+//! calls into the allocator (`alloc` + `realloc`) during one operation. Encode is
+//! timed twice: `common_eventing::encode::to_vec` (`encode`) and prost's
+//! `encode_to_vec` (`encode_prost`), which write the same bytes. To JSON is
 //! `common_eventing::json::to_string` (the same bytes as `serde_json::to_string`,
 //! which `tests/tests/json_spec.rs` checks for every message); from JSON is
 //! `serde_json::from_str`.
@@ -17,6 +19,7 @@ use ameide_sre_proto::core::v1::{IncidentCreated, SreDomainFact, SreMessageMeta,
 use chaukas_spec_client::common::v1::{
     Event, EventBatch, EventType, LlmInvocation, MessageContent, Severity, ToolCall, event,
 };
+use common_eventing::encode::{self, Encode};
 use common_eventing::framing;
 use common_eventing::wkt::{ListValue, Struct, Timestamp, Value};
 use prost::Message;
@@ -348,7 +351,10 @@ struct Measured {
     binary: Vec<u8>,
     #[serde(skip)]
     json: String,
+    /// `common_eventing::encode::to_vec`.
     encode: Op,
+    /// prost's `Message::encode_to_vec` (the same bytes).
+    encode_prost: Op,
     decode: Op,
     to_json: Op,
     from_json: Op,
@@ -410,14 +416,20 @@ fn measure<R>(cfg: &Config, op: &str, mut f: impl FnMut() -> R) -> Op {
 
 fn codec<M>(msg: M) -> impl Fn(&Config) -> Measured
 where
-    M: Message + Default + Serialize + DeserializeOwned + 'static,
+    M: Message + Encode + Default + Serialize + DeserializeOwned + 'static,
 {
     move |cfg| {
         let binary = msg.encode_to_vec();
+        assert_eq!(
+            encode::to_vec(&msg),
+            binary,
+            "encode::to_vec writes prost's bytes"
+        );
         let json = common_eventing::json::to_string(&msg).unwrap();
         Measured {
             bytes: binary.len(),
-            encode: measure(cfg, "encode", || black_box(&msg).encode_to_vec()),
+            encode: measure(cfg, "encode", || encode::to_vec(black_box(&msg))),
+            encode_prost: measure(cfg, "encode_prost", || black_box(&msg).encode_to_vec()),
             decode: measure(cfg, "decode", || {
                 M::decode(black_box(binary.as_slice())).unwrap()
             }),
@@ -436,7 +448,7 @@ where
 /// Kafka framing around the codec: schema id 42, message index path `[0]`.
 fn framed<M>(msg: M) -> impl Fn(&Config) -> Measured
 where
-    M: Message + Default + Serialize + DeserializeOwned + 'static,
+    M: Message + Encode + Default + Serialize + DeserializeOwned + 'static,
 {
     move |cfg| {
         let indexes = [0];
@@ -445,6 +457,9 @@ where
         Measured {
             bytes: binary.len(),
             encode: measure(cfg, "encode", || {
+                framing::encode(42, &indexes, &encode::to_vec(black_box(&msg)))
+            }),
+            encode_prost: measure(cfg, "encode_prost", || {
                 framing::encode(42, &indexes, &black_box(&msg).encode_to_vec())
             }),
             decode: measure(cfg, "decode", || {
@@ -564,14 +579,15 @@ fn main() {
         std::fs::write(out.join(format!("{}.bin", p.name)), &m.binary).unwrap();
         std::fs::write(out.join(format!("{}.json", p.name)), &m.json).unwrap();
         eprintln!(
-            "{:<28} {:>7} B  encode {:>9.0} ns  decode {:>9.0} ns ({} allocs)  to_json {:>9.0} ns  from_json {:>9.0} ns",
+            "{:<28} {:>7} B  encode {:>9.0} ns  decode {:>9.0} ns ({} allocs)  to_json {:>9.0} ns  from_json {:>9.0} ns  encode_prost {:>9.0} ns",
             p.name,
             m.bytes,
             m.encode.ns,
             m.decode.ns,
             m.decode.allocs,
             m.to_json.ns,
-            m.from_json.ns
+            m.from_json.ns,
+            m.encode_prost.ns
         );
         results.push(serde_json::json!({
             "name": p.name,

@@ -66,6 +66,7 @@ pub fn stdout_of(what: &str, out: Output) -> String {
 }
 
 pub mod aios_fake;
+pub mod every_message;
 pub mod mcp_stack;
 pub mod roundtrip;
 

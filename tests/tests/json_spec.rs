@@ -5,77 +5,11 @@
 //! them on ours.
 
 use chaukas_spec_client::common::v1::{Event, EventType, RetryInfo};
-use common_eventing::MessageVisitor;
 use common_eventing::visit::JsonMessage;
 use common_eventing::wkt::{DoubleValue, ListValue, Struct, Value};
+use interop_tests::every_message::{Check, for_each_message, pool, random_value};
 use prost::Message as _;
 use prost_reflect::{DescriptorPool, FieldDescriptor, Kind};
-
-/// Every crate's descriptors in one pool.
-fn pool() -> DescriptorPool {
-    let mut pool = DescriptorPool::new();
-    for set in [
-        common_eventing::FILE_DESCRIPTOR_SET,
-        chaukas_spec_client::FILE_DESCRIPTOR_SET,
-        chaukas_spec_server::FILE_DESCRIPTOR_SET,
-        aumos_proto::FILE_DESCRIPTOR_SET,
-        aios_proto::FILE_DESCRIPTOR_SET,
-        ameide_sre_proto::FILE_DESCRIPTOR_SET,
-    ] {
-        pool.decode_file_descriptor_set(set).unwrap();
-    }
-    pool
-}
-
-/// Calls `check::<M>(fields of M)` for every generated message type of every crate.
-struct ForEach<F> {
-    pool: DescriptorPool,
-    check: F,
-    messages: usize,
-}
-
-trait Check {
-    fn check<M: JsonMessage>(&mut self, fields: &[FieldDescriptor]);
-}
-
-impl<F: Check> MessageVisitor for ForEach<F> {
-    fn visit<M: JsonMessage + common_eventing::registry::ProtoSchema + common_eventing::Known>(
-        &mut self,
-    ) {
-        let descriptor = self
-            .pool
-            .get_message_by_name(&M::full_name())
-            .unwrap_or_else(|| panic!("{} is in the descriptor sets", M::full_name()));
-        let fields: Vec<FieldDescriptor> = descriptor.fields().collect();
-        self.check.check::<M>(&fields);
-        self.messages += 1;
-    }
-}
-
-fn for_each_message(check: impl Check) -> usize {
-    let mut v = ForEach {
-        pool: pool(),
-        check,
-        messages: 0,
-    };
-    chaukas_spec_client::common::v1::visit_messages(&mut v);
-    chaukas_spec_client::client::v1::visit_messages(&mut v);
-    chaukas_spec_server::server::v1::visit_messages(&mut v);
-    aumos_proto::events::v1::visit_messages(&mut v);
-    aumos_proto::models::v1::visit_messages(&mut v);
-    aumos_proto::api::v1::visit_messages(&mut v);
-    aumos_proto::agf::v1::visit_messages(&mut v);
-    aios_proto::common::visit_messages(&mut v);
-    aios_proto::orchestrator::visit_messages(&mut v);
-    aios_proto::agent::visit_messages(&mut v);
-    aios_proto::runtime::visit_messages(&mut v);
-    aios_proto::tools::visit_messages(&mut v);
-    aios_proto::memory::visit_messages(&mut v);
-    aios_proto::api_gateway::visit_messages(&mut v);
-    ameide_sre_proto::core::v1::visit_messages(&mut v);
-    ameide_sre_proto::process::v1::visit_messages(&mut v);
-    v.messages
-}
 
 fn is_value(field: &FieldDescriptor) -> bool {
     matches!(field.kind(), Kind::Message(m) if m.full_name() == "google.protobuf.Value")
@@ -88,7 +22,10 @@ fn is_value(field: &FieldDescriptor) -> bool {
 fn null_is_the_default_of_every_field_of_every_message() {
     struct Nulls(usize);
     impl Check for Nulls {
-        fn check<M: JsonMessage>(&mut self, fields: &[FieldDescriptor]) {
+        fn check<M: JsonMessage + common_eventing::encode::Encode>(
+            &mut self,
+            fields: &[FieldDescriptor],
+        ) {
             for field in fields {
                 for name in [field.json_name(), field.name()] {
                     let json = format!("{{\"{name}\": null}}");
@@ -119,19 +56,16 @@ fn null_is_the_default_of_every_field_of_every_message() {
     );
 }
 
-impl<C: Check> Check for &mut C {
-    fn check<M: JsonMessage>(&mut self, fields: &[FieldDescriptor]) {
-        (**self).check::<M>(fields);
-    }
-}
-
 /// Row 3: enums are open. A random unknown number in every enum field is kept, written
 /// back as the number, and encodes as itself.
 #[test]
 fn unknown_enum_numbers_are_kept_in_every_enum_field() {
     struct Open(usize);
     impl Check for Open {
-        fn check<M: JsonMessage>(&mut self, fields: &[FieldDescriptor]) {
+        fn check<M: JsonMessage + common_eventing::encode::Encode>(
+            &mut self,
+            fields: &[FieldDescriptor],
+        ) {
             for field in fields.iter().filter(|f| !f.is_map()) {
                 let Kind::Enum(e) = field.kind() else {
                     continue;
@@ -187,7 +121,10 @@ fn unknown_enum_numbers_are_kept_in_every_enum_field() {
 fn integers_in_float_and_string_form_in_every_integer_field() {
     struct Ints(usize);
     impl Check for Ints {
-        fn check<M: JsonMessage>(&mut self, fields: &[FieldDescriptor]) {
+        fn check<M: JsonMessage + common_eventing::encode::Encode>(
+            &mut self,
+            fields: &[FieldDescriptor],
+        ) {
             for field in fields.iter().filter(|f| !f.is_list() && !f.is_map()) {
                 let (lo, hi): (i64, i64) = match field.kind() {
                     Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => {
@@ -367,100 +304,6 @@ fn build_value(tree: &serde_json::Value) -> Value {
     }
 }
 
-/// A random value of `field`, `depth` message levels down.
-fn random_value(field: &FieldDescriptor, depth: usize) -> prost_reflect::Value {
-    use prost_reflect::Value as V;
-    if field.is_map() {
-        let Kind::Message(entry) = field.kind() else {
-            unreachable!("a map field's kind is its entry")
-        };
-        let key_field = entry.map_entry_key_field();
-        let value_field = entry.map_entry_value_field();
-        let map = (0..fastrand::usize(0..3))
-            .filter_map(|_| {
-                let key = match random_single(&key_field, depth) {
-                    V::String(s) => prost_reflect::MapKey::String(s),
-                    V::I32(n) => prost_reflect::MapKey::I32(n),
-                    V::I64(n) => prost_reflect::MapKey::I64(n),
-                    V::U32(n) => prost_reflect::MapKey::U32(n),
-                    V::U64(n) => prost_reflect::MapKey::U64(n),
-                    V::Bool(b) => prost_reflect::MapKey::Bool(b),
-                    _ => return None,
-                };
-                Some((key, random_single(&value_field, depth)))
-            })
-            .collect();
-        return V::Map(map);
-    }
-    if field.is_list() {
-        return V::List(
-            (0..fastrand::usize(0..3))
-                .map(|_| random_single(field, depth))
-                .collect(),
-        );
-    }
-    random_single(field, depth)
-}
-
-/// Text with everything JSON escapes, non-ASCII, and long plain runs.
-fn random_text() -> String {
-    const PIECES: [&str; 10] = [
-        "plain text ",
-        "\"",
-        "\\",
-        "\n\t\r",
-        "\u{1}\u{1f}",
-        "é€😀",
-        "/",
-        "\u{7f}",
-        "a longer run of plain words that fills more than one 32-byte block ",
-        "",
-    ];
-    (0..fastrand::usize(0..8))
-        .map(|_| PIECES[fastrand::usize(..PIECES.len())])
-        .collect()
-}
-
-fn random_single(field: &FieldDescriptor, depth: usize) -> prost_reflect::Value {
-    use prost_reflect::Value as V;
-    let float = || match fastrand::u8(..20) {
-        0 => f64::NAN,
-        1 => f64::INFINITY,
-        2 => -0.0,
-        3 => 1e300,
-        _ => fastrand::f64() * 1e6 - 5e5,
-    };
-    match field.kind() {
-        Kind::Double => V::F64(float()),
-        Kind::Float => V::F32(float() as f32),
-        Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => V::I32(fastrand::i32(..)),
-        Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => V::I64(fastrand::i64(..)),
-        Kind::Uint32 | Kind::Fixed32 => V::U32(fastrand::u32(..)),
-        Kind::Uint64 | Kind::Fixed64 => V::U64(fastrand::u64(..)),
-        Kind::Bool => V::Bool(fastrand::bool()),
-        Kind::String => V::String(random_text()),
-        Kind::Bytes => V::Bytes(random_text().into_bytes().into()),
-        Kind::Enum(e) => V::EnumNumber(if fastrand::bool() {
-            e.values()
-                .nth(fastrand::usize(..e.values().len()))
-                .map_or(0, |v| v.number())
-        } else {
-            fastrand::i32(..)
-        }),
-        Kind::Message(m) => {
-            let mut msg = prost_reflect::DynamicMessage::new(m.clone());
-            if depth < 3 {
-                for f in m.fields() {
-                    if fastrand::u8(..3) != 0 {
-                        msg.set_field(&f, random_value(&f, depth + 1));
-                    }
-                }
-            }
-            V::Message(msg)
-        }
-    }
-}
-
 /// `common_eventing::json::to_string` writes exactly what `serde_json::to_string`
 /// writes (or fails with the same message) for random instances of every message of
 /// every crate: random text with every escape, NaN and infinities, unknown enum
@@ -472,7 +315,10 @@ fn the_fast_writer_writes_what_serde_json_writes_for_every_message() {
         compared: usize,
     }
     impl Check for Same {
-        fn check<M: JsonMessage>(&mut self, _fields: &[FieldDescriptor]) {
+        fn check<M: JsonMessage + common_eventing::encode::Encode>(
+            &mut self,
+            _fields: &[FieldDescriptor],
+        ) {
             let descriptor = self.pool.get_message_by_name(&M::full_name()).unwrap();
             for _ in 0..8 {
                 let mut dynamic = prost_reflect::DynamicMessage::new(descriptor.clone());

@@ -44,7 +44,7 @@ impl Table {
 }
 
 impl MessageVisitor for Table {
-    fn visit<M: JsonMessage + ProtoSchema + Known>(&mut self) {
+    fn visit<M: JsonMessage + ProtoSchema + Known + common_eventing::encode::Encode>(&mut self) {
         self.add::<M>();
     }
 }

@@ -123,7 +123,23 @@ pub fn run(args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-const OPS: [&str; 4] = ["encode", "decode", "to_json", "from_json"];
+/// The operations timed: `encode` is `common_eventing::encode::to_vec`,
+/// `encode_prost` prost's `encode_to_vec` (same bytes; compared with upb's encode).
+const OPS: [&str; 5] = ["encode", "encode_prost", "decode", "to_json", "from_json"];
+
+/// The upb operation a Rust operation is compared with.
+fn upb_op(op: &str) -> &str {
+    op.strip_suffix("_prost").unwrap_or(op)
+}
+
+/// The table's name for an operation.
+fn label(op: &str) -> &str {
+    match op {
+        "encode" => "encode (`encode::to_vec`)",
+        "encode_prost" => "encode (prost `encode_to_vec`)",
+        other => other,
+    }
+}
 
 /// `best` with each operation's time lowered to `next`'s where that is lower.
 fn keep_best_rust(mut best: Value, next: &Value) -> Value {
@@ -177,16 +193,20 @@ pub fn table(rust: &Value, upb: &Value) -> Result<String> {
         let name = p["name"].as_str().context("payload name")?;
         let bytes = p["rust"]["bytes"].as_f64().context("payload bytes")?;
         for op in OPS {
+            if op == "encode_prost" && p["rust"][op].is_null() {
+                continue;
+            }
             let r = p["rust"][op]["ns"].as_f64().context("rust ns")?;
             let allocs = p["rust"][op]["allocs"].as_u64().context("rust allocs")?;
-            let u = upb[name][op]
+            let u = upb[name][upb_op(op)]
                 .as_f64()
                 .with_context(|| format!("upb.json: no {name} {op}"))?;
             // Throughput of the binary form (JSON rows use the same size, for scale).
             let mbps = bytes / r * 1000.0;
             writeln!(
                 t,
-                "| {name} ({kind}) | {bytes} | {op} | {} | {} | {:.2}× | {mbps:.0} | {allocs} |",
+                "| {name} ({kind}) | {bytes} | {} | {} | {} | {:.2}× | {mbps:.0} | {allocs} |",
+                label(op),
                 us(r),
                 us(u),
                 u / r,
@@ -208,6 +228,7 @@ mod tests {
             "rust": {
                 "bytes": 1000,
                 "encode": {"ns": 500.0, "allocs": 1},
+                "encode_prost": {"ns": 800.0, "allocs": 1},
                 "decode": {"ns": 2000.0, "allocs": 3},
                 "to_json": {"ns": 1000.0, "allocs": 2},
                 "from_json": {"ns": 1000.0, "allocs": 4}
@@ -216,7 +237,14 @@ mod tests {
         let upb = serde_json::json!({"p": {"encode": 1000.0, "decode": 1000.0, "to_json": 50_000.0, "from_json": 120_000.0}});
         let t = table(&rust, &upb).unwrap();
         assert!(
-            t.contains("| p (plain) | 1000 | encode | 0.50 | 1.00 | 2.00× | 2000 | 1 |"),
+            t.contains(
+                "| p (plain) | 1000 | encode (`encode::to_vec`) | 0.50 | 1.00 | 2.00× | 2000 | 1 |"
+            ),
+            "{t}"
+        );
+        // prost's encoder is compared with the same upb encode.
+        assert!(
+            t.contains("| encode (prost `encode_to_vec`) | 0.80 | 1.00 | 1.25× | 1250 | 1 |"),
             "{t}"
         );
         assert!(

@@ -19,8 +19,8 @@ use crate::mcp::ToolSpec;
 use crate::upstream::Upstream;
 use crate::workspace::{CrateSpec, Extra};
 use crate::{
-    constructors, envelopes, eventing, json, json_fields, lossless, mcp, oneofs, output, schemas,
-    time_fields,
+    constructors, envelopes, eventing, fast_encode, json, json_fields, lossless, mcp, oneofs,
+    output, schemas, time_fields,
 };
 use anyhow::Result;
 use prost_reflect::DescriptorPool;
@@ -113,6 +113,14 @@ pub const GENERATORS: &[Generator] = &[
         feature: None,
         extra: None,
         generate: |input, package| Ok(lossless::generate(input.pool, input.krate, package)),
+        wrap: None,
+    },
+    Generator {
+        name: "backward encoders (Encode impls)",
+        file: "encode",
+        feature: None,
+        extra: None,
+        generate: |input, package| Ok(fast_encode::generate(input.pool, input.krate, package)),
         wrap: None,
     },
     Generator {

@@ -16,6 +16,7 @@ pub mod downstream;
 pub mod envelopes;
 pub mod eventing;
 pub mod evolution;
+pub mod fast_encode;
 pub mod fuzz;
 pub mod generators;
 pub mod ident;

@@ -68,6 +68,7 @@ extern crate self as common_eventing;
 
 #[cfg(feature = "envelope-metadata")]
 pub mod cloudevents;
+pub mod encode;
 pub mod eventing;
 pub mod framing;
 #[cfg(feature = "envelope-metadata")]

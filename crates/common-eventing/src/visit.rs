@@ -50,9 +50,13 @@ impl<M> JsonMessage for M where
 /// Called once per message type by a package's generated `visit_messages`.
 pub trait MessageVisitor {
     /// Visits message type `M` (every generated message is also a
-    /// [`ProtoSchema`](crate::registry::ProtoSchema) and [`Known`](crate::lossless::Known)
-    /// to [`Lossless`](crate::Lossless)).
-    fn visit<M: JsonMessage + crate::registry::ProtoSchema + crate::lossless::Known>(&mut self);
+    /// [`ProtoSchema`](crate::registry::ProtoSchema), [`Known`](crate::lossless::Known)
+    /// to [`Lossless`](crate::Lossless) and [`Encode`](crate::encode::Encode)).
+    fn visit<
+        M: JsonMessage + crate::registry::ProtoSchema + crate::lossless::Known + crate::encode::Encode,
+    >(
+        &mut self,
+    );
 }
 
 /// Called once per event type (a message with the eventing option) by a package's

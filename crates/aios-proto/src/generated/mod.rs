@@ -12,6 +12,7 @@ pub mod agent {
     #[cfg(feature = "serde")]
     include!("aios.agent.serde.rs");
     include!("aios.agent.lossless.rs");
+    include!("aios.agent.encode.rs");
     include!("aios.agent.schemas.rs");
     #[cfg(feature = "serde")]
     include!("aios.agent.visit.rs");
@@ -27,6 +28,7 @@ pub mod api_gateway {
     #[cfg(feature = "serde")]
     include!("aios.api_gateway.serde.rs");
     include!("aios.api_gateway.lossless.rs");
+    include!("aios.api_gateway.encode.rs");
     include!("aios.api_gateway.schemas.rs");
     #[cfg(feature = "serde")]
     include!("aios.api_gateway.visit.rs");
@@ -42,6 +44,7 @@ pub mod common {
     #[cfg(feature = "serde")]
     include!("aios.common.serde.rs");
     include!("aios.common.lossless.rs");
+    include!("aios.common.encode.rs");
     include!("aios.common.schemas.rs");
     #[cfg(feature = "serde")]
     include!("aios.common.visit.rs");
@@ -61,6 +64,7 @@ pub mod memory {
     #[cfg(feature = "serde")]
     include!("aios.memory.serde.rs");
     include!("aios.memory.lossless.rs");
+    include!("aios.memory.encode.rs");
     include!("aios.memory.schemas.rs");
     #[cfg(feature = "serde")]
     include!("aios.memory.visit.rs");
@@ -80,6 +84,7 @@ pub mod orchestrator {
     #[cfg(feature = "serde")]
     include!("aios.orchestrator.serde.rs");
     include!("aios.orchestrator.lossless.rs");
+    include!("aios.orchestrator.encode.rs");
     include!("aios.orchestrator.schemas.rs");
     #[cfg(feature = "serde")]
     include!("aios.orchestrator.visit.rs");
@@ -99,6 +104,7 @@ pub mod runtime {
     #[cfg(feature = "serde")]
     include!("aios.runtime.serde.rs");
     include!("aios.runtime.lossless.rs");
+    include!("aios.runtime.encode.rs");
     include!("aios.runtime.schemas.rs");
     #[cfg(feature = "serde")]
     include!("aios.runtime.visit.rs");
@@ -116,6 +122,7 @@ pub mod tools {
     #[cfg(feature = "serde")]
     include!("aios.tools.serde.rs");
     include!("aios.tools.lossless.rs");
+    include!("aios.tools.encode.rs");
     include!("aios.tools.schemas.rs");
     #[cfg(feature = "serde")]
     include!("aios.tools.visit.rs");

@@ -19,6 +19,7 @@ pub mod core {
         include!("ameide_core_proto.sre.core.v1.oneofs.rs");
         include!("ameide_core_proto.sre.core.v1.envelopes.rs");
         include!("ameide_core_proto.sre.core.v1.lossless.rs");
+        include!("ameide_core_proto.sre.core.v1.encode.rs");
         include!("ameide_core_proto.sre.core.v1.schemas.rs");
         include!("ameide_core_proto.sre.core.v1.mcp.rs");
         #[cfg(feature = "serde")]
@@ -39,6 +40,7 @@ pub mod process {
         include!("ameide_core_proto.sre.process.v1.oneofs.rs");
         include!("ameide_core_proto.sre.process.v1.envelopes.rs");
         include!("ameide_core_proto.sre.process.v1.lossless.rs");
+        include!("ameide_core_proto.sre.process.v1.encode.rs");
         include!("ameide_core_proto.sre.process.v1.schemas.rs");
         include!("ameide_core_proto.sre.process.v1.mcp.rs");
         #[cfg(feature = "serde")]

@@ -13,6 +13,7 @@ pub mod agf {
         include!("aumos.agf.v1.serde.rs");
         include!("aumos.agf.v1.eventing.rs");
         include!("aumos.agf.v1.lossless.rs");
+        include!("aumos.agf.v1.encode.rs");
         include!("aumos.agf.v1.schemas.rs");
         include!("aumos.agf.v1.mcp.rs");
         #[cfg(feature = "serde")]
@@ -32,6 +33,7 @@ pub mod api {
         #[cfg(feature = "serde")]
         include!("aumos.api.v1.serde.rs");
         include!("aumos.api.v1.lossless.rs");
+        include!("aumos.api.v1.encode.rs");
         include!("aumos.api.v1.schemas.rs");
         #[cfg(feature = "serde")]
         include!("aumos.api.v1.visit.rs");
@@ -50,6 +52,7 @@ pub mod events {
         include!("aumos.events.v1.eventing.rs");
         include!("aumos.events.v1.oneofs.rs");
         include!("aumos.events.v1.lossless.rs");
+        include!("aumos.events.v1.encode.rs");
         include!("aumos.events.v1.schemas.rs");
         include!("aumos.events.v1.mcp.rs");
         #[cfg(feature = "serde")]
@@ -69,6 +72,7 @@ pub mod models {
         #[cfg(feature = "serde")]
         include!("aumos.models.v1.serde.rs");
         include!("aumos.models.v1.lossless.rs");
+        include!("aumos.models.v1.encode.rs");
         include!("aumos.models.v1.schemas.rs");
         #[cfg(feature = "serde")]
         include!("aumos.models.v1.visit.rs");

@@ -14,6 +14,7 @@ pub mod client {
         #[cfg(feature = "serde")]
         include!("chaukas.spec.client.v1.serde.rs");
         include!("chaukas.spec.client.v1.lossless.rs");
+        include!("chaukas.spec.client.v1.encode.rs");
         include!("chaukas.spec.client.v1.schemas.rs");
         #[cfg(feature = "serde")]
         include!("chaukas.spec.client.v1.visit.rs");
@@ -31,6 +32,7 @@ pub mod common {
         include!("chaukas.spec.common.v1.serde.rs");
         include!("chaukas.spec.common.v1.oneofs.rs");
         include!("chaukas.spec.common.v1.lossless.rs");
+        include!("chaukas.spec.common.v1.encode.rs");
         include!("chaukas.spec.common.v1.schemas.rs");
         #[cfg(feature = "serde")]
         include!("chaukas.spec.common.v1.visit.rs");

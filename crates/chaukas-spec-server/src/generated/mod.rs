@@ -14,6 +14,7 @@ pub mod server {
         #[cfg(feature = "serde")]
         include!("chaukas.spec.server.v1.serde.rs");
         include!("chaukas.spec.server.v1.lossless.rs");
+        include!("chaukas.spec.server.v1.encode.rs");
         include!("chaukas.spec.server.v1.schemas.rs");
         #[cfg(feature = "serde")]
         include!("chaukas.spec.server.v1.visit.rs");

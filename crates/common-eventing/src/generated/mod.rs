@@ -12,6 +12,7 @@ pub mod options {
         #[cfg(feature = "serde")]
         include!("ameide_core_proto.common.v1.serde.rs");
         include!("ameide_core_proto.common.v1.lossless.rs");
+        include!("ameide_core_proto.common.v1.encode.rs");
         include!("ameide_core_proto.common.v1.schemas.rs");
         #[cfg(feature = "serde")]
         include!("ameide_core_proto.common.v1.visit.rs");
@@ -24,6 +25,7 @@ pub mod options {
 pub(crate) mod google_protobuf {
     include!("google.protobuf.rs");
     include!("google.protobuf.lossless.rs");
+    include!("google.protobuf.encode.rs");
 }
 
 /// `ameide_core_proto.mcp.annotations.v1`: the expose option on rpc methods; re-exported by the hand-written `crate::mcp::annotations::v1`.
@@ -34,6 +36,7 @@ pub(crate) mod ameide_core_proto_mcp_annotations_v1 {
     #[cfg(feature = "serde")]
     include!("ameide_core_proto.mcp.annotations.v1.serde.rs");
     include!("ameide_core_proto.mcp.annotations.v1.lossless.rs");
+    include!("ameide_core_proto.mcp.annotations.v1.encode.rs");
     include!("ameide_core_proto.mcp.annotations.v1.schemas.rs");
     #[cfg(feature = "serde")]
     include!("ameide_core_proto.mcp.annotations.v1.visit.rs");

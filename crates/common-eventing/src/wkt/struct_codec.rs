@@ -121,18 +121,19 @@ fn put_varint(out: &mut [u8], pos: usize, v: u64) -> usize {
 }
 
 /// A string: a short inline one with one 16-byte store that ends at `pos` (the
-/// bytes below the string it overwrites are not written yet; the buffer starts with
-/// [`SLACK`] spare bytes so there always are 16).
+/// bytes below the string it overwrites are not written yet; the buffer of
+/// `encode_raw` starts with [`SLACK`] spare bytes so there always are 16; otherwise
+/// the first 16 bytes of a buffer are written with a copy).
 #[inline(always)]
 fn put_string(out: &mut [u8], pos: usize, s: &SmallStr) -> usize {
     match s.short() {
-        Some((bytes, len)) if len > 0 => {
-            let aligned = bytes << (8 * (16 - len));
+        Some((bytes, len)) if pos >= 16 => {
+            // `len` is 0..=16; a zero-length string stores nothing that stays.
+            let aligned = bytes.checked_shl(8 * (16 - len) as u32).unwrap_or(0);
             out[pos - 16..pos].copy_from_slice(&aligned.to_le_bytes());
             pos - len
         }
-        Some(_) => pos,
-        None => put_bytes(out, pos, s.as_bytes()),
+        _ => put_bytes(out, pos, s.as_bytes()),
     }
 }
 
@@ -303,6 +304,33 @@ impl Message for Struct {
         )?;
         self.fields.normalize();
         Ok(())
+    }
+}
+
+impl crate::encode::Encode for Struct {
+    fn size(&self) -> usize {
+        plan_struct(self)
+    }
+    fn write_back(&self, out: &mut [u8], pos: usize) -> usize {
+        back_struct(self, out, pos)
+    }
+}
+
+impl crate::encode::Encode for Value {
+    fn size(&self) -> usize {
+        plan_value(self)
+    }
+    fn write_back(&self, out: &mut [u8], pos: usize) -> usize {
+        back_value(self, out, pos)
+    }
+}
+
+impl crate::encode::Encode for ListValue {
+    fn size(&self) -> usize {
+        plan_list(self)
+    }
+    fn write_back(&self, out: &mut [u8], pos: usize) -> usize {
+        back_list(self, out, pos)
     }
 }
 
@@ -555,12 +583,19 @@ mod tests {
             let mine = ours(&theirs);
             let bytes = theirs.encode_to_vec();
             assert_eq!(mine.encode_to_vec(), bytes, "case {case}: {theirs:?}");
+            // The backward encoder, whose buffer has no spare bytes in front.
+            assert_eq!(crate::encode::to_vec(&mine), bytes, "case {case}");
             assert_eq!(mine.encoded_len(), bytes.len(), "case {case}");
             let decoded = Value::decode(bytes.as_slice()).unwrap();
             assert!(same(&decoded, &mine), "case {case}");
             let s = strukt(&mut rng, depth);
             let bytes = s.encode_to_vec();
             assert_eq!(ours_struct(&s).encode_to_vec(), bytes, "case {case}");
+            assert_eq!(
+                crate::encode::to_vec(&ours_struct(&s)),
+                bytes,
+                "case {case}"
+            );
             // The three ways `encode_raw` meets a tree: nothing cached (all planned),
             // everything cached (`encoded_len` first, as a derived parent does), and
             // cached subtrees under a changed root (planned down to them).

@@ -15,6 +15,7 @@ pub mod v1 {
     include!("golden.v1.oneofs.rs");
     include!("golden.v1.envelopes.rs");
     include!("golden.v1.lossless.rs");
+    include!("golden.v1.encode.rs");
     include!("golden.v1.schemas.rs");
     include!("golden.v1.mcp.rs");
     #[cfg(feature = "serde")]
