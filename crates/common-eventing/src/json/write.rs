@@ -392,6 +392,71 @@ impl ser::SerializeStructVariant for Compound<'_, '_> {
     }
 }
 
+/// The `Serializer` methods for bytes, `None`, units, newtype variants and every
+/// compound, all failing with `$error()`.
+macro_rules! refuse_compounds {
+    ($error:ident) => {
+        fn serialize_bytes(self, _: &[u8]) -> Result<()> {
+            Err($error())
+        }
+        fn serialize_none(self) -> Result<()> {
+            Err($error())
+        }
+        fn serialize_unit(self) -> Result<()> {
+            Err($error())
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> Result<()> {
+            Err($error())
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<()> {
+            Err($error())
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq> {
+            Err($error())
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple> {
+            Err($error())
+        }
+        fn serialize_tuple_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleStruct> {
+            Err($error())
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant> {
+            Err($error())
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap> {
+            Err($error())
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct> {
+            Err($error())
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant> {
+            Err($error())
+        }
+    };
+}
+
 fn key_must_be_a_string() -> Error {
     Error::custom("key must be a string")
 }
@@ -477,64 +542,7 @@ impl ser::Serializer for KeyWriter<'_, '_> {
     fn collect_str<T: Display + ?Sized>(self, value: &T) -> Result<()> {
         ser::Serializer::collect_str(self.0, value)
     }
-    fn serialize_bytes(self, _: &[u8]) -> Result<()> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_none(self) -> Result<()> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_unit(self) -> Result<()> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<()> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<()> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct> {
-        Err(key_must_be_a_string())
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant> {
-        Err(key_must_be_a_string())
-    }
+    refuse_compounds!(key_must_be_a_string);
 }
 
 macro_rules! raw_refuses {
@@ -568,19 +576,7 @@ impl ser::Serializer for RawEmitter<'_> {
         serialize_i64: i64, serialize_u8: u8, serialize_u16: u16, serialize_u32: u32,
         serialize_u64: u64, serialize_f32: f32, serialize_f64: f64, serialize_char: char
     );
-    fn serialize_bytes(self, _: &[u8]) -> Result<()> {
-        Err(raw_expected())
-    }
-    fn serialize_none(self) -> Result<()> {
-        Err(raw_expected())
-    }
     fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<()> {
-        Err(raw_expected())
-    }
-    fn serialize_unit(self) -> Result<()> {
-        Err(raw_expected())
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<()> {
         Err(raw_expected())
     }
     fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Result<()> {
@@ -589,52 +585,7 @@ impl ser::Serializer for RawEmitter<'_> {
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, _: &T) -> Result<()> {
         Err(raw_expected())
     }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<()> {
-        Err(raw_expected())
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq> {
-        Err(raw_expected())
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple> {
-        Err(raw_expected())
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct> {
-        Err(raw_expected())
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant> {
-        Err(raw_expected())
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap> {
-        Err(raw_expected())
-    }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct> {
-        Err(raw_expected())
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant> {
-        Err(raw_expected())
-    }
+    refuse_compounds!(raw_expected);
 }
 
 fn raw_expected() -> Error {
