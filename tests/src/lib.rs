@@ -67,7 +67,9 @@ pub fn stdout_of(what: &str, out: Output) -> String {
 
 pub mod aios_fake;
 pub mod every_message;
+pub mod ingest_stack;
 pub mod mcp_stack;
+pub mod raw_grpc;
 pub mod roundtrip;
 
 /// Concatenation of encoded `FileDescriptorSet`s is itself a valid encoded set.

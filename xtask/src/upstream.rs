@@ -120,6 +120,9 @@ pub fn generate(krate: &CrateSpec, compiled: &Compiled) -> Result<Upstream> {
             .build_server(true)
             .build_transport(true)
             .compile_well_known_types(true)
+            // `INVALID_ARGUMENT` for requests that do not decode (tonic-prost says
+            // `INTERNAL`); see common_eventing::grpc.
+            .codec_path("::common_eventing::grpc::Codec")
             .service_generator();
         config.service_generator(Box::new(CaptureServices {
             tonic,

@@ -452,7 +452,7 @@ impl<S> LosslessRoutes<S> {
         };
         let max = Some(self.max_message_bytes);
         Box::pin(async move {
-            let codec = tonic_prost::ProstCodec::<A, Q>::default();
+            let codec = common_eventing::grpc::Codec::<A, Q>::default();
             let mut grpc = tonic::server::Grpc::new(codec).apply_max_message_size_config(max, None);
             Ok(grpc.unary(method, request).await)
         })

@@ -219,7 +219,10 @@ fn invalid(event: &Event) -> Option<String> {
 ///
 /// Nor is an event stored that a query answer could not carry: in
 /// `QueryEventsResponse` it is two message levels deeper than a JSON `Event` body, and
-/// a reader stops at the binary decoder's depth limit (100 levels).
+/// a reader stops at the binary decoder's depth limit (100 levels). The same limit
+/// holds through `Any`s in `extensions` (each packed message one level below its
+/// `Any`), so `Any`s nested inside each other are refused, never recursed into
+/// without a bound.
 fn not_representable(event: &Event) -> Option<String> {
     use chaukas_spec_server::prost::Message;
     let answer = chaukas_spec_server::server::v1::QueryEventsResponse {
@@ -235,7 +238,10 @@ fn not_representable(event: &Event) -> Option<String> {
             common_eventing::json::DEPTH_LIMIT
         ));
     }
-    serde_json::to_value(event)
+    // Written as `POST /v1/query` answers it: one level down, in a `QueryResponse`.
+    // That also bounds what an `Any` in `extensions` packs: its message is written
+    // within the same depth limit as the event around it.
+    serde_json::to_value(&answer.response)
         .err()
         .map(|e| format!("event has no proto3 JSON form: {e}"))
 }

@@ -51,6 +51,7 @@
 //! | `chrono` | yes | conversions between `Timestamp` / `Duration` and chrono |
 //! | `envelope-metadata` | yes | [`ids`] (UUIDv7), [`metadata`] ([`EnvelopeMetadata`]), [`traceparent`], [`cloudevents`], and `framing::message_indexes_for` (index paths from encoded descriptors) |
 //! | `runtime` | no | deprecated alias of `envelope-metadata` (its name in 0.1), kept for the 0.2 release and removed in 0.3 |
+//! | `grpc` | no | [`grpc::Codec`], the codec of the domain crates' generated tonic services (malformed requests are `INVALID_ARGUMENT`); turned on by their `grpc` features |
 //! | `schema-registry-converter` | no | [`registry::Registration`] converts into `schema_registry_converter`'s `SuppliedSchema` ([`registry::ProtoSchema::supplied_schema`]), for its `post_schema`; re-exports `schema_registry_converter` |
 //!
 //! Always there: [`registry`] (schema texts, [`registry::ProtoSchema`],
@@ -71,6 +72,8 @@ pub mod cloudevents;
 pub mod encode;
 pub mod eventing;
 pub mod framing;
+#[cfg(feature = "grpc")]
+pub mod grpc;
 #[cfg(feature = "envelope-metadata")]
 pub mod ids;
 #[cfg(feature = "serde")]

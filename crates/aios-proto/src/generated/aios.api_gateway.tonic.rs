@@ -108,7 +108,7 @@ pub mod api_gateway_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.api_gateway.ApiGateway/Infer",
             );
@@ -133,7 +133,7 @@ pub mod api_gateway_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.api_gateway.ApiGateway/StreamInfer",
             );
@@ -155,7 +155,7 @@ pub mod api_gateway_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.api_gateway.ApiGateway/GetBudget",
             );
@@ -177,7 +177,7 @@ pub mod api_gateway_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.api_gateway.ApiGateway/GetUsage",
             );
@@ -341,7 +341,7 @@ pub mod api_gateway_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = InferSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -387,7 +387,7 @@ pub mod api_gateway_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = StreamInferSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -432,7 +432,7 @@ pub mod api_gateway_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetBudgetSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -475,7 +475,7 @@ pub mod api_gateway_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetUsageSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,

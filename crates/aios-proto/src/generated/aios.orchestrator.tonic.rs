@@ -108,7 +108,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/SubmitGoal",
             );
@@ -133,7 +133,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/GetGoalStatus",
             );
@@ -160,7 +160,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/CancelGoal",
             );
@@ -185,7 +185,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/ListGoals",
             );
@@ -210,7 +210,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/RegisterAgent",
             );
@@ -237,7 +237,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/UnregisterAgent",
             );
@@ -264,7 +264,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/Heartbeat",
             );
@@ -289,7 +289,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/ListAgents",
             );
@@ -314,7 +314,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/GetSystemStatus",
             );
@@ -341,7 +341,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/GetAssignedTask",
             );
@@ -368,7 +368,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/ReportTaskResult",
             );
@@ -395,7 +395,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/RequestCapability",
             );
@@ -425,7 +425,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/RevokeCapability",
             );
@@ -452,7 +452,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/CreateSchedule",
             );
@@ -479,7 +479,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/ListSchedules",
             );
@@ -506,7 +506,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/DeleteSchedule",
             );
@@ -533,7 +533,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/RegisterNode",
             );
@@ -560,7 +560,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/NodeHeartbeat",
             );
@@ -587,7 +587,7 @@ pub mod orchestrator_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.orchestrator.Orchestrator/ListNodes",
             );
@@ -871,7 +871,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = SubmitGoalSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -916,7 +916,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetGoalStatusSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -961,7 +961,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = CancelGoalSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1006,7 +1006,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ListGoalsSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1054,7 +1054,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = RegisterAgentSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1099,7 +1099,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = UnregisterAgentSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1144,7 +1144,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = HeartbeatSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1189,7 +1189,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ListAgentsSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1235,7 +1235,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetSystemStatusSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1281,7 +1281,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetAssignedTaskSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1327,7 +1327,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ReportTaskResultSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1373,7 +1373,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = RequestCapabilitySvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1419,7 +1419,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = RevokeCapabilitySvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1464,7 +1464,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = CreateScheduleSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1509,7 +1509,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ListSchedulesSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1554,7 +1554,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = DeleteScheduleSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1599,7 +1599,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = RegisterNodeSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1642,7 +1642,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = NodeHeartbeatSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1687,7 +1687,7 @@ pub mod orchestrator_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ListNodesSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,

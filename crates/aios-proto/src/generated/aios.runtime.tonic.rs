@@ -105,7 +105,7 @@ pub mod ai_runtime_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.runtime.AIRuntime/LoadModel",
             );
@@ -130,7 +130,7 @@ pub mod ai_runtime_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.runtime.AIRuntime/UnloadModel",
             );
@@ -152,7 +152,7 @@ pub mod ai_runtime_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.runtime.AIRuntime/ListModels",
             );
@@ -174,7 +174,7 @@ pub mod ai_runtime_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.runtime.AIRuntime/Infer",
             );
@@ -199,7 +199,7 @@ pub mod ai_runtime_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.runtime.AIRuntime/StreamInfer",
             );
@@ -224,7 +224,7 @@ pub mod ai_runtime_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.runtime.AIRuntime/HealthCheck",
             );
@@ -401,7 +401,7 @@ pub mod ai_runtime_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = LoadModelSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -446,7 +446,7 @@ pub mod ai_runtime_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = UnloadModelSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -491,7 +491,7 @@ pub mod ai_runtime_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ListModelsSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -534,7 +534,7 @@ pub mod ai_runtime_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = InferSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -580,7 +580,7 @@ pub mod ai_runtime_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = StreamInferSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -625,7 +625,7 @@ pub mod ai_runtime_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = HealthCheckSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,

@@ -108,7 +108,7 @@ pub mod tool_registry_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.tools.ToolRegistry/ListTools",
             );
@@ -130,7 +130,7 @@ pub mod tool_registry_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.tools.ToolRegistry/GetTool",
             );
@@ -155,7 +155,7 @@ pub mod tool_registry_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.tools.ToolRegistry/Execute",
             );
@@ -180,7 +180,7 @@ pub mod tool_registry_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.tools.ToolRegistry/Rollback",
             );
@@ -205,7 +205,7 @@ pub mod tool_registry_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.tools.ToolRegistry/Register",
             );
@@ -227,7 +227,7 @@ pub mod tool_registry_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/aios.tools.ToolRegistry/Deregister",
             );
@@ -398,7 +398,7 @@ pub mod tool_registry_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ListToolsSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -443,7 +443,7 @@ pub mod tool_registry_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetToolSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -488,7 +488,7 @@ pub mod tool_registry_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ExecuteSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -533,7 +533,7 @@ pub mod tool_registry_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = RollbackSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -578,7 +578,7 @@ pub mod tool_registry_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = RegisterSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -623,7 +623,7 @@ pub mod tool_registry_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = DeregisterSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,

@@ -110,7 +110,7 @@ pub mod sre_incident_query_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.SreIncidentQueryService/GetIncident",
             );
@@ -140,7 +140,7 @@ pub mod sre_incident_query_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.SreIncidentQueryService/ListOpenIncidents",
             );
@@ -298,7 +298,7 @@ pub mod sre_incident_query_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetIncidentSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -347,7 +347,7 @@ pub mod sre_incident_query_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ListOpenIncidentsSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -511,7 +511,7 @@ pub mod sre_alert_query_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.SreAlertQueryService/GetAlert",
             );
@@ -541,7 +541,7 @@ pub mod sre_alert_query_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.SreAlertQueryService/ListActiveAlerts",
             );
@@ -696,7 +696,7 @@ pub mod sre_alert_query_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetAlertSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -745,7 +745,7 @@ pub mod sre_alert_query_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ListActiveAlertsSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -911,7 +911,7 @@ pub mod sre_runbook_query_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.SreRunbookQueryService/GetRunbook",
             );
@@ -941,7 +941,7 @@ pub mod sre_runbook_query_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.SreRunbookQueryService/ListRunbooks",
             );
@@ -1096,7 +1096,7 @@ pub mod sre_runbook_query_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetRunbookSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1145,7 +1145,7 @@ pub mod sre_runbook_query_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ListRunbooksSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1306,7 +1306,7 @@ pub mod sre_slo_query_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.SreSLOQueryService/GetSLO",
             );
@@ -1336,7 +1336,7 @@ pub mod sre_slo_query_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.SreSLOQueryService/ListSLOs",
             );
@@ -1486,7 +1486,7 @@ pub mod sre_slo_query_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetSLOSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1531,7 +1531,7 @@ pub mod sre_slo_query_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ListSLOsSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -1695,7 +1695,7 @@ pub mod sre_health_query_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.SreHealthQueryService/GetCurrentFleetState",
             );
@@ -1845,7 +1845,7 @@ pub mod sre_health_query_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetCurrentFleetStateSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -2011,7 +2011,7 @@ pub mod sre_service_query_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.SreServiceQueryService/GetService",
             );
@@ -2041,7 +2041,7 @@ pub mod sre_service_query_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.SreServiceQueryService/ListServices",
             );
@@ -2196,7 +2196,7 @@ pub mod sre_service_query_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetServiceSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -2245,7 +2245,7 @@ pub mod sre_service_query_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ListServicesSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -2411,7 +2411,7 @@ pub mod sre_postmortem_query_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.SrePostmortemQueryService/GetPostmortem",
             );
@@ -2441,7 +2441,7 @@ pub mod sre_postmortem_query_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.SrePostmortemQueryService/ListPostmortemsByIncident",
             );
@@ -2599,7 +2599,7 @@ pub mod sre_postmortem_query_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetPostmortemSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -2653,7 +2653,7 @@ pub mod sre_postmortem_query_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ListPostmortemsByIncidentSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -2817,7 +2817,7 @@ pub mod incident_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.IncidentService/CreateIncident",
             );
@@ -2847,7 +2847,7 @@ pub mod incident_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.IncidentService/ReclassifyIncidentSeverity",
             );
@@ -2877,7 +2877,7 @@ pub mod incident_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.IncidentService/AssignIncident",
             );
@@ -2907,7 +2907,7 @@ pub mod incident_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.IncidentService/AddIncidentTimelineEntry",
             );
@@ -2937,7 +2937,7 @@ pub mod incident_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.IncidentService/AcknowledgeIncident",
             );
@@ -2967,7 +2967,7 @@ pub mod incident_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.IncidentService/TransitionIncidentStatus",
             );
@@ -2997,7 +2997,7 @@ pub mod incident_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.IncidentService/ResolveIncident",
             );
@@ -3027,7 +3027,7 @@ pub mod incident_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/ameide_core_proto.sre.core.v1.IncidentService/CloseIncident",
             );
@@ -3229,7 +3229,7 @@ pub mod incident_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = CreateIncidentSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -3281,7 +3281,7 @@ pub mod incident_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ReclassifyIncidentSeveritySvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -3327,7 +3327,7 @@ pub mod incident_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = AssignIncidentSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -3378,7 +3378,7 @@ pub mod incident_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = AddIncidentTimelineEntrySvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -3427,7 +3427,7 @@ pub mod incident_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = AcknowledgeIncidentSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -3478,7 +3478,7 @@ pub mod incident_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = TransitionIncidentStatusSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -3524,7 +3524,7 @@ pub mod incident_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = ResolveIncidentSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -3570,7 +3570,7 @@ pub mod incident_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = CloseIncidentSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,

@@ -108,7 +108,7 @@ pub mod chaukas_client_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/chaukas.spec.client.v1.ChaukasClientService/Healthz",
             );
@@ -138,7 +138,7 @@ pub mod chaukas_client_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/chaukas.spec.client.v1.ChaukasClientService/GetCapabilities",
             );
@@ -168,7 +168,7 @@ pub mod chaukas_client_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/chaukas.spec.client.v1.ChaukasClientService/IngestEvent",
             );
@@ -198,7 +198,7 @@ pub mod chaukas_client_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/chaukas.spec.client.v1.ChaukasClientService/IngestEventBatch",
             );
@@ -228,7 +228,7 @@ pub mod chaukas_client_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/chaukas.spec.client.v1.ChaukasClientService/QueryEvents",
             );
@@ -403,7 +403,7 @@ pub mod chaukas_client_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = HealthzSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -452,7 +452,7 @@ pub mod chaukas_client_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetCapabilitiesSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -498,7 +498,7 @@ pub mod chaukas_client_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = IngestEventSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -547,7 +547,7 @@ pub mod chaukas_client_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = IngestEventBatchSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -593,7 +593,7 @@ pub mod chaukas_client_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = QueryEventsSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,

@@ -108,7 +108,7 @@ pub mod chaukas_server_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/chaukas.spec.server.v1.ChaukasServerService/Healthz",
             );
@@ -138,7 +138,7 @@ pub mod chaukas_server_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/chaukas.spec.server.v1.ChaukasServerService/GetCapabilities",
             );
@@ -168,7 +168,7 @@ pub mod chaukas_server_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/chaukas.spec.server.v1.ChaukasServerService/IngestEvent",
             );
@@ -198,7 +198,7 @@ pub mod chaukas_server_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/chaukas.spec.server.v1.ChaukasServerService/IngestEventBatch",
             );
@@ -228,7 +228,7 @@ pub mod chaukas_server_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/chaukas.spec.server.v1.ChaukasServerService/QueryEvents",
             );
@@ -258,7 +258,7 @@ pub mod chaukas_server_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/chaukas.spec.server.v1.ChaukasServerService/GetEventStats",
             );
@@ -441,7 +441,7 @@ pub mod chaukas_server_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = HealthzSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -490,7 +490,7 @@ pub mod chaukas_server_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetCapabilitiesSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -536,7 +536,7 @@ pub mod chaukas_server_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = IngestEventSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -585,7 +585,7 @@ pub mod chaukas_server_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = IngestEventBatchSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -631,7 +631,7 @@ pub mod chaukas_server_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = QueryEventsSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -680,7 +680,7 @@ pub mod chaukas_server_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetEventStatsSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,

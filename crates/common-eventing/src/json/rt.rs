@@ -4,7 +4,7 @@
 
 use super::{DEPTH_LIMIT, ParseOptions};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::ser::{self, SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -78,17 +78,38 @@ impl Drop for FieldGuard {
 /// Holds message levels of the depth count until dropped.
 pub struct DepthGuard(u32);
 
-/// Enters `levels` binary message levels; an error naming the limit past it.
-pub fn enter<E: de::Error>(levels: u32) -> Result<DepthGuard, E> {
+/// Enters `levels` binary message levels, or `None` past [`DEPTH_LIMIT`]. Reading and
+/// writing share the count (it is per thread), and so does everything an `Any` packs:
+/// its message is read or written on the same thread, one level below the `Any`.
+pub(crate) fn descend(levels: u32) -> Option<DepthGuard> {
     let depth = DEPTH.get() + levels;
     if depth > DEPTH_LIMIT {
-        return Err(error(format_args!(
-            "message nesting exceeds the depth limit of {DEPTH_LIMIT} levels (the binary \
-             decoder's limit; a JSON object in a Struct costs three)"
-        )));
+        return None;
     }
     DEPTH.set(depth);
-    Ok(DepthGuard(levels))
+    Some(DepthGuard(levels))
+}
+
+/// Why [`descend`] said no.
+pub(crate) fn too_deep() -> String {
+    format!(
+        "message nesting exceeds the depth limit of {DEPTH_LIMIT} levels (the binary \
+         decoder's limit; a JSON object in a Struct costs three)"
+    )
+}
+
+/// Enters `levels` binary message levels while reading; an error naming the limit
+/// (and the field path) past it.
+pub fn enter<E: de::Error>(levels: u32) -> Result<DepthGuard, E> {
+    descend(levels).ok_or_else(|| error(too_deep()))
+}
+
+/// Enters `levels` binary message levels while writing; an error naming the limit past
+/// it. A message in memory is no deeper than its decoder allowed, except through an
+/// `Any`, whose packed message is decoded only when it is written: this count is what
+/// bounds a chain of `Any`s inside each other.
+pub fn enter_ser<E: ser::Error>(levels: u32) -> Result<DepthGuard, E> {
+    descend(levels).ok_or_else(|| E::custom(too_deep()))
 }
 
 impl Drop for DepthGuard {
@@ -663,6 +684,7 @@ pub struct Msg<M>(PhantomData<M>);
 impl<M: Serialize + for<'de> Deserialize<'de>> Kind for Msg<M> {
     type T = M;
     fn ser<S: Serializer>(v: &M, s: S) -> Result<S::Ok, S::Error> {
+        let _depth = enter_ser::<S::Error>(1)?;
         v.serialize(s)
     }
     fn de<'de, D: Deserializer<'de>>(d: D) -> Result<Option<M>, D::Error> {
@@ -678,6 +700,7 @@ impl Kind for ValueMsg {
     type T = crate::wkt::Value;
     const NULL_IS_VALUE: bool = true;
     fn ser<S: Serializer>(v: &crate::wkt::Value, s: S) -> Result<S::Ok, S::Error> {
+        let _depth = enter_ser::<S::Error>(1)?;
         v.serialize(s)
     }
     fn de<'de, D: Deserializer<'de>>(d: D) -> Result<Option<crate::wkt::Value>, D::Error> {

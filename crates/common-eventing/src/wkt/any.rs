@@ -62,6 +62,7 @@ pub(crate) use registry::{from_json, to_json};
 #[cfg(feature = "serde")]
 mod registry {
     use super::type_name_of_url;
+    use crate::json::rt;
     use crate::wkt;
     use prost::{Message, Name};
     use serde::{Serialize, de::DeserializeOwned};
@@ -158,6 +159,29 @@ mod registry {
             .contains_key(full_name)
     }
 
+    /// An error inside the packed message of an `Any`, prefixed with its type URL
+    /// (cut to [`CHARS_SHOWN`] characters: a type URL is caller input), once: an error
+    /// from `Any`s inside `Any`s names the innermost one, so its length does not grow
+    /// with the nesting.
+    fn in_any(type_url: &str, e: String) -> String {
+        if e.starts_with(PREFIX) {
+            return e;
+        }
+        format!("{PREFIX}{:?}: {e}", shown(type_url))
+    }
+
+    const PREFIX: &str = "google.protobuf.Any ";
+
+    /// The most characters of caller input (a type URL, a key) an error message shows.
+    const CHARS_SHOWN: usize = 120;
+
+    fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+        match text.char_indices().nth(CHARS_SHOWN) {
+            None => text.into(),
+            Some((cut, _)) => format!("{}... ({} bytes)", &text[..cut], text.len()).into(),
+        }
+    }
+
     fn lookup(type_url: &str) -> Result<Codec, String> {
         let name = type_name_of_url(type_url);
         REGISTRY
@@ -167,8 +191,9 @@ mod registry {
             .copied()
             .ok_or_else(|| {
                 format!(
-                    "google.protobuf.Any: type {type_url:?} is not registered \
-                     (call common_eventing::wkt::any::register::<T>())"
+                    "google.protobuf.Any: type {:?} is not registered \
+                     (call common_eventing::wkt::any::register::<T>())",
+                    shown(type_url)
                 )
             })
     }
@@ -183,8 +208,10 @@ mod registry {
             return Ok(out);
         }
         let codec = lookup(&any.type_url)?;
-        let json = (codec.to_json)(&any.value)
-            .map_err(|e| format!("google.protobuf.Any {:?}: {e}", any.type_url))?;
+        let json = {
+            let _depth = rt::descend(1).ok_or_else(|| in_any(&any.type_url, rt::too_deep()))?;
+            (codec.to_json)(&any.value).map_err(|e| in_any(&any.type_url, e))?
+        };
         out.insert("@type".into(), any.type_url.clone().into());
         if codec.special {
             out.insert("value".into(), json);
@@ -209,7 +236,8 @@ mod registry {
             Some(serde_json::Value::String(s)) => s,
             Some(other) => {
                 return Err(format!(
-                    "google.protobuf.Any: \"@type\" must be a string, got {other}"
+                    "google.protobuf.Any: \"@type\" must be a string, got {}",
+                    shown(&other.to_string())
                 ));
             }
         };
@@ -218,18 +246,116 @@ mod registry {
             let value = object.remove("value").unwrap_or(serde_json::Value::Null);
             if let Some(key) = object.keys().next() {
                 return Err(format!(
-                    "google.protobuf.Any {type_url:?}: unexpected key {key:?}"
+                    "google.protobuf.Any {:?}: unexpected key {:?}",
+                    shown(&type_url),
+                    shown(key)
                 ));
             }
             value
         } else {
             serde_json::Value::Object(object)
         };
-        let value = (codec.from_json)(json)
-            .map_err(|e| format!("google.protobuf.Any {type_url:?}: {e}"))?;
+        let value = {
+            let _depth = rt::descend(1).ok_or_else(|| in_any(&type_url, rt::too_deep()))?;
+            (codec.from_json)(json).map_err(|e| in_any(&type_url, e))?
+        };
         Ok(wkt::Any {
             type_url,
             value: value.into(),
         })
+    }
+}
+
+/// The depth limit through `Any`s inside `Any`s, reading and writing JSON. The binary
+/// decoder never looks inside an `Any`; JSON does, and shares one depth count with the
+/// message the `Any` sits in, the packed message one level below the `Any`.
+#[cfg(all(test, feature = "serde"))]
+mod depth_tests {
+    use crate::json::DEPTH_LIMIT;
+    use crate::wkt::{Any, Timestamp};
+    use prost::{Message, Name};
+
+    /// `n` `Any`s, each packing the next, the last packing a `Timestamp`: the
+    /// `Timestamp` is `n` levels below the outer `Any`.
+    fn chain(n: u32) -> Any {
+        let mut any = Any::pack(&Timestamp {
+            seconds: 1,
+            nanos: 0,
+        });
+        for _ in 1..n {
+            any = Any::pack(&any);
+        }
+        any
+    }
+
+    fn chain_json(n: u32) -> String {
+        let mut json = r#"{"@type":"type.googleapis.com/google.protobuf.Timestamp","value":"1970-01-01T00:00:01Z"}"#.to_string();
+        for _ in 1..n {
+            json =
+                format!(r#"{{"@type":"type.googleapis.com/google.protobuf.Any","value":{json}}}"#);
+        }
+        json
+    }
+
+    fn is_depth_error(e: &str) {
+        assert!(
+            e.contains(&format!("depth limit of {DEPTH_LIMIT}")),
+            "not the depth error: {e}"
+        );
+    }
+
+    #[test]
+    fn writes_to_the_limit_and_refuses_past_it() {
+        let at = chain(DEPTH_LIMIT);
+        let text = serde_json::to_string(&at).unwrap();
+        assert_eq!(text, chain_json(DEPTH_LIMIT));
+        assert_eq!(crate::json::to_string(&at).unwrap(), text);
+        let past = chain(DEPTH_LIMIT + 1);
+        is_depth_error(&serde_json::to_string(&past).unwrap_err().to_string());
+        is_depth_error(&crate::json::to_string(&past).unwrap_err().to_string());
+        // A failed write leaves the count where it was: the next write still works.
+        assert_eq!(serde_json::to_string(&at).unwrap(), text);
+    }
+
+    #[test]
+    fn reads_to_the_limit_and_refuses_past_it() {
+        let at: Any = serde_json::from_str(&chain_json(DEPTH_LIMIT)).unwrap();
+        assert_eq!(at, chain(DEPTH_LIMIT));
+        let past = serde_json::from_str::<Any>(&chain_json(DEPTH_LIMIT + 1));
+        is_depth_error(&past.unwrap_err().to_string());
+        let again: Any = serde_json::from_str(&chain_json(DEPTH_LIMIT)).unwrap();
+        assert_eq!(again, at);
+    }
+
+    /// A thousand levels, on a thread with a small stack: refused, not a stack
+    /// overflow.
+    #[test]
+    fn a_deep_chain_is_refused_in_bounded_stack() {
+        let any = chain(1_000);
+        let e = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || serde_json::to_string(&any).unwrap_err().to_string())
+            .unwrap()
+            .join()
+            .unwrap();
+        is_depth_error(&e);
+    }
+
+    /// The error names the innermost `Any` once, not every level, and cuts a long
+    /// type URL (caller input).
+    #[test]
+    fn the_error_does_not_grow_with_nesting_or_echo_long_urls() {
+        let long_url = format!("{}/{}", "x".repeat(10_000), Any::full_name());
+        let mut any = chain(1);
+        for _ in 0..150 {
+            any = Any {
+                type_url: long_url.clone(),
+                value: any.encode_to_vec().into(),
+            };
+        }
+        let e = serde_json::to_string(&any).unwrap_err().to_string();
+        is_depth_error(&e);
+        assert!(e.len() < 512, "{} bytes: {e}", e.len());
+        assert!(e.contains("(10020 bytes)"), "{e}");
     }
 }

@@ -56,14 +56,23 @@ impl Serialize for Value {
             Some(Kind::NumberValue(n)) => s.serialize_f64(*n),
             Some(Kind::StringValue(v)) => s.serialize_str(v),
             Some(Kind::BoolValue(b)) => s.serialize_bool(*b),
-            Some(Kind::StructValue(v)) => v.serialize(s),
-            Some(Kind::ListValue(v)) => v.serialize(s),
+            // As when reading: the struct or list is a message one level below.
+            Some(Kind::StructValue(v)) => {
+                let _depth = rt::enter_ser::<S::Error>(1)?;
+                v.serialize(s)
+            }
+            Some(Kind::ListValue(v)) => {
+                let _depth = rt::enter_ser::<S::Error>(1)?;
+                v.serialize(s)
+            }
         }
     }
 }
 
 impl Serialize for Struct {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Each value is a Value message inside a map entry: two binary levels down.
+        let _depth = rt::enter_ser::<S::Error>(2)?;
         let mut map = s.serialize_map(Some(self.fields.len()))?;
         for (k, v) in &self.fields {
             map.serialize_entry(k, v)?;
@@ -74,6 +83,7 @@ impl Serialize for Struct {
 
 impl Serialize for ListValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let _depth = rt::enter_ser::<S::Error>(1)?;
         let mut seq = s.serialize_seq(Some(self.values.len()))?;
         for v in &self.values {
             seq.serialize_element(v)?;
