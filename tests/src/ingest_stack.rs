@@ -6,7 +6,7 @@ use chaukas_spec_client::client::v1::chaukas_client_service_client::ChaukasClien
 use chaukas_spec_server::common::v1::Event;
 use chaukas_spec_server::server::v1::chaukas_server_service_client::ChaukasServerServiceClient;
 use common_eventing::wkt::Any;
-use ingest_server::store::MemoryStore;
+use ingest_server::store::{EventStore, MemoryStore};
 use ingest_server::{Config, DEFAULT_MAX_BODY_BYTES, Running};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -42,11 +42,16 @@ impl TestServer {
 
     /// Starts a server with `config` (its addresses should be port 0) and a memory store.
     pub async fn with_config(config: &Config) -> Self {
+        Self::with_store(config, Arc::new(MemoryStore::with_limits(config.limits))).await
+    }
+
+    /// Starts a server with `config` over `store`.
+    pub async fn with_store(config: &Config, store: Arc<dyn EventStore>) -> Self {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let shutdown = async move {
             let _ = stopped.await;
         };
-        let running = ingest_server::start(config, Arc::new(MemoryStore::new()), shutdown)
+        let running = ingest_server::start(config, store, shutdown)
             .await
             .expect("the ingest server starts");
         Self {

@@ -12,7 +12,6 @@ use chaukas_ingest_server as ingest_server;
 
 use base64::Engine as _;
 use chaukas_spec_client::client::v1 as client;
-use chaukas_spec_client::client::v1::chaukas_client_service_client::ChaukasClientServiceClient;
 use chaukas_spec_client::common::v1::{
     Event, EventBatch, EventStatus, EventType, MessageContent, QueryFilter, QueryRequest,
     QueryResponse, Severity, SortOrder, TimeRange, ToolCall, event,
@@ -22,14 +21,12 @@ use chaukas_spec_server::server::v1::chaukas_server_service_client::ChaukasServe
 use common_eventing::Lossless;
 use common_eventing::wkt::{Any, Struct, Timestamp, Value};
 use ingest_server::store::{EventStore, Inserted, MemoryStore, QueryPage, StoreError};
-use ingest_server::{Config, DEFAULT_MAX_BODY_BYTES, Running};
+use ingest_server::{Config, DEFAULT_MAX_BODY_BYTES};
 use interop_tests::script;
 use prost::Message as _;
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tonic::Code;
 use tonic::transport::Channel;
 
@@ -1068,7 +1065,7 @@ impl EventStore for ForeignDataStore {
         Ok(Inserted::Stored)
     }
 
-    async fn query(&self, _: QueryRequest) -> Result<QueryPage, StoreError> {
+    async fn query(&self, _: QueryRequest, _: usize) -> Result<QueryPage, StoreError> {
         let (event, _) = without_json_form("foreign").remove(2);
         Ok(QueryPage {
             events: vec![event.into()],

@@ -1,20 +1,26 @@
-//! `cargo xtask bench --mcp [--calls N]`: tool-call round-trip latency through the MCP
-//! adapter (`tests/benches/mcp_adapter.rs`: the official Python MCP client against the
-//! adapter and the reference SRE backend, next to the direct gRPC call), printed as a
-//! table and written to `target/bench/mcp.md`. Not a test and not part of CI.
+//! The server benchmarks, each a bench target of `tests/` run with the interop venv.
+//! Not tests and not part of CI.
+//!
+//! - `cargo xtask bench --mcp [--calls N]`: tool-call round-trip latency through the
+//!   MCP adapter (`tests/benches/mcp_adapter.rs`: the official Python MCP client
+//!   against the adapter and the reference SRE backend, next to the direct gRPC
+//!   call), printed as a table and written to `target/bench/mcp.md`.
+//! - `cargo xtask bench --load [--seconds S] [--rounds N] [--stored N]`: the ingest
+//!   server's ingest rate alone and while 4 clients scan the store
+//!   (`tests/benches/server_load.rs`).
 
 use crate::python;
 use anyhow::{Result, bail};
 
-/// Entry point; `args` are passed to the benchmark (`--calls N`).
-pub fn run(args: &[&str]) -> Result<()> {
+/// Runs bench target `bench` of `tests/`; `args` are passed to it.
+pub fn run(bench: &str, args: &[&str]) -> Result<()> {
     let py = python::ensure_venv()?;
-    let status = crate::bench::cargo_bench("mcp_adapter")
+    let status = crate::bench::cargo_bench(bench)
         .args(args)
         .env("INTEROP_PYTHON", py)
         .status()?;
     if !status.success() {
-        bail!("the MCP adapter benchmark failed ({status})");
+        bail!("benchmark {bench} failed ({status})");
     }
     Ok(())
 }

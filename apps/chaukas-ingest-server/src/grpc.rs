@@ -26,9 +26,8 @@ use chaukas_spec_server::server::v1::chaukas_server_service_server::{
 };
 use common_eventing::Lossless;
 use std::convert::Infallible;
-use tokio::net::TcpListener;
 use tonic::service::interceptor::InterceptedService;
-use tonic::transport::server::{Router, TcpIncoming};
+use tonic::transport::server::Router;
 use tonic::{Request, Response, Status};
 use tonic_health::server::HealthReporter;
 
@@ -39,6 +38,7 @@ impl From<ApiError> for Status {
             ApiError::Unauthenticated(m) => Status::unauthenticated(m),
             ApiError::PermissionDenied(m) => Status::permission_denied(m),
             ApiError::Unavailable(m) => Status::unavailable(m),
+            ApiError::Full(m) => Status::resource_exhausted(m),
         }
     }
 }
@@ -212,8 +212,9 @@ impl Grpc {
     /// Builds every service; `max_message_bytes` limits decoded Chaukas requests.
     pub async fn build(
         app: App,
-        max_message_bytes: usize,
+        config: &crate::Config,
     ) -> Result<Self, tonic_reflection::server::Error> {
+        let max_message_bytes = config.max_body_bytes;
         let auth = app.auth.clone();
         // Checks the API key and attaches the `Caller` for the handlers.
         let authenticate = move |mut request: Request<()>| {
@@ -251,6 +252,14 @@ impl Grpc {
         let reflection_v1alpha = reflection().build_v1alpha()?;
 
         let router = tonic::transport::Server::builder()
+            // Bounds on what one connection can hold (see the crate docs' table).
+            .max_concurrent_streams(config.max_concurrent_streams)
+            .http2_max_header_list_size(config.max_header_bytes)
+            .timeout(config.request_timeout)
+            // Pings keep a live client's connection reading (`conn::ReadTimeout`),
+            // and find dead ones.
+            .http2_keepalive_interval(Some(config.read_timeout / 3))
+            .http2_keepalive_timeout(Some(config.read_timeout / 3))
             .add_service(health_service)
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)
@@ -278,7 +287,7 @@ impl Grpc {
     /// Serves until `shutdown`, then reports `NOT_SERVING` and drains.
     pub async fn serve(
         self,
-        listener: TcpListener,
+        listener: crate::conn::TimedListener,
         shutdown: impl Future<Output = ()>,
     ) -> Result<(), tonic::transport::Error> {
         let health = self.health;
@@ -292,7 +301,7 @@ impl Grpc {
                 .await;
         };
         self.router
-            .serve_with_incoming_shutdown(TcpIncoming::from(listener), shutdown)
+            .serve_with_incoming_shutdown(listener.incoming(), shutdown)
             .await
     }
 }

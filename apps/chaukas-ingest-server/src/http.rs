@@ -78,6 +78,7 @@ impl From<ApiError> for Problem {
             ApiError::Unavailable(m) => {
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", m)
             }
+            ApiError::Full(m) => Self::new(StatusCode::INSUFFICIENT_STORAGE, "store_full", m),
         }
     }
 }
@@ -171,7 +172,10 @@ fn format(headers: &HeaderMap, allowed: &[Format]) -> Result<Format, Problem> {
         _ => Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            format!("content-type {value:?} is not accepted here: send {accepted}"),
+            format!(
+                "content-type {:?} is not accepted here: send {accepted}",
+                crate::shown(value)
+            ),
         )),
     }
 }
@@ -187,8 +191,12 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> R
             .map(|(key, _)| key)
         {
             let at = json_path_at(body, e.line(), e.column());
+            // The key is caller input: shown cut, everywhere it appears.
+            let key_shown = crate::shown(key);
             Problem::invalid(format!(
-                "body is not a proto3 JSON {what}: unknown field {key:?} at {at}{key} ({e})"
+                "body is not a proto3 JSON {what}: unknown field {key_shown:?} at \
+                 {at}{key_shown} ({})",
+                text.replace(key, &key_shown)
             ))
         } else {
             Problem::invalid(format!("body is not a proto3 JSON {what}: {e}"))

@@ -24,6 +24,7 @@
 //! stops accepting connections and lets in-flight calls finish.
 
 pub mod auth;
+pub mod conn;
 pub mod grpc;
 pub mod http;
 pub mod store;
@@ -43,13 +44,21 @@ use tokio::net::TcpListener;
 /// Default limit of a request body (HTTP) or message (gRPC): 4 MiB, gRPC's default.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
+/// Default bound of an encoded query answer: gRPC's default 4 MiB message limit, less
+/// 16 KiB for the page token and the response around the events.
+pub const DEFAULT_MAX_ANSWER_BYTES: usize = DEFAULT_MAX_BODY_BYTES - 16 * 1024;
+
 /// How long shutdown waits for in-flight calls before giving up on them.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The `ingest_server` command line, printed by `--help` and with flag errors.
 pub const USAGE: &str =
     "usage: ingest_server [--grpc ADDR] [--http ADDR] [--api-key KEY] [--api-keys FILE]
-                     [--allow-unauthenticated] [--max-body-bytes N]
+                     [--allow-unauthenticated] [--max-body-bytes N] [--max-answer-bytes N]
+                     [--max-events N] [--max-stored-bytes N] [--max-tenant-events N]
+                     [--max-tenant-bytes N] [--read-timeout-secs N]
+                     [--request-timeout-secs N] [--max-concurrent-streams N]
+                     [--max-header-bytes N]
   --grpc ADDR          gRPC listen address (default 127.0.0.1:50051; port 0 picks one)
   --http ADDR          HTTP listen address (default 127.0.0.1:8080; port 0 picks one)
   --api-key KEY        require `authorization: Bearer KEY` on every Chaukas call (one
@@ -57,7 +66,18 @@ pub const USAGE: &str =
   --api-keys FILE      per-tenant keys, one `KEY TENANT` per line (`#` comments): a key
                        reads and writes only its tenant, whatever the header says
   --allow-unauthenticated  listen on non-loopback addresses with no key (refused by default)
-  --max-body-bytes N   largest HTTP body / gRPC message accepted (default 4194304)";
+  --max-body-bytes N   largest HTTP body / gRPC message accepted (default 4194304)
+  --max-answer-bytes N  largest encoded query answer; a page ends early, with a token,
+                       before it (default 4177920: gRPC's 4 MiB less 16 KiB)
+  --read-timeout-secs N  close a connection that sends nothing for N s (default 30)
+  --request-timeout-secs N  cancel a gRPC call still running after N s (default 30)
+  --max-concurrent-streams N  HTTP/2 streams per gRPC connection (default 100)
+  --max-header-bytes N  largest gRPC request header list (default 16384)
+  --max-events N       events the store holds in all (default 2000000)
+  --max-stored-bytes N encoded event bytes the store holds in all (default 1073741824)
+  --max-tenant-events N  events of one tenant (default 500000)
+  --max-tenant-bytes N encoded event bytes of one tenant (default 268435456)
+  A full store refuses events (RESOURCE_EXHAUSTED, HTTP 507); it never evicts.";
 
 /// Command-line settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,6 +94,22 @@ pub struct Config {
     pub allow_unauthenticated: bool,
     /// Largest HTTP body / gRPC message accepted.
     pub max_body_bytes: usize,
+    /// The encoded size a query answer stays within: a page ends early (with a token)
+    /// before it would pass it.
+    pub max_answer_bytes: usize,
+    /// A connection that sends nothing for this long is closed (slow headers, no
+    /// HTTP/2 preface, an idle HTTP/1 connection; gRPC clients answer the server's
+    /// keepalive pings, sent every third of it).
+    pub read_timeout: Duration,
+    /// A call that has not finished after this long is answered `CANCELLED` (gRPC).
+    pub request_timeout: Duration,
+    /// HTTP/2 streams one gRPC connection may have open at once.
+    pub max_concurrent_streams: u32,
+    /// Largest header list of a gRPC request (HTTP/2 `SETTINGS_MAX_HEADER_LIST_SIZE`).
+    pub max_header_bytes: u32,
+    /// What the in-memory store holds at most (used by the binary, which builds the
+    /// store; a caller of [`start`] passes its own store).
+    pub limits: store::Limits,
 }
 
 impl Default for Config {
@@ -85,6 +121,12 @@ impl Default for Config {
             api_keys: Default::default(),
             allow_unauthenticated: false,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+            read_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(30),
+            max_concurrent_streams: 100,
+            max_header_bytes: 16 * 1024,
+            limits: store::Limits::default(),
         }
     }
 }
@@ -121,11 +163,25 @@ impl Config {
                 }
                 "--api-keys" => config.api_keys = read_api_keys(&value()?)?,
                 "--allow-unauthenticated" => config.allow_unauthenticated = true,
-                "--max-body-bytes" => {
-                    let v = value()?;
-                    config.max_body_bytes = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                        format!("--max-body-bytes: {v:?} is not a positive number")
-                    })?;
+                "--max-body-bytes" => config.max_body_bytes = positive(&flag, value()?)?,
+                "--max-answer-bytes" => config.max_answer_bytes = positive(&flag, value()?)?,
+                "--read-timeout-secs" => {
+                    config.read_timeout = Duration::from_secs(positive(&flag, value()?)? as u64);
+                }
+                "--request-timeout-secs" => {
+                    config.request_timeout = Duration::from_secs(positive(&flag, value()?)? as u64);
+                }
+                "--max-concurrent-streams" => {
+                    config.max_concurrent_streams = u32_flag(&flag, value()?)?;
+                }
+                "--max-header-bytes" => config.max_header_bytes = u32_flag(&flag, value()?)?,
+                "--max-events" => config.limits.max_events = positive(&flag, value()?)?,
+                "--max-stored-bytes" => config.limits.max_bytes = positive(&flag, value()?)?,
+                "--max-tenant-events" => {
+                    config.limits.max_tenant_events = positive(&flag, value()?)?;
+                }
+                "--max-tenant-bytes" => {
+                    config.limits.max_tenant_bytes = positive(&flag, value()?)?;
                 }
                 other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
             }
@@ -133,6 +189,33 @@ impl Config {
         Ok(config)
     }
 }
+
+/// A flag's value as a positive number; an error naming the flag otherwise.
+fn positive(flag: &str, v: String) -> Result<usize, String> {
+    v.parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("{flag}: {:?} is not a positive number", shown(&v)))
+}
+
+/// A flag's value as a positive `u32`.
+fn u32_flag(flag: &str, v: String) -> Result<u32, String> {
+    let n = positive(flag, v)?;
+    u32::try_from(n).map_err(|_| format!("{flag}: {n} is too large"))
+}
+
+/// Caller input as an error message shows it: at most [`SHOWN_CHARS`] characters,
+/// then how long it was. Messages never echo unbounded input (a gRPC status message
+/// travels in a header).
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        None => text.into(),
+        Some((cut, _)) => format!("{}... ({} bytes)", &text[..cut], text.len()).into(),
+    }
+}
+
+/// The most characters of caller input an error message shows.
+pub const SHOWN_CHARS: usize = 64;
 
 /// Reads a `--api-keys` file: `KEY TENANT` per line; blank lines and `#` comments
 /// skipped; errors name the line.
@@ -171,6 +254,8 @@ pub enum ApiError {
     PermissionDenied(String),
     /// The store failed.
     Unavailable(String),
+    /// The store is full (a cap of [`store::Limits`]); nothing was stored.
+    Full(String),
 }
 
 impl From<Denied> for ApiError {
@@ -187,6 +272,7 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::InvalidArgument(m) => Self::InvalidArgument(m),
             StoreError::Unavailable(m) => Self::Unavailable(m),
+            StoreError::Full(m) => Self::Full(m),
         }
     }
 }
@@ -199,6 +285,8 @@ pub struct App {
     pub store: Arc<dyn EventStore>,
     /// API key and tenant scoping.
     pub auth: Auth,
+    /// The encoded size a query answer stays within (`--max-answer-bytes`).
+    pub max_answer_bytes: usize,
 }
 
 /// Why an event cannot be stored, if it cannot: no `event_id`, or no `tenant_id`.
@@ -223,7 +311,7 @@ fn invalid(event: &Event) -> Option<String> {
 /// holds through `Any`s in `extensions` (each packed message one level below its
 /// `Any`), so `Any`s nested inside each other are refused, never recursed into
 /// without a bound.
-fn not_representable(event: &Event) -> Option<String> {
+fn not_representable(event: &Event, max_answer_bytes: usize) -> Option<String> {
     use chaukas_spec_server::prost::Message;
     let answer = chaukas_spec_server::server::v1::QueryEventsResponse {
         response: Some(chaukas_spec_server::common::v1::QueryResponse {
@@ -232,6 +320,15 @@ fn not_representable(event: &Event) -> Option<String> {
         }),
     };
     let bytes = answer.encode_to_vec();
+    // A page holds at least one event: an event that alone overflows an answer could
+    // never be read back by a client with the default message limit.
+    let alone = store::answer_bytes_of(event.encoded_len()) + store::TOKEN_RESERVE;
+    if alone > max_answer_bytes {
+        return Some(format!(
+            "event of {alone} bytes does not fit in a query answer of at most \
+             {max_answer_bytes} bytes (--max-answer-bytes)"
+        ));
+    }
     if let Err(e) = chaukas_spec_server::server::v1::QueryEventsResponse::decode(bytes.as_slice()) {
         return Some(format!(
             "event nests deeper than the depth limit of {} message levels once inside a query answer: {e}",
@@ -281,10 +378,10 @@ impl App {
         if !self.auth.may_write(caller, &event.tenant_id) {
             return Err(ApiError::PermissionDenied(format!(
                 "caller may not ingest events of tenant {:?}",
-                event.tenant_id
+                shown(&event.tenant_id)
             )));
         }
-        if let Some(why) = not_representable(&event) {
+        if let Some(why) = not_representable(&event, self.max_answer_bytes) {
             return Err(ApiError::InvalidArgument(why));
         }
         let id = event.event_id.clone();
@@ -322,14 +419,17 @@ impl App {
                     (!self.auth.may_write(caller, &event.tenant_id)).then(|| {
                         format!(
                             "caller may not ingest events of tenant {:?}",
-                            event.tenant_id
+                            shown(&event.tenant_id)
                         )
                     })
                 })
-                .or_else(|| not_representable(&event));
+                .or_else(|| not_representable(&event, self.max_answer_bytes));
             if let Some(why) = why {
                 response.rejected_count += 1;
-                rejections.push(format!("events[{index}] {:?}: {why}", event.event_id));
+                rejections.push(format!(
+                    "events[{index}] {:?}: {why}",
+                    shown(&event.event_id)
+                ));
                 if !event.event_id.is_empty() {
                     response
                         .rejected_event_ids
@@ -363,7 +463,7 @@ impl App {
     ) -> Result<QueryPage, ApiError> {
         let filter = query.filter.get_or_insert_default();
         filter.tenant_id = self.auth.read_scope(caller, &filter.tenant_id)?;
-        Ok(self.store.query(query).await?)
+        Ok(self.store.query(query, self.max_answer_bytes).await?)
     }
 
     /// Statistics, scoped to the caller's tenant.
@@ -414,6 +514,7 @@ pub async fn start(
     let app = App {
         store,
         auth: Auth::new(config.api_key.clone(), config.api_keys.clone()),
+        max_answer_bytes: config.max_answer_bytes,
     };
     if !app.auth.enabled() {
         if let Some(open) = [config.grpc, config.http]
@@ -436,7 +537,7 @@ pub async fn start(
     let http_listener = TcpListener::bind(config.http).await?;
     let (grpc_addr, http_addr) = (grpc_listener.local_addr()?, http_listener.local_addr()?);
     let app_auth_on = app.auth.enabled();
-    let grpc = grpc::Grpc::build(app.clone(), config.max_body_bytes).await?;
+    let grpc = grpc::Grpc::build(app.clone(), config).await?;
     let http = http::router(app, config.max_body_bytes);
 
     // Dropping `stop` wakes every clone of `stopped`.
@@ -444,6 +545,8 @@ pub async fn start(
     let signal = |mut rx: tokio::sync::watch::Receiver<()>| async move {
         let _ = rx.changed().await;
     };
+    let grpc_listener = conn::TimedListener::new(grpc_listener, config.read_timeout);
+    let http_listener = conn::TimedListener::new(http_listener, config.read_timeout);
     let grpc_task = tokio::spawn(grpc.serve(grpc_listener, signal(stopped.clone())));
     let http_task = tokio::spawn(async move {
         axum::serve(http_listener, http)

@@ -7,21 +7,76 @@
 //! next page starts strictly after it: events that arrive meanwhile never shift pages,
 //! and every event that existed when paging started is returned exactly once.
 //!
-//! Events are stored as `common_eventing::Lossless<Event>`: an event that arrived as
-//! binary protobuf keeps the fields a newer schema added (at every depth), and is
-//! returned with them by every binary answer ([`QueryPage::encode_query_response`]).
+//! Events are stored as the bytes of `common_eventing::Lossless<Event>`: an event that
+//! arrived as binary protobuf keeps the fields a newer schema added (at every depth),
+//! and is returned with them by every binary answer
+//! ([`QueryPage::encode_query_response`]). The bytes are what an event costs, plus a
+//! fixed entry of about a hundred bytes (its key, tenant and id); events are decoded
+//! only to be filtered, counted or returned.
+//!
+//! Bounds, all of them [`Limits`]:
+//! - the store holds at most so many events and bytes, in all and per tenant; an
+//!   insert past a cap is refused ([`StoreError::Full`], naming the cap), never
+//!   made room for by evicting: ingest loses nothing it acknowledged;
+//! - a page ends early, with a `next_page_token`, where its next event would take the
+//!   encoded answer past the caller's byte budget (sized so that a client with gRPC's
+//!   default 4 MiB limit can read it), so every stored event can be paged to.
+//!
+//! Scans (queries, statistics) run on tokio's blocking pool, and hold the store's
+//! lock for one chunk of [`SCAN_CHUNK`] events at a time: ingest and health checks
+//! go on while a tenant scans.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use bytes::Bytes;
 use chaukas_spec_server::common::v1::{
     Event, EventType, QueryFilter, QueryRequest, QueryResponse, SortOrder, TimeRange, event,
 };
 use chaukas_spec_server::server::v1::{GetEventStatsRequest, GetEventStatsResponse};
 use common_eventing::Lossless;
 use common_eventing::wkt::Timestamp;
-use std::collections::{BTreeMap, HashSet};
+use prost::Message as _;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
+
+/// Events scanned per hold of the store's lock.
+pub const SCAN_CHUNK: usize = 1024;
+
+/// Bytes an event takes in an encoded `QueryResponse` beyond its own: the field key
+/// and the length prefix (at most 5 bytes for a length under 4 GiB).
+pub fn answer_bytes_of(event_len: usize) -> usize {
+    1 + prost::encoding::encoded_len_varint(event_len as u64) + event_len
+}
+
+/// Bytes of an answer kept for its `next_page_token` (a token is under 60 bytes).
+pub const TOKEN_RESERVE: usize = 64;
+
+/// What a [`MemoryStore`] holds at most. An insert past any cap is refused with
+/// [`StoreError::Full`]; nothing is evicted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Events in all (`--max-events`).
+    pub max_events: usize,
+    /// Encoded event bytes in all (`--max-stored-bytes`).
+    pub max_bytes: usize,
+    /// Events of one tenant (`--max-tenant-events`).
+    pub max_tenant_events: usize,
+    /// Encoded event bytes of one tenant (`--max-tenant-bytes`).
+    pub max_tenant_bytes: usize,
+}
+
+impl Default for Limits {
+    /// 2,000,000 events and 1 GiB in all; 500,000 events and 256 MiB per tenant.
+    fn default() -> Self {
+        Self {
+            max_events: 2_000_000,
+            max_bytes: 1 << 30,
+            max_tenant_events: 500_000,
+            max_tenant_bytes: 256 << 20,
+        }
+    }
+}
 
 /// Page size when a query asks for 0.
 pub const DEFAULT_PAGE_SIZE: usize = 100;
@@ -45,12 +100,14 @@ pub enum StoreError {
     InvalidArgument(String),
     /// The store cannot serve now (a real store's connection errors).
     Unavailable(String),
+    /// The store is full: the message names the cap (`RESOURCE_EXHAUSTED`, HTTP 507).
+    Full(String),
 }
 
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::InvalidArgument(m) | Self::Unavailable(m) => f.write_str(m),
+            Self::InvalidArgument(m) | Self::Unavailable(m) | Self::Full(m) => f.write_str(m),
         }
     }
 }
@@ -68,8 +125,15 @@ pub trait EventStore: Send + Sync + 'static {
     /// JSON form) unless the tenant already has an event with that id.
     async fn insert(&self, event: Lossless<Event>) -> Result<Inserted, StoreError>;
 
-    /// Events matching every field of the filter, one page at a time.
-    async fn query(&self, query: QueryRequest) -> Result<QueryPage, StoreError>;
+    /// Events matching every field of the filter, one page at a time: at most the
+    /// page size, and no more than fit in `max_answer_bytes` of encoded
+    /// `QueryResponse` (the page then ends early, with a token). A page holds at
+    /// least one event whenever one matches (ingest refuses events that could not).
+    async fn query(
+        &self,
+        query: QueryRequest,
+        max_answer_bytes: usize,
+    ) -> Result<QueryPage, StoreError>;
 
     /// Counts over the events of a tenant (all tenants when empty), project and time range.
     async fn stats(
@@ -149,7 +213,8 @@ fn encode_token(order: SortOrder, key: SortKey) -> String {
 fn decode_token(token: &str, order: SortOrder) -> Result<SortKey, StoreError> {
     let bad = || {
         StoreError::InvalidArgument(format!(
-            "page_token {token:?} is not a token this server issued"
+            "page_token {:?} is not a token this server issued",
+            crate::shown(token)
         ))
     };
     let raw = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
@@ -211,49 +276,321 @@ fn message_text_contains(e: &Event, needle: &str) -> bool {
     }
 }
 
+/// One stored event: its tenant (shared with every event of the tenant) and the
+/// encoded `Lossless<Event>`.
+struct Stored {
+    tenant: Arc<str>,
+    bytes: Bytes,
+}
+
+/// Events and bytes held, in all or by one tenant.
+#[derive(Clone, Copy, Default)]
+struct Usage {
+    events: usize,
+    bytes: usize,
+}
+
 #[derive(Default)]
 struct Inner {
     next_seq: u64,
-    events: BTreeMap<SortKey, Lossless<Event>>,
-    ids: HashSet<(String, String)>,
+    events: BTreeMap<SortKey, Stored>,
+    /// `(tenant, event_id)` of every stored event, as one string: the length of the
+    /// tenant in decimal, `:`, the tenant, the event id.
+    ids: HashSet<Box<str>>,
+    tenants: HashMap<Arc<str>, Usage>,
+    usage: Usage,
 }
 
-/// The embedded store: every event in memory, ordered by `(time, seq)`. Queries scan
-/// that order from the page token on, which is plenty for a reference backend.
+fn id_key(tenant: &str, event_id: &str) -> Box<str> {
+    format!("{}:{tenant}{event_id}", tenant.len()).into_boxed_str()
+}
+
+/// The embedded store: every event in memory as its encoded bytes, ordered by
+/// `(time, seq)`, within [`Limits`]. Queries scan that order from the page token on,
+/// in chunks, off the async workers.
 #[derive(Default)]
 pub struct MemoryStore {
-    inner: RwLock<Inner>,
+    inner: Arc<RwLock<Inner>>,
+    limits: Limits,
 }
 
 impl MemoryStore {
-    /// An empty store.
+    /// An empty store with the default [`Limits`].
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// An empty store with `limits`.
+    pub fn with_limits(limits: Limits) -> Self {
+        Self {
+            inner: Arc::default(),
+            limits,
+        }
+    }
+
+    /// Events and encoded bytes held now.
+    pub fn usage(&self) -> (usize, usize) {
+        let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+        (inner.usage.events, inner.usage.bytes)
+    }
+}
+
+/// Which cap an insert of `len` bytes would break, if any.
+fn over(limits: &Limits, all: Usage, tenant: Usage, tenant_id: &str, len: usize) -> Option<String> {
+    let full = |what: &str, cap: usize, flag: &str| {
+        Some(format!(
+            "the store is full: {what} is capped at {cap} ({flag}); nothing was evicted"
+        ))
+    };
+    if all.events >= limits.max_events {
+        full("the number of events", limits.max_events, "--max-events")
+    } else if all.bytes + len > limits.max_bytes {
+        full(
+            "the bytes of all events",
+            limits.max_bytes,
+            "--max-stored-bytes",
+        )
+    } else if tenant.events >= limits.max_tenant_events {
+        full(
+            &format!(
+                "the number of events of tenant {:?}",
+                crate::shown(tenant_id)
+            ),
+            limits.max_tenant_events,
+            "--max-tenant-events",
+        )
+    } else if tenant.bytes + len > limits.max_tenant_bytes {
+        full(
+            &format!("the bytes of tenant {:?}", crate::shown(tenant_id)),
+            limits.max_tenant_bytes,
+            "--max-tenant-bytes",
+        )
+    } else {
+        None
+    }
+}
+
+/// Where a scan goes next: the range after (ascending) or before (descending) the
+/// last key seen.
+#[derive(Clone, Copy)]
+struct Cursor {
+    order: SortOrder,
+    after: Option<SortKey>,
+}
+
+impl Cursor {
+    /// Calls `f` on up to [`SCAN_CHUNK`] events from the cursor on, under one hold of
+    /// the read lock, advancing the cursor; `false` when the store has no more, or
+    /// `f` asked to stop (by returning `false`).
+    fn chunk(
+        &mut self,
+        inner: &RwLock<Inner>,
+        mut f: impl FnMut(&SortKey, &Stored) -> bool,
+    ) -> bool {
+        let inner = inner.read().unwrap_or_else(PoisonError::into_inner);
+        let scan: Box<dyn Iterator<Item = (&SortKey, &Stored)>> = match (self.order, self.after) {
+            (SortOrder::Asc, None) => Box::new(inner.events.iter()),
+            (SortOrder::Asc, Some(k)) => {
+                Box::new(inner.events.range((Bound::Excluded(k), Bound::Unbounded)))
+            }
+            (_, None) => Box::new(inner.events.iter().rev()),
+            (_, Some(k)) => Box::new(inner.events.range(..k).rev()),
+        };
+        let mut seen = 0;
+        for (key, stored) in scan {
+            self.after = Some(*key);
+            if !f(key, stored) {
+                return false;
+            }
+            seen += 1;
+            if seen == SCAN_CHUNK {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Whether matching `filter` needs more of an event than its tenant and time.
+fn needs_event(filter: &QueryFilter) -> bool {
+    let QueryFilter {
+        tenant_id: _,
+        time: _,
+        project_id,
+        session_id,
+        agent_id,
+        span_id,
+        trace_id,
+        types,
+        statuses,
+        severities,
+        tags,
+        text_query,
+    } = filter;
+    [
+        project_id, session_id, agent_id, span_id, trace_id, text_query,
+    ]
+    .iter()
+    .any(|s| !s.is_empty())
+        || !types.is_empty()
+        || !statuses.is_empty()
+        || !severities.is_empty()
+        || !tags.is_empty()
+}
+
+/// Stored bytes decode: they were encoded by this store.
+fn decode_stored(bytes: &Bytes) -> Event {
+    Event::decode(bytes.clone()).unwrap_or_default()
+}
+
+/// Runs a scan on the blocking pool (it may take long), so async workers stay free.
+async fn off_the_workers<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("the scan failed: {e}")))?
+}
+
+fn scan_page(
+    inner: &RwLock<Inner>,
+    order: SortOrder,
+    after: Option<SortKey>,
+    filter: &QueryFilter,
+    page_size: usize,
+    max_answer_bytes: usize,
+) -> Result<QueryPage, StoreError> {
+    let decode = needs_event(filter);
+    let mut cursor = Cursor { order, after };
+    let mut page: Vec<(SortKey, Bytes)> = Vec::new();
+    let mut used = 0;
+    let mut more = false;
+    while cursor.chunk(inner, |key, stored| {
+        let wanted = (filter.tenant_id.is_empty() || *filter.tenant_id == *stored.tenant)
+            && in_range(key.time(), filter.time.as_ref())
+            && (!decode || matches(filter, key.time(), &decode_stored(&stored.bytes)));
+        if !wanted {
+            return true;
+        }
+        let cost = answer_bytes_of(stored.bytes.len());
+        let budget = max_answer_bytes.saturating_sub(TOKEN_RESERVE);
+        if page.len() == page_size || (!page.is_empty() && used + cost > budget) {
+            // Another matching event exists: the page ends with a token.
+            more = true;
+            return false;
+        }
+        used += cost;
+        page.push((*key, stored.bytes.clone()));
+        true
+    }) {}
+    let next_page_token = match (more, page.last()) {
+        (true, Some((key, _))) => encode_token(order, *key),
+        _ => String::new(),
+    };
+    let events = page
+        .into_iter()
+        .map(|(_, bytes)| {
+            Lossless::<Event>::decode(bytes).map_err(|e| {
+                StoreError::Unavailable(format!("a stored event does not decode: {e}"))
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(QueryPage {
+        events,
+        next_page_token,
+    })
+}
+
+fn scan_stats(inner: &RwLock<Inner>, request: &GetEventStatsRequest) -> GetEventStatsResponse {
+    let mut response = GetEventStatsResponse::default();
+    // session id -> (first, last) event time in milliseconds. A BTreeMap, so the
+    // durations are summed in the same order every time and the average is the
+    // same to the last bit (floating-point addition is not associative).
+    let mut sessions: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    let mut cursor = Cursor {
+        order: SortOrder::Asc,
+        after: None,
+    };
+    while cursor.chunk(inner, |key, stored| {
+        let wanted = (request.tenant_id.is_empty() || *request.tenant_id == *stored.tenant)
+            && in_range(key.time(), request.time_range.as_ref());
+        if !wanted {
+            return true;
+        }
+        let e = decode_stored(&stored.bytes);
+        if !(request.project_id.is_empty() || request.project_id == e.project_id) {
+            return true;
+        }
+        response.total_events += 1;
+        let name = EventType::try_from(e.r#type)
+            .map_or_else(|_| e.r#type.to_string(), |t| t.as_str_name().to_string());
+        *response.events_by_type.entry(name).or_default() += 1;
+        if !e.session_id.is_empty() {
+            let ms = key.seconds as f64 * 1e3 + f64::from(key.nanos) / 1e6;
+            let span = sessions.entry(e.session_id).or_insert((ms, ms));
+            span.0 = span.0.min(ms);
+            span.1 = span.1.max(ms);
+        }
+        true
+    }) {}
+    response.total_sessions = sessions.len() as i64;
+    if !sessions.is_empty() {
+        let total: f64 = sessions.values().map(|(first, last)| last - first).sum();
+        response.avg_session_duration_ms = total / sessions.len() as f64;
+    }
+    response
 }
 
 #[tonic::async_trait]
 impl EventStore for MemoryStore {
     async fn insert(&self, event: Lossless<Event>) -> Result<Inserted, StoreError> {
+        let time = event.timestamp.unwrap_or_else(Timestamp::now);
+        let id = id_key(&event.tenant_id, &event.event_id);
+        let bytes = Bytes::from(event.encode_to_vec());
         let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
-        if !inner
-            .ids
-            .insert((event.tenant_id.clone(), event.event_id.clone()))
-        {
+        if inner.ids.contains(&id) {
             return Ok(Inserted::Duplicate);
         }
-        let time = event.timestamp.unwrap_or_else(Timestamp::now);
+        let tenant_usage = inner
+            .tenants
+            .get(event.tenant_id.as_str())
+            .copied()
+            .unwrap_or_default();
+        if let Some(why) = over(
+            &self.limits,
+            inner.usage,
+            tenant_usage,
+            &event.tenant_id,
+            bytes.len(),
+        ) {
+            return Err(StoreError::Full(why));
+        }
+        let tenant: Arc<str> = match inner.tenants.get_key_value(event.tenant_id.as_str()) {
+            Some((tenant, _)) => Arc::clone(tenant),
+            None => Arc::from(event.tenant_id.as_str()),
+        };
         let key = SortKey {
             seconds: time.seconds,
             nanos: time.nanos,
             seq: inner.next_seq,
         };
         inner.next_seq += 1;
-        inner.events.insert(key, event);
+        let len = bytes.len();
+        let usage = inner.tenants.entry(Arc::clone(&tenant)).or_default();
+        usage.events += 1;
+        usage.bytes += len;
+        inner.usage.events += 1;
+        inner.usage.bytes += len;
+        inner.ids.insert(id);
+        inner.events.insert(key, Stored { tenant, bytes });
         Ok(Inserted::Stored)
     }
 
-    async fn query(&self, query: QueryRequest) -> Result<QueryPage, StoreError> {
+    async fn query(
+        &self,
+        query: QueryRequest,
+        max_answer_bytes: usize,
+    ) -> Result<QueryPage, StoreError> {
         let page_size = match usize::try_from(query.page_size) {
             Ok(0) => DEFAULT_PAGE_SIZE,
             Ok(n) => n.min(MAX_PAGE_SIZE),
@@ -280,67 +617,18 @@ impl EventStore for MemoryStore {
             token => Some(decode_token(token, order)?),
         };
         let filter = query.filter.unwrap_or_default();
-
-        let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
-        let scan: Box<dyn Iterator<Item = (&SortKey, &Lossless<Event>)>> = match (order, after) {
-            (SortOrder::Asc, None) => Box::new(inner.events.iter()),
-            (SortOrder::Asc, Some(k)) => {
-                Box::new(inner.events.range((Bound::Excluded(k), Bound::Unbounded)))
-            }
-            (_, None) => Box::new(inner.events.iter().rev()),
-            (_, Some(k)) => Box::new(inner.events.range(..k).rev()),
-        };
-        let mut hits = scan.filter(|(k, e)| matches(&filter, k.time(), e));
-        let mut events = Vec::new();
-        let mut last = None;
-        for (key, e) in hits.by_ref().take(page_size) {
-            events.push(e.clone());
-            last = Some(*key);
-        }
-        // A token only when another matching event exists right now.
-        let next_page_token = match (last, hits.next()) {
-            (Some(key), Some(_)) => encode_token(order, key),
-            _ => String::new(),
-        };
-        Ok(QueryPage {
-            events,
-            next_page_token,
+        let inner = Arc::clone(&self.inner);
+        off_the_workers(move || {
+            scan_page(&inner, order, after, &filter, page_size, max_answer_bytes)
         })
+        .await
     }
 
     async fn stats(
         &self,
         request: GetEventStatsRequest,
     ) -> Result<GetEventStatsResponse, StoreError> {
-        let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
-        let mut response = GetEventStatsResponse::default();
-        // session id -> (first, last) event time in milliseconds. A BTreeMap, so the
-        // durations are summed in the same order every time and the average is the
-        // same to the last bit (floating-point addition is not associative).
-        let mut sessions: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
-        for (key, e) in &inner.events {
-            let wanted = (request.tenant_id.is_empty() || request.tenant_id == e.tenant_id)
-                && (request.project_id.is_empty() || request.project_id == e.project_id)
-                && in_range(key.time(), request.time_range.as_ref());
-            if !wanted {
-                continue;
-            }
-            response.total_events += 1;
-            let name = EventType::try_from(e.r#type)
-                .map_or_else(|_| e.r#type.to_string(), |t| t.as_str_name().to_string());
-            *response.events_by_type.entry(name).or_default() += 1;
-            if !e.session_id.is_empty() {
-                let ms = key.seconds as f64 * 1e3 + f64::from(key.nanos) / 1e6;
-                let span = sessions.entry(&e.session_id).or_insert((ms, ms));
-                span.0 = span.0.min(ms);
-                span.1 = span.1.max(ms);
-            }
-        }
-        response.total_sessions = sessions.len() as i64;
-        if !sessions.is_empty() {
-            let total: f64 = sessions.values().map(|(first, last)| last - first).sum();
-            response.avg_session_duration_ms = total / sessions.len() as f64;
-        }
-        Ok(response)
+        let inner = Arc::clone(&self.inner);
+        off_the_workers(move || Ok(scan_stats(&inner, &request))).await
     }
 }

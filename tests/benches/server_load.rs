@@ -1,0 +1,174 @@
+//! Ingest under load (`cargo xtask bench --load`): the reference ingest server's
+//! gRPC ingest rate alone and while 4 clients scan the store (a `text_query` that
+//! matches nothing, and `GetEventStats`, over every stored event), with `/healthz`
+//! latency in both, in alternating rounds. Not a test and not part of CI.
+//!
+//! `cargo bench -p interop-tests --bench server_load -- [--seconds S] [--rounds N]
+//! [--stored N]`
+
+use chaukas_ingest_server::Config;
+use chaukas_ingest_server::store::{EventStore as _, MemoryStore};
+use chaukas_spec_client::common::v1::{Event, QueryFilter, QueryRequest};
+use chaukas_spec_server::server::v1 as server;
+use common_eventing::Lossless;
+use common_eventing::wkt::Timestamp;
+use interop_tests::ingest_stack::{TestServer, http};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+fn event(id: String, seconds: i64) -> Event {
+    Event {
+        event_id: id,
+        tenant_id: "load".into(),
+        session_id: "s".into(),
+        timestamp: Some(Timestamp { seconds, nanos: 0 }),
+        ..Default::default()
+    }
+}
+
+/// Events ingested per second by 4 clients over `seconds`, and `/healthz` p50 (ms).
+async fn ingest_rate(server: &TestServer, round: usize, seconds: f64) -> (f64, f64) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let count = Arc::new(AtomicU64::new(0));
+    let mut clients = Vec::new();
+    for c in 0..4 {
+        let mut cli = server.server_client().await;
+        let (stop, count) = (Arc::clone(&stop), Arc::clone(&count));
+        clients.push(tokio::spawn(async move {
+            let mut i = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                let request = server::IngestEventRequest {
+                    event: Some(event(format!("r{round}-c{c}-{i}"), 1)),
+                };
+                cli.ingest_event(request).await.unwrap();
+                count.fetch_add(1, Ordering::Relaxed);
+                i += 1;
+            }
+        }));
+    }
+    let started = Instant::now();
+    let mut health = Vec::new();
+    while started.elapsed().as_secs_f64() < seconds {
+        let t = Instant::now();
+        assert_eq!(
+            http(server.http, "GET", "/healthz", &[], b"").await.status,
+            200
+        );
+        health.push(t.elapsed().as_secs_f64() * 1e3);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    stop.store(true, Ordering::Relaxed);
+    let elapsed = started.elapsed().as_secs_f64();
+    for c in clients {
+        c.await.unwrap();
+    }
+    health.sort_by(f64::total_cmp);
+    (
+        count.load(Ordering::Relaxed) as f64 / elapsed,
+        health[health.len() / 2],
+    )
+}
+
+/// 4 clients scanning the whole store until `stop`; scans completed.
+fn scanners(server: &TestServer, stop: &Arc<AtomicBool>) -> Vec<tokio::task::JoinHandle<u64>> {
+    (0..4)
+        .map(|n| {
+            let (stop, grpc) = (Arc::clone(stop), server.grpc);
+            tokio::spawn(async move {
+                let mut cli =
+                    server::chaukas_server_service_client::ChaukasServerServiceClient::connect(
+                        format!("http://{grpc}"),
+                    )
+                    .await
+                    .unwrap();
+                let mut scans = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    if n % 2 == 0 {
+                        let query = QueryRequest {
+                            filter: Some(QueryFilter {
+                                text_query: "matches nothing".into(),
+                                ..Default::default()
+                            }),
+                            page_size: 10,
+                            ..Default::default()
+                        };
+                        let request = server::QueryEventsRequest { query: Some(query) };
+                        cli.query_events(request).await.unwrap();
+                    } else {
+                        let request = server::GetEventStatsRequest::default();
+                        cli.get_event_stats(request).await.unwrap();
+                    }
+                    scans += 1;
+                }
+                scans
+            })
+        })
+        .collect()
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let (mut seconds, mut rounds, mut stored) = (3.0, 3, 200_000usize);
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().unwrap_or_else(|| panic!("{arg} needs a value"));
+        match arg.as_str() {
+            "--seconds" => seconds = value().parse().expect("--seconds S"),
+            "--rounds" => rounds = value().parse().expect("--rounds N"),
+            "--stored" => stored = value().parse().expect("--stored N"),
+            _ => {}
+        }
+    }
+    let store = Arc::new(MemoryStore::new());
+    for i in 0..stored {
+        let e = event(format!("stored-{i}"), i as i64);
+        store.insert(Lossless::from(e)).await.unwrap();
+    }
+    let config = Config {
+        grpc: "127.0.0.1:0".parse().unwrap(),
+        http: "127.0.0.1:0".parse().unwrap(),
+        ..Config::default()
+    };
+    let server = TestServer::with_store(&config, store.clone()).await;
+
+    let mut rows = Vec::new();
+    for round in 0..rounds {
+        let (alone, health_alone) = ingest_rate(&server, 2 * round, seconds).await;
+        let stop = Arc::new(AtomicBool::new(false));
+        let scanning = scanners(&server, &stop);
+        let (loaded, health_loaded) = ingest_rate(&server, 2 * round + 1, seconds).await;
+        stop.store(true, Ordering::Relaxed);
+        let mut scans = 0;
+        for s in scanning {
+            scans += s.await.unwrap();
+        }
+        rows.push((alone, loaded, health_alone, health_loaded, scans));
+    }
+    let (events, bytes) = store.usage();
+    let mut ratios: Vec<f64> = rows.iter().map(|r| r.0 / r.1).collect();
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "ingest under 4 scanning clients ({stored} events stored before, {seconds} s a phase, \
+         {rounds} alternating rounds, release build, 2 tokio workers)\n"
+    );
+    println!(
+        "| round | ingest alone (ev/s) | ingest while scanning (ev/s) | slowdown | /healthz p50 alone (ms) | while scanning (ms) | full scans done |"
+    );
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (i, (alone, loaded, ha, hl, scans)) in rows.iter().enumerate() {
+        println!(
+            "| {i} | {alone:.0} | {loaded:.0} | {:.2}x | {ha:.2} | {hl:.2} | {scans} |",
+            alone / loaded
+        );
+    }
+    println!(
+        "\nmedian slowdown {:.2}x (spread {:.2}x to {:.2}x); store at the end: {events} events, \
+         {bytes} encoded bytes ({:.0} bytes an event)",
+        ratios[ratios.len() / 2],
+        ratios[0],
+        ratios[ratios.len() - 1],
+        bytes as f64 / events as f64
+    );
+    server.stop().await.unwrap();
+}
