@@ -1,10 +1,14 @@
-//! Ingest under load (`cargo xtask bench --load`): the reference ingest server's
-//! gRPC ingest rate alone and while 4 clients scan the store (a `text_query` that
-//! matches nothing, and `GetEventStats`, over every stored event), with `/healthz`
-//! latency in both, in alternating rounds. Not a test and not part of CI.
+//! The servers under load (`cargo xtask bench --load`). Not a test and not part of CI.
+//!
+//! - The reference ingest server's gRPC ingest rate alone and while 4 clients scan
+//!   the store (a `text_query` that matches nothing, and `GetEventStats`, over every
+//!   stored event), with `/healthz` latency in both, in alternating rounds; and what
+//!   the store costs per event (resident memory grown while filling it).
+//! - The MCP adapter: tenant B's tool calls while tenant A sends 100,000-character
+//!   ids (row 2 of the hostile probe): how many of B's calls fail.
 //!
 //! `cargo bench -p interop-tests --bench server_load -- [--seconds S] [--rounds N]
-//! [--stored N]`
+//! [--stored N] [--scans N]`
 
 use chaukas_ingest_server::Config;
 use chaukas_ingest_server::store::{EventStore as _, MemoryStore};
@@ -13,6 +17,7 @@ use chaukas_spec_server::server::v1 as server;
 use common_eventing::Lossless;
 use common_eventing::wkt::Timestamp;
 use interop_tests::ingest_stack::{TestServer, http};
+use prost::Message as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -110,6 +115,14 @@ fn scanners(server: &TestServer, stop: &Arc<AtomicBool>) -> Vec<tokio::task::Joi
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let (mut seconds, mut rounds, mut stored) = (3.0, 3, 200_000usize);
+    // The caps are not what is measured: room for every round's events.
+    let mut limits = chaukas_ingest_server::store::Limits {
+        max_events: usize::MAX,
+        max_bytes: usize::MAX,
+        max_tenant_events: usize::MAX,
+        max_tenant_bytes: usize::MAX,
+        ..Default::default()
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| panic!("{arg} needs a value"));
@@ -117,14 +130,19 @@ async fn main() {
             "--seconds" => seconds = value().parse().expect("--seconds S"),
             "--rounds" => rounds = value().parse().expect("--rounds N"),
             "--stored" => stored = value().parse().expect("--stored N"),
+            "--scans" => limits.max_concurrent_scans = value().parse().expect("--scans N"),
             _ => {}
         }
     }
-    let store = Arc::new(MemoryStore::new());
+    let store = Arc::new(MemoryStore::with_limits(limits));
+    let before = resident_bytes();
+    let mut encoded = 0;
     for i in 0..stored {
         let e = event(format!("stored-{i}"), i as i64);
+        encoded += e.encoded_len();
         store.insert(Lossless::from(e)).await.unwrap();
     }
+    let grown = resident_bytes().saturating_sub(before);
     let config = Config {
         grpc: "127.0.0.1:0".parse().unwrap(),
         http: "127.0.0.1:0".parse().unwrap(),
@@ -170,5 +188,86 @@ async fn main() {
         ratios[ratios.len() - 1],
         bytes as f64 / events as f64
     );
+    println!(
+        "\nstore memory: {stored} events of {:.0} encoded bytes each grew resident memory by \
+         {:.0} bytes an event",
+        encoded as f64 / stored as f64,
+        grown as f64 / stored as f64
+    );
     server.stop().await.unwrap();
+    mcp_tenants(seconds).await;
+}
+
+/// Resident memory of this process (Linux `/proc/self/statm`), in bytes.
+fn resident_bytes() -> usize {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: usize = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * 4096
+}
+
+/// Whether a `tools/call` answer is a success (not a JSON-RPC error, not `isError`).
+fn succeeded(status: http::StatusCode, body: &[u8]) -> bool {
+    let json: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    status.is_success()
+        && json.get("error").is_none()
+        && json["result"]["isError"].as_bool() != Some(true)
+}
+
+/// Row 2 of the probe: tenant B's calls while tenant A sends 100,000-character ids.
+async fn mcp_tenants(seconds: f64) {
+    use interop_tests::mcp_stack::{BareClient, adapter, backend, keys, token, token_for};
+    let dir = tempfile::tempdir().unwrap();
+    keys(dir.path()).await;
+    let (_backend, grpc) = backend(dir.path()).await;
+    let url = adapter(dir.path(), format!("http://{grpc}")).await;
+    let (token_a, token_b) = (
+        token(dir.path()).await,
+        token_for(dir.path(), "globex").await,
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let spawn = |token: String, arguments: serde_json::Value, tool: &'static str| {
+        let (url, stop) = (url.clone(), Arc::clone(&stop));
+        tokio::spawn(async move {
+            let bare = BareClient::default();
+            let (mut calls, mut failed) = (0u64, 0u64);
+            while !stop.load(Ordering::Relaxed) {
+                let (status, body) = bare.tools_call(&url, &token, tool, arguments.clone()).await;
+                calls += 1;
+                failed += u64::from(!succeeded(status, &body));
+            }
+            (calls, failed)
+        })
+    };
+    let huge = serde_json::json!({ "incidentId": "x".repeat(100_000) });
+    let attackers: Vec<_> = (0..4)
+        .map(|_| spawn(token_a.clone(), huge.clone(), "sre.getIncident"))
+        .collect();
+    let others: Vec<_> = (0..4)
+        .map(|_| {
+            spawn(
+                token_b.clone(),
+                serde_json::json!({}),
+                "sre.listOpenIncidents",
+            )
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let (mut a_calls, mut b_calls, mut b_failed) = (0, 0, 0);
+    for a in attackers {
+        a_calls += a.await.unwrap().0;
+    }
+    for b in others {
+        let (calls, failed) = b.await.unwrap();
+        b_calls += calls;
+        b_failed += failed;
+    }
+    println!(
+        "\nMCP adapter, {seconds} s: tenant A sent {a_calls} calls with 100,000-character ids; \
+         tenant B made {b_calls} calls, {b_failed} failed"
+    );
 }

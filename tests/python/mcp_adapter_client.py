@@ -9,8 +9,9 @@ reference SRE backend, over Streamable HTTP, with tokens this script signs itsel
         errors, security); DEAD_MCP_URL is an adapter whose backend is down
     mcp_adapter_client.py bench DIR MCP_URL N
         N tool calls of sre.getIncident, printing the round-trip latency per call
-    mcp_adapter_client.py token DIR
-        print a valid token (tenant acme, scope mcp:tools) for other clients
+    mcp_adapter_client.py token DIR [TENANT]
+        print a valid token (tenant acme, or the tenantId claim TENANT exactly as given,
+        scope mcp:tools) for other clients
 
 Every check raises on failure; `run` prints one `ok <check>` line per passed check.
 """
@@ -466,7 +467,8 @@ if __name__ == "__main__":
     elif cmd == "run":
         asyncio.run(run(*args))
     elif cmd == "token":
-        print(Tokens(args[0]).make())
+        # token DIR [TENANT]: a valid token (tenant acme unless TENANT is given, as is).
+        print(Tokens(args[0]).make(*args[1:2]))
     elif cmd == "bench":
         asyncio.run(bench(args[0], args[1], int(args[2])))
     else:

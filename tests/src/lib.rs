@@ -67,6 +67,7 @@ pub fn stdout_of(what: &str, out: Output) -> String {
 
 pub mod aios_fake;
 pub mod every_message;
+pub mod h2_probe;
 pub mod ingest_stack;
 pub mod mcp_stack;
 pub mod raw_grpc;

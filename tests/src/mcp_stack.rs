@@ -6,6 +6,7 @@ use crate::{run, script};
 use mcp_adapter::config::{Config, JwksSource};
 use sre_backend::Backend;
 use sre_backend::facts::FactLog;
+use sre_backend::server::ServerOptions;
 use std::path::Path;
 use tokio::net::TcpListener;
 
@@ -39,13 +40,18 @@ pub async fn backend(dir: &Path) -> (Backend, String) {
 /// Starts an adapter in front of `upstream` with `dir/jwks.json`; returns its `/mcp`
 /// URL.
 pub async fn adapter(dir: &Path, upstream: String) -> String {
-    let config = Config {
+    adapter_with(Config {
         upstream,
         issuer: Some(ISSUER.into()),
         jwks: Some(JwksSource::File(dir.join("jwks.json"))),
         allowed_origins: vec![ALLOWED_ORIGIN.into()],
         ..Config::default()
-    };
+    })
+    .await
+}
+
+/// Starts an adapter with `config` on a free loopback port; returns its `/mcp` URL.
+pub async fn adapter_with(config: Config) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/mcp", listener.local_addr().unwrap());
     tokio::spawn(async move {
@@ -54,6 +60,20 @@ pub async fn adapter(dir: &Path, upstream: String) -> String {
             .unwrap()
     });
     url
+}
+
+/// Starts an empty backend with `options` on a free loopback port; returns its
+/// address (`127.0.0.1:PORT`).
+pub async fn backend_with(options: ServerOptions) -> std::net::SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let backend = Backend::new(Default::default(), FactLog::in_memory(1));
+    tokio::spawn(async move {
+        backend
+            .serve_with(listener, &options, std::future::pending())
+            .await
+    });
+    addr
 }
 
 /// A bare HTTP/1.1 client posting JSON-RPC `tools/call` requests to an adapter (no MCP
@@ -90,13 +110,22 @@ impl BareClient {
             "jsonrpc": "2.0", "id": 1, "method": "tools/call",
             "params": {"name": tool, "arguments": arguments},
         });
+        self.post(url, token, body.to_string()).await
+    }
+
+    /// Posts `body` as `application/json` to the adapter at `url` with `token` (as an
+    /// MCP client would, whatever the body is); the HTTP status and the body.
+    pub async fn post(
+        &self,
+        url: &str,
+        token: &str,
+        body: String,
+    ) -> (http::StatusCode, bytes::Bytes) {
         let request = http::Request::post(url)
             .header("content-type", "application/json")
             .header("accept", "application/json, text/event-stream")
             .header("authorization", format!("Bearer {token}"))
-            .body(http_body_util::Full::new(bytes::Bytes::from(
-                body.to_string(),
-            )))
+            .body(http_body_util::Full::new(bytes::Bytes::from(body)))
             .unwrap();
         let response = self.client.request(request).await.unwrap();
         let status = response.status();
@@ -110,8 +139,14 @@ impl BareClient {
 
 /// A valid token of the script's keys (tenant `acme`, scope `mcp:tools`).
 pub async fn token(dir: &Path) -> String {
+    token_for(dir, "acme").await
+}
+
+/// A token of the script's keys whose `tenantId` claim is `tenant`, exactly as given
+/// (scope `mcp:tools`).
+pub async fn token_for(dir: &Path, tenant: &str) -> String {
     let mut token = script("mcp_adapter_client.py");
-    token.arg("token").arg(dir);
+    token.arg("token").arg(dir).arg(tenant);
     let out = tokio::task::spawn_blocking(move || run(token))
         .await
         .unwrap();

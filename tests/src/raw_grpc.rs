@@ -33,9 +33,9 @@ pub async fn unary(
         .map(|r| r.into_inner())
 }
 
-/// Bytes in, bytes out.
+/// Bytes in, bytes out: a codec for requests a typed client cannot send.
 #[derive(Debug, Clone, Copy, Default)]
-struct RawCodec;
+pub struct RawCodec;
 
 impl Codec for RawCodec {
     type Encode = Vec<u8>;

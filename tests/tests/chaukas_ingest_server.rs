@@ -1480,11 +1480,47 @@ fn flags_parse() {
     assert_eq!(c.grpc, "0.0.0.0:1".parse().unwrap());
     assert_eq!(c.http, "[::1]:2".parse().unwrap());
     assert_eq!((c.api_key.as_deref(), c.max_body_bytes), (Some("k"), 10));
+    let limits = parse(&[
+        "--max-answer-bytes=5000",
+        "--max-events=9",
+        "--max-stored-bytes=8",
+        "--max-tenant-events=7",
+        "--max-tenant-bytes=6",
+        "--max-concurrent-scans=2",
+        "--read-timeout-secs=4",
+        "--request-timeout-secs=3",
+        "--max-concurrent-streams=11",
+        "--max-header-bytes=12",
+    ])
+    .unwrap();
+    assert_eq!(limits.max_answer_bytes, 5000);
+    let l = limits.limits;
+    assert_eq!(
+        (
+            l.max_events,
+            l.max_bytes,
+            l.max_tenant_events,
+            l.max_tenant_bytes
+        ),
+        (9, 8, 7, 6)
+    );
+    assert_eq!(l.max_concurrent_scans, 2);
+    assert_eq!(limits.read_timeout, Duration::from_secs(4));
+    assert_eq!(limits.request_timeout, Duration::from_secs(3));
+    assert_eq!(
+        (limits.max_concurrent_streams, limits.max_header_bytes),
+        (11, 12)
+    );
     for (args, says) in [
         (&["--nope"][..], "unknown argument"),
         (&["--grpc", "localhost"][..], "not an address"),
         (&["--http"][..], "needs a value"),
         (&["--max-body-bytes", "0"][..], "positive"),
+        (&["--max-tenant-events", "-3"][..], "positive"),
+        (
+            &["--max-concurrent-streams", "99999999999"][..],
+            "too large",
+        ),
         (&["--api-key="][..], "must not be empty"),
     ] {
         let err = parse(args).unwrap_err();

@@ -10,6 +10,7 @@ use chaukas_spec_client::common::v1::{
 use chaukas_spec_server::server::v1 as server;
 use common_eventing::Lossless;
 use common_eventing::wkt::Timestamp;
+use interop_tests::h2_probe;
 use interop_tests::ingest_stack::{PROTOBUF, STEP, TestServer, http, nested, req};
 use prost::Message as _;
 use std::sync::Arc;
@@ -233,6 +234,7 @@ async fn a_full_store_refuses_and_never_evicts() {
             max_bytes: 1 << 20,
             max_tenant_events: 3,
             max_tenant_bytes: 1 << 20,
+            ..Limits::default()
         },
         ..Config::default()
     };
@@ -322,7 +324,9 @@ async fn scans_leave_ingest_and_health_running() {
                     ..Default::default()
                 };
                 let stats = cli.get_event_stats(req(stats, None, None)).await.unwrap();
-                assert_eq!(stats.into_inner().total_events, 200_000);
+                // The event ingested during the scans may or may not be counted.
+                let total = stats.into_inner().total_events;
+                assert!((200_000..=200_001).contains(&total), "{total}");
             }
         }));
     }
@@ -367,20 +371,6 @@ async fn tight_server() -> TestServer {
     TestServer::with_config(&config).await
 }
 
-/// An HTTP/2 connection to `addr`, polled until the server's SETTINGS arrived.
-async fn h2_client(
-    addr: std::net::SocketAddr,
-) -> (
-    h2::client::SendRequest<bytes::Bytes>,
-    h2::client::Connection<TcpStream, bytes::Bytes>,
-) {
-    let tcp = TcpStream::connect(addr).await.unwrap();
-    let (send, mut conn) = h2::client::handshake(tcp).await.unwrap();
-    // The connection processes the server's SETTINGS while it is polled.
-    let _ = tokio::time::timeout(Duration::from_millis(200), &mut conn).await;
-    (send, conn)
-}
-
 fn grpc_request(addr: std::net::SocketAddr, header: usize) -> http::Request<()> {
     http::Request::builder()
         .method("POST")
@@ -399,7 +389,7 @@ fn grpc_request(addr: std::net::SocketAddr, header: usize) -> http::Request<()> 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn grpc_connections_have_a_stream_limit() {
     let server = tight_server().await;
-    let (_send, conn) = h2_client(server.grpc).await;
+    let (_send, conn) = h2_probe::settled(server.grpc).await;
     assert_eq!(conn.max_concurrent_send_streams(), 7);
     server.stop().await.unwrap();
 }
@@ -408,7 +398,7 @@ async fn grpc_connections_have_a_stream_limit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn grpc_header_lists_are_bounded() {
     let server = tight_server().await;
-    let (send, conn) = h2_client(server.grpc).await;
+    let (send, conn) = h2_probe::settled(server.grpc).await;
     tokio::spawn(conn);
     let mut send = send.ready().await.unwrap();
     // Within the limit: the call reaches the service (and fails there: no body).
@@ -438,7 +428,7 @@ async fn grpc_header_lists_are_bounded() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_grpc_call_without_a_body_is_cancelled() {
     let server = tight_server().await;
-    let (send, conn) = h2_client(server.grpc).await;
+    let (send, conn) = h2_probe::settled(server.grpc).await;
     tokio::spawn(conn);
     let mut send = send.ready().await.unwrap();
     // Headers only: the stream stays open, the body never comes.

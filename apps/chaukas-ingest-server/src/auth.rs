@@ -88,8 +88,8 @@ impl Auth {
             if let Some(own) = own {
                 if let Some(other) = tenant.filter(|t| t != own) {
                     return Err(Denied::PermissionDenied(format!(
-                        "this key belongs to tenant {own:?} and may not act for tenant {:?}",
-                        crate::shown(other)
+                        "this key belongs to tenant {own:?} and may not act for tenant {}",
+                        server_kit::echo(other)
                     )));
                 }
                 return Ok(Caller {
@@ -116,8 +116,8 @@ impl Auth {
             (Some(own), "") => Ok(own.clone()),
             (Some(own), other) if own == other => Ok(own.clone()),
             (Some(own), other) => Err(Denied::PermissionDenied(format!(
-                "tenant {own:?} may not read tenant {:?}",
-                crate::shown(other)
+                "tenant {own:?} may not read tenant {}",
+                server_kit::echo(other)
             ))),
             (None, _) if self.enabled() => Err(Denied::PermissionDenied(format!(
                 "reading events needs the caller's tenant in `{TENANT_HEADER}` when auth is on"

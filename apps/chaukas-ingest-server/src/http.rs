@@ -173,8 +173,8 @@ fn format(headers: &HeaderMap, allowed: &[Format]) -> Result<Format, Problem> {
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             format!(
-                "content-type {:?} is not accepted here: send {accepted}",
-                crate::shown(value)
+                "content-type {} is not accepted here: send {accepted}",
+                server_kit::echo(value)
             ),
         )),
     }
@@ -191,12 +191,17 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> R
             .map(|(key, _)| key)
         {
             let at = json_path_at(body, e.line(), e.column());
-            // The key is caller input: shown cut, everywhere it appears.
-            let key_shown = crate::shown(key);
+            // The key is caller input: cut short, everywhere it appears.
+            let (echoed, bare) = if key.chars().count() > server_kit::MAX_ECHO_CHARS {
+                let echoed = server_kit::echo(key);
+                let bare = echoed.trim_matches('"').to_owned();
+                (echoed, bare)
+            } else {
+                (format!("{key:?}"), key.to_owned())
+            };
             Problem::invalid(format!(
-                "body is not a proto3 JSON {what}: unknown field {key_shown:?} at \
-                 {at}{key_shown} ({})",
-                text.replace(key, &key_shown)
+                "body is not a proto3 JSON {what}: unknown field {echoed} at {at}{bare} ({})",
+                text.replace(key, &bare)
             ))
         } else {
             Problem::invalid(format!("body is not a proto3 JSON {what}: {e}"))

@@ -35,6 +35,7 @@ use chaukas_spec_server::server::v1::{
     GetEventStatsRequest, GetEventStatsResponse, IngestEventBatchResponse,
 };
 use common_eventing::Lossless;
+use server_kit::echo;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -58,7 +59,7 @@ pub const USAGE: &str =
                      [--max-events N] [--max-stored-bytes N] [--max-tenant-events N]
                      [--max-tenant-bytes N] [--read-timeout-secs N]
                      [--request-timeout-secs N] [--max-concurrent-streams N]
-                     [--max-header-bytes N]
+                     [--max-header-bytes N] [--max-concurrent-scans N]
   --grpc ADDR          gRPC listen address (default 127.0.0.1:50051; port 0 picks one)
   --http ADDR          HTTP listen address (default 127.0.0.1:8080; port 0 picks one)
   --api-key KEY        require `authorization: Bearer KEY` on every Chaukas call (one
@@ -73,6 +74,7 @@ pub const USAGE: &str =
   --request-timeout-secs N  cancel a gRPC call still running after N s (default 30)
   --max-concurrent-streams N  HTTP/2 streams per gRPC connection (default 100)
   --max-header-bytes N  largest gRPC request header list (default 16384)
+  --max-concurrent-scans N  queries and stats scanning at once; more wait (default 1)
   --max-events N       events the store holds in all (default 2000000)
   --max-stored-bytes N encoded event bytes the store holds in all (default 1073741824)
   --max-tenant-events N  events of one tenant (default 500000)
@@ -174,6 +176,9 @@ impl Config {
                 "--max-concurrent-streams" => {
                     config.max_concurrent_streams = u32_flag(&flag, value()?)?;
                 }
+                "--max-concurrent-scans" => {
+                    config.limits.max_concurrent_scans = positive(&flag, value()?)?;
+                }
                 "--max-header-bytes" => config.max_header_bytes = u32_flag(&flag, value()?)?,
                 "--max-events" => config.limits.max_events = positive(&flag, value()?)?,
                 "--max-stored-bytes" => config.limits.max_bytes = positive(&flag, value()?)?,
@@ -192,10 +197,8 @@ impl Config {
 
 /// A flag's value as a positive number; an error naming the flag otherwise.
 fn positive(flag: &str, v: String) -> Result<usize, String> {
-    v.parse()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| format!("{flag}: {:?} is not a positive number", shown(&v)))
+    server_kit::flags::positive(&v)
+        .map_err(|e| format!("{flag}: {} is not a positive number ({e})", echo(&v)))
 }
 
 /// A flag's value as a positive `u32`.
@@ -203,19 +206,6 @@ fn u32_flag(flag: &str, v: String) -> Result<u32, String> {
     let n = positive(flag, v)?;
     u32::try_from(n).map_err(|_| format!("{flag}: {n} is too large"))
 }
-
-/// Caller input as an error message shows it: at most [`SHOWN_CHARS`] characters,
-/// then how long it was. Messages never echo unbounded input (a gRPC status message
-/// travels in a header).
-pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.char_indices().nth(SHOWN_CHARS) {
-        None => text.into(),
-        Some((cut, _)) => format!("{}... ({} bytes)", &text[..cut], text.len()).into(),
-    }
-}
-
-/// The most characters of caller input an error message shows.
-pub const SHOWN_CHARS: usize = 64;
 
 /// Reads a `--api-keys` file: `KEY TENANT` per line; blank lines and `#` comments
 /// skipped; errors name the line.
@@ -377,8 +367,8 @@ impl App {
         }
         if !self.auth.may_write(caller, &event.tenant_id) {
             return Err(ApiError::PermissionDenied(format!(
-                "caller may not ingest events of tenant {:?}",
-                shown(&event.tenant_id)
+                "caller may not ingest events of tenant {}",
+                echo(&event.tenant_id)
             )));
         }
         if let Some(why) = not_representable(&event, self.max_answer_bytes) {
@@ -418,18 +408,15 @@ impl App {
                 .or_else(|| {
                     (!self.auth.may_write(caller, &event.tenant_id)).then(|| {
                         format!(
-                            "caller may not ingest events of tenant {:?}",
-                            shown(&event.tenant_id)
+                            "caller may not ingest events of tenant {}",
+                            echo(&event.tenant_id)
                         )
                     })
                 })
                 .or_else(|| not_representable(&event, self.max_answer_bytes));
             if let Some(why) = why {
                 response.rejected_count += 1;
-                rejections.push(format!(
-                    "events[{index}] {:?}: {why}",
-                    shown(&event.event_id)
-                ));
+                rejections.push(format!("events[{index}] {}: {why}", echo(&event.event_id)));
                 if !event.event_id.is_empty() {
                     response
                         .rejected_event_ids

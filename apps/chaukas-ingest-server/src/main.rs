@@ -8,32 +8,6 @@ use chaukas_ingest_server::store::MemoryStore;
 use chaukas_ingest_server::{Config, USAGE, start};
 use std::sync::Arc;
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM (what orchestrators send): the server then
-/// stops accepting and drains in-flight calls.
-async fn shutdown_signal() {
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(e) => {
-                tracing::error!("cannot listen for SIGTERM ({e}); only Ctrl-C drains");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    let interrupt = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!("cannot listen for Ctrl-C ({e}); only SIGTERM drains");
-            std::future::pending::<()>().await;
-        }
-    };
-    tokio::select! {
-        () = terminate => tracing::info!("SIGTERM"),
-        () = interrupt => tracing::info!("SIGINT"),
-    }
-}
-
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     use std::io::Write as _;
@@ -65,7 +39,7 @@ async fn main() -> std::process::ExitCode {
     let running = match start(
         &config,
         Arc::new(MemoryStore::with_limits(config.limits)),
-        shutdown_signal(),
+        server_kit::shutdown_signal(),
     )
     .await
     {

@@ -22,9 +22,10 @@
 //!   encoded answer past the caller's byte budget (sized so that a client with gRPC's
 //!   default 4 MiB limit can read it), so every stored event can be paged to.
 //!
-//! Scans (queries, statistics) run on tokio's blocking pool, and hold the store's
-//! lock for one chunk of [`SCAN_CHUNK`] events at a time: ingest and health checks
-//! go on while a tenant scans.
+//! Scans (queries, statistics) run on tokio's blocking pool, at most
+//! [`Limits::max_concurrent_scans`] at once, and hold the store's lock for one chunk
+//! of [`SCAN_CHUNK`] events at a time: ingest and health checks go on while tenants
+//! scan.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -38,10 +39,11 @@ use common_eventing::wkt::Timestamp;
 use prost::Message as _;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// Events scanned per hold of the store's lock.
-pub const SCAN_CHUNK: usize = 1024;
+pub const SCAN_CHUNK: usize = 256;
 
 /// Bytes an event takes in an encoded `QueryResponse` beyond its own: the field key
 /// and the length prefix (at most 5 bytes for a length under 4 GiB).
@@ -64,16 +66,21 @@ pub struct Limits {
     pub max_tenant_events: usize,
     /// Encoded event bytes of one tenant (`--max-tenant-bytes`).
     pub max_tenant_bytes: usize,
+    /// Scans (queries, statistics) running at once (`--max-concurrent-scans`); more
+    /// wait their turn, so scans never take every core from ingest.
+    pub max_concurrent_scans: usize,
 }
 
 impl Default for Limits {
-    /// 2,000,000 events and 1 GiB in all; 500,000 events and 256 MiB per tenant.
+    /// 2,000,000 events and 1 GiB in all; 500,000 events and 256 MiB per tenant;
+    /// one scan at a time.
     fn default() -> Self {
         Self {
             max_events: 2_000_000,
             max_bytes: 1 << 30,
             max_tenant_events: 500_000,
             max_tenant_bytes: 256 << 20,
+            max_concurrent_scans: 1,
         }
     }
 }
@@ -213,8 +220,8 @@ fn encode_token(order: SortOrder, key: SortKey) -> String {
 fn decode_token(token: &str, order: SortOrder) -> Result<SortKey, StoreError> {
     let bad = || {
         StoreError::InvalidArgument(format!(
-            "page_token {:?} is not a token this server issued",
-            crate::shown(token)
+            "page_token {} is not a token this server issued",
+            server_kit::echo(token)
         ))
     };
     let raw = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
@@ -290,6 +297,36 @@ struct Usage {
     bytes: usize,
 }
 
+/// The events behind their lock, and how many inserts wait for it.
+///
+/// Scans take the lock for one chunk at a time and, between chunks, let every
+/// waiting insert in first: `std`'s lock alone would let a scan that re-locks at once
+/// starve inserts until it ends (the unlocking reader clears the writers' flag before
+/// the woken writer runs).
+#[derive(Default)]
+struct Shared {
+    lock: RwLock<Inner>,
+    writers_waiting: AtomicUsize,
+}
+
+impl Shared {
+    /// The lock for reading, once no insert is waiting.
+    fn read(&self) -> RwLockReadGuard<'_, Inner> {
+        while self.writers_waiting.load(Ordering::Acquire) > 0 {
+            std::thread::yield_now();
+        }
+        self.lock.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The lock for writing; scans step aside while an insert waits.
+    fn write(&self) -> RwLockWriteGuard<'_, Inner> {
+        self.writers_waiting.fetch_add(1, Ordering::AcqRel);
+        let guard = self.lock.write().unwrap_or_else(PoisonError::into_inner);
+        self.writers_waiting.fetch_sub(1, Ordering::AcqRel);
+        guard
+    }
+}
+
 #[derive(Default)]
 struct Inner {
     next_seq: u64,
@@ -308,10 +345,16 @@ fn id_key(tenant: &str, event_id: &str) -> Box<str> {
 /// The embedded store: every event in memory as its encoded bytes, ordered by
 /// `(time, seq)`, within [`Limits`]. Queries scan that order from the page token on,
 /// in chunks, off the async workers.
-#[derive(Default)]
 pub struct MemoryStore {
-    inner: Arc<RwLock<Inner>>,
+    inner: Arc<Shared>,
     limits: Limits,
+    scans: Arc<tokio::sync::Semaphore>,
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self::with_limits(Limits::default())
+    }
 }
 
 impl MemoryStore {
@@ -325,12 +368,34 @@ impl MemoryStore {
         Self {
             inner: Arc::default(),
             limits,
+            scans: Arc::new(tokio::sync::Semaphore::new(
+                limits.max_concurrent_scans.max(1),
+            )),
         }
+    }
+
+    /// Runs a scan on the blocking pool (it may take long), so async workers stay
+    /// free, once one of the [`Limits::max_concurrent_scans`] turns is free.
+    async fn scan<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Shared) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let turn = Arc::clone(&self.scans)
+            .acquire_owned()
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("the store is closing: {e}")))?;
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            f(&inner)
+        })
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("the scan failed: {e}")))?
     }
 
     /// Events and encoded bytes held now.
     pub fn usage(&self) -> (usize, usize) {
-        let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+        let inner = self.inner.read();
         (inner.usage.events, inner.usage.bytes)
     }
 }
@@ -353,15 +418,15 @@ fn over(limits: &Limits, all: Usage, tenant: Usage, tenant_id: &str, len: usize)
     } else if tenant.events >= limits.max_tenant_events {
         full(
             &format!(
-                "the number of events of tenant {:?}",
-                crate::shown(tenant_id)
+                "the number of events of tenant {}",
+                server_kit::echo(tenant_id)
             ),
             limits.max_tenant_events,
             "--max-tenant-events",
         )
     } else if tenant.bytes + len > limits.max_tenant_bytes {
         full(
-            &format!("the bytes of tenant {:?}", crate::shown(tenant_id)),
+            &format!("the bytes of tenant {}", server_kit::echo(tenant_id)),
             limits.max_tenant_bytes,
             "--max-tenant-bytes",
         )
@@ -382,12 +447,8 @@ impl Cursor {
     /// Calls `f` on up to [`SCAN_CHUNK`] events from the cursor on, under one hold of
     /// the read lock, advancing the cursor; `false` when the store has no more, or
     /// `f` asked to stop (by returning `false`).
-    fn chunk(
-        &mut self,
-        inner: &RwLock<Inner>,
-        mut f: impl FnMut(&SortKey, &Stored) -> bool,
-    ) -> bool {
-        let inner = inner.read().unwrap_or_else(PoisonError::into_inner);
+    fn chunk(&mut self, inner: &Shared, mut f: impl FnMut(&SortKey, &Stored) -> bool) -> bool {
+        let inner = inner.read();
         let scan: Box<dyn Iterator<Item = (&SortKey, &Stored)>> = match (self.order, self.after) {
             (SortOrder::Asc, None) => Box::new(inner.events.iter()),
             (SortOrder::Asc, Some(k)) => {
@@ -443,17 +504,8 @@ fn decode_stored(bytes: &Bytes) -> Event {
     Event::decode(bytes.clone()).unwrap_or_default()
 }
 
-/// Runs a scan on the blocking pool (it may take long), so async workers stay free.
-async fn off_the_workers<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, StoreError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| StoreError::Unavailable(format!("the scan failed: {e}")))?
-}
-
 fn scan_page(
-    inner: &RwLock<Inner>,
+    inner: &Shared,
     order: SortOrder,
     after: Option<SortKey>,
     filter: &QueryFilter,
@@ -501,7 +553,7 @@ fn scan_page(
     })
 }
 
-fn scan_stats(inner: &RwLock<Inner>, request: &GetEventStatsRequest) -> GetEventStatsResponse {
+fn scan_stats(inner: &Shared, request: &GetEventStatsRequest) -> GetEventStatsResponse {
     let mut response = GetEventStatsResponse::default();
     // session id -> (first, last) event time in milliseconds. A BTreeMap, so the
     // durations are summed in the same order every time and the average is the
@@ -547,7 +599,7 @@ impl EventStore for MemoryStore {
         let time = event.timestamp.unwrap_or_else(Timestamp::now);
         let id = id_key(&event.tenant_id, &event.event_id);
         let bytes = Bytes::from(event.encode_to_vec());
-        let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        let mut inner = self.inner.write();
         if inner.ids.contains(&id) {
             return Ok(Inserted::Duplicate);
         }
@@ -617,18 +669,15 @@ impl EventStore for MemoryStore {
             token => Some(decode_token(token, order)?),
         };
         let filter = query.filter.unwrap_or_default();
-        let inner = Arc::clone(&self.inner);
-        off_the_workers(move || {
-            scan_page(&inner, order, after, &filter, page_size, max_answer_bytes)
-        })
-        .await
+        self.scan(move |inner| scan_page(inner, order, after, &filter, page_size, max_answer_bytes))
+            .await
     }
 
     async fn stats(
         &self,
         request: GetEventStatsRequest,
     ) -> Result<GetEventStatsResponse, StoreError> {
-        let inner = Arc::clone(&self.inner);
-        off_the_workers(move || Ok(scan_stats(&inner, &request))).await
+        self.scan(move |inner| Ok(scan_stats(inner, &request)))
+            .await
     }
 }

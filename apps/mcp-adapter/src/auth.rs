@@ -13,6 +13,34 @@ pub const LEEWAY_SECS: u64 = 30;
 /// The signature algorithms accepted.
 pub const ALGORITHMS: &[Algorithm] = &[Algorithm::RS256, Algorithm::ES256];
 
+/// The longest tenant id (the `tenantId` claim), in characters.
+pub const MAX_TENANT_CHARS: usize = 128;
+
+/// Why `tenant` is not a tenant id: one to [`MAX_TENANT_CHARS`] characters of
+/// `A-Z a-z 0-9 - _ . : @` (it travels to the backend in a header and names the
+/// tenant's data, so nothing else is accepted).
+pub fn check_tenant(tenant: &str) -> Result<(), String> {
+    if tenant.is_empty() {
+        return Err("is empty".into());
+    }
+    if tenant.len() > MAX_TENANT_CHARS {
+        return Err(format!(
+            "has {} bytes, more than the {MAX_TENANT_CHARS} a tenant id may have",
+            tenant.len()
+        ));
+    }
+    match tenant
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "-_.:@".contains(*c)))
+    {
+        Some(c) => Err(format!(
+            "'{}' is not allowed in a tenant id (A-Z a-z 0-9 - _ . : @)",
+            c.escape_default()
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Checks tokens for one issuer and audience.
 pub struct Verifier {
     keys: Vec<(Jwk, DecodingKey)>,
@@ -106,6 +134,7 @@ fn caller(claims: Claims) -> Result<Caller, String> {
         .tenant_id
         .filter(|t| !t.is_empty())
         .ok_or("the token has no tenantId claim")?;
+    check_tenant(&tenant_id).map_err(|e| format!("the token's tenantId claim {e}"))?;
     let mut scopes: Vec<String> = claims
         .scope
         .unwrap_or_default()
@@ -147,4 +176,23 @@ pub async fn fetch_jwks(url: &str) -> Result<String, String> {
 
 mod bytes_body {
     pub use axum::body::Bytes;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tenant_ids_are_short_and_plain() {
+        for good in ["acme", "globex-2", "org_1.eu:prod", "a@b"] {
+            assert_eq!(check_tenant(good), Ok(()), "{good}");
+        }
+        for bad in ["", " acme", "ac me", "acmé", "ac\"me", "a\u{7f}"] {
+            let e = check_tenant(bad).unwrap_err();
+            assert!(e.is_ascii(), "{e}");
+        }
+        let long = "a".repeat(MAX_TENANT_CHARS + 1);
+        assert!(check_tenant(&long).unwrap_err().contains("128"));
+        assert!(check_tenant(&long[1..]).is_ok());
+    }
 }

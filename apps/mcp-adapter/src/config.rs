@@ -1,7 +1,10 @@
 //! Command-line flags.
 
+use crate::server::HttpLimits;
+use crate::upstream::{DEFAULT_UPSTREAM_TIMEOUT, KEY_ENV, UpstreamKey};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Usage text.
 pub const USAGE: &str = "usage: mcp-adapter --upstream URL (--issuer URL (--jwks-file PATH | --jwks-url URL) | --dev-no-auth) [flags]
@@ -19,7 +22,18 @@ pub const USAGE: &str = "usage: mcp-adapter --upstream URL (--issuer URL (--jwks
   --max-body-bytes N     largest request body (default 1048576; 413 above)
   --dev-no-auth          no token checks, every call is tenant --dev-tenant with all scopes;
                          refused unless --listen is a loopback address
-  --dev-tenant TENANT    the tenant of --dev-no-auth (default dev)";
+  --dev-tenant TENANT    the tenant of --dev-no-auth (default dev)
+upstream:
+  --upstream-timeout SECS      deadline of every call to the backend (default 15); a call over it
+                               is a tool error naming the deadline
+  --upstream-key-file FILE     send `authorization: Bearer <FILE's text>` on every backend call
+                               (the backend's --shared-key-file; else MCP_ADAPTER_UPSTREAM_KEY)
+limits:
+  --header-read-timeout SECS   time to send the request head (default 10)
+  --max-header-bytes N         largest request head (default 32768; 431 above)
+  --max-concurrent-streams N   HTTP/2 streams per connection (default 100)
+  --max-connections N          connections served at once (default 1024)
+  --grace-period SECS          on SIGTERM/SIGINT, time in-flight requests get (default 10)";
 
 /// Default `aud` the tokens must carry.
 pub const DEFAULT_AUDIENCE: &str = "ameide-mcp-adapter";
@@ -60,6 +74,12 @@ pub struct Config {
     pub dev_no_auth: bool,
     /// The tenant of `dev_no_auth`.
     pub dev_tenant: String,
+    /// The deadline of every backend call.
+    pub upstream_timeout: Duration,
+    /// The backend's shared key, if it requires one.
+    pub upstream_key: Option<UpstreamKey>,
+    /// The HTTP server's limits.
+    pub http: HttpLimits,
 }
 
 impl Default for Config {
@@ -76,14 +96,28 @@ impl Default for Config {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             dev_no_auth: false,
             dev_tenant: "dev".into(),
+            upstream_timeout: DEFAULT_UPSTREAM_TIMEOUT,
+            upstream_key: None,
+            http: HttpLimits::default(),
         }
     }
 }
 
 impl Config {
-    /// Parses the flags (without the program name). `Err("")` asks for the usage.
+    /// Parses the flags (without the program name) and `MCP_ADAPTER_UPSTREAM_KEY`.
+    /// `Err("")` asks for the usage.
     pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
+        Self::parse_with_env(args, std::env::var(KEY_ENV).ok())
+    }
+
+    /// Parses the flags; `env_key` is the value of `MCP_ADAPTER_UPSTREAM_KEY`, used
+    /// when `--upstream-key-file` is not given.
+    pub fn parse_with_env(
+        args: impl IntoIterator<Item = String>,
+        env_key: Option<String>,
+    ) -> Result<Self, String> {
         let mut config = Config::default();
+        let mut key_file: Option<PathBuf> = None;
         let mut args = args.into_iter();
         while let Some(flag) = args.next() {
             match flag.as_str() {
@@ -115,9 +149,43 @@ impl Config {
                 "--public-url" => config.public_url = Some(value.trim_end_matches('/').into()),
                 "--max-body-bytes" => config.max_body_bytes = value.parse().map_err(|e| bad(&e))?,
                 "--dev-tenant" => config.dev_tenant = value,
+                "--upstream-timeout" => {
+                    config.upstream_timeout = seconds(&value).map_err(|e| bad(&e))?
+                }
+                "--upstream-key-file" => key_file = Some(value.into()),
+                "--header-read-timeout" => {
+                    config.http.header_read_timeout = seconds(&value).map_err(|e| bad(&e))?
+                }
+                "--max-header-bytes" => {
+                    config.http.max_header_bytes = positive(&value).map_err(|e| bad(&e))?
+                }
+                "--max-concurrent-streams" => {
+                    config.http.max_concurrent_streams = positive(&value).map_err(|e| bad(&e))?
+                }
+                "--max-connections" => {
+                    config.http.max_connections = positive(&value).map_err(|e| bad(&e))?
+                }
+                "--grace-period" => {
+                    config.http.grace_period = seconds(&value).map_err(|e| bad(&e))?
+                }
                 _ => return Err(format!("unknown flag {flag}")),
             }
         }
+        config.upstream_key = match (key_file, env_key.filter(|k| !k.is_empty())) {
+            (Some(path), _) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("--upstream-key-file {}: {e}", path.display()))?;
+                Some(
+                    UpstreamKey::new(&text)
+                        .map_err(|e| format!("--upstream-key-file {}: {e}", path.display()))?,
+                )
+            }
+            (None, Some(text)) => {
+                Some(UpstreamKey::new(&text).map_err(|e| format!("{KEY_ENV}: {e}"))?)
+            }
+            (None, None) => None,
+        };
+        crate::auth::check_tenant(&config.dev_tenant).map_err(|e| format!("--dev-tenant: {e}"))?;
         if config.upstream.is_empty() {
             return Err("--upstream is required".into());
         }
@@ -134,6 +202,8 @@ impl Config {
         Ok(config)
     }
 }
+
+use server_kit::flags::{positive, seconds};
 
 #[cfg(test)]
 mod tests {
@@ -155,6 +225,46 @@ mod tests {
         ])
         .unwrap_err();
         assert!(e.contains("loopback"), "{e}");
+    }
+
+    #[test]
+    fn upstream_and_http_limits_have_defaults_and_flags() {
+        let c = parse(&["--upstream", "http://x", "--dev-no-auth"]).unwrap();
+        assert_eq!(c.upstream_timeout, DEFAULT_UPSTREAM_TIMEOUT);
+        assert!(c.upstream_timeout <= Duration::from_secs(30));
+        assert_eq!(c.http, HttpLimits::default());
+        let c = parse(&[
+            "--upstream",
+            "http://x",
+            "--dev-no-auth",
+            "--upstream-timeout",
+            "0.5",
+            "--max-concurrent-streams",
+            "8",
+            "--grace-period",
+            "3",
+        ])
+        .unwrap();
+        assert_eq!(c.upstream_timeout, Duration::from_millis(500));
+        assert_eq!(c.http.max_concurrent_streams, 8);
+        assert_eq!(c.http.grace_period, Duration::from_secs(3));
+        let e = parse(&[
+            "--upstream",
+            "u",
+            "--dev-no-auth",
+            "--upstream-timeout",
+            "-1",
+        ])
+        .unwrap_err();
+        assert!(e.starts_with("--upstream-timeout \"-1\": "), "{e}");
+        let e = parse(&["--upstream", "u", "--dev-no-auth", "--dev-tenant", "a b"]).unwrap_err();
+        assert!(e.starts_with("--dev-tenant: "), "{e}");
+        let c = Config::parse_with_env(
+            ["--upstream", "u", "--dev-no-auth"].map(String::from),
+            Some("0123456789abcdef".into()),
+        )
+        .unwrap();
+        assert!(c.upstream_key.is_some());
     }
 
     #[test]

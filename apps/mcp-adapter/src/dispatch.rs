@@ -2,6 +2,7 @@
 //! argument parsing with the crates' serde, the gRPC request carrying the caller, and
 //! the mapping of results and gRPC statuses to MCP.
 
+use crate::upstream::Upstream;
 use common_eventing::mcp::ToolInput;
 use rmcp::ErrorData;
 use rmcp::model::ErrorCode;
@@ -46,6 +47,24 @@ impl Caller {
     }
 }
 
+/// Longest error text the adapter passes on from a parser or the backend, in bytes;
+/// longer texts (which may quote a caller's huge value) are cut.
+pub const MAX_ERROR_BYTES: usize = 1024;
+
+/// `text`, cut after [`MAX_ERROR_BYTES`] bytes (at a character boundary) with a note.
+pub fn bounded(mut text: String) -> String {
+    if text.len() > MAX_ERROR_BYTES {
+        let mut end = MAX_ERROR_BYTES;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let total = text.len();
+        text.truncate(end);
+        text.push_str(&format!("… ({total} bytes)"));
+    }
+    text
+}
+
 /// Why a tool call failed.
 #[derive(Debug)]
 pub enum CallError {
@@ -81,18 +100,26 @@ pub fn code_name(code: Code) -> &'static str {
 }
 
 /// `NOT_FOUND`, `INVALID_ARGUMENT` and `FAILED_PRECONDITION` are the caller's to fix:
-/// tool errors with the status message. Everything else is a JSON-RPC error
-/// (internal error, the gRPC code in `data.grpcCode`).
+/// tool errors with the status message; so is a call the backend did not answer
+/// within the deadline (`DEADLINE_EXCEEDED`, or tonic's own `CANCELLED` "Timeout
+/// expired"), naming the deadline. Everything else is a JSON-RPC error (internal
+/// error, the gRPC code in `data.grpcCode`), for this call only.
 impl From<Status> for CallError {
     fn from(status: Status) -> Self {
         let name = code_name(status.code());
+        let timed_out = status.code() == Code::DeadlineExceeded
+            || (status.code() == Code::Cancelled && status.message() == "Timeout expired");
         match status.code() {
+            _ if timed_out => CallError::Tool(match Upstream::current_deadline() {
+                Some(deadline) => Upstream::deadline_error(deadline),
+                None => format!("DEADLINE_EXCEEDED: {}", status.message()),
+            }),
             Code::NotFound | Code::InvalidArgument | Code::FailedPrecondition => {
-                CallError::Tool(format!("{name}: {}", status.message()))
+                CallError::Tool(bounded(format!("{name}: {}", status.message())))
             }
             _ => CallError::Rpc(ErrorData::new(
                 ErrorCode::INTERNAL_ERROR,
-                format!("upstream {name}: {}", status.message()),
+                bounded(format!("upstream {name}: {}", status.message())),
                 Some(serde_json::json!({ "grpcCode": name })),
             )),
         }
@@ -130,27 +157,29 @@ pub fn parse<T: DeserializeOwned + ToolInput>(
             };
             let allowed = *path == "tenant_id" && value.as_str() == Some(&caller.tenant_id);
             if !allowed {
-                return Err(CallError::Tool(format!(
+                return Err(CallError::Tool(bounded(format!(
                     "{key}: filled from the caller's token (tenant {:?}); this call may not name {value}",
                     caller.tenant_id
-                )));
+                ))));
             }
         }
     }
     serde_path_to_error::deserialize(serde_json::Value::Object(arguments)).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        CallError::Tool(if path == "." {
+        CallError::Tool(bounded(if path == "." {
             format!("invalid arguments: {inner}")
         } else {
             format!("invalid arguments: {path}: {inner}")
-        })
+        }))
     })
 }
 
-/// The gRPC request for `message`, carrying the caller in its metadata.
+/// The gRPC request for `message`, carrying the caller in its metadata, and the
+/// deadline and key of the current [`Upstream`] scope.
 pub fn grpc_request<T>(message: T, caller: &Caller) -> Result<tonic::Request<T>, CallError> {
     let mut request = tonic::Request::new(message);
+    Upstream::apply(&mut request);
     let ascii = |name: &str, value: &str| {
         MetadataValue::try_from(value).map_err(|_| {
             CallError::Tool(format!(
@@ -216,6 +245,21 @@ mod tests {
         let unknown = args(serde_json::json!({"incident": {"titel": "x"}}));
         let e = tool_error(parse::<CreateIncidentRequest>(unknown, &caller()).unwrap_err());
         assert!(e.contains("titel"), "{e}");
+    }
+
+    #[test]
+    fn errors_quoting_huge_values_are_cut() {
+        let huge = "S".repeat(100_000);
+        let bad = args(serde_json::json!({"incident": {"title": "x", "severity": huge}}));
+        let e = tool_error(parse::<CreateIncidentRequest>(bad, &caller()).unwrap_err());
+        assert!(
+            e.starts_with("invalid arguments: incident.severity: "),
+            "{e}"
+        );
+        assert!(e.len() < MAX_ERROR_BYTES + 40, "{}", e.len());
+        let other = args(serde_json::json!({"tenantId": huge, "incident": {"title": "x"}}));
+        let e = tool_error(parse::<CreateIncidentRequest>(other, &caller()).unwrap_err());
+        assert!(e.len() < MAX_ERROR_BYTES + 40, "{}", e.len());
     }
 
     #[test]

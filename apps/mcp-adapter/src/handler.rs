@@ -2,6 +2,7 @@
 //! dispatch, on rmcp's `ServerHandler`.
 
 use crate::dispatch::{self, CallError, Caller};
+use crate::upstream::Upstream;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ErrorCode,
     Implementation, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig,
@@ -44,14 +45,18 @@ pub fn catalog_tools(catalog: &str) -> Result<Vec<Tool>, String> {
 #[derive(Clone)]
 pub struct Adapter {
     tools: Arc<Vec<Tool>>,
-    upstream: tonic::transport::Channel,
+    channel: tonic::transport::Channel,
+    upstream: Upstream,
 }
 
 impl Adapter {
-    /// An adapter serving `tools` and calling the backend on `upstream`.
-    pub fn new(tools: Vec<Tool>, upstream: tonic::transport::Channel) -> Self {
+    /// An adapter serving `tools` and calling the backend on `channel` (one shared
+    /// connection; a failed call fails alone, and the channel reconnects) with the
+    /// deadline and key of `upstream`.
+    pub fn new(tools: Vec<Tool>, channel: tonic::transport::Channel, upstream: Upstream) -> Self {
         Self {
             tools: Arc::new(tools),
+            channel,
             upstream,
         }
     }
@@ -105,8 +110,17 @@ impl ServerHandler for Adapter {
     ) -> Result<CallToolResponse, ErrorData> {
         let caller = authorized(&context, TOOLS_SCOPE)?;
         let arguments = request.arguments.unwrap_or_default();
-        let Some(result) = dispatch::call(&self.upstream, &caller, &request.name, arguments).await
-        else {
+        let deadline = self.upstream.deadline;
+        let call = dispatch::call(&self.channel, &caller, &request.name, arguments);
+        // The deadline covers the whole call: waiting for a connection included.
+        let called = tokio::time::timeout(deadline, self.upstream.clone().scope(call)).await;
+        let Ok(called) = called else {
+            return Ok(
+                CallToolResult::error(vec![ContentBlock::text(Upstream::deadline_error(deadline))])
+                    .into(),
+            );
+        };
+        let Some(result) = called else {
             return Err(ErrorData::invalid_params(
                 format!("unknown tool: {}", request.name),
                 None,

@@ -1,6 +1,6 @@
 //! The HTTP side (axum): the MCP endpoint at `/mcp` (rmcp's Streamable HTTP service)
-//! behind the Origin allowlist and the bearer-token check, the Protected Resource
-//! Metadata (RFC 9728) and the tool catalog.
+//! behind the Origin allowlist, the bearer-token check and the JSON-RPC body check
+//! (`jsonrpc.rs`), the Protected Resource Metadata (RFC 9728) and the tool catalog.
 
 use crate::auth::Verifier;
 use crate::dispatch::Caller;
@@ -94,6 +94,10 @@ pub fn app(settings: Settings, adapter: Adapter) -> Router {
     });
     let mcp = Router::new()
         .nest_service(MCP_PATH, mcp)
+        .layer(middleware::from_fn_with_state(
+            shared.settings.max_body_bytes,
+            crate::jsonrpc::check_body,
+        ))
         .layer(middleware::from_fn_with_state(shared.clone(), authenticate))
         .layer(middleware::from_fn_with_state(shared, check_origin));
     let prm_doc = prm.clone();

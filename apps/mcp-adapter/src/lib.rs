@@ -18,15 +18,25 @@
 //!   `/.well-known/oauth-protected-resource`; a disallowed `Origin` is a 403; bodies
 //!   over the limit are a 413; the catalog is at `/.well-known/mcp-tools.json`.
 //!
+//! - **Limits**: every backend call has a deadline (`--upstream-timeout`, a tool
+//!   error naming it); the HTTP server bounds the time to send a request head, its
+//!   size, HTTP/2 streams per connection and connections; SIGTERM and SIGINT drain
+//!   in-flight requests for a grace period.
+//!
 //! Files: `config.rs` (flags), `auth.rs` (tokens), `http.rs` (routes and
-//! middleware), `handler.rs` (the rmcp `ServerHandler`), `dispatch.rs` (what the
-//! generated dispatch calls).
+//! middleware), `jsonrpc.rs` (the JSON-RPC body check), `server.rs` (the HTTP
+//! server's limits and drain), `handler.rs` (the rmcp `ServerHandler`),
+//! `dispatch.rs` (what the generated dispatch calls), `upstream.rs` (the backend
+//! calls' deadline and key).
 
 pub mod auth;
 pub mod config;
 pub mod dispatch;
 pub mod handler;
 pub mod http;
+pub mod jsonrpc;
+pub mod server;
+pub mod upstream;
 
 use config::{Config, JwksSource};
 use dispatch::Caller;
@@ -79,9 +89,16 @@ pub async fn build(config: &Config, local: std::net::SocketAddr) -> Result<axum:
         allowed_hosts.push(host);
     }
     allowed_hosts.extend(config.allowed_hosts.iter().cloned());
-    let upstream = tonic::transport::Endpoint::from_shared(config.upstream.clone())
+    // One shared channel: it reconnects by itself, and a failed call fails alone.
+    let channel = tonic::transport::Endpoint::from_shared(config.upstream.clone())
         .map_err(|e| format!("--upstream {}: {e}", config.upstream))?
+        .connect_timeout(config.upstream_timeout)
+        .timeout(config.upstream_timeout)
         .connect_lazy();
+    let upstream = upstream::Upstream {
+        deadline: config.upstream_timeout,
+        key: config.upstream_key.clone(),
+    };
     let tools = handler::catalog_tools(ameide_sre_proto::MCP_TOOL_CATALOG)?;
     let settings = Settings {
         base_url,
@@ -90,10 +107,11 @@ pub async fn build(config: &Config, local: std::net::SocketAddr) -> Result<axum:
         allowed_hosts,
         max_body_bytes: config.max_body_bytes,
     };
-    Ok(http::app(settings, Adapter::new(tools, upstream)))
+    Ok(http::app(settings, Adapter::new(tools, channel, upstream)))
 }
 
-/// Serves `config` on `listener` until `shutdown` completes.
+/// Serves `config` on `listener` with its HTTP limits until `shutdown` completes;
+/// then drains in-flight requests for up to the grace period (`server::serve`).
 pub async fn serve(
     config: &Config,
     listener: TcpListener,
@@ -101,8 +119,6 @@ pub async fn serve(
 ) -> Result<(), String> {
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let app = build(config, local).await?;
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| e.to_string())
+    server::serve(app, listener, &config.http, shutdown).await;
+    Ok(())
 }

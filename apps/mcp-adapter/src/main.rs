@@ -3,6 +3,8 @@
 use mcp_adapter::config::{Config, USAGE};
 use std::process::ExitCode;
 
+use server_kit::shutdown_signal;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -22,6 +24,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let signal = shutdown_signal();
     let listener = match tokio::net::TcpListener::bind(config.listen).await {
         Ok(l) => l,
         Err(e) => {
@@ -42,11 +45,16 @@ async fn main() -> ExitCode {
         "mcp listening on http://{local}/mcp (upstream {})",
         config.upstream
     );
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
+    let grace = config.http.grace_period;
+    let shutdown = async move {
+        signal.await;
+        println!("shutting down: no new requests; draining in-flight requests for up to {grace:?}");
     };
     match mcp_adapter::serve(&config, listener, shutdown).await {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            println!("stopped");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE

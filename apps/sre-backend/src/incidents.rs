@@ -2,6 +2,7 @@
 //! state machine (`IncidentStatus::transition_to`), bumps the aggregate version, and
 //! emits one `SreDomainFact` to the fact log before the rpc answers.
 
+use crate::limits::{check_aggregate, echo};
 use crate::store::Versioned;
 use crate::tenant::Caller;
 use crate::{Backend, Reply};
@@ -56,11 +57,12 @@ impl Backend {
         let stored = tenants
             .get_mut(&caller.tenant_id)
             .and_then(|t| t.incidents.get_mut(id))
-            .ok_or_else(|| Status::not_found(format!("incident {id:?} does not exist")))?;
+            .ok_or_else(|| Status::not_found(format!("incident {} does not exist", echo(id))))?;
         let mut next = stored.clone();
         next.version += 1;
         let fact = change(&mut next.incident, next.version)?;
         next.incident.updated_at = Some(Timestamp::now());
+        check_aggregate("incident", id, &next.incident)?;
         self.emit(caller, &next, fact)?;
         *stored = next;
         Ok(stored.incident.clone())
@@ -123,10 +125,11 @@ impl IncidentService for Backend {
             .incidents;
         if incidents.contains_key(&incident.incident_id) {
             return Err(Status::already_exists(format!(
-                "incident.incident_id: {:?} exists",
-                incident.incident_id
+                "incident.incident_id: {} exists",
+                echo(&incident.incident_id)
             )));
         }
+        check_aggregate("incident", &incident.incident_id, &incident)?;
         let stored = Versioned {
             incident,
             version: 1,

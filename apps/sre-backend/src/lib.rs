@@ -12,17 +12,31 @@
 //!   tenant is `PERMISSION_DENIED`.
 //! - **Seed**: the aggregates without command rpcs (alerts, runbooks, SLOs, fleet
 //!   states, services, postmortems) come from a seed file ([`store::parse_seed`]).
+//! - **Callers**: with a shared key ([`auth`]) every call must carry it, else
+//!   `UNAUTHENTICATED`; without one the backend listens on loopback only unless
+//!   `--allow-unauthenticated` is given.
+//! - **Limits** ([`limits`], [`server::ServerOptions`]): error messages repeat at most
+//!   64 characters of a caller's value; an aggregate stays under 2 MiB and a list page
+//!   under 3 MiB, so every answer decodes within gRPC's 4 MiB; HTTP/2 streams per
+//!   connection, header list size, handshake and request time, and connections are
+//!   bounded; SIGTERM and SIGINT drain in-flight calls for a grace period.
 //!
 //! ```sh
 //! cargo run -p sre-backend -- --grpc 127.0.0.1:50061 [--fact-log FILE] [--seed FILE]
 //! ```
 //!
-//! Files: `tenant.rs` (caller from metadata), `store.rs` (data, seed, paging),
-//! `facts.rs` (the fact log), `incidents.rs` (commands), `queries.rs` (reads).
+//! Files: `tenant.rs` (caller from metadata), `auth.rs` (the shared key),
+//! `limits.rs` (message, aggregate and page bounds), `store.rs` (data, seed, paging),
+//! `facts.rs` (the fact log), `incidents.rs` (commands), `queries.rs` (reads),
+//! `server.rs` (transport limits, drain), `config.rs` (flags).
 
+pub mod auth;
+pub mod config;
 pub mod facts;
 mod incidents;
+pub mod limits;
 mod queries;
+pub mod server;
 pub mod store;
 pub mod tenant;
 
@@ -85,18 +99,14 @@ impl Backend {
             .add_service(SrePostmortemQueryServiceServer::new(self.clone()))
     }
 
-    /// Serves every service on `listener` until `shutdown` completes.
+    /// Serves every service on `listener` with the default
+    /// [`server::ServerOptions`] (no shared key) until `shutdown` completes.
     pub async fn serve(
         self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send,
     ) -> Result<(), tonic::transport::Error> {
-        tonic::transport::Server::builder()
-            .add_routes(self.routes())
-            .serve_with_incoming_shutdown(
-                tokio_stream::wrappers::TcpListenerStream::new(listener),
-                shutdown,
-            )
+        self.serve_with(listener, &server::ServerOptions::default(), shutdown)
             .await
     }
 }

@@ -1,57 +1,14 @@
 //! `sre-backend`: the reference SRE backend over gRPC (see the crate docs).
 
+use sre_backend::auth::{KEY_ENV, check_listen};
+use sre_backend::config::{Args, USAGE, parse};
 use sre_backend::facts::FactLog;
 use sre_backend::{Backend, store};
-use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
-
-const USAGE: &str =
-    "usage: sre-backend [--grpc ADDR] [--fact-log FILE] [--seed FILE] [--schema-id N]
-  --grpc ADDR       gRPC listen address (default 127.0.0.1:50061; port 0 picks one)
-  --fact-log FILE   append every SreDomainFact, Confluent-framed, to FILE (4-byte big-endian
-                    length, then the frame)
-  --seed FILE       initial aggregates: {\"<tenant>\": {\"alerts\": [...], \"runbooks\": [...],
-                    \"slos\": [...], \"fleetStates\": [...], \"services\": [...],
-                    \"postmortems\": [...], \"incidents\": [...]}} in proto3 JSON
-  --schema-id N     schema registry id written into each fact's frame (default 1)";
-
-struct Args {
-    grpc: SocketAddr,
-    fact_log: Option<PathBuf>,
-    seed: Option<PathBuf>,
-    schema_id: u32,
-}
-
-fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
-    let mut out = Args {
-        grpc: "127.0.0.1:50061".parse().expect("a valid address"),
-        fact_log: None,
-        seed: None,
-        schema_id: 1,
-    };
-    while let Some(flag) = args.next() {
-        if flag == "--help" || flag == "-h" {
-            return Err(String::new());
-        }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag}: needs a value"))?;
-        let bad = |e: &dyn std::fmt::Display| format!("{flag} {value:?}: {e}");
-        match flag.as_str() {
-            "--grpc" => out.grpc = value.parse().map_err(|e| bad(&e))?,
-            "--fact-log" => out.fact_log = Some(value.into()),
-            "--seed" => out.seed = Some(value.into()),
-            "--schema-id" => out.schema_id = value.parse().map_err(|e| bad(&e))?,
-            _ => return Err(format!("unknown flag {flag}")),
-        }
-    }
-    Ok(out)
-}
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match parse(std::env::args().skip(1)) {
+    let args = match parse(std::env::args().skip(1), std::env::var(KEY_ENV).ok()) {
         Ok(args) => args,
         Err(e) => {
             if !e.is_empty() {
@@ -70,7 +27,14 @@ async fn main() -> ExitCode {
     }
 }
 
+use server_kit::shutdown_signal;
+
 async fn run(args: Args) -> Result<(), String> {
+    check_listen(
+        args.grpc,
+        args.server.key.as_ref(),
+        args.allow_unauthenticated,
+    )?;
     let tenants = match &args.seed {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -84,15 +48,31 @@ async fn run(args: Args) -> Result<(), String> {
             .map_err(|e| format!("--fact-log {}: {e}", path.display()))?,
         None => FactLog::in_memory(args.schema_id),
     };
+    let signal = shutdown_signal();
     let listener = tokio::net::TcpListener::bind(args.grpc)
         .await
         .map_err(|e| format!("--grpc {}: {e}", args.grpc))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    if args.server.key.is_none() {
+        println!(
+            "auth off: {}",
+            if args.allow_unauthenticated {
+                "any caller may act for any tenant (--allow-unauthenticated)"
+            } else {
+                "listening on loopback only (pass --shared-key-file or set SRE_BACKEND_SHARED_KEY for other addresses)"
+            }
+        );
+    }
     println!("grpc listening on {addr}");
+    let grace = args.server.grace_period;
+    let shutdown = async move {
+        signal.await;
+        println!("shutting down: no new calls; draining in-flight calls for up to {grace:?}");
+    };
     Backend::new(tenants, facts)
-        .serve(listener, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .serve_with(listener, &args.server, shutdown)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    println!("stopped");
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! A `Get` of an id the tenant does not have is `NOT_FOUND`; a `List` pages in id
 //! order (`page_token` is the last id of the previous page).
 
+use crate::limits::echo;
 use crate::store::{TenantData, page};
 use crate::tenant::Caller;
 use crate::{Backend, Reply};
@@ -38,7 +39,7 @@ fn get<T: Clone>(
     }
     map.get(id)
         .cloned()
-        .ok_or_else(|| Status::not_found(format!("{kind} {id:?} does not exist")))
+        .ok_or_else(|| Status::not_found(format!("{kind} {} does not exist", echo(id))))
 }
 
 #[tonic::async_trait]
@@ -53,7 +54,7 @@ impl SreIncidentQueryService for Backend {
             t.incidents
                 .get(id)
                 .map(|v| v.incident.clone())
-                .ok_or_else(|| Status::not_found(format!("incident {id:?} does not exist")))
+                .ok_or_else(|| Status::not_found(format!("incident {} does not exist", echo(id))))
         })?;
         Ok(Response::new(GetIncidentResponse {
             incident: Some(incident),
@@ -186,8 +187,9 @@ impl SreHealthQueryService for Backend {
         });
         let state = state.ok_or_else(|| {
             Status::not_found(format!(
-                "no fleet state for environment {:?}, cluster {:?}",
-                r.environment_id, r.cluster_id
+                "no fleet state for environment {}, cluster {}",
+                echo(&r.environment_id),
+                echo(&r.cluster_id)
             ))
         })?;
         Ok(Response::new(GetCurrentFleetStateResponse {

@@ -1,6 +1,7 @@
 //! The in-memory store: every aggregate by tenant, then by id, and the seed file that
 //! fills it.
 
+use crate::limits::{MAX_AGGREGATE_BYTES, MAX_PAGE_BYTES, item_bytes};
 use ameide_sre_proto::core::v1::{Alert, FleetState, Incident, Postmortem, Runbook, Service, Slo};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -57,7 +58,7 @@ pub struct TenantSeed {
 /// A seed file: `{"<tenant>": {"alerts": [...], "runbooks": [...], ...}}`.
 pub type Seed = BTreeMap<String, TenantSeed>;
 
-fn by_id<T>(
+fn by_id<T: prost::Message>(
     tenant: &str,
     kind: &str,
     items: Vec<T>,
@@ -68,6 +69,13 @@ fn by_id<T>(
         let key = id(&item).to_string();
         if key.is_empty() {
             return Err(format!("{tenant}.{kind}[{i}]: no id"));
+        }
+        let bytes = item.encoded_len();
+        if bytes > MAX_AGGREGATE_BYTES {
+            return Err(format!(
+                "{tenant}.{kind}[{i}]: {bytes} bytes, over the {MAX_AGGREGATE_BYTES} bytes \
+                 an aggregate may have"
+            ));
         }
         if map.insert(key.clone(), item).is_some() {
             return Err(format!("{tenant}.{kind}[{i}]: id {key:?} appears twice"));
@@ -120,8 +128,10 @@ pub const DEFAULT_PAGE_SIZE: usize = 50;
 pub const MAX_PAGE_SIZE: usize = 500;
 
 /// One page of `items` (in id order) after `page_token` (the last id of the previous
-/// page), and the token of the next page (empty on the last).
-pub fn page<'a, T: Clone + 'a>(
+/// page), and the token of the next page (empty on the last). A page holds at most
+/// `page_size` items (default [`DEFAULT_PAGE_SIZE`], at most [`MAX_PAGE_SIZE`]) and
+/// ends early rather than grow past [`MAX_PAGE_BYTES`] (it always holds one item).
+pub fn page<'a, T: Clone + prost::Message + 'a>(
     items: impl Iterator<Item = (&'a String, &'a T)>,
     page_size: i32,
     page_token: &str,
@@ -140,10 +150,17 @@ pub fn page<'a, T: Clone + 'a>(
         .peekable();
     let mut out = Vec::new();
     let mut last = String::new();
+    let mut bytes = 0;
     while out.len() < size {
-        let Some((id, item)) = rest.next() else { break };
+        let Some((id, item)) = rest.peek() else { break };
+        let item_bytes = item_bytes(*item);
+        if !out.is_empty() && bytes + item_bytes > MAX_PAGE_BYTES {
+            break;
+        }
+        bytes += item_bytes;
         last.clone_from(id);
-        out.push(item.clone());
+        out.push((*item).clone());
+        rest.next();
     }
     let next = if rest.peek().is_some() {
         last
@@ -177,6 +194,31 @@ mod tests {
                 .message()
                 .contains("page_size")
         );
+    }
+
+    #[test]
+    fn pages_end_before_they_outgrow_what_readers_decode() {
+        let big = |i: usize| Incident {
+            incident_id: format!("inc-{i}"),
+            title: "x".repeat(MAX_AGGREGATE_BYTES - 100),
+            ..Default::default()
+        };
+        let items: BTreeMap<String, Incident> =
+            (0..3).map(|i| (format!("inc-{i}"), big(i))).collect();
+        let (first, next) = page(items.iter(), 0, "").unwrap();
+        assert_eq!(first.len(), 1, "two would be over MAX_PAGE_BYTES");
+        assert_eq!(next, "inc-0");
+        let (second, _) = page(items.iter(), 0, &next).unwrap();
+        assert_eq!(second[0].incident_id, "inc-1");
+    }
+
+    #[test]
+    fn seeded_aggregates_over_the_limit_are_refused() {
+        let title = "x".repeat(MAX_AGGREGATE_BYTES);
+        let seed =
+            format!(r#"{{"acme": {{"incidents": [{{"incidentId": "i", "title": "{title}"}}]}}}}"#);
+        let err = parse_seed(&seed).unwrap_err();
+        assert!(err.starts_with("acme.incidents[0]: "), "{}", &err[..80]);
     }
 
     #[test]

@@ -5,11 +5,14 @@
 //! caller's. Nothing of another tenant is ever visible: the store is keyed by tenant,
 //! so another tenant's aggregate is simply `NOT_FOUND`.
 
+use crate::limits::echo;
 use ameide_sre_proto::core::v1::{Actor, ActorKind};
 use tonic::{Request, Status};
 
 /// Metadata key of the caller's tenant.
 pub const TENANT_HEADER: &str = "x-tenant-id";
+/// The longest tenant id, in characters; a longer `x-tenant-id` is refused.
+pub const MAX_TENANT_CHARS: usize = 128;
 /// Metadata key of the acting principal's id (e.g. a token's `sub`).
 pub const ACTOR_HEADER: &str = "x-actor-id";
 /// Metadata key of the acting principal's kind, an `ActorKind` name
@@ -46,16 +49,26 @@ impl Caller {
         let tenant_id = header(request, TENANT_HEADER)?
             .ok_or_else(|| Status::unauthenticated(format!("metadata {TENANT_HEADER}: no tenant")))?
             .to_string();
+        if tenant_id.len() > MAX_TENANT_CHARS || tenant_id.contains(char::is_whitespace) {
+            return Err(Status::invalid_argument(format!(
+                "metadata {TENANT_HEADER}: {} is not a tenant id (at most {MAX_TENANT_CHARS} \
+                 visible ASCII characters)",
+                echo(&tenant_id)
+            )));
+        }
         if !request_tenant.is_empty() && request_tenant != tenant_id {
             return Err(Status::permission_denied(format!(
-                "tenant_id: {request_tenant:?} is not the caller's tenant {tenant_id:?}"
+                "tenant_id: {} is not the caller's tenant {}",
+                echo(request_tenant),
+                echo(&tenant_id)
             )));
         }
         let kind = match header(request, ACTOR_KIND_HEADER)? {
             None => ActorKind::Human,
             Some(name) => ActorKind::from_str_name(name).ok_or_else(|| {
                 Status::invalid_argument(format!(
-                    "metadata {ACTOR_KIND_HEADER}: {name:?} is not an ActorKind name"
+                    "metadata {ACTOR_KIND_HEADER}: {} is not an ActorKind name",
+                    echo(name)
                 ))
             })?,
         };
