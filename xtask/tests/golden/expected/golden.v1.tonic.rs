@@ -104,7 +104,7 @@ pub mod golden_service_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = ::common_eventing::grpc::Codec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/golden.v1.GoldenService/GetSubject",
             );
@@ -239,7 +239,7 @@ pub mod golden_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetSubjectSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = ::common_eventing::grpc::Codec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
