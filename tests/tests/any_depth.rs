@@ -79,25 +79,28 @@ fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 #[test]
 fn binary_lossless_and_framing_keep_a_deep_chain_opaque() {
     register();
-    let deep = nested(2_000);
-    let bytes = deep.encode_to_vec();
-    let (decoded, lossless, framed) = on_small_stack(move || {
-        let decoded = Event::decode(bytes.as_slice()).unwrap().encode_to_vec();
-        let lossless = Lossless::<Event>::decode(bytes.as_slice())
-            .unwrap()
-            .encode_to_vec();
-        let message = Event::decode(bytes.as_slice()).unwrap();
-        let frame = framing::encode_message(7, &message);
-        let framed = framing::decode_message::<Event>(&frame)
-            .unwrap()
-            .message
-            .encode_to_vec();
-        (decoded, lossless, framed)
-    });
-    let bytes = deep.encode_to_vec();
-    assert_eq!(decoded, bytes);
-    assert_eq!(lossless, bytes);
-    assert_eq!(framed, bytes);
+    // At the limit, one past it, and far past it: the same bytes back every time.
+    for levels in [AT, AT + 1, 2_000] {
+        let bytes = nested(levels).encode_to_vec();
+        let input = bytes.clone();
+        let (decoded, lossless, framed) = on_small_stack(move || {
+            let decoded = Event::decode(input.as_slice()).unwrap().encode_to_vec();
+            let lossless = Lossless::<Event>::decode(input.as_slice())
+                .unwrap()
+                .encode_to_vec();
+            let message = Event::decode(input.as_slice()).unwrap();
+            let frame = framing::encode_message(7, &message);
+            let framed = framing::decode_message::<Event>(&frame)
+                .unwrap()
+                .message
+                .encode_to_vec();
+            (decoded, lossless, framed)
+        });
+        assert_eq!(decoded, bytes, "{levels} levels");
+        assert_eq!(lossless, bytes, "{levels} levels");
+        assert_eq!(framed, bytes, "{levels} levels");
+    }
     // JSON looks inside, and stops at the limit (its stack use is that of 100 levels).
+    let deep = nested(2_000);
     assert_depth_error(&serde_json::to_string(&deep).unwrap_err().to_string());
 }

@@ -39,26 +39,36 @@ fn sigterm_answers_the_call_in_flight_and_exits_0() {
     .encode_to_vec();
     let mut tcp = TcpStream::connect(&http).unwrap();
     tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    // The headers and half the body: a request the server has begun.
+    // The headers, with `expect: 100-continue`: the server answers `100 Continue` when
+    // the handler starts reading the body, so the request is in flight for sure.
     write!(
         tcp,
         "POST /v1/events HTTP/1.1\r\nhost: {http}\r\ncontent-type: application/x-protobuf\r\n\
-         content-length: {}\r\nconnection: close\r\n\r\n",
+         content-length: {}\r\nexpect: 100-continue\r\nconnection: close\r\n\r\n",
         body.len()
     )
     .unwrap();
-    let (first, rest) = body.split_at(body.len() / 2);
-    tcp.write_all(first).unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    let continue_line = b"HTTP/1.1 100 Continue\r\n\r\n";
+    let mut seen = vec![0; continue_line.len()];
+    tcp.read_exact(&mut seen).unwrap();
+    assert_eq!(seen, continue_line, "{}", String::from_utf8_lossy(&seen));
 
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
-    std::thread::sleep(Duration::from_millis(300));
+    // The server stops accepting; the request in flight is not cut.
+    let started = Instant::now();
+    while TcpStream::connect(&http).is_ok() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "still accepting"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 
-    tcp.write_all(rest).unwrap();
+    tcp.write_all(&body).unwrap();
     let mut answer = String::new();
     tcp.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 202"), "{answer}");
