@@ -1693,8 +1693,10 @@ async fn an_event_too_deep_to_return_is_refused_on_both_routes() {
         .ingest_event(req(request, None, None))
         .await
         .unwrap_err();
-    // tonic's codec answers an undecodable request INTERNAL; what matters is that
-    // it is refused, naming the limit, and nothing is stored.
+    // The workspace codec (common_eventing::grpc::Codec) answers an undecodable
+    // request INVALID_ARGUMENT (tonic-prost's said INTERNAL), naming the limit, and
+    // nothing is stored.
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
     assert!(
         status.message().contains("recursion limit reached"),
         "{status:?}"
