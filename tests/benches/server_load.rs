@@ -10,13 +10,12 @@
 //! `cargo bench -p interop-tests --bench server_load -- [--seconds S] [--rounds N]
 //! [--stored N] [--scans N]`
 
-use chaukas_ingest_server::Config;
 use chaukas_ingest_server::store::{EventStore as _, MemoryStore};
 use chaukas_spec_client::common::v1::{Event, QueryFilter, QueryRequest};
 use chaukas_spec_server::server::v1 as server;
 use common_eventing::Lossless;
 use common_eventing::wkt::Timestamp;
-use interop_tests::ingest_stack::{TestServer, http};
+use interop_tests::ingest_stack::{TestServer, http, loopback};
 use prost::Message as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -143,11 +142,7 @@ async fn main() {
         store.insert(Lossless::from(e)).await.unwrap();
     }
     let grown = resident_bytes().saturating_sub(before);
-    let config = Config {
-        grpc: "127.0.0.1:0".parse().unwrap(),
-        http: "127.0.0.1:0".parse().unwrap(),
-        ..Config::default()
-    };
+    let config = loopback();
     let server = TestServer::with_store(&config, store.clone()).await;
 
     let mut rows = Vec::new();
@@ -219,15 +214,9 @@ fn succeeded(status: http::StatusCode, body: &[u8]) -> bool {
 
 /// Row 2 of the probe: tenant B's calls while tenant A sends 100,000-character ids.
 async fn mcp_tenants(seconds: f64) {
-    use interop_tests::mcp_stack::{BareClient, adapter, backend, keys, token, token_for};
+    use interop_tests::mcp_stack::{BareClient, two_tenants};
     let dir = tempfile::tempdir().unwrap();
-    keys(dir.path()).await;
-    let (_backend, grpc) = backend(dir.path()).await;
-    let url = adapter(dir.path(), format!("http://{grpc}")).await;
-    let (token_a, token_b) = (
-        token(dir.path()).await,
-        token_for(dir.path(), "globex").await,
-    );
+    let (_backend, url, token_a, token_b) = two_tenants(dir.path()).await;
     let stop = Arc::new(AtomicBool::new(false));
     let spawn = |token: String, arguments: serde_json::Value, tool: &'static str| {
         let (url, stop) = (url.clone(), Arc::clone(&stop));

@@ -27,15 +27,22 @@ pub struct TestServer {
     running: Option<Running>,
 }
 
+/// The default configuration on free loopback ports (`127.0.0.1:0` for both).
+pub fn loopback() -> Config {
+    Config {
+        grpc: "127.0.0.1:0".parse().unwrap(),
+        http: "127.0.0.1:0".parse().unwrap(),
+        ..Config::default()
+    }
+}
+
 impl TestServer {
     /// Starts a server with an optional API key and a body limit.
     pub async fn start(api_key: Option<&str>, max_body_bytes: usize) -> Self {
         let config = Config {
-            grpc: "127.0.0.1:0".parse().unwrap(),
-            http: "127.0.0.1:0".parse().unwrap(),
             api_key: api_key.map(str::to_owned),
             max_body_bytes,
-            ..Config::default()
+            ..loopback()
         };
         Self::with_config(&config).await
     }

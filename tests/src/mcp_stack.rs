@@ -137,6 +137,17 @@ impl BareClient {
     }
 }
 
+/// The backend (seeded) and an adapter in front of it, with a token for each of the
+/// seed's two tenants: `(backend, adapter URL, acme's token, globex's token)`. Keep
+/// `dir` alive while they run.
+pub async fn two_tenants(dir: &Path) -> (Backend, String, String, String) {
+    keys(dir).await;
+    let (backend, grpc) = backend(dir).await;
+    let url = adapter(dir, format!("http://{grpc}")).await;
+    let (acme, globex) = (token(dir).await, token_for(dir, "globex").await);
+    (backend, url, acme, globex)
+}
+
 /// A valid token of the script's keys (tenant `acme`, scope `mcp:tools`).
 pub async fn token(dir: &Path) -> String {
     token_for(dir, "acme").await

@@ -11,7 +11,7 @@ use chaukas_spec_server::server::v1 as server;
 use common_eventing::Lossless;
 use common_eventing::wkt::Timestamp;
 use interop_tests::h2_probe;
-use interop_tests::ingest_stack::{PROTOBUF, STEP, TestServer, http, nested, req};
+use interop_tests::ingest_stack::{PROTOBUF, STEP, TestServer, http, loopback, nested, req};
 use prost::Message as _;
 use std::sync::Arc;
 use std::time::Duration;
@@ -120,6 +120,12 @@ fn query(tenant: &str, page_size: i32, page_token: String) -> server::QueryEvent
     }
 }
 
+/// `status` has `code` and names `flag`.
+fn assert_refused(status: &tonic::Status, code: Code, flag: &str) {
+    assert_eq!(status.code(), code, "{status:?}");
+    assert!(status.message().contains(flag), "{status:?}");
+}
+
 /// Row 3: `QueryEvents{page_size: 1000}` over events of ~1 MiB built an answer of
 /// every one of them, which a client with the default 4 MiB limit refuses. Now a
 /// page ends at the answer budget, with a token, and a default client pages through
@@ -169,10 +175,8 @@ async fn a_default_client_pages_through_large_events() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_end_at_the_answer_budget_and_oversized_events_are_refused() {
     let config = Config {
-        grpc: "127.0.0.1:0".parse().unwrap(),
-        http: "127.0.0.1:0".parse().unwrap(),
         max_answer_bytes: 10_000,
-        ..Config::default()
+        ..loopback()
     };
     let server = TestServer::with_config(&config).await;
     let mut cli = server.server_client().await;
@@ -186,11 +190,7 @@ async fn pages_end_at_the_answer_budget_and_oversized_events_are_refused() {
         .ingest_event(ingest(event("too-big", "t", 99, 10_000)))
         .await
         .unwrap_err();
-    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
-    assert!(
-        status.message().contains("--max-answer-bytes"),
-        "{status:?}"
-    );
+    assert_refused(&status, Code::InvalidArgument, "--max-answer-bytes");
 
     let (mut ids, mut sizes, mut token) = (Vec::new(), Vec::new(), String::new());
     loop {
@@ -227,8 +227,6 @@ async fn pages_end_at_the_answer_budget_and_oversized_events_are_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_store_refuses_and_never_evicts() {
     let config = Config {
-        grpc: "127.0.0.1:0".parse().unwrap(),
-        http: "127.0.0.1:0".parse().unwrap(),
         limits: Limits {
             max_events: 5,
             max_bytes: 1 << 20,
@@ -236,7 +234,7 @@ async fn a_full_store_refuses_and_never_evicts() {
             max_tenant_bytes: 1 << 20,
             ..Limits::default()
         },
-        ..Config::default()
+        ..loopback()
     };
     let server = TestServer::with_config(&config).await;
     let mut cli = server.server_client().await;
@@ -250,11 +248,7 @@ async fn a_full_store_refuses_and_never_evicts() {
         .ingest_event(ingest(event("a3", "a", 3, 10)))
         .await
         .unwrap_err();
-    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
-    assert!(
-        status.message().contains("--max-tenant-events"),
-        "{status:?}"
-    );
+    assert_refused(&status, Code::ResourceExhausted, "--max-tenant-events");
     // Idempotent re-send of a stored event: still accepted.
     cli.ingest_event(ingest(event("a0", "a", 0, 10)))
         .await
@@ -302,11 +296,7 @@ async fn scans_leave_ingest_and_health_running() {
         let e = event(&format!("e{i}"), "t", i, 20);
         store.insert(Lossless::from(e)).await.unwrap();
     }
-    let config = Config {
-        grpc: "127.0.0.1:0".parse().unwrap(),
-        http: "127.0.0.1:0".parse().unwrap(),
-        ..Config::default()
-    };
+    let config = loopback();
     let server = TestServer::with_store(&config, store).await;
     let mut scanning = Vec::new();
     for n in 0..4 {
@@ -360,13 +350,11 @@ async fn scans_leave_ingest_and_health_running() {
 /// A server whose connection limits are small enough to reach in a test.
 async fn tight_server() -> TestServer {
     let config = Config {
-        grpc: "127.0.0.1:0".parse().unwrap(),
-        http: "127.0.0.1:0".parse().unwrap(),
         read_timeout: Duration::from_millis(300),
         request_timeout: Duration::from_millis(300),
         max_concurrent_streams: 7,
         max_header_bytes: 8 * 1024,
-        ..Config::default()
+        ..loopback()
     };
     TestServer::with_config(&config).await
 }

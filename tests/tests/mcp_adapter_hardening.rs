@@ -10,7 +10,7 @@ use ameide_sre_proto::core::v1::{
 };
 use interop_tests::h2_probe;
 use interop_tests::mcp_stack::{
-    BareClient, adapter, adapter_with, backend, backend_with, keys, token, token_for,
+    BareClient, adapter, adapter_with, backend, backend_with, keys, token, token_for, two_tenants,
 };
 use mcp_adapter::config::Config;
 use mcp_adapter::upstream::UpstreamKey;
@@ -69,13 +69,7 @@ async fn call(bare: &BareClient, url: &str, token: &str, tool: &str, args: Value
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn huge_ids_of_one_tenant_do_not_break_other_tenants_calls() {
     let dir = tempfile::tempdir().unwrap();
-    keys(dir.path()).await;
-    let (_backend, grpc) = backend(dir.path()).await;
-    let url = adapter(dir.path(), format!("http://{grpc}")).await;
-    let (token_a, token_b) = (
-        token(dir.path()).await,
-        token_for(dir.path(), "globex").await,
-    );
+    let (_backend, url, token_a, token_b) = two_tenants(dir.path()).await;
     let huge = "x".repeat(100_000);
 
     let a_done = std::sync::Arc::new(AtomicBool::new(false));
