@@ -120,6 +120,15 @@ fn query(tenant: &str, page_size: i32, page_token: String) -> server::QueryEvent
     }
 }
 
+type Client =
+    server::chaukas_server_service_client::ChaukasServerServiceClient<tonic::transport::Channel>;
+
+/// Ingests `e` over gRPC (`ChaukasServerService/IngestEvent`).
+async fn ingest(cli: &mut Client, e: Event) -> Result<(), tonic::Status> {
+    let request = req(server::IngestEventRequest { event: Some(e) }, None, None);
+    cli.ingest_event(request).await.map(drop)
+}
+
 /// `status` has `code` and names `flag`.
 fn assert_refused(status: &tonic::Status, code: Code, flag: &str) {
     assert_eq!(status.code(), code, "{status:?}");
@@ -138,15 +147,7 @@ async fn a_default_client_pages_through_large_events() {
         .map(|i| event(&format!("big-{i}"), "t", 100 + i, 1 << 20))
         .collect();
     for e in &sent {
-        cli.ingest_event(req(
-            server::IngestEventRequest {
-                event: Some(e.clone()),
-            },
-            None,
-            None,
-        ))
-        .await
-        .unwrap();
+        ingest(&mut cli, e.clone()).await.unwrap();
     }
     let (mut got, mut token, mut pages) = (Vec::new(), String::new(), 0);
     loop {
@@ -180,14 +181,12 @@ async fn pages_end_at_the_answer_budget_and_oversized_events_are_refused() {
     };
     let server = TestServer::with_config(&config).await;
     let mut cli = server.server_client().await;
-    let ingest = |e: Event| req(server::IngestEventRequest { event: Some(e) }, None, None);
     for i in 0..20 {
-        cli.ingest_event(ingest(event(&format!("e{i}"), "t", i, 3_000)))
+        ingest(&mut cli, event(&format!("e{i}"), "t", i, 3_000))
             .await
             .unwrap();
     }
-    let status = cli
-        .ingest_event(ingest(event("too-big", "t", 99, 10_000)))
+    let status = ingest(&mut cli, event("too-big", "t", 99, 10_000))
         .await
         .unwrap_err();
     assert_refused(&status, Code::InvalidArgument, "--max-answer-bytes");
@@ -238,23 +237,17 @@ async fn a_full_store_refuses_and_never_evicts() {
     };
     let server = TestServer::with_config(&config).await;
     let mut cli = server.server_client().await;
-    let ingest = |e: Event| req(server::IngestEventRequest { event: Some(e) }, None, None);
     for i in 0..3 {
-        cli.ingest_event(ingest(event(&format!("a{i}"), "a", i, 10)))
+        ingest(&mut cli, event(&format!("a{i}"), "a", i, 10))
             .await
             .unwrap();
     }
-    let status = cli
-        .ingest_event(ingest(event("a3", "a", 3, 10)))
-        .await
-        .unwrap_err();
+    let status = ingest(&mut cli, event("a3", "a", 3, 10)).await.unwrap_err();
     assert_refused(&status, Code::ResourceExhausted, "--max-tenant-events");
     // Idempotent re-send of a stored event: still accepted.
-    cli.ingest_event(ingest(event("a0", "a", 0, 10)))
-        .await
-        .unwrap();
+    ingest(&mut cli, event("a0", "a", 0, 10)).await.unwrap();
     for i in 0..2 {
-        cli.ingest_event(ingest(event(&format!("b{i}"), "b", i, 10)))
+        ingest(&mut cli, event(&format!("b{i}"), "b", i, 10))
             .await
             .unwrap();
     }
@@ -324,16 +317,8 @@ async fn scans_leave_ingest_and_health_running() {
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     let r = http(server.http, "GET", "/healthz", &[], b"").await;
     assert_eq!(r.status, 200, "{r:?}");
-    server
-        .server_client()
-        .await
-        .ingest_event(req(
-            server::IngestEventRequest {
-                event: Some(event("during-scan", "t", 1, 20)),
-            },
-            None,
-            None,
-        ))
+    let mut cli = server.server_client().await;
+    ingest(&mut cli, event("during-scan", "t", 1, 20))
         .await
         .unwrap();
     let still_scanning = scanning.iter().filter(|s| !s.is_finished()).count();
