@@ -69,9 +69,18 @@ pub mod aios_fake;
 pub mod every_message;
 pub mod h2_probe;
 pub mod ingest_stack;
+pub mod kafka_peer;
 pub mod mcp_stack;
 pub mod raw_grpc;
 pub mod roundtrip;
+
+/// Decodes hex (what the Python peers write for bytes).
+pub fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
+        .collect()
+}
 
 /// Concatenation of encoded `FileDescriptorSet`s is itself a valid encoded set.
 pub fn descriptor_sets(sets: &[&[u8]]) -> Vec<u8> {

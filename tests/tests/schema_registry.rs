@@ -9,7 +9,7 @@
 
 use common_eventing::registry::{ProtoSchema, Registration, topic_name_strategy};
 use common_eventing::{EventVisitor, Eventing, JsonMessage, MessageVisitor, framing};
-use interop_tests::{run, script};
+use interop_tests::{run, script, unhex};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -105,13 +105,6 @@ struct Outcome {
     schema_id: u32,
     framed: String,
     plain: String,
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
 }
 
 /// The Python-framed record decodes with the typed framing; Rust frames the same

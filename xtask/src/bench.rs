@@ -15,6 +15,10 @@
 //!    against `M::decode` (and the slow path with unknown fields) and prints its table
 //!    (`target/bench/lossless.md`).
 //!
+//! 5. `cargo bench -p interop-tests --bench kafka`: typed events per second through
+//!    librdkafka's mock cluster and the codec's share (`cargo xtask bench --kafka`
+//!    runs it alone).
+//!
 //! Not a test and not part of CI (CI only compiles the benchmark, in clippy).
 
 use crate::{python, workspace};
@@ -109,6 +113,11 @@ pub fn run(args: &[&str]) -> Result<()> {
         .status()?;
     if !status.success() {
         bail!("the Lossless benchmark failed ({status})");
+    }
+    // Typed events through Kafka end to end (target/bench/kafka.md).
+    let status = cargo_bench("kafka").status()?;
+    if !status.success() {
+        bail!("the Kafka benchmark failed ({status})");
     }
     if readme {
         let path = workspace::root().join("README.md");

@@ -8,6 +8,9 @@
 //! - `cargo xtask bench --load [--seconds S] [--rounds N] [--stored N]`: the ingest
 //!   server's ingest rate alone and while 4 clients scan the store
 //!   (`tests/benches/server_load.rs`).
+//! - `cargo xtask bench --kafka [--events N] [--rounds N]`: typed events per second
+//!   produced and consumed through librdkafka's mock cluster, and the codec's share
+//!   of that time (`tests/benches/kafka.rs`), written to `target/bench/kafka.md`.
 
 use crate::python;
 use anyhow::{Result, bail};

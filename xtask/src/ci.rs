@@ -49,6 +49,11 @@ pub fn run() -> Result<()> {
         breaking::run,
     )?;
 
+    step(
+        "C toolchain for librdkafka (common-eventing feature `rdkafka`)",
+        crate::c_toolchain::ensure,
+    )?;
+
     let mut clippy = cargo();
     clippy.args([
         "clippy",

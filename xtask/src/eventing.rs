@@ -196,6 +196,142 @@ fn key_expression(message: &MessageDescriptor, path: &str) -> Result<String> {
     Ok(format!("{expr}.map(|m| {}).unwrap_or_default()", leaf("m")))
 }
 
+/// The CloudEvents attributes an event carries in its own fields, and the field names
+/// each is read from (`common_eventing::eventing::EventFields` documents the rule).
+const EVENT_FIELDS: [(&str, &[&str], FieldType); 5] = [
+    ("id", &["message_id", "event_id"], FieldType::String),
+    (
+        "time",
+        &["occurred_at", "timestamp", "created_at"],
+        FieldType::Timestamp,
+    ),
+    ("source", &["producer", "source_service"], FieldType::String),
+    ("traceparent", &["traceparent"], FieldType::String),
+    ("tracestate", &["tracestate"], FieldType::String),
+];
+
+/// The field type an attribute is read from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum FieldType {
+    String,
+    Timestamp,
+}
+
+/// The message field named `meta`, when it is a singular message outside any oneof.
+fn meta_message(message: &MessageDescriptor) -> Option<prost_reflect::FieldDescriptor> {
+    let meta = message.get_field_by_name("meta")?;
+    let singular = !meta.is_list() && !meta.is_map() && meta.containing_oneof().is_none();
+    (singular && matches!(meta.kind(), Kind::Message(_))).then_some(meta)
+}
+
+/// The fields (path from `message`) an attribute is read from: the first of `names`
+/// in the message, then in its `meta`; an error when that field has another type.
+fn attribute_field(
+    message: &MessageDescriptor,
+    names: &[&str],
+    want: FieldType,
+) -> Result<Option<Vec<prost_reflect::FieldDescriptor>>, String> {
+    let meta = meta_message(message);
+    let mut scopes = vec![(message.clone(), Vec::new())];
+    if let Some(meta) = &meta
+        && let Kind::Message(inner) = meta.kind()
+    {
+        scopes.push((inner, vec![meta.clone()]));
+    }
+    for (scope, parents) in scopes {
+        for name in names {
+            let Some(field) = scope.get_field_by_name(name) else {
+                continue;
+            };
+            let is_type = match (want, field.kind()) {
+                (FieldType::String, Kind::String) => true,
+                (FieldType::Timestamp, Kind::Message(m)) => {
+                    m.full_name() == "google.protobuf.Timestamp"
+                }
+                _ => false,
+            };
+            let real_oneof = field.containing_oneof().is_some()
+                && !field.field_descriptor_proto().proto3_optional();
+            if !is_type || field.is_list() || field.is_map() || real_oneof {
+                return Err(format!(
+                    "field {}.{name} is read as a CloudEvents attribute and must be a singular {}",
+                    scope.full_name(),
+                    match want {
+                        FieldType::String => "string",
+                        FieldType::Timestamp => "google.protobuf.Timestamp",
+                    }
+                ));
+            }
+            let mut path = parents;
+            path.push(field);
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}
+
+/// The body of `fn event_fields`: an `EventFields` literal reading each attribute's
+/// field (an `Option` through `meta`).
+fn event_fields_expression(message: &MessageDescriptor) -> Result<String> {
+    let mut entries = String::new();
+    for (attribute, names, want) in EVENT_FIELDS {
+        let path = attribute_field(message, names, want)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", message.full_name()))?;
+        let expression = match path {
+            None => "::core::option::Option::None".to_owned(),
+            Some(path) => {
+                let (last, parents) = path.split_last().expect("a path has one field at least");
+                let dotted = path
+                    .iter()
+                    .map(|f| f.name().to_owned())
+                    .collect::<Vec<_>>()
+                    .join(".");
+                let leaf = ident::field(last);
+                let optional = last.field_descriptor_proto().proto3_optional();
+                let field = |value: &str| {
+                    let value = if value == "value" {
+                        "value".to_owned()
+                    } else {
+                        format!("value: {value}")
+                    };
+                    format!("::common_eventing::eventing::Field {{ path: {dotted:?}, {value} }}")
+                };
+                // A plain string is always there; an optional string or a Timestamp
+                // may be unset.
+                let read = match (want, optional) {
+                    (FieldType::String, false) => None,
+                    (FieldType::String, true) => Some("as_deref"),
+                    (FieldType::Timestamp, _) => Some("as_ref"),
+                };
+                match (parents, read) {
+                    ([], None) => format!(
+                        "::core::option::Option::Some({})",
+                        field(&format!("self.{leaf}.as_str()"))
+                    ),
+                    ([], Some(read)) => {
+                        format!("self.{leaf}.{read}().map(|value| {})", field("value"))
+                    }
+                    ([meta], None) => format!(
+                        "self.{}.as_ref().map(|m| {})",
+                        ident::field(meta),
+                        field(&format!("m.{leaf}.as_str()"))
+                    ),
+                    ([meta], Some(read)) => format!(
+                        "self.{}.as_ref().and_then(|m| m.{leaf}.{read}()).map(|value| {})",
+                        ident::field(meta),
+                        field("value")
+                    ),
+                    _ => unreachable!("attributes are read at most one level down"),
+                }
+            }
+        };
+        entries.push_str(&format!("\n            {attribute}: {expression},"));
+    }
+    Ok(format!(
+        "::common_eventing::eventing::EventFields {{{entries}\n        }}"
+    ))
+}
+
 /// `impl ::common_eventing::Eventing for <Type>` for each annotated message of `package`.
 /// `rust_type` maps a full proto message name to its path relative to the package module.
 pub fn generate_impls(pool: &DescriptorPool, specs: &[EventSpec], package: &str) -> Result<String> {
@@ -236,6 +372,9 @@ pub fn generate_impls(pool: &DescriptorPool, specs: &[EventSpec], package: &str)
              \x20   fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {{\n\
              \x20       ::prost::alloc::vec![{ik_exprs}]\n\
              \x20   }}\n\
+             \x20   fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {{\n\
+             \x20       {fields}\n\
+             \x20   }}\n\
              }}\n",
             name = spec.message,
             stream = spec.stream_ref,
@@ -245,6 +384,7 @@ pub fn generate_impls(pool: &DescriptorPool, specs: &[EventSpec], package: &str)
             ik = list(&spec.idempotency_key_fields),
             pk_exprs = exprs(&spec.partition_key_fields)?,
             ik_exprs = exprs(&spec.idempotency_key_fields)?,
+            fields = event_fields_expression(&message)?,
         ));
     }
     Ok(out)

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod bench_mcp;
 pub mod breaking;
 pub mod buf;
+pub mod c_toolchain;
 pub mod catalog;
 pub mod ci;
 pub mod codegen;

@@ -17,6 +17,8 @@
 //! - `bench [--seconds S] [--rounds N] [--readme]`: the codec benchmark, Rust against Python upb on
 //!   the same bytes, as one table (not part of CI).
 //! - `bench --mcp [--calls N]`: tool-call round-trip latency through the MCP adapter.
+//! - `bench --kafka [--events N] [--rounds N]`: typed events per second through Kafka
+//!   (librdkafka's mock cluster), produced and consumed, with the codec's share.
 //! - `bench --load [--seconds S] [--rounds N] [--stored N]`: the ingest server's ingest
 //!   rate alone and under 4 scanning clients.
 //! - `downstream`: check a crate depending on the packaged crates at the newest and at
@@ -32,7 +34,7 @@ use xtask::{
     fuzz, lint, mcp, python,
 };
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json | --mcp] | ci | conformance | fuzz [--seconds N] [--dev] | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | bench --mcp [--calls N] | bench --load [--seconds S] [--rounds N] [--stored N] | downstream | evolution | doc>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json | --mcp] | ci | conformance | fuzz [--seconds N] [--dev] | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | bench --mcp [--calls N] | bench --load [--seconds S] [--rounds N] [--stored N] | bench --kafka [--events N] [--rounds N] | downstream | evolution | doc>";
 
 /// Runs the command; a failure prints its cause chain (no backtrace noise, whatever
 /// `RUST_BACKTRACE` says) and exits with status 1.
@@ -67,6 +69,7 @@ fn run() -> Result<()> {
         ["baseline", crates @ ..] => baseline::run(crates),
         ["bench", "--mcp", rest @ ..] => bench_mcp::run("mcp_adapter", rest),
         ["bench", "--load", rest @ ..] => bench_mcp::run("server_load", rest),
+        ["bench", "--kafka", rest @ ..] => bench_mcp::run("kafka", rest),
         ["bench", rest @ ..] => bench::run(rest),
         ["downstream"] => downstream::run_all(),
         ["evolution"] => evolution::run(),

@@ -15,6 +15,55 @@
 /// key parts, or use [`Eventing::partition_key_values`] to see the parts.
 pub const KEY_SEPARATOR: &str = ":";
 
+/// One field an event message carries about itself: where it is and its value.
+#[derive(Debug, PartialEq)]
+pub struct Field<'a, T: ?Sized> {
+    /// Dot-separated path from the message (`meta.traceparent`), for errors.
+    pub path: &'static str,
+    /// The field's value, borrowed from the message.
+    pub value: &'a T,
+}
+
+impl<T: ?Sized> Clone for Field<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: ?Sized> Copy for Field<'_, T> {}
+
+/// What an event message says about itself in its own fields: the CloudEvents
+/// attributes of its Kafka record (`kafka::KafkaRecord::from_event`).
+///
+/// Generated for every message with the eventing option, by one rule over the
+/// descriptors: each attribute is the first field found with one of its names, looked
+/// up in the message and then in its `meta` message field:
+///
+/// | attribute | field names | field type |
+/// | --- | --- | --- |
+/// | `id` | `message_id`, `event_id` | `string` |
+/// | `time` | `occurred_at`, `timestamp`, `created_at` | `google.protobuf.Timestamp` |
+/// | `source` | `producer`, `source_service` | `string` |
+/// | `traceparent` | `traceparent` | `string` |
+/// | `tracestate` | `tracestate` | `string` |
+///
+/// A field with one of these names and another type fails codegen, naming it. `None`
+/// means the message has no such field, or (for message fields along the way) that
+/// it is unset.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct EventFields<'a> {
+    /// The event's id (CloudEvents `id`).
+    pub id: Option<Field<'a, str>>,
+    /// When it happened (CloudEvents `time`).
+    pub time: Option<Field<'a, crate::wkt::Timestamp>>,
+    /// Who produced it (CloudEvents `source`).
+    pub source: Option<Field<'a, str>>,
+    /// W3C `traceparent` of the producing span.
+    pub traceparent: Option<Field<'a, str>>,
+    /// W3C `tracestate`.
+    pub tracestate: Option<Field<'a, str>>,
+}
+
 /// Routing and identity of an event message, generated from its eventing option.
 pub trait Eventing: prost::Message + prost::Name {
     /// Stable type id; survives package refactors; the CloudEvents `type`
@@ -35,6 +84,12 @@ pub trait Eventing: prost::Message + prost::Name {
 
     /// The values at [`IDEMPOTENCY_KEY_FIELDS`](Self::IDEMPOTENCY_KEY_FIELDS), in order.
     fn idempotency_key_values(&self) -> Vec<String>;
+
+    /// The id, time, source and trace context the message carries in its own fields
+    /// (generated; see [`EventFields`] for the rule). The default is none of them.
+    fn event_fields(&self) -> EventFields<'_> {
+        EventFields::default()
+    }
 
     /// The record key: the partition key values joined by [`KEY_SEPARATOR`].
     fn partition_key(&self) -> String {

@@ -10,8 +10,9 @@
 //!   giving stable type, stream, subject and keys from the type.
 //! - Runtime helpers around it: [`framing`] (Confluent Schema Registry wire format
 //!   for Protobuf), [`cloudevents`] (CloudEvents Kafka binary-mode headers),
-//!   [`traceparent`] (W3C trace context) and [`metadata`] (envelope metadata with
-//!   UUIDv7 ids).
+//!   [`traceparent`] (W3C trace context), [`metadata`] (envelope metadata with
+//!   UUIDv7 ids) and [`kafka`] (an event as a Kafka record; with feature `rdkafka`, a
+//!   typed producer and consumer).
 //! - [`mcp`]: the MCP expose option on rpc methods ([`mcp::annotations::v1`]) and,
 //!   generated for every tool input and output and every event message,
 //!   [`mcp::JsonSchema`]: the JSON Schema of its proto3 JSON.
@@ -49,9 +50,10 @@
 //! | --- | --- | --- |
 //! | `serde` | yes | proto3 canonical JSON for the well-known types, [`JsonMessage`] and the visitors ([`visit`]); re-exports `pbjson` (unused, for compatibility) |
 //! | `chrono` | yes | conversions between `Timestamp` / `Duration` and chrono |
-//! | `envelope-metadata` | yes | [`ids`] (UUIDv7), [`metadata`] ([`EnvelopeMetadata`]), [`traceparent`], [`cloudevents`], and `framing::message_indexes_for` (index paths from encoded descriptors) |
+//! | `envelope-metadata` | yes | [`ids`] (UUIDv7), [`metadata`] ([`EnvelopeMetadata`]), [`traceparent`], [`cloudevents`], `framing::message_indexes_for` (index paths from encoded descriptors), and [`kafka::KafkaRecord`] (an event as one Kafka record, no Kafka client) |
 //! | `runtime` | no | deprecated alias of `envelope-metadata` (its name in 0.1), kept for the 0.2 release and removed in 0.3 |
 //! | `grpc` | no | [`grpc::Codec`], the codec of the domain crates' generated tonic services (malformed requests are `INVALID_ARGUMENT`); turned on by their `grpc` features |
+//! | `rdkafka` | no | [`kafka`]'s `Producer`, `Consumer` (with `Router` and dead letters) and `MockBroker`, on `rdkafka` 0.39; librdkafka is built from source (a C compiler, `make`, `perl`) |
 //! | `schema-registry-converter` | no | [`registry::Registration`] converts into `schema_registry_converter`'s `SuppliedSchema` ([`registry::ProtoSchema::supplied_schema`]), for its `post_schema`; re-exports `schema_registry_converter` |
 //!
 //! Always there: [`registry`] (schema texts, [`registry::ProtoSchema`],
@@ -78,6 +80,8 @@ pub mod grpc;
 pub mod ids;
 #[cfg(feature = "serde")]
 pub mod json;
+#[cfg(feature = "envelope-metadata")]
+pub mod kafka;
 pub mod lossless;
 pub mod mcp;
 #[cfg(feature = "envelope-metadata")]

@@ -13,6 +13,15 @@ impl ::common_eventing::Eventing for SreDomainFact {
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.meta.as_ref().map(|m| m.message_id.clone()).unwrap_or_default()]
     }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: self.meta.as_ref().map(|m| ::common_eventing::eventing::Field { path: "meta.message_id", value: m.message_id.as_str() }),
+            time: self.meta.as_ref().and_then(|m| m.occurred_at.as_ref()).map(|value| ::common_eventing::eventing::Field { path: "meta.occurred_at", value }),
+            source: self.meta.as_ref().map(|m| ::common_eventing::eventing::Field { path: "meta.producer", value: m.producer.as_str() }),
+            traceparent: self.meta.as_ref().map(|m| ::common_eventing::eventing::Field { path: "meta.traceparent", value: m.traceparent.as_str() }),
+            tracestate: self.meta.as_ref().map(|m| ::common_eventing::eventing::Field { path: "meta.tracestate", value: m.tracestate.as_str() }),
+        }
+    }
 }
 
 /// Routing of `ameide_core_proto.sre.core.v1.SreDomainIntent` (stream `sre.domain.intents.v1`), from its eventing option.
@@ -27,5 +36,14 @@ impl ::common_eventing::Eventing for SreDomainIntent {
     }
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.meta.as_ref().map(|m| m.message_id.clone()).unwrap_or_default()]
+    }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: self.meta.as_ref().map(|m| ::common_eventing::eventing::Field { path: "meta.message_id", value: m.message_id.as_str() }),
+            time: self.meta.as_ref().and_then(|m| m.occurred_at.as_ref()).map(|value| ::common_eventing::eventing::Field { path: "meta.occurred_at", value }),
+            source: self.meta.as_ref().map(|m| ::common_eventing::eventing::Field { path: "meta.producer", value: m.producer.as_str() }),
+            traceparent: self.meta.as_ref().map(|m| ::common_eventing::eventing::Field { path: "meta.traceparent", value: m.traceparent.as_str() }),
+            tracestate: self.meta.as_ref().map(|m| ::common_eventing::eventing::Field { path: "meta.tracestate", value: m.tracestate.as_str() }),
+        }
     }
 }

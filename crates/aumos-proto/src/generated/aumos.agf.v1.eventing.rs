@@ -13,6 +13,15 @@ impl ::common_eventing::Eventing for AgentInvoked {
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
     }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.occurred_at.as_ref().map(|value| ::common_eventing::eventing::Field { path: "occurred_at", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "traceparent", value: self.traceparent.as_str() }),
+            tracestate: ::core::option::Option::None,
+        }
+    }
 }
 
 /// Routing of `aumos.agf.v1.CircuitBreakerClosed` (stream `agf.circuit_breaker.closed`), from its eventing option.
@@ -27,6 +36,15 @@ impl ::common_eventing::Eventing for CircuitBreakerClosed {
     }
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
+    }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.occurred_at.as_ref().map(|value| ::common_eventing::eventing::Field { path: "occurred_at", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "traceparent", value: self.traceparent.as_str() }),
+            tracestate: ::core::option::Option::None,
+        }
     }
 }
 
@@ -43,6 +61,15 @@ impl ::common_eventing::Eventing for CircuitBreakerOpened {
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
     }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.occurred_at.as_ref().map(|value| ::common_eventing::eventing::Field { path: "occurred_at", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "traceparent", value: self.traceparent.as_str() }),
+            tracestate: ::core::option::Option::None,
+        }
+    }
 }
 
 /// Routing of `aumos.agf.v1.HitlApprovalRequested` (stream `agf.hitl.approval_requested`), from its eventing option.
@@ -57,6 +84,15 @@ impl ::common_eventing::Eventing for HitlApprovalRequested {
     }
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
+    }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.occurred_at.as_ref().map(|value| ::common_eventing::eventing::Field { path: "occurred_at", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "traceparent", value: self.traceparent.as_str() }),
+            tracestate: ::core::option::Option::None,
+        }
     }
 }
 
@@ -73,6 +109,15 @@ impl ::common_eventing::Eventing for HitlApproved {
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
     }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.occurred_at.as_ref().map(|value| ::common_eventing::eventing::Field { path: "occurred_at", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "traceparent", value: self.traceparent.as_str() }),
+            tracestate: ::core::option::Option::None,
+        }
+    }
 }
 
 /// Routing of `aumos.agf.v1.HitlRejected` (stream `agf.hitl.rejected`), from its eventing option.
@@ -87,6 +132,15 @@ impl ::common_eventing::Eventing for HitlRejected {
     }
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
+    }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.occurred_at.as_ref().map(|value| ::common_eventing::eventing::Field { path: "occurred_at", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "traceparent", value: self.traceparent.as_str() }),
+            tracestate: ::core::option::Option::None,
+        }
     }
 }
 
@@ -103,6 +157,15 @@ impl ::common_eventing::Eventing for WorkflowCompleted {
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
     }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.occurred_at.as_ref().map(|value| ::common_eventing::eventing::Field { path: "occurred_at", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "traceparent", value: self.traceparent.as_str() }),
+            tracestate: ::core::option::Option::None,
+        }
+    }
 }
 
 /// Routing of `aumos.agf.v1.WorkflowFailed` (stream `agf.workflow.failed`), from its eventing option.
@@ -117,6 +180,15 @@ impl ::common_eventing::Eventing for WorkflowFailed {
     }
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
+    }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.occurred_at.as_ref().map(|value| ::common_eventing::eventing::Field { path: "occurred_at", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "traceparent", value: self.traceparent.as_str() }),
+            tracestate: ::core::option::Option::None,
+        }
     }
 }
 
@@ -133,6 +205,15 @@ impl ::common_eventing::Eventing for WorkflowPausedHitl {
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
     }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.occurred_at.as_ref().map(|value| ::common_eventing::eventing::Field { path: "occurred_at", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "traceparent", value: self.traceparent.as_str() }),
+            tracestate: ::core::option::Option::None,
+        }
+    }
 }
 
 /// Routing of `aumos.agf.v1.WorkflowStarted` (stream `agf.workflow.started`), from its eventing option.
@@ -147,5 +228,14 @@ impl ::common_eventing::Eventing for WorkflowStarted {
     }
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
+    }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.occurred_at.as_ref().map(|value| ::common_eventing::eventing::Field { path: "occurred_at", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "traceparent", value: self.traceparent.as_str() }),
+            tracestate: ::core::option::Option::None,
+        }
     }
 }

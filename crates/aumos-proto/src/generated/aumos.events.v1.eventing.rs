@@ -13,6 +13,15 @@ impl ::common_eventing::Eventing for AgentEnvelope {
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.message_id.clone()]
     }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "message_id", value: self.message_id.as_str() }),
+            time: self.created_at.as_ref().map(|value| ::common_eventing::eventing::Field { path: "created_at", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
+    }
 }
 
 /// Routing of `aumos.events.v1.AuditEvent` (stream `aumos.audit.events`), from its eventing option.
@@ -27,6 +36,15 @@ impl ::common_eventing::Eventing for AuditEvent {
     }
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
+    }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.timestamp.as_ref().map(|value| ::common_eventing::eventing::Field { path: "timestamp", value }),
+            source: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "source_service", value: self.source_service.as_str() }),
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
     }
 }
 
@@ -43,6 +61,15 @@ impl ::common_eventing::Eventing for FeatureFlagChangeEvent {
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
     }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.timestamp.as_ref().map(|value| ::common_eventing::eventing::Field { path: "timestamp", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
+    }
 }
 
 /// Routing of `aumos.events.v1.FeatureFlagEvaluationEvent` (stream `aumos.flags.evaluation`), from its eventing option.
@@ -57,6 +84,15 @@ impl ::common_eventing::Eventing for FeatureFlagEvaluationEvent {
     }
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
+    }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.timestamp.as_ref().map(|value| ::common_eventing::eventing::Field { path: "timestamp", value }),
+            source: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "source_service", value: self.source_service.as_str() }),
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
     }
 }
 
@@ -73,6 +109,15 @@ impl ::common_eventing::Eventing for GovernanceDecisionEvent {
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
     }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.timestamp.as_ref().map(|value| ::common_eventing::eventing::Field { path: "timestamp", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
+    }
 }
 
 /// Routing of `aumos.events.v1.LockAcquiredEvent` (stream `aumos.locks.acquired`), from its eventing option.
@@ -87,6 +132,15 @@ impl ::common_eventing::Eventing for LockAcquiredEvent {
     }
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
+    }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.timestamp.as_ref().map(|value| ::common_eventing::eventing::Field { path: "timestamp", value }),
+            source: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "source_service", value: self.source_service.as_str() }),
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
     }
 }
 
@@ -103,6 +157,15 @@ impl ::common_eventing::Eventing for LockContentionEvent {
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
     }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.timestamp.as_ref().map(|value| ::common_eventing::eventing::Field { path: "timestamp", value }),
+            source: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "source_service", value: self.source_service.as_str() }),
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
+    }
 }
 
 /// Routing of `aumos.events.v1.LockReleasedEvent` (stream `aumos.locks.released`), from its eventing option.
@@ -117,6 +180,15 @@ impl ::common_eventing::Eventing for LockReleasedEvent {
     }
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
+    }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.timestamp.as_ref().map(|value| ::common_eventing::eventing::Field { path: "timestamp", value }),
+            source: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "source_service", value: self.source_service.as_str() }),
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
     }
 }
 
@@ -133,6 +205,15 @@ impl ::common_eventing::Eventing for MeteringEvent {
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
     }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: ::core::option::Option::None,
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
+    }
 }
 
 /// Routing of `aumos.events.v1.UsageMetricsEvent` (stream `aumos.metrics.usage`), from its eventing option.
@@ -147,6 +228,15 @@ impl ::common_eventing::Eventing for UsageMetricsEvent {
     }
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
+    }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.timestamp.as_ref().map(|value| ::common_eventing::eventing::Field { path: "timestamp", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
     }
 }
 
@@ -163,6 +253,15 @@ impl ::common_eventing::Eventing for ModelLifecycleEvent {
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
     }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.timestamp.as_ref().map(|value| ::common_eventing::eventing::Field { path: "timestamp", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
+    }
 }
 
 /// Routing of `aumos.events.v1.BulkheadEvent` (stream `aumos.resilience.bulkhead`), from its eventing option.
@@ -177,6 +276,15 @@ impl ::common_eventing::Eventing for BulkheadEvent {
     }
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
+    }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.timestamp.as_ref().map(|value| ::common_eventing::eventing::Field { path: "timestamp", value }),
+            source: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "source_service", value: self.source_service.as_str() }),
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
     }
 }
 
@@ -193,6 +301,15 @@ impl ::common_eventing::Eventing for CircuitBreakerEvent {
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
     }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.timestamp.as_ref().map(|value| ::common_eventing::eventing::Field { path: "timestamp", value }),
+            source: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "source_service", value: self.source_service.as_str() }),
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
+    }
 }
 
 /// Routing of `aumos.events.v1.RateLimitEvent` (stream `aumos.resilience.rate_limit`), from its eventing option.
@@ -208,6 +325,15 @@ impl ::common_eventing::Eventing for RateLimitEvent {
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
     }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.timestamp.as_ref().map(|value| ::common_eventing::eventing::Field { path: "timestamp", value }),
+            source: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "source_service", value: self.source_service.as_str() }),
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
+    }
 }
 
 /// Routing of `aumos.events.v1.SecurityAlertEvent` (stream `aumos.security.alert`), from its eventing option.
@@ -222,5 +348,14 @@ impl ::common_eventing::Eventing for SecurityAlertEvent {
     }
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
+    }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.timestamp.as_ref().map(|value| ::common_eventing::eventing::Field { path: "timestamp", value }),
+            source: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "source_service", value: self.source_service.as_str() }),
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
     }
 }

@@ -12,6 +12,15 @@ impl ::common_eventing::Eventing for Counted {
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
     }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: ::core::option::Option::None,
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
+    }
 }
 
 /// Routing of `golden.v1.Happened` (stream `golden.facts.v1`), from its eventing option.
@@ -26,5 +35,14 @@ impl ::common_eventing::Eventing for Happened {
     }
     fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
         ::prost::alloc::vec![self.event_id.clone()]
+    }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: ::core::option::Option::Some(::common_eventing::eventing::Field { path: "event_id", value: self.event_id.as_str() }),
+            time: self.timestamp.as_ref().map(|value| ::common_eventing::eventing::Field { path: "timestamp", value }),
+            source: ::core::option::Option::None,
+            traceparent: ::core::option::Option::None,
+            tracestate: ::core::option::Option::None,
+        }
     }
 }

@@ -1,0 +1,262 @@
+//! [`Consumer`]: typed events consumed through librdkafka, dispatched by type, offsets
+//! stored only once a record is handled or dead-lettered.
+
+use std::fmt;
+use std::future::Future;
+
+use rdkafka::ClientConfig;
+use rdkafka::consumer::{CommitMode, Consumer as _, StreamConsumer};
+use rdkafka::error::KafkaError;
+use rdkafka::message::{BorrowedMessage, Headers, Message};
+
+use super::RecordRef;
+use super::dead_letter::{Origin, Reason, dead_letter};
+use super::producer::{ProduceError, Producer};
+use super::router::{Received, Router};
+
+/// What became of one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Its handler took it.
+    Handled {
+        /// The record's topic.
+        topic: String,
+        /// Its partition.
+        partition: i32,
+        /// Its offset.
+        offset: i64,
+    },
+    /// It went to the dead-letter topic.
+    DeadLettered {
+        /// The record's topic.
+        topic: String,
+        /// Its partition.
+        partition: i32,
+        /// Its offset.
+        offset: i64,
+        /// Why.
+        reason: Reason,
+        /// The error, as written to `dlq.error`.
+        error: String,
+    },
+}
+
+/// Why consuming stopped: the client failed, or a dead letter could not be delivered
+/// (then the record's offset is not stored: it is read again, never dropped).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ConsumeError {
+    /// The consumer client failed.
+    Kafka(KafkaError),
+    /// A dead letter was not delivered.
+    DeadLetter(ProduceError),
+}
+
+impl fmt::Display for ConsumeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Kafka(e) => write!(f, "consuming: {e}"),
+            Self::DeadLetter(e) => write!(f, "dead-lettering: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConsumeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Kafka(e) => Some(e),
+            Self::DeadLetter(e) => Some(e),
+        }
+    }
+}
+
+impl From<KafkaError> for ConsumeError {
+    fn from(e: KafkaError) -> Self {
+        Self::Kafka(e)
+    }
+}
+
+/// Consumes typed events in a consumer group.
+///
+/// - Each record goes to its [`Router`] handler, and its offset is stored only after
+///   the handler returns; stored offsets are committed in the background
+///   (`enable.auto.offset.store=false`, auto commit on) and by [`commit`](Self::commit).
+///   A crash before that means the record is read again: at least once.
+/// - A record that has no handler, does not decode, or whose handler fails goes to
+///   `{topic}.dlq` with its original key, value and headers plus `dlq.*` headers
+///   saying why ([`dead_letter`](super::dead_letter)); consumption goes on.
+/// - A new group starts at the earliest offset (`auto.offset.reset=earliest`).
+///
+/// ```no_run
+/// # async fn demo<M>() -> Result<(), Box<dyn std::error::Error>>
+/// # where M: common_eventing::Eventing + common_eventing::registry::ProtoSchema + Default + Send + std::fmt::Debug + 'static {
+/// use common_eventing::kafka::{Consumer, Router};
+///
+/// let router = Router::new().on::<M, _, _>(|event, received| async move {
+///     println!("{} @{}: {event:?}", received.topic, received.offset);
+///     Ok(())
+/// });
+/// let mut consumer = Consumer::new("localhost:9092", "billing", router)?;
+/// loop {
+///     consumer.next().await?;
+/// }
+/// # }
+/// ```
+pub struct Consumer {
+    inner: StreamConsumer,
+    dead_letters: Producer,
+    router: Router,
+    group: String,
+}
+
+impl fmt::Debug for Consumer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Consumer")
+            .field("group", &self.group)
+            .field("router", &self.router)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Consumer {
+    /// A consumer in `group` on the cluster at `bootstrap_servers`, subscribed to the
+    /// router's topics.
+    pub fn new(bootstrap_servers: &str, group: &str, router: Router) -> Result<Self, KafkaError> {
+        let mut config = ClientConfig::new();
+        config.set("bootstrap.servers", bootstrap_servers);
+        Self::from_config(config, group, router)
+    }
+
+    /// A consumer with the caller's librdkafka settings; it sets `group.id`,
+    /// `enable.auto.offset.store=false`, and `auto.offset.reset=earliest` unless given.
+    /// Dead letters are produced with the same settings (minus the consumer's own).
+    pub fn from_config(
+        mut config: ClientConfig,
+        group: &str,
+        router: Router,
+    ) -> Result<Self, KafkaError> {
+        let mut producer_config = ClientConfig::new();
+        for key in ["bootstrap.servers", "security.protocol", "client.id"] {
+            if let Some(value) = config.get(key) {
+                producer_config.set(key, value);
+            }
+        }
+        if config.get("auto.offset.reset").is_none() {
+            config.set("auto.offset.reset", "earliest");
+        }
+        config
+            .set("group.id", group)
+            .set("enable.auto.offset.store", "false")
+            .set("enable.auto.commit", "true");
+        let inner: StreamConsumer = config.create()?;
+        inner.subscribe(&router.topics())?;
+        Ok(Self {
+            inner,
+            dead_letters: Producer::from_config(producer_config)?,
+            router,
+            group: group.to_owned(),
+        })
+    }
+
+    /// The librdkafka consumer (assignment, positions, lag).
+    pub fn client(&self) -> &StreamConsumer {
+        &self.inner
+    }
+
+    /// Waits for the next record and handles it (or dead-letters it); then stores its
+    /// offset.
+    pub async fn next(&mut self) -> Result<Outcome, ConsumeError> {
+        let message = self.inner.recv().await?;
+        let outcome = handle(&mut self.router, &self.dead_letters, &self.group, &message).await?;
+        self.inner.store_offset_from_message(&message)?;
+        Ok(outcome)
+    }
+
+    /// Handles records until `stop` completes, then commits the stored offsets.
+    pub async fn run_until(&mut self, stop: impl Future<Output = ()>) -> Result<(), ConsumeError> {
+        let mut stop = std::pin::pin!(stop);
+        loop {
+            tokio::select! {
+                biased;
+                () = &mut stop => break,
+                outcome = self.next() => { outcome?; }
+            }
+        }
+        self.commit()
+    }
+
+    /// Commits the stored offsets now and waits for the broker's answer (nothing to
+    /// commit is not an error).
+    pub fn commit(&self) -> Result<(), ConsumeError> {
+        match self.inner.commit_consumer_state(CommitMode::Sync) {
+            Ok(()) => Ok(()),
+            Err(KafkaError::ConsumerCommit(rdkafka::types::RDKafkaErrorCode::NoOffset)) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Routes one record to its handler, or dead-letters it.
+async fn handle(
+    router: &mut Router,
+    dead_letters: &Producer,
+    group: &str,
+    message: &BorrowedMessage<'_>,
+) -> Result<Outcome, ConsumeError> {
+    let headers: Vec<(&str, &[u8])> = message
+        .headers()
+        .map(|h| {
+            h.iter()
+                .map(|h| (h.key, h.value.unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let record = RecordRef {
+        topic: message.topic(),
+        key: message.key(),
+        headers: &headers,
+        value: message.payload(),
+    };
+    let (partition, offset) = (message.partition(), message.offset());
+    let received = Received {
+        topic: record.topic.to_owned(),
+        partition,
+        offset,
+        key: record.key.map(<[u8]>::to_vec),
+        headers: headers
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), v.to_vec()))
+            .collect(),
+    };
+    let refusal = match router.route(&record, received) {
+        Ok(handled) => match handled.await {
+            Ok(()) => {
+                return Ok(Outcome::Handled {
+                    topic: record.topic.to_owned(),
+                    partition,
+                    offset,
+                });
+            }
+            Err(e) => (Reason::Handler, e.to_string()),
+        },
+        Err(refusal) => (refusal.reason, refusal.error),
+    };
+    let (reason, error) = refusal;
+    let origin = Origin {
+        partition,
+        offset,
+        group: group.to_owned(),
+    };
+    let letter = dead_letter(&record, &origin, reason, &error);
+    dead_letters
+        .send_parts(&letter.topic, record.key, &letter.headers, record.value)
+        .await
+        .map_err(ConsumeError::DeadLetter)?;
+    Ok(Outcome::DeadLettered {
+        topic: record.topic.to_owned(),
+        partition,
+        offset,
+        reason,
+        error,
+    })
+}

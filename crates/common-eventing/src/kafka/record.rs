@@ -1,0 +1,319 @@
+//! [`KafkaRecord`]: an event as one Kafka record (topic, key, CloudEvents headers and a
+//! Confluent-framed value), and back.
+
+use std::fmt;
+
+use crate::Eventing;
+use crate::cloudevents::{
+    CONTENT_TYPE_PROTOBUF, CloudEventAttributes, CloudEventError, HEADER_TYPE,
+};
+use crate::eventing::Field;
+use crate::framing::{self, DecodeMessageError};
+use crate::registry::ProtoSchema;
+use crate::traceparent::TraceParent;
+
+/// One Kafka record, independent of any Kafka client: what a producer sends and what a
+/// consumer receives.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KafkaRecord {
+    /// The topic.
+    pub topic: String,
+    /// The record key (the event's partition key, UTF-8).
+    pub key: Vec<u8>,
+    /// The headers, in order (names may repeat on the wire).
+    pub headers: Vec<(String, Vec<u8>)>,
+    /// The value: the Confluent-framed protobuf message.
+    pub value: Vec<u8>,
+}
+
+/// A record borrowed from wherever it lives (a consumer's message buffer, a
+/// [`KafkaRecord`]): decoding one copies nothing but the message's own fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordRef<'a> {
+    /// The topic.
+    pub topic: &'a str,
+    /// The record key; `None` for a record without one.
+    pub key: Option<&'a [u8]>,
+    /// The headers, in order.
+    pub headers: &'a [(&'a str, &'a [u8])],
+    /// The value; `None` for a tombstone.
+    pub value: Option<&'a [u8]>,
+}
+
+/// Choices [`KafkaRecord::from_event_with`] takes beyond the event itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RecordOptions {
+    /// The topic; `M::STREAM_REF` when `None`.
+    pub topic: Option<String>,
+    /// The CloudEvents `source` when the event has no producer field of its own (or
+    /// leaves it empty); [`default_source`] when `None`.
+    pub source: Option<String>,
+}
+
+impl RecordOptions {
+    /// Sends to `topic` instead of the event's stream.
+    pub fn topic(self, topic: impl Into<String>) -> Self {
+        Self {
+            topic: Some(topic.into()),
+            ..self
+        }
+    }
+
+    /// The CloudEvents `source` of events that do not name their producer.
+    pub fn source(self, source: impl Into<String>) -> Self {
+        Self {
+            source: Some(source.into()),
+            ..self
+        }
+    }
+}
+
+/// The CloudEvents `source` of an event of type `M` that names no producer: the
+/// URI-reference `/{STREAM_REF}` (`/aumos.models.lifecycle`).
+pub fn default_source<M: Eventing>() -> String {
+    format!("/{}", M::STREAM_REF)
+}
+
+/// Why an event could not become a record, or a record could not become an event.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// A field the record's CloudEvents attributes come from holds a value they cannot
+    /// take (a malformed `traceparent`, a time out of range).
+    InvalidField {
+        /// Full proto name of the event.
+        message: &'static str,
+        /// Dot-separated path of the field (`meta.traceparent`).
+        path: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The attributes cannot be written as headers.
+    Attributes(CloudEventError),
+    /// A `ce_type` header is there but unreadable (repeated, not UTF-8).
+    TypeHeader(CloudEventError),
+    /// The record's `ce_type` names another event type.
+    WrongType {
+        /// The expected [`Eventing::STABLE_TYPE`].
+        expected: &'static str,
+        /// The `ce_type` found.
+        found: String,
+    },
+    /// The record has no value (a tombstone).
+    NoValue,
+    /// The value is not a frame of the expected message (bad frame, other message
+    /// indexes, or a payload that does not decode).
+    Value(DecodeMessageError),
+}
+
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidField {
+                message,
+                path,
+                reason,
+            } => write!(f, "{message}.{path}: {reason}"),
+            Self::Attributes(e) => write!(f, "CloudEvents attributes: {e}"),
+            Self::TypeHeader(e) => e.fmt(f),
+            Self::WrongType { expected, found } => write!(
+                f,
+                "header `{HEADER_TYPE}` is {found:?}: the record holds another event type \
+                 than {expected:?}"
+            ),
+            Self::NoValue => write!(f, "the record has no value (a tombstone)"),
+            Self::Value(e) => write!(f, "value: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RecordError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Attributes(e) | Self::TypeHeader(e) => Some(e),
+            Self::Value(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl KafkaRecord {
+    /// The record of `event`, framed for `schema_id`: topic `M::STREAM_REF`, key the
+    /// partition key, CloudEvents binary-mode headers, and the Confluent-framed value
+    /// (the bytes confluent-kafka's `ProtobufSerializer` writes).
+    ///
+    /// The headers are `ce_specversion`, `ce_id` (the event's own id field, a new
+    /// UUIDv7 when it has none), `ce_type` (`M::STABLE_TYPE`), `ce_source` (its
+    /// producer field, else [`default_source`]), `ce_time` (its time field, when set),
+    /// `content-type`, and `traceparent` / `tracestate` when it carries them; which
+    /// fields are read is [`EventFields`](crate::eventing::EventFields)' rule.
+    ///
+    /// Fails when such a field holds what the attribute cannot take, naming the field:
+    /// a `traceparent` not in W3C form, a time outside RFC 3339's range.
+    ///
+    /// ```
+    /// use common_eventing::kafka::KafkaRecord;
+    /// # use common_eventing::Eventing;
+    /// # use common_eventing::registry::ProtoSchema;
+    /// # fn send<M: Eventing + ProtoSchema + Default + PartialEq + std::fmt::Debug>(event: &M)
+    /// # -> Result<(), Box<dyn std::error::Error>> {
+    /// let record = KafkaRecord::from_event(event, 7)?;
+    /// assert_eq!(record.topic, M::STREAM_REF);
+    /// assert_eq!(record.key, event.partition_key().into_bytes());
+    /// assert_eq!(record.header("ce_type"), Some(M::STABLE_TYPE.as_bytes()));
+    /// assert_eq!(record.decode::<M>()?, *event);
+    /// # Ok(()) }
+    /// ```
+    pub fn from_event<M: Eventing + ProtoSchema>(
+        event: &M,
+        schema_id: u32,
+    ) -> Result<Self, RecordError> {
+        Self::from_event_with(event, schema_id, &RecordOptions::default())
+    }
+
+    /// Like [`from_event`](Self::from_event), with another topic or default source.
+    pub fn from_event_with<M: Eventing + ProtoSchema>(
+        event: &M,
+        schema_id: u32,
+        options: &RecordOptions,
+    ) -> Result<Self, RecordError> {
+        let attributes = attributes_of(event, options)?;
+        Ok(Self {
+            topic: options
+                .topic
+                .clone()
+                .unwrap_or_else(|| M::STREAM_REF.to_owned()),
+            key: event.partition_key().into_bytes(),
+            headers: attributes.to_headers().map_err(RecordError::Attributes)?,
+            value: framing::encode_message(schema_id, event),
+        })
+    }
+
+    /// The value of the first header called `name`.
+    pub fn header(&self, name: &str) -> Option<&[u8]> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// Decodes the record as `M`: checks `ce_type` against `M::STABLE_TYPE` when the
+    /// record has one (a record without CloudEvents headers, as confluent-kafka's
+    /// `SerializingProducer` writes, decodes too), checks the frame's message indexes,
+    /// then decodes the payload.
+    pub fn decode<M: Eventing + ProtoSchema + Default>(&self) -> Result<M, RecordError> {
+        let headers: Vec<(&str, &[u8])> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_slice()))
+            .collect();
+        RecordRef {
+            topic: &self.topic,
+            key: Some(&self.key),
+            headers: &headers,
+            value: Some(&self.value),
+        }
+        .decode()
+    }
+}
+
+impl<'a> RecordRef<'a> {
+    /// The `ce_type` header: `None` when absent, an error when repeated or not UTF-8.
+    pub fn event_type(&self) -> Result<Option<&'a str>, RecordError> {
+        let mut found = self.headers.iter().filter(|(n, _)| *n == HEADER_TYPE);
+        let Some((_, value)) = found.next() else {
+            return Ok(None);
+        };
+        if found.next().is_some() {
+            return Err(RecordError::TypeHeader(CloudEventError::DuplicateHeader {
+                header: HEADER_TYPE,
+            }));
+        }
+        std::str::from_utf8(value).map(Some).map_err(|_| {
+            RecordError::TypeHeader(CloudEventError::InvalidUtf8 {
+                header: HEADER_TYPE,
+            })
+        })
+    }
+
+    /// Decodes the record as `M`; see [`KafkaRecord::decode`].
+    pub fn decode<M: Eventing + ProtoSchema + Default>(&self) -> Result<M, RecordError> {
+        if let Some(found) = self.event_type()?
+            && found != M::STABLE_TYPE
+        {
+            return Err(RecordError::WrongType {
+                expected: M::STABLE_TYPE,
+                found: found.to_owned(),
+            });
+        }
+        let value = self.value.ok_or(RecordError::NoValue)?;
+        framing::decode_message::<M>(value)
+            .map(|framed| framed.message)
+            .map_err(RecordError::Value)
+    }
+
+    /// An owned copy.
+    pub fn to_record(&self) -> KafkaRecord {
+        KafkaRecord {
+            topic: self.topic.to_owned(),
+            key: self.key.unwrap_or_default().to_vec(),
+            headers: self
+                .headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), v.to_vec()))
+                .collect(),
+            value: self.value.unwrap_or_default().to_vec(),
+        }
+    }
+}
+
+/// A text field's value, `None` when absent or empty.
+fn text<'a>(field: Option<Field<'a, str>>) -> Option<&'a str> {
+    field.map(|f| f.value).filter(|v| !v.is_empty())
+}
+
+/// The CloudEvents attributes of `event`, from its own fields.
+fn attributes_of<M: Eventing + ProtoSchema>(
+    event: &M,
+    options: &RecordOptions,
+) -> Result<CloudEventAttributes, RecordError> {
+    let fields = event.event_fields();
+    let invalid = |path: &'static str, reason: String| RecordError::InvalidField {
+        message: M::FULL_NAME,
+        path,
+        reason,
+    };
+    let time = match fields.time {
+        Some(field) => {
+            field
+                .value
+                .to_rfc3339()
+                .map_err(|e| invalid(field.path, e.to_string()))?;
+            Some(*field.value)
+        }
+        None => None,
+    };
+    let traceparent = match fields.traceparent.filter(|f| !f.value.is_empty()) {
+        Some(field) => Some(
+            field
+                .value
+                .parse::<TraceParent>()
+                .map_err(|e| invalid(field.path, e.to_string()))?,
+        ),
+        None => None,
+    };
+    Ok(CloudEventAttributes {
+        id: text(fields.id).map_or_else(crate::ids::uuid_v7, str::to_owned),
+        source: match text(fields.source) {
+            Some(source) => source.to_owned(),
+            None => options.source.clone().unwrap_or_else(default_source::<M>),
+        },
+        event_type: M::STABLE_TYPE.to_owned(),
+        time,
+        subject: None,
+        content_type: Some(CONTENT_TYPE_PROTOBUF.to_owned()),
+        traceparent,
+        tracestate: text(fields.tracestate).map(str::to_owned),
+    })
+}

@@ -1,0 +1,531 @@
+//! Events on Kafka through librdkafka, against librdkafka's mock cluster (a
+//! Kafka-protocol broker on loopback TCP, one per test) and confluent-kafka, the Python
+//! client, as the second client:
+//! (a) Rust produces, confluent-kafka's `DeserializingConsumer` reads;
+//! (b) confluent-kafka's `SerializingProducer` produces, the Rust consumer reads;
+//! (c) what does not decode is dead-lettered with why, and consumption goes on;
+//! (d) injected broker errors and a broker down: every event once, in key order.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ameide_sre_proto::core::v1::{SreDomainFact, SreDomainIntent, SreSubject};
+use ameide_sre_proto::process::v1::SreProcessFact;
+use aumos_proto::agf::v1::WorkflowStarted;
+use aumos_proto::events::v1::{AgentEnvelope, AuditEvent, MeteringEvent, ModelLifecycleEvent};
+use common_eventing::Eventing;
+use common_eventing::framing;
+use common_eventing::kafka::rdkafka::consumer::{Consumer as _, StreamConsumer};
+use common_eventing::kafka::rdkafka::message::{Headers, Message as _};
+use common_eventing::kafka::rdkafka::producer::{FutureProducer, FutureRecord};
+use common_eventing::kafka::rdkafka::types::{RDKafkaApiKey, RDKafkaErrorCode, RDKafkaRespErr};
+use common_eventing::kafka::rdkafka::{ClientConfig, Offset};
+use common_eventing::kafka::{
+    Consumer, KafkaRecord, MockBroker, Outcome, Producer, Received, Router, dead_letter,
+};
+use common_eventing::registry::ProtoSchema;
+use interop_tests::kafka_peer::{python_consume, python_produce, random_event};
+use interop_tests::unhex;
+use prost::Message;
+
+const SCHEMA_ID: u32 = 41;
+const PER_TYPE: usize = 25;
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Re-encodes bytes as `M` (Rust's deterministic bytes of what they decode to).
+type Reencode = fn(&[u8]) -> Vec<u8>;
+
+fn reencode<M: Message + Default>(bytes: &[u8]) -> Vec<u8> {
+    M::decode(bytes).expect("decodes").encode_to_vec()
+}
+
+/// What was sent: the record `from_event` builds, where it went, and how to compare.
+struct Sent {
+    record: KafkaRecord,
+    generated_id: bool,
+    reencode: Reencode,
+}
+
+/// Sends `PER_TYPE` random events of `M` with `Producer::send`.
+async fn send_random<M: Eventing + ProtoSchema + Default>(
+    producer: &Producer,
+    sent: &mut BTreeMap<(String, i32, i64), Sent>,
+) {
+    for _ in 0..PER_TYPE {
+        let event = random_event::<M>();
+        let delivery = producer.send(&event, SCHEMA_ID).await.expect("delivered");
+        let generated_id = event.event_fields().id.is_none_or(|f| f.value.is_empty());
+        let record = KafkaRecord::from_event(&event, SCHEMA_ID).unwrap();
+        sent.insert(
+            (record.topic.clone(), delivery.partition, delivery.offset),
+            Sent {
+                record,
+                generated_id,
+                reencode: reencode::<M>,
+            },
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rust_produces_and_confluent_kafka_consumes() {
+    let broker = MockBroker::start(1).unwrap();
+    let bootstrap = broker.bootstrap_servers();
+    let producer = Producer::new(&bootstrap).unwrap();
+    let mut sent = BTreeMap::new();
+    send_random::<SreDomainFact>(&producer, &mut sent).await;
+    send_random::<SreDomainIntent>(&producer, &mut sent).await;
+    send_random::<SreProcessFact>(&producer, &mut sent).await;
+    send_random::<ModelLifecycleEvent>(&producer, &mut sent).await;
+    send_random::<AuditEvent>(&producer, &mut sent).await;
+    send_random::<MeteringEvent>(&producer, &mut sent).await;
+    send_random::<AgentEnvelope>(&producer, &mut sent).await;
+    send_random::<WorkflowStarted>(&producer, &mut sent).await;
+
+    let topics = [
+        (SreDomainFact::STREAM_REF, SreDomainFact::FULL_NAME),
+        (SreDomainIntent::STREAM_REF, SreDomainIntent::FULL_NAME),
+        (SreProcessFact::STREAM_REF, SreProcessFact::FULL_NAME),
+        (
+            ModelLifecycleEvent::STREAM_REF,
+            ModelLifecycleEvent::FULL_NAME,
+        ),
+        (AuditEvent::STREAM_REF, AuditEvent::FULL_NAME),
+        (MeteringEvent::STREAM_REF, MeteringEvent::FULL_NAME),
+        (AgentEnvelope::STREAM_REF, AgentEnvelope::FULL_NAME),
+        (WorkflowStarted::STREAM_REF, WorkflowStarted::FULL_NAME),
+    ]
+    .map(|(topic, name)| (topic, name, PER_TYPE));
+    let read = tokio::task::spawn_blocking(move || python_consume(&bootstrap, &topics))
+        .await
+        .unwrap();
+    assert_eq!(read.len(), sent.len(), "confluent-kafka read every record");
+    for got in &read {
+        let at = (got.topic.clone(), got.partition, got.offset);
+        let sent = sent
+            .get(&at)
+            .unwrap_or_else(|| panic!("Python read a record Rust did not send: {at:?}"));
+        let expected = &sent.record;
+        assert_eq!(
+            got.key.as_deref().map(str::as_bytes),
+            Some(expected.key.as_slice()),
+            "{at:?}: key"
+        );
+        let headers: Vec<(String, Vec<u8>)> = got
+            .headers
+            .iter()
+            .map(|(name, value)| (name.clone(), unhex(value)))
+            .collect();
+        assert_eq!(headers.len(), expected.headers.len(), "{at:?}: {headers:?}");
+        for ((name, value), (want_name, want_value)) in headers.iter().zip(&expected.headers) {
+            assert_eq!(name, want_name, "{at:?}: header order");
+            if name == "ce_id" && sent.generated_id {
+                // The event has no id of its own: a fresh UUIDv7 per record.
+                let id = std::str::from_utf8(value).unwrap();
+                assert_eq!(uuid_version(id), Some(7), "{at:?}: ce_id {id}");
+            } else {
+                assert_eq!(value, want_value, "{at:?}: header {name}");
+            }
+        }
+        let framed = framing::decode(&expected.value).unwrap();
+        assert_eq!(
+            (sent.reencode)(&unhex(&got.message)),
+            (sent.reencode)(framed.payload),
+            "{at:?}: confluent-kafka decoded another message than Rust sent"
+        );
+    }
+    // Every CloudEvents header is there (ce_time and the trace context when the event
+    // carries them), and the type is the topic's.
+    let with_time = read
+        .iter()
+        .filter(|r| r.headers.iter().any(|(n, _)| n == "ce_time"));
+    assert!(with_time.count() > 0);
+    for got in &read {
+        let names: Vec<&str> = got.headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names[..4],
+            ["ce_specversion", "ce_id", "ce_type", "ce_source"]
+        );
+    }
+}
+
+fn uuid_version(id: &str) -> Option<u8> {
+    let bytes = id.as_bytes();
+    (id.len() == 36 && bytes[8] == b'-').then(|| (bytes[14] as char).to_digit(16).unwrap() as u8)
+}
+
+/// Collects what the handlers of `Router` receive, re-encoded, by `(topic, key)`.
+type Received_ = Arc<Mutex<Vec<(String, Vec<u8>, Vec<u8>)>>>;
+
+fn collect<M: Eventing + ProtoSchema + Default + Send + 'static>(
+    router: Router,
+    into: &Received_,
+) -> Router {
+    let into = into.clone();
+    router.on::<M, _, _>(move |event: M, received: Received| {
+        let into = into.clone();
+        async move {
+            into.lock().unwrap().push((
+                received.topic,
+                received.key.unwrap_or_default(),
+                event.encode_to_vec(),
+            ));
+            Ok(())
+        }
+    })
+}
+
+async fn consume_n(consumer: &mut Consumer, n: usize) -> Vec<Outcome> {
+    let mut outcomes = Vec::new();
+    tokio::time::timeout(TIMEOUT, async {
+        while outcomes.len() < n {
+            outcomes.push(consumer.next().await.expect("consumes"));
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{} of {n} records in {TIMEOUT:?}", outcomes.len()));
+    outcomes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn b_confluent_kafka_produces_and_rust_consumes() {
+    let broker = MockBroker::start(1).unwrap();
+    let bootstrap = broker.bootstrap_servers();
+    let topics = [
+        (SreDomainFact::STREAM_REF, SreDomainFact::FULL_NAME),
+        (SreDomainIntent::STREAM_REF, SreDomainIntent::FULL_NAME),
+        (SreProcessFact::STREAM_REF, SreProcessFact::FULL_NAME),
+        (
+            ModelLifecycleEvent::STREAM_REF,
+            ModelLifecycleEvent::FULL_NAME,
+        ),
+        (WorkflowStarted::STREAM_REF, WorkflowStarted::FULL_NAME),
+    ];
+    let python_bootstrap = bootstrap.clone();
+    let sent = tokio::task::spawn_blocking(move || python_produce(&python_bootstrap, &topics))
+        .await
+        .unwrap();
+    assert!(
+        sent.len() > 20,
+        "fill.variants gives several messages per type"
+    );
+
+    let received: Received_ = Arc::default();
+    let router = Router::new();
+    let router = collect::<SreDomainFact>(router, &received);
+    let router = collect::<SreDomainIntent>(router, &received);
+    let router = collect::<SreProcessFact>(router, &received);
+    let router = collect::<ModelLifecycleEvent>(router, &received);
+    let router = collect::<WorkflowStarted>(router, &received);
+    let mut consumer = Consumer::new(&bootstrap, "rust-b", router).unwrap();
+    let outcomes = consume_n(&mut consumer, sent.len()).await;
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, Outcome::Handled { .. })),
+        "{outcomes:?}"
+    );
+
+    let received = received.lock().unwrap();
+    for python in &sent {
+        let reencode: Reencode = match python.type_name.as_str() {
+            SreDomainFact::FULL_NAME => reencode::<SreDomainFact>,
+            SreDomainIntent::FULL_NAME => reencode::<SreDomainIntent>,
+            SreProcessFact::FULL_NAME => reencode::<SreProcessFact>,
+            ModelLifecycleEvent::FULL_NAME => reencode::<ModelLifecycleEvent>,
+            WorkflowStarted::FULL_NAME => reencode::<WorkflowStarted>,
+            other => panic!("unexpected type {other}"),
+        };
+        let got = received
+            .iter()
+            .find(|(topic, key, _)| *topic == python.topic && key == python.key.as_bytes())
+            .unwrap_or_else(|| panic!("no record of {} key {}", python.topic, python.key));
+        assert_eq!(
+            got.2,
+            reencode(&unhex(&python.message)),
+            "{} key {}: Rust decoded another message than confluent-kafka sent",
+            python.topic,
+            python.key
+        );
+    }
+    assert_eq!(received.len(), sent.len());
+}
+
+/// A valid fact of tenant `acme` with `aggregate_id` `id` (its record key is
+/// `acme:{id}`; the handler of test (c) refuses "poison").
+fn fact(id: &str, version: i64) -> SreDomainFact {
+    let mut fact = random_event::<SreDomainFact>();
+    fact.meta.get_or_insert_default().tenant_id = "acme".into();
+    fact.subject = Some(SreSubject {
+        aggregate_type: "Incident".into(),
+        aggregate_id: id.into(),
+        aggregate_version: version,
+    });
+    fact
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn c_bad_records_are_dead_lettered_and_consumption_goes_on() {
+    let broker = MockBroker::start(1).unwrap();
+    let topic = SreDomainFact::STREAM_REF;
+    broker.create_topic(topic, 1, 1).unwrap();
+    let producer = Producer::new(&broker.bootstrap_servers()).unwrap();
+
+    let valid = KafkaRecord::from_event(&fact("inc-1", 1), SCHEMA_ID).unwrap();
+    let payload = framing::decode(&valid.value).unwrap().payload.to_vec();
+    let raw = |key: &str, value: Vec<u8>| KafkaRecord {
+        topic: topic.into(),
+        key: key.into(),
+        headers: Vec::new(),
+        value,
+    };
+    let mut intent = KafkaRecord::from_event(&random_event::<SreDomainIntent>(), 1).unwrap();
+    intent.topic = topic.into();
+    intent.key = b"intent".to_vec();
+    let mut cut = valid.clone();
+    cut.value.pop();
+    cut.key = b"cut".to_vec();
+    let mut mislabelled = valid.clone();
+    mislabelled.key = b"mislabelled".to_vec();
+    mislabelled
+        .headers
+        .push(("ce_type".into(), b"ameide.sre.domain.fact.v1".to_vec()));
+    let bad = [
+        (
+            raw("garbage", b"not a frame at all".to_vec()),
+            "decode",
+            "magic byte",
+        ),
+        (
+            intent,
+            "no-route",
+            "no handler for ce_type \"ameide.sre.domain.intent.v1\"",
+        ),
+        (
+            raw("other-message", framing::encode(SCHEMA_ID, &[3], &payload)),
+            "decode",
+            "message indexes [3]",
+        ),
+        (raw("short", vec![0, 0, 0]), "decode", "3"),
+        (cut, "decode", "SreDomainFact"),
+        (mislabelled, "decode", "more than once"),
+        (
+            KafkaRecord::from_event(&fact("poison", 1), SCHEMA_ID).unwrap(),
+            "handler",
+            "poison refused",
+        ),
+    ];
+    for (record, _, _) in &bad {
+        producer.send_record(record).await.unwrap();
+    }
+    let good: Vec<KafkaRecord> = (2..5)
+        .map(|v| KafkaRecord::from_event(&fact("inc-1", v), SCHEMA_ID).unwrap())
+        .collect();
+    for record in &good {
+        producer.send_record(record).await.unwrap();
+    }
+
+    let handled: Arc<Mutex<Vec<i64>>> = Arc::default();
+    let sink = handled.clone();
+    let router = Router::new().on::<SreDomainFact, _, _>(move |fact, _| {
+        let sink = sink.clone();
+        async move {
+            let subject = fact.subject.unwrap_or_default();
+            if subject.aggregate_id == "poison" {
+                return Err("poison refused".into());
+            }
+            sink.lock().unwrap().push(subject.aggregate_version);
+            Ok(())
+        }
+    });
+    let mut consumer = Consumer::new(&broker.bootstrap_servers(), "rust-c", router).unwrap();
+    let outcomes = consume_n(&mut consumer, bad.len() + good.len()).await;
+    for (i, ((_, reason, error_part), outcome)) in bad.iter().zip(&outcomes).enumerate() {
+        let Outcome::DeadLettered {
+            reason: got,
+            error,
+            offset,
+            ..
+        } = outcome
+        else {
+            panic!("record {i} was not dead-lettered: {outcome:?}");
+        };
+        assert_eq!((got.as_str(), *offset), (*reason, i as i64), "{error}");
+        assert!(
+            error.contains(error_part),
+            "record {i}: {error:?} lacks {error_part:?}"
+        );
+    }
+    assert_eq!(
+        *handled.lock().unwrap(),
+        [2, 3, 4],
+        "valid records after the bad ones"
+    );
+    consumer.commit().unwrap();
+    let committed = consumer.client().committed(TIMEOUT).unwrap();
+    let offset = committed.find_partition(topic, 0).unwrap().offset();
+    assert_eq!(offset, Offset::Offset((bad.len() + good.len()) as i64));
+
+    // The dead letters: original key, value and headers, then why.
+    let mut letters = read_raw(
+        &broker.bootstrap_servers(),
+        &dead_letter::dead_letter_topic(topic),
+        bad.len(),
+    )
+    .await;
+    // Keyed as their records were, the letters spread over the partitions of the
+    // dead-letter topic: in the original order by their `dlq.offset`.
+    letters.sort_by_key(|l| {
+        let offset = l.header(dead_letter::HEADER_OFFSET).unwrap();
+        std::str::from_utf8(offset).unwrap().parse::<i64>().unwrap()
+    });
+    for (i, ((record, reason, error_part), letter)) in bad.iter().zip(&letters).enumerate() {
+        assert_eq!(letter.key, record.key, "letter {i}: key");
+        assert_eq!(letter.value, record.value, "letter {i}: value");
+        assert_eq!(
+            letter.headers[..record.headers.len()],
+            record.headers[..],
+            "letter {i}"
+        );
+        assert_eq!(
+            letter.header(dead_letter::HEADER_REASON),
+            Some(reason.as_bytes())
+        );
+        let error =
+            String::from_utf8(letter.header(dead_letter::HEADER_ERROR).unwrap().to_vec()).unwrap();
+        assert!(error.contains(error_part), "letter {i}: {error}");
+        assert_eq!(
+            letter.header(dead_letter::HEADER_TOPIC),
+            Some(topic.as_bytes())
+        );
+        assert_eq!(
+            letter.header(dead_letter::HEADER_OFFSET),
+            Some(i.to_string().as_bytes())
+        );
+        assert_eq!(
+            letter.header(dead_letter::HEADER_GROUP),
+            Some(b"rust-c".as_slice())
+        );
+    }
+}
+
+/// Reads `n` records of `topic` from the start with a bare librdkafka consumer.
+async fn read_raw(bootstrap: &str, topic: &str, n: usize) -> Vec<KafkaRecord> {
+    let consumer: StreamConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", "raw-reader")
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .unwrap();
+    consumer.subscribe(&[topic]).unwrap();
+    let mut records = Vec::new();
+    tokio::time::timeout(TIMEOUT, async {
+        while records.len() < n {
+            let m = consumer.recv().await.unwrap();
+            records.push(KafkaRecord {
+                topic: m.topic().into(),
+                key: m.key().unwrap_or_default().to_vec(),
+                headers: m
+                    .headers()
+                    .map(|h| {
+                        h.iter()
+                            .map(|h| (h.key.to_owned(), h.value.unwrap_or_default().to_vec()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                value: m.payload().unwrap_or_default().to_vec(),
+            });
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{} of {n} records of {topic}", records.len()));
+    records
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d_broker_errors_and_a_broker_down_lose_and_repeat_nothing() {
+    const KEYS: i64 = 8;
+    const PER_KEY: i64 = 40;
+    let broker = MockBroker::start(3).unwrap();
+    let topic = SreDomainFact::STREAM_REF;
+    broker.create_topic(topic, 4, 3).unwrap();
+    use RDKafkaRespErr::*;
+    // The control: the injected error reaches a client, so a producer without retries
+    // loses the record.
+    let bare: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", broker.bootstrap_servers())
+        .set("message.send.max.retries", "0")
+        .create()
+        .unwrap();
+    broker.cluster().request_errors(
+        RDKafkaApiKey::Produce,
+        &[RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS],
+    );
+    let control = FutureRecord::<[u8], [u8]>::to(topic)
+        .key(b"control")
+        .payload(b"x");
+    let (error, _) = bare.send(control, TIMEOUT).await.unwrap_err();
+    assert_eq!(
+        error.rdkafka_error_code(),
+        Some(RDKafkaErrorCode::NotEnoughReplicas)
+    );
+
+    let producer = Producer::new(&broker.bootstrap_servers()).unwrap();
+    // Retriable produce errors, answered before the first records are written.
+    broker.cluster().request_errors(
+        RDKafkaApiKey::Produce,
+        &[
+            RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+            RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
+            RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+            RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+            RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE,
+        ],
+    );
+    let mut deliveries = Vec::new();
+    for version in 1..=PER_KEY {
+        if version == PER_KEY / 2 {
+            broker.cluster().broker_down(2).unwrap();
+        }
+        if version == PER_KEY / 2 + 5 {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            broker.cluster().broker_up(2).unwrap();
+        }
+        for key in 0..KEYS {
+            let event = fact(&format!("inc-{key}"), version);
+            deliveries.push(producer.enqueue(&event, SCHEMA_ID).unwrap());
+        }
+    }
+    for delivery in deliveries {
+        delivery.await.expect("delivered despite the errors");
+    }
+
+    let seen: Arc<Mutex<Vec<(String, i64)>>> = Arc::default();
+    let sink = seen.clone();
+    let router = Router::new().on::<SreDomainFact, _, _>(move |fact, _| {
+        let sink = sink.clone();
+        async move {
+            let subject = fact.subject.unwrap_or_default();
+            sink.lock()
+                .unwrap()
+                .push((subject.aggregate_id, subject.aggregate_version));
+            Ok(())
+        }
+    });
+    let mut consumer = Consumer::new(&broker.bootstrap_servers(), "rust-d", router).unwrap();
+    consume_n(&mut consumer, (KEYS * PER_KEY) as usize).await;
+    let seen = seen.lock().unwrap();
+    let mut per_key: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    for (key, version) in seen.iter() {
+        per_key.entry(key).or_default().push(*version);
+    }
+    assert_eq!(per_key.len(), KEYS as usize);
+    for (key, versions) in per_key {
+        assert_eq!(
+            versions,
+            (1..=PER_KEY).collect::<Vec<_>>(),
+            "{key}: every event once, in order"
+        );
+    }
+}
