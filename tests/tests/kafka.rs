@@ -22,7 +22,8 @@ use common_eventing::kafka::rdkafka::producer::{FutureProducer, FutureRecord};
 use common_eventing::kafka::rdkafka::types::{RDKafkaApiKey, RDKafkaErrorCode, RDKafkaRespErr};
 use common_eventing::kafka::rdkafka::{ClientConfig, Offset};
 use common_eventing::kafka::{
-    Consumer, KafkaRecord, MockBroker, Outcome, Producer, Received, Router, dead_letter,
+    Consumer, KafkaRecord, MockBroker, Outcome, Producer, Received, RecordOptions, Router,
+    dead_letter,
 };
 use common_eventing::registry::ProtoSchema;
 use interop_tests::kafka_peer::{python_consume, python_produce, random_event};
@@ -156,11 +157,11 @@ fn uuid_version(id: &str) -> Option<u8> {
 }
 
 /// Collects what the handlers of `Router` receive, re-encoded, by `(topic, key)`.
-type Received_ = Arc<Mutex<Vec<(String, Vec<u8>, Vec<u8>)>>>;
+type Collected = Arc<Mutex<Vec<(String, Vec<u8>, Vec<u8>)>>>;
 
 fn collect<M: Eventing + ProtoSchema + Default + Send + 'static>(
     router: Router,
-    into: &Received_,
+    into: &Collected,
 ) -> Router {
     let into = into.clone();
     router.on::<M, _, _>(move |event: M, received: Received| {
@@ -211,7 +212,7 @@ async fn b_confluent_kafka_produces_and_rust_consumes() {
         "fill.variants gives several messages per type"
     );
 
-    let received: Received_ = Arc::default();
+    let received: Collected = Arc::default();
     let router = Router::new();
     let router = collect::<SreDomainFact>(router, &received);
     let router = collect::<SreDomainIntent>(router, &received);
@@ -528,4 +529,75 @@ async fn d_broker_errors_and_a_broker_down_lose_and_repeat_nothing() {
             "{key}: every event once, in order"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn producer_errors_name_topic_key_and_cause() {
+    // No broker listens on port 1: librdkafka retries until the message times out.
+    let mut config = ClientConfig::new();
+    config
+        .set("bootstrap.servers", "127.0.0.1:1")
+        .set("message.timeout.ms", "300");
+    let producer = Producer::from_config(config).unwrap();
+    let event = fact("inc-9", 1);
+    let error = producer.send(&event, SCHEMA_ID).await.unwrap_err();
+    assert_eq!(error.topic, SreDomainFact::STREAM_REF);
+    assert_eq!(error.key, "acme:inc-9");
+    let text = error.to_string();
+    assert!(
+        text.starts_with("producing to topic \"sre.domain.facts.v1\", key \"acme:inc-9\": "),
+        "{text}"
+    );
+    assert!(text.contains("timed out"), "{text}");
+
+    // An event whose trace context is malformed never reaches the client.
+    let mut bad = fact("inc-10", 1);
+    bad.meta.get_or_insert_default().traceparent = "00-zz-01".into();
+    let error = producer.send(&bad, SCHEMA_ID).await.unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.contains("ameide_core_proto.sre.core.v1.SreDomainFact.meta.traceparent: "),
+        "{text}"
+    );
+    assert!(text.contains("key \"acme:inc-10\""), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_topic_of_several_types_is_dispatched_by_ce_type() {
+    let broker = MockBroker::start(1).unwrap();
+    broker.create_topic("sre.mixed", 1, 1).unwrap();
+    let producer = Producer::new(&broker.bootstrap_servers())
+        .unwrap()
+        .with_record_options(RecordOptions::default().topic("sre.mixed"));
+    producer.send(&fact("inc-1", 1), SCHEMA_ID).await.unwrap();
+    let intent = random_event::<SreDomainIntent>();
+    producer.send(&intent, SCHEMA_ID).await.unwrap();
+    // Without ce_type, a record of this topic could be either type.
+    let mut bare = KafkaRecord::from_event(&fact("inc-2", 2), SCHEMA_ID).unwrap();
+    bare.topic = "sre.mixed".into();
+    bare.headers.clear();
+    producer.send_record(&bare).await.unwrap();
+
+    let seen: Arc<Mutex<Vec<&'static str>>> = Arc::default();
+    let (facts, intents) = (seen.clone(), seen.clone());
+    let router = Router::new()
+        .on_topic::<SreDomainFact, _, _>("sre.mixed", move |_, _| {
+            facts.lock().unwrap().push("fact");
+            async { Ok(()) }
+        })
+        .on_topic::<SreDomainIntent, _, _>("sre.mixed", move |_, _| {
+            intents.lock().unwrap().push("intent");
+            async { Ok(()) }
+        });
+    let mut consumer = Consumer::new(&broker.bootstrap_servers(), "rust-mixed", router).unwrap();
+    let outcomes = consume_n(&mut consumer, 3).await;
+    assert_eq!(*seen.lock().unwrap(), ["fact", "intent"]);
+    let Outcome::DeadLettered { reason, error, .. } = &outcomes[2] else {
+        panic!("{outcomes:?}")
+    };
+    assert_eq!(*reason, dead_letter::Reason::NoRoute);
+    assert!(
+        error.contains("without ce_type") && error.contains("2 handlers"),
+        "{error}"
+    );
 }

@@ -348,3 +348,69 @@ async fn schema_registry_converter_registers_and_decodes_what_rust_frames() {
         "every event type of the catalog, none twice"
     );
 }
+
+/// `kafka::SchemaIds` registers an event type once, its id frames the records a
+/// `kafka::Producer` sends through a Kafka-protocol broker (librdkafka's mock
+/// cluster), and `schema_registry_converter`'s own decoder reads them back by that id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schema_ids_register_once_and_frame_what_the_producer_sends() {
+    use common_eventing::kafka::rdkafka::consumer::{Consumer as _, StreamConsumer};
+    use common_eventing::kafka::rdkafka::message::Message as _;
+    use common_eventing::kafka::{MockBroker, Producer, SchemaIds};
+
+    let (url, registry) = stub().await;
+    let settings = SrSettings::new(url.clone());
+    let ids = SchemaIds::new(settings.clone());
+    let id = ids.id_of::<SreDomainFact>().await.unwrap();
+    assert_eq!(ids.id_of::<SreDomainFact>().await.unwrap(), id, "cached");
+    let posts = |registry: &Shared| {
+        let registry = registry.lock().unwrap();
+        registry
+            .posts
+            .iter()
+            .filter(|(s, _)| s == SreDomainFact::SCHEMA_SUBJECT)
+            .count()
+    };
+    assert_eq!(posts(&registry), 1, "registered once");
+    let other = ids.id_of::<AgentEnvelope>().await.unwrap();
+    assert_ne!(other, id, "another file, another id");
+
+    let broker = MockBroker::start(1).unwrap();
+    let producer = Producer::new(&broker.bootstrap_servers()).unwrap();
+    let fact = SreDomainFact::new(
+        SreMessageMeta {
+            tenant_id: "acme".into(),
+            message_id: "m-1".into(),
+            ..Default::default()
+        },
+        SreSubject {
+            aggregate_id: "inc-7".into(),
+            ..Default::default()
+        },
+        IncidentCreated {
+            aggregate_version: 1,
+            ..Default::default()
+        },
+    );
+    producer.send(&fact, id).await.unwrap();
+
+    let consumer: StreamConsumer = common_eventing::kafka::rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", broker.bootstrap_servers())
+        .set("group.id", "registry-reader")
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .unwrap();
+    consumer.subscribe(&[SreDomainFact::STREAM_REF]).unwrap();
+    let message = tokio::time::timeout(std::time::Duration::from_secs(60), consumer.recv())
+        .await
+        .expect("the record within a minute")
+        .unwrap();
+    let value = message.payload().unwrap();
+    assert_eq!(framing::decode(value).unwrap().schema_id, id);
+    let decoded = ProtoDecoder::new(settings)
+        .decode_with_context(Some(value))
+        .await
+        .unwrap()
+        .expect("a value");
+    assert_eq!(decoded.full_name, SreDomainFact::FULL_NAME);
+}

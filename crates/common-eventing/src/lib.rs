@@ -54,7 +54,7 @@
 //! | `runtime` | no | deprecated alias of `envelope-metadata` (its name in 0.1), kept for the 0.2 release and removed in 0.3 |
 //! | `grpc` | no | [`grpc::Codec`], the codec of the domain crates' generated tonic services (malformed requests are `INVALID_ARGUMENT`); turned on by their `grpc` features |
 //! | `rdkafka` | no | [`kafka`]'s `Producer`, `Consumer` (with `Router` and dead letters) and `MockBroker`, on `rdkafka` 0.39; librdkafka is built from source (a C compiler, `make`, `perl`) |
-//! | `schema-registry-converter` | no | [`registry::Registration`] converts into `schema_registry_converter`'s `SuppliedSchema` ([`registry::ProtoSchema::supplied_schema`]), for its `post_schema`; re-exports `schema_registry_converter` |
+//! | `schema-registry-converter` | no | [`registry::Registration`] converts into `schema_registry_converter`'s `SuppliedSchema` ([`registry::ProtoSchema::supplied_schema`]), for its `post_schema`, and `kafka::SchemaIds` (each event type registered once, its id remembered); re-exports `schema_registry_converter` |
 //!
 //! Always there: [`registry`] (schema texts, [`registry::ProtoSchema`],
 //! registrations), [`framing`] (including the typed [`framing::encode_message`] /

@@ -14,6 +14,32 @@ use super::dead_letter::{Origin, Reason, dead_letter};
 use super::producer::{ProduceError, Producer};
 use super::router::{Received, Router};
 
+/// librdkafka's consumer-only settings, left out of the dead-letter producer's.
+const CONSUMER_ONLY: [&str; 22] = [
+    "group.id",
+    "group.instance.id",
+    "group.protocol",
+    "group.remote.assignor",
+    "partition.assignment.strategy",
+    "session.timeout.ms",
+    "heartbeat.interval.ms",
+    "max.poll.interval.ms",
+    "enable.auto.commit",
+    "auto.commit.interval.ms",
+    "enable.auto.offset.store",
+    "auto.offset.reset",
+    "queued.min.messages",
+    "queued.max.messages.kbytes",
+    "fetch.wait.max.ms",
+    "fetch.message.max.bytes",
+    "max.partition.fetch.bytes",
+    "fetch.max.bytes",
+    "fetch.min.bytes",
+    "isolation.level",
+    "enable.partition.eof",
+    "check.crcs",
+];
+
 /// What became of one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -127,19 +153,19 @@ impl Consumer {
         Self::from_config(config, group, router)
     }
 
-    /// A consumer with the caller's librdkafka settings; it sets `group.id`,
-    /// `enable.auto.offset.store=false`, and `auto.offset.reset=earliest` unless given.
-    /// Dead letters are produced with the same settings (minus the consumer's own).
+    /// A consumer with the caller's librdkafka settings (security, timeouts, ...). It
+    /// sets `group.id`, `enable.auto.offset.store=false` and `enable.auto.commit=true`
+    /// (what makes "stored after the handler" the committed position), and
+    /// `auto.offset.reset=earliest` unless given. Dead letters are produced with the
+    /// same settings, less the consumer's own.
     pub fn from_config(
         mut config: ClientConfig,
         group: &str,
         router: Router,
     ) -> Result<Self, KafkaError> {
-        let mut producer_config = ClientConfig::new();
-        for key in ["bootstrap.servers", "security.protocol", "client.id"] {
-            if let Some(value) = config.get(key) {
-                producer_config.set(key, value);
-            }
+        let mut producer_config = config.clone();
+        for key in CONSUMER_ONLY {
+            producer_config.remove(key);
         }
         if config.get("auto.offset.reset").is_none() {
             config.set("auto.offset.reset", "earliest");

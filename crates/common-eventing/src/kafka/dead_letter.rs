@@ -1,7 +1,8 @@
 //! Dead letters: a record a consumer could not handle, kept with why.
 //!
 //! The dead letter of a record from topic `t` goes to `t.dlq` ([`dead_letter_topic`])
-//! with the original key, value and headers unchanged, followed by these headers:
+//! with the original key, value and headers unchanged (a header without a value gets an
+//! empty one), followed by these headers:
 //!
 //! | header | value |
 //! | --- | --- |

@@ -13,7 +13,9 @@ use rdkafka::producer::DefaultProducerContext;
 /// memory, only the newest 5 MB (or 100,000 records) of each partition (older records
 /// are dropped, as retention would), and is gone when dropped.
 ///
-/// librdkafka marks the mock cluster experimental; [`cluster`](Self::cluster) gives
+/// It is not `Send`: keep it on the thread that started it (a test's or `main`'s), and
+/// hand out [`bootstrap_servers`](Self::bootstrap_servers). librdkafka marks the mock
+/// cluster experimental; [`cluster`](Self::cluster) gives
 /// its full API (error injection, brokers down and up, leaders).
 pub struct MockBroker {
     cluster: MockCluster<'static, DefaultProducerContext>,

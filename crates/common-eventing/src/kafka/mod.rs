@@ -1,7 +1,9 @@
 //! Events on Kafka: [`KafkaRecord`] (feature `envelope-metadata`, no Kafka client),
-//! and with feature `rdkafka` a typed [`Producer`] and [`Consumer`] built on
-//! [`rdkafka`](https://docs.rs/rdkafka) with dead-lettering, and [`MockBroker`]
-//! (librdkafka's mock cluster) for tests and local development.
+//! and with feature `rdkafka` a typed `Producer` and `Consumer` built on
+//! [`rdkafka`](https://docs.rs/rdkafka) with dead-lettering, and `MockBroker`
+//! (librdkafka's mock cluster) for tests and local development. With feature
+//! `schema-registry-converter`, `SchemaIds` registers each event type's schema once and
+//! gives its id.
 //!
 //! A record is what confluent-kafka's `SerializingProducer` with `ProtobufSerializer`
 //! writes (the same key, the same Confluent-framed value, byte for byte), plus the
@@ -26,6 +28,8 @@ mod producer;
 mod record;
 #[cfg(feature = "rdkafka")]
 mod router;
+#[cfg(feature = "schema-registry-converter")]
+mod schema_ids;
 
 #[cfg(feature = "rdkafka")]
 pub use consumer::{ConsumeError, Consumer, Outcome};
@@ -39,3 +43,5 @@ pub use rdkafka;
 pub use record::{KafkaRecord, RecordError, RecordOptions, RecordRef, default_source};
 #[cfg(feature = "rdkafka")]
 pub use router::{HandlerError, Received, Router};
+#[cfg(feature = "schema-registry-converter")]
+pub use schema_ids::SchemaIds;
