@@ -601,3 +601,132 @@ async fn one_topic_of_several_types_is_dispatched_by_ce_type() {
         "{error}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_whose_dead_letter_fails_is_read_again_and_resumes_after_a_restart() {
+    use RDKafkaRespErr::*;
+    let broker = MockBroker::start(1).unwrap();
+    let topic = SreDomainFact::STREAM_REF;
+    broker.create_topic(topic, 1, 1).unwrap();
+    let producer = Producer::new(&broker.bootstrap_servers()).unwrap();
+    let garbage = KafkaRecord {
+        topic: topic.into(),
+        key: b"garbage".to_vec(),
+        headers: Vec::new(),
+        value: b"not a frame".to_vec(),
+    };
+    producer.send_record(&garbage).await.unwrap();
+    let valid = KafkaRecord::from_event(&fact("inc-1", 1), SCHEMA_ID).unwrap();
+    producer.send_record(&valid).await.unwrap();
+
+    // The dead-letter topic refuses writes: the garbage cannot be dead-lettered.
+    let dlq = dead_letter::dead_letter_topic(topic);
+    broker
+        .cluster()
+        .topic_error(&dlq, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
+        .unwrap();
+    let handled: Arc<Mutex<Vec<i64>>> = Arc::default();
+    let sink = handled.clone();
+    let router = Router::new().on::<SreDomainFact, _, _>(move |_, received| {
+        sink.lock().unwrap().push(received.offset);
+        async { Ok(()) }
+    });
+    let mut consumer = Consumer::new(&broker.bootstrap_servers(), "rust-retry", router).unwrap();
+    let error = tokio::time::timeout(TIMEOUT, consumer.next())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        error.to_string().starts_with(
+            "dead-lettering: producing to topic \"sre.domain.facts.v1.dlq\", key \"garbage\""
+        ),
+        "{error}"
+    );
+    // Writes allowed again: the same record comes back first, then the valid one.
+    broker
+        .cluster()
+        .topic_error(&dlq, RD_KAFKA_RESP_ERR_NO_ERROR)
+        .unwrap();
+    let outcomes = consume_n(&mut consumer, 2).await;
+    assert!(
+        matches!(&outcomes[0], Outcome::DeadLettered { offset: 0, .. }),
+        "{outcomes:?}"
+    );
+    assert!(
+        matches!(&outcomes[1], Outcome::Handled { offset: 1, .. }),
+        "{outcomes:?}"
+    );
+    consumer.commit().unwrap();
+    drop(consumer);
+
+    // A restarted consumer of the group resumes after the committed offset.
+    let later = KafkaRecord::from_event(&fact("inc-1", 2), SCHEMA_ID).unwrap();
+    producer.send_record(&later).await.unwrap();
+    let sink = handled.clone();
+    let router = Router::new().on::<SreDomainFact, _, _>(move |_, received| {
+        sink.lock().unwrap().push(received.offset);
+        async { Ok(()) }
+    });
+    let mut consumer = Consumer::new(&broker.bootstrap_servers(), "rust-retry", router).unwrap();
+    let outcomes = consume_n(&mut consumer, 1).await;
+    assert!(
+        matches!(&outcomes[0], Outcome::Handled { offset: 2, .. }),
+        "{outcomes:?}"
+    );
+    assert_eq!(*handled.lock().unwrap(), [1, 2]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_next_reads_its_record_again() {
+    let broker = MockBroker::start(1).unwrap();
+    let topic = SreDomainFact::STREAM_REF;
+    broker.create_topic(topic, 1, 1).unwrap();
+    let producer = Producer::new(&broker.bootstrap_servers()).unwrap();
+    for version in 1..=2 {
+        producer
+            .send(&fact("inc-1", version), SCHEMA_ID)
+            .await
+            .unwrap();
+    }
+    let calls: Arc<Mutex<Vec<i64>>> = Arc::default();
+    let sink = calls.clone();
+    let router = Router::new().on::<SreDomainFact, _, _>(move |_, received| {
+        let first = {
+            let mut calls = sink.lock().unwrap();
+            calls.push(received.offset);
+            calls.len() == 1
+        };
+        async move {
+            if first {
+                // Slower than the caller's patience: the call is dropped mid-handler.
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            }
+            Ok(())
+        }
+    });
+    let mut consumer = Consumer::new(&broker.bootstrap_servers(), "rust-cancel", router).unwrap();
+    // Joining the group takes a while: wait until the handler has the first record.
+    let first = tokio::time::timeout(TIMEOUT, async {
+        tokio::select! {
+            _ = consumer.next() => unreachable!("the first handler sleeps 30 s"),
+            () = async {
+                while calls.lock().unwrap().is_empty() {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            } => {}
+        }
+    });
+    first.await.unwrap();
+    let outcomes = consume_n(&mut consumer, 2).await;
+    assert!(
+        matches!(
+            &outcomes[..],
+            [
+                Outcome::Handled { offset: 0, .. },
+                Outcome::Handled { offset: 1, .. }
+            ]
+        ),
+        "{outcomes:?}"
+    );
+    assert_eq!(*calls.lock().unwrap(), [0, 0, 1], "offset 0 handled again");
+}

@@ -220,7 +220,9 @@ enum FieldType {
 /// The message field named `meta`, when it is a singular message outside any oneof.
 fn meta_message(message: &MessageDescriptor) -> Option<prost_reflect::FieldDescriptor> {
     let meta = message.get_field_by_name("meta")?;
-    let singular = !meta.is_list() && !meta.is_map() && meta.containing_oneof().is_none();
+    let real_oneof =
+        meta.containing_oneof().is_some() && !meta.field_descriptor_proto().proto3_optional();
+    let singular = !meta.is_list() && !meta.is_map() && !real_oneof;
     (singular && matches!(meta.kind(), Kind::Message(_))).then_some(meta)
 }
 
@@ -287,7 +289,9 @@ fn event_fields_expression(message: &MessageDescriptor) -> Result<String> {
                     .collect::<Vec<_>>()
                     .join(".");
                 let leaf = ident::field(last);
-                let optional = last.field_descriptor_proto().proto3_optional();
+                // prost makes a string with explicit presence (proto3 `optional`,
+                // proto2 `optional`) an `Option<String>`.
+                let optional = last.supports_presence() && !last.is_required();
                 let field = |value: &str| {
                     let value = if value == "value" {
                         "value".to_owned()

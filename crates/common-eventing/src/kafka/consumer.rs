@@ -5,6 +5,7 @@ use std::fmt;
 use std::future::Future;
 
 use rdkafka::ClientConfig;
+use rdkafka::Offset;
 use rdkafka::consumer::{CommitMode, Consumer as _, StreamConsumer};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{BorrowedMessage, Headers, Message};
@@ -112,6 +113,10 @@ impl From<KafkaError> for ConsumeError {
 ///   `{topic}.dlq` with its original key, value and headers plus `dlq.*` headers
 ///   saying why ([`dead_letter`](super::dead_letter)); consumption goes on.
 /// - A new group starts at the earliest offset (`auto.offset.reset=earliest`).
+/// - A tombstone (no value) is dead-lettered as [`Reason::Decode`]; a header without a
+///   value reads as empty; a record without a key keeps having none in its dead letter.
+/// - Dead letters are produced idempotently with `acks=all`, like every record here: the
+///   principal needs the idempotent-write permission on `<topic>.dlq`.
 ///
 /// ```no_run
 /// # async fn demo<M>() -> Result<(), Box<dyn std::error::Error>>
@@ -191,10 +196,30 @@ impl Consumer {
 
     /// Waits for the next record and handles it (or dead-letters it); then stores its
     /// offset.
+    ///
+    /// Until the offset is stored, the record is not given up: if this returns an error
+    /// or the future is dropped (a `select!` or `timeout` around it), the partition is
+    /// rewound to the record, and a later call reads it again (its handler may then run
+    /// twice: at least once). Transient client errors (a broker unreachable, a topic
+    /// not created yet, end of partition) are waited out, not returned.
     pub async fn next(&mut self) -> Result<Outcome, ConsumeError> {
-        let message = self.inner.recv().await?;
+        let message = loop {
+            match self.inner.recv().await {
+                Ok(message) => break message,
+                Err(KafkaError::PartitionEOF(_) | KafkaError::MessageConsumption(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        };
+        let rewind = Rewind {
+            consumer: &self.inner,
+            topic: message.topic(),
+            partition: message.partition(),
+            offset: message.offset(),
+            armed: true,
+        };
         let outcome = handle(&mut self.router, &self.dead_letters, &self.group, &message).await?;
         self.inner.store_offset_from_message(&message)?;
+        rewind.disarm();
         Ok(outcome)
     }
 
@@ -212,7 +237,8 @@ impl Consumer {
     }
 
     /// Commits the stored offsets now and waits for the broker's answer (nothing to
-    /// commit is not an error).
+    /// commit is not an error). It blocks the thread for that round trip: call it at
+    /// shutdown (as [`run_until`](Self::run_until) does), not per record.
     pub fn commit(&self) -> Result<(), ConsumeError> {
         match self.inner.commit_consumer_state(CommitMode::Sync) {
             Ok(()) => Ok(()),
@@ -222,6 +248,53 @@ impl Consumer {
     }
 }
 
+/// Seeks the partition back to a record whose offset is not stored, when dropped armed:
+/// on an error or a dropped `next()`, the record is read again.
+struct Rewind<'a> {
+    consumer: &'a StreamConsumer,
+    topic: &'a str,
+    partition: i32,
+    offset: i64,
+    armed: bool,
+}
+
+impl Rewind<'_> {
+    fn disarm(mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for Rewind<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            // Asynchronous (no wait); a partition revoked meanwhile is read again by its
+            // new owner from the committed offset, so a failure here loses nothing.
+            let _ = self.consumer.seek(
+                self.topic,
+                self.partition,
+                Offset::Offset(self.offset),
+                std::time::Duration::ZERO,
+            );
+        }
+    }
+}
+
+/// The headers of `message`. rdkafka panics on a header name that is not UTF-8; such a
+/// record's headers are `None` (it is dead-lettered without them).
+fn headers_of<'a>(message: &'a BorrowedMessage<'_>) -> Option<Vec<(&'a str, &'a [u8])>> {
+    let read = || {
+        message
+            .headers()
+            .map(|h| {
+                h.iter()
+                    .map(|h| (h.key, h.value.unwrap_or_default()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).ok()
+}
+
 /// Routes one record to its handler, or dead-letters it.
 async fn handle(
     router: &mut Router,
@@ -229,14 +302,9 @@ async fn handle(
     group: &str,
     message: &BorrowedMessage<'_>,
 ) -> Result<Outcome, ConsumeError> {
-    let headers: Vec<(&str, &[u8])> = message
-        .headers()
-        .map(|h| {
-            h.iter()
-                .map(|h| (h.key, h.value.unwrap_or_default()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let readable = headers_of(message);
+    let unreadable = readable.is_none();
+    let headers = readable.unwrap_or_default();
     let record = RecordRef {
         topic: message.topic(),
         key: message.key(),
@@ -254,18 +322,22 @@ async fn handle(
             .map(|(n, v)| ((*n).to_owned(), v.to_vec()))
             .collect(),
     };
-    let refusal = match router.route(&record, received) {
-        Ok(handled) => match handled.await {
-            Ok(()) => {
-                return Ok(Outcome::Handled {
-                    topic: record.topic.to_owned(),
-                    partition,
-                    offset,
-                });
-            }
-            Err(e) => (Reason::Handler, e.to_string()),
-        },
-        Err(refusal) => (refusal.reason, refusal.error),
+    let refusal = if unreadable {
+        (Reason::Decode, "a header name is not UTF-8".to_owned())
+    } else {
+        match router.route(&record, received) {
+            Ok(handled) => match handled.await {
+                Ok(()) => {
+                    return Ok(Outcome::Handled {
+                        topic: record.topic.to_owned(),
+                        partition,
+                        offset,
+                    });
+                }
+                Err(e) => (Reason::Handler, e.to_string()),
+            },
+            Err(refusal) => (refusal.reason, refusal.error),
+        }
     };
     let (reason, error) = refusal;
     let origin = Origin {

@@ -82,10 +82,13 @@ impl std::error::Error for ProduceError {
 /// broker's acknowledgement (librdkafka retries what fails in between, without
 /// duplicates or reordering within a partition).
 ///
-/// The schema id is the caller's: the id a registry gave when the event's schema was
-/// registered (`ProtoSchema::registration`, and with feature
-/// `schema-registry-converter` `ProtoSchema::supplied_schema` for that crate's
-/// `post_schema`), or a fixed id agreed out of band.
+/// Dropping the producer purges what is still queued (the deliveries of `enqueue`d
+/// records then fail): await them, or call [`flush`](Self::flush), first.
+///
+/// The schema id is the caller's: from `SchemaIds` (feature
+/// `schema-registry-converter`: each event type registered once), from another
+/// registry client (`ProtoSchema::registration` is what to register), or a fixed id
+/// agreed out of band.
 ///
 /// ```no_run
 /// # async fn demo<M: common_eventing::Eventing + common_eventing::registry::ProtoSchema>(event: M)

@@ -143,8 +143,9 @@ impl KafkaRecord {
     /// partition key, CloudEvents binary-mode headers, and the Confluent-framed value
     /// (the bytes confluent-kafka's `ProtobufSerializer` writes).
     ///
-    /// The headers are `ce_specversion`, `ce_id` (the event's own id field, a new
-    /// UUIDv7 when it has none), `ce_type` (`M::STABLE_TYPE`), `ce_source` (its
+    /// The headers are `ce_specversion`, `ce_id` (the event's own id field; a new
+    /// UUIDv7 when it has none, different for every call, so give events an id when
+    /// consumers deduplicate on `ce_id`), `ce_type` (`M::STABLE_TYPE`), `ce_source` (its
     /// producer field, else [`default_source`]), `ce_time` (its time field, when set),
     /// `content-type`, and `traceparent` / `tracestate` when it carries them; which
     /// fields are read is [`EventFields`](crate::eventing::EventFields)' rule.

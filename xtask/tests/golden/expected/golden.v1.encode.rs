@@ -148,3 +148,45 @@ impl ::common_eventing::encode::Encode for Envelope {
         pos
     }
 }
+
+/// Backward encoder of `golden.v1.TracedMeta` for `common_eventing::encode::to_vec`.
+impl ::common_eventing::encode::Encode for TracedMeta {
+    #[allow(unused_mut, unused_imports)]
+    fn size(&self) -> usize {
+        use ::common_eventing::encode::rt;
+        let mut n = 0;
+        { let x = &self.message_id; if !x.is_empty() { n += rt::delimited(1, x.len()); } }
+        if let Some(x) = &self.occurred_at { n += rt::delimited(1, ::common_eventing::encode::Encode::size(x)); }
+        if let Some(x) = &self.traceparent { n += rt::delimited(1, x.len()); }
+        if let Some(x) = &self.producer { n += rt::delimited(1, x.len()); }
+        n
+    }
+    #[allow(unused_mut, unused_imports)]
+    fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
+        use ::common_eventing::encode::rt;
+        if let Some(x) = &self.producer { pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes()); }
+        if let Some(x) = &self.traceparent { pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes()); }
+        if let Some(x) = &self.occurred_at { pos = rt::message(out, pos, &[0x12], x); }
+        { let x = &self.message_id; if !x.is_empty() { pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes()); } }
+        pos
+    }
+}
+
+/// Backward encoder of `golden.v1.Traced` for `common_eventing::encode::to_vec`.
+impl ::common_eventing::encode::Encode for Traced {
+    #[allow(unused_mut, unused_imports)]
+    fn size(&self) -> usize {
+        use ::common_eventing::encode::rt;
+        let mut n = 0;
+        if let Some(x) = &self.meta { n += rt::delimited(1, ::common_eventing::encode::Encode::size(x)); }
+        if let Some(x) = &self.tracestate { n += rt::delimited(1, x.len()); }
+        n
+    }
+    #[allow(unused_mut, unused_imports)]
+    fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
+        use ::common_eventing::encode::rt;
+        if let Some(x) = &self.tracestate { pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes()); }
+        if let Some(x) = &self.meta { pos = rt::message(out, pos, &[0x0a], x); }
+        pos
+    }
+}

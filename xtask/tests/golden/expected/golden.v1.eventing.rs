@@ -46,3 +46,27 @@ impl ::common_eventing::Eventing for Happened {
         }
     }
 }
+
+/// Routing of `golden.v1.Traced` (stream `golden.traced.v1`), from its eventing option.
+impl ::common_eventing::Eventing for Traced {
+    const STABLE_TYPE: &'static str = "golden.traced.v1";
+    const SCHEMA_SUBJECT: &'static str = "golden.traced.v1-value";
+    const STREAM_REF: &'static str = "golden.traced.v1";
+    const PARTITION_KEY_FIELDS: &'static [&'static str] = &["meta.message_id"];
+    const IDEMPOTENCY_KEY_FIELDS: &'static [&'static str] = &["meta.message_id"];
+    fn partition_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
+        ::prost::alloc::vec![self.meta.as_ref().map(|m| m.message_id.clone()).unwrap_or_default()]
+    }
+    fn idempotency_key_values(&self) -> ::prost::alloc::vec::Vec<::prost::alloc::string::String> {
+        ::prost::alloc::vec![self.meta.as_ref().map(|m| m.message_id.clone()).unwrap_or_default()]
+    }
+    fn event_fields(&self) -> ::common_eventing::eventing::EventFields<'_> {
+        ::common_eventing::eventing::EventFields {
+            id: self.meta.as_ref().map(|m| ::common_eventing::eventing::Field { path: "meta.message_id", value: m.message_id.as_str() }),
+            time: self.meta.as_ref().and_then(|m| m.occurred_at.as_ref()).map(|value| ::common_eventing::eventing::Field { path: "meta.occurred_at", value }),
+            source: self.meta.as_ref().and_then(|m| m.producer.as_deref()).map(|value| ::common_eventing::eventing::Field { path: "meta.producer", value }),
+            traceparent: self.meta.as_ref().and_then(|m| m.traceparent.as_deref()).map(|value| ::common_eventing::eventing::Field { path: "meta.traceparent", value }),
+            tracestate: self.tracestate.as_deref().map(|value| ::common_eventing::eventing::Field { path: "tracestate", value }),
+        }
+    }
+}

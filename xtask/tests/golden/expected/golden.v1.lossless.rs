@@ -85,3 +85,33 @@ impl ::common_eventing::lossless::Known for Envelope {
         &SCHEMA
     }
 }
+
+/// Field table of `golden.v1.TracedMeta` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for TracedMeta {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "golden.v1.TracedMeta",
+            known: &[1, 2, 3, 4],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 2, name: "occurred_at", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <::common_eventing::wkt::Timestamp as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 2, 1, 1],
+        };
+        &SCHEMA
+    }
+}
+
+/// Field table of `golden.v1.Traced` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Traced {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "golden.v1.Traced",
+            known: &[1, 2],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 1, name: "meta", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <TracedMeta as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 2, 1],
+        };
+        &SCHEMA
+    }
+}

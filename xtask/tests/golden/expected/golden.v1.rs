@@ -159,3 +159,50 @@ impl ::prost::Name for Envelope {
         "type.googleapis.com/golden.v1.Envelope".into()
     }
 }
+/// A header with optional parts: the CloudEvents attributes read through an optional
+/// `meta`, and optional strings.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct TracedMeta {
+    /// Unique id.
+    #[prost(string, tag = "1")]
+    pub message_id: ::prost::alloc::string::String,
+    /// When.
+    #[prost(message, optional, tag = "2")]
+    pub occurred_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
+    /// W3C trace context, when there is one.
+    #[prost(string, optional, tag = "3")]
+    pub traceparent: ::core::option::Option<::prost::alloc::string::String>,
+    /// Producing service, when known.
+    #[prost(string, optional, tag = "4")]
+    pub producer: ::core::option::Option<::prost::alloc::string::String>,
+}
+impl ::prost::Name for TracedMeta {
+    const NAME: &'static str = "TracedMeta";
+    const PACKAGE: &'static str = "golden.v1";
+    fn full_name() -> ::prost::alloc::string::String {
+        "golden.v1.TracedMeta".into()
+    }
+    fn type_url() -> ::prost::alloc::string::String {
+        "type.googleapis.com/golden.v1.TracedMeta".into()
+    }
+}
+/// An event whose header is optional.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct Traced {
+    /// Header.
+    #[prost(message, optional, tag = "1")]
+    pub meta: ::core::option::Option<TracedMeta>,
+    /// W3C trace state, on the event itself.
+    #[prost(string, optional, tag = "2")]
+    pub tracestate: ::core::option::Option<::prost::alloc::string::String>,
+}
+impl ::prost::Name for Traced {
+    const NAME: &'static str = "Traced";
+    const PACKAGE: &'static str = "golden.v1";
+    fn full_name() -> ::prost::alloc::string::String {
+        "golden.v1.Traced".into()
+    }
+    fn type_url() -> ::prost::alloc::string::String {
+        "type.googleapis.com/golden.v1.Traced".into()
+    }
+}

@@ -46,3 +46,19 @@ impl ::common_eventing::registry::ProtoSchema for Envelope {
     const MESSAGE_INDEXES: &'static [i32] = &[4];
     const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
 }
+
+/// Schema registration and Confluent framing of `golden.v1.TracedMeta`.
+impl ::common_eventing::registry::ProtoSchema for TracedMeta {
+    const FULL_NAME: &'static str = "golden.v1.TracedMeta";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::GOLDEN_V1_GOLDEN;
+    const MESSAGE_INDEXES: &'static [i32] = &[5];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+
+/// Schema registration and Confluent framing of `golden.v1.Traced`.
+impl ::common_eventing::registry::ProtoSchema for Traced {
+    const FULL_NAME: &'static str = "golden.v1.Traced";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::GOLDEN_V1_GOLDEN;
+    const MESSAGE_INDEXES: &'static [i32] = &[6];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("golden.traced.v1-value");
+}

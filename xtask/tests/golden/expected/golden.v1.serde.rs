@@ -320,3 +320,105 @@ impl<'de> serde::Deserialize<'de> for Envelope {
         d.deserialize_map(V)
     }
 }
+impl serde::Serialize for TracedMeta {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.message_id.is_empty() { m.serialize_entry("messageId", &rt::W::<rt::Str>(&self.message_id))?; }
+        if let ::core::option::Option::Some(v) = &self.occurred_at { m.serialize_entry("occurredAt", &rt::W::<rt::Msg<::common_eventing::wkt::Timestamp>>(v))?; }
+        if let ::core::option::Option::Some(v) = &self.traceparent { m.serialize_entry("traceparent", &rt::W::<rt::Str>(v))?; }
+        if let ::core::option::Option::Some(v) = &self.producer { m.serialize_entry("producer", &rt::W::<rt::Str>(v))?; }
+        m.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TracedMeta {
+    #[allow(deprecated)]
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TracedMeta;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (golden.v1.TracedMeta)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<TracedMeta, A::Error> {
+                let mut m = <TracedMeta as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "messageId" | "message_id" => {
+                        seen.mark::<A::Error>(0, "messageId")?;
+                        let _field = rt::field("messageId");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.message_id = v; }
+                    }
+                    "occurredAt" | "occurred_at" => {
+                        seen.mark::<A::Error>(1, "occurredAt")?;
+                        let _field = rt::field("occurredAt");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<::common_eventing::wkt::Timestamp>>(&mut map)? { m.occurred_at = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    "traceparent" => {
+                        seen.mark::<A::Error>(2, "traceparent")?;
+                        let _field = rt::field("traceparent");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.traceparent = ::core::option::Option::Some(v); }
+                    }
+                    "producer" => {
+                        seen.mark::<A::Error>(3, "producer")?;
+                        let _field = rt::field("producer");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.producer = ::core::option::Option::Some(v); }
+                    }
+                    _ => rt::unknown(&mut map, &key, "golden.v1.TracedMeta")?,
+                }
+                }
+                ::core::result::Result::Ok(m)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+impl serde::Serialize for Traced {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if let ::core::option::Option::Some(v) = &self.meta { m.serialize_entry("meta", &rt::W::<rt::Msg<TracedMeta>>(v))?; }
+        if let ::core::option::Option::Some(v) = &self.tracestate { m.serialize_entry("tracestate", &rt::W::<rt::Str>(v))?; }
+        m.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Traced {
+    #[allow(deprecated)]
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Traced;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (golden.v1.Traced)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<Traced, A::Error> {
+                let mut m = <Traced as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "meta" => {
+                        seen.mark::<A::Error>(0, "meta")?;
+                        let _field = rt::field("meta");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<TracedMeta>>(&mut map)? { m.meta = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    "tracestate" => {
+                        seen.mark::<A::Error>(1, "tracestate")?;
+                        let _field = rt::field("tracestate");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.tracestate = ::core::option::Option::Some(v); }
+                    }
+                    _ => rt::unknown(&mut map, &key, "golden.v1.Traced")?,
+                }
+                }
+                ::core::result::Result::Ok(m)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}

@@ -9,6 +9,8 @@ pub fn visit_messages<V: ::common_eventing::MessageVisitor>(visitor: &mut V) {
     visitor.visit::<happened::Part>();
     visitor.visit::<Counted>();
     visitor.visit::<Envelope>();
+    visitor.visit::<TracedMeta>();
+    visitor.visit::<Traced>();
 }
 
 /// Calls `visitor.visit::<M>()` once for every event type of this package (the
@@ -16,4 +18,5 @@ pub fn visit_messages<V: ::common_eventing::MessageVisitor>(visitor: &mut V) {
 pub fn visit_events<V: ::common_eventing::EventVisitor>(visitor: &mut V) {
     visitor.visit::<Counted>();
     visitor.visit::<Happened>();
+    visitor.visit::<Traced>();
 }
