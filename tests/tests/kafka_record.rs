@@ -154,6 +154,8 @@ fn check_record<M: Eventing + ProtoSchema + Default>(event: &M) {
     );
     let attributes = CloudEventAttributes::from_headers_for::<M>(&record.headers)
         .unwrap_or_else(|e| panic!("{name}: {e}"));
+    // The headers are exactly what CloudEventAttributes writes for these attributes.
+    assert_eq!(attributes.to_headers().unwrap(), record.headers, "{name}");
     let fields = event.event_fields();
     match fields.id.map(|f| f.value).filter(|v| !v.is_empty()) {
         Some(id) => assert_eq!(attributes.id, id, "{name}: ce_id is the event's id"),

@@ -5,7 +5,9 @@ use std::fmt;
 
 use crate::Eventing;
 use crate::cloudevents::{
-    CONTENT_TYPE_PROTOBUF, CloudEventAttributes, CloudEventError, HEADER_TYPE,
+    CONTENT_TYPE_PROTOBUF, CloudEventError, HEADER_CONTENT_TYPE, HEADER_ID, HEADER_SOURCE,
+    HEADER_SPECVERSION, HEADER_TIME, HEADER_TRACEPARENT, HEADER_TRACESTATE, HEADER_TYPE,
+    SPEC_VERSION,
 };
 use crate::eventing::Field;
 use crate::framing::{self, DecodeMessageError};
@@ -179,14 +181,14 @@ impl KafkaRecord {
         schema_id: u32,
         options: &RecordOptions,
     ) -> Result<Self, RecordError> {
-        let attributes = attributes_of(event, options)?;
+        let headers = headers_of(event, options)?;
         Ok(Self {
             topic: options
                 .topic
                 .clone()
                 .unwrap_or_else(|| M::STREAM_REF.to_owned()),
             key: event.partition_key().into_bytes(),
-            headers: attributes.to_headers().map_err(RecordError::Attributes)?,
+            headers,
             value: framing::encode_message(schema_id, event),
         })
     }
@@ -274,47 +276,62 @@ fn text<'a>(field: Option<Field<'a, str>>) -> Option<&'a str> {
     field.map(|f| f.value).filter(|v| !v.is_empty())
 }
 
-/// The CloudEvents attributes of `event`, from its own fields.
-fn attributes_of<M: Eventing + ProtoSchema>(
+/// The CloudEvents headers of `event`, from its own fields: what
+/// `CloudEventAttributes::to_headers` writes for the same attributes, in its order,
+/// written directly (no intermediate attributes).
+fn headers_of<M: Eventing + ProtoSchema>(
     event: &M,
     options: &RecordOptions,
-) -> Result<CloudEventAttributes, RecordError> {
+) -> Result<Vec<(String, Vec<u8>)>, RecordError> {
     let fields = event.event_fields();
     let invalid = |path: &'static str, reason: String| RecordError::InvalidField {
         message: M::FULL_NAME,
         path,
         reason,
     };
-    let time = match fields.time {
-        Some(field) => {
-            field
-                .value
-                .to_rfc3339()
-                .map_err(|e| invalid(field.path, e.to_string()))?;
-            Some(*field.value)
-        }
-        None => None,
-    };
-    let traceparent = match fields.traceparent.filter(|f| !f.value.is_empty()) {
-        Some(field) => Some(
-            field
-                .value
-                .parse::<TraceParent>()
-                .map_err(|e| invalid(field.path, e.to_string()))?,
-        ),
-        None => None,
-    };
-    Ok(CloudEventAttributes {
-        id: text(fields.id).map_or_else(crate::ids::uuid_v7, str::to_owned),
-        source: match text(fields.source) {
-            Some(source) => source.to_owned(),
-            None => options.source.clone().unwrap_or_else(default_source::<M>),
+    let mut headers = Vec::with_capacity(8);
+    let mut put = |name: &str, value: Vec<u8>| headers.push((name.to_owned(), value));
+    put(HEADER_SPECVERSION, SPEC_VERSION.as_bytes().to_vec());
+    put(
+        HEADER_ID,
+        match text(fields.id) {
+            Some(id) => id.as_bytes().to_vec(),
+            None => crate::ids::uuid_v7().into_bytes(),
         },
-        event_type: M::STABLE_TYPE.to_owned(),
-        time,
-        subject: None,
-        content_type: Some(CONTENT_TYPE_PROTOBUF.to_owned()),
-        traceparent,
-        tracestate: text(fields.tracestate).map(str::to_owned),
-    })
+    );
+    put(HEADER_TYPE, M::STABLE_TYPE.as_bytes().to_vec());
+    let source = match (text(fields.source), &options.source) {
+        (Some(source), _) => source.as_bytes().to_vec(),
+        (None, Some(source)) => source.as_bytes().to_vec(),
+        (None, None) => default_source::<M>().into_bytes(),
+    };
+    if source.is_empty() {
+        return Err(RecordError::Attributes(CloudEventError::EmptyAttribute {
+            header: HEADER_SOURCE,
+        }));
+    }
+    put(HEADER_SOURCE, source);
+    if let Some(field) = fields.time {
+        let time = field
+            .value
+            .to_rfc3339()
+            .map_err(|e| invalid(field.path, e.to_string()))?;
+        put(HEADER_TIME, time.into_bytes());
+    }
+    put(
+        HEADER_CONTENT_TYPE,
+        CONTENT_TYPE_PROTOBUF.as_bytes().to_vec(),
+    );
+    if let Some(field) = fields.traceparent.filter(|f| !f.value.is_empty()) {
+        // Checked, then written as the event carries it.
+        field
+            .value
+            .parse::<TraceParent>()
+            .map_err(|e| invalid(field.path, e.to_string()))?;
+        put(HEADER_TRACEPARENT, field.value.as_bytes().to_vec());
+        if let Some(tracestate) = text(fields.tracestate) {
+            put(HEADER_TRACESTATE, tracestate.as_bytes().to_vec());
+        }
+    }
+    Ok(headers)
 }
