@@ -34,6 +34,11 @@ const SCHEMA_ID: u32 = 41;
 const PER_TYPE: usize = 25;
 const TIMEOUT: Duration = Duration::from_secs(60);
 
+/// `(topic, full proto name)` of event type `M`.
+fn stream<M: Eventing + ProtoSchema>() -> (&'static str, &'static str) {
+    (M::STREAM_REF, M::FULL_NAME)
+}
+
 /// Re-encodes bytes as `M` (Rust's deterministic bytes of what they decode to).
 type Reencode = fn(&[u8]) -> Vec<u8>;
 
@@ -85,17 +90,14 @@ async fn a_rust_produces_and_confluent_kafka_consumes() {
     send_random::<WorkflowStarted>(&producer, &mut sent).await;
 
     let topics = [
-        (SreDomainFact::STREAM_REF, SreDomainFact::FULL_NAME),
-        (SreDomainIntent::STREAM_REF, SreDomainIntent::FULL_NAME),
-        (SreProcessFact::STREAM_REF, SreProcessFact::FULL_NAME),
-        (
-            ModelLifecycleEvent::STREAM_REF,
-            ModelLifecycleEvent::FULL_NAME,
-        ),
-        (AuditEvent::STREAM_REF, AuditEvent::FULL_NAME),
-        (MeteringEvent::STREAM_REF, MeteringEvent::FULL_NAME),
-        (AgentEnvelope::STREAM_REF, AgentEnvelope::FULL_NAME),
-        (WorkflowStarted::STREAM_REF, WorkflowStarted::FULL_NAME),
+        stream::<SreDomainFact>(),
+        stream::<SreDomainIntent>(),
+        stream::<SreProcessFact>(),
+        stream::<ModelLifecycleEvent>(),
+        stream::<AuditEvent>(),
+        stream::<MeteringEvent>(),
+        stream::<AgentEnvelope>(),
+        stream::<WorkflowStarted>(),
     ]
     .map(|(topic, name)| (topic, name, PER_TYPE));
     let read = tokio::task::spawn_blocking(move || python_consume(&bootstrap, &topics))
@@ -194,14 +196,11 @@ async fn b_confluent_kafka_produces_and_rust_consumes() {
     let broker = MockBroker::start(1).unwrap();
     let bootstrap = broker.bootstrap_servers();
     let topics = [
-        (SreDomainFact::STREAM_REF, SreDomainFact::FULL_NAME),
-        (SreDomainIntent::STREAM_REF, SreDomainIntent::FULL_NAME),
-        (SreProcessFact::STREAM_REF, SreProcessFact::FULL_NAME),
-        (
-            ModelLifecycleEvent::STREAM_REF,
-            ModelLifecycleEvent::FULL_NAME,
-        ),
-        (WorkflowStarted::STREAM_REF, WorkflowStarted::FULL_NAME),
+        stream::<SreDomainFact>(),
+        stream::<SreDomainIntent>(),
+        stream::<SreProcessFact>(),
+        stream::<ModelLifecycleEvent>(),
+        stream::<WorkflowStarted>(),
     ];
     let python_bootstrap = bootstrap.clone();
     let sent = tokio::task::spawn_blocking(move || python_produce(&python_bootstrap, &topics))
