@@ -267,10 +267,8 @@ fn fact(id: &str, version: i64) -> SreDomainFact {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn c_bad_records_are_dead_lettered_and_consumption_goes_on() {
-    let broker = MockBroker::start(1).unwrap();
     let topic = SreDomainFact::STREAM_REF;
-    broker.create_topic(topic, 1, 1).unwrap();
-    let producer = Producer::new(&broker.bootstrap_servers()).unwrap();
+    let (broker, producer) = one_partition(topic);
 
     let valid = KafkaRecord::from_event(&fact("inc-1", 1), SCHEMA_ID).unwrap();
     let payload = framing::decode(&valid.value).unwrap().payload.to_vec();
@@ -408,6 +406,24 @@ async fn c_bad_records_are_dead_lettered_and_consumption_goes_on() {
             Some(b"rust-c".as_slice())
         );
     }
+}
+
+/// A one-broker cluster with `topic` as one partition (records keep their order), and
+/// a producer to it.
+fn one_partition(topic: &str) -> (MockBroker, Producer) {
+    let broker = MockBroker::start(1).unwrap();
+    broker.create_topic(topic, 1, 1).unwrap();
+    let producer = Producer::new(&broker.bootstrap_servers()).unwrap();
+    (broker, producer)
+}
+
+/// A router whose `SreDomainFact` handler records each record's offset in `sink`.
+fn offsets_into(sink: &Arc<Mutex<Vec<i64>>>) -> Router {
+    let sink = sink.clone();
+    Router::new().on::<SreDomainFact, _, _>(move |_, received| {
+        sink.lock().unwrap().push(received.offset);
+        async { Ok(()) }
+    })
 }
 
 /// Reads `n` records of `topic` from the start with a bare librdkafka consumer.
@@ -604,10 +620,8 @@ async fn one_topic_of_several_types_is_dispatched_by_ce_type() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_record_whose_dead_letter_fails_is_read_again_and_resumes_after_a_restart() {
     use RDKafkaRespErr::*;
-    let broker = MockBroker::start(1).unwrap();
     let topic = SreDomainFact::STREAM_REF;
-    broker.create_topic(topic, 1, 1).unwrap();
-    let producer = Producer::new(&broker.bootstrap_servers()).unwrap();
+    let (broker, producer) = one_partition(topic);
     let garbage = KafkaRecord {
         topic: topic.into(),
         key: b"garbage".to_vec(),
@@ -625,11 +639,7 @@ async fn a_record_whose_dead_letter_fails_is_read_again_and_resumes_after_a_rest
         .topic_error(&dlq, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
         .unwrap();
     let handled: Arc<Mutex<Vec<i64>>> = Arc::default();
-    let sink = handled.clone();
-    let router = Router::new().on::<SreDomainFact, _, _>(move |_, received| {
-        sink.lock().unwrap().push(received.offset);
-        async { Ok(()) }
-    });
+    let router = offsets_into(&handled);
     let mut consumer = Consumer::new(&broker.bootstrap_servers(), "rust-retry", router).unwrap();
     let error = tokio::time::timeout(TIMEOUT, consumer.next())
         .await
@@ -661,11 +671,7 @@ async fn a_record_whose_dead_letter_fails_is_read_again_and_resumes_after_a_rest
     // A restarted consumer of the group resumes after the committed offset.
     let later = KafkaRecord::from_event(&fact("inc-1", 2), SCHEMA_ID).unwrap();
     producer.send_record(&later).await.unwrap();
-    let sink = handled.clone();
-    let router = Router::new().on::<SreDomainFact, _, _>(move |_, received| {
-        sink.lock().unwrap().push(received.offset);
-        async { Ok(()) }
-    });
+    let router = offsets_into(&handled);
     let mut consumer = Consumer::new(&broker.bootstrap_servers(), "rust-retry", router).unwrap();
     let outcomes = consume_n(&mut consumer, 1).await;
     assert!(
@@ -677,10 +683,8 @@ async fn a_record_whose_dead_letter_fails_is_read_again_and_resumes_after_a_rest
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_next_reads_its_record_again() {
-    let broker = MockBroker::start(1).unwrap();
     let topic = SreDomainFact::STREAM_REF;
-    broker.create_topic(topic, 1, 1).unwrap();
-    let producer = Producer::new(&broker.bootstrap_servers()).unwrap();
+    let (broker, producer) = one_partition(topic);
     for version in 1..=2 {
         producer
             .send(&fact("inc-1", version), SCHEMA_ID)
