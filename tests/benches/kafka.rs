@@ -60,7 +60,9 @@ async fn round(events: &[SreDomainFact], index: usize) -> Round {
         .create_topic(SreDomainFact::STREAM_REF, 4, 1)
         .unwrap();
     let bootstrap = broker.bootstrap_servers();
-    let producer = Producer::new(&bootstrap).unwrap();
+    let producer = Producer::new(&bootstrap)
+        .unwrap()
+        .with_record_options(interop_tests::kafka_peer::unchecked());
 
     // The clock starts once the producer is connected and has its producer id.
     producer.send(&events[0], SCHEMA_ID).await.unwrap();
@@ -105,7 +107,10 @@ async fn round(events: &[SreDomainFact], index: usize) -> Round {
     let started = Instant::now();
     let records: Vec<KafkaRecord> = events
         .iter()
-        .map(|e| KafkaRecord::from_event(e, SCHEMA_ID).unwrap())
+        .map(|e| {
+            KafkaRecord::from_event_with(e, SCHEMA_ID, &interop_tests::kafka_peer::unchecked())
+                .unwrap()
+        })
         .collect();
     let encode = started.elapsed();
     // Of which the framed protobuf value alone.

@@ -28,6 +28,7 @@ import grpc
 import httpx2
 import jsonschema
 import jwt
+import protovalidate
 from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 from cryptography.hazmat.primitives import serialization
@@ -223,7 +224,7 @@ class Checks:
                 ("sre.listRunbooks", {}, lambda r: [x["runbookId"] for x in r["runbooks"]] == ["rb-1", "rb-2"]),
                 ("sre.getSlo", {"sloId": "slo-1"}, lambda r: r["slo"]["target"] == 99.9),
                 ("sre.listSlos", {}, lambda r: len(r["slos"]) == 1),
-                ("sre.getCurrentFleetState", {"environmentId": "prod"},
+                ("sre.getCurrentFleetState", {"environmentId": "prod", "clusterId": "eu-1"},
                  lambda r: r["fleetState"]["fleetstateId"] == "fs-new"),
                 ("sre.getService", {"serviceId": "svc-api"}, lambda r: r["service"]["ownerTeam"] == "core"),
                 ("sre.listServices", {}, lambda r: [s["serviceId"] for s in r["services"]] == ["svc-api"]),
@@ -305,7 +306,8 @@ class Checks:
             check(with_error is not None and "unknown tool" in with_error.message, "transition is not a tool")
             pb, stub = self.grpc_stub()
             for to in [sre_pb2.INCIDENT_STATUS_INVESTIGATING, sre_pb2.INCIDENT_STATUS_MITIGATING]:
-                stub.TransitionIncidentStatus(pb.TransitionIncidentStatusRequest(incident_id=iid, status=to),
+                stub.TransitionIncidentStatus(pb.TransitionIncidentStatusRequest(tenant_id=TENANT_A, incident_id=iid,
+                                                                                 status=to),
                                               metadata=[("x-tenant-id", TENANT_A), ("x-actor-id", "operator")])
             check((await status())["status"] == "INCIDENT_STATUS_MITIGATING", "mitigating")
             resolved = await self.call(client, "sre.resolveIncident", {"incidentId": iid, "resolution": "rollback"})
@@ -318,6 +320,10 @@ class Checks:
                         "incident_resolved"], kinds)
         check([f.subject.aggregate_version for f in facts] == list(range(1, 8)), "versions")
         check(all(f.meta.tenant_id == TENANT_A and f.meta.schema_version for f in facts), "tenant on every fact")
+        # Every fact the backend emitted keeps the contract, as Python protovalidate reads it.
+        for f in facts:
+            found = protovalidate.collect_violations(f)
+            check(not found, f"fact breaks the contract: {[v.proto.rule_id for v in found]}")
         by_mcp = [f for f in facts if f.meta.actor.id == "agent-7"]
         check(len(by_mcp) == 5 and all(f.meta.actor.kind == sre_pb2.ACTOR_KIND_AGENT for f in by_mcp), "actors")
         check(facts[2].incident_assigned.assignee.id == "bob", "assigned fact")
@@ -335,9 +341,40 @@ class Checks:
                             error="incident.severity")
             await self.call(client, "sre.getIncident", {"incidentId": 42}, error="incidentId")
             await self.call(client, "sre.getIncident", {"incidentID": "inc-old"}, error="incidentID")
-            await self.call(client, "sre.createIncident", {"incident": {"title": " "}},
+            await self.call(client, "sre.createIncident", {"incident": {"title": " ", "severity": "SEVERITY_LOW"}},
                             error="INVALID_ARGUMENT: incident.title")
         ok("errors: unknown incident, invalid transition (above), bad arguments name the field")
+
+    async def contract(self):
+        """Arguments that break the contract's buf.validate rules: the schema says so before
+        the call, and the call is a tool error listing every violation (text and
+        structuredContent), not a crash and not a backend lookup."""
+        schema = self.schemas["sre.getCurrentFleetState"]["inputSchema"]
+        check(schema.get("required") == ["environmentId", "clusterId"], f"required: {schema.get('required')}")
+        try:
+            jsonschema.validate({}, schema)
+            check(False, "{} passes the inputSchema")
+        except jsonschema.ValidationError as e:
+            check("required" in e.message, e.message)
+        create = self.schemas["sre.createIncident"]["inputSchema"]
+        severities = create["properties"]["incident"]["properties"]["severity"]["enum"]
+        check("SEVERITY_UNSPECIFIED" not in severities and "SEVERITY_LOW" in severities, severities)
+        async with connect(self.url, self.tokens.make()) as client:
+            result = await client.call_tool("sre.getCurrentFleetState", {})
+            check(result.is_error, f"{{}} should be refused: {result}")
+            found = {(v["field"], v["rule"]) for v in result.structured_content["violations"]}
+            check(found == {("environment_id", "required"), ("cluster_id", "required")}, found)
+            text = result.content[0].text
+            check("environment_id: value is required [required]" in text, text)
+            result = await client.call_tool("sre.listRunbooks", {"pageSize": 5000, "pageToken": "x" * 2000})
+            found = {(v["field"], v["rule"], v["message"]) for v in result.structured_content["violations"]}
+            check(result.is_error and found == {
+                ("page_size", "int32.gte_lte", "must be greater than or equal to 0 and less than or equal to 1000"),
+                ("page_token", "string.max_len", "must be at most 1024 characters")}, found)
+            result = await client.call_tool("sre.createIncident", {"incident": {"title": "x"}})
+            found = {(v["field"], v["rule"]) for v in result.structured_content["violations"]}
+            check(result.is_error and found == {("incident.severity", "enum.not_in")}, found)
+        ok("contract: required arguments in the schema; violations are tool errors naming every field")
 
     def post(self, token=None, body=None, headers=None):
         h = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
@@ -439,6 +476,7 @@ async def run(d, url, grpc_addr, dead_url):
     await c.queries()
     iid = await c.incident_flow()
     await c.errors()
+    await c.contract()
     await c.security(iid)
     await c.unavailable()
 

@@ -4,6 +4,9 @@ usage: mcp_schemas.py DIR CASES
   DIR/schemas.json: {full message name: [schema, ...]} (every JsonSchema, and the
     inputSchema of tool requests), from the Rust crates;
   DIR/<name>.rust.jsonl: JSON lines written by the Rust crates' serde for <name>.
+A name ending in `#input` is a tool request's inputSchema, which carries the
+request's buf.validate rules: its lines, and the Python messages checked against it,
+are only the instances that keep the rules (Python protovalidate decides for Python's).
 
 Each schema is checked against the draft 2020-12 metaschema; each Rust line and CASES
 random messages written by Python `json_format` (protoc-generated modules of our
@@ -21,6 +24,7 @@ from google.protobuf import json_format, message_factory, symbol_database
 from google.protobuf.descriptor import FieldDescriptor as F
 
 import protoc_stubs
+import protovalidate
 
 INT32 = (-2 ** 31, 2 ** 31 - 1)
 PIECES = ["a", "Z", "0", " ", '"', "\\", "/", "é", "✓", "\n", "\U0001d11e", "-"]
@@ -183,12 +187,22 @@ def main():
             errors += failures(validators, name, "Rust", json.loads(line))
             rust += 1
         if cases:
-            cls = message_factory.GetMessageClass(db.pool.FindMessageTypeByName(name))
-            for _ in range(cases):
+            input_schema = name.endswith("#input")
+            message_name = name[: -len("#input")] if input_schema else name
+            cls = message_factory.GetMessageClass(db.pool.FindMessageTypeByName(message_name))
+            kept = 0
+            for _ in range(cases * (50 if input_schema else 1)):
+                if kept == cases:
+                    break
                 msg = fill(rng, cls())
+                if input_schema and protovalidate.collect_violations(msg):
+                    continue
+                kept += 1
                 text = json_format.MessageToJson(msg)
                 errors += failures(validators, name, "Python", json.loads(text))
                 python += 1
+            if kept < 10:
+                errors.append("%s: only %d Python instances keep the rules" % (name, kept))
     if errors:
         sys.stderr.write("%d validation failures:\n%s\n" % (len(errors), "\n".join(errors[:40])))
         sys.exit(1)

@@ -17,8 +17,9 @@ import grpc_tools
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PROTO = ROOT / "proto"
-# Always compiled: the options that annotated files import (eventing, MCP expose).
-ALWAYS = ["ameide_core_proto/common", "ameide_core_proto/mcp"]
+# Always compiled: the options that annotated files import (eventing, MCP expose,
+# protovalidate's buf.validate).
+ALWAYS = ["ameide_core_proto/common", "ameide_core_proto/mcp", "buf"]
 
 
 def load(prefixes):

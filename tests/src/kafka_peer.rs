@@ -11,6 +11,13 @@ use prost_reflect::{DescriptorPool, DynamicMessage, Kind, ReflectMessage, Value}
 use crate::every_message::{pool, random_value};
 use crate::{run, script};
 
+/// Record options that frame events without checking their `buf.validate` rules:
+/// the transport tests send random events, which do not keep the SRE contract (what
+/// the contract refuses is tested in `tests/contract_enforced.rs`).
+pub fn unchecked() -> common_eventing::kafka::RecordOptions {
+    common_eventing::kafka::RecordOptions::default().skip_validation()
+}
+
 /// Every crate's descriptors, built once per test process.
 pub fn shared_pool() -> &'static DescriptorPool {
     static POOL: OnceLock<DescriptorPool> = OnceLock::new();

@@ -73,6 +73,7 @@ pub mod kafka_peer;
 pub mod mcp_stack;
 pub mod raw_grpc;
 pub mod roundtrip;
+pub mod validate_cases;
 
 /// Decodes hex (what the Python peers write for bytes).
 pub fn unhex(text: &str) -> Vec<u8> {

@@ -22,8 +22,7 @@ use common_eventing::kafka::rdkafka::producer::{FutureProducer, FutureRecord};
 use common_eventing::kafka::rdkafka::types::{RDKafkaApiKey, RDKafkaErrorCode, RDKafkaRespErr};
 use common_eventing::kafka::rdkafka::{ClientConfig, Offset};
 use common_eventing::kafka::{
-    Consumer, KafkaRecord, MockBroker, Outcome, Producer, Received, RecordOptions, Router,
-    dead_letter,
+    Consumer, KafkaRecord, MockBroker, Outcome, Producer, Received, Router, dead_letter,
 };
 use common_eventing::registry::ProtoSchema;
 use interop_tests::kafka_peer::{python_consume, python_produce, random_event};
@@ -54,7 +53,7 @@ struct Sent {
 }
 
 /// Sends `PER_TYPE` random events of `M` with `Producer::send`.
-async fn send_random<M: Eventing + ProtoSchema + Default>(
+async fn send_random<M: Eventing + ProtoSchema + Default + common_eventing::validate::Validate>(
     producer: &Producer,
     sent: &mut BTreeMap<(String, i32, i64), Sent>,
 ) {
@@ -62,7 +61,12 @@ async fn send_random<M: Eventing + ProtoSchema + Default>(
         let event = random_event::<M>();
         let delivery = producer.send(&event, SCHEMA_ID).await.expect("delivered");
         let generated_id = event.event_fields().id.is_none_or(|f| f.value.is_empty());
-        let record = KafkaRecord::from_event(&event, SCHEMA_ID).unwrap();
+        let record = KafkaRecord::from_event_with(
+            &event,
+            SCHEMA_ID,
+            &interop_tests::kafka_peer::unchecked(),
+        )
+        .unwrap();
         sent.insert(
             (record.topic.clone(), delivery.partition, delivery.offset),
             Sent {
@@ -78,7 +82,9 @@ async fn send_random<M: Eventing + ProtoSchema + Default>(
 async fn a_rust_produces_and_confluent_kafka_consumes() {
     let broker = MockBroker::start(1).unwrap();
     let bootstrap = broker.bootstrap_servers();
-    let producer = Producer::new(&bootstrap).unwrap();
+    let producer = Producer::new(&bootstrap)
+        .unwrap()
+        .with_record_options(interop_tests::kafka_peer::unchecked());
     let mut sent = BTreeMap::new();
     send_random::<SreDomainFact>(&producer, &mut sent).await;
     send_random::<SreDomainIntent>(&producer, &mut sent).await;
@@ -270,7 +276,12 @@ async fn c_bad_records_are_dead_lettered_and_consumption_goes_on() {
     let topic = SreDomainFact::STREAM_REF;
     let (broker, producer) = one_partition(topic);
 
-    let valid = KafkaRecord::from_event(&fact("inc-1", 1), SCHEMA_ID).unwrap();
+    let valid = KafkaRecord::from_event_with(
+        &fact("inc-1", 1),
+        SCHEMA_ID,
+        &interop_tests::kafka_peer::unchecked(),
+    )
+    .unwrap();
     let payload = framing::decode(&valid.value).unwrap().payload.to_vec();
     let raw = |key: &str, value: Vec<u8>| KafkaRecord {
         topic: topic.into(),
@@ -278,7 +289,12 @@ async fn c_bad_records_are_dead_lettered_and_consumption_goes_on() {
         headers: Vec::new(),
         value,
     };
-    let mut intent = KafkaRecord::from_event(&random_event::<SreDomainIntent>(), 1).unwrap();
+    let mut intent = KafkaRecord::from_event_with(
+        &random_event::<SreDomainIntent>(),
+        1,
+        &interop_tests::kafka_peer::unchecked(),
+    )
+    .unwrap();
     intent.topic = topic.into();
     intent.key = b"intent".to_vec();
     let mut cut = valid.clone();
@@ -309,7 +325,12 @@ async fn c_bad_records_are_dead_lettered_and_consumption_goes_on() {
         (cut, "decode", "SreDomainFact"),
         (mislabelled, "decode", "more than once"),
         (
-            KafkaRecord::from_event(&fact("poison", 1), SCHEMA_ID).unwrap(),
+            KafkaRecord::from_event_with(
+                &fact("poison", 1),
+                SCHEMA_ID,
+                &interop_tests::kafka_peer::unchecked(),
+            )
+            .unwrap(),
             "handler",
             "poison refused",
         ),
@@ -318,7 +339,14 @@ async fn c_bad_records_are_dead_lettered_and_consumption_goes_on() {
         producer.send_record(record).await.unwrap();
     }
     let good: Vec<KafkaRecord> = (2..5)
-        .map(|v| KafkaRecord::from_event(&fact("inc-1", v), SCHEMA_ID).unwrap())
+        .map(|v| {
+            KafkaRecord::from_event_with(
+                &fact("inc-1", v),
+                SCHEMA_ID,
+                &interop_tests::kafka_peer::unchecked(),
+            )
+            .unwrap()
+        })
         .collect();
     for record in &good {
         producer.send_record(record).await.unwrap();
@@ -413,7 +441,9 @@ async fn c_bad_records_are_dead_lettered_and_consumption_goes_on() {
 fn one_partition(topic: &str) -> (MockBroker, Producer) {
     let broker = MockBroker::start(1).unwrap();
     broker.create_topic(topic, 1, 1).unwrap();
-    let producer = Producer::new(&broker.bootstrap_servers()).unwrap();
+    let producer = Producer::new(&broker.bootstrap_servers())
+        .unwrap()
+        .with_record_options(interop_tests::kafka_peer::unchecked());
     (broker, producer)
 }
 
@@ -487,7 +517,9 @@ async fn d_broker_errors_and_a_broker_down_lose_and_repeat_nothing() {
         Some(RDKafkaErrorCode::NotEnoughReplicas)
     );
 
-    let producer = Producer::new(&broker.bootstrap_servers()).unwrap();
+    let producer = Producer::new(&broker.bootstrap_servers())
+        .unwrap()
+        .with_record_options(interop_tests::kafka_peer::unchecked());
     // Retriable produce errors, answered before the first records are written.
     broker.cluster().request_errors(
         RDKafkaApiKey::Produce,
@@ -553,7 +585,9 @@ async fn producer_errors_name_topic_key_and_cause() {
     config
         .set("bootstrap.servers", "127.0.0.1:1")
         .set("message.timeout.ms", "300");
-    let producer = Producer::from_config(config).unwrap();
+    let producer = Producer::from_config(config)
+        .unwrap()
+        .with_record_options(interop_tests::kafka_peer::unchecked());
     let event = fact("inc-9", 1);
     let error = producer.send(&event, SCHEMA_ID).await.unwrap_err();
     assert_eq!(error.topic, SreDomainFact::STREAM_REF);
@@ -583,12 +617,17 @@ async fn one_topic_of_several_types_is_dispatched_by_ce_type() {
     broker.create_topic("sre.mixed", 1, 1).unwrap();
     let producer = Producer::new(&broker.bootstrap_servers())
         .unwrap()
-        .with_record_options(RecordOptions::default().topic("sre.mixed"));
+        .with_record_options(interop_tests::kafka_peer::unchecked().topic("sre.mixed"));
     producer.send(&fact("inc-1", 1), SCHEMA_ID).await.unwrap();
     let intent = random_event::<SreDomainIntent>();
     producer.send(&intent, SCHEMA_ID).await.unwrap();
     // Without ce_type, a record of this topic could be either type.
-    let mut bare = KafkaRecord::from_event(&fact("inc-2", 2), SCHEMA_ID).unwrap();
+    let mut bare = KafkaRecord::from_event_with(
+        &fact("inc-2", 2),
+        SCHEMA_ID,
+        &interop_tests::kafka_peer::unchecked(),
+    )
+    .unwrap();
     bare.topic = "sre.mixed".into();
     bare.headers.clear();
     producer.send_record(&bare).await.unwrap();
@@ -629,7 +668,12 @@ async fn a_record_whose_dead_letter_fails_is_read_again_and_resumes_after_a_rest
         value: b"not a frame".to_vec(),
     };
     producer.send_record(&garbage).await.unwrap();
-    let valid = KafkaRecord::from_event(&fact("inc-1", 1), SCHEMA_ID).unwrap();
+    let valid = KafkaRecord::from_event_with(
+        &fact("inc-1", 1),
+        SCHEMA_ID,
+        &interop_tests::kafka_peer::unchecked(),
+    )
+    .unwrap();
     producer.send_record(&valid).await.unwrap();
 
     // The dead-letter topic refuses writes: the garbage cannot be dead-lettered.
@@ -669,7 +713,12 @@ async fn a_record_whose_dead_letter_fails_is_read_again_and_resumes_after_a_rest
     drop(consumer);
 
     // A restarted consumer of the group resumes after the committed offset.
-    let later = KafkaRecord::from_event(&fact("inc-1", 2), SCHEMA_ID).unwrap();
+    let later = KafkaRecord::from_event_with(
+        &fact("inc-1", 2),
+        SCHEMA_ID,
+        &interop_tests::kafka_peer::unchecked(),
+    )
+    .unwrap();
     producer.send_record(&later).await.unwrap();
     let router = offsets_into(&handled);
     let mut consumer = Consumer::new(&broker.bootstrap_servers(), "rust-retry", router).unwrap();

@@ -10,6 +10,7 @@
 use common_eventing::cloudevents::CloudEventAttributes;
 use common_eventing::kafka::{KafkaRecord, RecordError};
 use common_eventing::registry::ProtoSchema;
+use common_eventing::validate::Validate;
 use common_eventing::visit::JsonMessage;
 use common_eventing::wkt::TIMESTAMP_MAX_SECONDS;
 use common_eventing::{EventVisitor, Eventing, Known, framing};
@@ -111,7 +112,11 @@ struct EveryEvent {
 }
 
 impl EventVisitor for EveryEvent {
-    fn visit<M: Eventing + JsonMessage + ProtoSchema + Known>(&mut self) {
+    fn visit<
+        M: Eventing + JsonMessage + ProtoSchema + Known + common_eventing::validate::Validate,
+    >(
+        &mut self,
+    ) {
         self.types += 1;
         let descriptor = shared_pool().get_message_by_name(M::FULL_NAME).unwrap();
         let has = |names: &[&str]| usize::from(rule_path(&descriptor, names).is_some());
@@ -142,9 +147,10 @@ impl EventVisitor for EveryEvent {
     }
 }
 
-fn check_record<M: Eventing + ProtoSchema + Default>(event: &M) {
+fn check_record<M: Eventing + ProtoSchema + Default + Validate>(event: &M) {
     let name = M::FULL_NAME;
-    let record = KafkaRecord::from_event(event, 7).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let record = KafkaRecord::from_event_with(event, 7, &interop_tests::kafka_peer::unchecked())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(record.topic, M::STREAM_REF, "{name}");
     assert_eq!(record.key, event.partition_key().as_bytes(), "{name}");
     assert_eq!(
@@ -225,12 +231,13 @@ fn with_field<M: Message + Default + prost::Name>(event: &M, path: &str, value: 
 }
 
 /// A malformed `traceparent` is refused, naming the field. False when `M` has none.
-fn check_invalid_trace<M: Eventing + ProtoSchema + Default>(event: &M) -> bool {
+fn check_invalid_trace<M: Eventing + ProtoSchema + Default + Validate>(event: &M) -> bool {
     let Some(path) = event.event_fields().traceparent.map(|f| f.path) else {
         return false;
     };
     let bad = with_field(event, path, Value::String("00-not-a-trace-01".into()));
-    let error = KafkaRecord::from_event(&bad, 1).unwrap_err();
+    let error =
+        KafkaRecord::from_event_with(&bad, 1, &interop_tests::kafka_peer::unchecked()).unwrap_err();
     assert!(
         matches!(error, RecordError::InvalidField { path: p, .. } if p == path),
         "{error}"
@@ -246,7 +253,7 @@ fn check_invalid_trace<M: Eventing + ProtoSchema + Default>(event: &M) -> bool {
 
 /// A time RFC 3339 cannot write is refused, naming the field. False when `M` has none
 /// set.
-fn check_time_out_of_range<M: Eventing + ProtoSchema + Default>(event: &M) -> bool {
+fn check_time_out_of_range<M: Eventing + ProtoSchema + Default + Validate>(event: &M) -> bool {
     let Some(path) = event.event_fields().time.map(|f| f.path) else {
         return false;
     };
@@ -257,7 +264,8 @@ fn check_time_out_of_range<M: Eventing + ProtoSchema + Default>(event: &M) -> bo
     let seconds = TIMESTAMP_MAX_SECONDS + 1;
     year_10000.set_field_by_name("seconds", Value::I64(seconds));
     let bad = with_field(event, path, Value::Message(year_10000));
-    let error = KafkaRecord::from_event(&bad, 1).unwrap_err();
+    let error =
+        KafkaRecord::from_event_with(&bad, 1, &interop_tests::kafka_peer::unchecked()).unwrap_err();
     assert!(
         matches!(error, RecordError::InvalidField { path: p, .. } if p == path),
         "{error}"

@@ -27,7 +27,7 @@ async fn the_official_python_mcp_client_drives_the_adapter() {
         .unwrap();
     println!("{out}");
     let passed: Vec<&str> = out.lines().filter(|l| l.starts_with("ok ")).collect();
-    assert_eq!(passed.len(), 11, "{out}");
+    assert_eq!(passed.len(), 12, "{out}");
     // The log the script decoded is the backend's own, record for record.
     let log = std::fs::read(dir.path().join("facts.log")).unwrap();
     let records = sre_backend::facts::read_log(&log).unwrap();

@@ -22,6 +22,31 @@ type ToJson = fn(&[u8]) -> String;
 #[derive(Default)]
 struct Writers(BTreeMap<String, ToJson>);
 
+/// Whether a message's bytes keep its `buf.validate` rules.
+type Keeps = fn(&[u8]) -> bool;
+
+#[derive(Default)]
+struct Checkers(BTreeMap<String, Keeps>);
+
+fn keeps<M: common_eventing::validate::Validate + Message + Default>(bytes: &[u8]) -> bool {
+    M::decode(bytes)
+        .expect("the random message decodes")
+        .validate()
+        .is_ok()
+}
+
+impl common_eventing::validate::ValidateVisitor for Checkers {
+    fn visit<M: common_eventing::validate::Validate + Message + prost::Name + Default + 'static>(
+        &mut self,
+    ) {
+        self.0.insert(M::full_name(), keeps::<M>);
+    }
+}
+
+/// The key of a tool request's `inputSchema` in `schemas.json`: it carries the
+/// request's rules, so only instances that keep them must validate against it.
+const INPUT: &str = "#input";
+
 fn to_json<M: common_eventing::JsonMessage>(bytes: &[u8]) -> String {
     let message = M::decode(bytes).expect("the random message decodes");
     serde_json::to_string(&message).expect("the crate writes JSON for it")
@@ -263,24 +288,46 @@ fn schemas_describe_the_json_of_rust_and_python() {
             tool.name
         );
         schemas
-            .entry(input)
+            .entry(format!("{input}{INPUT}"))
             .or_default()
             .push(parse(tool.input_schema));
         tools += 1;
     }
     assert_eq!(tools, 18);
 
+    let mut checkers = Checkers::default();
+    ameide_sre_proto::core::v1::visit_validated(&mut checkers);
+    ameide_sre_proto::process::v1::visit_validated(&mut checkers);
+
     let dir = tempfile::tempdir().unwrap();
     let mut rng = fastrand::Rng::with_seed(0x5eed_1400);
     let mut names = Vec::new();
-    for name in schemas.keys() {
+    for key in schemas.keys() {
+        let (name, input) = match key.strip_suffix(INPUT) {
+            Some(name) => (name, true),
+            None => (key.as_str(), false),
+        };
         let desc = pool
             .get_message_by_name(name)
             .unwrap_or_else(|| panic!("{name}: not in the descriptor sets"));
         let write = writers.0[name];
-        let lines: Vec<String> = (0..CASES)
-            .map(|_| write(&random_message(&mut rng, &desc, 0).encode_to_vec()))
-            .collect();
+        let mut lines = Vec::new();
+        let mut tries = 0;
+        while lines.len() < CASES && tries < CASES * 200 {
+            tries += 1;
+            let bytes = random_message(&mut rng, &desc, 0).encode_to_vec();
+            // An inputSchema describes the requests that keep the contract.
+            if input && !checkers.0[name](&bytes) {
+                continue;
+            }
+            lines.push(write(&bytes));
+        }
+        assert!(
+            lines.len() >= 10,
+            "{key}: only {} valid random requests",
+            lines.len()
+        );
+        let name = key;
         std::fs::write(
             dir.path().join(format!("{name}.rust.jsonl")),
             lines.join("\n"),

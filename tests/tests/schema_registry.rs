@@ -305,7 +305,7 @@ fn registration_matches_confluent_kafkas_serializer() {
 }
 
 #[test]
-fn sre_domain_fact_references_its_nine_files_in_registration_order() {
+fn sre_domain_fact_references_its_ten_files_in_registration_order() {
     use ameide_sre_proto::core::v1::SreDomainFact;
     let registration = SreDomainFact::registration();
     assert_eq!(
@@ -321,8 +321,10 @@ fn sre_domain_fact_references_its_nine_files_in_registration_order() {
         "the exact text, comments kept"
     );
     let names: Vec<_> = registration.references.iter().map(|r| r.name).collect();
-    assert_eq!(names.len(), 9, "{names:?}");
+    assert_eq!(names.len(), 10, "{names:?}");
     assert!(names.contains(&"ameide_core_proto/common/v1/eventing.proto"));
+    // protovalidate's rules are a reference like any other (not a registry built-in).
+    assert!(names.contains(&"buf/validate/validate.proto"));
     assert!(names.iter().all(|n| !n.starts_with("google/")));
     // Every reference comes after the files it imports.
     for (i, reference) in registration.references.iter().enumerate() {
@@ -332,11 +334,13 @@ fn sre_domain_fact_references_its_nine_files_in_registration_order() {
         }
     }
     // Depth first in import order, as confluent-kafka registers them: facts.proto
-    // imports eventing.proto first, then alert.proto, which imports sre.proto.
+    // imports eventing.proto first, then validate.proto, then alert.proto, which
+    // imports sre.proto.
     assert_eq!(
-        names[..3],
+        names[..4],
         [
             "ameide_core_proto/common/v1/eventing.proto",
+            "buf/validate/validate.proto",
             "ameide_core_proto/sre/core/v1/sre.proto",
             "ameide_core_proto/sre/core/v1/alert.proto",
         ]

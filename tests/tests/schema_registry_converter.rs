@@ -376,7 +376,9 @@ async fn schema_ids_register_once_and_frame_what_the_producer_sends() {
     assert_ne!(other, id, "another file, another id");
 
     let broker = MockBroker::start(1).unwrap();
-    let producer = Producer::new(&broker.bootstrap_servers()).unwrap();
+    let producer = Producer::new(&broker.bootstrap_servers())
+        .unwrap()
+        .with_record_options(interop_tests::kafka_peer::unchecked());
     let fact = SreDomainFact::new(
         SreMessageMeta {
             tenant_id: "acme".into(),

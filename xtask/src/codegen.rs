@@ -41,6 +41,10 @@ pub fn generate_all(compiled: &Compiled) -> Result<Vec<(PathBuf, Files)>> {
         })
         .collect::<Result<Vec<_>>>()?;
     let mut docs = catalog::documents(&events)?;
+    docs.insert(
+        crate::validate::doc::FILE.to_string(),
+        crate::validate::doc::generate(&compiled.pool)?.into_bytes(),
+    );
     if let Some((_, text)) = &mcp_catalog {
         docs.insert(mcp::CATALOG_FILE.to_string(), text.clone().into_bytes());
     }

@@ -414,7 +414,8 @@ pub fn generate_visitor(pool: &DescriptorPool, specs: &[EventSpec], package: &st
     } else {
         format!(
             "\n/// Calls `visitor.visit::<M>()` once for every event type of this package (the\n\
-             /// messages with the eventing option).\n\
+             /// messages with the eventing option). Needs the `validate` feature too.\n\
+             #[cfg(feature = \"validate\")]\n\
              pub fn visit_events<V: ::common_eventing::EventVisitor>(visitor: &mut V) {{\n{events}}}\n"
         )
     };

@@ -20,7 +20,7 @@ use crate::upstream::Upstream;
 use crate::workspace::{CrateSpec, Extra};
 use crate::{
     constructors, envelopes, eventing, fast_encode, json, json_fields, lossless, mcp, oneofs,
-    output, schemas, time_fields,
+    output, schemas, time_fields, validate,
 };
 use anyhow::Result;
 use prost_reflect::DescriptorPool;
@@ -121,6 +121,14 @@ pub const GENERATORS: &[Generator] = &[
         feature: None,
         extra: None,
         generate: |input, package| Ok(fast_encode::generate(input.pool, input.krate, package)),
+        wrap: None,
+    },
+    Generator {
+        name: "buf.validate rules (Validate impls)",
+        file: "validate",
+        feature: Some("validate"),
+        extra: None,
+        generate: |input, package| validate::generate(input.pool, input.krate, package),
         wrap: None,
     },
     Generator {

@@ -36,6 +36,7 @@ pub mod schemas;
 pub mod steps;
 pub mod time_fields;
 pub mod upstream;
+pub mod validate;
 pub mod version;
 pub mod wire;
 pub mod workspace;

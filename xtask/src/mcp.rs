@@ -12,7 +12,7 @@
 //!
 //! | proto | JSON Schema |
 //! | --- | --- |
-//! | field names | the `json_name` (lowerCamelCase); no property is `required` (proto3 omits defaults) |
+//! | field names | the `json_name` (lowerCamelCase); in an `inputSchema`, the fields with a `buf.validate` `required` rule are `required` (elsewhere none is: proto3 omits defaults) |
 //! | `int32`, `sint32`, `sfixed32` / `uint32`, `fixed32` | `integer` with the type's bounds |
 //! | `int64`, `sint64`, `sfixed64` / `uint64`, `fixed64` | `string` of decimal digits (`^-?[0-9]+$` / `^[0-9]+$`) |
 //! | `double`, `float` | `number`; non-finite values are the strings `"NaN"`, `"Infinity"`, `"-Infinity"`: `type: [number, string]` with a pattern that only strings must match |
@@ -28,7 +28,8 @@
 //!
 //! A tool's `inputSchema` is its request's schema without the adapter-filled fields
 //! (the top-level [`ADAPTER_FILLED`] names and the option's `adapter_filled_fields`
-//! paths). It never uses `anyOf`, `oneOf`, `allOf` or `additionalProperties: false`
+//! paths), with the keywords of the request's `buf.validate` rules
+//! ([`crate::validate::json_schema`]). It never uses `anyOf`, `oneOf`, `allOf` or `additionalProperties: false`
 //! (the portable subset MCP clients understand); `cargo xtask lint` warns when it
 //! nests objects deeper than [`MAX_INPUT_DEPTH`] levels below the root or exceeds
 //! about [`MAX_SCHEMA_TOKENS`] tokens.
@@ -386,14 +387,17 @@ struct Builder {
     defs: BTreeMap<String, Json>,
     stack: Vec<String>,
     recursive: BTreeSet<String>,
+    /// Whether the `buf.validate` rules become keywords (`inputSchema`s).
+    rules: bool,
 }
 
 impl Builder {
-    fn new() -> Self {
+    fn new(rules: bool) -> Self {
         Self {
             defs: BTreeMap::new(),
             stack: Vec::new(),
             recursive: BTreeSet::new(),
+            rules,
         }
     }
 
@@ -425,6 +429,10 @@ impl Builder {
                 other => scalar(&other),
             }
         };
+        let mut schema = schema;
+        if self.rules {
+            crate::validate::json_schema::constrain(field, &mut schema);
+        }
         let mut schema = with_description(schema, description);
         if let Some(oneof) = field.containing_oneof().filter(|o| !o.is_synthetic()) {
             let others: Vec<String> = oneof
@@ -461,10 +469,14 @@ impl Builder {
         }
         self.stack.push(name.clone());
         let mut properties = Map::new();
+        let mut required = Vec::new();
         for field in message.fields() {
             let path = format!("{prefix}{}", field.name());
             if skip.contains(&path) {
                 continue;
+            }
+            if self.rules && crate::validate::json_schema::is_required(&field) {
+                required.push(Json::String(field.json_name().to_string()));
             }
             properties.insert(
                 field.json_name().to_string(),
@@ -473,6 +485,9 @@ impl Builder {
         }
         self.stack.pop();
         let mut schema = json!({"type": "object", "properties": properties});
+        if !required.is_empty() {
+            schema["required"] = Json::Array(required);
+        }
         if let Some(text) = comment(&message.parent_file(), message.path()) {
             schema["description"] = Json::String(text);
         }
@@ -487,7 +502,13 @@ impl Builder {
 /// The root schema of `message`'s proto3 JSON, without the fields at `skip` (proto
 /// field paths; the adapter-filled fields of an `inputSchema`).
 pub fn message_schema(message: &MessageDescriptor, skip: &[String]) -> Json {
-    let mut builder = Builder::new();
+    schema_of(message, skip, false)
+}
+
+/// [`message_schema`], with the `buf.validate` rules as keywords when `rules`
+/// ([`crate::validate::json_schema`]).
+fn schema_of(message: &MessageDescriptor, skip: &[String], rules: bool) -> Json {
+    let mut builder = Builder::new(rules);
     let body = builder.message(message, "", skip);
     let Json::Object(body) = body else {
         unreachable!("a message schema is an object")
@@ -543,7 +564,7 @@ pub fn input_schema(pool: &DescriptorPool, tool: &ToolSpec) -> Json {
     let input = pool
         .get_message_by_name(&tool.input)
         .expect("collected from this pool");
-    message_schema(&input, &adapter_filled(&input, tool))
+    schema_of(&input, &adapter_filled(&input, tool), true)
 }
 
 /// A tool's `outputSchema`.
@@ -701,7 +722,7 @@ pub fn generate_impls(
                     );
                 }
             }
-            let input = message_schema(&message, &filled).to_string();
+            let input = schema_of(&message, &filled, true).to_string();
             let list = filled
                 .iter()
                 .map(|p| format!("{p:?}"))

@@ -123,6 +123,7 @@ pub fn crate_owns(krate: &workspace::CrateSpec, name: &str, package: &str) -> bo
 /// pool with nothing missing.
 pub fn in_descriptor_set(krate: &workspace::CrateSpec, name: &str, package: &str) -> bool {
     crate_owns(krate, name, package)
+        || workspace::vendored_host(name).is_some_and(|host| host.name == krate.name)
         || (name == "google/protobuf/descriptor.proto"
             && krate.packages.iter().any(|p| p.proto == "google.protobuf"))
 }

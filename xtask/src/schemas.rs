@@ -26,7 +26,10 @@ fn crate_files(pool: &DescriptorPool, krate: &CrateSpec) -> Vec<FileDescriptor> 
     let mut files: Vec<_> = pool
         .files()
         .filter(|f| {
-            !is_builtin(f.name()) && krate.packages.iter().any(|p| p.proto == f.package_name())
+            !is_builtin(f.name())
+                && (krate.packages.iter().any(|p| p.proto == f.package_name())
+                    || crate::workspace::vendored_host(f.name())
+                        .is_some_and(|host| host.name == krate.name))
         })
         .collect();
     files.sort_by(|a, b| a.name().cmp(b.name()));
@@ -53,13 +56,16 @@ fn static_path(from: &CrateSpec, file: &FileDescriptor) -> Result<String> {
     if from.packages.iter().any(|p| p.proto == file.package_name()) {
         return Ok(format!("crate::proto_files::{}", static_name(file.name())));
     }
-    let krate = owner(file.package_name()).with_context(|| {
-        format!(
-            "{}: package {} has no crate",
-            file.name(),
-            file.package_name()
-        )
-    })?;
+    let vendored = crate::workspace::vendored_host(file.name());
+    let krate = vendored
+        .or_else(|| owner(file.package_name()))
+        .with_context(|| {
+            format!(
+                "{}: package {} has no crate",
+                file.name(),
+                file.package_name()
+            )
+        })?;
     let root = if krate.name == from.name {
         "crate".to_string()
     } else {

@@ -77,6 +77,25 @@ pub const WKT_FILES: &[&str] = &[
     "google/protobuf/wrappers.proto",
 ];
 
+/// Vendored `.proto` files: compiled with the workspace, imported by its protos, and
+/// hosted (in `FILE_DESCRIPTOR_SET` and `PROTO_FILES`, for gRPC reflection and a
+/// schema registry) by one crate, but generated into none: (import path, package,
+/// hosting crate). `buf lint` and `buf breaking` ignore them (`buf.yaml`).
+pub const VENDORED: &[(&str, &str, &str)] = &[(
+    // protovalidate v1.2.2's rules, the tag's file unchanged (its licence is next to it).
+    "buf/validate/validate.proto",
+    "buf.validate",
+    "common-eventing",
+)];
+
+/// The crate hosting the vendored file `name`, if it is one.
+pub fn vendored_host(name: &str) -> Option<&'static CrateSpec> {
+    VENDORED
+        .iter()
+        .find(|(file, _, _)| *file == name)
+        .and_then(|(_, _, host)| CRATES.iter().find(|c| c.name == *host))
+}
+
 /// Every generated crate, dependencies first.
 pub const CRATES: &[CrateSpec] = &[
     CrateSpec {

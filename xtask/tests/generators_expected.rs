@@ -39,8 +39,12 @@ fn compile() -> protos::Compiled {
         &golden_dir().join("generators/golden/v1/golden.proto"),
         "golden/v1/golden.proto",
     );
-    let option = "ameide_core_proto/common/v1/eventing.proto";
-    copy(&xtask::workspace::proto_dir().join(option), option);
+    for option in [
+        "ameide_core_proto/common/v1/eventing.proto",
+        "buf/validate/validate.proto",
+    ] {
+        copy(&xtask::workspace::proto_dir().join(option), option);
+    }
     protos::compile(tmp.path()).unwrap()
 }
 
@@ -143,4 +147,47 @@ fn an_unclassified_int64_fails_codegen_naming_it() {
         .to_string();
     assert!(err.contains("t.v1.M.size_bytes"), "{err}");
     assert!(!err.contains("seen_at"), "{err}");
+}
+
+/// A rule the validator generator does not support fails codegen, naming the file,
+/// the field and the rule: never a silent pass.
+#[test]
+fn an_unsupported_rule_fails_codegen_naming_file_field_and_rule() {
+    for (field, rule) in [
+        (
+            "string email = 1 [(buf.validate.field).string.email = true];",
+            "string.email",
+        ),
+        (
+            "string id = 1 [(buf.validate.field).cel = {id: \"x\", expression: \"this != ''\"}];",
+            "cel",
+        ),
+        (
+            "double ratio = 1 [(buf.validate.field).double.gte = 0];",
+            "double",
+        ),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("t/v1")).unwrap();
+        std::fs::create_dir_all(tmp.path().join("buf/validate")).unwrap();
+        std::fs::copy(
+            xtask::workspace::proto_dir().join("buf/validate/validate.proto"),
+            tmp.path().join("buf/validate/validate.proto"),
+        )
+        .unwrap();
+        std::fs::write(
+            tmp.path().join("t/v1/t.proto"),
+            format!(
+                "syntax = \"proto3\";\npackage t.v1;\nimport \"buf/validate/validate.proto\";\nmessage M {{ {field} }}\n"
+            ),
+        )
+        .unwrap();
+        let compiled = protos::compile(tmp.path()).unwrap();
+        let error = xtask::validate::generate(&compiled.pool, &GOLDEN, "t.v1")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("t/v1/t.proto:"), "{error}");
+        assert!(error.contains("t.v1.M."), "{error}");
+        assert!(error.contains(rule), "{error}");
+    }
 }

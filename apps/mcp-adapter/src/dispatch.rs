@@ -4,6 +4,7 @@
 
 use crate::upstream::Upstream;
 use common_eventing::mcp::ToolInput;
+use common_eventing::validate::{Validate, Violations};
 use rmcp::ErrorData;
 use rmcp::model::ErrorCode;
 use serde::Serialize;
@@ -74,6 +75,41 @@ pub enum CallError {
     /// A JSON-RPC error: the call could not be served at all (upstream unavailable,
     /// internal errors).
     Rpc(ErrorData),
+    /// The request breaks the contract's `buf.validate` rules: a result with
+    /// `isError: true` listing every violation in its text and in
+    /// `structuredContent.violations` (field path, rule id, message), before any
+    /// upstream call.
+    Invalid(Violations),
+}
+
+impl CallError {
+    /// The `structuredContent` of an [`CallError::Invalid`] result:
+    /// `{"error": "INVALID_ARGUMENT", "violations": [{"field", "rule", "message"}]}`.
+    pub fn violations_json(violations: &Violations) -> serde_json::Value {
+        serde_json::json!({
+            "error": "INVALID_ARGUMENT",
+            "violations": violations
+                .iter()
+                .map(|v| serde_json::json!({
+                    "field": bounded(v.field_path()),
+                    "rule": v.rule_id(),
+                    "message": v.message(),
+                }))
+                .collect::<Vec<_>>(),
+        })
+    }
+
+    /// The text of an [`CallError::Invalid`] result: one line per violation.
+    pub fn violations_text(violations: &Violations) -> String {
+        bounded(format!(
+            "INVALID_ARGUMENT: the arguments break the contract:\n{}",
+            violations
+                .iter()
+                .map(|v| format!("- {}: {} [{}]", v.field_path(), v.message(), v.rule_id()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ))
+    }
 }
 
 /// The proto name of a gRPC code (`FAILED_PRECONDITION`).
@@ -175,9 +211,14 @@ pub fn parse<T: DeserializeOwned + ToolInput>(
     })
 }
 
-/// The gRPC request for `message`, carrying the caller in its metadata, and the
-/// deadline and key of the current [`Upstream`] scope.
-pub fn grpc_request<T>(message: T, caller: &Caller) -> Result<tonic::Request<T>, CallError> {
+/// The gRPC request for `message` (the parsed arguments with the adapter-filled
+/// fields), checked against its `buf.validate` rules, carrying the caller in its
+/// metadata, and the deadline and key of the current [`Upstream`] scope.
+pub fn grpc_request<T: Validate>(
+    message: T,
+    caller: &Caller,
+) -> Result<tonic::Request<T>, CallError> {
+    message.validate().map_err(CallError::Invalid)?;
     let mut request = tonic::Request::new(message);
     Upstream::apply(&mut request);
     let ascii = |name: &str, value: &str| {
@@ -229,6 +270,7 @@ mod tests {
     fn tool_error(e: CallError) -> String {
         match e {
             CallError::Tool(text) => text,
+            CallError::Invalid(v) => CallError::violations_text(&v),
             CallError::Rpc(e) => panic!("not a tool error: {e:?}"),
         }
     }

@@ -131,6 +131,12 @@ impl ServerHandler for Adapter {
             Err(CallError::Tool(text)) => {
                 Ok(CallToolResult::error(vec![ContentBlock::text(text)]).into())
             }
+            Err(CallError::Invalid(violations)) => {
+                let mut result =
+                    CallToolResult::structured_error(CallError::violations_json(&violations));
+                result.content = vec![ContentBlock::text(CallError::violations_text(&violations))];
+                Ok(result.into())
+            }
             Err(CallError::Rpc(e)) => Err(e),
         }
     }

@@ -42,9 +42,11 @@ impl FactLog {
         })
     }
 
-    /// Frames and records `fact`.
+    /// Frames and records `fact`; a fact that breaks the contract's rules is never
+    /// recorded (`InvalidData`, naming its fields).
     pub fn append(&self, fact: &SreDomainFact) -> std::io::Result<()> {
-        let framed = framing::encode_message(self.schema_id, fact);
+        let framed = framing::encode_valid(self.schema_id, fact)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         if let Some(file) = &self.file {
             let mut file = file.lock().expect("fact log lock");
             let len = u32::try_from(framed.len()).expect("a fact is under 4 GiB");
@@ -96,24 +98,43 @@ pub fn read_log(bytes: &[u8]) -> Result<Vec<&[u8]>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ameide_sre_proto::core::v1::{IncidentCreated, SreMessageMeta, SreSubject};
+    use ameide_sre_proto::core::v1::{
+        Actor, Incident, IncidentCreated, Severity, SreMessageMeta, SreSubject,
+    };
+    use common_eventing::EnvelopeMetadata;
+    use common_eventing::traceparent::TraceParent;
 
     fn fact(version: i64) -> SreDomainFact {
+        let meta = EnvelopeMetadata::builder("acme", "sre-backend-test", "v1.0.0")
+            .correlation_id("flow")
+            .trace(TraceParent::generate(), None);
         SreDomainFact::new(
-            SreMessageMeta {
-                tenant_id: "acme".into(),
-                ..Default::default()
-            },
+            SreMessageMeta::build(meta, Actor::default()).unwrap(),
             SreSubject {
+                aggregate_type: "Incident".into(),
                 aggregate_id: format!("inc-{version}"),
                 aggregate_version: version,
-                ..Default::default()
             },
             IncidentCreated {
                 aggregate_version: version,
-                ..Default::default()
+                incident: Some(Incident {
+                    incident_id: format!("inc-{version}"),
+                    severity: Severity::Low as i32,
+                    ..Default::default()
+                }),
             },
         )
+    }
+
+    #[test]
+    fn a_fact_that_breaks_the_contract_is_never_recorded() {
+        let log = FactLog::in_memory(42);
+        let mut bad = fact(1);
+        bad.meta.as_mut().unwrap().traceparent.clear();
+        let error = log.append(&bad).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
+        assert!(error.to_string().contains("meta.traceparent"), "{error}");
+        assert!(log.framed().is_empty());
     }
 
     #[test]
@@ -121,12 +142,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("facts.log");
         let log = FactLog::to_file(42, &path).unwrap();
-        for v in 1..=3 {
-            log.append(&fact(v)).unwrap();
+        let facts: Vec<SreDomainFact> = (1..=3).map(fact).collect();
+        for f in &facts {
+            log.append(f).unwrap();
         }
         let bytes = std::fs::read(&path).unwrap();
         assert_eq!(read_log(&bytes).unwrap(), log.framed());
-        assert_eq!(log.facts(), (1..=3).map(fact).collect::<Vec<_>>());
+        assert_eq!(log.facts(), facts);
         // Reopening appends.
         FactLog::to_file(42, &path)
             .unwrap()

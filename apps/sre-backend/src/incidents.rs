@@ -10,25 +10,30 @@ use ameide_sre_proto::core::v1::incident_service_server::IncidentService;
 use ameide_sre_proto::core::v1::sre_domain_fact::Fact;
 use ameide_sre_proto::core::v1::*;
 use common_eventing::EnvelopeMetadata;
+use common_eventing::traceparent::TraceParent;
 use common_eventing::wkt::Timestamp;
 use tonic::{Request, Response, Status};
 
 impl Backend {
     /// Records the fact of a change of `incident` (already at its new version).
     fn emit(&self, caller: &Caller, incident: &Versioned, fact: Fact) -> Result<(), Status> {
-        let mut meta = EnvelopeMetadata::builder(
+        // The contract requires a correlation id and trace context on every fact: a
+        // command without them starts a new flow and a new trace.
+        let correlation = caller
+            .correlation_id
+            .clone()
+            .unwrap_or_else(common_eventing::ids::uuid_v7);
+        let builder = EnvelopeMetadata::builder(
             &caller.tenant_id,
             crate::PRODUCER,
             ameide_sre_proto::SCHEMA_VERSION,
-        );
-        if let Some(id) = &caller.correlation_id {
-            meta = meta.correlation_id(id);
-        }
-        let meta = meta
-            .build()
+        )
+        .correlation_id(correlation)
+        .trace(TraceParent::generate(), None);
+        let meta = SreMessageMeta::build(builder, caller.actor.clone())
             .map_err(|e| Status::internal(format!("fact metadata: {e}")))?;
         let fact = SreDomainFact {
-            meta: Some(SreMessageMeta::from_metadata(&meta, caller.actor.clone())),
+            meta: Some(meta),
             subject: Some(SreSubject {
                 aggregate_type: "Incident".into(),
                 aggregate_id: incident.incident.incident_id.clone(),

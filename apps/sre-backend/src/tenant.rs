@@ -1,12 +1,14 @@
 //! Who is calling: the tenant (and actor) a call carries in its gRPC metadata.
 //!
-//! Every call must carry `x-tenant-id`; a request whose own `tenant_id` names another
-//! tenant is refused with `PERMISSION_DENIED`, and an empty `tenant_id` means the
-//! caller's. Nothing of another tenant is ever visible: the store is keyed by tenant,
+//! Every call must carry `x-tenant-id`, and every request its own `tenant_id` (the
+//! contract's rule, checked with the request's other `buf.validate` rules before
+//! anything else: `INVALID_ARGUMENT` with a `google.rpc.BadRequest`); a request whose
+//! `tenant_id` names another tenant is refused with `PERMISSION_DENIED`. Nothing of another tenant is ever visible: the store is keyed by tenant,
 //! so another tenant's aggregate is simply `NOT_FOUND`.
 
 use crate::limits::echo;
 use ameide_sre_proto::core::v1::{Actor, ActorKind};
+use common_eventing::validate::Validate;
 use tonic::{Request, Status};
 
 /// Metadata key of the caller's tenant.
@@ -43,9 +45,14 @@ fn header<'a, T>(request: &'a Request<T>, key: &str) -> Result<Option<&'a str>, 
 }
 
 impl Caller {
-    /// The caller of `request`, checking the request's own `tenant_id` against the
-    /// metadata's.
-    pub fn of<T>(request: &Request<T>, request_tenant: &str) -> Result<Self, Status> {
+    /// The caller of `request`: the request must keep its contract (its generated
+    /// `buf.validate` rules, every violation listed in a `BadRequest`), and its own
+    /// `tenant_id` must be the metadata's.
+    pub fn of<T: Validate>(request: &Request<T>, request_tenant: &str) -> Result<Self, Status> {
+        request
+            .get_ref()
+            .validate()
+            .map_err(|violations| violations.to_status())?;
         let tenant_id = header(request, TENANT_HEADER)?
             .ok_or_else(|| Status::unauthenticated(format!("metadata {TENANT_HEADER}: no tenant")))?
             .to_string();
@@ -56,7 +63,7 @@ impl Caller {
                 echo(&tenant_id)
             )));
         }
-        if !request_tenant.is_empty() && request_tenant != tenant_id {
+        if request_tenant != tenant_id {
             return Err(Status::permission_denied(format!(
                 "tenant_id: {} is not the caller's tenant {}",
                 echo(request_tenant),

@@ -13,7 +13,39 @@ use sre_backend::facts::{FactLog, read_log};
 use tonic::transport::Channel;
 use tonic::{Code, Request};
 
-fn as_tenant<T>(tenant: &str, message: T) -> Request<T> {
+/// A request that names its tenant (the contract requires it on every request).
+trait Tenanted {
+    fn tenant_id(&mut self) -> &mut String;
+}
+
+macro_rules! tenanted {
+    ($($request:ty),* $(,)?) => {
+        $(impl Tenanted for $request {
+            fn tenant_id(&mut self) -> &mut String {
+                &mut self.tenant_id
+            }
+        })*
+    };
+}
+
+tenanted!(
+    CreateIncidentRequest,
+    ReclassifyIncidentSeverityRequest,
+    AssignIncidentRequest,
+    AddIncidentTimelineEntryRequest,
+    AcknowledgeIncidentRequest,
+    TransitionIncidentStatusRequest,
+    ResolveIncidentRequest,
+    CloseIncidentRequest,
+    GetIncidentRequest,
+    ListOpenIncidentsRequest,
+);
+
+/// `message` from `tenant` (`x-tenant-id`), its `tenant_id` filled when left empty.
+fn as_tenant<T: Tenanted>(tenant: &str, mut message: T) -> Request<T> {
+    if message.tenant_id().is_empty() {
+        *message.tenant_id() = tenant.into();
+    }
     let mut request = Request::new(message);
     request
         .metadata_mut()
@@ -51,6 +83,7 @@ async fn every_incident_rpc_the_state_machine_and_the_facts() {
                 tenant_id: String::new(),
                 incident: Some(Incident {
                     title: "API 5xx".into(),
+                    severity: Severity::High as i32,
                     ..Default::default()
                 }),
             },
@@ -281,6 +314,7 @@ async fn a_tenant_sees_and_changes_only_its_own_incidents() {
             CreateIncidentRequest {
                 incident: Some(Incident {
                     title: "x".into(),
+                    severity: Severity::Low as i32,
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -304,12 +338,24 @@ async fn a_tenant_sees_and_changes_only_its_own_incidents() {
     assert!(queries.get_incident(get("acme", "acme")).await.is_ok());
     assert_eq!(
         queries
-            .get_incident(get("globex", ""))
+            .get_incident(get("globex", "globex"))
             .await
             .unwrap_err()
             .code(),
         Code::NotFound
     );
+    // A request without its tenant breaks the contract.
+    let unnamed = Request::new(GetIncidentRequest {
+        tenant_id: String::new(),
+        incident_id: id.clone(),
+    });
+    let mut unnamed = unnamed;
+    unnamed
+        .metadata_mut()
+        .insert("x-tenant-id", "acme".parse().unwrap());
+    let status = queries.get_incident(unnamed).await.unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    assert!(status.message().contains("tenant_id"), "{status:?}");
     let named = queries
         .get_incident(get("globex", "acme"))
         .await

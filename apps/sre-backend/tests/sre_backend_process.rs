@@ -136,8 +136,8 @@ async fn sigterm_drains_the_calls_in_flight_and_exits_0() {
     .body(())
     .unwrap();
     let message = GetIncidentRequest {
+        tenant_id: "acme".into(),
         incident_id: "inc-1".into(),
-        ..Default::default()
     }
     .encode_to_vec();
     let mut frame = vec![0u8];

@@ -29,6 +29,7 @@
 //! | `grpc` | yes | tonic client and server modules for every service (`tools::tool_registry_client`, ...); re-exports `tonic` |
 //! | `transport` | yes | tonic's transport (hyper, tokio): the clients' `connect(url)` constructors; without it `grpc` needs only tonic's `codegen` (bring your own channel, e.g. `Client::new(channel)`) |
 //! | `chrono` | yes | [`time_fields`]: `<field>_as_secs()` / `<field>_as_millis()` getters for the `int64` points in time |
+//! | `validate` | yes | `common_eventing::validate::Validate` for every message, generated from the `buf.validate` rules of its `.proto` (these upstream protos carry no rules: every impl accepts everything) |
 //!
 //! Always there: `PROTO_FILES` / [`proto_files`] (the text of every `.proto` file of
 //! the crate, for a schema registry), `common_eventing::registry::ProtoSchema` for every

@@ -31,6 +31,33 @@ impl SreMessageMeta {
             actor: Some(actor),
         }
     }
+
+    /// Builds the metadata and checks it against the contract's rules (the
+    /// `buf.validate` rules of `SreMessageMeta`, generated): a required field left
+    /// empty, a malformed `schema_version` or `traceparent` is
+    /// [`MetadataError::Invalid`](common_eventing::MetadataError::Invalid), naming the
+    /// fields.
+    ///
+    /// ```
+    /// use ameide_sre_proto::core::v1::{Actor, SreMessageMeta};
+    /// use common_eventing::EnvelopeMetadata;
+    /// use common_eventing::traceparent::TraceParent;
+    ///
+    /// let builder = || EnvelopeMetadata::builder("acme", "sre-agent", "v1.0.0").correlation_id("c-1");
+    /// let meta = SreMessageMeta::build(builder().trace(TraceParent::generate(), None), Actor::default())?;
+    /// assert_eq!(meta.tenant_id, "acme");
+    ///
+    /// // No trace context: the contract requires `traceparent`.
+    /// let err = SreMessageMeta::build(builder(), Actor::default()).unwrap_err();
+    /// assert_eq!(err.to_string(), "envelope metadata: traceparent: value is required [required]");
+    /// # Ok::<(), common_eventing::MetadataError>(())
+    /// ```
+    pub fn build(
+        builder: common_eventing::metadata::EnvelopeMetadataBuilder,
+        actor: crate::core::v1::Actor,
+    ) -> Result<Self, common_eventing::MetadataError> {
+        builder.build_into(|meta| Self::from_metadata(meta, actor))
+    }
 }
 
 #[cfg(all(test, feature = "envelope-metadata"))]

@@ -16,6 +16,7 @@
 //! | `transport` | yes | tonic's transport (hyper, tokio): the clients' `connect(url)` constructors; without it `grpc` needs only tonic's `codegen` (bring your own channel, e.g. `Client::new(channel)`) |
 //! | `envelope-metadata` | yes | `SreMessageMeta::from_metadata` (from `common_eventing::EnvelopeMetadata`: UUIDv7 ids, `occurred_at` now, trace context); turns on the same feature of `common-eventing` |
 //! | `runtime` | no | deprecated alias of `envelope-metadata` (its name in 0.1), kept for the 0.2 release and removed in 0.3 |
+//! | `validate` | yes | `common_eventing::validate::Validate` for every message, generated from the `buf.validate` rules of its `.proto` (the SRE rules; `string.pattern` uses the `regex` crate) |
 //!
 //! # MCP tools
 //!

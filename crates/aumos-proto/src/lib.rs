@@ -14,6 +14,7 @@
 //! | `serde` | yes | proto3 JSON (the workspace's generator, checked by Google's conformance suite) for every message, `visit_messages` / `visit_events`; re-exports `pbjson` (unused, for compatibility) |
 //! | `envelope-metadata` | yes | constructors that fill UUIDv7 ids and the time (`AgentEnvelope::new`, [`NewEvent`]); turns on the same feature of `common-eventing` |
 //! | `runtime` | no | deprecated alias of `envelope-metadata` (its name in 0.1), kept for the 0.2 release and removed in 0.3 |
+//! | `validate` | yes | `common_eventing::validate::Validate` for every message, generated from the `buf.validate` rules of its `.proto` (these protos have none: every impl is empty, and the Kafka path needs them) |
 //!
 //! Always there: `PROTO_FILES` / [`proto_files`] (the text of every `.proto` file of
 //! the crate, for a schema registry), `common_eventing::registry::ProtoSchema` for every

@@ -13,6 +13,7 @@
 //! | `serde` | yes | proto3 JSON via `serde` (camelCase out, camelCase or snake_case in), from the workspace's generator (checked by Google's conformance suite); re-exports `pbjson` (unused, for compatibility) |
 //! | `grpc` | yes | tonic client and server modules (`client::v1::chaukas_client_service_client` and `..._server`); re-exports `tonic` |
 //! | `transport` | yes | tonic's transport (hyper, tokio): the clients' `connect(url)` constructors; without it `grpc` needs only tonic's `codegen` (bring your own channel, e.g. `Client::new(channel)`) |
+//! | `validate` | yes | `common_eventing::validate::Validate` for every message, generated from the `buf.validate` rules of its `.proto` (these upstream protos carry no rules: every impl accepts everything) |
 //!
 //! Always there: `PROTO_FILES` / [`proto_files`] (the text of every `.proto` file of
 //! the crate, for a schema registry), `common_eventing::registry::ProtoSchema` for every

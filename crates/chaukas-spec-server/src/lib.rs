@@ -22,6 +22,7 @@
 //! | `serde` | yes | proto3 JSON via `serde`, from the workspace's generator (and the client crate's `serde`); re-exports `pbjson` (unused, for compatibility) |
 //! | `grpc` | yes | tonic client and server modules for `ChaukasServerService`; re-exports `tonic` |
 //! | `transport` | yes | tonic's transport (hyper, tokio): the clients' `connect(url)` constructors; without it `grpc` needs only tonic's `codegen` (bring your own channel, e.g. `Client::new(channel)`) |
+//! | `validate` | yes | `common_eventing::validate::Validate` for every message, generated from the `buf.validate` rules of its `.proto` (these upstream protos carry no rules: every impl accepts everything) |
 //!
 //! Always there: `PROTO_FILES` / [`proto_files`] (the text of every `.proto` file of
 //! the crate, for a schema registry), `common_eventing::registry::ProtoSchema` for every

@@ -399,6 +399,9 @@ pub enum DecodeMessageError {
         /// prost's error (it names the field where decoding failed).
         error: prost::DecodeError,
     },
+    /// The message decodes but breaks its `buf.validate` rules ([`decode_valid`]).
+    #[cfg(feature = "validate")]
+    Invalid(InvalidMessage),
 }
 
 impl fmt::Display for DecodeMessageError {
@@ -418,6 +421,8 @@ impl fmt::Display for DecodeMessageError {
             Self::Payload { full_name, error } => {
                 write!(f, "payload is not a valid {full_name}: {error}")
             }
+            #[cfg(feature = "validate")]
+            Self::Invalid(e) => e.fmt(f),
         }
     }
 }
@@ -428,6 +433,8 @@ impl std::error::Error for DecodeMessageError {
             Self::Framing(e) => Some(e),
             Self::Payload { error, .. } => Some(error),
             Self::WrongMessage { .. } => None,
+            #[cfg(feature = "validate")]
+            Self::Invalid(e) => Some(e),
         }
     }
 }
@@ -514,6 +521,80 @@ pub fn decode_message_bytes<M: ProtoSchema + Default>(
     Ok(FramedMessage {
         schema_id: framed.schema_id,
         message,
+    })
+}
+
+/// A message that breaks its `buf.validate` rules: its full name and every violation
+/// (each naming its field path, rule id and message).
+#[cfg(feature = "validate")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidMessage {
+    /// Full proto name of the message.
+    pub full_name: &'static str,
+    /// What it breaks.
+    pub violations: crate::validate::Violations,
+}
+
+#[cfg(feature = "validate")]
+impl fmt::Display for InvalidMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} breaks its contract: {}",
+            self.full_name, self.violations
+        )
+    }
+}
+
+#[cfg(feature = "validate")]
+impl std::error::Error for InvalidMessage {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.violations)
+    }
+}
+
+/// [`encode_message`] for a message that keeps its contract: its `buf.validate` rules
+/// are checked first (the generated [`Validate`](crate::validate::Validate) impl),
+/// and a message that breaks them is not framed.
+///
+/// ```
+/// # #[cfg(feature = "validate")] {
+/// use common_eventing::framing;
+/// use common_eventing::options::v1::EventingOptions;
+///
+/// // The eventing option has no rules: it always frames, as `encode_message` does.
+/// let options = EventingOptions { r#type: "t".into(), ..Default::default() };
+/// assert_eq!(framing::encode_valid(7, &options)?, framing::encode_message(7, &options));
+/// # }
+/// # Ok::<(), common_eventing::framing::InvalidMessage>(())
+/// ```
+#[cfg(feature = "validate")]
+pub fn encode_valid<M: ProtoSchema + crate::validate::Validate>(
+    schema_id: u32,
+    message: &M,
+) -> Result<Vec<u8>, InvalidMessage> {
+    check_valid(message)?;
+    Ok(encode_message(schema_id, message))
+}
+
+/// [`decode_message`], then the message's `buf.validate` rules: a record that decodes
+/// but breaks its contract is [`DecodeMessageError::Invalid`], naming every field.
+#[cfg(feature = "validate")]
+pub fn decode_valid<M: ProtoSchema + Default + crate::validate::Validate>(
+    value: &[u8],
+) -> Result<FramedMessage<M>, DecodeMessageError> {
+    let framed = decode_message::<M>(value)?;
+    check_valid(&framed.message).map_err(DecodeMessageError::Invalid)?;
+    Ok(framed)
+}
+
+#[cfg(feature = "validate")]
+fn check_valid<M: ProtoSchema + crate::validate::Validate>(
+    message: &M,
+) -> Result<(), InvalidMessage> {
+    message.validate().map_err(|violations| InvalidMessage {
+        full_name: M::FULL_NAME,
+        violations,
     })
 }
 

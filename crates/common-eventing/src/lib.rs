@@ -55,6 +55,8 @@
 //! | `grpc` | no | [`grpc::Codec`], the codec of the domain crates' generated tonic services (malformed requests are `INVALID_ARGUMENT`); turned on by their `grpc` features |
 //! | `rdkafka` | no | [`kafka`]'s `Producer`, `Consumer` (with `Router` and dead letters) and `MockBroker`, on `rdkafka` 0.39; librdkafka is built from source (a C compiler, `make`, `perl`) |
 //! | `schema-registry-converter` | no | [`registry::Registration`] converts into `schema_registry_converter`'s `SuppliedSchema` ([`registry::ProtoSchema::supplied_schema`]), for its `post_schema`, and `kafka::SchemaIds` (each event type registered once, its id remembered); re-exports `schema_registry_converter` |
+//! | `validate` | yes | [`validate`]: the `Validate` trait the generated impls implement, [`validate::Violations`] (protovalidate's rule ids, messages and field paths), [`framing::encode_valid`] / [`framing::decode_valid`]; with `grpc`, `Violations::to_status` (`INVALID_ARGUMENT` with a `google.rpc.BadRequest`, through `tonic-types`). No dependency |
+//! | `validate-pattern` | no | `validate` with `string.pattern` rules (the `regex` crate); turned on by the domain crates whose protos have a pattern |
 //!
 //! Always there: [`registry`] (schema texts, [`registry::ProtoSchema`],
 //! registrations), [`framing`] (including the typed [`framing::encode_message`] /
@@ -90,6 +92,8 @@ pub mod oneof;
 pub mod registry;
 #[cfg(feature = "envelope-metadata")]
 pub mod traceparent;
+#[cfg(feature = "validate")]
+pub mod validate;
 #[cfg(feature = "serde")]
 pub mod visit;
 pub mod wkt;
@@ -105,7 +109,9 @@ pub use oneof::OneofCase;
 #[cfg(feature = "envelope-metadata")]
 pub use traceparent::{TraceParent, TraceParentError};
 #[cfg(feature = "serde")]
-pub use visit::{EventVisitor, JsonMessage, MessageVisitor, RegisterAny};
+#[cfg(feature = "validate")]
+pub use visit::EventVisitor;
+pub use visit::{JsonMessage, MessageVisitor, RegisterAny};
 
 /// The crate README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -16,15 +16,21 @@
 //!     .build()?;
 //! assert_eq!(meta.message_id.len(), 36);
 //! assert_eq!(meta.tenant_id, "acme");
-//!
-//! let err = EnvelopeMetadata::builder("acme", "urn:ameide:sre-planner", "1.2").build();
-//! assert_eq!(err, Err(MetadataError::InvalidSchemaVersion { found: "1.2".into() }));
 //! # Ok::<(), MetadataError>(())
 //! ```
+//!
+//! What a valid envelope is (which fields are required, `schema_version` as
+//! `vMAJOR.MINOR.PATCH`, `traceparent` in W3C form, ...) is the contract's, written
+//! as `buf.validate` rules in the domain's `.proto` and checked by the generated
+//! [`Validate`] impls: one source of truth, no rule written
+//! twice. [`EnvelopeMetadataBuilder::build_into`] builds the domain's meta message and
+//! checks it; `ameide_sre_proto::core::v1::SreMessageMeta::build` is that for the SRE
+//! envelopes.
 
 use std::fmt;
 
 use crate::traceparent::TraceParent;
+use crate::validate::{Validate, Violations};
 use crate::wkt::{RangeError, Timestamp};
 
 /// Envelope metadata of one message.
@@ -59,25 +65,34 @@ pub struct EnvelopeMetadataBuilder {
     occurred_at: Option<Timestamp>,
 }
 
-/// Why [`EnvelopeMetadataBuilder::build`] refused the metadata.
+/// Why [`EnvelopeMetadataBuilder::build`] or
+/// [`build_into`](EnvelopeMetadataBuilder::build_into) refused the metadata.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum MetadataError {
-    /// A required field is empty.
+    /// Never returned since the contract's rules moved to the `.proto`
+    /// ([`MetadataError::Invalid`]); kept for one release.
+    #[deprecated(note = "the contract is checked by `build_into`: MetadataError::Invalid")]
     Empty {
         /// The field: `tenant_id`, `producer`, `schema_version` or `message_id`.
         field: &'static str,
     },
-    /// `schema_version` is not `vMAJOR.MINOR.PATCH`.
+    /// Never returned since the contract's rules moved to the `.proto`
+    /// ([`MetadataError::Invalid`]); kept for one release.
+    #[deprecated(note = "the contract is checked by `build_into`: MetadataError::Invalid")]
     InvalidSchemaVersion {
         /// The value given.
         found: String,
     },
     /// `occurred_at` is outside the range of a `Timestamp`.
     InvalidOccurredAt(RangeError),
+    /// The domain's meta message breaks its `buf.validate` rules
+    /// ([`EnvelopeMetadataBuilder::build_into`]); every violation names its field.
+    Invalid(Violations),
 }
 
 impl fmt::Display for MetadataError {
+    #[allow(deprecated)]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty { field } => write!(f, "envelope metadata: `{field}` is empty"),
@@ -87,6 +102,7 @@ impl fmt::Display for MetadataError {
                  (e.g. v1.0.0, no leading zeros)"
             ),
             Self::InvalidOccurredAt(e) => write!(f, "envelope metadata: occurred_at: {e}"),
+            Self::Invalid(v) => write!(f, "envelope metadata: {v}"),
         }
     }
 }
@@ -95,6 +111,7 @@ impl std::error::Error for MetadataError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::InvalidOccurredAt(e) => Some(e),
+            Self::Invalid(v) => Some(v),
             _ => None,
         }
     }
@@ -158,41 +175,18 @@ impl EnvelopeMetadataBuilder {
         self
     }
 
-    /// Validates and fills `message_id` (new UUIDv7) and `occurred_at` (now) unless
-    /// set explicitly.
+    /// Fills `message_id` (new UUIDv7) and `occurred_at` (now) unless set explicitly.
     ///
-    /// Fails when `tenant_id`, `producer`, `schema_version` or an explicit
-    /// `message_id` is empty, `schema_version` is not `vN.N.N` (digits without
-    /// leading zeros), or an explicit `occurred_at` is out of range.
+    /// Fails only when an explicit `occurred_at` is out of a `Timestamp`'s range:
+    /// whether the metadata keeps the contract is for the domain's rules to say
+    /// ([`build_into`](Self::build_into)).
     pub fn build(self) -> Result<EnvelopeMetadata, MetadataError> {
         let Self {
             mut meta,
             message_id,
             occurred_at,
         } = self;
-        for (value, field) in [
-            (&meta.tenant_id, "tenant_id"),
-            (&meta.producer, "producer"),
-            (&meta.schema_version, "schema_version"),
-        ] {
-            if value.is_empty() {
-                return Err(MetadataError::Empty { field });
-            }
-        }
-        if !is_schema_version(&meta.schema_version) {
-            return Err(MetadataError::InvalidSchemaVersion {
-                found: meta.schema_version,
-            });
-        }
-        meta.message_id = match message_id {
-            Some(id) if id.is_empty() => {
-                return Err(MetadataError::Empty {
-                    field: "message_id",
-                });
-            }
-            Some(id) => id,
-            None => crate::ids::uuid_v7(),
-        };
+        meta.message_id = message_id.unwrap_or_else(crate::ids::uuid_v7);
         meta.occurred_at = match occurred_at {
             Some(at) => {
                 at.validate().map_err(MetadataError::InvalidOccurredAt)?;
@@ -202,20 +196,19 @@ impl EnvelopeMetadataBuilder {
         };
         Ok(meta)
     }
-}
 
-/// `v` followed by three dot-separated non-negative integers without leading zeros.
-fn is_schema_version(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix('v') else {
-        return false;
-    };
-    let parts: Vec<&str> = rest.split('.').collect();
-    parts.len() == 3
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.bytes().all(|c| c.is_ascii_digit())
-                && (p.len() == 1 || !p.starts_with('0'))
-        })
+    /// [`build`](Self::build), then `into` the domain's meta message, checked against
+    /// its `buf.validate` rules: a required field left empty, a `schema_version` that
+    /// is not `vMAJOR.MINOR.PATCH` or a missing `traceparent` is
+    /// [`MetadataError::Invalid`], naming every field.
+    pub fn build_into<M: Validate>(
+        self,
+        into: impl FnOnce(&EnvelopeMetadata) -> M,
+    ) -> Result<M, MetadataError> {
+        let meta = into(&self.build()?);
+        meta.validate().map_err(MetadataError::Invalid)?;
+        Ok(meta)
+    }
 }
 
 #[cfg(test)]
@@ -275,63 +268,6 @@ mod tests {
         assert_eq!(meta.tracestate.as_deref(), Some("a=b"));
         assert_eq!(meta.message_id, "fixed");
         assert_eq!(meta.occurred_at.seconds, 1_700_000_000);
-    }
-
-    #[test]
-    fn rejects_empty_required_fields() {
-        let empty = |t: &str, p: &str, v: &str| EnvelopeMetadata::builder(t, p, v).build();
-        assert_eq!(
-            empty("", "p", "v1.0.0"),
-            Err(MetadataError::Empty { field: "tenant_id" })
-        );
-        assert_eq!(
-            empty("t", "", "v1.0.0"),
-            Err(MetadataError::Empty { field: "producer" })
-        );
-        assert_eq!(
-            empty("t", "p", ""),
-            Err(MetadataError::Empty {
-                field: "schema_version"
-            })
-        );
-        assert_eq!(
-            builder().message_id("").build(),
-            Err(MetadataError::Empty {
-                field: "message_id"
-            })
-        );
-    }
-
-    #[test]
-    fn validates_schema_version() {
-        for good in ["v1.0.0", "v0.0.1", "v10.20.30"] {
-            assert!(
-                EnvelopeMetadata::builder("t", "p", good).build().is_ok(),
-                "{good}"
-            );
-        }
-        for bad in [
-            "1.0.0",
-            "v1.0",
-            "v1.0.0.0",
-            "v1..0",
-            "V1.0.0",
-            "v1.0.0-rc1",
-            "v01.0.0",
-            "v1.0.x",
-            "v",
-            " v1.0.0",
-        ] {
-            let err = EnvelopeMetadata::builder("t", "p", bad)
-                .build()
-                .unwrap_err();
-            assert_eq!(
-                err,
-                MetadataError::InvalidSchemaVersion { found: bad.into() },
-                "{bad}"
-            );
-            assert!(err.to_string().contains(bad), "{err}");
-        }
     }
 
     #[test]

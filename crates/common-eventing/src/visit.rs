@@ -60,11 +60,16 @@ pub trait MessageVisitor {
 }
 
 /// Called once per event type (a message with the eventing option) by a package's
-/// generated `visit_events`.
+/// generated `visit_events` (features `serde` and `validate`).
+#[cfg(feature = "validate")]
 pub trait EventVisitor {
     /// Visits event type `M`.
     fn visit<
-        M: crate::Eventing + JsonMessage + crate::registry::ProtoSchema + crate::lossless::Known,
+        M: crate::Eventing
+            + JsonMessage
+            + crate::registry::ProtoSchema
+            + crate::lossless::Known
+            + crate::validate::Validate,
     >(
         &mut self,
     );

@@ -13,6 +13,8 @@ pub mod agent {
     include!("aios.agent.serde.rs");
     include!("aios.agent.lossless.rs");
     include!("aios.agent.encode.rs");
+    #[cfg(feature = "validate")]
+    include!("aios.agent.validate.rs");
     include!("aios.agent.schemas.rs");
     #[cfg(feature = "serde")]
     include!("aios.agent.visit.rs");
@@ -29,6 +31,8 @@ pub mod api_gateway {
     include!("aios.api_gateway.serde.rs");
     include!("aios.api_gateway.lossless.rs");
     include!("aios.api_gateway.encode.rs");
+    #[cfg(feature = "validate")]
+    include!("aios.api_gateway.validate.rs");
     include!("aios.api_gateway.schemas.rs");
     #[cfg(feature = "serde")]
     include!("aios.api_gateway.visit.rs");
@@ -45,6 +49,8 @@ pub mod common {
     include!("aios.common.serde.rs");
     include!("aios.common.lossless.rs");
     include!("aios.common.encode.rs");
+    #[cfg(feature = "validate")]
+    include!("aios.common.validate.rs");
     include!("aios.common.schemas.rs");
     #[cfg(feature = "serde")]
     include!("aios.common.visit.rs");
@@ -65,6 +71,8 @@ pub mod memory {
     include!("aios.memory.serde.rs");
     include!("aios.memory.lossless.rs");
     include!("aios.memory.encode.rs");
+    #[cfg(feature = "validate")]
+    include!("aios.memory.validate.rs");
     include!("aios.memory.schemas.rs");
     #[cfg(feature = "serde")]
     include!("aios.memory.visit.rs");
@@ -85,6 +93,8 @@ pub mod orchestrator {
     include!("aios.orchestrator.serde.rs");
     include!("aios.orchestrator.lossless.rs");
     include!("aios.orchestrator.encode.rs");
+    #[cfg(feature = "validate")]
+    include!("aios.orchestrator.validate.rs");
     include!("aios.orchestrator.schemas.rs");
     #[cfg(feature = "serde")]
     include!("aios.orchestrator.visit.rs");
@@ -105,6 +115,8 @@ pub mod runtime {
     include!("aios.runtime.serde.rs");
     include!("aios.runtime.lossless.rs");
     include!("aios.runtime.encode.rs");
+    #[cfg(feature = "validate")]
+    include!("aios.runtime.validate.rs");
     include!("aios.runtime.schemas.rs");
     #[cfg(feature = "serde")]
     include!("aios.runtime.visit.rs");
@@ -123,6 +135,8 @@ pub mod tools {
     include!("aios.tools.serde.rs");
     include!("aios.tools.lossless.rs");
     include!("aios.tools.encode.rs");
+    #[cfg(feature = "validate")]
+    include!("aios.tools.validate.rs");
     include!("aios.tools.schemas.rs");
     #[cfg(feature = "serde")]
     include!("aios.tools.visit.rs");

@@ -6,9 +6,11 @@ use std::time::Duration;
 use ameide_sre_proto::SCHEMA_VERSION;
 use ameide_sre_proto::core::v1::{
     Actor, ActorKind, CreateIncidentRequested, Incident, IncidentCreated, IncidentResolved,
-    SreDomainFact, SreDomainIntent, SreMessageMeta, SreSubject,
+    Severity, SreDomainFact, SreDomainIntent, SreMessageMeta, SreSubject,
 };
-use ameide_sre_proto::process::v1::{IncidentTriageStarted, SreProcessFact, SreProcessSubject};
+use ameide_sre_proto::process::v1::{
+    IncidentTriagePhase, IncidentTriageStarted, SreProcessFact, SreProcessSubject,
+};
 use common_eventing::EnvelopeMetadata;
 use common_eventing::kafka::{MockBroker, Producer};
 use common_eventing::traceparent::TraceParent;
@@ -96,7 +98,8 @@ fn meta(causation: Option<&str>) -> SreMessageMeta {
         kind: ActorKind::Agent as i32,
         id: "triage-bot".into(),
     };
-    SreMessageMeta::from_metadata(&builder.build().expect("valid metadata"), actor)
+    // Built and checked against the contract's rules (the generated `Validate`).
+    SreMessageMeta::build(builder, actor).expect("metadata that keeps the contract")
 }
 
 /// The story of incident `inc-{n}`.
@@ -110,6 +113,7 @@ pub fn story(n: usize) -> Story {
     let incident = Incident {
         incident_id: id.clone(),
         title: "checkout latency above SLO".into(),
+        severity: Severity::High as i32,
         ..Default::default()
     };
     let intent = SreDomainIntent::new(
@@ -137,6 +141,8 @@ pub fn story(n: usize) -> Story {
         },
         IncidentTriageStarted {
             incident_id: id.clone(),
+            phase: IncidentTriagePhase::PatternLookup as i32,
+            aggregate_version: 1,
             ..Default::default()
         },
     );
@@ -146,6 +152,7 @@ pub fn story(n: usize) -> Story {
         IncidentResolved {
             incident_id: id.clone(),
             resolution: "rolled back the release".into(),
+            aggregate_version: 2,
             ..Default::default()
         },
     );

@@ -4,9 +4,13 @@
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct Actor {
     /// What kind of party this is.
+    /// Rule: a defined ActorKind value (unspecified allowed): a number outside the enum
+    /// names no kind of party.
     #[prost(enumeration = "ActorKind", tag = "1")]
     pub kind: i32,
     /// Identifier of the party within its kind (user id, agent id, integration id).
+    /// Rule: at most 256 characters: a user, agent or integration id, bounded like every
+    /// SRE id.
     #[prost(string, tag = "2")]
     pub id: ::prost::alloc::string::String,
 }
@@ -24,18 +28,24 @@ impl ::prost::Name for Actor {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ResourceRef {
     /// Resource type (e.g. `Deployment`, `Application`, `Service`).
+    /// Rule: at most 512 characters: a resource kind is a short label.
     #[prost(string, tag = "1")]
     pub r#type: ::prost::alloc::string::String,
     /// Resource identifier or name.
+    /// Rule: at most 256 characters: a resource id or name, bounded like every SRE id.
     #[prost(string, tag = "2")]
     pub id: ::prost::alloc::string::String,
     /// Namespace, when the resource is namespaced.
+    /// Rule: at most 256 characters: a namespace name identifies, like an id.
     #[prost(string, tag = "3")]
     pub namespace: ::prost::alloc::string::String,
     /// Cluster holding the resource.
+    /// Rule: at most 256 characters: the same cluster id `FleetState.cluster_id` holds.
     #[prost(string, tag = "4")]
     pub cluster: ::prost::alloc::string::String,
     /// Environment holding the resource (e.g. `production`).
+    /// Rule: at most 256 characters: the same environment id `FleetState.environment_id`
+    /// holds.
     #[prost(string, tag = "5")]
     pub environment: ::prost::alloc::string::String,
 }
@@ -54,33 +64,62 @@ impl ::prost::Name for ResourceRef {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct SreMessageMeta {
     /// Unique id of this message (UUIDv7); the idempotency key.
+    /// Rule: required and at most 256 characters: the idempotency key; UUIDv7 from this
+    /// workspace's producers, but other producers' ids are accepted, so no format is
+    /// imposed.
     #[prost(string, tag = "1")]
     pub message_id: ::prost::alloc::string::String,
     /// Version of the message schema (e.g. `v1.0.0`).
+    /// Rule: required, at most 32 characters and `vMAJOR.MINOR.PATCH` without leading
+    /// zeros: consumers choose how to read the message by it ("critical" in the
+    /// contract).
     #[prost(string, tag = "2")]
     pub schema_version: ::prost::alloc::string::String,
     /// Tenant the message belongs to; part of the partition key.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on all messages (128 is the backend's longest tenant id).
     #[prost(string, tag = "3")]
     pub tenant_id: ::prost::alloc::string::String,
     /// When the intent was issued or the fact happened.
+    /// That it is a valid Timestamp (in range) is checked by common_eventing's
+    /// metadata builder on the producer path, not by this rule.
+    /// Rule: required: every message says when it was issued or happened.
     #[prost(message, optional, tag = "4")]
     pub occurred_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Component that produced the message.
+    /// Rule: required and at most 256 characters: consumers must know which component
+    /// produced the message.
     #[prost(string, tag = "5")]
     pub producer: ::prost::alloc::string::String,
     /// Id shared by every message of one business flow.
+    /// Rule: required and at most 256 characters: it ties every message of one business
+    /// flow together.
     #[prost(string, tag = "6")]
     pub correlation_id: ::prost::alloc::string::String,
     /// Id of the message that caused this one; empty when none.
+    /// Rule: at most 256 characters, not required: optional by contract, empty when no
+    /// message caused this one.
     #[prost(string, tag = "7")]
     pub causation_id: ::prost::alloc::string::String,
     /// W3C `traceparent` header value.
+    /// W3C Trace Context level 1: `00-`, 32 lower-case hex digits (trace id), `-`, 16
+    /// lower-case hex digits (parent id), `-`, 2 lower-case hex digits (flags). The
+    /// fields are dash-separated, so 32 zeros in a row can only be the trace id. An
+    /// all-zero parent id is refused by common_eventing's TraceParent parser on the
+    /// producer path, not by this rule: one RE2 pattern plus one `not_contains` cannot
+    /// also say it.
+    /// Rule: required, version-00 format and no all-zero trace id: every message joins
+    /// its W3C trace, and an all-zero trace id is invalid.
     #[prost(string, tag = "8")]
     pub traceparent: ::prost::alloc::string::String,
     /// W3C `tracestate` header value; may be empty.
+    /// Rule: at most 512 characters and at most 32 comma-separated list members, not
+    /// required: the W3C Trace Context limits; optional by contract.
     #[prost(string, tag = "9")]
     pub tracestate: ::prost::alloc::string::String,
     /// Party on whose behalf the message was produced.
+    /// Not required: the contract's runtime table (its Required column) does not list
+    /// it; when set, the rules of `Actor` apply.
     #[prost(message, optional, tag = "10")]
     pub actor: ::core::option::Option<Actor>,
 }
@@ -98,13 +137,24 @@ impl ::prost::Name for SreMessageMeta {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct SreSubject {
     /// Aggregate type name (e.g. `Incident`, `Alert`).
+    /// Rule: required and at most 128 characters: consumers dispatch on the aggregate
+    /// type.
     #[prost(string, tag = "1")]
     pub aggregate_type: ::prost::alloc::string::String,
     /// Aggregate id; part of the partition key.
+    /// Rule: required and at most 256 characters: with the tenant it is the partition
+    /// key, and every intent or fact is about one aggregate.
     #[prost(string, tag = "2")]
     pub aggregate_id: ::prost::alloc::string::String,
     /// Aggregate version (for facts, after the change); lets consumers drop
     /// duplicates and detect gaps.
+    /// Facts carry the version after the change (at least 1) and intents the version
+    /// they expect (0 for a create), so on the shared `SreSubject` the per-field rule
+    /// can only say `>= 0`. "At least 1 on facts" is a cross-message rule protovalidate
+    /// can only say in CEL, which this workspace's validator generator does not
+    /// evaluate, so it is enforced by the SRE backend, which assigns fact versions on
+    /// append (starting at 1).
+    /// Rule: at least 0: a version counts changes, so it is never negative.
     #[prost(int64, tag = "3")]
     pub aggregate_version: i64,
 }
@@ -550,33 +600,46 @@ impl ActorKind {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Alert {
     /// Alert id, derived from the fingerprint.
+    /// Rule: required and at most 256 characters: the id of the alert aggregate itself.
     #[prost(string, tag = "1")]
     pub alert_id: ::prost::alloc::string::String,
     /// Stable hash of the identifying labels.
+    /// Rule: at most 256 characters: a fingerprint is a hash, bounded like every SRE id.
     #[prost(string, tag = "2")]
     pub fingerprint: ::prost::alloc::string::String,
     /// Alert rule name.
+    /// Rule: at most 512 characters: an alert rule name is a short label.
     #[prost(string, tag = "3")]
     pub name: ::prost::alloc::string::String,
     /// Severity of the alert.
+    /// Rule: a defined Severity value other than unspecified: every alert has a
+    /// severity, which decides who is paged and how fast.
     #[prost(enumeration = "Severity", tag = "4")]
     pub severity: i32,
     /// Current state.
+    /// Rule: a defined AlertStatus value other than unspecified: an alert is always in
+    /// one of its states (firing, resolved, silenced, acknowledged).
     #[prost(enumeration = "AlertStatus", tag = "5")]
     pub status: i32,
     /// Identifying labels.
+    /// Rule: at most 256 labels, names of 1 to 256 characters, values of at most 4096
+    /// characters: bounds a label set (an empty label name is not a label).
     #[prost(btree_map = "string, string", tag = "6")]
     pub labels: ::prost::alloc::collections::BTreeMap<
         ::prost::alloc::string::String,
         ::prost::alloc::string::String,
     >,
     /// Descriptive annotations (summary, description, links).
+    /// Rule: at most 256 annotations, names of 1 to 256 characters, values of at most
+    /// 4096 characters: bounds the annotations (an empty name is not an annotation).
     #[prost(btree_map = "string, string", tag = "7")]
     pub annotations: ::prost::alloc::collections::BTreeMap<
         ::prost::alloc::string::String,
         ::prost::alloc::string::String,
     >,
     /// System that raised the alert.
+    /// Rule: a defined AlertSource value (unspecified allowed): a number outside the enum
+    /// names no alerting system.
     #[prost(enumeration = "AlertSource", tag = "8")]
     pub source: i32,
     /// When the condition started to hold.
@@ -586,6 +649,8 @@ pub struct Alert {
     #[prost(message, optional, tag = "10")]
     pub ends_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Incident the alert is correlated to; empty when none.
+    /// Rule: at most 256 characters, not required: an incident id, optional by contract
+    /// (empty until the alert is correlated).
     #[prost(string, tag = "11")]
     pub incident_id: ::prost::alloc::string::String,
 }
@@ -603,15 +668,21 @@ impl ::prost::Name for Alert {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct HealthCondition {
     /// Condition type (e.g. `Available`, `SyncError`).
+    /// Rule: at most 512 characters: a condition type is a short label.
     #[prost(string, tag = "1")]
     pub r#type: ::prost::alloc::string::String,
     /// Condition status as reported (e.g. `True`, `False`, `Unknown`).
+    /// Rule: at most 512 characters: a condition status is a short label.
     #[prost(string, tag = "2")]
     pub status: ::prost::alloc::string::String,
     /// Machine-readable reason.
+    /// Rule: at most 512 characters: a machine-readable reason is a short label (the
+    /// human-readable detail is `message`).
     #[prost(string, tag = "3")]
     pub reason: ::prost::alloc::string::String,
     /// Human-readable detail.
+    /// Rule: at most 65536 characters: a message is free text, bounded like all SRE free
+    /// text.
     #[prost(string, tag = "4")]
     pub message: ::prost::alloc::string::String,
 }
@@ -629,6 +700,8 @@ impl ::prost::Name for HealthCondition {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct HealthCheck {
     /// Health check id.
+    /// Rule: required and at most 256 characters: the id of the health check aggregate
+    /// itself.
     #[prost(string, tag = "1")]
     pub healthcheck_id: ::prost::alloc::string::String,
     /// Resource observed.
@@ -638,12 +711,16 @@ pub struct HealthCheck {
     #[prost(message, optional, tag = "3")]
     pub timestamp: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Overall health.
+    /// Rule: a defined HealthStatus value other than unspecified: a health check exists
+    /// to report a health (`HEALTH_STATUS_UNKNOWN` says the source could not tell).
     #[prost(enumeration = "HealthStatus", tag = "4")]
     pub status: i32,
     /// Detailed conditions.
     #[prost(message, repeated, tag = "5")]
     pub conditions: ::prost::alloc::vec::Vec<HealthCondition>,
     /// Who reported it.
+    /// Rule: a defined HealthSource value (unspecified allowed): a number outside the
+    /// enum names no reporter.
     #[prost(enumeration = "HealthSource", tag = "6")]
     pub source: i32,
 }
@@ -661,33 +738,46 @@ impl ::prost::Name for HealthCheck {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct FleetState {
     /// Fleet state id.
+    /// Rule: required and at most 256 characters: the id of the fleet state aggregate
+    /// itself.
     #[prost(string, tag = "1")]
     pub fleetstate_id: ::prost::alloc::string::String,
     /// Environment observed.
+    /// Rule: at most 256 characters: an environment id, bounded like every SRE id.
     #[prost(string, tag = "2")]
     pub environment_id: ::prost::alloc::string::String,
     /// Cluster observed.
+    /// Rule: at most 256 characters: a cluster id, bounded like every SRE id.
     #[prost(string, tag = "3")]
     pub cluster_id: ::prost::alloc::string::String,
     /// When it was observed.
     #[prost(message, optional, tag = "4")]
     pub timestamp: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// All applications.
+    /// That no count exceeds `total_applications` relates two fields, which
+    /// protovalidate can only say in CEL; this workspace's validator generator does not
+    /// evaluate CEL, so no rule here checks it.
+    /// Rule: at least 0: a count of applications is never negative.
     #[prost(int32, tag = "5")]
     pub total_applications: i32,
     /// Applications reported healthy.
+    /// Rule: at least 0: a count of applications is never negative.
     #[prost(int32, tag = "6")]
     pub healthy_count: i32,
     /// Applications reported degraded.
+    /// Rule: at least 0: a count of applications is never negative.
     #[prost(int32, tag = "7")]
     pub degraded_count: i32,
     /// Applications still rolling out.
+    /// Rule: at least 0: a count of applications is never negative.
     #[prost(int32, tag = "8")]
     pub progressing_count: i32,
     /// Applications with unknown health.
+    /// Rule: at least 0: a count of applications is never negative.
     #[prost(int32, tag = "9")]
     pub unknown_count: i32,
     /// Applications whose live state differs from the desired state.
+    /// Rule: at least 0: a count of applications is never negative.
     #[prost(int32, tag = "10")]
     pub out_of_sync_count: i32,
 }
@@ -711,9 +801,13 @@ pub struct IncidentTimelineEntry {
     #[prost(message, optional, tag = "2")]
     pub author: ::core::option::Option<Actor>,
     /// What it records.
+    /// Rule: a defined IncidentTimelineEntryKind value (unspecified allowed): a number
+    /// outside the enum records nothing known.
     #[prost(enumeration = "IncidentTimelineEntryKind", tag = "3")]
     pub kind: i32,
     /// Human-readable text.
+    /// Rule: at most 65536 characters: free text, bounded so one entry cannot fill the
+    /// incident's 2 MiB size limit alone.
     #[prost(string, tag = "4")]
     pub text: ::prost::alloc::string::String,
 }
@@ -731,21 +825,36 @@ impl ::prost::Name for IncidentTimelineEntry {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Incident {
     /// Incident id.
+    /// Not required here: `CreateIncident` lets the server assign the id when it is
+    /// empty, and this message is that request's payload; a stored incident and its
+    /// facts always carry the id (the subject's `aggregate_id` is required).
+    /// Rule: at most 256 characters: an incident id, bounded like every SRE id.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Short headline.
+    /// Rule: at most 512 characters: a title is a short headline.
     #[prost(string, tag = "2")]
     pub title: ::prost::alloc::string::String,
     /// Longer explanation.
+    /// Rule: at most 65536 characters: free text, bounded to keep the incident within
+    /// its size limit.
     #[prost(string, tag = "3")]
     pub description: ::prost::alloc::string::String,
     /// Current severity.
+    /// Rule: a defined Severity value other than unspecified: every incident has a
+    /// severity, which decides how urgently it is handled.
     #[prost(enumeration = "Severity", tag = "4")]
     pub severity: i32,
     /// Current lifecycle state.
+    /// Unspecified is allowed because `CreateIncident` accepts a new incident without a
+    /// status and the server sets it to open.
+    /// Rule: a defined IncidentStatus value: a number outside the enum is no state of
+    /// the incident state machine.
     #[prost(enumeration = "IncidentStatus", tag = "5")]
     pub status: i32,
     /// How the incident was declared.
+    /// Rule: a defined IncidentSource value (unspecified allowed): a number outside the
+    /// enum names no way of declaring an incident.
     #[prost(enumeration = "IncidentSource", tag = "6")]
     pub source: i32,
     /// Resources known to be affected.
@@ -827,12 +936,16 @@ impl IncidentTimelineEntryKind {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct PostmortemImpact {
     /// Effect on users, in words.
+    /// Rule: at most 65536 characters: the user impact is free text, bounded like all
+    /// SRE free text.
     #[prost(string, tag = "1")]
     pub user_impact: ::prost::alloc::string::String,
     /// How long the impact lasted.
     #[prost(message, optional, tag = "2")]
     pub duration: ::core::option::Option<::common_eventing::wkt::Duration>,
     /// Who or what was affected (regions, tenants, features).
+    /// Rule: at most 65536 characters: the scope is described in words, free text
+    /// bounded like all SRE free text.
     #[prost(string, tag = "3")]
     pub scope: ::prost::alloc::string::String,
 }
@@ -850,9 +963,12 @@ impl ::prost::Name for PostmortemImpact {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct PostmortemActionItem {
     /// What must be done.
+    /// Rule: at most 65536 characters: a description is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "1")]
     pub description: ::prost::alloc::string::String,
     /// Who does it.
+    /// Rule: at most 256 characters: the owner is a team or person id.
     #[prost(string, tag = "2")]
     pub owner: ::prost::alloc::string::String,
     /// When it is due.
@@ -876,18 +992,27 @@ impl ::prost::Name for PostmortemActionItem {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Postmortem {
     /// Postmortem id.
+    /// Rule: required and at most 256 characters: the id of the postmortem aggregate
+    /// itself.
     #[prost(string, tag = "1")]
     pub postmortem_id: ::prost::alloc::string::String,
     /// Incident analysed.
+    /// Rule: required and at most 256 characters: a postmortem is the analysis of one
+    /// incident, and `ListPostmortemsByIncident` finds it by this id.
     #[prost(string, tag = "2")]
     pub incident_id: ::prost::alloc::string::String,
     /// Headline.
+    /// Rule: at most 512 characters: a headline is a short title.
     #[prost(string, tag = "3")]
     pub title: ::prost::alloc::string::String,
     /// Short account of what happened.
+    /// Rule: at most 65536 characters: a summary is free text, bounded like all SRE free
+    /// text.
     #[prost(string, tag = "4")]
     pub summary: ::prost::alloc::string::String,
     /// Lifecycle state.
+    /// Rule: a defined PostmortemStatus value other than unspecified: a postmortem is
+    /// always draft, in review or published.
     #[prost(enumeration = "PostmortemStatus", tag = "5")]
     pub status: i32,
     /// Reconstructed timeline, oldest first.
@@ -897,24 +1022,36 @@ pub struct Postmortem {
     #[prost(message, optional, tag = "7")]
     pub impact: ::core::option::Option<PostmortemImpact>,
     /// Underlying cause.
+    /// Rule: at most 65536 characters: the root cause is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "8")]
     pub root_cause: ::prost::alloc::string::String,
     /// Conditions that made it worse or more likely.
+    /// Rule: at most 1000 factors of 1 to 65536 characters: each factor is free text, and
+    /// an empty one says nothing.
     #[prost(string, repeated, tag = "9")]
     pub contributing_factors: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
     /// Follow-up tasks.
     #[prost(message, repeated, tag = "10")]
     pub action_items: ::prost::alloc::vec::Vec<PostmortemActionItem>,
     /// What was learned.
+    /// Rule: at most 1000 lessons of 1 to 65536 characters: each lesson is free text,
+    /// and an empty one says nothing.
     #[prost(string, repeated, tag = "11")]
     pub lessons_learned: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
     /// Free-form tags for search.
+    /// Rule: at most 1000 tags of 1 to 256 characters: bounds the tag list, and an empty
+    /// tag finds nothing.
     #[prost(string, repeated, tag = "12")]
     pub tags: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
     /// Ids of the people who wrote it.
+    /// Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+    /// names nobody.
     #[prost(string, repeated, tag = "13")]
     pub authors: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
     /// Ids of the people who reviewed it.
+    /// Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+    /// names nobody.
     #[prost(string, repeated, tag = "14")]
     pub reviewers: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
     /// When the draft was started.
@@ -938,12 +1075,17 @@ impl ::prost::Name for Postmortem {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct RunbookStep {
     /// Short step name.
+    /// Rule: at most 512 characters: a step title is a short label.
     #[prost(string, tag = "1")]
     pub title: ::prost::alloc::string::String,
     /// What to do, for a person.
+    /// Rule: at most 65536 characters: instructions are free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "2")]
     pub instructions: ::prost::alloc::string::String,
     /// Command to run; empty for purely manual steps.
+    /// Rule: at most 65536 characters: a command or script is free text, bounded like
+    /// the instructions.
     #[prost(string, tag = "3")]
     pub command: ::prost::alloc::string::String,
     /// Whether the step runs without a person.
@@ -964,30 +1106,42 @@ impl ::prost::Name for RunbookStep {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Runbook {
     /// Runbook id.
+    /// Rule: required and at most 256 characters: the id of the runbook aggregate
+    /// itself.
     #[prost(string, tag = "1")]
     pub runbook_id: ::prost::alloc::string::String,
     /// Short name.
+    /// Rule: at most 512 characters: a runbook title is a short name.
     #[prost(string, tag = "2")]
     pub title: ::prost::alloc::string::String,
     /// What the runbook is for.
+    /// Rule: at most 65536 characters: a description is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "3")]
     pub description: ::prost::alloc::string::String,
     /// Conditions (alert names, symptoms, expressions) that call for it.
+    /// Rule: at most 1000 conditions of 1 to 4096 characters: a condition may be an
+    /// expression, longer than an id, and an empty one matches nothing.
     #[prost(string, repeated, tag = "4")]
     pub trigger_conditions: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
     /// Steps in execution order.
     #[prost(message, repeated, tag = "5")]
     pub steps: ::prost::alloc::vec::Vec<RunbookStep>,
     /// How much runs unattended.
+    /// Rule: a defined RunbookAutomationLevel value (unspecified allowed): a number
+    /// outside the enum names no automation level.
     #[prost(enumeration = "RunbookAutomationLevel", tag = "6")]
     pub automation_level: i32,
     /// Whether a person must approve before it runs.
     #[prost(bool, tag = "7")]
     pub approval_required: bool,
     /// Owning team or person.
+    /// Rule: at most 256 characters: the owner is a team or person id.
     #[prost(string, tag = "8")]
     pub owner: ::prost::alloc::string::String,
     /// Free-form tags for search.
+    /// Rule: at most 1000 tags of 1 to 256 characters: bounds the tag list, and an empty
+    /// tag finds nothing.
     #[prost(string, repeated, tag = "9")]
     pub tags: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
 }
@@ -1042,42 +1196,63 @@ impl RunbookExecutionOutcome {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Service {
     /// Service id.
+    /// Rule: required and at most 256 characters: the id of the service catalog entry
+    /// itself.
     #[prost(string, tag = "1")]
     pub service_id: ::prost::alloc::string::String,
     /// Display name.
+    /// Rule: at most 512 characters: a display name is a short name.
     #[prost(string, tag = "2")]
     pub name: ::prost::alloc::string::String,
     /// What the service does.
+    /// Rule: at most 65536 characters: a description is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "3")]
     pub description: ::prost::alloc::string::String,
     /// Business criticality.
+    /// Rule: a defined ServiceTier value (unspecified allowed): a number outside the enum
+    /// names no tier.
     #[prost(enumeration = "ServiceTier", tag = "4")]
     pub tier: i32,
     /// Owning team.
+    /// Rule: at most 256 characters: the owning team is a team id.
     #[prost(string, tag = "5")]
     pub owner_team: ::prost::alloc::string::String,
     /// On-call schedule reference.
+    /// Rule: at most 512 characters: a schedule reference is a short label (id or name).
     #[prost(string, tag = "6")]
     pub on_call_schedule: ::prost::alloc::string::String,
     /// Ids of services this one calls.
+    /// Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+    /// names no service.
     #[prost(string, repeated, tag = "7")]
     pub dependencies: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
     /// Ids of services that call this one.
+    /// Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+    /// names no service.
     #[prost(string, repeated, tag = "8")]
     pub dependents: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
     /// Ids of runbooks for this service.
+    /// Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+    /// names no runbook.
     #[prost(string, repeated, tag = "9")]
     pub runbook_ids: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
     /// Ids of SLOs for this service.
+    /// Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+    /// names no SLO.
     #[prost(string, repeated, tag = "10")]
     pub slo_ids: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
     /// Label selectors that find the service's resources.
+    /// Rule: at most 256 selectors, label names of 1 to 256 characters, values of at most
+    /// 4096 characters: bounds the selector (an empty label name selects nothing).
     #[prost(btree_map = "string, string", tag = "11")]
     pub resource_selectors: ::prost::alloc::collections::BTreeMap<
         ::prost::alloc::string::String,
         ::prost::alloc::string::String,
     >,
     /// Free-form metadata.
+    /// Rule: at most 256 entries, keys of 1 to 256 characters, values of at most 4096
+    /// characters: bounds the metadata (an empty key names nothing).
     #[prost(btree_map = "string, string", tag = "12")]
     pub metadata: ::prost::alloc::collections::BTreeMap<
         ::prost::alloc::string::String,
@@ -1098,15 +1273,22 @@ impl ::prost::Name for Service {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct SliSpec {
     /// Indicator name (e.g. `availability`, `latency_p99`).
+    /// Rule: at most 512 characters: an indicator name is a short label.
     #[prost(string, tag = "1")]
     pub indicator: ::prost::alloc::string::String,
     /// Human-readable explanation of what counts as good.
+    /// Rule: at most 65536 characters: a description is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "2")]
     pub description: ::prost::alloc::string::String,
     /// Query that counts good events.
+    /// Rule: at most 65536 characters: a query is free text, bounded like all SRE free
+    /// text.
     #[prost(string, tag = "3")]
     pub good_events_query: ::prost::alloc::string::String,
     /// Query that counts all events.
+    /// Rule: at most 65536 characters: a query is free text, bounded like all SRE free
+    /// text.
     #[prost(string, tag = "4")]
     pub total_events_query: ::prost::alloc::string::String,
 }
@@ -1124,12 +1306,16 @@ impl ::prost::Name for SliSpec {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Slo {
     /// SLO id.
+    /// Rule: required and at most 256 characters: the id of the SLO aggregate itself.
     #[prost(string, tag = "1")]
     pub slo_id: ::prost::alloc::string::String,
     /// Short name.
+    /// Rule: at most 512 characters: an SLO name is a short name.
     #[prost(string, tag = "2")]
     pub name: ::prost::alloc::string::String,
     /// What the objective promises.
+    /// Rule: at most 65536 characters: a description is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "3")]
     pub description: ::prost::alloc::string::String,
     /// Target ratio of good events, in percent (e.g. `99.9`).
@@ -1148,6 +1334,7 @@ pub struct Slo {
     #[prost(double, tag = "8")]
     pub budget_consumed: f64,
     /// Owning team or person.
+    /// Rule: at most 256 characters: the owner is a team or person id.
     #[prost(string, tag = "9")]
     pub owner: ::prost::alloc::string::String,
     /// What the SLO covers (usually a service).
@@ -1168,6 +1355,8 @@ impl ::prost::Name for Slo {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct SliWindow {
     /// SLO the counts belong to.
+    /// Rule: required and at most 256 characters: counts that belong to no SLO cannot be
+    /// recorded or used.
     #[prost(string, tag = "1")]
     pub slo_id: ::prost::alloc::string::String,
     /// Start of the slice, inclusive.
@@ -1177,9 +1366,14 @@ pub struct SliWindow {
     #[prost(message, optional, tag = "3")]
     pub window_end: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Events that met the objective.
+    /// `good_events <= total_events` relates two fields, which protovalidate can only
+    /// say in CEL; this workspace's validator generator does not evaluate CEL, so no
+    /// rule here checks it.
+    /// Rule: at least 0: a count of events is never negative.
     #[prost(int64, tag = "4")]
     pub good_events: i64,
     /// All events.
+    /// Rule: at least 0: a count of events is never negative.
     #[prost(int64, tag = "5")]
     pub total_events: i64,
 }
@@ -1197,12 +1391,16 @@ impl ::prost::Name for SliWindow {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct SreDomainFact {
     /// Message metadata.
+    /// Rule: required: every envelope carries its metadata (contract invariant 1).
     #[prost(message, optional, tag = "1")]
     pub meta: ::core::option::Option<SreMessageMeta>,
     /// Changed aggregate, with its version after the change.
+    /// Rule: required: every envelope carries its subject, whose aggregate id is part of
+    /// the partition key and whose version lets consumers drop duplicates.
     #[prost(message, optional, tag = "2")]
     pub subject: ::core::option::Option<SreSubject>,
     /// What happened; the field number is the catalog number.
+    /// Rule: exactly one fact is set: an envelope without a fact records nothing.
     #[prost(
         oneof = "sre_domain_fact::Fact",
         tags = "10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 22, 30, 31, 32, 40, 41, 42, 43, 50, 51, 60, 61, 62, 70, 71, 72"
@@ -1212,6 +1410,7 @@ pub struct SreDomainFact {
 /// Nested message and enum types in `SreDomainFact`.
 pub mod sre_domain_fact {
     /// What happened; the field number is the catalog number.
+    /// Rule: exactly one fact is set: an envelope without a fact records nothing.
     #[derive(Clone, PartialEq, ::prost::Oneof)]
     pub enum Fact {
         /// An incident was declared.
@@ -1308,9 +1507,12 @@ impl ::prost::Name for SreDomainFact {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct IncidentCreated {
     /// The new incident.
+    /// Rule: required: the fact of a creation carries the new incident.
     #[prost(message, optional, tag = "1")]
     pub incident: ::core::option::Option<Incident>,
     /// Incident version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1328,18 +1530,28 @@ impl ::prost::Name for IncidentCreated {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct IncidentSeverityChanged {
     /// Incident changed.
+    /// Rule: required and at most 256 characters: the incident the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Severity before.
+    /// Rule: a defined Severity value (unspecified allowed): a number outside the enum
+    /// is no severity.
     #[prost(enumeration = "Severity", tag = "2")]
     pub previous_severity: i32,
     /// Severity now.
+    /// Rule: a defined Severity value other than unspecified: a severity change always
+    /// has a new severity.
     #[prost(enumeration = "Severity", tag = "3")]
     pub severity: i32,
     /// Why it changed.
+    /// Rule: at most 65536 characters: a reason is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "4")]
     pub reason: ::prost::alloc::string::String,
     /// Incident version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1358,15 +1570,20 @@ impl ::prost::Name for IncidentSeverityChanged {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct IncidentAssigned {
     /// Incident assigned.
+    /// Rule: required and at most 256 characters: the incident the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Owner before; unset when there was none.
     #[prost(message, optional, tag = "2")]
     pub previous_assignee: ::core::option::Option<Actor>,
     /// Owner now.
+    /// Rule: required: an assignment always has a new owner.
     #[prost(message, optional, tag = "3")]
     pub assignee: ::core::option::Option<Actor>,
     /// Incident version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1384,12 +1601,17 @@ impl ::prost::Name for IncidentAssigned {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct IncidentTimelineEntryAdded {
     /// Incident extended.
+    /// Rule: required and at most 256 characters: the incident the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Entry appended.
+    /// Rule: required: the fact of an append carries the appended entry.
     #[prost(message, optional, tag = "2")]
     pub entry: ::core::option::Option<IncidentTimelineEntry>,
     /// Incident version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1408,18 +1630,26 @@ impl ::prost::Name for IncidentTimelineEntryAdded {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct IncidentResolved {
     /// Incident resolved.
+    /// Rule: required and at most 256 characters: the incident the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Status before.
+    /// Rule: a defined IncidentStatus value (unspecified allowed): a number outside
+    /// the enum is no status.
     #[prost(enumeration = "IncidentStatus", tag = "2")]
     pub previous_status: i32,
     /// How the impact was ended.
+    /// Rule: at most 65536 characters: a resolution is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "3")]
     pub resolution: ::prost::alloc::string::String,
     /// When it was resolved.
     #[prost(message, optional, tag = "4")]
     pub resolved_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Incident version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1437,18 +1667,26 @@ impl ::prost::Name for IncidentResolved {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct IncidentClosed {
     /// Incident closed.
+    /// Rule: required and at most 256 characters: the incident the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Status before.
+    /// Rule: a defined IncidentStatus value (unspecified allowed): a number outside
+    /// the enum is no status.
     #[prost(enumeration = "IncidentStatus", tag = "2")]
     pub previous_status: i32,
     /// Why it was closed.
+    /// Rule: at most 65536 characters: a reason is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "3")]
     pub reason: ::prost::alloc::string::String,
     /// When it was closed.
     #[prost(message, optional, tag = "4")]
     pub closed_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Incident version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1466,9 +1704,13 @@ impl ::prost::Name for IncidentClosed {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct IncidentAcknowledged {
     /// Incident acknowledged.
+    /// Rule: required and at most 256 characters: the incident the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Status before.
+    /// Rule: a defined IncidentStatus value (unspecified allowed): a number outside
+    /// the enum is no status.
     #[prost(enumeration = "IncidentStatus", tag = "2")]
     pub previous_status: i32,
     /// Who acknowledged.
@@ -1478,9 +1720,13 @@ pub struct IncidentAcknowledged {
     #[prost(message, optional, tag = "4")]
     pub acknowledged_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Note given with the acknowledgement.
+    /// Rule: at most 65536 characters, not required: a note is optional free text,
+    /// bounded like all SRE free text.
     #[prost(string, tag = "5")]
     pub note: ::prost::alloc::string::String,
     /// Incident version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1498,18 +1744,28 @@ impl ::prost::Name for IncidentAcknowledged {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct IncidentStatusChanged {
     /// Incident moved.
+    /// Rule: required and at most 256 characters: the incident the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Status before.
+    /// Rule: a defined IncidentStatus value (unspecified allowed): a number outside
+    /// the enum is no status.
     #[prost(enumeration = "IncidentStatus", tag = "2")]
     pub previous_status: i32,
     /// Status now.
+    /// Rule: a defined IncidentStatus value other than unspecified: a status change
+    /// always has a new status.
     #[prost(enumeration = "IncidentStatus", tag = "3")]
     pub status: i32,
     /// Why it moved.
+    /// Rule: at most 65536 characters: a reason is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "4")]
     pub reason: ::prost::alloc::string::String,
     /// Incident version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1527,9 +1783,12 @@ impl ::prost::Name for IncidentStatusChanged {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct AlertIngested {
     /// The alert as stored.
+    /// Rule: required: the fact of an ingest carries the alert as stored.
     #[prost(message, optional, tag = "1")]
     pub alert: ::core::option::Option<Alert>,
     /// Alert version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1547,9 +1806,13 @@ impl ::prost::Name for AlertIngested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct AlertAcknowledged {
     /// Alert acknowledged.
+    /// Rule: required and at most 256 characters: the alert the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub alert_id: ::prost::alloc::string::String,
     /// Status before.
+    /// Rule: a defined AlertStatus value (unspecified allowed): a number outside
+    /// the enum is no status.
     #[prost(enumeration = "AlertStatus", tag = "2")]
     pub previous_status: i32,
     /// Who acknowledged.
@@ -1559,6 +1822,8 @@ pub struct AlertAcknowledged {
     #[prost(message, optional, tag = "4")]
     pub acknowledged_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Alert version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1576,12 +1841,18 @@ impl ::prost::Name for AlertAcknowledged {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct AlertsCorrelatedToIncident {
     /// Incident linked to.
+    /// Rule: required and at most 256 characters: the incident the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Alerts linked.
+    /// Rule: 1 to 1000 ids of 1 to 256 characters: a correlation links at least one
+    /// alert, and an empty id names no alert.
     #[prost(string, repeated, tag = "2")]
     pub alert_ids: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
     /// Incident version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1600,9 +1871,12 @@ impl ::prost::Name for AlertsCorrelatedToIncident {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct RunbookCreated {
     /// The new runbook.
+    /// Rule: required: the fact of a creation carries the new runbook.
     #[prost(message, optional, tag = "1")]
     pub runbook: ::core::option::Option<Runbook>,
     /// Runbook version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1620,18 +1894,28 @@ impl ::prost::Name for RunbookCreated {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct RunbookExecutionCompleted {
     /// Runbook run.
+    /// Rule: required and at most 256 characters: the runbook the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub runbook_id: ::prost::alloc::string::String,
     /// Execution that ended.
+    /// Rule: required and at most 256 characters: it matches the completion to the
+    /// execution that was requested.
     #[prost(string, tag = "2")]
     pub execution_id: ::prost::alloc::string::String,
     /// Incident the execution served; empty when none.
+    /// Rule: at most 256 characters, not required: an incident id, empty when the
+    /// execution served no incident.
     #[prost(string, tag = "3")]
     pub incident_id: ::prost::alloc::string::String,
     /// How it ended.
+    /// Rule: a defined RunbookExecutionOutcome value other than unspecified: a
+    /// completed execution always has an outcome.
     #[prost(enumeration = "RunbookExecutionOutcome", tag = "4")]
     pub outcome: i32,
     /// What was done, or what went wrong.
+    /// Rule: at most 65536 characters: a summary is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "5")]
     pub summary: ::prost::alloc::string::String,
     /// When it started.
@@ -1644,6 +1928,8 @@ pub struct RunbookExecutionCompleted {
     #[prost(bool, tag = "8")]
     pub dry_run: bool,
     /// Runbook version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1662,15 +1948,20 @@ impl ::prost::Name for RunbookExecutionCompleted {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct RunbookUpdated {
     /// Runbook replaced.
+    /// Rule: required and at most 256 characters: the runbook the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub runbook_id: ::prost::alloc::string::String,
     /// Content before.
     #[prost(message, optional, tag = "2")]
     pub previous_runbook: ::core::option::Option<Runbook>,
     /// Content now.
+    /// Rule: required: the fact of a replacement carries the new content.
     #[prost(message, optional, tag = "3")]
     pub runbook: ::core::option::Option<Runbook>,
     /// Runbook version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1688,9 +1979,12 @@ impl ::prost::Name for RunbookUpdated {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct SloCreated {
     /// The new SLO.
+    /// Rule: required: the fact of a creation carries the new SLO.
     #[prost(message, optional, tag = "1")]
     pub slo: ::core::option::Option<Slo>,
     /// SLO version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1708,6 +2002,7 @@ impl ::prost::Name for SloCreated {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct SliWindowRecorded {
     /// The counts recorded.
+    /// Rule: required: the fact of a record carries the counts recorded.
     #[prost(message, optional, tag = "1")]
     pub sli_window: ::core::option::Option<SliWindow>,
     /// Fraction of the error budget still available afterwards.
@@ -1717,6 +2012,8 @@ pub struct SliWindowRecorded {
     #[prost(double, tag = "3")]
     pub budget_consumed: f64,
     /// SLO version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1734,6 +2031,8 @@ impl ::prost::Name for SliWindowRecorded {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct SloBudgetExhausted {
     /// SLO concerned.
+    /// Rule: required and at most 256 characters: the SLO the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub slo_id: ::prost::alloc::string::String,
     /// Fraction of the error budget left (zero or below).
@@ -1746,6 +2045,8 @@ pub struct SloBudgetExhausted {
     #[prost(message, optional, tag = "4")]
     pub exhausted_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// SLO version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1763,15 +2064,20 @@ impl ::prost::Name for SloBudgetExhausted {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct SloUpdated {
     /// SLO replaced.
+    /// Rule: required and at most 256 characters: the SLO the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub slo_id: ::prost::alloc::string::String,
     /// Content before.
     #[prost(message, optional, tag = "2")]
     pub previous_slo: ::core::option::Option<Slo>,
     /// Content now.
+    /// Rule: required: the fact of a replacement carries the new content.
     #[prost(message, optional, tag = "3")]
     pub slo: ::core::option::Option<Slo>,
     /// SLO version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1789,12 +2095,17 @@ impl ::prost::Name for SloUpdated {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct HealthCheckRecorded {
     /// The observation.
+    /// Rule: required: the fact of a record carries the observation.
     #[prost(message, optional, tag = "1")]
     pub health_check: ::core::option::Option<HealthCheck>,
     /// Status of the previous check of the same resource; unspecified when none.
+    /// Rule: a defined HealthStatus value (unspecified allowed, meaning no previous
+    /// check): a number outside the enum is no health.
     #[prost(enumeration = "HealthStatus", tag = "2")]
     pub previous_status: i32,
     /// Health check version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1812,9 +2123,12 @@ impl ::prost::Name for HealthCheckRecorded {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct FleetStateRecorded {
     /// The observation.
+    /// Rule: required: the fact of a record carries the observation.
     #[prost(message, optional, tag = "1")]
     pub fleet_state: ::core::option::Option<FleetState>,
     /// Fleet state version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1832,9 +2146,12 @@ impl ::prost::Name for FleetStateRecorded {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ServiceCreated {
     /// The new catalog entry.
+    /// Rule: required: the fact of a creation carries the new catalog entry.
     #[prost(message, optional, tag = "1")]
     pub service: ::core::option::Option<Service>,
     /// Service version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1852,15 +2169,20 @@ impl ::prost::Name for ServiceCreated {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ServiceUpdated {
     /// Service replaced.
+    /// Rule: required and at most 256 characters: the service the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub service_id: ::prost::alloc::string::String,
     /// Content before.
     #[prost(message, optional, tag = "2")]
     pub previous_service: ::core::option::Option<Service>,
     /// Content now.
+    /// Rule: required: the fact of a replacement carries the new content.
     #[prost(message, optional, tag = "3")]
     pub service: ::core::option::Option<Service>,
     /// Service version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1878,15 +2200,21 @@ impl ::prost::Name for ServiceUpdated {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ServiceDeleted {
     /// Service removed.
+    /// Rule: required and at most 256 characters: the service the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub service_id: ::prost::alloc::string::String,
     /// Why it was removed.
+    /// Rule: at most 65536 characters: a reason is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "2")]
     pub reason: ::prost::alloc::string::String,
     /// When it was removed.
     #[prost(message, optional, tag = "3")]
     pub deleted_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Service version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1904,9 +2232,12 @@ impl ::prost::Name for ServiceDeleted {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct PostmortemCreated {
     /// The new postmortem.
+    /// Rule: required: the fact of a creation carries the new postmortem.
     #[prost(message, optional, tag = "1")]
     pub postmortem: ::core::option::Option<Postmortem>,
     /// Postmortem version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1924,15 +2255,20 @@ impl ::prost::Name for PostmortemCreated {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct PostmortemUpdated {
     /// Postmortem replaced.
+    /// Rule: required and at most 256 characters: the postmortem the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub postmortem_id: ::prost::alloc::string::String,
     /// Content before.
     #[prost(message, optional, tag = "2")]
     pub previous_postmortem: ::core::option::Option<Postmortem>,
     /// Content now.
+    /// Rule: required: the fact of a replacement carries the new content.
     #[prost(message, optional, tag = "3")]
     pub postmortem: ::core::option::Option<Postmortem>,
     /// Postmortem version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1950,18 +2286,26 @@ impl ::prost::Name for PostmortemUpdated {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct PostmortemPublished {
     /// Postmortem published.
+    /// Rule: required and at most 256 characters: the postmortem the fact is about;
+    /// consumers find the aggregate by it.
     #[prost(string, tag = "1")]
     pub postmortem_id: ::prost::alloc::string::String,
     /// Incident it analyses.
+    /// Rule: required and at most 256 characters: a postmortem always analyses one
+    /// incident.
     #[prost(string, tag = "2")]
     pub incident_id: ::prost::alloc::string::String,
     /// Status before.
+    /// Rule: a defined PostmortemStatus value (unspecified allowed): a number outside
+    /// the enum is no status.
     #[prost(enumeration = "PostmortemStatus", tag = "3")]
     pub previous_status: i32,
     /// When it was published.
     #[prost(message, optional, tag = "4")]
     pub published_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Postmortem version after the change.
+    /// Rule: at least 1: a fact carries the version after the change, and versions
+    /// start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -1979,12 +2323,16 @@ impl ::prost::Name for PostmortemPublished {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct SreDomainIntent {
     /// Message metadata.
+    /// Rule: required: every envelope carries its metadata (contract invariant 1).
     #[prost(message, optional, tag = "1")]
     pub meta: ::core::option::Option<SreMessageMeta>,
     /// Target aggregate.
+    /// Rule: required: every envelope carries its subject, whose aggregate id is part of
+    /// the partition key.
     #[prost(message, optional, tag = "2")]
     pub subject: ::core::option::Option<SreSubject>,
     /// The requested change; the field number is the catalog number.
+    /// Rule: exactly one intent is set: an envelope without an intent requests nothing.
     #[prost(
         oneof = "sre_domain_intent::Intent",
         tags = "10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 22, 30, 31, 32, 40, 41, 42, 50, 51, 60, 61, 62, 70, 71, 72"
@@ -1994,6 +2342,7 @@ pub struct SreDomainIntent {
 /// Nested message and enum types in `SreDomainIntent`.
 pub mod sre_domain_intent {
     /// The requested change; the field number is the catalog number.
+    /// Rule: exactly one intent is set: an envelope without an intent requests nothing.
     #[derive(Clone, PartialEq, ::prost::Oneof)]
     pub enum Intent {
         /// Declare an incident.
@@ -2087,6 +2436,7 @@ impl ::prost::Name for SreDomainIntent {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct CreateIncidentRequested {
     /// The incident to create.
+    /// Rule: required: a create without the new incident creates nothing.
     #[prost(message, optional, tag = "1")]
     pub incident: ::core::option::Option<Incident>,
 }
@@ -2105,12 +2455,18 @@ impl ::prost::Name for CreateIncidentRequested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ReclassifyIncidentSeverityRequested {
     /// Incident to change.
+    /// Rule: required and at most 256 characters: the incident to change; a command
+    /// without it has no target.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// New severity.
+    /// Rule: a defined Severity value other than unspecified: a reclassification must
+    /// name the new severity.
     #[prost(enumeration = "Severity", tag = "2")]
     pub severity: i32,
     /// Why the severity changes.
+    /// Rule: at most 65536 characters: a reason is free text, bounded like all SRE free
+    /// text.
     #[prost(string, tag = "3")]
     pub reason: ::prost::alloc::string::String,
 }
@@ -2129,9 +2485,14 @@ impl ::prost::Name for ReclassifyIncidentSeverityRequested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct AssignIncidentRequested {
     /// Incident to assign.
+    /// Rule: required and at most 256 characters: the incident to assign; a command
+    /// without it has no target.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// New owner.
+    /// A non-empty `assignee.id` is checked by the SRE backend, not by a rule: the
+    /// rules of `Actor` are shared with places where the id may be empty.
+    /// Rule: required: an assignment without an assignee assigns nobody.
     #[prost(message, optional, tag = "2")]
     pub assignee: ::core::option::Option<Actor>,
 }
@@ -2150,9 +2511,12 @@ impl ::prost::Name for AssignIncidentRequested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct AddIncidentTimelineEntryRequested {
     /// Incident to extend.
+    /// Rule: required and at most 256 characters: the incident to extend; a command
+    /// without it has no target.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Entry to append.
+    /// Rule: required: an append without an entry appends nothing.
     #[prost(message, optional, tag = "2")]
     pub entry: ::core::option::Option<IncidentTimelineEntry>,
 }
@@ -2171,9 +2535,13 @@ impl ::prost::Name for AddIncidentTimelineEntryRequested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ResolveIncidentRequested {
     /// Incident to resolve.
+    /// Rule: required and at most 256 characters: the incident to resolve; a command
+    /// without it has no target.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// How the impact was ended.
+    /// Rule: at most 65536 characters: a resolution is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "2")]
     pub resolution: ::prost::alloc::string::String,
 }
@@ -2192,9 +2560,13 @@ impl ::prost::Name for ResolveIncidentRequested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct CloseIncidentRequested {
     /// Incident to close.
+    /// Rule: required and at most 256 characters: the incident to close; a command
+    /// without it has no target.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Why it can be closed.
+    /// Rule: at most 65536 characters: a reason is free text, bounded like all SRE free
+    /// text.
     #[prost(string, tag = "2")]
     pub reason: ::prost::alloc::string::String,
 }
@@ -2212,9 +2584,13 @@ impl ::prost::Name for CloseIncidentRequested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct AcknowledgeIncidentRequested {
     /// Incident to acknowledge.
+    /// Rule: required and at most 256 characters: the incident to acknowledge; a
+    /// command without it has no target.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Optional note.
+    /// Rule: at most 65536 characters, not required: a note is optional free text,
+    /// bounded like all SRE free text.
     #[prost(string, tag = "2")]
     pub note: ::prost::alloc::string::String,
 }
@@ -2233,12 +2609,20 @@ impl ::prost::Name for AcknowledgeIncidentRequested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct TransitionIncidentStatusRequested {
     /// Incident to move.
+    /// Rule: required and at most 256 characters: the incident to move; a command
+    /// without it has no target.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Target status.
+    /// Whether the incident may move there is the state machine's decision, taken by
+    /// the SRE backend, not by a rule.
+    /// Rule: a defined IncidentStatus value other than unspecified: a transition must
+    /// name its target status.
     #[prost(enumeration = "IncidentStatus", tag = "2")]
     pub status: i32,
     /// Why it moves.
+    /// Rule: at most 65536 characters: a reason is free text, bounded like all SRE free
+    /// text.
     #[prost(string, tag = "3")]
     pub reason: ::prost::alloc::string::String,
 }
@@ -2257,6 +2641,7 @@ impl ::prost::Name for TransitionIncidentStatusRequested {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct IngestAlertRequested {
     /// The alert as received.
+    /// Rule: required: an ingest without the alert records nothing.
     #[prost(message, optional, tag = "1")]
     pub alert: ::core::option::Option<Alert>,
 }
@@ -2274,6 +2659,8 @@ impl ::prost::Name for IngestAlertRequested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct AcknowledgeAlertRequested {
     /// Alert to acknowledge.
+    /// Rule: required and at most 256 characters: the alert to acknowledge; a command
+    /// without it has no target.
     #[prost(string, tag = "1")]
     pub alert_id: ::prost::alloc::string::String,
 }
@@ -2292,9 +2679,13 @@ impl ::prost::Name for AcknowledgeAlertRequested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct CorrelateAlertsToIncidentRequested {
     /// Incident to link to.
+    /// Rule: required and at most 256 characters: the incident to link to; a command
+    /// without it has no target.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Alerts to link.
+    /// Rule: 1 to 1000 ids of 1 to 256 characters: linking no alert changes nothing,
+    /// and an empty id names no alert.
     #[prost(string, repeated, tag = "2")]
     pub alert_ids: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
 }
@@ -2313,6 +2704,7 @@ impl ::prost::Name for CorrelateAlertsToIncidentRequested {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct CreateRunbookRequested {
     /// The runbook to create.
+    /// Rule: required: a create without the new runbook creates nothing.
     #[prost(message, optional, tag = "1")]
     pub runbook: ::core::option::Option<Runbook>,
 }
@@ -2330,18 +2722,26 @@ impl ::prost::Name for CreateRunbookRequested {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ExecuteRunbookRequested {
     /// Runbook to run.
+    /// Rule: required and at most 256 characters: the runbook to run; a command without
+    /// it has no target.
     #[prost(string, tag = "1")]
     pub runbook_id: ::prost::alloc::string::String,
     /// Id chosen for this execution.
+    /// Rule: required and at most 256 characters: the execution's facts
+    /// (`RunbookExecutionCompleted`) are matched to the request by this id.
     #[prost(string, tag = "2")]
     pub execution_id: ::prost::alloc::string::String,
     /// Incident the execution serves; empty when none.
+    /// Rule: at most 256 characters, not required: an incident id, empty when the
+    /// execution serves no incident.
     #[prost(string, tag = "3")]
     pub incident_id: ::prost::alloc::string::String,
     /// Resources to run against.
     #[prost(message, repeated, tag = "4")]
     pub targets: ::prost::alloc::vec::Vec<ResourceRef>,
     /// Parameters for the steps.
+    /// Rule: at most 256 parameters, names of 1 to 256 characters, values of at most
+    /// 4096 characters: bounds the parameters (an empty name names no parameter).
     #[prost(btree_map = "string, string", tag = "5")]
     pub parameters: ::prost::alloc::collections::BTreeMap<
         ::prost::alloc::string::String,
@@ -2366,9 +2766,15 @@ impl ::prost::Name for ExecuteRunbookRequested {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct UpdateRunbookRequested {
     /// Runbook to replace.
+    /// `runbook.runbook_id` equal to this id relates two fields, which protovalidate
+    /// can only say in CEL; this workspace's validator generator does not evaluate CEL,
+    /// so no rule here checks it: a consumer of the intent must.
+    /// Rule: required and at most 256 characters: the runbook to replace; a command
+    /// without it has no target.
     #[prost(string, tag = "1")]
     pub runbook_id: ::prost::alloc::string::String,
     /// New content; its `runbook_id` equals the one above.
+    /// Rule: required: a replacement without new content replaces nothing.
     #[prost(message, optional, tag = "2")]
     pub runbook: ::core::option::Option<Runbook>,
 }
@@ -2386,6 +2792,7 @@ impl ::prost::Name for UpdateRunbookRequested {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct CreateSloRequested {
     /// The SLO to create.
+    /// Rule: required: a create without the new SLO creates nothing.
     #[prost(message, optional, tag = "1")]
     pub slo: ::core::option::Option<Slo>,
 }
@@ -2403,6 +2810,7 @@ impl ::prost::Name for CreateSloRequested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct RecordSliWindowRequested {
     /// The pre-aggregated counts.
+    /// Rule: required: a record without the counts records nothing.
     #[prost(message, optional, tag = "1")]
     pub sli_window: ::core::option::Option<SliWindow>,
 }
@@ -2421,9 +2829,15 @@ impl ::prost::Name for RecordSliWindowRequested {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct UpdateSloRequested {
     /// SLO to replace.
+    /// `slo.slo_id` equal to this id relates two fields, which protovalidate can only
+    /// say in CEL; this workspace's validator generator does not evaluate CEL, so no
+    /// rule here checks it: a consumer of the intent must.
+    /// Rule: required and at most 256 characters: the SLO to replace; a command without
+    /// it has no target.
     #[prost(string, tag = "1")]
     pub slo_id: ::prost::alloc::string::String,
     /// New content; its `slo_id` equals the one above.
+    /// Rule: required: a replacement without new content replaces nothing.
     #[prost(message, optional, tag = "2")]
     pub slo: ::core::option::Option<Slo>,
 }
@@ -2441,6 +2855,7 @@ impl ::prost::Name for UpdateSloRequested {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct RecordHealthCheckRequested {
     /// The observation.
+    /// Rule: required: a record without the observation records nothing.
     #[prost(message, optional, tag = "1")]
     pub health_check: ::core::option::Option<HealthCheck>,
 }
@@ -2459,6 +2874,7 @@ impl ::prost::Name for RecordHealthCheckRequested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct RecordFleetStateRequested {
     /// The observation.
+    /// Rule: required: a record without the observation records nothing.
     #[prost(message, optional, tag = "1")]
     pub fleet_state: ::core::option::Option<FleetState>,
 }
@@ -2477,6 +2893,7 @@ impl ::prost::Name for RecordFleetStateRequested {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct CreateServiceRequested {
     /// The catalog entry to create.
+    /// Rule: required: a create without the new entry creates nothing.
     #[prost(message, optional, tag = "1")]
     pub service: ::core::option::Option<Service>,
 }
@@ -2494,9 +2911,15 @@ impl ::prost::Name for CreateServiceRequested {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct UpdateServiceRequested {
     /// Service to replace.
+    /// `service.service_id` equal to this id relates two fields, which protovalidate
+    /// can only say in CEL; this workspace's validator generator does not evaluate CEL,
+    /// so no rule here checks it: a consumer of the intent must.
+    /// Rule: required and at most 256 characters: the service to replace; a command
+    /// without it has no target.
     #[prost(string, tag = "1")]
     pub service_id: ::prost::alloc::string::String,
     /// New content; its `service_id` equals the one above.
+    /// Rule: required: a replacement without new content replaces nothing.
     #[prost(message, optional, tag = "2")]
     pub service: ::core::option::Option<Service>,
 }
@@ -2514,9 +2937,13 @@ impl ::prost::Name for UpdateServiceRequested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct DeleteServiceRequested {
     /// Service to remove.
+    /// Rule: required and at most 256 characters: the service to remove; a command
+    /// without it has no target.
     #[prost(string, tag = "1")]
     pub service_id: ::prost::alloc::string::String,
     /// Why it is removed.
+    /// Rule: at most 65536 characters: a reason is free text, bounded like all SRE free
+    /// text.
     #[prost(string, tag = "2")]
     pub reason: ::prost::alloc::string::String,
 }
@@ -2534,6 +2961,7 @@ impl ::prost::Name for DeleteServiceRequested {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct CreatePostmortemRequested {
     /// The postmortem to create.
+    /// Rule: required: a create without the new postmortem creates nothing.
     #[prost(message, optional, tag = "1")]
     pub postmortem: ::core::option::Option<Postmortem>,
 }
@@ -2552,9 +2980,15 @@ impl ::prost::Name for CreatePostmortemRequested {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct UpdatePostmortemRequested {
     /// Postmortem to replace.
+    /// `postmortem.postmortem_id` equal to this id relates two fields, which
+    /// protovalidate can only say in CEL; this workspace's validator generator does not
+    /// evaluate CEL, so no rule here checks it: a consumer of the intent must.
+    /// Rule: required and at most 256 characters: the postmortem to replace; a command
+    /// without it has no target.
     #[prost(string, tag = "1")]
     pub postmortem_id: ::prost::alloc::string::String,
     /// New content; its `postmortem_id` equals the one above.
+    /// Rule: required: a replacement without new content replaces nothing.
     #[prost(message, optional, tag = "2")]
     pub postmortem: ::core::option::Option<Postmortem>,
 }
@@ -2573,6 +3007,8 @@ impl ::prost::Name for UpdatePostmortemRequested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct PublishPostmortemRequested {
     /// Postmortem to publish.
+    /// Rule: required and at most 256 characters: the postmortem to publish; a command
+    /// without it has no target.
     #[prost(string, tag = "1")]
     pub postmortem_id: ::prost::alloc::string::String,
 }
@@ -2591,9 +3027,13 @@ impl ::prost::Name for PublishPostmortemRequested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetIncidentRequest {
     /// Tenant to read from.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Incident to return.
+    /// Rule: required and at most 256 characters: the incident to return; a Get
+    /// names what it reads.
     #[prost(string, tag = "2")]
     pub incident_id: ::prost::alloc::string::String,
 }
@@ -2628,12 +3068,18 @@ impl ::prost::Name for GetIncidentResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ListOpenIncidentsRequest {
     /// Tenant to read from.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Largest number of incidents to return; the server picks when zero.
+    /// Rule: 0 to 1000: 0 asks for the server's default page size, and a negative size
+    /// is meaningless.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
     /// Token from a previous response; empty for the first page.
+    /// Rule: at most 1024 characters: a page token is an opaque server-issued cursor,
+    /// never large.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
 }
@@ -2673,9 +3119,13 @@ impl ::prost::Name for ListOpenIncidentsResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetAlertRequest {
     /// Tenant to read from.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Alert to return.
+    /// Rule: required and at most 256 characters: the alert to return; a Get
+    /// names what it reads.
     #[prost(string, tag = "2")]
     pub alert_id: ::prost::alloc::string::String,
 }
@@ -2710,12 +3160,18 @@ impl ::prost::Name for GetAlertResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ListActiveAlertsRequest {
     /// Tenant to read from.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Largest number of alerts to return; the server picks when zero.
+    /// Rule: 0 to 1000: 0 asks for the server's default page size, and a negative size
+    /// is meaningless.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
     /// Token from a previous response; empty for the first page.
+    /// Rule: at most 1024 characters: a page token is an opaque server-issued cursor,
+    /// never large.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
 }
@@ -2755,9 +3211,13 @@ impl ::prost::Name for ListActiveAlertsResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetRunbookRequest {
     /// Tenant to read from.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Runbook to return.
+    /// Rule: required and at most 256 characters: the runbook to return; a Get
+    /// names what it reads.
     #[prost(string, tag = "2")]
     pub runbook_id: ::prost::alloc::string::String,
 }
@@ -2792,12 +3252,18 @@ impl ::prost::Name for GetRunbookResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ListRunbooksRequest {
     /// Tenant to read from.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Largest number of runbooks to return; the server picks when zero.
+    /// Rule: 0 to 1000: 0 asks for the server's default page size, and a negative size
+    /// is meaningless.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
     /// Token from a previous response; empty for the first page.
+    /// Rule: at most 1024 characters: a page token is an opaque server-issued cursor,
+    /// never large.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
 }
@@ -2835,9 +3301,13 @@ impl ::prost::Name for ListRunbooksResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetSloRequest {
     /// Tenant to read from.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// SLO to return.
+    /// Rule: required and at most 256 characters: the SLO to return; a Get
+    /// names what it reads.
     #[prost(string, tag = "2")]
     pub slo_id: ::prost::alloc::string::String,
 }
@@ -2872,12 +3342,18 @@ impl ::prost::Name for GetSloResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ListSlOsRequest {
     /// Tenant to read from.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Largest number of SLOs to return; the server picks when zero.
+    /// Rule: 0 to 1000: 0 asks for the server's default page size, and a negative size
+    /// is meaningless.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
     /// Token from a previous response; empty for the first page.
+    /// Rule: at most 1024 characters: a page token is an opaque server-issued cursor,
+    /// never large.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
 }
@@ -2915,12 +3391,18 @@ impl ::prost::Name for ListSlOsResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetCurrentFleetStateRequest {
     /// Tenant to read from.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Environment to report on.
+    /// Rule: required and at most 256 characters: the fleet state asked for is the one
+    /// of this environment (ids in Get requests are required).
     #[prost(string, tag = "2")]
     pub environment_id: ::prost::alloc::string::String,
     /// Cluster to report on.
+    /// Rule: required and at most 256 characters: the fleet state asked for is the one
+    /// of this cluster (ids in Get requests are required).
     #[prost(string, tag = "3")]
     pub cluster_id: ::prost::alloc::string::String,
 }
@@ -2957,9 +3439,13 @@ impl ::prost::Name for GetCurrentFleetStateResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetServiceRequest {
     /// Tenant to read from.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Service to return.
+    /// Rule: required and at most 256 characters: the service to return; a Get
+    /// names what it reads.
     #[prost(string, tag = "2")]
     pub service_id: ::prost::alloc::string::String,
 }
@@ -2994,12 +3480,18 @@ impl ::prost::Name for GetServiceResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ListServicesRequest {
     /// Tenant to read from.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Largest number of services to return; the server picks when zero.
+    /// Rule: 0 to 1000: 0 asks for the server's default page size, and a negative size
+    /// is meaningless.
     #[prost(int32, tag = "2")]
     pub page_size: i32,
     /// Token from a previous response; empty for the first page.
+    /// Rule: at most 1024 characters: a page token is an opaque server-issued cursor,
+    /// never large.
     #[prost(string, tag = "3")]
     pub page_token: ::prost::alloc::string::String,
 }
@@ -3037,9 +3529,13 @@ impl ::prost::Name for ListServicesResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetPostmortemRequest {
     /// Tenant to read from.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Postmortem to return.
+    /// Rule: required and at most 256 characters: the postmortem to return; a Get
+    /// names what it reads.
     #[prost(string, tag = "2")]
     pub postmortem_id: ::prost::alloc::string::String,
 }
@@ -3074,15 +3570,23 @@ impl ::prost::Name for GetPostmortemResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ListPostmortemsByIncidentRequest {
     /// Tenant to read from.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Incident whose postmortems to return.
+    /// Rule: required and at most 256 characters: the list is the postmortems of this
+    /// incident.
     #[prost(string, tag = "2")]
     pub incident_id: ::prost::alloc::string::String,
     /// Largest number of postmortems to return; the server picks when zero.
+    /// Rule: 0 to 1000: 0 asks for the server's default page size, and a negative size
+    /// is meaningless.
     #[prost(int32, tag = "3")]
     pub page_size: i32,
     /// Token from a previous response; empty for the first page.
+    /// Rule: at most 1024 characters: a page token is an opaque server-issued cursor,
+    /// never large.
     #[prost(string, tag = "4")]
     pub page_token: ::prost::alloc::string::String,
 }
@@ -3122,9 +3626,13 @@ impl ::prost::Name for ListPostmortemsByIncidentResponse {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct CreateIncidentRequest {
     /// Tenant to write to.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// The incident to declare; the server assigns `incident_id` when empty.
+    /// Rule: required: a create without the incident declares nothing; the rules of
+    /// `Incident` apply to it.
     #[prost(message, optional, tag = "2")]
     pub incident: ::core::option::Option<Incident>,
 }
@@ -3159,15 +3667,23 @@ impl ::prost::Name for CreateIncidentResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ReclassifyIncidentSeverityRequest {
     /// Tenant to write to.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Incident to change.
+    /// Rule: required and at most 256 characters: the incident to change; a command
+    /// without it has no target.
     #[prost(string, tag = "2")]
     pub incident_id: ::prost::alloc::string::String,
     /// New severity.
+    /// Rule: a defined Severity value other than unspecified: a reclassification must
+    /// name the new severity.
     #[prost(enumeration = "Severity", tag = "3")]
     pub severity: i32,
     /// Why the severity changes.
+    /// Rule: at most 65536 characters: a reason is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "4")]
     pub reason: ::prost::alloc::string::String,
 }
@@ -3204,12 +3720,19 @@ impl ::prost::Name for ReclassifyIncidentSeverityResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct AssignIncidentRequest {
     /// Tenant to write to.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Incident to assign.
+    /// Rule: required and at most 256 characters: the incident to assign; a command
+    /// without it has no target.
     #[prost(string, tag = "2")]
     pub incident_id: ::prost::alloc::string::String,
     /// New owner.
+    /// A non-empty `assignee.id` is checked by the SRE backend, not by a rule: the
+    /// rules of `Actor` are shared with places where the id may be empty.
+    /// Rule: required: an assignment without an assignee assigns nobody.
     #[prost(message, optional, tag = "3")]
     pub assignee: ::core::option::Option<Actor>,
 }
@@ -3244,12 +3767,19 @@ impl ::prost::Name for AssignIncidentResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct AddIncidentTimelineEntryRequest {
     /// Tenant to write to.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Incident to extend.
+    /// Rule: required and at most 256 characters: the incident to extend; a command
+    /// without it has no target.
     #[prost(string, tag = "2")]
     pub incident_id: ::prost::alloc::string::String,
     /// Entry to append.
+    /// A non-empty `entry.text` is checked by the SRE backend, not by a rule: the
+    /// rules of `IncidentTimelineEntry` are shared with postmortem timelines.
+    /// Rule: required: an append without an entry appends nothing.
     #[prost(message, optional, tag = "3")]
     pub entry: ::core::option::Option<IncidentTimelineEntry>,
 }
@@ -3286,12 +3816,18 @@ impl ::prost::Name for AddIncidentTimelineEntryResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct AcknowledgeIncidentRequest {
     /// Tenant to write to.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Incident to acknowledge.
+    /// Rule: required and at most 256 characters: the incident to acknowledge; a command
+    /// without it has no target.
     #[prost(string, tag = "2")]
     pub incident_id: ::prost::alloc::string::String,
     /// Optional note.
+    /// Rule: at most 65536 characters, not required: a note is optional free text,
+    /// bounded like all SRE free text.
     #[prost(string, tag = "3")]
     pub note: ::prost::alloc::string::String,
 }
@@ -3328,15 +3864,25 @@ impl ::prost::Name for AcknowledgeIncidentResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct TransitionIncidentStatusRequest {
     /// Tenant to write to.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Incident to move.
+    /// Rule: required and at most 256 characters: the incident to move; a command
+    /// without it has no target.
     #[prost(string, tag = "2")]
     pub incident_id: ::prost::alloc::string::String,
     /// Target status.
+    /// Whether the incident may move there is the state machine's decision, taken by
+    /// the SRE backend, not by a rule.
+    /// Rule: a defined IncidentStatus value other than unspecified: a transition must
+    /// name its target status.
     #[prost(enumeration = "IncidentStatus", tag = "3")]
     pub status: i32,
     /// Why it moves.
+    /// Rule: at most 65536 characters: a reason is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "4")]
     pub reason: ::prost::alloc::string::String,
 }
@@ -3373,12 +3919,18 @@ impl ::prost::Name for TransitionIncidentStatusResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ResolveIncidentRequest {
     /// Tenant to write to.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Incident to resolve.
+    /// Rule: required and at most 256 characters: the incident to resolve; a command
+    /// without it has no target.
     #[prost(string, tag = "2")]
     pub incident_id: ::prost::alloc::string::String,
     /// How the impact was ended.
+    /// Rule: at most 65536 characters: a resolution is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "3")]
     pub resolution: ::prost::alloc::string::String,
 }
@@ -3414,12 +3966,18 @@ impl ::prost::Name for ResolveIncidentResponse {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct CloseIncidentRequest {
     /// Tenant to write to.
+    /// Rule: required and at most 128 characters: the tenant isolation boundary,
+    /// required on every request of the query and command services.
     #[prost(string, tag = "1")]
     pub tenant_id: ::prost::alloc::string::String,
     /// Incident to close.
+    /// Rule: required and at most 256 characters: the incident to close; a command
+    /// without it has no target.
     #[prost(string, tag = "2")]
     pub incident_id: ::prost::alloc::string::String,
     /// Why it can be closed.
+    /// Rule: at most 65536 characters: a reason is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "3")]
     pub reason: ::prost::alloc::string::String,
 }

@@ -4,12 +4,18 @@
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct SreProcessSubject {
     /// Workflow type (e.g. `IncidentTriage`).
+    /// Rule: required and at most 128 characters: consumers dispatch on the workflow
+    /// type.
     #[prost(string, tag = "1")]
     pub workflow_type: ::prost::alloc::string::String,
     /// Workflow instance id; part of the partition key.
+    /// Rule: required and at most 256 characters: with the tenant it is the partition
+    /// key, and every process fact is about one workflow instance.
     #[prost(string, tag = "2")]
     pub workflow_id: ::prost::alloc::string::String,
     /// Incident the workflow handles.
+    /// Rule: at most 256 characters, not required: an incident id; the contract does
+    /// not make it required on the process subject.
     #[prost(string, tag = "3")]
     pub incident_id: ::prost::alloc::string::String,
 }
@@ -27,12 +33,16 @@ impl ::prost::Name for SreProcessSubject {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct SreProcessFact {
     /// Message metadata.
+    /// Rule: required: every envelope carries its metadata (contract invariant 1).
     #[prost(message, optional, tag = "1")]
     pub meta: ::core::option::Option<super::super::core::v1::SreMessageMeta>,
     /// Workflow instance.
+    /// Rule: required: every envelope carries its subject, whose workflow id is part of
+    /// the partition key.
     #[prost(message, optional, tag = "2")]
     pub subject: ::core::option::Option<SreProcessSubject>,
     /// What happened; the field number is the catalog number.
+    /// Rule: exactly one fact is set: an envelope without a fact records nothing.
     #[prost(
         oneof = "sre_process_fact::Fact",
         tags = "10, 11, 12, 13, 14, 15, 16, 17, 18"
@@ -42,6 +52,7 @@ pub struct SreProcessFact {
 /// Nested message and enum types in `SreProcessFact`.
 pub mod sre_process_fact {
     /// What happened; the field number is the catalog number.
+    /// Rule: exactly one fact is set: an envelope without a fact records nothing.
     #[derive(Clone, PartialEq, ::prost::Oneof)]
     pub enum Fact {
         /// The workflow started.
@@ -87,15 +98,20 @@ impl ::prost::Name for SreProcessFact {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct RemediationApproval {
     /// Approved or rejected.
+    /// Rule: a defined RemediationApprovalDecision value other than unspecified: an
+    /// approval record exists to say approved or rejected.
     #[prost(enumeration = "RemediationApprovalDecision", tag = "1")]
     pub decision: i32,
     /// Who decided.
+    /// Rule: required: the contract records who approved or rejected a remediation.
     #[prost(message, optional, tag = "2")]
     pub decided_by: ::core::option::Option<super::super::core::v1::Actor>,
     /// When it was decided.
     #[prost(message, optional, tag = "3")]
     pub decided_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Reason given with the decision.
+    /// Rule: at most 65536 characters: a comment is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "4")]
     pub comment: ::prost::alloc::string::String,
 }
@@ -113,21 +129,31 @@ impl ::prost::Name for RemediationApproval {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct IncidentTriageStarted {
     /// Incident handled.
+    /// Rule: required and at most 256 characters: every step of the workflow is about
+    /// one incident, which consumers look up by this id.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Incident severity at the start.
+    /// Rule: a defined Severity value (unspecified allowed): a number outside the enum
+    /// is no severity.
     #[prost(enumeration = "super::super::core::v1::Severity", tag = "2")]
     pub severity: i32,
     /// Alerts correlated to the incident at the start.
+    /// Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+    /// names no alert.
     #[prost(string, repeated, tag = "3")]
     pub alert_ids: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
     /// When the workflow started.
     #[prost(message, optional, tag = "4")]
     pub started_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Phase entered (pattern lookup).
+    /// Rule: a defined IncidentTriagePhase value other than unspecified: every process
+    /// fact carries its phase.
     #[prost(enumeration = "IncidentTriagePhase", tag = "14")]
     pub phase: i32,
     /// Workflow instance version after this step (one per step).
+    /// Rule: at least 1: a process fact carries the version after its step, and
+    /// versions start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -146,27 +172,41 @@ impl ::prost::Name for IncidentTriageStarted {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct PatternLookupCompleted {
     /// Incident handled.
+    /// Rule: required and at most 256 characters: every step of the workflow is about
+    /// one incident, which consumers look up by this id.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Runbooks that match the symptoms.
+    /// Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+    /// names no runbook.
     #[prost(string, repeated, tag = "2")]
     pub matched_runbook_ids: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
     /// Past incidents that look alike.
+    /// Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+    /// names no incident.
     #[prost(string, repeated, tag = "3")]
     pub similar_incident_ids: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
     /// Postmortems of those incidents.
+    /// Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+    /// names no postmortem.
     #[prost(string, repeated, tag = "4")]
     pub similar_postmortem_ids: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
     /// What was found, in words.
+    /// Rule: at most 65536 characters: a summary is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "5")]
     pub summary: ::prost::alloc::string::String,
     /// When the lookup finished.
     #[prost(message, optional, tag = "6")]
     pub completed_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Phase finished (pattern lookup).
+    /// Rule: a defined IncidentTriagePhase value other than unspecified: every process
+    /// fact carries its phase.
     #[prost(enumeration = "IncidentTriagePhase", tag = "14")]
     pub phase: i32,
     /// Workflow instance version after this step (one per step).
+    /// Rule: at least 1: a process fact carries the version after its step, and
+    /// versions start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -185,12 +225,18 @@ impl ::prost::Name for PatternLookupCompleted {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct TriagePhaseCompleted {
     /// Incident handled.
+    /// Rule: required and at most 256 characters: every step of the workflow is about
+    /// one incident, which consumers look up by this id.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Severity the assessment arrived at.
+    /// Rule: a defined Severity value other than unspecified: triage always arrives
+    /// at a severity.
     #[prost(enumeration = "super::super::core::v1::Severity", tag = "2")]
     pub assessed_severity: i32,
     /// Most likely cause.
+    /// Rule: at most 65536 characters: a suspected cause is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "3")]
     pub suspected_cause: ::prost::alloc::string::String,
     /// Resources found to be affected.
@@ -199,15 +245,21 @@ pub struct TriagePhaseCompleted {
         super::super::core::v1::ResourceRef,
     >,
     /// The assessment, in words.
+    /// Rule: at most 65536 characters: a summary is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "5")]
     pub summary: ::prost::alloc::string::String,
     /// When triage finished.
     #[prost(message, optional, tag = "6")]
     pub completed_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Phase finished (triage).
+    /// Rule: a defined IncidentTriagePhase value other than unspecified: every process
+    /// fact carries its phase.
     #[prost(enumeration = "IncidentTriagePhase", tag = "14")]
     pub phase: i32,
     /// Workflow instance version after this step (one per step).
+    /// Rule: at least 1: a process fact carries the version after its step, and
+    /// versions start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -226,15 +278,23 @@ impl ::prost::Name for TriagePhaseCompleted {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct RemediationProposed {
     /// Incident handled.
+    /// Rule: required and at most 256 characters: every step of the workflow is about
+    /// one incident, which consumers look up by this id.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Id of the proposal.
+    /// Rule: required and at most 256 characters: the later approval, application and
+    /// verification refer to the proposal by this id.
     #[prost(string, tag = "2")]
     pub remediation_id: ::prost::alloc::string::String,
     /// Runbook to run; empty for an ad-hoc fix.
+    /// Rule: at most 256 characters, not required: a runbook id, empty for an ad-hoc
+    /// fix.
     #[prost(string, tag = "3")]
     pub runbook_id: ::prost::alloc::string::String,
     /// What would be done.
+    /// Rule: at most 65536 characters: a description is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "4")]
     pub description: ::prost::alloc::string::String,
     /// Resources it would touch.
@@ -250,9 +310,13 @@ pub struct RemediationProposed {
     #[prost(message, optional, tag = "8")]
     pub proposed_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Phase (remediation).
+    /// Rule: a defined IncidentTriagePhase value other than unspecified: every process
+    /// fact carries its phase.
     #[prost(enumeration = "IncidentTriagePhase", tag = "14")]
     pub phase: i32,
     /// Workflow instance version after this step (one per step).
+    /// Rule: at least 1: a process fact carries the version after its step, and
+    /// versions start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -271,9 +335,13 @@ impl ::prost::Name for RemediationProposed {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct RemediationApplied {
     /// Incident handled.
+    /// Rule: required and at most 256 characters: every step of the workflow is about
+    /// one incident, which consumers look up by this id.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Proposal decided on.
+    /// Rule: required and at most 256 characters: it names the proposal that was
+    /// decided on.
     #[prost(string, tag = "2")]
     pub remediation_id: ::prost::alloc::string::String,
     /// The human decision and who made it.
@@ -283,18 +351,26 @@ pub struct RemediationApplied {
     #[prost(bool, tag = "4")]
     pub applied: bool,
     /// Runbook execution that applied it; empty when none.
+    /// Rule: at most 256 characters, not required: a runbook execution id, empty when
+    /// none applied the remediation.
     #[prost(string, tag = "5")]
     pub execution_id: ::prost::alloc::string::String,
     /// What was done, or why not.
+    /// Rule: at most 65536 characters: a summary is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "6")]
     pub summary: ::prost::alloc::string::String,
     /// When it was applied; unset when it was not.
     #[prost(message, optional, tag = "7")]
     pub applied_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Phase (remediation).
+    /// Rule: a defined IncidentTriagePhase value other than unspecified: every process
+    /// fact carries its phase.
     #[prost(enumeration = "IncidentTriagePhase", tag = "14")]
     pub phase: i32,
     /// Workflow instance version after this step (one per step).
+    /// Rule: at least 1: a process fact carries the version after its step, and
+    /// versions start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -312,9 +388,13 @@ impl ::prost::Name for RemediationApplied {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct VerificationStarted {
     /// Incident handled.
+    /// Rule: required and at most 256 characters: every step of the workflow is about
+    /// one incident, which consumers look up by this id.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Remediation being checked.
+    /// Rule: required and at most 256 characters: it names the remediation being
+    /// checked.
     #[prost(string, tag = "2")]
     pub remediation_id: ::prost::alloc::string::String,
     /// Resources being checked.
@@ -324,9 +404,13 @@ pub struct VerificationStarted {
     #[prost(message, optional, tag = "4")]
     pub started_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Phase entered (verification).
+    /// Rule: a defined IncidentTriagePhase value other than unspecified: every process
+    /// fact carries its phase.
     #[prost(enumeration = "IncidentTriagePhase", tag = "14")]
     pub phase: i32,
     /// Workflow instance version after this step (one per step).
+    /// Rule: at least 1: a process fact carries the version after its step, and
+    /// versions start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -344,27 +428,39 @@ impl ::prost::Name for VerificationStarted {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct VerificationCompleted {
     /// Incident handled.
+    /// Rule: required and at most 256 characters: every step of the workflow is about
+    /// one incident, which consumers look up by this id.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Remediation checked.
+    /// Rule: required and at most 256 characters: it names the remediation that was
+    /// checked.
     #[prost(string, tag = "2")]
     pub remediation_id: ::prost::alloc::string::String,
     /// Whether the remediation ended the impact.
     #[prost(bool, tag = "3")]
     pub verified: bool,
     /// Health observed at the end.
+    /// Rule: a defined HealthStatus value (unspecified allowed): a number outside the
+    /// enum is no health.
     #[prost(enumeration = "super::super::core::v1::HealthStatus", tag = "4")]
     pub observed_status: i32,
     /// What was checked and seen.
+    /// Rule: at most 65536 characters: a summary is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "5")]
     pub summary: ::prost::alloc::string::String,
     /// When it finished.
     #[prost(message, optional, tag = "6")]
     pub completed_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Phase finished (verification).
+    /// Rule: a defined IncidentTriagePhase value other than unspecified: every process
+    /// fact carries its phase.
     #[prost(enumeration = "IncidentTriagePhase", tag = "14")]
     pub phase: i32,
     /// Workflow instance version after this step (one per step).
+    /// Rule: at least 1: a process fact carries the version after its step, and
+    /// versions start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -383,21 +479,31 @@ impl ::prost::Name for VerificationCompleted {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct DocumentationRequested {
     /// Incident handled.
+    /// Rule: required and at most 256 characters: every step of the workflow is about
+    /// one incident, which consumers look up by this id.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// Postmortem to write; empty until one exists.
+    /// Rule: at most 256 characters, not required: a postmortem id, empty until one
+    /// exists.
     #[prost(string, tag = "2")]
     pub postmortem_id: ::prost::alloc::string::String,
     /// Notes for the authors.
+    /// Rule: at most 65536 characters: a summary is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "3")]
     pub summary: ::prost::alloc::string::String,
     /// When it was asked for.
     #[prost(message, optional, tag = "4")]
     pub requested_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Phase entered (documentation).
+    /// Rule: a defined IncidentTriagePhase value other than unspecified: every process
+    /// fact carries its phase.
     #[prost(enumeration = "IncidentTriagePhase", tag = "14")]
     pub phase: i32,
     /// Workflow instance version after this step (one per step).
+    /// Rule: at least 1: a process fact carries the version after its step, and
+    /// versions start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }
@@ -416,24 +522,36 @@ impl ::prost::Name for DocumentationRequested {
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct IncidentTriageCompleted {
     /// Incident handled.
+    /// Rule: required and at most 256 characters: every step of the workflow is about
+    /// one incident, which consumers look up by this id.
     #[prost(string, tag = "1")]
     pub incident_id: ::prost::alloc::string::String,
     /// How it ended.
+    /// Rule: a defined IncidentTriageOutcome value other than unspecified: a
+    /// completed workflow always has an outcome.
     #[prost(enumeration = "IncidentTriageOutcome", tag = "2")]
     pub outcome: i32,
     /// Incident status at the end.
+    /// Rule: a defined IncidentStatus value (unspecified allowed): a number outside
+    /// the enum is no status.
     #[prost(enumeration = "super::super::core::v1::IncidentStatus", tag = "3")]
     pub incident_status: i32,
     /// What the workflow did, in words.
+    /// Rule: at most 65536 characters: a summary is free text, bounded like all SRE
+    /// free text.
     #[prost(string, tag = "4")]
     pub summary: ::prost::alloc::string::String,
     /// When it ended.
     #[prost(message, optional, tag = "5")]
     pub completed_at: ::core::option::Option<::common_eventing::wkt::Timestamp>,
     /// Last phase reached.
+    /// Rule: a defined IncidentTriagePhase value other than unspecified: every process
+    /// fact carries its phase.
     #[prost(enumeration = "IncidentTriagePhase", tag = "14")]
     pub phase: i32,
     /// Workflow instance version after this step (one per step).
+    /// Rule: at least 1: a process fact carries the version after its step, and
+    /// versions start at 1.
     #[prost(int64, tag = "15")]
     pub aggregate_version: i64,
 }

@@ -19,7 +19,8 @@ pub fn visit_messages<V: ::common_eventing::MessageVisitor>(visitor: &mut V) {
 }
 
 /// Calls `visitor.visit::<M>()` once for every event type of this package (the
-/// messages with the eventing option).
+/// messages with the eventing option). Needs the `validate` feature too.
+#[cfg(feature = "validate")]
 pub fn visit_events<V: ::common_eventing::EventVisitor>(visitor: &mut V) {
     visitor.visit::<SreProcessFact>();
 }

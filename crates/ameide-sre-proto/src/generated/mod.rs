@@ -20,6 +20,8 @@ pub mod core {
         include!("ameide_core_proto.sre.core.v1.envelopes.rs");
         include!("ameide_core_proto.sre.core.v1.lossless.rs");
         include!("ameide_core_proto.sre.core.v1.encode.rs");
+        #[cfg(feature = "validate")]
+        include!("ameide_core_proto.sre.core.v1.validate.rs");
         include!("ameide_core_proto.sre.core.v1.schemas.rs");
         include!("ameide_core_proto.sre.core.v1.mcp.rs");
         #[cfg(feature = "serde")]
@@ -41,6 +43,8 @@ pub mod process {
         include!("ameide_core_proto.sre.process.v1.envelopes.rs");
         include!("ameide_core_proto.sre.process.v1.lossless.rs");
         include!("ameide_core_proto.sre.process.v1.encode.rs");
+        #[cfg(feature = "validate")]
+        include!("ameide_core_proto.sre.process.v1.validate.rs");
         include!("ameide_core_proto.sre.process.v1.schemas.rs");
         include!("ameide_core_proto.sre.process.v1.mcp.rs");
         #[cfg(feature = "serde")]

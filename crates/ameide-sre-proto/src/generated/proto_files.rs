@@ -20,8 +20,8 @@ pub static PROTO_FILES: &[&::common_eventing::registry::ProtoFile] = &[
 pub static AMEIDE_CORE_PROTO_SRE_CORE_V1_ALERT: ::common_eventing::registry::ProtoFile = ::common_eventing::registry::ProtoFile {
     name: "ameide_core_proto/sre/core/v1/alert.proto",
     package: "ameide_core_proto.sre.core.v1",
-    imports: &["ameide_core_proto/sre/core/v1/sre.proto", "google/protobuf/timestamp.proto"],
-    dependencies: &[&crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE],
+    imports: &["ameide_core_proto/sre/core/v1/sre.proto", "buf/validate/validate.proto", "google/protobuf/timestamp.proto"],
+    dependencies: &[&crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE, &::common_eventing::proto_files::BUF_VALIDATE_VALIDATE],
     text: r#"// The `Alert` aggregate.
 //
 // Field numbers 1 to 15 (one-byte tags) are reserved for the most frequent
@@ -31,32 +31,79 @@ syntax = "proto3";
 package ameide_core_proto.sre.core.v1;
 
 import "ameide_core_proto/sre/core/v1/sre.proto";
+import "buf/validate/validate.proto";
 import "google/protobuf/timestamp.proto";
 
 // A monitoring signal that something may be wrong.
 message Alert {
   // Alert id, derived from the fingerprint.
-  string alert_id = 1;
+  // Rule: required and at most 256 characters: the id of the alert aggregate itself.
+  string alert_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Stable hash of the identifying labels.
-  string fingerprint = 2;
+  // Rule: at most 256 characters: a fingerprint is a hash, bounded like every SRE id.
+  string fingerprint = 2 [(buf.validate.field).string.max_len = 256];
   // Alert rule name.
-  string name = 3;
+  // Rule: at most 512 characters: an alert rule name is a short label.
+  string name = 3 [(buf.validate.field).string.max_len = 512];
   // Severity of the alert.
-  Severity severity = 4;
+  // Rule: a defined Severity value other than unspecified: every alert has a
+  // severity, which decides who is paged and how fast.
+  Severity severity = 4 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Current state.
-  AlertStatus status = 5;
+  // Rule: a defined AlertStatus value other than unspecified: an alert is always in
+  // one of its states (firing, resolved, silenced, acknowledged).
+  AlertStatus status = 5 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Identifying labels.
-  map<string, string> labels = 6;
+  // Rule: at most 256 labels, names of 1 to 256 characters, values of at most 4096
+  // characters: bounds a label set (an empty label name is not a label).
+  map<string, string> labels = 6 [(buf.validate.field).map = {
+    max_pairs: 256
+    keys: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+    values: {
+      string: {max_len: 4096}
+    }
+  }];
   // Descriptive annotations (summary, description, links).
-  map<string, string> annotations = 7;
+  // Rule: at most 256 annotations, names of 1 to 256 characters, values of at most
+  // 4096 characters: bounds the annotations (an empty name is not an annotation).
+  map<string, string> annotations = 7 [(buf.validate.field).map = {
+    max_pairs: 256
+    keys: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+    values: {
+      string: {max_len: 4096}
+    }
+  }];
   // System that raised the alert.
-  AlertSource source = 8;
+  // Rule: a defined AlertSource value (unspecified allowed): a number outside the enum
+  // names no alerting system.
+  AlertSource source = 8 [(buf.validate.field).enum.defined_only = true];
   // When the condition started to hold.
   google.protobuf.Timestamp starts_at = 9;
   // When the condition stopped holding; unset while firing.
   google.protobuf.Timestamp ends_at = 10;
   // Incident the alert is correlated to; empty when none.
-  string incident_id = 11;
+  // Rule: at most 256 characters, not required: an incident id, optional by contract
+  // (empty until the alert is correlated).
+  string incident_id = 11 [(buf.validate.field).string.max_len = 256];
 }
 "#,
 };
@@ -65,8 +112,8 @@ message Alert {
 pub static AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS: ::common_eventing::registry::ProtoFile = ::common_eventing::registry::ProtoFile {
     name: "ameide_core_proto/sre/core/v1/facts.proto",
     package: "ameide_core_proto.sre.core.v1",
-    imports: &["ameide_core_proto/common/v1/eventing.proto", "ameide_core_proto/sre/core/v1/alert.proto", "ameide_core_proto/sre/core/v1/health.proto", "ameide_core_proto/sre/core/v1/incident.proto", "ameide_core_proto/sre/core/v1/postmortem.proto", "ameide_core_proto/sre/core/v1/runbook.proto", "ameide_core_proto/sre/core/v1/service.proto", "ameide_core_proto/sre/core/v1/slo.proto", "ameide_core_proto/sre/core/v1/sre.proto", "google/protobuf/timestamp.proto"],
-    dependencies: &[&::common_eventing::proto_files::AMEIDE_CORE_PROTO_COMMON_V1_EVENTING, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_ALERT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_HEALTH, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INCIDENT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_POSTMORTEM, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_RUNBOOK, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SERVICE, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SLO, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE],
+    imports: &["ameide_core_proto/common/v1/eventing.proto", "ameide_core_proto/sre/core/v1/alert.proto", "ameide_core_proto/sre/core/v1/health.proto", "ameide_core_proto/sre/core/v1/incident.proto", "ameide_core_proto/sre/core/v1/postmortem.proto", "ameide_core_proto/sre/core/v1/runbook.proto", "ameide_core_proto/sre/core/v1/service.proto", "ameide_core_proto/sre/core/v1/slo.proto", "ameide_core_proto/sre/core/v1/sre.proto", "buf/validate/validate.proto", "google/protobuf/timestamp.proto"],
+    dependencies: &[&::common_eventing::proto_files::AMEIDE_CORE_PROTO_COMMON_V1_EVENTING, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_ALERT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_HEALTH, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INCIDENT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_POSTMORTEM, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_RUNBOOK, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SERVICE, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SLO, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE, &::common_eventing::proto_files::BUF_VALIDATE_VALIDATE],
     text: r#"// The `SreDomainFact` envelope and the fact messages it carries.
 //
 // A fact records a change the SRE domain has made; its name is in the past
@@ -74,6 +121,11 @@ pub static AMEIDE_CORE_PROTO_SRE_CORE_V1_FACTS: ::common_eventing::registry::Pro
 // Every fact carries `aggregate_version` (the version after the change) at
 // field 15. Elsewhere, field numbers 1 to 15 (one-byte tags) are reserved for
 // the most frequent fields.
+//
+// That a fact's `aggregate_version` equals its envelope's
+// `subject.aggregate_version` relates two messages, which protovalidate can only
+// say in CEL; this workspace's validator generator does not evaluate CEL, so no
+// rule checks it (the SRE backend sets both from the same counter).
 syntax = "proto3";
 
 package ameide_core_proto.sre.core.v1;
@@ -87,6 +139,7 @@ import "ameide_core_proto/sre/core/v1/runbook.proto";
 import "ameide_core_proto/sre/core/v1/service.proto";
 import "ameide_core_proto/sre/core/v1/slo.proto";
 import "ameide_core_proto/sre/core/v1/sre.proto";
+import "buf/validate/validate.proto";
 import "google/protobuf/timestamp.proto";
 
 // A change made to an SRE aggregate, as published on `sre.domain.facts.v1`.
@@ -100,11 +153,17 @@ message SreDomainFact {
   };
 
   // Message metadata.
-  SreMessageMeta meta = 1;
+  // Rule: required: every envelope carries its metadata (contract invariant 1).
+  SreMessageMeta meta = 1 [(buf.validate.field).required = true];
   // Changed aggregate, with its version after the change.
-  SreSubject subject = 2;
+  // Rule: required: every envelope carries its subject, whose aggregate id is part of
+  // the partition key and whose version lets consumers drop duplicates.
+  SreSubject subject = 2 [(buf.validate.field).required = true];
   // What happened; the field number is the catalog number.
+  // Rule: exactly one fact is set: an envelope without a fact records nothing.
   oneof fact {
+    option (buf.validate.oneof).required = true;
+
     // An incident was declared.
     IncidentCreated incident_created = 10;
     // An incident's severity changed.
@@ -163,157 +222,293 @@ message SreDomainFact {
 // An incident was declared.
 message IncidentCreated {
   // The new incident.
-  Incident incident = 1;
+  // Rule: required: the fact of a creation carries the new incident.
+  Incident incident = 1 [(buf.validate.field).required = true];
   // Incident version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // An incident's severity changed.
 message IncidentSeverityChanged {
   // Incident changed.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident the fact is about;
+  // consumers find the aggregate by it.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Severity before.
-  Severity previous_severity = 2;
+  // Rule: a defined Severity value (unspecified allowed): a number outside the enum
+  // is no severity.
+  Severity previous_severity = 2 [(buf.validate.field).enum.defined_only = true];
   // Severity now.
-  Severity severity = 3;
+  // Rule: a defined Severity value other than unspecified: a severity change always
+  // has a new severity.
+  Severity severity = 3 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Why it changed.
-  string reason = 4;
+  // Rule: at most 65536 characters: a reason is free text, bounded like all SRE
+  // free text.
+  string reason = 4 [(buf.validate.field).string.max_len = 65536];
   // Incident version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // An incident got an owner.
 message IncidentAssigned {
   // Incident assigned.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident the fact is about;
+  // consumers find the aggregate by it.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Owner before; unset when there was none.
   Actor previous_assignee = 2;
   // Owner now.
-  Actor assignee = 3;
+  // Rule: required: an assignment always has a new owner.
+  Actor assignee = 3 [(buf.validate.field).required = true];
   // Incident version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // An entry was appended to an incident's timeline.
 message IncidentTimelineEntryAdded {
   // Incident extended.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident the fact is about;
+  // consumers find the aggregate by it.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Entry appended.
-  IncidentTimelineEntry entry = 2;
+  // Rule: required: the fact of an append carries the appended entry.
+  IncidentTimelineEntry entry = 2 [(buf.validate.field).required = true];
   // Incident version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // An incident was resolved.
 message IncidentResolved {
   // Incident resolved.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident the fact is about;
+  // consumers find the aggregate by it.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Status before.
-  IncidentStatus previous_status = 2;
+  // Rule: a defined IncidentStatus value (unspecified allowed): a number outside
+  // the enum is no status.
+  IncidentStatus previous_status = 2 [(buf.validate.field).enum.defined_only = true];
   // How the impact was ended.
-  string resolution = 3;
+  // Rule: at most 65536 characters: a resolution is free text, bounded like all SRE
+  // free text.
+  string resolution = 3 [(buf.validate.field).string.max_len = 65536];
   // When it was resolved.
   google.protobuf.Timestamp resolved_at = 4;
   // Incident version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // An incident was closed.
 message IncidentClosed {
   // Incident closed.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident the fact is about;
+  // consumers find the aggregate by it.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Status before.
-  IncidentStatus previous_status = 2;
+  // Rule: a defined IncidentStatus value (unspecified allowed): a number outside
+  // the enum is no status.
+  IncidentStatus previous_status = 2 [(buf.validate.field).enum.defined_only = true];
   // Why it was closed.
-  string reason = 3;
+  // Rule: at most 65536 characters: a reason is free text, bounded like all SRE
+  // free text.
+  string reason = 3 [(buf.validate.field).string.max_len = 65536];
   // When it was closed.
   google.protobuf.Timestamp closed_at = 4;
   // Incident version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // Someone took ownership of an incident.
 message IncidentAcknowledged {
   // Incident acknowledged.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident the fact is about;
+  // consumers find the aggregate by it.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Status before.
-  IncidentStatus previous_status = 2;
+  // Rule: a defined IncidentStatus value (unspecified allowed): a number outside
+  // the enum is no status.
+  IncidentStatus previous_status = 2 [(buf.validate.field).enum.defined_only = true];
   // Who acknowledged.
   Actor acknowledged_by = 3;
   // When it was acknowledged.
   google.protobuf.Timestamp acknowledged_at = 4;
   // Note given with the acknowledgement.
-  string note = 5;
+  // Rule: at most 65536 characters, not required: a note is optional free text,
+  // bounded like all SRE free text.
+  string note = 5 [(buf.validate.field).string.max_len = 65536];
   // Incident version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // An incident moved to another status.
 message IncidentStatusChanged {
   // Incident moved.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident the fact is about;
+  // consumers find the aggregate by it.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Status before.
-  IncidentStatus previous_status = 2;
+  // Rule: a defined IncidentStatus value (unspecified allowed): a number outside
+  // the enum is no status.
+  IncidentStatus previous_status = 2 [(buf.validate.field).enum.defined_only = true];
   // Status now.
-  IncidentStatus status = 3;
+  // Rule: a defined IncidentStatus value other than unspecified: a status change
+  // always has a new status.
+  IncidentStatus status = 3 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Why it moved.
-  string reason = 4;
+  // Rule: at most 65536 characters: a reason is free text, bounded like all SRE
+  // free text.
+  string reason = 4 [(buf.validate.field).string.max_len = 65536];
   // Incident version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // An alert was recorded.
 message AlertIngested {
   // The alert as stored.
-  Alert alert = 1;
+  // Rule: required: the fact of an ingest carries the alert as stored.
+  Alert alert = 1 [(buf.validate.field).required = true];
   // Alert version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // An alert was acknowledged.
 message AlertAcknowledged {
   // Alert acknowledged.
-  string alert_id = 1;
+  // Rule: required and at most 256 characters: the alert the fact is about;
+  // consumers find the aggregate by it.
+  string alert_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Status before.
-  AlertStatus previous_status = 2;
+  // Rule: a defined AlertStatus value (unspecified allowed): a number outside
+  // the enum is no status.
+  AlertStatus previous_status = 2 [(buf.validate.field).enum.defined_only = true];
   // Who acknowledged.
   Actor acknowledged_by = 3;
   // When it was acknowledged.
   google.protobuf.Timestamp acknowledged_at = 4;
   // Alert version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // Alerts were linked to an incident (the subject is the incident).
 message AlertsCorrelatedToIncident {
   // Incident linked to.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident the fact is about;
+  // consumers find the aggregate by it.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Alerts linked.
-  repeated string alert_ids = 2;
+  // Rule: 1 to 1000 ids of 1 to 256 characters: a correlation links at least one
+  // alert, and an empty id names no alert.
+  repeated string alert_ids = 2 [(buf.validate.field).repeated = {
+    min_items: 1
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+  }];
   // Incident version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // A runbook was added.
 message RunbookCreated {
   // The new runbook.
-  Runbook runbook = 1;
+  // Rule: required: the fact of a creation carries the new runbook.
+  Runbook runbook = 1 [(buf.validate.field).required = true];
   // Runbook version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // A runbook execution ended.
 message RunbookExecutionCompleted {
   // Runbook run.
-  string runbook_id = 1;
+  // Rule: required and at most 256 characters: the runbook the fact is about;
+  // consumers find the aggregate by it.
+  string runbook_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Execution that ended.
-  string execution_id = 2;
+  // Rule: required and at most 256 characters: it matches the completion to the
+  // execution that was requested.
+  string execution_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Incident the execution served; empty when none.
-  string incident_id = 3;
+  // Rule: at most 256 characters, not required: an incident id, empty when the
+  // execution served no incident.
+  string incident_id = 3 [(buf.validate.field).string.max_len = 256];
   // How it ended.
-  RunbookExecutionOutcome outcome = 4;
+  // Rule: a defined RunbookExecutionOutcome value other than unspecified: a
+  // completed execution always has an outcome.
+  RunbookExecutionOutcome outcome = 4 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // What was done, or what went wrong.
-  string summary = 5;
+  // Rule: at most 65536 characters: a summary is free text, bounded like all SRE
+  // free text.
+  string summary = 5 [(buf.validate.field).string.max_len = 65536];
   // When it started.
   google.protobuf.Timestamp started_at = 6;
   // When it ended.
@@ -321,45 +516,66 @@ message RunbookExecutionCompleted {
   // Whether it only showed what would be done.
   bool dry_run = 8;
   // Runbook version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // A runbook was replaced.
 message RunbookUpdated {
   // Runbook replaced.
-  string runbook_id = 1;
+  // Rule: required and at most 256 characters: the runbook the fact is about;
+  // consumers find the aggregate by it.
+  string runbook_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Content before.
   Runbook previous_runbook = 2;
   // Content now.
-  Runbook runbook = 3;
+  // Rule: required: the fact of a replacement carries the new content.
+  Runbook runbook = 3 [(buf.validate.field).required = true];
   // Runbook version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // An SLO was added.
 message SLOCreated {
   // The new SLO.
-  SLO slo = 1;
+  // Rule: required: the fact of a creation carries the new SLO.
+  SLO slo = 1 [(buf.validate.field).required = true];
   // SLO version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // SLI counts for one window were recorded and the budget recomputed.
 message SLIWindowRecorded {
   // The counts recorded.
-  SLIWindow sli_window = 1;
+  // Rule: required: the fact of a record carries the counts recorded.
+  SLIWindow sli_window = 1 [(buf.validate.field).required = true];
   // Fraction of the error budget still available afterwards.
   double current_budget_remaining = 2;
   // Fraction of the error budget used afterwards.
   double budget_consumed = 3;
   // SLO version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // An SLO ran out of error budget.
 message SLOBudgetExhausted {
   // SLO concerned.
-  string slo_id = 1;
+  // Rule: required and at most 256 characters: the SLO the fact is about;
+  // consumers find the aggregate by it.
+  string slo_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Fraction of the error budget left (zero or below).
   double current_budget_remaining = 2;
   // Fraction of the error budget used (one or above).
@@ -367,103 +583,166 @@ message SLOBudgetExhausted {
   // When the budget ran out.
   google.protobuf.Timestamp exhausted_at = 4;
   // SLO version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // An SLO was replaced.
 message SLOUpdated {
   // SLO replaced.
-  string slo_id = 1;
+  // Rule: required and at most 256 characters: the SLO the fact is about;
+  // consumers find the aggregate by it.
+  string slo_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Content before.
   SLO previous_slo = 2;
   // Content now.
-  SLO slo = 3;
+  // Rule: required: the fact of a replacement carries the new content.
+  SLO slo = 3 [(buf.validate.field).required = true];
   // SLO version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // A health check was recorded.
 message HealthCheckRecorded {
   // The observation.
-  HealthCheck health_check = 1;
+  // Rule: required: the fact of a record carries the observation.
+  HealthCheck health_check = 1 [(buf.validate.field).required = true];
   // Status of the previous check of the same resource; unspecified when none.
-  HealthStatus previous_status = 2;
+  // Rule: a defined HealthStatus value (unspecified allowed, meaning no previous
+  // check): a number outside the enum is no health.
+  HealthStatus previous_status = 2 [(buf.validate.field).enum.defined_only = true];
   // Health check version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // A fleet state was recorded.
 message FleetStateRecorded {
   // The observation.
-  FleetState fleet_state = 1;
+  // Rule: required: the fact of a record carries the observation.
+  FleetState fleet_state = 1 [(buf.validate.field).required = true];
   // Fleet state version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // A service was added to the catalog.
 message ServiceCreated {
   // The new catalog entry.
-  Service service = 1;
+  // Rule: required: the fact of a creation carries the new catalog entry.
+  Service service = 1 [(buf.validate.field).required = true];
   // Service version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // A catalog entry was replaced.
 message ServiceUpdated {
   // Service replaced.
-  string service_id = 1;
+  // Rule: required and at most 256 characters: the service the fact is about;
+  // consumers find the aggregate by it.
+  string service_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Content before.
   Service previous_service = 2;
   // Content now.
-  Service service = 3;
+  // Rule: required: the fact of a replacement carries the new content.
+  Service service = 3 [(buf.validate.field).required = true];
   // Service version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // A service was removed from the catalog.
 message ServiceDeleted {
   // Service removed.
-  string service_id = 1;
+  // Rule: required and at most 256 characters: the service the fact is about;
+  // consumers find the aggregate by it.
+  string service_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Why it was removed.
-  string reason = 2;
+  // Rule: at most 65536 characters: a reason is free text, bounded like all SRE
+  // free text.
+  string reason = 2 [(buf.validate.field).string.max_len = 65536];
   // When it was removed.
   google.protobuf.Timestamp deleted_at = 3;
   // Service version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // A postmortem was started.
 message PostmortemCreated {
   // The new postmortem.
-  Postmortem postmortem = 1;
+  // Rule: required: the fact of a creation carries the new postmortem.
+  Postmortem postmortem = 1 [(buf.validate.field).required = true];
   // Postmortem version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // A postmortem was replaced.
 message PostmortemUpdated {
   // Postmortem replaced.
-  string postmortem_id = 1;
+  // Rule: required and at most 256 characters: the postmortem the fact is about;
+  // consumers find the aggregate by it.
+  string postmortem_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Content before.
   Postmortem previous_postmortem = 2;
   // Content now.
-  Postmortem postmortem = 3;
+  // Rule: required: the fact of a replacement carries the new content.
+  Postmortem postmortem = 3 [(buf.validate.field).required = true];
   // Postmortem version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // A postmortem was published.
 message PostmortemPublished {
   // Postmortem published.
-  string postmortem_id = 1;
+  // Rule: required and at most 256 characters: the postmortem the fact is about;
+  // consumers find the aggregate by it.
+  string postmortem_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Incident it analyses.
-  string incident_id = 2;
+  // Rule: required and at most 256 characters: a postmortem always analyses one
+  // incident.
+  string incident_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Status before.
-  PostmortemStatus previous_status = 3;
+  // Rule: a defined PostmortemStatus value (unspecified allowed): a number outside
+  // the enum is no status.
+  PostmortemStatus previous_status = 3 [(buf.validate.field).enum.defined_only = true];
   // When it was published.
   google.protobuf.Timestamp published_at = 4;
   // Postmortem version after the change.
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a fact carries the version after the change, and versions
+  // start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 "#,
 };
@@ -472,8 +751,8 @@ message PostmortemPublished {
 pub static AMEIDE_CORE_PROTO_SRE_CORE_V1_HEALTH: ::common_eventing::registry::ProtoFile = ::common_eventing::registry::ProtoFile {
     name: "ameide_core_proto/sre/core/v1/health.proto",
     package: "ameide_core_proto.sre.core.v1",
-    imports: &["ameide_core_proto/sre/core/v1/sre.proto", "google/protobuf/timestamp.proto"],
-    dependencies: &[&crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE],
+    imports: &["ameide_core_proto/sre/core/v1/sre.proto", "buf/validate/validate.proto", "google/protobuf/timestamp.proto"],
+    dependencies: &[&crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE, &::common_eventing::proto_files::BUF_VALIDATE_VALIDATE],
     text: r#"// Health observations: single `HealthCheck`s and fleet-wide `FleetState`.
 //
 // Field numbers 1 to 15 (one-byte tags) are reserved for the most frequent
@@ -483,58 +762,93 @@ syntax = "proto3";
 package ameide_core_proto.sre.core.v1;
 
 import "ameide_core_proto/sre/core/v1/sre.proto";
+import "buf/validate/validate.proto";
 import "google/protobuf/timestamp.proto";
 
 // One condition reported with a health check.
 message HealthCondition {
   // Condition type (e.g. `Available`, `SyncError`).
-  string type = 1;
+  // Rule: at most 512 characters: a condition type is a short label.
+  string type = 1 [(buf.validate.field).string.max_len = 512];
   // Condition status as reported (e.g. `True`, `False`, `Unknown`).
-  string status = 2;
+  // Rule: at most 512 characters: a condition status is a short label.
+  string status = 2 [(buf.validate.field).string.max_len = 512];
   // Machine-readable reason.
-  string reason = 3;
+  // Rule: at most 512 characters: a machine-readable reason is a short label (the
+  // human-readable detail is `message`).
+  string reason = 3 [(buf.validate.field).string.max_len = 512];
   // Human-readable detail.
-  string message = 4;
+  // Rule: at most 65536 characters: a message is free text, bounded like all SRE free
+  // text.
+  string message = 4 [(buf.validate.field).string.max_len = 65536];
 }
 
 // Health of one resource at one moment.
 message HealthCheck {
   // Health check id.
-  string healthcheck_id = 1;
+  // Rule: required and at most 256 characters: the id of the health check aggregate
+  // itself.
+  string healthcheck_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Resource observed.
   ResourceRef resource_ref = 2;
   // When it was observed.
   google.protobuf.Timestamp timestamp = 3;
   // Overall health.
-  HealthStatus status = 4;
+  // Rule: a defined HealthStatus value other than unspecified: a health check exists
+  // to report a health (`HEALTH_STATUS_UNKNOWN` says the source could not tell).
+  HealthStatus status = 4 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Detailed conditions.
   repeated HealthCondition conditions = 5;
   // Who reported it.
-  HealthSource source = 6;
+  // Rule: a defined HealthSource value (unspecified allowed): a number outside the
+  // enum names no reporter.
+  HealthSource source = 6 [(buf.validate.field).enum.defined_only = true];
 }
 
 // Application counts of one cluster in one environment at one moment.
 message FleetState {
   // Fleet state id.
-  string fleetstate_id = 1;
+  // Rule: required and at most 256 characters: the id of the fleet state aggregate
+  // itself.
+  string fleetstate_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Environment observed.
-  string environment_id = 2;
+  // Rule: at most 256 characters: an environment id, bounded like every SRE id.
+  string environment_id = 2 [(buf.validate.field).string.max_len = 256];
   // Cluster observed.
-  string cluster_id = 3;
+  // Rule: at most 256 characters: a cluster id, bounded like every SRE id.
+  string cluster_id = 3 [(buf.validate.field).string.max_len = 256];
   // When it was observed.
   google.protobuf.Timestamp timestamp = 4;
   // All applications.
-  int32 total_applications = 5;
+  // That no count exceeds `total_applications` relates two fields, which
+  // protovalidate can only say in CEL; this workspace's validator generator does not
+  // evaluate CEL, so no rule here checks it.
+  // Rule: at least 0: a count of applications is never negative.
+  int32 total_applications = 5 [(buf.validate.field).int32.gte = 0];
   // Applications reported healthy.
-  int32 healthy_count = 6;
+  // Rule: at least 0: a count of applications is never negative.
+  int32 healthy_count = 6 [(buf.validate.field).int32.gte = 0];
   // Applications reported degraded.
-  int32 degraded_count = 7;
+  // Rule: at least 0: a count of applications is never negative.
+  int32 degraded_count = 7 [(buf.validate.field).int32.gte = 0];
   // Applications still rolling out.
-  int32 progressing_count = 8;
+  // Rule: at least 0: a count of applications is never negative.
+  int32 progressing_count = 8 [(buf.validate.field).int32.gte = 0];
   // Applications with unknown health.
-  int32 unknown_count = 9;
+  // Rule: at least 0: a count of applications is never negative.
+  int32 unknown_count = 9 [(buf.validate.field).int32.gte = 0];
   // Applications whose live state differs from the desired state.
-  int32 out_of_sync_count = 10;
+  // Rule: at least 0: a count of applications is never negative.
+  int32 out_of_sync_count = 10 [(buf.validate.field).int32.gte = 0];
 }
 "#,
 };
@@ -543,8 +857,8 @@ message FleetState {
 pub static AMEIDE_CORE_PROTO_SRE_CORE_V1_INCIDENT: ::common_eventing::registry::ProtoFile = ::common_eventing::registry::ProtoFile {
     name: "ameide_core_proto/sre/core/v1/incident.proto",
     package: "ameide_core_proto.sre.core.v1",
-    imports: &["ameide_core_proto/sre/core/v1/sre.proto", "google/protobuf/timestamp.proto"],
-    dependencies: &[&crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE],
+    imports: &["ameide_core_proto/sre/core/v1/sre.proto", "buf/validate/validate.proto", "google/protobuf/timestamp.proto"],
+    dependencies: &[&crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE, &::common_eventing::proto_files::BUF_VALIDATE_VALIDATE],
     text: r#"// The `Incident` aggregate and its timeline.
 //
 // Field numbers 1 to 15 (one-byte tags) are reserved for the most frequent
@@ -554,6 +868,7 @@ syntax = "proto3";
 package ameide_core_proto.sre.core.v1;
 
 import "ameide_core_proto/sre/core/v1/sre.proto";
+import "buf/validate/validate.proto";
 import "google/protobuf/timestamp.proto";
 
 // What a timeline entry records.
@@ -581,25 +896,47 @@ message IncidentTimelineEntry {
   // Who wrote or caused it.
   Actor author = 2;
   // What it records.
-  IncidentTimelineEntryKind kind = 3;
+  // Rule: a defined IncidentTimelineEntryKind value (unspecified allowed): a number
+  // outside the enum records nothing known.
+  IncidentTimelineEntryKind kind = 3 [(buf.validate.field).enum.defined_only = true];
   // Human-readable text.
-  string text = 4;
+  // Rule: at most 65536 characters: free text, bounded so one entry cannot fill the
+  // incident's 2 MiB size limit alone.
+  string text = 4 [(buf.validate.field).string.max_len = 65536];
 }
 
 // A service disruption being handled, from declaration to closure.
 message Incident {
   // Incident id.
-  string incident_id = 1;
+  // Not required here: `CreateIncident` lets the server assign the id when it is
+  // empty, and this message is that request's payload; a stored incident and its
+  // facts always carry the id (the subject's `aggregate_id` is required).
+  // Rule: at most 256 characters: an incident id, bounded like every SRE id.
+  string incident_id = 1 [(buf.validate.field).string.max_len = 256];
   // Short headline.
-  string title = 2;
+  // Rule: at most 512 characters: a title is a short headline.
+  string title = 2 [(buf.validate.field).string.max_len = 512];
   // Longer explanation.
-  string description = 3;
+  // Rule: at most 65536 characters: free text, bounded to keep the incident within
+  // its size limit.
+  string description = 3 [(buf.validate.field).string.max_len = 65536];
   // Current severity.
-  Severity severity = 4;
+  // Rule: a defined Severity value other than unspecified: every incident has a
+  // severity, which decides how urgently it is handled.
+  Severity severity = 4 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Current lifecycle state.
-  IncidentStatus status = 5;
+  // Unspecified is allowed because `CreateIncident` accepts a new incident without a
+  // status and the server sets it to open.
+  // Rule: a defined IncidentStatus value: a number outside the enum is no state of
+  // the incident state machine.
+  IncidentStatus status = 5 [(buf.validate.field).enum.defined_only = true];
   // How the incident was declared.
-  IncidentSource source = 6;
+  // Rule: a defined IncidentSource value (unspecified allowed): a number outside the
+  // enum names no way of declaring an incident.
+  IncidentSource source = 6 [(buf.validate.field).enum.defined_only = true];
   // Resources known to be affected.
   repeated ResourceRef affected_resources = 7;
   // Current owner; unset while unassigned.
@@ -618,8 +955,8 @@ message Incident {
 pub static AMEIDE_CORE_PROTO_SRE_CORE_V1_INTENTS: ::common_eventing::registry::ProtoFile = ::common_eventing::registry::ProtoFile {
     name: "ameide_core_proto/sre/core/v1/intents.proto",
     package: "ameide_core_proto.sre.core.v1",
-    imports: &["ameide_core_proto/common/v1/eventing.proto", "ameide_core_proto/sre/core/v1/alert.proto", "ameide_core_proto/sre/core/v1/health.proto", "ameide_core_proto/sre/core/v1/incident.proto", "ameide_core_proto/sre/core/v1/postmortem.proto", "ameide_core_proto/sre/core/v1/runbook.proto", "ameide_core_proto/sre/core/v1/service.proto", "ameide_core_proto/sre/core/v1/slo.proto", "ameide_core_proto/sre/core/v1/sre.proto"],
-    dependencies: &[&::common_eventing::proto_files::AMEIDE_CORE_PROTO_COMMON_V1_EVENTING, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_ALERT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_HEALTH, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INCIDENT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_POSTMORTEM, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_RUNBOOK, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SERVICE, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SLO, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE],
+    imports: &["ameide_core_proto/common/v1/eventing.proto", "ameide_core_proto/sre/core/v1/alert.proto", "ameide_core_proto/sre/core/v1/health.proto", "ameide_core_proto/sre/core/v1/incident.proto", "ameide_core_proto/sre/core/v1/postmortem.proto", "ameide_core_proto/sre/core/v1/runbook.proto", "ameide_core_proto/sre/core/v1/service.proto", "ameide_core_proto/sre/core/v1/slo.proto", "ameide_core_proto/sre/core/v1/sre.proto", "buf/validate/validate.proto"],
+    dependencies: &[&::common_eventing::proto_files::AMEIDE_CORE_PROTO_COMMON_V1_EVENTING, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_ALERT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_HEALTH, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INCIDENT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_POSTMORTEM, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_RUNBOOK, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SERVICE, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SLO, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE, &::common_eventing::proto_files::BUF_VALIDATE_VALIDATE],
     text: r#"// The `SreDomainIntent` envelope and the intent messages it carries.
 //
 // An intent asks the SRE domain to change an aggregate; the domain answers with
@@ -639,6 +976,7 @@ import "ameide_core_proto/sre/core/v1/runbook.proto";
 import "ameide_core_proto/sre/core/v1/service.proto";
 import "ameide_core_proto/sre/core/v1/slo.proto";
 import "ameide_core_proto/sre/core/v1/sre.proto";
+import "buf/validate/validate.proto";
 
 // A request to change an SRE aggregate, as published on `sre.domain.intents.v1`.
 message SreDomainIntent {
@@ -651,11 +989,17 @@ message SreDomainIntent {
   };
 
   // Message metadata.
-  SreMessageMeta meta = 1;
+  // Rule: required: every envelope carries its metadata (contract invariant 1).
+  SreMessageMeta meta = 1 [(buf.validate.field).required = true];
   // Target aggregate.
-  SreSubject subject = 2;
+  // Rule: required: every envelope carries its subject, whose aggregate id is part of
+  // the partition key.
+  SreSubject subject = 2 [(buf.validate.field).required = true];
   // The requested change; the field number is the catalog number.
+  // Rule: exactly one intent is set: an envelope without an intent requests nothing.
   oneof intent {
+    option (buf.validate.oneof).required = true;
+
     // Declare an incident.
     CreateIncidentRequested create_incident_requested = 10;
     // Change an incident's severity.
@@ -712,107 +1056,217 @@ message SreDomainIntent {
 // Asks to declare an incident.
 message CreateIncidentRequested {
   // The incident to create.
-  Incident incident = 1;
+  // Rule: required: a create without the new incident creates nothing.
+  Incident incident = 1 [(buf.validate.field).required = true];
 }
 
 // Asks to change an incident's severity.
 message ReclassifyIncidentSeverityRequested {
   // Incident to change.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident to change; a command
+  // without it has no target.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // New severity.
-  Severity severity = 2;
+  // Rule: a defined Severity value other than unspecified: a reclassification must
+  // name the new severity.
+  Severity severity = 2 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Why the severity changes.
-  string reason = 3;
+  // Rule: at most 65536 characters: a reason is free text, bounded like all SRE free
+  // text.
+  string reason = 3 [(buf.validate.field).string.max_len = 65536];
 }
 
 // Asks to give an incident an owner.
 message AssignIncidentRequested {
   // Incident to assign.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident to assign; a command
+  // without it has no target.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // New owner.
-  Actor assignee = 2;
+  // A non-empty `assignee.id` is checked by the SRE backend, not by a rule: the
+  // rules of `Actor` are shared with places where the id may be empty.
+  // Rule: required: an assignment without an assignee assigns nobody.
+  Actor assignee = 2 [(buf.validate.field).required = true];
 }
 
 // Asks to append an entry to an incident's timeline.
 message AddIncidentTimelineEntryRequested {
   // Incident to extend.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident to extend; a command
+  // without it has no target.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Entry to append.
-  IncidentTimelineEntry entry = 2;
+  // Rule: required: an append without an entry appends nothing.
+  IncidentTimelineEntry entry = 2 [(buf.validate.field).required = true];
 }
 
 // Asks to mark an incident resolved.
 message ResolveIncidentRequested {
   // Incident to resolve.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident to resolve; a command
+  // without it has no target.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // How the impact was ended.
-  string resolution = 2;
+  // Rule: at most 65536 characters: a resolution is free text, bounded like all SRE
+  // free text.
+  string resolution = 2 [(buf.validate.field).string.max_len = 65536];
 }
 
 // Asks to close an incident.
 message CloseIncidentRequested {
   // Incident to close.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident to close; a command
+  // without it has no target.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Why it can be closed.
-  string reason = 2;
+  // Rule: at most 65536 characters: a reason is free text, bounded like all SRE free
+  // text.
+  string reason = 2 [(buf.validate.field).string.max_len = 65536];
 }
 
 // Asks to record that someone took ownership of an incident.
 message AcknowledgeIncidentRequested {
   // Incident to acknowledge.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident to acknowledge; a
+  // command without it has no target.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Optional note.
-  string note = 2;
+  // Rule: at most 65536 characters, not required: a note is optional free text,
+  // bounded like all SRE free text.
+  string note = 2 [(buf.validate.field).string.max_len = 65536];
 }
 
 // Asks to move an incident to another status.
 message TransitionIncidentStatusRequested {
   // Incident to move.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident to move; a command
+  // without it has no target.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Target status.
-  IncidentStatus status = 2;
+  // Whether the incident may move there is the state machine's decision, taken by
+  // the SRE backend, not by a rule.
+  // Rule: a defined IncidentStatus value other than unspecified: a transition must
+  // name its target status.
+  IncidentStatus status = 2 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Why it moves.
-  string reason = 3;
+  // Rule: at most 65536 characters: a reason is free text, bounded like all SRE free
+  // text.
+  string reason = 3 [(buf.validate.field).string.max_len = 65536];
 }
 
 // Asks to record an incoming alert.
 message IngestAlertRequested {
   // The alert as received.
-  Alert alert = 1;
+  // Rule: required: an ingest without the alert records nothing.
+  Alert alert = 1 [(buf.validate.field).required = true];
 }
 
 // Asks to acknowledge an alert.
 message AcknowledgeAlertRequested {
   // Alert to acknowledge.
-  string alert_id = 1;
+  // Rule: required and at most 256 characters: the alert to acknowledge; a command
+  // without it has no target.
+  string alert_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
 }
 
 // Asks to link alerts to an incident.
 message CorrelateAlertsToIncidentRequested {
   // Incident to link to.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: the incident to link to; a command
+  // without it has no target.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Alerts to link.
-  repeated string alert_ids = 2;
+  // Rule: 1 to 1000 ids of 1 to 256 characters: linking no alert changes nothing,
+  // and an empty id names no alert.
+  repeated string alert_ids = 2 [(buf.validate.field).repeated = {
+    min_items: 1
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+  }];
 }
 
 // Asks to add a runbook.
 message CreateRunbookRequested {
   // The runbook to create.
-  Runbook runbook = 1;
+  // Rule: required: a create without the new runbook creates nothing.
+  Runbook runbook = 1 [(buf.validate.field).required = true];
 }
 
 // Asks to run a runbook.
 message ExecuteRunbookRequested {
   // Runbook to run.
-  string runbook_id = 1;
+  // Rule: required and at most 256 characters: the runbook to run; a command without
+  // it has no target.
+  string runbook_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Id chosen for this execution.
-  string execution_id = 2;
+  // Rule: required and at most 256 characters: the execution's facts
+  // (`RunbookExecutionCompleted`) are matched to the request by this id.
+  string execution_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Incident the execution serves; empty when none.
-  string incident_id = 3;
+  // Rule: at most 256 characters, not required: an incident id, empty when the
+  // execution serves no incident.
+  string incident_id = 3 [(buf.validate.field).string.max_len = 256];
   // Resources to run against.
   repeated ResourceRef targets = 4;
   // Parameters for the steps.
-  map<string, string> parameters = 5;
+  // Rule: at most 256 parameters, names of 1 to 256 characters, values of at most
+  // 4096 characters: bounds the parameters (an empty name names no parameter).
+  map<string, string> parameters = 5 [(buf.validate.field).map = {
+    max_pairs: 256
+    keys: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+    values: {
+      string: {max_len: 4096}
+    }
+  }];
   // Whether to only show what would be done.
   bool dry_run = 6;
 }
@@ -820,83 +1274,137 @@ message ExecuteRunbookRequested {
 // Asks to replace a runbook.
 message UpdateRunbookRequested {
   // Runbook to replace.
-  string runbook_id = 1;
+  // `runbook.runbook_id` equal to this id relates two fields, which protovalidate
+  // can only say in CEL; this workspace's validator generator does not evaluate CEL,
+  // so no rule here checks it: a consumer of the intent must.
+  // Rule: required and at most 256 characters: the runbook to replace; a command
+  // without it has no target.
+  string runbook_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // New content; its `runbook_id` equals the one above.
-  Runbook runbook = 2;
+  // Rule: required: a replacement without new content replaces nothing.
+  Runbook runbook = 2 [(buf.validate.field).required = true];
 }
 
 // Asks to add an SLO.
 message CreateSLORequested {
   // The SLO to create.
-  SLO slo = 1;
+  // Rule: required: a create without the new SLO creates nothing.
+  SLO slo = 1 [(buf.validate.field).required = true];
 }
 
 // Asks to record SLI counts for one window.
 message RecordSLIWindowRequested {
   // The pre-aggregated counts.
-  SLIWindow sli_window = 1;
+  // Rule: required: a record without the counts records nothing.
+  SLIWindow sli_window = 1 [(buf.validate.field).required = true];
 }
 
 // Asks to replace an SLO.
 message UpdateSLORequested {
   // SLO to replace.
-  string slo_id = 1;
+  // `slo.slo_id` equal to this id relates two fields, which protovalidate can only
+  // say in CEL; this workspace's validator generator does not evaluate CEL, so no
+  // rule here checks it: a consumer of the intent must.
+  // Rule: required and at most 256 characters: the SLO to replace; a command without
+  // it has no target.
+  string slo_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // New content; its `slo_id` equals the one above.
-  SLO slo = 2;
+  // Rule: required: a replacement without new content replaces nothing.
+  SLO slo = 2 [(buf.validate.field).required = true];
 }
 
 // Asks to record a health check.
 message RecordHealthCheckRequested {
   // The observation.
-  HealthCheck health_check = 1;
+  // Rule: required: a record without the observation records nothing.
+  HealthCheck health_check = 1 [(buf.validate.field).required = true];
 }
 
 // Asks to record a fleet state.
 message RecordFleetStateRequested {
   // The observation.
-  FleetState fleet_state = 1;
+  // Rule: required: a record without the observation records nothing.
+  FleetState fleet_state = 1 [(buf.validate.field).required = true];
 }
 
 // Asks to add a service to the catalog.
 message CreateServiceRequested {
   // The catalog entry to create.
-  Service service = 1;
+  // Rule: required: a create without the new entry creates nothing.
+  Service service = 1 [(buf.validate.field).required = true];
 }
 
 // Asks to replace a catalog entry.
 message UpdateServiceRequested {
   // Service to replace.
-  string service_id = 1;
+  // `service.service_id` equal to this id relates two fields, which protovalidate
+  // can only say in CEL; this workspace's validator generator does not evaluate CEL,
+  // so no rule here checks it: a consumer of the intent must.
+  // Rule: required and at most 256 characters: the service to replace; a command
+  // without it has no target.
+  string service_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // New content; its `service_id` equals the one above.
-  Service service = 2;
+  // Rule: required: a replacement without new content replaces nothing.
+  Service service = 2 [(buf.validate.field).required = true];
 }
 
 // Asks to remove a service from the catalog.
 message DeleteServiceRequested {
   // Service to remove.
-  string service_id = 1;
+  // Rule: required and at most 256 characters: the service to remove; a command
+  // without it has no target.
+  string service_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Why it is removed.
-  string reason = 2;
+  // Rule: at most 65536 characters: a reason is free text, bounded like all SRE free
+  // text.
+  string reason = 2 [(buf.validate.field).string.max_len = 65536];
 }
 
 // Asks to start a postmortem.
 message CreatePostmortemRequested {
   // The postmortem to create.
-  Postmortem postmortem = 1;
+  // Rule: required: a create without the new postmortem creates nothing.
+  Postmortem postmortem = 1 [(buf.validate.field).required = true];
 }
 
 // Asks to replace a postmortem.
 message UpdatePostmortemRequested {
   // Postmortem to replace.
-  string postmortem_id = 1;
+  // `postmortem.postmortem_id` equal to this id relates two fields, which
+  // protovalidate can only say in CEL; this workspace's validator generator does not
+  // evaluate CEL, so no rule here checks it: a consumer of the intent must.
+  // Rule: required and at most 256 characters: the postmortem to replace; a command
+  // without it has no target.
+  string postmortem_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // New content; its `postmortem_id` equals the one above.
-  Postmortem postmortem = 2;
+  // Rule: required: a replacement without new content replaces nothing.
+  Postmortem postmortem = 2 [(buf.validate.field).required = true];
 }
 
 // Asks to publish a postmortem.
 message PublishPostmortemRequested {
   // Postmortem to publish.
-  string postmortem_id = 1;
+  // Rule: required and at most 256 characters: the postmortem to publish; a command
+  // without it has no target.
+  string postmortem_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
 }
 "#,
 };
@@ -905,8 +1413,8 @@ message PublishPostmortemRequested {
 pub static AMEIDE_CORE_PROTO_SRE_CORE_V1_POSTMORTEM: ::common_eventing::registry::ProtoFile = ::common_eventing::registry::ProtoFile {
     name: "ameide_core_proto/sre/core/v1/postmortem.proto",
     package: "ameide_core_proto.sre.core.v1",
-    imports: &["ameide_core_proto/sre/core/v1/incident.proto", "ameide_core_proto/sre/core/v1/sre.proto", "google/protobuf/duration.proto", "google/protobuf/timestamp.proto"],
-    dependencies: &[&crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INCIDENT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE],
+    imports: &["ameide_core_proto/sre/core/v1/incident.proto", "ameide_core_proto/sre/core/v1/sre.proto", "buf/validate/validate.proto", "google/protobuf/duration.proto", "google/protobuf/timestamp.proto"],
+    dependencies: &[&crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INCIDENT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE, &::common_eventing::proto_files::BUF_VALIDATE_VALIDATE],
     text: r#"// The `Postmortem` aggregate.
 //
 // Field numbers 1 to 15 (one-byte tags) are reserved for the most frequent
@@ -917,25 +1425,33 @@ package ameide_core_proto.sre.core.v1;
 
 import "ameide_core_proto/sre/core/v1/incident.proto";
 import "ameide_core_proto/sre/core/v1/sre.proto";
+import "buf/validate/validate.proto";
 import "google/protobuf/duration.proto";
 import "google/protobuf/timestamp.proto";
 
 // What an incident cost its users.
 message PostmortemImpact {
   // Effect on users, in words.
-  string user_impact = 1;
+  // Rule: at most 65536 characters: the user impact is free text, bounded like all
+  // SRE free text.
+  string user_impact = 1 [(buf.validate.field).string.max_len = 65536];
   // How long the impact lasted.
   google.protobuf.Duration duration = 2;
   // Who or what was affected (regions, tenants, features).
-  string scope = 3;
+  // Rule: at most 65536 characters: the scope is described in words, free text
+  // bounded like all SRE free text.
+  string scope = 3 [(buf.validate.field).string.max_len = 65536];
 }
 
 // A follow-up task from a postmortem.
 message PostmortemActionItem {
   // What must be done.
-  string description = 1;
+  // Rule: at most 65536 characters: a description is free text, bounded like all SRE
+  // free text.
+  string description = 1 [(buf.validate.field).string.max_len = 65536];
   // Who does it.
-  string owner = 2;
+  // Rule: at most 256 characters: the owner is a team or person id.
+  string owner = 2 [(buf.validate.field).string.max_len = 256];
   // When it is due.
   google.protobuf.Timestamp due_date = 3;
   // Whether it is done.
@@ -945,33 +1461,103 @@ message PostmortemActionItem {
 // The written analysis of an incident.
 message Postmortem {
   // Postmortem id.
-  string postmortem_id = 1;
+  // Rule: required and at most 256 characters: the id of the postmortem aggregate
+  // itself.
+  string postmortem_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Incident analysed.
-  string incident_id = 2;
+  // Rule: required and at most 256 characters: a postmortem is the analysis of one
+  // incident, and `ListPostmortemsByIncident` finds it by this id.
+  string incident_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Headline.
-  string title = 3;
+  // Rule: at most 512 characters: a headline is a short title.
+  string title = 3 [(buf.validate.field).string.max_len = 512];
   // Short account of what happened.
-  string summary = 4;
+  // Rule: at most 65536 characters: a summary is free text, bounded like all SRE free
+  // text.
+  string summary = 4 [(buf.validate.field).string.max_len = 65536];
   // Lifecycle state.
-  PostmortemStatus status = 5;
+  // Rule: a defined PostmortemStatus value other than unspecified: a postmortem is
+  // always draft, in review or published.
+  PostmortemStatus status = 5 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Reconstructed timeline, oldest first.
   repeated IncidentTimelineEntry timeline = 6;
   // Effect on users.
   PostmortemImpact impact = 7;
   // Underlying cause.
-  string root_cause = 8;
+  // Rule: at most 65536 characters: the root cause is free text, bounded like all SRE
+  // free text.
+  string root_cause = 8 [(buf.validate.field).string.max_len = 65536];
   // Conditions that made it worse or more likely.
-  repeated string contributing_factors = 9;
+  // Rule: at most 1000 factors of 1 to 65536 characters: each factor is free text, and
+  // an empty one says nothing.
+  repeated string contributing_factors = 9 [(buf.validate.field).repeated = {
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 65536
+      }
+    }
+  }];
   // Follow-up tasks.
   repeated PostmortemActionItem action_items = 10;
   // What was learned.
-  repeated string lessons_learned = 11;
+  // Rule: at most 1000 lessons of 1 to 65536 characters: each lesson is free text,
+  // and an empty one says nothing.
+  repeated string lessons_learned = 11 [(buf.validate.field).repeated = {
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 65536
+      }
+    }
+  }];
   // Free-form tags for search.
-  repeated string tags = 12;
+  // Rule: at most 1000 tags of 1 to 256 characters: bounds the tag list, and an empty
+  // tag finds nothing.
+  repeated string tags = 12 [(buf.validate.field).repeated = {
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+  }];
   // Ids of the people who wrote it.
-  repeated string authors = 13;
+  // Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+  // names nobody.
+  repeated string authors = 13 [(buf.validate.field).repeated = {
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+  }];
   // Ids of the people who reviewed it.
-  repeated string reviewers = 14;
+  // Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+  // names nobody.
+  repeated string reviewers = 14 [(buf.validate.field).repeated = {
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+  }];
   // When the draft was started.
   google.protobuf.Timestamp created_at = 15;
   // When it was published; unset until then.
@@ -984,8 +1570,8 @@ message Postmortem {
 pub static AMEIDE_CORE_PROTO_SRE_CORE_V1_QUERY: ::common_eventing::registry::ProtoFile = ::common_eventing::registry::ProtoFile {
     name: "ameide_core_proto/sre/core/v1/query.proto",
     package: "ameide_core_proto.sre.core.v1",
-    imports: &["ameide_core_proto/mcp/annotations/v1/annotations.proto", "ameide_core_proto/sre/core/v1/alert.proto", "ameide_core_proto/sre/core/v1/health.proto", "ameide_core_proto/sre/core/v1/incident.proto", "ameide_core_proto/sre/core/v1/postmortem.proto", "ameide_core_proto/sre/core/v1/runbook.proto", "ameide_core_proto/sre/core/v1/service.proto", "ameide_core_proto/sre/core/v1/slo.proto", "ameide_core_proto/sre/core/v1/sre.proto"],
-    dependencies: &[&::common_eventing::proto_files::AMEIDE_CORE_PROTO_MCP_ANNOTATIONS_V1_ANNOTATIONS, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_ALERT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_HEALTH, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INCIDENT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_POSTMORTEM, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_RUNBOOK, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SERVICE, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SLO, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE],
+    imports: &["ameide_core_proto/mcp/annotations/v1/annotations.proto", "ameide_core_proto/sre/core/v1/alert.proto", "ameide_core_proto/sre/core/v1/health.proto", "ameide_core_proto/sre/core/v1/incident.proto", "ameide_core_proto/sre/core/v1/postmortem.proto", "ameide_core_proto/sre/core/v1/runbook.proto", "ameide_core_proto/sre/core/v1/service.proto", "ameide_core_proto/sre/core/v1/slo.proto", "ameide_core_proto/sre/core/v1/sre.proto", "buf/validate/validate.proto"],
+    dependencies: &[&::common_eventing::proto_files::AMEIDE_CORE_PROTO_MCP_ANNOTATIONS_V1_ANNOTATIONS, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_ALERT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_HEALTH, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_INCIDENT, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_POSTMORTEM, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_RUNBOOK, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SERVICE, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SLO, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE, &::common_eventing::proto_files::BUF_VALIDATE_VALIDATE],
     text: r#"// Strongly consistent read services of the SRE domain, and the `IncidentService`
 // command surface.
 //
@@ -1011,6 +1597,7 @@ import "ameide_core_proto/sre/core/v1/runbook.proto";
 import "ameide_core_proto/sre/core/v1/service.proto";
 import "ameide_core_proto/sre/core/v1/slo.proto";
 import "ameide_core_proto/sre/core/v1/sre.proto";
+import "buf/validate/validate.proto";
 
 // Reads incidents.
 service SreIncidentQueryService {
@@ -1288,9 +1875,19 @@ service IncidentService {
 // Input of `GetIncident`.
 message GetIncidentRequest {
   // Tenant to read from.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Incident to return.
-  string incident_id = 2;
+  // Rule: required and at most 256 characters: the incident to return; a Get
+  // names what it reads.
+  string incident_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
 }
 
 // Output of `GetIncident`.
@@ -1302,11 +1899,23 @@ message GetIncidentResponse {
 // Input of `ListOpenIncidents`.
 message ListOpenIncidentsRequest {
   // Tenant to read from.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Largest number of incidents to return; the server picks when zero.
-  int32 page_size = 2;
+  // Rule: 0 to 1000: 0 asks for the server's default page size, and a negative size
+  // is meaningless.
+  int32 page_size = 2 [(buf.validate.field).int32 = {
+    gte: 0
+    lte: 1000
+  }];
   // Token from a previous response; empty for the first page.
-  string page_token = 3;
+  // Rule: at most 1024 characters: a page token is an opaque server-issued cursor,
+  // never large.
+  string page_token = 3 [(buf.validate.field).string.max_len = 1024];
 }
 
 // Output of `ListOpenIncidents`.
@@ -1320,9 +1929,19 @@ message ListOpenIncidentsResponse {
 // Input of `GetAlert`.
 message GetAlertRequest {
   // Tenant to read from.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Alert to return.
-  string alert_id = 2;
+  // Rule: required and at most 256 characters: the alert to return; a Get
+  // names what it reads.
+  string alert_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
 }
 
 // Output of `GetAlert`.
@@ -1334,11 +1953,23 @@ message GetAlertResponse {
 // Input of `ListActiveAlerts`.
 message ListActiveAlertsRequest {
   // Tenant to read from.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Largest number of alerts to return; the server picks when zero.
-  int32 page_size = 2;
+  // Rule: 0 to 1000: 0 asks for the server's default page size, and a negative size
+  // is meaningless.
+  int32 page_size = 2 [(buf.validate.field).int32 = {
+    gte: 0
+    lte: 1000
+  }];
   // Token from a previous response; empty for the first page.
-  string page_token = 3;
+  // Rule: at most 1024 characters: a page token is an opaque server-issued cursor,
+  // never large.
+  string page_token = 3 [(buf.validate.field).string.max_len = 1024];
 }
 
 // Output of `ListActiveAlerts`.
@@ -1352,9 +1983,19 @@ message ListActiveAlertsResponse {
 // Input of `GetRunbook`.
 message GetRunbookRequest {
   // Tenant to read from.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Runbook to return.
-  string runbook_id = 2;
+  // Rule: required and at most 256 characters: the runbook to return; a Get
+  // names what it reads.
+  string runbook_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
 }
 
 // Output of `GetRunbook`.
@@ -1366,11 +2007,23 @@ message GetRunbookResponse {
 // Input of `ListRunbooks`.
 message ListRunbooksRequest {
   // Tenant to read from.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Largest number of runbooks to return; the server picks when zero.
-  int32 page_size = 2;
+  // Rule: 0 to 1000: 0 asks for the server's default page size, and a negative size
+  // is meaningless.
+  int32 page_size = 2 [(buf.validate.field).int32 = {
+    gte: 0
+    lte: 1000
+  }];
   // Token from a previous response; empty for the first page.
-  string page_token = 3;
+  // Rule: at most 1024 characters: a page token is an opaque server-issued cursor,
+  // never large.
+  string page_token = 3 [(buf.validate.field).string.max_len = 1024];
 }
 
 // Output of `ListRunbooks`.
@@ -1384,9 +2037,19 @@ message ListRunbooksResponse {
 // Input of `GetSLO`.
 message GetSLORequest {
   // Tenant to read from.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // SLO to return.
-  string slo_id = 2;
+  // Rule: required and at most 256 characters: the SLO to return; a Get
+  // names what it reads.
+  string slo_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
 }
 
 // Output of `GetSLO`.
@@ -1398,11 +2061,23 @@ message GetSLOResponse {
 // Input of `ListSLOs`.
 message ListSLOsRequest {
   // Tenant to read from.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Largest number of SLOs to return; the server picks when zero.
-  int32 page_size = 2;
+  // Rule: 0 to 1000: 0 asks for the server's default page size, and a negative size
+  // is meaningless.
+  int32 page_size = 2 [(buf.validate.field).int32 = {
+    gte: 0
+    lte: 1000
+  }];
   // Token from a previous response; empty for the first page.
-  string page_token = 3;
+  // Rule: at most 1024 characters: a page token is an opaque server-issued cursor,
+  // never large.
+  string page_token = 3 [(buf.validate.field).string.max_len = 1024];
 }
 
 // Output of `ListSLOs`.
@@ -1416,11 +2091,26 @@ message ListSLOsResponse {
 // Input of `GetCurrentFleetState`.
 message GetCurrentFleetStateRequest {
   // Tenant to read from.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Environment to report on.
-  string environment_id = 2;
+  // Rule: required and at most 256 characters: the fleet state asked for is the one
+  // of this environment (ids in Get requests are required).
+  string environment_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Cluster to report on.
-  string cluster_id = 3;
+  // Rule: required and at most 256 characters: the fleet state asked for is the one
+  // of this cluster (ids in Get requests are required).
+  string cluster_id = 3 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
 }
 
 // Output of `GetCurrentFleetState`.
@@ -1432,9 +2122,19 @@ message GetCurrentFleetStateResponse {
 // Input of `GetService`.
 message GetServiceRequest {
   // Tenant to read from.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Service to return.
-  string service_id = 2;
+  // Rule: required and at most 256 characters: the service to return; a Get
+  // names what it reads.
+  string service_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
 }
 
 // Output of `GetService`.
@@ -1446,11 +2146,23 @@ message GetServiceResponse {
 // Input of `ListServices`.
 message ListServicesRequest {
   // Tenant to read from.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Largest number of services to return; the server picks when zero.
-  int32 page_size = 2;
+  // Rule: 0 to 1000: 0 asks for the server's default page size, and a negative size
+  // is meaningless.
+  int32 page_size = 2 [(buf.validate.field).int32 = {
+    gte: 0
+    lte: 1000
+  }];
   // Token from a previous response; empty for the first page.
-  string page_token = 3;
+  // Rule: at most 1024 characters: a page token is an opaque server-issued cursor,
+  // never large.
+  string page_token = 3 [(buf.validate.field).string.max_len = 1024];
 }
 
 // Output of `ListServices`.
@@ -1464,9 +2176,19 @@ message ListServicesResponse {
 // Input of `GetPostmortem`.
 message GetPostmortemRequest {
   // Tenant to read from.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Postmortem to return.
-  string postmortem_id = 2;
+  // Rule: required and at most 256 characters: the postmortem to return; a Get
+  // names what it reads.
+  string postmortem_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
 }
 
 // Output of `GetPostmortem`.
@@ -1478,13 +2200,30 @@ message GetPostmortemResponse {
 // Input of `ListPostmortemsByIncident`.
 message ListPostmortemsByIncidentRequest {
   // Tenant to read from.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Incident whose postmortems to return.
-  string incident_id = 2;
+  // Rule: required and at most 256 characters: the list is the postmortems of this
+  // incident.
+  string incident_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Largest number of postmortems to return; the server picks when zero.
-  int32 page_size = 3;
+  // Rule: 0 to 1000: 0 asks for the server's default page size, and a negative size
+  // is meaningless.
+  int32 page_size = 3 [(buf.validate.field).int32 = {
+    gte: 0
+    lte: 1000
+  }];
   // Token from a previous response; empty for the first page.
-  string page_token = 4;
+  // Rule: at most 1024 characters: a page token is an opaque server-issued cursor,
+  // never large.
+  string page_token = 4 [(buf.validate.field).string.max_len = 1024];
 }
 
 // Output of `ListPostmortemsByIncident`.
@@ -1498,9 +2237,16 @@ message ListPostmortemsByIncidentResponse {
 // Input of `CreateIncident`.
 message CreateIncidentRequest {
   // Tenant to write to.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // The incident to declare; the server assigns `incident_id` when empty.
-  Incident incident = 2;
+  // Rule: required: a create without the incident declares nothing; the rules of
+  // `Incident` apply to it.
+  Incident incident = 2 [(buf.validate.field).required = true];
 }
 
 // Output of `CreateIncident`.
@@ -1512,13 +2258,30 @@ message CreateIncidentResponse {
 // Input of `ReclassifyIncidentSeverity`.
 message ReclassifyIncidentSeverityRequest {
   // Tenant to write to.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Incident to change.
-  string incident_id = 2;
+  // Rule: required and at most 256 characters: the incident to change; a command
+  // without it has no target.
+  string incident_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // New severity.
-  Severity severity = 3;
+  // Rule: a defined Severity value other than unspecified: a reclassification must
+  // name the new severity.
+  Severity severity = 3 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Why the severity changes.
-  string reason = 4;
+  // Rule: at most 65536 characters: a reason is free text, bounded like all SRE
+  // free text.
+  string reason = 4 [(buf.validate.field).string.max_len = 65536];
 }
 
 // Output of `ReclassifyIncidentSeverity`.
@@ -1530,11 +2293,24 @@ message ReclassifyIncidentSeverityResponse {
 // Input of `AssignIncident`.
 message AssignIncidentRequest {
   // Tenant to write to.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Incident to assign.
-  string incident_id = 2;
+  // Rule: required and at most 256 characters: the incident to assign; a command
+  // without it has no target.
+  string incident_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // New owner.
-  Actor assignee = 3;
+  // A non-empty `assignee.id` is checked by the SRE backend, not by a rule: the
+  // rules of `Actor` are shared with places where the id may be empty.
+  // Rule: required: an assignment without an assignee assigns nobody.
+  Actor assignee = 3 [(buf.validate.field).required = true];
 }
 
 // Output of `AssignIncident`.
@@ -1546,11 +2322,24 @@ message AssignIncidentResponse {
 // Input of `AddIncidentTimelineEntry`.
 message AddIncidentTimelineEntryRequest {
   // Tenant to write to.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Incident to extend.
-  string incident_id = 2;
+  // Rule: required and at most 256 characters: the incident to extend; a command
+  // without it has no target.
+  string incident_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Entry to append.
-  IncidentTimelineEntry entry = 3;
+  // A non-empty `entry.text` is checked by the SRE backend, not by a rule: the
+  // rules of `IncidentTimelineEntry` are shared with postmortem timelines.
+  // Rule: required: an append without an entry appends nothing.
+  IncidentTimelineEntry entry = 3 [(buf.validate.field).required = true];
 }
 
 // Output of `AddIncidentTimelineEntry`.
@@ -1562,11 +2351,23 @@ message AddIncidentTimelineEntryResponse {
 // Input of `AcknowledgeIncident`.
 message AcknowledgeIncidentRequest {
   // Tenant to write to.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Incident to acknowledge.
-  string incident_id = 2;
+  // Rule: required and at most 256 characters: the incident to acknowledge; a command
+  // without it has no target.
+  string incident_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Optional note.
-  string note = 3;
+  // Rule: at most 65536 characters, not required: a note is optional free text,
+  // bounded like all SRE free text.
+  string note = 3 [(buf.validate.field).string.max_len = 65536];
 }
 
 // Output of `AcknowledgeIncident`.
@@ -1578,13 +2379,32 @@ message AcknowledgeIncidentResponse {
 // Input of `TransitionIncidentStatus`.
 message TransitionIncidentStatusRequest {
   // Tenant to write to.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Incident to move.
-  string incident_id = 2;
+  // Rule: required and at most 256 characters: the incident to move; a command
+  // without it has no target.
+  string incident_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Target status.
-  IncidentStatus status = 3;
+  // Whether the incident may move there is the state machine's decision, taken by
+  // the SRE backend, not by a rule.
+  // Rule: a defined IncidentStatus value other than unspecified: a transition must
+  // name its target status.
+  IncidentStatus status = 3 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Why it moves.
-  string reason = 4;
+  // Rule: at most 65536 characters: a reason is free text, bounded like all SRE
+  // free text.
+  string reason = 4 [(buf.validate.field).string.max_len = 65536];
 }
 
 // Output of `TransitionIncidentStatus`.
@@ -1596,11 +2416,23 @@ message TransitionIncidentStatusResponse {
 // Input of `ResolveIncident`.
 message ResolveIncidentRequest {
   // Tenant to write to.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Incident to resolve.
-  string incident_id = 2;
+  // Rule: required and at most 256 characters: the incident to resolve; a command
+  // without it has no target.
+  string incident_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // How the impact was ended.
-  string resolution = 3;
+  // Rule: at most 65536 characters: a resolution is free text, bounded like all SRE
+  // free text.
+  string resolution = 3 [(buf.validate.field).string.max_len = 65536];
 }
 
 // Output of `ResolveIncident`.
@@ -1612,11 +2444,23 @@ message ResolveIncidentResponse {
 // Input of `CloseIncident`.
 message CloseIncidentRequest {
   // Tenant to write to.
-  string tenant_id = 1;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on every request of the query and command services.
+  string tenant_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Incident to close.
-  string incident_id = 2;
+  // Rule: required and at most 256 characters: the incident to close; a command
+  // without it has no target.
+  string incident_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Why it can be closed.
-  string reason = 3;
+  // Rule: at most 65536 characters: a reason is free text, bounded like all SRE
+  // free text.
+  string reason = 3 [(buf.validate.field).string.max_len = 65536];
 }
 
 // Output of `CloseIncident`.
@@ -1631,8 +2475,8 @@ message CloseIncidentResponse {
 pub static AMEIDE_CORE_PROTO_SRE_CORE_V1_RUNBOOK: ::common_eventing::registry::ProtoFile = ::common_eventing::registry::ProtoFile {
     name: "ameide_core_proto/sre/core/v1/runbook.proto",
     package: "ameide_core_proto.sre.core.v1",
-    imports: &["ameide_core_proto/sre/core/v1/sre.proto"],
-    dependencies: &[&crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE],
+    imports: &["ameide_core_proto/sre/core/v1/sre.proto", "buf/validate/validate.proto"],
+    dependencies: &[&crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE, &::common_eventing::proto_files::BUF_VALIDATE_VALIDATE],
     text: r#"// The `Runbook` aggregate.
 //
 // Field numbers 1 to 15 (one-byte tags) are reserved for the most frequent
@@ -1642,6 +2486,7 @@ syntax = "proto3";
 package ameide_core_proto.sre.core.v1;
 
 import "ameide_core_proto/sre/core/v1/sre.proto";
+import "buf/validate/validate.proto";
 
 // How a runbook execution ended.
 enum RunbookExecutionOutcome {
@@ -1658,11 +2503,16 @@ enum RunbookExecutionOutcome {
 // One step of a runbook.
 message RunbookStep {
   // Short step name.
-  string title = 1;
+  // Rule: at most 512 characters: a step title is a short label.
+  string title = 1 [(buf.validate.field).string.max_len = 512];
   // What to do, for a person.
-  string instructions = 2;
+  // Rule: at most 65536 characters: instructions are free text, bounded like all SRE
+  // free text.
+  string instructions = 2 [(buf.validate.field).string.max_len = 65536];
   // Command to run; empty for purely manual steps.
-  string command = 3;
+  // Rule: at most 65536 characters: a command or script is free text, bounded like
+  // the instructions.
+  string command = 3 [(buf.validate.field).string.max_len = 65536];
   // Whether the step runs without a person.
   bool automated = 4;
 }
@@ -1670,23 +2520,54 @@ message RunbookStep {
 // A documented procedure for a known kind of problem.
 message Runbook {
   // Runbook id.
-  string runbook_id = 1;
+  // Rule: required and at most 256 characters: the id of the runbook aggregate
+  // itself.
+  string runbook_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Short name.
-  string title = 2;
+  // Rule: at most 512 characters: a runbook title is a short name.
+  string title = 2 [(buf.validate.field).string.max_len = 512];
   // What the runbook is for.
-  string description = 3;
+  // Rule: at most 65536 characters: a description is free text, bounded like all SRE
+  // free text.
+  string description = 3 [(buf.validate.field).string.max_len = 65536];
   // Conditions (alert names, symptoms, expressions) that call for it.
-  repeated string trigger_conditions = 4;
+  // Rule: at most 1000 conditions of 1 to 4096 characters: a condition may be an
+  // expression, longer than an id, and an empty one matches nothing.
+  repeated string trigger_conditions = 4 [(buf.validate.field).repeated = {
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 4096
+      }
+    }
+  }];
   // Steps in execution order.
   repeated RunbookStep steps = 5;
   // How much runs unattended.
-  RunbookAutomationLevel automation_level = 6;
+  // Rule: a defined RunbookAutomationLevel value (unspecified allowed): a number
+  // outside the enum names no automation level.
+  RunbookAutomationLevel automation_level = 6 [(buf.validate.field).enum.defined_only = true];
   // Whether a person must approve before it runs.
   bool approval_required = 7;
   // Owning team or person.
-  string owner = 8;
+  // Rule: at most 256 characters: the owner is a team or person id.
+  string owner = 8 [(buf.validate.field).string.max_len = 256];
   // Free-form tags for search.
-  repeated string tags = 9;
+  // Rule: at most 1000 tags of 1 to 256 characters: bounds the tag list, and an empty
+  // tag finds nothing.
+  repeated string tags = 9 [(buf.validate.field).repeated = {
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+  }];
 }
 "#,
 };
@@ -1695,8 +2576,8 @@ message Runbook {
 pub static AMEIDE_CORE_PROTO_SRE_CORE_V1_SERVICE: ::common_eventing::registry::ProtoFile = ::common_eventing::registry::ProtoFile {
     name: "ameide_core_proto/sre/core/v1/service.proto",
     package: "ameide_core_proto.sre.core.v1",
-    imports: &["ameide_core_proto/sre/core/v1/sre.proto"],
-    dependencies: &[&crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE],
+    imports: &["ameide_core_proto/sre/core/v1/sre.proto", "buf/validate/validate.proto"],
+    dependencies: &[&crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE, &::common_eventing::proto_files::BUF_VALIDATE_VALIDATE],
     text: r#"// The service catalog entry.
 //
 // Field numbers 1 to 15 (one-byte tags) are reserved for the most frequent
@@ -1706,33 +2587,112 @@ syntax = "proto3";
 package ameide_core_proto.sre.core.v1;
 
 import "ameide_core_proto/sre/core/v1/sre.proto";
+import "buf/validate/validate.proto";
 
 // A service known to the SRE catalog.
 message Service {
   // Service id.
-  string service_id = 1;
+  // Rule: required and at most 256 characters: the id of the service catalog entry
+  // itself.
+  string service_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Display name.
-  string name = 2;
+  // Rule: at most 512 characters: a display name is a short name.
+  string name = 2 [(buf.validate.field).string.max_len = 512];
   // What the service does.
-  string description = 3;
+  // Rule: at most 65536 characters: a description is free text, bounded like all SRE
+  // free text.
+  string description = 3 [(buf.validate.field).string.max_len = 65536];
   // Business criticality.
-  ServiceTier tier = 4;
+  // Rule: a defined ServiceTier value (unspecified allowed): a number outside the enum
+  // names no tier.
+  ServiceTier tier = 4 [(buf.validate.field).enum.defined_only = true];
   // Owning team.
-  string owner_team = 5;
+  // Rule: at most 256 characters: the owning team is a team id.
+  string owner_team = 5 [(buf.validate.field).string.max_len = 256];
   // On-call schedule reference.
-  string on_call_schedule = 6;
+  // Rule: at most 512 characters: a schedule reference is a short label (id or name).
+  string on_call_schedule = 6 [(buf.validate.field).string.max_len = 512];
   // Ids of services this one calls.
-  repeated string dependencies = 7;
+  // Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+  // names no service.
+  repeated string dependencies = 7 [(buf.validate.field).repeated = {
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+  }];
   // Ids of services that call this one.
-  repeated string dependents = 8;
+  // Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+  // names no service.
+  repeated string dependents = 8 [(buf.validate.field).repeated = {
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+  }];
   // Ids of runbooks for this service.
-  repeated string runbook_ids = 9;
+  // Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+  // names no runbook.
+  repeated string runbook_ids = 9 [(buf.validate.field).repeated = {
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+  }];
   // Ids of SLOs for this service.
-  repeated string slo_ids = 10;
+  // Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+  // names no SLO.
+  repeated string slo_ids = 10 [(buf.validate.field).repeated = {
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+  }];
   // Label selectors that find the service's resources.
-  map<string, string> resource_selectors = 11;
+  // Rule: at most 256 selectors, label names of 1 to 256 characters, values of at most
+  // 4096 characters: bounds the selector (an empty label name selects nothing).
+  map<string, string> resource_selectors = 11 [(buf.validate.field).map = {
+    max_pairs: 256
+    keys: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+    values: {
+      string: {max_len: 4096}
+    }
+  }];
   // Free-form metadata.
-  map<string, string> metadata = 12;
+  // Rule: at most 256 entries, keys of 1 to 256 characters, values of at most 4096
+  // characters: bounds the metadata (an empty key names nothing).
+  map<string, string> metadata = 12 [(buf.validate.field).map = {
+    max_pairs: 256
+    keys: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+    values: {
+      string: {max_len: 4096}
+    }
+  }];
 }
 "#,
 };
@@ -1741,8 +2701,8 @@ message Service {
 pub static AMEIDE_CORE_PROTO_SRE_CORE_V1_SLO: ::common_eventing::registry::ProtoFile = ::common_eventing::registry::ProtoFile {
     name: "ameide_core_proto/sre/core/v1/slo.proto",
     package: "ameide_core_proto.sre.core.v1",
-    imports: &["ameide_core_proto/sre/core/v1/sre.proto", "google/protobuf/duration.proto", "google/protobuf/timestamp.proto"],
-    dependencies: &[&crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE],
+    imports: &["ameide_core_proto/sre/core/v1/sre.proto", "buf/validate/validate.proto", "google/protobuf/duration.proto", "google/protobuf/timestamp.proto"],
+    dependencies: &[&crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE, &::common_eventing::proto_files::BUF_VALIDATE_VALIDATE],
     text: r#"// The `SLO` aggregate and the pre-aggregated SLI window it is computed from.
 //
 // Field numbers 1 to 15 (one-byte tags) are reserved for the most frequent
@@ -1752,29 +2712,44 @@ syntax = "proto3";
 package ameide_core_proto.sre.core.v1;
 
 import "ameide_core_proto/sre/core/v1/sre.proto";
+import "buf/validate/validate.proto";
 import "google/protobuf/duration.proto";
 import "google/protobuf/timestamp.proto";
 
 // What an SLO measures: a ratio of good events to all events.
 message SLISpec {
   // Indicator name (e.g. `availability`, `latency_p99`).
-  string indicator = 1;
+  // Rule: at most 512 characters: an indicator name is a short label.
+  string indicator = 1 [(buf.validate.field).string.max_len = 512];
   // Human-readable explanation of what counts as good.
-  string description = 2;
+  // Rule: at most 65536 characters: a description is free text, bounded like all SRE
+  // free text.
+  string description = 2 [(buf.validate.field).string.max_len = 65536];
   // Query that counts good events.
-  string good_events_query = 3;
+  // Rule: at most 65536 characters: a query is free text, bounded like all SRE free
+  // text.
+  string good_events_query = 3 [(buf.validate.field).string.max_len = 65536];
   // Query that counts all events.
-  string total_events_query = 4;
+  // Rule: at most 65536 characters: a query is free text, bounded like all SRE free
+  // text.
+  string total_events_query = 4 [(buf.validate.field).string.max_len = 65536];
 }
 
 // A service level objective with its error budget.
 message SLO {
   // SLO id.
-  string slo_id = 1;
+  // Rule: required and at most 256 characters: the id of the SLO aggregate itself.
+  string slo_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Short name.
-  string name = 2;
+  // Rule: at most 512 characters: an SLO name is a short name.
+  string name = 2 [(buf.validate.field).string.max_len = 512];
   // What the objective promises.
-  string description = 3;
+  // Rule: at most 65536 characters: a description is free text, bounded like all SRE
+  // free text.
+  string description = 3 [(buf.validate.field).string.max_len = 65536];
   // Target ratio of good events, in percent (e.g. `99.9`).
   double target = 4;
   // Rolling compliance window (7, 28 or 30 days).
@@ -1786,7 +2761,8 @@ message SLO {
   // Fraction of the error budget already used, from 0 upwards.
   double budget_consumed = 8;
   // Owning team or person.
-  string owner = 9;
+  // Rule: at most 256 characters: the owner is a team or person id.
+  string owner = 9 [(buf.validate.field).string.max_len = 256];
   // What the SLO covers (usually a service).
   ResourceRef scope = 10;
 }
@@ -1794,15 +2770,25 @@ message SLO {
 // Good and total event counts for one slice of time; never raw requests.
 message SLIWindow {
   // SLO the counts belong to.
-  string slo_id = 1;
+  // Rule: required and at most 256 characters: counts that belong to no SLO cannot be
+  // recorded or used.
+  string slo_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Start of the slice, inclusive.
   google.protobuf.Timestamp window_start = 2;
   // End of the slice, exclusive.
   google.protobuf.Timestamp window_end = 3;
   // Events that met the objective.
-  int64 good_events = 4;
+  // `good_events <= total_events` relates two fields, which protovalidate can only
+  // say in CEL; this workspace's validator generator does not evaluate CEL, so no
+  // rule here checks it.
+  // Rule: at least 0: a count of events is never negative.
+  int64 good_events = 4 [(buf.validate.field).int64.gte = 0];
   // All events.
-  int64 total_events = 5;
+  // Rule: at least 0: a count of events is never negative.
+  int64 total_events = 5 [(buf.validate.field).int64.gte = 0];
 }
 "#,
 };
@@ -1811,8 +2797,8 @@ message SLIWindow {
 pub static AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE: ::common_eventing::registry::ProtoFile = ::common_eventing::registry::ProtoFile {
     name: "ameide_core_proto/sre/core/v1/sre.proto",
     package: "ameide_core_proto.sre.core.v1",
-    imports: &["google/protobuf/timestamp.proto"],
-    dependencies: &[],
+    imports: &["buf/validate/validate.proto", "google/protobuf/timestamp.proto"],
+    dependencies: &[&::common_eventing::proto_files::BUF_VALIDATE_VALIDATE],
     text: r#"// Shared vocabulary of the SRE domain: enums, resource references and the
 // metadata and subject carried by every SRE envelope.
 //
@@ -1822,6 +2808,7 @@ syntax = "proto3";
 
 package ameide_core_proto.sre.core.v1;
 
+import "buf/validate/validate.proto";
 import "google/protobuf/timestamp.proto";
 
 // How urgent a problem is.
@@ -1970,59 +2957,138 @@ enum ActorKind {
 // Who did something.
 message Actor {
   // What kind of party this is.
-  ActorKind kind = 1;
+  // Rule: a defined ActorKind value (unspecified allowed): a number outside the enum
+  // names no kind of party.
+  ActorKind kind = 1 [(buf.validate.field).enum.defined_only = true];
   // Identifier of the party within its kind (user id, agent id, integration id).
-  string id = 2;
+  // Rule: at most 256 characters: a user, agent or integration id, bounded like every
+  // SRE id.
+  string id = 2 [(buf.validate.field).string.max_len = 256];
 }
 
 // Points at an infrastructure or application resource.
 message ResourceRef {
   // Resource type (e.g. `Deployment`, `Application`, `Service`).
-  string type = 1;
+  // Rule: at most 512 characters: a resource kind is a short label.
+  string type = 1 [(buf.validate.field).string.max_len = 512];
   // Resource identifier or name.
-  string id = 2;
+  // Rule: at most 256 characters: a resource id or name, bounded like every SRE id.
+  string id = 2 [(buf.validate.field).string.max_len = 256];
   // Namespace, when the resource is namespaced.
-  string namespace = 3;
+  // Rule: at most 256 characters: a namespace name identifies, like an id.
+  string namespace = 3 [(buf.validate.field).string.max_len = 256];
   // Cluster holding the resource.
-  string cluster = 4;
+  // Rule: at most 256 characters: the same cluster id `FleetState.cluster_id` holds.
+  string cluster = 4 [(buf.validate.field).string.max_len = 256];
   // Environment holding the resource (e.g. `production`).
-  string environment = 5;
+  // Rule: at most 256 characters: the same environment id `FleetState.environment_id`
+  // holds.
+  string environment = 5 [(buf.validate.field).string.max_len = 256];
 }
 
 // Metadata present on every SRE envelope. All fields are required by
 // convention except `causation_id` and `tracestate`.
 message SreMessageMeta {
   // Unique id of this message (UUIDv7); the idempotency key.
-  string message_id = 1;
+  // Rule: required and at most 256 characters: the idempotency key; UUIDv7 from this
+  // workspace's producers, but other producers' ids are accepted, so no format is
+  // imposed.
+  string message_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Version of the message schema (e.g. `v1.0.0`).
-  string schema_version = 2;
+  // Rule: required, at most 32 characters and `vMAJOR.MINOR.PATCH` without leading
+  // zeros: consumers choose how to read the message by it ("critical" in the
+  // contract).
+  string schema_version = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 32,
+    (buf.validate.field).string.pattern = "^v(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"
+  ];
   // Tenant the message belongs to; part of the partition key.
-  string tenant_id = 3;
+  // Rule: required and at most 128 characters: the tenant isolation boundary,
+  // required on all messages (128 is the backend's longest tenant id).
+  string tenant_id = 3 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // When the intent was issued or the fact happened.
-  google.protobuf.Timestamp occurred_at = 4;
+  // That it is a valid Timestamp (in range) is checked by common_eventing's
+  // metadata builder on the producer path, not by this rule.
+  // Rule: required: every message says when it was issued or happened.
+  google.protobuf.Timestamp occurred_at = 4 [(buf.validate.field).required = true];
   // Component that produced the message.
-  string producer = 5;
+  // Rule: required and at most 256 characters: consumers must know which component
+  // produced the message.
+  string producer = 5 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Id shared by every message of one business flow.
-  string correlation_id = 6;
+  // Rule: required and at most 256 characters: it ties every message of one business
+  // flow together.
+  string correlation_id = 6 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Id of the message that caused this one; empty when none.
-  string causation_id = 7;
+  // Rule: at most 256 characters, not required: optional by contract, empty when no
+  // message caused this one.
+  string causation_id = 7 [(buf.validate.field).string.max_len = 256];
   // W3C `traceparent` header value.
-  string traceparent = 8;
+  // W3C Trace Context level 1: `00-`, 32 lower-case hex digits (trace id), `-`, 16
+  // lower-case hex digits (parent id), `-`, 2 lower-case hex digits (flags). The
+  // fields are dash-separated, so 32 zeros in a row can only be the trace id. An
+  // all-zero parent id is refused by common_eventing's TraceParent parser on the
+  // producer path, not by this rule: one RE2 pattern plus one `not_contains` cannot
+  // also say it.
+  // Rule: required, version-00 format and no all-zero trace id: every message joins
+  // its W3C trace, and an all-zero trace id is invalid.
+  string traceparent = 8 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.pattern = "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+    (buf.validate.field).string.not_contains = "00000000000000000000000000000000"
+  ];
   // W3C `tracestate` header value; may be empty.
-  string tracestate = 9;
+  // Rule: at most 512 characters and at most 32 comma-separated list members, not
+  // required: the W3C Trace Context limits; optional by contract.
+  string tracestate = 9 [
+    (buf.validate.field).string.max_len = 512,
+    (buf.validate.field).string.pattern = "^[^,]*(,[^,]*){0,31}$"
+  ];
   // Party on whose behalf the message was produced.
+  // Not required: the contract's runtime table (its Required column) does not list
+  // it; when set, the rules of `Actor` apply.
   Actor actor = 10;
 }
 
 // The aggregate a domain intent or fact is about.
 message SreSubject {
   // Aggregate type name (e.g. `Incident`, `Alert`).
-  string aggregate_type = 1;
+  // Rule: required and at most 128 characters: consumers dispatch on the aggregate
+  // type.
+  string aggregate_type = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Aggregate id; part of the partition key.
-  string aggregate_id = 2;
+  // Rule: required and at most 256 characters: with the tenant it is the partition
+  // key, and every intent or fact is about one aggregate.
+  string aggregate_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Aggregate version (for facts, after the change); lets consumers drop
   // duplicates and detect gaps.
-  int64 aggregate_version = 3;
+  // Facts carry the version after the change (at least 1) and intents the version
+  // they expect (0 for a create), so on the shared `SreSubject` the per-field rule
+  // can only say `>= 0`. "At least 1 on facts" is a cross-message rule protovalidate
+  // can only say in CEL, which this workspace's validator generator does not
+  // evaluate, so it is enforced by the SRE backend, which assigns fact versions on
+  // append (starting at 1).
+  // Rule: at least 0: a version counts changes, so it is never negative.
+  int64 aggregate_version = 3 [(buf.validate.field).int64.gte = 0];
 }
 "#,
 };
@@ -2031,8 +3097,8 @@ message SreSubject {
 pub static AMEIDE_CORE_PROTO_SRE_PROCESS_V1_PROCESS_FACTS: ::common_eventing::registry::ProtoFile = ::common_eventing::registry::ProtoFile {
     name: "ameide_core_proto/sre/process/v1/process_facts.proto",
     package: "ameide_core_proto.sre.process.v1",
-    imports: &["ameide_core_proto/common/v1/eventing.proto", "ameide_core_proto/sre/core/v1/sre.proto", "google/protobuf/timestamp.proto"],
-    dependencies: &[&::common_eventing::proto_files::AMEIDE_CORE_PROTO_COMMON_V1_EVENTING, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE],
+    imports: &["ameide_core_proto/common/v1/eventing.proto", "ameide_core_proto/sre/core/v1/sre.proto", "buf/validate/validate.proto", "google/protobuf/timestamp.proto"],
+    dependencies: &[&::common_eventing::proto_files::AMEIDE_CORE_PROTO_COMMON_V1_EVENTING, &crate::proto_files::AMEIDE_CORE_PROTO_SRE_CORE_V1_SRE, &::common_eventing::proto_files::BUF_VALIDATE_VALIDATE],
     text: r#"// The `SreProcessFact` envelope and the facts of the `IncidentTriage` workflow.
 //
 // The workflow runs its phases in order: pattern lookup, triage, remediation
@@ -2047,6 +3113,7 @@ package ameide_core_proto.sre.process.v1;
 
 import "ameide_core_proto/common/v1/eventing.proto";
 import "ameide_core_proto/sre/core/v1/sre.proto";
+import "buf/validate/validate.proto";
 import "google/protobuf/timestamp.proto";
 
 // Phases of the `IncidentTriage` workflow, in execution order.
@@ -2090,11 +3157,23 @@ enum IncidentTriageOutcome {
 // The workflow instance a process fact is about.
 message SreProcessSubject {
   // Workflow type (e.g. `IncidentTriage`).
-  string workflow_type = 1;
+  // Rule: required and at most 128 characters: consumers dispatch on the workflow
+  // type.
+  string workflow_type = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 128
+  ];
   // Workflow instance id; part of the partition key.
-  string workflow_id = 2;
+  // Rule: required and at most 256 characters: with the tenant it is the partition
+  // key, and every process fact is about one workflow instance.
+  string workflow_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Incident the workflow handles.
-  string incident_id = 3;
+  // Rule: at most 256 characters, not required: an incident id; the contract does
+  // not make it required on the process subject.
+  string incident_id = 3 [(buf.validate.field).string.max_len = 256];
 }
 
 // A step of an SRE workflow, as published on `sre.process.facts.v1`.
@@ -2108,11 +3187,17 @@ message SreProcessFact {
   };
 
   // Message metadata.
-  ameide_core_proto.sre.core.v1.SreMessageMeta meta = 1;
+  // Rule: required: every envelope carries its metadata (contract invariant 1).
+  ameide_core_proto.sre.core.v1.SreMessageMeta meta = 1 [(buf.validate.field).required = true];
   // Workflow instance.
-  SreProcessSubject subject = 2;
+  // Rule: required: every envelope carries its subject, whose workflow id is part of
+  // the partition key.
+  SreProcessSubject subject = 2 [(buf.validate.field).required = true];
   // What happened; the field number is the catalog number.
+  // Rule: exactly one fact is set: an envelope without a fact records nothing.
   oneof fact {
+    option (buf.validate.oneof).required = true;
+
     // The workflow started.
     IncidentTriageStarted incident_triage_started = 10;
     // Pattern lookup finished.
@@ -2137,81 +3222,192 @@ message SreProcessFact {
 // A person's approval or rejection of a remediation.
 message RemediationApproval {
   // Approved or rejected.
-  RemediationApprovalDecision decision = 1;
+  // Rule: a defined RemediationApprovalDecision value other than unspecified: an
+  // approval record exists to say approved or rejected.
+  RemediationApprovalDecision decision = 1 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Who decided.
-  ameide_core_proto.sre.core.v1.Actor decided_by = 2;
+  // Rule: required: the contract records who approved or rejected a remediation.
+  ameide_core_proto.sre.core.v1.Actor decided_by = 2 [(buf.validate.field).required = true];
   // When it was decided.
   google.protobuf.Timestamp decided_at = 3;
   // Reason given with the decision.
-  string comment = 4;
+  // Rule: at most 65536 characters: a comment is free text, bounded like all SRE
+  // free text.
+  string comment = 4 [(buf.validate.field).string.max_len = 65536];
 }
 
 // The `IncidentTriage` workflow started for an incident.
 message IncidentTriageStarted {
   // Incident handled.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: every step of the workflow is about
+  // one incident, which consumers look up by this id.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Incident severity at the start.
-  ameide_core_proto.sre.core.v1.Severity severity = 2;
+  // Rule: a defined Severity value (unspecified allowed): a number outside the enum
+  // is no severity.
+  ameide_core_proto.sre.core.v1.Severity severity = 2 [(buf.validate.field).enum.defined_only = true];
   // Alerts correlated to the incident at the start.
-  repeated string alert_ids = 3;
+  // Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+  // names no alert.
+  repeated string alert_ids = 3 [(buf.validate.field).repeated = {
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+  }];
   // When the workflow started.
   google.protobuf.Timestamp started_at = 4;
   // Phase entered (pattern lookup).
-  IncidentTriagePhase phase = 14;
+  // Rule: a defined IncidentTriagePhase value other than unspecified: every process
+  // fact carries its phase.
+  IncidentTriagePhase phase = 14 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Workflow instance version after this step (one per step).
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a process fact carries the version after its step, and
+  // versions start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // Known patterns for the incident were looked up.
 message PatternLookupCompleted {
   // Incident handled.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: every step of the workflow is about
+  // one incident, which consumers look up by this id.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Runbooks that match the symptoms.
-  repeated string matched_runbook_ids = 2;
+  // Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+  // names no runbook.
+  repeated string matched_runbook_ids = 2 [(buf.validate.field).repeated = {
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+  }];
   // Past incidents that look alike.
-  repeated string similar_incident_ids = 3;
+  // Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+  // names no incident.
+  repeated string similar_incident_ids = 3 [(buf.validate.field).repeated = {
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+  }];
   // Postmortems of those incidents.
-  repeated string similar_postmortem_ids = 4;
+  // Rule: at most 1000 ids of 1 to 256 characters: bounds the list, and an empty id
+  // names no postmortem.
+  repeated string similar_postmortem_ids = 4 [(buf.validate.field).repeated = {
+    max_items: 1000
+    items: {
+      string: {
+        min_len: 1
+        max_len: 256
+      }
+    }
+  }];
   // What was found, in words.
-  string summary = 5;
+  // Rule: at most 65536 characters: a summary is free text, bounded like all SRE
+  // free text.
+  string summary = 5 [(buf.validate.field).string.max_len = 65536];
   // When the lookup finished.
   google.protobuf.Timestamp completed_at = 6;
   // Phase finished (pattern lookup).
-  IncidentTriagePhase phase = 14;
+  // Rule: a defined IncidentTriagePhase value other than unspecified: every process
+  // fact carries its phase.
+  IncidentTriagePhase phase = 14 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Workflow instance version after this step (one per step).
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a process fact carries the version after its step, and
+  // versions start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // Impact and likely cause of the incident were assessed.
 message TriagePhaseCompleted {
   // Incident handled.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: every step of the workflow is about
+  // one incident, which consumers look up by this id.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Severity the assessment arrived at.
-  ameide_core_proto.sre.core.v1.Severity assessed_severity = 2;
+  // Rule: a defined Severity value other than unspecified: triage always arrives
+  // at a severity.
+  ameide_core_proto.sre.core.v1.Severity assessed_severity = 2 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Most likely cause.
-  string suspected_cause = 3;
+  // Rule: at most 65536 characters: a suspected cause is free text, bounded like all SRE
+  // free text.
+  string suspected_cause = 3 [(buf.validate.field).string.max_len = 65536];
   // Resources found to be affected.
   repeated ameide_core_proto.sre.core.v1.ResourceRef affected_resources = 4;
   // The assessment, in words.
-  string summary = 5;
+  // Rule: at most 65536 characters: a summary is free text, bounded like all SRE
+  // free text.
+  string summary = 5 [(buf.validate.field).string.max_len = 65536];
   // When triage finished.
   google.protobuf.Timestamp completed_at = 6;
   // Phase finished (triage).
-  IncidentTriagePhase phase = 14;
+  // Rule: a defined IncidentTriagePhase value other than unspecified: every process
+  // fact carries its phase.
+  IncidentTriagePhase phase = 14 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Workflow instance version after this step (one per step).
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a process fact carries the version after its step, and
+  // versions start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // A remediation was proposed and awaits approval.
 message RemediationProposed {
   // Incident handled.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: every step of the workflow is about
+  // one incident, which consumers look up by this id.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Id of the proposal.
-  string remediation_id = 2;
+  // Rule: required and at most 256 characters: the later approval, application and
+  // verification refer to the proposal by this id.
+  string remediation_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Runbook to run; empty for an ad-hoc fix.
-  string runbook_id = 3;
+  // Rule: at most 256 characters, not required: a runbook id, empty for an ad-hoc
+  // fix.
+  string runbook_id = 3 [(buf.validate.field).string.max_len = 256];
   // What would be done.
-  string description = 4;
+  // Rule: at most 65536 characters: a description is free text, bounded like all SRE
+  // free text.
+  string description = 4 [(buf.validate.field).string.max_len = 65536];
   // Resources it would touch.
   repeated ameide_core_proto.sre.core.v1.ResourceRef targets = 5;
   // Who proposed it.
@@ -2221,102 +3417,205 @@ message RemediationProposed {
   // When it was proposed.
   google.protobuf.Timestamp proposed_at = 8;
   // Phase (remediation).
-  IncidentTriagePhase phase = 14;
+  // Rule: a defined IncidentTriagePhase value other than unspecified: every process
+  // fact carries its phase.
+  IncidentTriagePhase phase = 14 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Workflow instance version after this step (one per step).
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a process fact carries the version after its step, and
+  // versions start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // A proposed remediation was decided on; when approved it was applied, when
 // rejected nothing ran and `applied` is false.
 message RemediationApplied {
   // Incident handled.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: every step of the workflow is about
+  // one incident, which consumers look up by this id.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Proposal decided on.
-  string remediation_id = 2;
+  // Rule: required and at most 256 characters: it names the proposal that was
+  // decided on.
+  string remediation_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // The human decision and who made it.
   RemediationApproval approval = 3;
   // Whether the remediation ran.
   bool applied = 4;
   // Runbook execution that applied it; empty when none.
-  string execution_id = 5;
+  // Rule: at most 256 characters, not required: a runbook execution id, empty when
+  // none applied the remediation.
+  string execution_id = 5 [(buf.validate.field).string.max_len = 256];
   // What was done, or why not.
-  string summary = 6;
+  // Rule: at most 65536 characters: a summary is free text, bounded like all SRE
+  // free text.
+  string summary = 6 [(buf.validate.field).string.max_len = 65536];
   // When it was applied; unset when it was not.
   google.protobuf.Timestamp applied_at = 7;
   // Phase (remediation).
-  IncidentTriagePhase phase = 14;
+  // Rule: a defined IncidentTriagePhase value other than unspecified: every process
+  // fact carries its phase.
+  IncidentTriagePhase phase = 14 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Workflow instance version after this step (one per step).
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a process fact carries the version after its step, and
+  // versions start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // Checking that the remediation worked began.
 message VerificationStarted {
   // Incident handled.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: every step of the workflow is about
+  // one incident, which consumers look up by this id.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Remediation being checked.
-  string remediation_id = 2;
+  // Rule: required and at most 256 characters: it names the remediation being
+  // checked.
+  string remediation_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Resources being checked.
   repeated ameide_core_proto.sre.core.v1.ResourceRef targets = 3;
   // When it began.
   google.protobuf.Timestamp started_at = 4;
   // Phase entered (verification).
-  IncidentTriagePhase phase = 14;
+  // Rule: a defined IncidentTriagePhase value other than unspecified: every process
+  // fact carries its phase.
+  IncidentTriagePhase phase = 14 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Workflow instance version after this step (one per step).
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a process fact carries the version after its step, and
+  // versions start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // Checking that the remediation worked finished.
 message VerificationCompleted {
   // Incident handled.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: every step of the workflow is about
+  // one incident, which consumers look up by this id.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Remediation checked.
-  string remediation_id = 2;
+  // Rule: required and at most 256 characters: it names the remediation that was
+  // checked.
+  string remediation_id = 2 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Whether the remediation ended the impact.
   bool verified = 3;
   // Health observed at the end.
-  ameide_core_proto.sre.core.v1.HealthStatus observed_status = 4;
+  // Rule: a defined HealthStatus value (unspecified allowed): a number outside the
+  // enum is no health.
+  ameide_core_proto.sre.core.v1.HealthStatus observed_status = 4 [(buf.validate.field).enum.defined_only = true];
   // What was checked and seen.
-  string summary = 5;
+  // Rule: at most 65536 characters: a summary is free text, bounded like all SRE
+  // free text.
+  string summary = 5 [(buf.validate.field).string.max_len = 65536];
   // When it finished.
   google.protobuf.Timestamp completed_at = 6;
   // Phase finished (verification).
-  IncidentTriagePhase phase = 14;
+  // Rule: a defined IncidentTriagePhase value other than unspecified: every process
+  // fact carries its phase.
+  IncidentTriagePhase phase = 14 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Workflow instance version after this step (one per step).
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a process fact carries the version after its step, and
+  // versions start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // A postmortem for the incident was asked for.
 message DocumentationRequested {
   // Incident handled.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: every step of the workflow is about
+  // one incident, which consumers look up by this id.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // Postmortem to write; empty until one exists.
-  string postmortem_id = 2;
+  // Rule: at most 256 characters, not required: a postmortem id, empty until one
+  // exists.
+  string postmortem_id = 2 [(buf.validate.field).string.max_len = 256];
   // Notes for the authors.
-  string summary = 3;
+  // Rule: at most 65536 characters: a summary is free text, bounded like all SRE
+  // free text.
+  string summary = 3 [(buf.validate.field).string.max_len = 65536];
   // When it was asked for.
   google.protobuf.Timestamp requested_at = 4;
   // Phase entered (documentation).
-  IncidentTriagePhase phase = 14;
+  // Rule: a defined IncidentTriagePhase value other than unspecified: every process
+  // fact carries its phase.
+  IncidentTriagePhase phase = 14 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Workflow instance version after this step (one per step).
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a process fact carries the version after its step, and
+  // versions start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 
 // The `IncidentTriage` workflow ended.
 message IncidentTriageCompleted {
   // Incident handled.
-  string incident_id = 1;
+  // Rule: required and at most 256 characters: every step of the workflow is about
+  // one incident, which consumers look up by this id.
+  string incident_id = 1 [
+    (buf.validate.field).required = true,
+    (buf.validate.field).string.max_len = 256
+  ];
   // How it ended.
-  IncidentTriageOutcome outcome = 2;
+  // Rule: a defined IncidentTriageOutcome value other than unspecified: a
+  // completed workflow always has an outcome.
+  IncidentTriageOutcome outcome = 2 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Incident status at the end.
-  ameide_core_proto.sre.core.v1.IncidentStatus incident_status = 3;
+  // Rule: a defined IncidentStatus value (unspecified allowed): a number outside
+  // the enum is no status.
+  ameide_core_proto.sre.core.v1.IncidentStatus incident_status = 3 [(buf.validate.field).enum.defined_only = true];
   // What the workflow did, in words.
-  string summary = 4;
+  // Rule: at most 65536 characters: a summary is free text, bounded like all SRE
+  // free text.
+  string summary = 4 [(buf.validate.field).string.max_len = 65536];
   // When it ended.
   google.protobuf.Timestamp completed_at = 5;
   // Last phase reached.
-  IncidentTriagePhase phase = 14;
+  // Rule: a defined IncidentTriagePhase value other than unspecified: every process
+  // fact carries its phase.
+  IncidentTriagePhase phase = 14 [(buf.validate.field).enum = {
+    defined_only: true
+    not_in: [0]
+  }];
   // Workflow instance version after this step (one per step).
-  int64 aggregate_version = 15;
+  // Rule: at least 1: a process fact carries the version after its step, and
+  // versions start at 1.
+  int64 aggregate_version = 15 [(buf.validate.field).int64.gte = 1];
 }
 "#,
 };

@@ -14,6 +14,8 @@ pub mod agf {
         include!("aumos.agf.v1.eventing.rs");
         include!("aumos.agf.v1.lossless.rs");
         include!("aumos.agf.v1.encode.rs");
+        #[cfg(feature = "validate")]
+        include!("aumos.agf.v1.validate.rs");
         include!("aumos.agf.v1.schemas.rs");
         include!("aumos.agf.v1.mcp.rs");
         #[cfg(feature = "serde")]
@@ -34,6 +36,8 @@ pub mod api {
         include!("aumos.api.v1.serde.rs");
         include!("aumos.api.v1.lossless.rs");
         include!("aumos.api.v1.encode.rs");
+        #[cfg(feature = "validate")]
+        include!("aumos.api.v1.validate.rs");
         include!("aumos.api.v1.schemas.rs");
         #[cfg(feature = "serde")]
         include!("aumos.api.v1.visit.rs");
@@ -53,6 +57,8 @@ pub mod events {
         include!("aumos.events.v1.oneofs.rs");
         include!("aumos.events.v1.lossless.rs");
         include!("aumos.events.v1.encode.rs");
+        #[cfg(feature = "validate")]
+        include!("aumos.events.v1.validate.rs");
         include!("aumos.events.v1.schemas.rs");
         include!("aumos.events.v1.mcp.rs");
         #[cfg(feature = "serde")]
@@ -73,6 +79,8 @@ pub mod models {
         include!("aumos.models.v1.serde.rs");
         include!("aumos.models.v1.lossless.rs");
         include!("aumos.models.v1.encode.rs");
+        #[cfg(feature = "validate")]
+        include!("aumos.models.v1.validate.rs");
         include!("aumos.models.v1.schemas.rs");
         #[cfg(feature = "serde")]
         include!("aumos.models.v1.visit.rs");

@@ -15,6 +15,8 @@ pub mod client {
         include!("chaukas.spec.client.v1.serde.rs");
         include!("chaukas.spec.client.v1.lossless.rs");
         include!("chaukas.spec.client.v1.encode.rs");
+        #[cfg(feature = "validate")]
+        include!("chaukas.spec.client.v1.validate.rs");
         include!("chaukas.spec.client.v1.schemas.rs");
         #[cfg(feature = "serde")]
         include!("chaukas.spec.client.v1.visit.rs");
@@ -33,6 +35,8 @@ pub mod common {
         include!("chaukas.spec.common.v1.oneofs.rs");
         include!("chaukas.spec.common.v1.lossless.rs");
         include!("chaukas.spec.common.v1.encode.rs");
+        #[cfg(feature = "validate")]
+        include!("chaukas.spec.common.v1.validate.rs");
         include!("chaukas.spec.common.v1.schemas.rs");
         #[cfg(feature = "serde")]
         include!("chaukas.spec.common.v1.visit.rs");

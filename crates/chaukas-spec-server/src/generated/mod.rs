@@ -15,6 +15,8 @@ pub mod server {
         include!("chaukas.spec.server.v1.serde.rs");
         include!("chaukas.spec.server.v1.lossless.rs");
         include!("chaukas.spec.server.v1.encode.rs");
+        #[cfg(feature = "validate")]
+        include!("chaukas.spec.server.v1.validate.rs");
         include!("chaukas.spec.server.v1.schemas.rs");
         #[cfg(feature = "serde")]
         include!("chaukas.spec.server.v1.visit.rs");

@@ -13,6 +13,8 @@ pub mod options {
         include!("ameide_core_proto.common.v1.serde.rs");
         include!("ameide_core_proto.common.v1.lossless.rs");
         include!("ameide_core_proto.common.v1.encode.rs");
+        #[cfg(feature = "validate")]
+        include!("ameide_core_proto.common.v1.validate.rs");
         include!("ameide_core_proto.common.v1.schemas.rs");
         #[cfg(feature = "serde")]
         include!("ameide_core_proto.common.v1.visit.rs");
@@ -26,6 +28,8 @@ pub(crate) mod google_protobuf {
     include!("google.protobuf.rs");
     include!("google.protobuf.lossless.rs");
     include!("google.protobuf.encode.rs");
+    #[cfg(feature = "validate")]
+    include!("google.protobuf.validate.rs");
 }
 
 /// `ameide_core_proto.mcp.annotations.v1`: the expose option on rpc methods; re-exported by the hand-written `crate::mcp::annotations::v1`.
@@ -37,6 +41,8 @@ pub(crate) mod ameide_core_proto_mcp_annotations_v1 {
     include!("ameide_core_proto.mcp.annotations.v1.serde.rs");
     include!("ameide_core_proto.mcp.annotations.v1.lossless.rs");
     include!("ameide_core_proto.mcp.annotations.v1.encode.rs");
+    #[cfg(feature = "validate")]
+    include!("ameide_core_proto.mcp.annotations.v1.validate.rs");
     include!("ameide_core_proto.mcp.annotations.v1.schemas.rs");
     #[cfg(feature = "serde")]
     include!("ameide_core_proto.mcp.annotations.v1.visit.rs");
@@ -48,6 +54,7 @@ pub(crate) mod ameide_core_proto_mcp_annotations_v1 {
 ///
 /// - `ameide_core_proto/common/v1/eventing.proto`
 /// - `ameide_core_proto/mcp/annotations/v1/annotations.proto`
+/// - `buf/validate/validate.proto`
 /// - `google/protobuf/any.proto`
 /// - `google/protobuf/descriptor.proto`
 /// - `google/protobuf/duration.proto`
@@ -80,7 +87,7 @@ mod tests {
         let set = prost_types::FileDescriptorSet::decode(super::FILE_DESCRIPTOR_SET).unwrap();
         let mut names: Vec<&str> = set.file.iter().map(|f| f.name()).collect();
         names.sort_unstable();
-        assert_eq!(names, ["ameide_core_proto/common/v1/eventing.proto", "ameide_core_proto/mcp/annotations/v1/annotations.proto", "google/protobuf/any.proto", "google/protobuf/descriptor.proto", "google/protobuf/duration.proto", "google/protobuf/empty.proto", "google/protobuf/field_mask.proto", "google/protobuf/struct.proto", "google/protobuf/timestamp.proto", "google/protobuf/wrappers.proto"]);
+        assert_eq!(names, ["ameide_core_proto/common/v1/eventing.proto", "ameide_core_proto/mcp/annotations/v1/annotations.proto", "buf/validate/validate.proto", "google/protobuf/any.proto", "google/protobuf/descriptor.proto", "google/protobuf/duration.proto", "google/protobuf/empty.proto", "google/protobuf/field_mask.proto", "google/protobuf/struct.proto", "google/protobuf/timestamp.proto", "google/protobuf/wrappers.proto"]);
         assert!(set.file.iter().all(|f| f.source_code_info.is_none()));
     }
 }

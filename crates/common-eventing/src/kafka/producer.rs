@@ -13,6 +13,7 @@ use rdkafka::types::RDKafkaErrorCode;
 use super::{KafkaRecord, RecordError, RecordOptions};
 use crate::Eventing;
 use crate::registry::ProtoSchema;
+use crate::validate::Validate;
 
 /// Where a record went: its partition and offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +92,7 @@ impl std::error::Error for ProduceError {
 /// agreed out of band.
 ///
 /// ```no_run
-/// # async fn demo<M: common_eventing::Eventing + common_eventing::registry::ProtoSchema>(event: M)
+/// # async fn demo<M: common_eventing::Eventing + common_eventing::registry::ProtoSchema + common_eventing::validate::Validate>(event: M)
 /// # -> Result<(), Box<dyn std::error::Error>> {
 /// use common_eventing::kafka::Producer;
 ///
@@ -155,7 +156,7 @@ impl Producer {
 
     /// Publishes `event` ([`KafkaRecord::from_event_with`] and this producer's record
     /// options) and waits for its delivery.
-    pub async fn send<M: Eventing + ProtoSchema>(
+    pub async fn send<M: Eventing + ProtoSchema + Validate>(
         &self,
         event: &M,
         schema_id: u32,
@@ -164,7 +165,7 @@ impl Producer {
     }
 
     /// The record of `event` with this producer's record options.
-    fn record_of<M: Eventing + ProtoSchema>(
+    fn record_of<M: Eventing + ProtoSchema + Validate>(
         &self,
         event: &M,
         schema_id: u32,
@@ -195,7 +196,7 @@ impl Producer {
     /// one after another keep that order within a partition, with no round trip
     /// between them. Fails at once when librdkafka's queue is full (await earlier
     /// deliveries first) or the event cannot become a record.
-    pub fn enqueue<M: Eventing + ProtoSchema>(
+    pub fn enqueue<M: Eventing + ProtoSchema + Validate>(
         &self,
         event: &M,
         schema_id: u32,

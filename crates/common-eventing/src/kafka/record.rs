@@ -13,6 +13,7 @@ use crate::eventing::Field;
 use crate::framing::{self, DecodeMessageError};
 use crate::registry::ProtoSchema;
 use crate::traceparent::TraceParent;
+use crate::validate::Validate;
 
 /// One Kafka record, independent of any Kafka client: what a producer sends and what a
 /// consumer receives.
@@ -51,6 +52,9 @@ pub struct RecordOptions {
     /// The CloudEvents `source` when the event has no producer field of its own (or
     /// leaves it empty); [`default_source`] when `None`.
     pub source: Option<String>,
+    /// Frame the event even when it breaks its `buf.validate` rules (default `false`:
+    /// such an event is [`RecordError::Invalid`], naming every field).
+    pub skip_validation: bool,
 }
 
 impl RecordOptions {
@@ -58,6 +62,15 @@ impl RecordOptions {
     pub fn topic(self, topic: impl Into<String>) -> Self {
         Self {
             topic: Some(topic.into()),
+            ..self
+        }
+    }
+
+    /// Frames events without checking their `buf.validate` rules: the caller takes
+    /// over the contract (re-publishing records exactly as received, for example).
+    pub fn skip_validation(self) -> Self {
+        Self {
+            skip_validation: true,
             ..self
         }
     }
@@ -107,6 +120,9 @@ pub enum RecordError {
     /// The value is not a frame of the expected message (bad frame, other message
     /// indexes, or a payload that does not decode).
     Value(DecodeMessageError),
+    /// The event breaks its `buf.validate` rules: on the producer path unless
+    /// [`RecordOptions::skip_validation`], on the consumer path with `decode_valid`.
+    Invalid(framing::InvalidMessage),
 }
 
 impl fmt::Display for RecordError {
@@ -126,6 +142,7 @@ impl fmt::Display for RecordError {
             ),
             Self::NoValue => write!(f, "the record has no value (a tombstone)"),
             Self::Value(e) => write!(f, "value: {e}"),
+            Self::Invalid(e) => e.fmt(f),
         }
     }
 }
@@ -135,6 +152,7 @@ impl std::error::Error for RecordError {
         match self {
             Self::Attributes(e) | Self::TypeHeader(e) => Some(e),
             Self::Value(e) => Some(e),
+            Self::Invalid(e) => Some(e),
             _ => None,
         }
     }
@@ -159,7 +177,7 @@ impl KafkaRecord {
     /// use common_eventing::kafka::KafkaRecord;
     /// # use common_eventing::Eventing;
     /// # use common_eventing::registry::ProtoSchema;
-    /// # fn send<M: Eventing + ProtoSchema + Default + PartialEq + std::fmt::Debug>(event: &M)
+    /// # fn send<M: Eventing + ProtoSchema + common_eventing::validate::Validate + Default + PartialEq + std::fmt::Debug>(event: &M)
     /// # -> Result<(), Box<dyn std::error::Error>> {
     /// let record = KafkaRecord::from_event(event, 7)?;
     /// assert_eq!(record.topic, M::STREAM_REF);
@@ -168,7 +186,7 @@ impl KafkaRecord {
     /// assert_eq!(record.decode::<M>()?, *event);
     /// # Ok(()) }
     /// ```
-    pub fn from_event<M: Eventing + ProtoSchema>(
+    pub fn from_event<M: Eventing + ProtoSchema + Validate>(
         event: &M,
         schema_id: u32,
     ) -> Result<Self, RecordError> {
@@ -176,11 +194,19 @@ impl KafkaRecord {
     }
 
     /// Like [`from_event`](Self::from_event), with another topic or default source.
-    pub fn from_event_with<M: Eventing + ProtoSchema>(
+    pub fn from_event_with<M: Eventing + ProtoSchema + Validate>(
         event: &M,
         schema_id: u32,
         options: &RecordOptions,
     ) -> Result<Self, RecordError> {
+        if !options.skip_validation {
+            event.validate().map_err(|violations| {
+                RecordError::Invalid(framing::InvalidMessage {
+                    full_name: M::FULL_NAME,
+                    violations,
+                })
+            })?;
+        }
         let headers = headers_of(event, options)?;
         Ok(Self {
             topic: options
@@ -219,6 +245,21 @@ impl KafkaRecord {
         }
         .decode()
     }
+
+    /// [`decode`](Self::decode), then the event's `buf.validate` rules
+    /// ([`RecordRef::decode_valid`]).
+    pub fn decode_valid<M: Eventing + ProtoSchema + Default + Validate>(
+        &self,
+    ) -> Result<M, RecordError> {
+        let event = self.decode::<M>()?;
+        event.validate().map_err(|violations| {
+            RecordError::Invalid(framing::InvalidMessage {
+                full_name: M::FULL_NAME,
+                violations,
+            })
+        })?;
+        Ok(event)
+    }
 }
 
 impl<'a> RecordRef<'a> {
@@ -254,6 +295,21 @@ impl<'a> RecordRef<'a> {
         framing::decode_message::<M>(value)
             .map(|framed| framed.message)
             .map_err(RecordError::Value)
+    }
+
+    /// [`decode`](Self::decode), then the event's `buf.validate` rules: an event that
+    /// breaks its contract is [`RecordError::Invalid`], naming every field.
+    pub fn decode_valid<M: Eventing + ProtoSchema + Default + Validate>(
+        &self,
+    ) -> Result<M, RecordError> {
+        let event = self.decode::<M>()?;
+        event.validate().map_err(|violations| {
+            RecordError::Invalid(framing::InvalidMessage {
+                full_name: M::FULL_NAME,
+                violations,
+            })
+        })?;
+        Ok(event)
     }
 
     /// An owned copy.

@@ -16,7 +16,7 @@ use crate::registry::ProtoSchema;
 /// `schema_registry_converter`'s `post_schema`; later calls answer from memory.
 ///
 /// ```no_run
-/// # async fn demo<M: common_eventing::Eventing + common_eventing::registry::ProtoSchema>(event: M)
+/// # async fn demo<M: common_eventing::Eventing + common_eventing::registry::ProtoSchema + common_eventing::validate::Validate>(event: M)
 /// # -> Result<(), Box<dyn std::error::Error>> {
 /// use common_eventing::kafka::{KafkaRecord, SchemaIds};
 /// use schema_registry_converter::async_impl::schema_registry::SrSettings;

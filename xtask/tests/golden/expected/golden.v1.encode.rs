@@ -190,3 +190,56 @@ impl ::common_eventing::encode::Encode for Traced {
         pos
     }
 }
+
+/// Backward encoder of `golden.v1.Checked` for `common_eventing::encode::to_vec`.
+impl ::common_eventing::encode::Encode for Checked {
+    #[allow(unused_mut, unused_imports)]
+    fn size(&self) -> usize {
+        use ::common_eventing::encode::rt;
+        let mut n = 0;
+        { let x = &self.code; if !x.is_empty() { n += rt::delimited(1, x.len()); } }
+        { let x = &self.page_size; if *x != 0 { n += 1 + rt::varint_len((*x) as i64 as u64); } }
+        { let x = &self.item_count; if *x != 0 { n += 1 + rt::varint_len((*x) as u64); } }
+        { let x = &self.level; if *x != 0 { n += 1 + rt::varint_len((*x) as i64 as u64); } }
+        for x in &self.tags { n += rt::delimited(1, x.len()); }
+        for (k, v) in &self.labels {
+            let body = if !k.is_empty() { rt::delimited(1, k.len()) } else { 0 } + if !v.is_empty() { rt::delimited(1, v.len()) } else { 0 };
+            n += rt::delimited(1, body);
+        }
+        if let Some(x) = &self.meta { n += rt::delimited(1, ::common_eventing::encode::Encode::size(x)); }
+        for x in &self.children { n += rt::delimited(1, ::common_eventing::encode::Encode::size(x)); }
+        if let Some(x) = &self.note { n += rt::delimited(1, x.len()); }
+        if let Some(o) = &self.choice {
+            n += match o {
+                checked::Choice::Left(x) => rt::delimited(1, x.len()),
+                checked::Choice::Right(x) => 1 + rt::varint_len(u64::from(*x)),
+            };
+        }
+        n
+    }
+    #[allow(unused_mut, unused_imports)]
+    fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
+        use ::common_eventing::encode::rt;
+        if let Some(o) = &self.choice {
+            match o {
+                checked::Choice::Left(x) => { pos = rt::delimited_bytes(out, pos, &[0x52], x.as_bytes()); }
+                checked::Choice::Right(x) => { pos = rt::key_varint(out, pos, &[0x58], u64::from(*x)); }
+            }
+        }
+        if let Some(x) = &self.note { pos = rt::delimited_bytes(out, pos, &[0x4a], x.as_bytes()); }
+        for x in self.children.iter().rev() { pos = rt::message(out, pos, &[0x42], x); }
+        if let Some(x) = &self.meta { pos = rt::message(out, pos, &[0x3a], x); }
+        for (k, v) in self.labels.iter().rev() {
+            let end = pos;
+            if !v.is_empty() { pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes()); }
+            if !k.is_empty() { pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes()); }
+            pos = rt::header(out, pos, &[0x32], end);
+        }
+        for x in self.tags.iter().rev() { pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes()); }
+        { let x = &self.level; if *x != 0 { pos = rt::key_varint(out, pos, &[0x20], (*x) as i64 as u64); } }
+        { let x = &self.item_count; if *x != 0 { pos = rt::key_varint(out, pos, &[0x18], (*x) as u64); } }
+        { let x = &self.page_size; if *x != 0 { pos = rt::key_varint(out, pos, &[0x10], (*x) as i64 as u64); } }
+        { let x = &self.code; if !x.is_empty() { pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes()); } }
+        pos
+    }
+}

@@ -115,3 +115,19 @@ impl ::common_eventing::lossless::Known for Traced {
         &SCHEMA
     }
 }
+
+/// Field table of `golden.v1.Checked` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Checked {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "golden.v1.Checked",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+            nested: &[
+            ::common_eventing::lossless::NestedField { number: 7, name: "meta", nesting: ::common_eventing::lossless::Nesting::Singular, schema: <Meta as ::common_eventing::lossless::Known>::schema },
+            ::common_eventing::lossless::NestedField { number: 8, name: "children", nesting: ::common_eventing::lossless::Nesting::Repeated, schema: <Checked as ::common_eventing::lossless::Known>::schema },
+        ],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 2, 3, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}

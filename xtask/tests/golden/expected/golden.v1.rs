@@ -206,3 +206,96 @@ impl ::prost::Name for Traced {
         "type.googleapis.com/golden.v1.Traced".into()
     }
 }
+/// Every rule the validator generator supports.
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct Checked {
+    /// Required, bounded in code points and bytes, an RE2 pattern with a Perl class.
+    #[prost(string, tag = "1")]
+    pub code: ::prost::alloc::string::String,
+    /// An inclusive range.
+    #[prost(int32, tag = "2")]
+    pub page_size: i32,
+    /// A lower bound only.
+    #[prost(int64, tag = "3")]
+    pub item_count: i64,
+    /// A defined value other than unspecified.
+    #[prost(enumeration = "Level", tag = "4")]
+    pub level: i32,
+    /// Bounded items.
+    #[prost(string, repeated, tag = "5")]
+    pub tags: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// Bounded keys and values.
+    #[prost(btree_map = "string, string", tag = "6")]
+    pub labels: ::prost::alloc::collections::BTreeMap<
+        ::prost::alloc::string::String,
+        ::prost::alloc::string::String,
+    >,
+    /// A required sub-message, checked in turn.
+    #[prost(message, optional, tag = "7")]
+    pub meta: ::core::option::Option<Meta>,
+    /// Sub-messages checked element by element.
+    #[prost(message, repeated, tag = "8")]
+    pub children: ::prost::alloc::vec::Vec<Checked>,
+    /// Checked only when set.
+    #[prost(string, optional, tag = "9")]
+    pub note: ::core::option::Option<::prost::alloc::string::String>,
+    /// Exactly one of these.
+    #[prost(oneof = "checked::Choice", tags = "10, 11")]
+    pub choice: ::core::option::Option<checked::Choice>,
+}
+/// Nested message and enum types in `Checked`.
+pub mod checked {
+    /// Exactly one of these.
+    #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
+    pub enum Choice {
+        /// One choice.
+        #[prost(string, tag = "10")]
+        Left(::prost::alloc::string::String),
+        /// The other.
+        #[prost(uint32, tag = "11")]
+        Right(u32),
+    }
+}
+impl ::prost::Name for Checked {
+    const NAME: &'static str = "Checked";
+    const PACKAGE: &'static str = "golden.v1";
+    fn full_name() -> ::prost::alloc::string::String {
+        "golden.v1.Checked".into()
+    }
+    fn type_url() -> ::prost::alloc::string::String {
+        "type.googleapis.com/golden.v1.Checked".into()
+    }
+}
+/// A level of a checked message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
+#[repr(i32)]
+pub enum Level {
+    /// Not set.
+    Unspecified = 0,
+    /// Low.
+    Low = 1,
+    /// High.
+    High = 2,
+}
+impl Level {
+    /// String value of the enum field names used in the ProtoBuf definition.
+    ///
+    /// The values are not transformed in any way and thus are considered stable
+    /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+    pub fn as_str_name(&self) -> &'static str {
+        match self {
+            Self::Unspecified => "LEVEL_UNSPECIFIED",
+            Self::Low => "LEVEL_LOW",
+            Self::High => "LEVEL_HIGH",
+        }
+    }
+    /// Creates an enum from field names used in the ProtoBuf definition.
+    pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "LEVEL_UNSPECIFIED" => Some(Self::Unspecified),
+            "LEVEL_LOW" => Some(Self::Low),
+            "LEVEL_HIGH" => Some(Self::High),
+            _ => None,
+        }
+    }
+}

@@ -62,3 +62,11 @@ impl ::common_eventing::registry::ProtoSchema for Traced {
     const MESSAGE_INDEXES: &'static [i32] = &[6];
     const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some("golden.traced.v1-value");
 }
+
+/// Schema registration and Confluent framing of `golden.v1.Checked`.
+impl ::common_eventing::registry::ProtoSchema for Checked {
+    const FULL_NAME: &'static str = "golden.v1.Checked";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::GOLDEN_V1_GOLDEN;
+    const MESSAGE_INDEXES: &'static [i32] = &[7];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}

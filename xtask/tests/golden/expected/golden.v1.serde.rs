@@ -422,3 +422,135 @@ impl<'de> serde::Deserialize<'de> for Traced {
         d.deserialize_map(V)
     }
 }
+impl serde::Serialize for Checked {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+        if !self.code.is_empty() { m.serialize_entry("code", &rt::W::<rt::Str>(&self.code))?; }
+        if self.page_size != 0 { m.serialize_entry("pageSize", &rt::W::<rt::I32>(&self.page_size))?; }
+        if self.item_count != 0 { m.serialize_entry("itemCount", &rt::W::<rt::I64>(&self.item_count))?; }
+        if self.level != 0 { m.serialize_entry("level", &rt::W::<rt::Enum<Level>>(&self.level))?; }
+        if !self.tags.is_empty() { m.serialize_entry("tags", &rt::W::<rt::Rep<rt::Str>>(&self.tags))?; }
+        if !self.labels.is_empty() { m.serialize_entry("labels", &rt::W::<rt::Map<rt::Str, rt::Str>>(&self.labels))?; }
+        if let ::core::option::Option::Some(v) = &self.meta { m.serialize_entry("meta", &rt::W::<rt::Msg<Meta>>(v))?; }
+        if !self.children.is_empty() { m.serialize_entry("children", &rt::W::<rt::Rep<rt::Msg<Checked>>>(&self.children))?; }
+        if let ::core::option::Option::Some(v) = &self.note { m.serialize_entry("note", &rt::W::<rt::Str>(v))?; }
+        if let ::core::option::Option::Some(v) = &self.choice {
+            match v {
+                checked::Choice::Left(v) => m.serialize_entry("left", &rt::W::<rt::Str>(v))?,
+                checked::Choice::Right(v) => m.serialize_entry("right", &rt::W::<rt::U32>(v))?,
+            }
+        }
+        m.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Checked {
+    #[allow(deprecated)]
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Checked;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                rt::expecting(f, "an object (golden.v1.Checked)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<Checked, A::Error> {
+                let mut m = <Checked as ::core::default::Default>::default();
+                #[allow(unused_mut, unused_variables)]
+                let mut seen = rt::Seen::<1>::default();
+                while let ::core::option::Option::Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                    "code" => {
+                        seen.mark::<A::Error>(0, "code")?;
+                        let _field = rt::field("code");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.code = v; }
+                    }
+                    "pageSize" | "page_size" => {
+                        seen.mark::<A::Error>(1, "pageSize")?;
+                        let _field = rt::field("pageSize");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I32>(&mut map)? { m.page_size = v; }
+                    }
+                    "itemCount" | "item_count" => {
+                        seen.mark::<A::Error>(2, "itemCount")?;
+                        let _field = rt::field("itemCount");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::I64>(&mut map)? { m.item_count = v; }
+                    }
+                    "level" => {
+                        seen.mark::<A::Error>(3, "level")?;
+                        let _field = rt::field("level");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Enum<Level>>(&mut map)? { m.level = v; }
+                    }
+                    "tags" => {
+                        seen.mark::<A::Error>(4, "tags")?;
+                        let _field = rt::field("tags");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Rep<rt::Str>>(&mut map)? { m.tags = v; }
+                    }
+                    "labels" => {
+                        seen.mark::<A::Error>(5, "labels")?;
+                        let _field = rt::field("labels");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Map<rt::Str, rt::Str>>(&mut map)? { m.labels = v; }
+                    }
+                    "meta" => {
+                        seen.mark::<A::Error>(6, "meta")?;
+                        let _field = rt::field("meta");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Msg<Meta>>(&mut map)? { m.meta = ::core::option::Option::Some(::core::convert::Into::into(v)); }
+                    }
+                    "children" => {
+                        seen.mark::<A::Error>(7, "children")?;
+                        let _field = rt::field("children");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Rep<rt::Msg<Checked>>>(&mut map)? { m.children = v; }
+                    }
+                    "note" => {
+                        seen.mark::<A::Error>(8, "note")?;
+                        let _field = rt::field("note");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { m.note = ::core::option::Option::Some(v); }
+                    }
+                    "left" => {
+                        seen.mark::<A::Error>(9, "left")?;
+                        let _field = rt::field("left");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::Str>(&mut map)? { rt::oneof::<A::Error>(m.choice.is_some(), "choice")?; m.choice = ::core::option::Option::Some(checked::Choice::Left(::core::convert::Into::into(v))); }
+                    }
+                    "right" => {
+                        seen.mark::<A::Error>(10, "right")?;
+                        let _field = rt::field("right");
+                        if let ::core::option::Option::Some(v) = rt::value::<A, rt::U32>(&mut map)? { rt::oneof::<A::Error>(m.choice.is_some(), "choice")?; m.choice = ::core::option::Option::Some(checked::Choice::Right(::core::convert::Into::into(v))); }
+                    }
+                    _ => rt::unknown(&mut map, &key, "golden.v1.Checked")?,
+                }
+                }
+                ::core::result::Result::Ok(m)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+impl rt::ProtoEnum for Level {
+    const FULL_NAME: &'static str = "golden.v1.Level";
+    fn name_of(number: i32) -> ::core::option::Option<&'static str> {
+        match number {
+            0 => ::core::option::Option::Some("LEVEL_UNSPECIFIED"),
+            1 => ::core::option::Option::Some("LEVEL_LOW"),
+            2 => ::core::option::Option::Some("LEVEL_HIGH"),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn number_of(name: &str) -> ::core::option::Option<i32> {
+        match name {
+            "LEVEL_UNSPECIFIED" => ::core::option::Option::Some(0),
+            "LEVEL_LOW" => ::core::option::Option::Some(1),
+            "LEVEL_HIGH" => ::core::option::Option::Some(2),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+impl serde::Serialize for Level {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str_name())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Level {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        rt::read_enum(d)
+    }
+}
