@@ -108,9 +108,9 @@ pub use metadata::{EnvelopeMetadata, MetadataError};
 pub use oneof::OneofCase;
 #[cfg(feature = "envelope-metadata")]
 pub use traceparent::{TraceParent, TraceParentError};
-#[cfg(feature = "serde")]
-#[cfg(feature = "validate")]
+#[cfg(all(feature = "serde", feature = "validate"))]
 pub use visit::EventVisitor;
+#[cfg(feature = "serde")]
 pub use visit::{JsonMessage, MessageVisitor, RegisterAny};
 
 /// The crate README's examples, compiled and run as doctests.
