@@ -93,6 +93,38 @@ fn broken_facts() -> Vec<(&'static str, &'static str, SreDomainFact)> {
         .collect()
 }
 
+/// A request with a thousand broken elements: the answer lists 100 and counts the
+/// rest, so it stays small whatever the request holds.
+#[test]
+fn violations_are_bounded_whatever_the_request_holds() {
+    use ameide_sre_proto::core::v1::{CreateIncidentRequest, IncidentTimelineEntry};
+    let request = CreateIncidentRequest {
+        tenant_id: "acme".into(),
+        incident: Some(Incident {
+            title: "t".into(),
+            severity: Severity::Low as i32,
+            timeline: (0..1_000)
+                .map(|_| IncidentTimelineEntry {
+                    kind: 99,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }),
+    };
+    let violations = request.validate().unwrap_err();
+    assert_eq!((violations.len(), violations.omitted()), (100, 900));
+    assert_eq!(
+        violations.iter().next().unwrap().field_path(),
+        "incident.timeline[0].kind"
+    );
+    assert!(violations.to_string().ends_with("; and 900 more"));
+    let status = violations.to_status();
+    assert!(status.message().len() < 1100, "{}", status.message().len());
+    let details = status.get_details_bad_request().unwrap();
+    assert_eq!(details.field_violations.len(), 100);
+}
+
 fn named(violations: &Violations, path: &str, rule: &str) -> bool {
     violations
         .iter()

@@ -191,3 +191,31 @@ fn an_unsupported_rule_fails_codegen_naming_file_field_and_rule() {
         assert!(error.contains(rule), "{error}");
     }
 }
+
+/// Messages that reach each other: a rule on one is checked through the other, in
+/// whichever order they are declared.
+#[test]
+fn a_cycle_never_hides_a_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("t/v1")).unwrap();
+    std::fs::create_dir_all(tmp.path().join("buf/validate")).unwrap();
+    std::fs::copy(
+        xtask::workspace::proto_dir().join("buf/validate/validate.proto"),
+        tmp.path().join("buf/validate/validate.proto"),
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("t/v1/t.proto"),
+        "syntax = \"proto3\";\npackage t.v1;\nimport \"buf/validate/validate.proto\";\n\
+         message A { string n = 1 [(buf.validate.field).string.min_len = 1]; B b = 2; }\n\
+         message B { A a = 1; }\n\
+         message C { D d = 1; }\n\
+         message D { C c = 1; }\n",
+    )
+    .unwrap();
+    let compiled = protos::compile(tmp.path()).unwrap();
+    let code = xtask::validate::generate(&compiled.pool, &GOLDEN, "t.v1").unwrap();
+    assert!(!code.contains("Validate for B {}"), "{code}");
+    assert!(code.contains("name: \"a\""), "B checks its A: {code}");
+    assert!(code.contains("Validate for C {}") && code.contains("Validate for D {}"));
+}

@@ -20,6 +20,8 @@ pub const ACTOR_HEADER: &str = "x-actor-id";
 /// Metadata key of the acting principal's kind, an `ActorKind` name
 /// (`ACTOR_KIND_AGENT`); `ACTOR_KIND_HUMAN` when absent.
 pub const ACTOR_KIND_HEADER: &str = "x-actor-kind";
+/// The longest `x-actor-id` and `x-correlation-id`, in characters (the facts' rules).
+pub const MAX_HEADER_CHARS: usize = 256;
 /// Metadata key of the correlation id of the facts a command emits.
 pub const CORRELATION_HEADER: &str = "x-correlation-id";
 
@@ -79,15 +81,26 @@ impl Caller {
                 ))
             })?,
         };
+        // They go into the facts' metadata, whose rules bound them: a longer value
+        // is the caller's error, not a fact the backend cannot write.
+        let bounded = |key: &str| -> Result<Option<String>, Status> {
+            match header(request, key)? {
+                Some(value) if value.chars().count() > MAX_HEADER_CHARS => {
+                    Err(Status::invalid_argument(format!(
+                        "metadata {key}: {} is longer than {MAX_HEADER_CHARS} characters",
+                        echo(value)
+                    )))
+                }
+                other => Ok(other.map(str::to_owned)),
+            }
+        };
         Ok(Self {
             tenant_id,
             actor: Actor {
                 kind: kind as i32,
-                id: header(request, ACTOR_HEADER)?
-                    .unwrap_or("anonymous")
-                    .to_string(),
+                id: bounded(ACTOR_HEADER)?.unwrap_or_else(|| "anonymous".into()),
             },
-            correlation_id: header(request, CORRELATION_HEADER)?.map(str::to_owned),
+            correlation_id: bounded(CORRELATION_HEADER)?,
         })
     }
 }

@@ -76,7 +76,8 @@ pub fn generate(pool: &DescriptorPool, krate: &CrateSpec, package: &str) -> Resu
     Ok(out)
 }
 
-/// Whether the message or any message below it has a rule.
+/// Whether the message or any message below it has a rule (each answer from a full
+/// search of what the message reaches, so a cycle never hides a rule).
 pub fn has_rules(
     pool: &DescriptorPool,
     message: &MessageDescriptor,
@@ -85,20 +86,36 @@ pub fn has_rules(
     if let Some(known) = memo.get(message.full_name()) {
         return Ok(*known);
     }
-    // A cycle reads as "no rules" until its members are decided.
-    memo.insert(message.full_name().to_string(), false);
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![message.clone()];
     let mut any = false;
-    for oneof in message.oneofs().filter(|o| !o.is_synthetic()) {
-        any |= rules::oneof_required(pool, &oneof)?;
-    }
-    for field in message.fields() {
-        any |= rules::field_rules(pool, &field)?.is_some();
-        if let Some(m) = nested_message(&field) {
-            any |= has_rules(pool, &m, memo)?;
+    while let Some(m) = stack.pop() {
+        if !seen.insert(m.full_name().to_string()) {
+            continue;
         }
+        if own_rules(pool, &m)? {
+            any = true;
+            break;
+        }
+        stack.extend(m.fields().filter_map(|f| nested_message(&f)));
     }
     memo.insert(message.full_name().to_string(), any);
     Ok(any)
+}
+
+/// Whether the message itself has a rule (on a field or a oneof).
+fn own_rules(pool: &DescriptorPool, message: &MessageDescriptor) -> Result<bool> {
+    for oneof in message.oneofs().filter(|o| !o.is_synthetic()) {
+        if rules::oneof_required(pool, &oneof)? {
+            return Ok(true);
+        }
+    }
+    for field in message.fields() {
+        if rules::field_rules(pool, &field)?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The message a field holds (a map's value message, not its entry).
@@ -264,6 +281,14 @@ fn value_checks(
             if !e.not_in.is_empty() {
                 let list: Vec<String> = e.not_in.iter().map(i32::to_string).collect();
                 let message = message_of("enum.not_in", &[format!("[{}]", list.join(", "))]);
+                let list: Vec<String> = e
+                    .not_in
+                    .iter()
+                    .copied()
+                    .collect::<std::collections::BTreeSet<i32>>()
+                    .iter()
+                    .map(i32::to_string)
+                    .collect();
                 let r = rule(pool, &path(&["enum", "not_in"]), "enum.not_in", &message)?;
                 let _ = writeln!(
                     out,
@@ -301,6 +326,9 @@ fn string_checks(
     ];
     for (name, bound, cond) in bounds {
         let Some(n) = bound else { continue };
+        if n == 0 && name.starts_with("min") {
+            continue; // holds always
+        }
         let id = format!("string.{name}");
         let message = message_of(&id, &[n.to_string()]);
         let r = rule(pool, &p(name), &id, &message)?;
@@ -343,6 +371,12 @@ fn int_checks(
         "uint32" => "u32",
         _ => "u64",
     };
+    let (min, max): (i128, i128) = match ty {
+        "int32" => (i32::MIN.into(), i32::MAX.into()),
+        "int64" => (i64::MIN.into(), i64::MAX.into()),
+        "uint32" => (0, u32::MAX.into()),
+        _ => (0, u64::MAX.into()),
+    };
     let mut p = path.to_vec();
     let (id, message, cond) = match (i.gte, i.lte) {
         (Some(g), Some(l)) => {
@@ -350,7 +384,13 @@ fn int_checks(
             (
                 format!("{ty}.gte_lte"),
                 message_of("int.gte_lte", &[g.to_string(), l.to_string()]),
-                format!("!({g}{suffix}..={l}{suffix}).contains(v)"),
+                // A bound at the type's limit holds always: only the other is tested.
+                match (g == min, l == max) {
+                    (true, true) => "false".to_string(),
+                    (true, false) => format!("*v > {l}{suffix}"),
+                    (false, true) => format!("*v < {g}{suffix}"),
+                    (false, false) => format!("!({g}{suffix}..={l}{suffix}).contains(v)"),
+                },
             )
         }
         (Some(g), None) => {
@@ -358,7 +398,11 @@ fn int_checks(
             (
                 format!("{ty}.gte"),
                 message_of("int.gte", &[g.to_string()]),
-                format!("*v < {g}{suffix}"),
+                if g == min {
+                    "false".to_string()
+                } else {
+                    format!("*v < {g}{suffix}")
+                },
             )
         }
         (None, Some(l)) => {
@@ -366,11 +410,18 @@ fn int_checks(
             (
                 format!("{ty}.lte"),
                 message_of("int.lte", &[l.to_string()]),
-                format!("*v > {l}{suffix}"),
+                if l == max {
+                    "false".to_string()
+                } else {
+                    format!("*v > {l}{suffix}")
+                },
             )
         }
         (None, None) => return Ok(()),
     };
+    if cond == "false" {
+        return Ok(());
+    }
     let r = rule(pool, &p, &id, &message)?;
     let _ = writeln!(out, "            if {cond} {{ {} }}", report(at, &r));
     Ok(())
@@ -394,7 +445,8 @@ fn is_zero(kind: &Kind) -> &'static str {
     match kind {
         Kind::String | Kind::Bytes => "v.is_empty()",
         Kind::Bool => "!*v",
-        Kind::Double | Kind::Float => "*v == 0.0",
+        // By its bits: `-0.0` is set (as protobuf-go and upb say).
+        Kind::Double | Kind::Float => "v.to_bits() == 0",
         _ => "*v == 0",
     }
 }
@@ -412,6 +464,12 @@ fn field_code(
     };
     if rules == FieldRules::default() && !nested {
         return Ok(());
+    }
+    if field.cardinality() == prost_reflect::Cardinality::Required {
+        bail!(
+            "{}: proto2 `required` fields are not supported by the validator generator",
+            field.full_name()
+        );
     }
     let name = ident::field(field);
     let kind = field.kind();
@@ -440,7 +498,9 @@ fn field_code(
             (map.min_pairs, "min_pairs", "<", "map.min_pairs"),
             (map.max_pairs, "max_pairs", ">", "map.max_pairs"),
         ] {
-            if let Some(n) = bound {
+            // A lower bound of 0 holds always (and `< 0` on a length does not compile
+            // warning-free).
+            if let Some(n) = bound.filter(|n| *n > 0 || op == ">") {
                 let r = rule(
                     pool,
                     &["map", name_],
@@ -485,24 +545,27 @@ fn field_code(
                 "            for (k, x) in m.iter() {{\n{entry_body}            }}\n"
             );
         }
-        out.push_str(&body);
+        // `required` fails alone: nothing else is checked on an empty map.
+        if rules.required {
+            let _ = write!(
+                out,
+                "            if m.is_empty() {{ cx.violation(&F, &rt::REQUIRED); }} else {{\n{body}            }}\n"
+            );
+        } else {
+            out.push_str(&body);
+        }
     } else if field.is_list() {
         let list = match &rules.typed {
             Some(TypeRules::Repeated(r)) => r.clone(),
             _ => Default::default(),
         };
         let _ = writeln!(out, "            let l = &self.{name};");
-        if rules.required {
-            let _ = writeln!(
-                out,
-                "            if l.is_empty() {{ cx.violation(&F, &rt::REQUIRED); }}"
-            );
-        }
+        let whole = std::mem::take(out);
         for (bound, name_, op, key) in [
             (list.min_items, "min_items", "<", "repeated.min_items"),
             (list.max_items, "max_items", ">", "repeated.max_items"),
         ] {
-            if let Some(n) = bound {
+            if let Some(n) = bound.filter(|n| *n > 0 || op == ">") {
                 let r = rule(
                     pool,
                     &["repeated", name_],
@@ -538,6 +601,16 @@ fn field_code(
                 out,
                 "            for (i, v) in l.iter().enumerate() {{\n{item_body}            }}\n"
             );
+        }
+        // `required` fails alone: nothing else is checked on an empty list.
+        let checks = std::mem::replace(out, whole);
+        if rules.required {
+            let _ = write!(
+                out,
+                "            if l.is_empty() {{ cx.violation(&F, &rt::REQUIRED); }} else {{\n{checks}            }}\n"
+            );
+        } else {
+            out.push_str(&checks);
         }
     } else if field.supports_presence() {
         // A message field or a proto3 `optional` scalar: `Option<T>`.

@@ -7,7 +7,8 @@
 //! JSON Schema patterns are ECMA-262 regexes, not RE2: the pattern is written as
 //! translated for the `regex` crate ([`super::pattern`]: `\d`, `\w`, `\s` spelled as
 //! ASCII classes), which reads the same in ECMA-262 for the patterns the protos use.
-//! A pattern that needs a construct ECMA-262 lacks is left out. Either way the
+//! A pattern with a construct the two read differently (flags, nested or POSIX
+//! classes, Unicode properties, `\x{..}`, `\A`, `\z`) is left out. Either way the
 //! adapter validates the parsed request with the generated rules, so the schema is
 //! the agent's guide and the rules are the check. `min_bytes`, `max_bytes` and
 //! `not_contains` have no keyword and are not described.
@@ -56,6 +57,14 @@ pub fn constrain(field: &FieldDescriptor, schema: &mut Json) {
     }
 }
 
+/// Whether a translated pattern reads the same in ECMA-262 (u-mode): no flags, no
+/// nested or POSIX classes, no Unicode properties, no `\x{..}`, `\A`, `\z`.
+fn ecma_safe(pattern: &str) -> bool {
+    !["(?", "[[", "[:", "\\p", "\\P", "\\x", "\\A", "\\z", "&&"]
+        .iter()
+        .any(|s| pattern.contains(s))
+}
+
 fn set(schema: &mut Json, key: &str, value: Option<Json>) {
     if let (Some(value), Json::Object(map)) = (value, schema) {
         map.insert(key.to_string(), value);
@@ -70,12 +79,14 @@ fn single(rules: &FieldRules, kind: &Kind, schema: &mut Json) {
             set(schema, "maxLength", s.max_len.map(Json::from));
             if let Some(p) = &s.pattern
                 && let Ok(translated) = pattern::translate(p)
-                && !translated.contains("(?")
+                && ecma_safe(&translated)
             {
                 set(schema, "pattern", Some(Json::from(translated)));
             }
         }
-        Some(TypeRules::Int(i)) if matches!(i.ty, "int32" | "uint32") => {
+        Some(TypeRules::Int(i))
+            if matches!(i.ty, "int32" | "uint32") && schema["type"] == "integer" =>
+        {
             set(schema, "minimum", i.gte.map(|v| Json::from(v as i64)));
             set(schema, "maximum", i.lte.map(|v| Json::from(v as i64)));
         }

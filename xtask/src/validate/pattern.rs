@@ -18,21 +18,50 @@ pub fn translate(re2: &str) -> Result<String> {
     let mut in_class = false;
     // Just after `[` or `[^`: a `]` there is a literal.
     let mut class_start = false;
+    // Whether the last token was a quantifier (`*`, `+`, `?`, `{n,m}`), and whether a
+    // lazy `?` may still follow it.
+    let (mut after_quantifier, mut lazy_may_follow) = (false, false);
     while let Some(c) = chars.next() {
         let at_class_start = std::mem::take(&mut class_start);
+        let (prev_quantifier, prev_lazy) = (after_quantifier, lazy_may_follow);
+        (after_quantifier, lazy_may_follow) = match c {
+            '*' | '+' | '?' if !in_class && prev_quantifier && c == '?' && prev_lazy => {
+                (true, false)
+            }
+            '*' | '+' | '?' | '{' if !in_class && prev_quantifier => {
+                // RE2 refuses a repetition of a repetition (`a**`); one lazy `?` is fine.
+                bail!("pattern {re2:?}: a repetition of a repetition is not supported");
+            }
+            '*' | '+' | '?' if !in_class => (true, true),
+            '}' if !in_class => (true, true),
+            _ => (false, false),
+        };
         match c {
             '\\' => {
                 let Some(e) = chars.next() else {
                     bail!("pattern {re2:?} ends with a lone `\\`");
                 };
+                // Always a bracketed class (nested inside a class), so a `-` after it
+                // cannot turn it into a range.
                 let class = |set: &str, negated: bool| -> String {
-                    match (in_class, negated) {
-                        (false, false) => format!("[{set}]"),
-                        (false, true) => format!("[^{set}]"),
-                        (true, false) => set.to_string(),
-                        (true, true) => format!("[^{set}]"),
+                    if negated {
+                        format!("[^{set}]")
+                    } else {
+                        format!("[{set}]")
                     }
                 };
+                if in_class
+                    && matches!(e, 'd' | 'D' | 'w' | 'W' | 's' | 'S')
+                    && chars.peek() == Some(&'-')
+                {
+                    let mut ahead = chars.clone();
+                    ahead.next();
+                    if ahead.peek() != Some(&']') {
+                        bail!(
+                            "pattern {re2:?}: a range from a Perl class (`\\{e}-`) is not supported"
+                        );
+                    }
+                }
                 match e {
                     'd' => out.push_str(&class(DIGIT, false)),
                     'D' => out.push_str(&class(DIGIT, true)),
@@ -46,6 +75,8 @@ pub fn translate(re2: &str) -> Result<String> {
                         out.push(')');
                     }
                     'Q' | 'C' | 'E' => bail!("pattern {re2:?}: `\\{e}` is not supported"),
+                    // Literals to RE2, word-boundary assertions to `regex`.
+                    '<' | '>' => out.push(e),
                     '0'..='9' => {
                         bail!("pattern {re2:?}: octal or back-reference `\\{e}` is not supported")
                     }
@@ -85,12 +116,8 @@ pub fn translate(re2: &str) -> Result<String> {
             }
             ']' if in_class => out.push_str("\\]"),
             '&' | '~' | '-' if in_class && chars.peek() == Some(&c) => {
-                // `&&`, `~~`, `--` are set operations in `regex`, literals in RE2.
-                chars.next();
-                out.push('\\');
-                out.push(c);
-                out.push('\\');
-                out.push(c);
+                // Set operations in `regex`, literals or ranges in RE2.
+                bail!("pattern {re2:?}: `{c}{c}` inside a class is not supported");
             }
             '(' if chars.peek() == Some(&'?') => {
                 out.push('(');
@@ -99,6 +126,9 @@ pub fn translate(re2: &str) -> Result<String> {
                     .skip(1)
                     .take_while(|f| !matches!(f, ':' | ')' | '<' | 'P'))
                     .collect();
+                if flags.contains('x') {
+                    bail!("pattern {re2:?}: the `x` flag is not RE2");
+                }
                 if flags.contains('i') {
                     bail!(
                         "pattern {re2:?}: case-insensitive matching is not supported \
@@ -142,6 +172,16 @@ mod tests {
         assert!(matches("^[\\D]$", "é"));
         assert!(!matches("\\bé", "é"));
         assert!(matches("^.$", "😀"));
+        // Escaped `<` and `>` are literals to RE2, not word boundaries.
+        assert!(matches("^\\<a\\>$", "<a>"));
+        assert!(!matches("^\\<a\\>$", "a"));
+        // A Perl class in a class stays one class: `-` after it is a literal at the end.
+        assert!(matches("^[\\w-]+$", "a-b_9"));
+        assert!(!matches("^[\\w-]+$", "a~"));
+        // Lazy quantifiers, escaped and in-class quantifier characters.
+        for p in ["a*?", "a{2}?", "\\**", "[*+?]+", "a+?b"] {
+            assert!(translate(p).is_ok(), "{p}");
+        }
     }
 
     /// Random patterns: the translation never panics, and on ASCII text (where RE2's
@@ -204,7 +244,20 @@ mod tests {
 
     #[test]
     fn unsupported_syntax_is_refused() {
-        for p in ["(?i)abc", "\\Qa.b\\E", "\\1", "[a", "a\\"] {
+        for p in [
+            "(?i)abc",
+            "\\Qa.b\\E",
+            "\\1",
+            "[a",
+            "a\\",
+            "a**",
+            "a+*",
+            "a*??",
+            "(?x)a",
+            "[+--]",
+            "[a&&b]",
+            "[\\w-~]",
+        ] {
             assert!(translate(p).is_err(), "{p}");
         }
     }

@@ -66,11 +66,17 @@ pub static ONEOF_REQUIRED: Rule = Rule {
     path: &[],
 };
 
+/// The most violations one check lists; the rest are only counted
+/// ([`Violations::omitted`]), so a hostile message cannot make its answer grow without
+/// bound (a million broken elements in a 4 MiB request).
+pub const MAX_VIOLATIONS: usize = 100;
+
 /// The violations found so far and the field path being checked.
 #[derive(Debug, Default)]
 pub struct Cx {
     path: Vec<FieldPathElement>,
     found: Vec<Violation>,
+    omitted: usize,
 }
 
 impl Cx {
@@ -79,11 +85,18 @@ impl Cx {
         if self.found.is_empty() {
             Ok(())
         } else {
-            Err(Violations(self.found))
+            Err(Violations {
+                list: self.found,
+                omitted: self.omitted,
+            })
         }
     }
 
     fn push(&mut self, last: FieldPathElement, rule: &'static Rule, for_key: bool) {
+        if self.found.len() >= MAX_VIOLATIONS {
+            self.omitted += 1;
+            return;
+        }
         let mut field = Vec::with_capacity(self.path.len() + 1);
         field.extend(self.path.iter().cloned());
         field.push(last);

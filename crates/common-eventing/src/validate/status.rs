@@ -7,10 +7,24 @@ use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
 /// Longest status message, in bytes: the details carry every violation in full.
 const MAX_MESSAGE_BYTES: usize = 1024;
 
+/// A field path cut after 256 bytes (a map key may be as long as its map allows).
+fn bounded_path(mut path: String) -> String {
+    if path.len() > 256 {
+        let mut end = 256;
+        while !path.is_char_boundary(end) {
+            end -= 1;
+        }
+        path.truncate(end);
+        path.push('…');
+    }
+    path
+}
+
 impl Violations {
     /// `INVALID_ARGUMENT`, with a `google.rpc.BadRequest` detail listing every
-    /// violation (`field`: the field path, `description`: the rule's message and id)
-    /// and a message naming them (cut after 1 KiB).
+    /// violation listed (at most 100; `field`: the field path, cut after 256 bytes;
+    /// `description`: the rule's message and id) and a message naming them (cut after
+    /// 1 KiB).
     ///
     /// ```
     /// # #[cfg(feature = "grpc")] {
@@ -36,7 +50,7 @@ impl Violations {
             self.iter()
                 .map(|v| {
                     FieldViolation::new(
-                        v.field_path(),
+                        bounded_path(v.field_path()),
                         format!("{} [{}]", v.message(), v.rule_id()),
                     )
                 })

@@ -145,7 +145,10 @@ fn quote(s: &str, out: &mut String) {
 fn printable(c: char) -> bool {
     !(c.is_control()
         || (c.is_whitespace() && c != ' ')
-        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}'))
+        || matches!(c,
+            '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}' | '\u{feff}' | '\u{e000}'..='\u{f8ff}'
+            | '\u{e0001}' | '\u{e0020}'..='\u{e007f}' | '\u{f0000}'..))
 }
 
 impl fmt::Display for Violation {
@@ -160,29 +163,38 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Every rule a message broke (never empty).
+/// The rules a message broke (never empty): the first
+/// [`MAX_VIOLATIONS`](super::rt::MAX_VIOLATIONS) (100) in full, the rest counted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Violations(pub(crate) Vec<Violation>);
+pub struct Violations {
+    pub(crate) list: Vec<Violation>,
+    pub(crate) omitted: usize,
+}
 
 impl Violations {
-    /// The violations, in the order they were found.
+    /// The violations listed, in the order they were found.
     pub fn iter(&self) -> std::slice::Iter<'_, Violation> {
-        self.0.iter()
+        self.list.iter()
     }
 
-    /// How many rules were broken (at least one).
+    /// How many violations are listed (at least one, at most 100).
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.list.len()
     }
 
     /// Always `false`: a `Violations` has at least one violation.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.list.is_empty()
     }
 
-    /// The violations as a slice.
+    /// The violations listed, as a slice.
     pub fn as_slice(&self) -> &[Violation] {
-        &self.0
+        &self.list
+    }
+
+    /// How many more violations were found past the first 100 and not listed.
+    pub fn omitted(&self) -> usize {
+        self.omitted
     }
 }
 
@@ -190,7 +202,7 @@ impl IntoIterator for Violations {
     type Item = Violation;
     type IntoIter = std::vec::IntoIter<Violation>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.list.into_iter()
     }
 }
 
@@ -198,18 +210,21 @@ impl<'a> IntoIterator for &'a Violations {
     type Item = &'a Violation;
     type IntoIter = std::slice::Iter<'a, Violation>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.list.iter()
     }
 }
 
 impl fmt::Display for Violations {
     /// `field: message [rule id]`, separated by `; `.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, v) in self.0.iter().enumerate() {
+        for (i, v) in self.list.iter().enumerate() {
             if i > 0 {
                 f.write_str("; ")?;
             }
             write!(f, "{v}")?;
+        }
+        if self.omitted > 0 {
+            write!(f, "; and {} more", self.omitted)?;
         }
         Ok(())
     }
