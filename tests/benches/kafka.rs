@@ -5,8 +5,10 @@
 //! TCP), publishes `--events` SRE facts with `Producer::enqueue` (pipelined, every
 //! delivery awaited), then consumes them all with `Consumer` (a typed handler, offsets
 //! stored after it). Separately it times the codec alone on the same events:
-//! `KafkaRecord::from_event` (headers and framed value) and `RecordRef::decode`. The
-//! codec's share is its time over the end-to-end time.
+//! `KafkaRecord::from_event` (the contract's rules checked, headers and framed value),
+//! of which `Validate::validate` alone, and `RecordRef::decode`. The codec's share is
+//! its time over the end-to-end time. The events keep the contract (the default
+//! producer refuses those that do not): facts of created incidents with random text.
 //!
 //! `cargo bench -p interop-tests --bench kafka -- [--events N] [--rounds N]`
 
@@ -14,31 +16,58 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ameide_sre_proto::core::v1::{SreDomainFact, SreSubject};
+use ameide_sre_proto::core::v1::{
+    Actor, Incident, IncidentCreated, ResourceRef, Severity, SreDomainFact, SreMessageMeta,
+    SreSubject,
+};
 use common_eventing::kafka::{Consumer, KafkaRecord, MockBroker, Producer, RecordRef, Router};
 use common_eventing::traceparent::TraceParent;
+use common_eventing::validate::Validate;
 use common_eventing::{EnvelopeMetadata, Eventing};
-use interop_tests::kafka_peer::random_event;
+use interop_tests::every_message::random_text;
 
 const SCHEMA_ID: u32 = 1;
 
 fn events(n: usize) -> Vec<SreDomainFact> {
     (0..n)
         .map(|i| {
-            let mut fact = random_event::<SreDomainFact>();
             let meta = EnvelopeMetadata::builder("acme", "urn:ameide:bench", "v1.0.0")
-                .trace(TraceParent::generate(), None)
-                .build()
-                .unwrap();
-            fact.meta = Some(ameide_sre_proto::core::v1::SreMessageMeta::from_metadata(
-                &meta,
-                Default::default(),
-            ));
-            fact.subject = Some(SreSubject {
-                aggregate_type: "Incident".into(),
-                aggregate_id: format!("inc-{}", i % 64),
-                aggregate_version: i as i64,
-            });
+                .correlation_id(format!("flow-{}", i % 97))
+                .trace(TraceParent::generate(), None);
+            let meta = SreMessageMeta::build(meta, Actor::default()).unwrap();
+            let id = format!("inc-{}", i % 64);
+            let incident = Incident {
+                incident_id: id.clone(),
+                title: random_text().chars().take(512).collect(),
+                description: random_text(),
+                severity: Severity::High as i32,
+                affected_resources: vec![ResourceRef {
+                    r#type: "Deployment".into(),
+                    id: "checkout".into(),
+                    namespace: "shop".into(),
+                    cluster: "eu-1".into(),
+                    environment: "prod".into(),
+                }],
+                ..Default::default()
+            };
+            let version = i as i64 + 1;
+            let fact = SreDomainFact::new(
+                meta,
+                SreSubject {
+                    aggregate_type: "Incident".into(),
+                    aggregate_id: id,
+                    aggregate_version: version,
+                },
+                IncidentCreated {
+                    incident: Some(incident),
+                    aggregate_version: version,
+                },
+            );
+            assert_eq!(
+                fact.validate(),
+                Ok(()),
+                "the bench's events keep the contract"
+            );
             fact
         })
         .collect()
@@ -48,6 +77,7 @@ struct Round {
     produce: Duration,
     consume: Duration,
     encode: Duration,
+    validate: Duration,
     frame: Duration,
     decode: Duration,
     bytes: usize,
@@ -60,9 +90,7 @@ async fn round(events: &[SreDomainFact], index: usize) -> Round {
         .create_topic(SreDomainFact::STREAM_REF, 4, 1)
         .unwrap();
     let bootstrap = broker.bootstrap_servers();
-    let producer = Producer::new(&bootstrap)
-        .unwrap()
-        .with_record_options(interop_tests::kafka_peer::unchecked());
+    let producer = Producer::new(&bootstrap).unwrap();
 
     // The clock starts once the producer is connected and has its producer id.
     producer.send(&events[0], SCHEMA_ID).await.unwrap();
@@ -107,12 +135,15 @@ async fn round(events: &[SreDomainFact], index: usize) -> Round {
     let started = Instant::now();
     let records: Vec<KafkaRecord> = events
         .iter()
-        .map(|e| {
-            KafkaRecord::from_event_with(e, SCHEMA_ID, &interop_tests::kafka_peer::unchecked())
-                .unwrap()
-        })
+        .map(|e| KafkaRecord::from_event(e, SCHEMA_ID).unwrap())
         .collect();
     let encode = started.elapsed();
+    // Of which the contract's rules.
+    let started = Instant::now();
+    for event in events {
+        std::hint::black_box(event.validate()).unwrap();
+    }
+    let validate = started.elapsed();
     // Of which the framed protobuf value alone.
     let started = Instant::now();
     for event in events {
@@ -143,6 +174,7 @@ async fn round(events: &[SreDomainFact], index: usize) -> Round {
         produce,
         consume,
         encode,
+        validate,
         frame,
         decode,
         bytes: records.iter().map(|r| r.value.len()).sum(),
@@ -218,6 +250,7 @@ async fn main() {
     };
     let encode = micros(&|r| r.encode);
     let frame = micros(&|r| r.frame);
+    let validate = micros(&|r| r.validate);
     let decode = micros(&|r| r.decode);
     let bytes = results[0].bytes / n;
     let row = |name: &str, (m, lo, hi): (f64, f64, f64), unit: &str| {
@@ -249,6 +282,10 @@ async fn main() {
     table += &format!(
         "| of `from_event`: the framed value (`framing::encode_message`) | {:.2} µs per event | {:.2}–{:.2} |\n",
         frame.0, frame.1, frame.2
+    );
+    table += &format!(
+        "| of `from_event`: the contract's rules (`Validate::validate`) | {:.2} µs per event | {:.2}–{:.2} |\n",
+        validate.0, validate.1, validate.2
     );
     table += &share_row("codec share of producing", encode_share);
     table += &share_row("codec share of consuming", decode_share);

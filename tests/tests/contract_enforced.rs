@@ -333,3 +333,64 @@ async fn the_sre_backend_answers_invalid_argument_with_a_bad_request_before_any_
         .unwrap_err();
     assert_eq!(status.code(), Code::NotFound, "{status:?}");
 }
+
+/// A consumer whose router checks the contract: every broken fact goes to the dead
+/// letters naming its field, the valid one reaches the handler.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_validating_consumer_dead_letters_what_breaks_the_contract() {
+    use common_eventing::Eventing as _;
+    use common_eventing::kafka::{Consumer, MockBroker, Outcome, Producer, Router};
+    let topic = SreDomainFact::STREAM_REF;
+    let broker = MockBroker::start(1).unwrap();
+    broker.create_topic(topic, 1, 1).unwrap();
+    let producer = Producer::new(&broker.bootstrap_servers())
+        .unwrap()
+        .with_record_options(RecordOptions::default().skip_validation());
+    let broken = broken_facts();
+    for (_, _, fact) in &broken {
+        // Written as another producer could: the frame, no headers.
+        let record = KafkaRecord {
+            topic: topic.into(),
+            key: b"acme".to_vec(),
+            headers: Vec::new(),
+            value: framing::encode_message(7, fact),
+        };
+        producer.send_record(&record).await.unwrap();
+    }
+    producer.send(&valid_fact(), 7).await.unwrap();
+
+    let handled = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = handled.clone();
+    let router = Router::new()
+        .validating()
+        .on::<SreDomainFact, _, _>(move |fact, _| {
+            assert_eq!(
+                fact.validate(),
+                Ok(()),
+                "only valid facts reach the handler"
+            );
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async { Ok(()) }
+        });
+    let mut consumer = Consumer::new(&broker.bootstrap_servers(), "contract", router).unwrap();
+    let mut outcomes = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        while outcomes.len() < broken.len() + 1 {
+            outcomes.push(consumer.next().await.expect("consumes"));
+        }
+    })
+    .await
+    .expect("every record consumed");
+    for ((path, rule, _), outcome) in broken.iter().zip(&outcomes) {
+        let Outcome::DeadLettered { reason, error, .. } = outcome else {
+            panic!("{path} {rule}: {outcome:?}");
+        };
+        assert_eq!(reason.as_str(), "decode");
+        assert!(
+            error.contains(&format!("{path}: ")) && error.contains(&format!("[{rule}]")),
+            "{path} {rule}: {error}"
+        );
+    }
+    assert!(matches!(outcomes.last(), Some(Outcome::Handled { .. })));
+    assert_eq!(handled.load(std::sync::atomic::Ordering::SeqCst), 1);
+}

@@ -167,7 +167,9 @@ fn uuid_version(id: &str) -> Option<u8> {
 /// Collects what the handlers of `Router` receive, re-encoded, by `(topic, key)`.
 type Collected = Arc<Mutex<Vec<(String, Vec<u8>, Vec<u8>)>>>;
 
-fn collect<M: Eventing + ProtoSchema + Default + Send + 'static>(
+fn collect<
+    M: Eventing + ProtoSchema + common_eventing::validate::Validate + Default + Send + 'static,
+>(
     router: Router,
     into: &Collected,
 ) -> Router {

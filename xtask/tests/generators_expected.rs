@@ -149,6 +149,27 @@ fn an_unclassified_int64_fails_codegen_naming_it() {
     assert!(!err.contains("seen_at"), "{err}");
 }
 
+/// `t/v1/t.proto` (package `t.v1`, importing protovalidate's rules) made of
+/// `messages`, compiled.
+fn with_validate(messages: &str) -> protos::Compiled {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("t/v1")).unwrap();
+    std::fs::create_dir_all(tmp.path().join("buf/validate")).unwrap();
+    std::fs::copy(
+        xtask::workspace::proto_dir().join("buf/validate/validate.proto"),
+        tmp.path().join("buf/validate/validate.proto"),
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("t/v1/t.proto"),
+        format!(
+            "syntax = \"proto3\";\npackage t.v1;\nimport \"buf/validate/validate.proto\";\n{messages}"
+        ),
+    )
+    .unwrap();
+    protos::compile(tmp.path()).unwrap()
+}
+
 /// A rule the validator generator does not support fails codegen, naming the file,
 /// the field and the rule: never a silent pass.
 #[test]
@@ -167,22 +188,7 @@ fn an_unsupported_rule_fails_codegen_naming_file_field_and_rule() {
             "double",
         ),
     ] {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(tmp.path().join("t/v1")).unwrap();
-        std::fs::create_dir_all(tmp.path().join("buf/validate")).unwrap();
-        std::fs::copy(
-            xtask::workspace::proto_dir().join("buf/validate/validate.proto"),
-            tmp.path().join("buf/validate/validate.proto"),
-        )
-        .unwrap();
-        std::fs::write(
-            tmp.path().join("t/v1/t.proto"),
-            format!(
-                "syntax = \"proto3\";\npackage t.v1;\nimport \"buf/validate/validate.proto\";\nmessage M {{ {field} }}\n"
-            ),
-        )
-        .unwrap();
-        let compiled = protos::compile(tmp.path()).unwrap();
+        let compiled = with_validate(&format!("message M {{ {field} }}\n"));
         let error = xtask::validate::generate(&compiled.pool, &GOLDEN, "t.v1")
             .unwrap_err()
             .to_string();
@@ -196,24 +202,12 @@ fn an_unsupported_rule_fails_codegen_naming_file_field_and_rule() {
 /// whichever order they are declared.
 #[test]
 fn a_cycle_never_hides_a_rule() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(tmp.path().join("t/v1")).unwrap();
-    std::fs::create_dir_all(tmp.path().join("buf/validate")).unwrap();
-    std::fs::copy(
-        xtask::workspace::proto_dir().join("buf/validate/validate.proto"),
-        tmp.path().join("buf/validate/validate.proto"),
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("t/v1/t.proto"),
-        "syntax = \"proto3\";\npackage t.v1;\nimport \"buf/validate/validate.proto\";\n\
-         message A { string n = 1 [(buf.validate.field).string.min_len = 1]; B b = 2; }\n\
+    let compiled = with_validate(
+        "message A { string n = 1 [(buf.validate.field).string.min_len = 1]; B b = 2; }\n\
          message B { A a = 1; }\n\
          message C { D d = 1; }\n\
          message D { C c = 1; }\n",
-    )
-    .unwrap();
-    let compiled = protos::compile(tmp.path()).unwrap();
+    );
     let code = xtask::validate::generate(&compiled.pool, &GOLDEN, "t.v1").unwrap();
     assert!(!code.contains("Validate for B {}"), "{code}");
     assert!(code.contains("name: \"a\""), "B checks its A: {code}");

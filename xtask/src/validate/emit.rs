@@ -319,8 +319,8 @@ fn string_checks(
     };
     // protovalidate's order: the StringRules fields by number.
     let bounds = [
-        ("min_len", s.min_len, "rt::chars(v) < {n}"),
-        ("max_len", s.max_len, "rt::chars(v) > {n}"),
+        ("min_len", s.min_len, "rt::fewer_chars_than(v, {n})"),
+        ("max_len", s.max_len, "rt::more_chars_than(v, {n})"),
         ("min_bytes", s.min_bytes, "v.len() < {n}"),
         ("max_bytes", s.max_bytes, "v.len() > {n}"),
     ];
@@ -488,12 +488,6 @@ fn field_code(
             _ => Default::default(),
         };
         let mut body = String::new();
-        if rules.required {
-            let _ = writeln!(
-                body,
-                "            if m.is_empty() {{ cx.violation(&F, &rt::REQUIRED); }}"
-            );
-        }
         for (bound, name_, op, key) in [
             (map.min_pairs, "min_pairs", "<", "map.min_pairs"),
             (map.max_pairs, "max_pairs", ">", "map.max_pairs"),
@@ -545,15 +539,7 @@ fn field_code(
                 "            for (k, x) in m.iter() {{\n{entry_body}            }}\n"
             );
         }
-        // `required` fails alone: nothing else is checked on an empty map.
-        if rules.required {
-            let _ = write!(
-                out,
-                "            if m.is_empty() {{ cx.violation(&F, &rt::REQUIRED); }} else {{\n{body}            }}\n"
-            );
-        } else {
-            out.push_str(&body);
-        }
+        required_or(out, rules.required, "m", &body);
     } else if field.is_list() {
         let list = match &rules.typed {
             Some(TypeRules::Repeated(r)) => r.clone(),
@@ -602,16 +588,8 @@ fn field_code(
                 "            for (i, v) in l.iter().enumerate() {{\n{item_body}            }}\n"
             );
         }
-        // `required` fails alone: nothing else is checked on an empty list.
         let checks = std::mem::replace(out, whole);
-        if rules.required {
-            let _ = write!(
-                out,
-                "            if l.is_empty() {{ cx.violation(&F, &rt::REQUIRED); }} else {{\n{checks}            }}\n"
-            );
-        } else {
-            out.push_str(&checks);
-        }
+        required_or(out, rules.required, "l", &checks);
     } else if field.supports_presence() {
         // A message field or a proto3 `optional` scalar: `Option<T>`.
         let mut some = String::new();
@@ -650,6 +628,19 @@ fn field_code(
     }
     out.push_str("        }\n");
     Ok(())
+}
+
+/// The checks of a list or map `var`, after its `required` rule when it has one:
+/// `required` fails alone, nothing else is checked on an empty list or map.
+fn required_or(out: &mut String, required: bool, var: &str, checks: &str) {
+    if required {
+        let _ = write!(
+            out,
+            "            if {var}.is_empty() {{ cx.violation(&F, &rt::REQUIRED); }} else {{\n{checks}            }}\n"
+        );
+    } else {
+        out.push_str(checks);
+    }
 }
 
 fn oneof_code(

@@ -85,6 +85,18 @@ pub struct MapRules {
     pub values: Option<Box<FieldRules>>,
 }
 
+/// The message-valued extension `name` of an options message, when set.
+fn option(pool: &DescriptorPool, options: &DynamicMessage, name: &str) -> Option<DynamicMessage> {
+    let extension = pool.get_extension_by_name(name)?;
+    if !options.has_extension(&extension) {
+        return None;
+    }
+    match options.get_extension(&extension).as_ref() {
+        Value::Message(m) => Some(m.clone()),
+        _ => None,
+    }
+}
+
 fn location(field: &FieldDescriptor) -> String {
     let file = field.parent_file();
     let (line, col) = crate::protos::location(file.file_descriptor_proto(), field.path());
@@ -93,16 +105,8 @@ fn location(field: &FieldDescriptor) -> String {
 
 /// The field's rules, `None` when it has none.
 pub fn field_rules(pool: &DescriptorPool, field: &FieldDescriptor) -> Result<Option<FieldRules>> {
-    let Some(extension) = pool.get_extension_by_name(FIELD_OPTION) else {
+    let Some(rules) = option(pool, &field.options(), FIELD_OPTION) else {
         return Ok(None);
-    };
-    let options = field.options();
-    if !options.has_extension(&extension) {
-        return Ok(None);
-    }
-    let value = options.get_extension(&extension);
-    let Value::Message(rules) = value.as_ref() else {
-        bail!("{}: (buf.validate.field) is not a message", location(field));
     };
     let shape = if field.is_map() {
         Shape::Map
@@ -111,7 +115,7 @@ pub fn field_rules(pool: &DescriptorPool, field: &FieldDescriptor) -> Result<Opt
     } else {
         Shape::Single
     };
-    read(rules, &field.kind(), shape, field)
+    read(&rules, &field.kind(), shape, field)
         .map(Some)
         .map_err(|e| anyhow::anyhow!("{}: {e}", location(field)))
 }
@@ -330,25 +334,18 @@ fn map_rules(m: &DynamicMessage, kind: &Kind, field: &FieldDescriptor) -> Result
 /// Whether the oneof has `(buf.validate.oneof).required = true`; any other oneof
 /// rule is an error.
 pub fn oneof_required(pool: &DescriptorPool, oneof: &OneofDescriptor) -> Result<bool> {
-    let Some(extension) = pool.get_extension_by_name(ONEOF_OPTION) else {
+    let Some(m) = option(pool, &oneof.options(), ONEOF_OPTION) else {
         return Ok(false);
     };
-    let options = oneof.options();
-    if !options.has_extension(&extension) {
-        return Ok(false);
-    }
-    let value = options.get_extension(&extension);
     let mut required = false;
-    if let Value::Message(m) = value.as_ref() {
-        for (rule, value) in m.fields() {
-            match rule.name() {
-                "required" => required = value.as_bool().unwrap_or_default(),
-                other => bail!(
-                    "{}: oneof {}: rule `{other}` is not supported by the validator generator",
-                    oneof.parent_message().parent_file().name(),
-                    oneof.full_name()
-                ),
-            }
+    for (rule, value) in m.fields() {
+        match rule.name() {
+            "required" => required = value.as_bool().unwrap_or_default(),
+            other => bail!(
+                "{}: oneof {}: rule `{other}` is not supported by the validator generator",
+                oneof.parent_message().parent_file().name(),
+                oneof.full_name()
+            ),
         }
     }
     Ok(required)
@@ -357,10 +354,7 @@ pub fn oneof_required(pool: &DescriptorPool, oneof: &OneofDescriptor) -> Result<
 /// Fails when the message has `(buf.validate.message)` rules: none is supported
 /// (CEL, `oneof` groups), so none may be silently skipped.
 pub fn check_message(pool: &DescriptorPool, message: &MessageDescriptor) -> Result<()> {
-    let Some(extension) = pool.get_extension_by_name(MESSAGE_OPTION) else {
-        return Ok(());
-    };
-    if message.options().has_extension(&extension) {
+    if option(pool, &message.options(), MESSAGE_OPTION).is_some() {
         bail!(
             "{}: message {}: `(buf.validate.message)` rules (CEL, oneof groups) are not \
              supported by the validator generator",

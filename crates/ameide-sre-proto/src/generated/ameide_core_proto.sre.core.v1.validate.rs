@@ -13,7 +13,7 @@ impl ::common_eventing::validate::Validate for Actor {
         {
             const F: rt::Field = rt::Field { number: 2, name: "id", ty: 9, key: 0, value: 0 };
             let v = &self.id;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -26,27 +26,27 @@ impl ::common_eventing::validate::Validate for ResourceRef {
         {
             const F: rt::Field = rt::Field { number: 1, name: "type", ty: 9, key: 0, value: 0 };
             let v = &self.r#type;
-            if rt::chars(v) > 512 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 512) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "id", ty: 9, key: 0, value: 0 };
             let v = &self.id;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "namespace", ty: 9, key: 0, value: 0 };
             let v = &self.namespace;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 4, name: "cluster", ty: 9, key: 0, value: 0 };
             let v = &self.cluster;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 5, name: "environment", ty: 9, key: 0, value: 0 };
             let v = &self.environment;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -60,14 +60,14 @@ impl ::common_eventing::validate::Validate for SreMessageMeta {
             const F: rt::Field = rt::Field { number: 1, name: "message_id", ty: 9, key: 0, value: 0 };
             let v = &self.message_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "schema_version", ty: 9, key: 0, value: 0 };
             let v = &self.schema_version;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 32 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 32 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 32) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 32 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             { static P: rt::Pattern = rt::Pattern::new("^v(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"); if !P.is_match(v) { cx.violation(&F, &rt::Rule { id: "string.pattern", message: "does not match regex pattern `^v(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$`", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 6, field_name: "pattern", field_type: 9 }] }); } }
             }
         }
@@ -75,7 +75,7 @@ impl ::common_eventing::validate::Validate for SreMessageMeta {
             const F: rt::Field = rt::Field { number: 3, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -90,20 +90,20 @@ impl ::common_eventing::validate::Validate for SreMessageMeta {
             const F: rt::Field = rt::Field { number: 5, name: "producer", ty: 9, key: 0, value: 0 };
             let v = &self.producer;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 6, name: "correlation_id", ty: 9, key: 0, value: 0 };
             let v = &self.correlation_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 7, name: "causation_id", ty: 9, key: 0, value: 0 };
             let v = &self.causation_id;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 8, name: "traceparent", ty: 9, key: 0, value: 0 };
@@ -116,7 +116,7 @@ impl ::common_eventing::validate::Validate for SreMessageMeta {
         {
             const F: rt::Field = rt::Field { number: 9, name: "tracestate", ty: 9, key: 0, value: 0 };
             let v = &self.tracestate;
-            if rt::chars(v) > 512 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 512) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             { static P: rt::Pattern = rt::Pattern::new("^[^,]*(,[^,]*){0,31}$"); if !P.is_match(v) { cx.violation(&F, &rt::Rule { id: "string.pattern", message: "does not match regex pattern `^[^,]*(,[^,]*){0,31}$`", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 6, field_name: "pattern", field_type: 9 }] }); } }
         }
         {
@@ -140,14 +140,14 @@ impl ::common_eventing::validate::Validate for SreSubject {
             const F: rt::Field = rt::Field { number: 1, name: "aggregate_type", ty: 9, key: 0, value: 0 };
             let v = &self.aggregate_type;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "aggregate_id", ty: 9, key: 0, value: 0 };
             let v = &self.aggregate_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -167,18 +167,18 @@ impl ::common_eventing::validate::Validate for Alert {
             const F: rt::Field = rt::Field { number: 1, name: "alert_id", ty: 9, key: 0, value: 0 };
             let v = &self.alert_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "fingerprint", ty: 9, key: 0, value: 0 };
             let v = &self.fingerprint;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "name", ty: 9, key: 0, value: 0 };
             let v = &self.name;
-            if rt::chars(v) > 512 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 512) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 4, name: "severity", ty: 14, key: 0, value: 0 };
@@ -198,11 +198,11 @@ impl ::common_eventing::validate::Validate for Alert {
             if (m.len() as u64) > 256 { cx.violation(&F, &rt::Rule { id: "map.max_pairs", message: "map must be at most 256 entries", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_pairs", field_type: 4 }] }); }
             for (k, x) in m.iter() {
             { let v = k;
-            if rt::chars(v) < 1 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }, true); }
-            if rt::chars(v) > 256 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, true); }
+            if rt::fewer_chars_than(v, 1) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }, true); }
+            if rt::more_chars_than(v, 256) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, true); }
             }
             { let v = x;
-            if rt::chars(v) > 4096 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 4096 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 5, field_name: "values", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, false); }
+            if rt::more_chars_than(v, 4096) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 4096 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 5, field_name: "values", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, false); }
             }
             }
         }
@@ -212,11 +212,11 @@ impl ::common_eventing::validate::Validate for Alert {
             if (m.len() as u64) > 256 { cx.violation(&F, &rt::Rule { id: "map.max_pairs", message: "map must be at most 256 entries", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_pairs", field_type: 4 }] }); }
             for (k, x) in m.iter() {
             { let v = k;
-            if rt::chars(v) < 1 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }, true); }
-            if rt::chars(v) > 256 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, true); }
+            if rt::fewer_chars_than(v, 1) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }, true); }
+            if rt::more_chars_than(v, 256) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, true); }
             }
             { let v = x;
-            if rt::chars(v) > 4096 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 4096 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 5, field_name: "values", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, false); }
+            if rt::more_chars_than(v, 4096) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 4096 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 5, field_name: "values", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, false); }
             }
             }
         }
@@ -228,7 +228,7 @@ impl ::common_eventing::validate::Validate for Alert {
         {
             const F: rt::Field = rt::Field { number: 11, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -241,22 +241,22 @@ impl ::common_eventing::validate::Validate for HealthCondition {
         {
             const F: rt::Field = rt::Field { number: 1, name: "type", ty: 9, key: 0, value: 0 };
             let v = &self.r#type;
-            if rt::chars(v) > 512 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 512) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "status", ty: 9, key: 0, value: 0 };
             let v = &self.status;
-            if rt::chars(v) > 512 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 512) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "reason", ty: 9, key: 0, value: 0 };
             let v = &self.reason;
-            if rt::chars(v) > 512 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 512) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 4, name: "message", ty: 9, key: 0, value: 0 };
             let v = &self.message;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -270,7 +270,7 @@ impl ::common_eventing::validate::Validate for HealthCheck {
             const F: rt::Field = rt::Field { number: 1, name: "healthcheck_id", ty: 9, key: 0, value: 0 };
             let v = &self.healthcheck_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -312,18 +312,18 @@ impl ::common_eventing::validate::Validate for FleetState {
             const F: rt::Field = rt::Field { number: 1, name: "fleetstate_id", ty: 9, key: 0, value: 0 };
             let v = &self.fleetstate_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "environment_id", ty: 9, key: 0, value: 0 };
             let v = &self.environment_id;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "cluster_id", ty: 9, key: 0, value: 0 };
             let v = &self.cluster_id;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 5, name: "total_applications", ty: 5, key: 0, value: 0 };
@@ -380,7 +380,7 @@ impl ::common_eventing::validate::Validate for IncidentTimelineEntry {
         {
             const F: rt::Field = rt::Field { number: 4, name: "text", ty: 9, key: 0, value: 0 };
             let v = &self.text;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -393,17 +393,17 @@ impl ::common_eventing::validate::Validate for Incident {
         {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "title", ty: 9, key: 0, value: 0 };
             let v = &self.title;
-            if rt::chars(v) > 512 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 512) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "description", ty: 9, key: 0, value: 0 };
             let v = &self.description;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 4, name: "severity", ty: 14, key: 0, value: 0 };
@@ -455,12 +455,12 @@ impl ::common_eventing::validate::Validate for PostmortemImpact {
         {
             const F: rt::Field = rt::Field { number: 1, name: "user_impact", ty: 9, key: 0, value: 0 };
             let v = &self.user_impact;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "scope", ty: 9, key: 0, value: 0 };
             let v = &self.scope;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -473,12 +473,12 @@ impl ::common_eventing::validate::Validate for PostmortemActionItem {
         {
             const F: rt::Field = rt::Field { number: 1, name: "description", ty: 9, key: 0, value: 0 };
             let v = &self.description;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "owner", ty: 9, key: 0, value: 0 };
             let v = &self.owner;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -492,25 +492,25 @@ impl ::common_eventing::validate::Validate for Postmortem {
             const F: rt::Field = rt::Field { number: 1, name: "postmortem_id", ty: 9, key: 0, value: 0 };
             let v = &self.postmortem_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "title", ty: 9, key: 0, value: 0 };
             let v = &self.title;
-            if rt::chars(v) > 512 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 512) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 4, name: "summary", ty: 9, key: 0, value: 0 };
             let v = &self.summary;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 5, name: "status", ty: 14, key: 0, value: 0 };
@@ -537,15 +537,15 @@ impl ::common_eventing::validate::Validate for Postmortem {
         {
             const F: rt::Field = rt::Field { number: 8, name: "root_cause", ty: 9, key: 0, value: 0 };
             let v = &self.root_cause;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 9, name: "contributing_factors", ty: 9, key: 0, value: 0 };
             let l = &self.contributing_factors;
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 65536 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -560,8 +560,8 @@ impl ::common_eventing::validate::Validate for Postmortem {
             let l = &self.lessons_learned;
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 65536 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -569,8 +569,8 @@ impl ::common_eventing::validate::Validate for Postmortem {
             let l = &self.tags;
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 256 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -578,8 +578,8 @@ impl ::common_eventing::validate::Validate for Postmortem {
             let l = &self.authors;
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 256 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -587,8 +587,8 @@ impl ::common_eventing::validate::Validate for Postmortem {
             let l = &self.reviewers;
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 256 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
     }
@@ -602,17 +602,17 @@ impl ::common_eventing::validate::Validate for RunbookStep {
         {
             const F: rt::Field = rt::Field { number: 1, name: "title", ty: 9, key: 0, value: 0 };
             let v = &self.title;
-            if rt::chars(v) > 512 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 512) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "instructions", ty: 9, key: 0, value: 0 };
             let v = &self.instructions;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "command", ty: 9, key: 0, value: 0 };
             let v = &self.command;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -626,26 +626,26 @@ impl ::common_eventing::validate::Validate for Runbook {
             const F: rt::Field = rt::Field { number: 1, name: "runbook_id", ty: 9, key: 0, value: 0 };
             let v = &self.runbook_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "title", ty: 9, key: 0, value: 0 };
             let v = &self.title;
-            if rt::chars(v) > 512 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 512) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "description", ty: 9, key: 0, value: 0 };
             let v = &self.description;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 4, name: "trigger_conditions", ty: 9, key: 0, value: 0 };
             let l = &self.trigger_conditions;
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 4096 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 4096 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 4096) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 4096 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -663,15 +663,15 @@ impl ::common_eventing::validate::Validate for Runbook {
         {
             const F: rt::Field = rt::Field { number: 8, name: "owner", ty: 9, key: 0, value: 0 };
             let v = &self.owner;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 9, name: "tags", ty: 9, key: 0, value: 0 };
             let l = &self.tags;
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 256 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
     }
@@ -686,18 +686,18 @@ impl ::common_eventing::validate::Validate for Service {
             const F: rt::Field = rt::Field { number: 1, name: "service_id", ty: 9, key: 0, value: 0 };
             let v = &self.service_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "name", ty: 9, key: 0, value: 0 };
             let v = &self.name;
-            if rt::chars(v) > 512 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 512) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "description", ty: 9, key: 0, value: 0 };
             let v = &self.description;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 4, name: "tier", ty: 14, key: 0, value: 0 };
@@ -707,20 +707,20 @@ impl ::common_eventing::validate::Validate for Service {
         {
             const F: rt::Field = rt::Field { number: 5, name: "owner_team", ty: 9, key: 0, value: 0 };
             let v = &self.owner_team;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 6, name: "on_call_schedule", ty: 9, key: 0, value: 0 };
             let v = &self.on_call_schedule;
-            if rt::chars(v) > 512 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 512) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 7, name: "dependencies", ty: 9, key: 0, value: 0 };
             let l = &self.dependencies;
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 256 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -728,8 +728,8 @@ impl ::common_eventing::validate::Validate for Service {
             let l = &self.dependents;
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 256 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -737,8 +737,8 @@ impl ::common_eventing::validate::Validate for Service {
             let l = &self.runbook_ids;
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 256 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -746,8 +746,8 @@ impl ::common_eventing::validate::Validate for Service {
             let l = &self.slo_ids;
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 256 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -756,11 +756,11 @@ impl ::common_eventing::validate::Validate for Service {
             if (m.len() as u64) > 256 { cx.violation(&F, &rt::Rule { id: "map.max_pairs", message: "map must be at most 256 entries", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_pairs", field_type: 4 }] }); }
             for (k, x) in m.iter() {
             { let v = k;
-            if rt::chars(v) < 1 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }, true); }
-            if rt::chars(v) > 256 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, true); }
+            if rt::fewer_chars_than(v, 1) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }, true); }
+            if rt::more_chars_than(v, 256) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, true); }
             }
             { let v = x;
-            if rt::chars(v) > 4096 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 4096 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 5, field_name: "values", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, false); }
+            if rt::more_chars_than(v, 4096) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 4096 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 5, field_name: "values", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, false); }
             }
             }
         }
@@ -770,11 +770,11 @@ impl ::common_eventing::validate::Validate for Service {
             if (m.len() as u64) > 256 { cx.violation(&F, &rt::Rule { id: "map.max_pairs", message: "map must be at most 256 entries", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_pairs", field_type: 4 }] }); }
             for (k, x) in m.iter() {
             { let v = k;
-            if rt::chars(v) < 1 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }, true); }
-            if rt::chars(v) > 256 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, true); }
+            if rt::fewer_chars_than(v, 1) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }, true); }
+            if rt::more_chars_than(v, 256) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, true); }
             }
             { let v = x;
-            if rt::chars(v) > 4096 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 4096 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 5, field_name: "values", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, false); }
+            if rt::more_chars_than(v, 4096) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 4096 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 5, field_name: "values", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, false); }
             }
             }
         }
@@ -789,22 +789,22 @@ impl ::common_eventing::validate::Validate for SliSpec {
         {
             const F: rt::Field = rt::Field { number: 1, name: "indicator", ty: 9, key: 0, value: 0 };
             let v = &self.indicator;
-            if rt::chars(v) > 512 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 512) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "description", ty: 9, key: 0, value: 0 };
             let v = &self.description;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "good_events_query", ty: 9, key: 0, value: 0 };
             let v = &self.good_events_query;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 4, name: "total_events_query", ty: 9, key: 0, value: 0 };
             let v = &self.total_events_query;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -818,18 +818,18 @@ impl ::common_eventing::validate::Validate for Slo {
             const F: rt::Field = rt::Field { number: 1, name: "slo_id", ty: 9, key: 0, value: 0 };
             let v = &self.slo_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "name", ty: 9, key: 0, value: 0 };
             let v = &self.name;
-            if rt::chars(v) > 512 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 512) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 512 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "description", ty: 9, key: 0, value: 0 };
             let v = &self.description;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 6, name: "sli_spec", ty: 11, key: 0, value: 0 };
@@ -843,7 +843,7 @@ impl ::common_eventing::validate::Validate for Slo {
         {
             const F: rt::Field = rt::Field { number: 9, name: "owner", ty: 9, key: 0, value: 0 };
             let v = &self.owner;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 10, name: "scope", ty: 11, key: 0, value: 0 };
@@ -866,7 +866,7 @@ impl ::common_eventing::validate::Validate for SliWindow {
             const F: rt::Field = rt::Field { number: 1, name: "slo_id", ty: 9, key: 0, value: 0 };
             let v = &self.slo_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1046,7 +1046,7 @@ impl ::common_eventing::validate::Validate for IncidentSeverityChanged {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1063,7 +1063,7 @@ impl ::common_eventing::validate::Validate for IncidentSeverityChanged {
         {
             const F: rt::Field = rt::Field { number: 4, name: "reason", ty: 9, key: 0, value: 0 };
             let v = &self.reason;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 15, name: "aggregate_version", ty: 3, key: 0, value: 0 };
@@ -1082,7 +1082,7 @@ impl ::common_eventing::validate::Validate for IncidentAssigned {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1120,7 +1120,7 @@ impl ::common_eventing::validate::Validate for IncidentTimelineEntryAdded {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1149,7 +1149,7 @@ impl ::common_eventing::validate::Validate for IncidentResolved {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1160,7 +1160,7 @@ impl ::common_eventing::validate::Validate for IncidentResolved {
         {
             const F: rt::Field = rt::Field { number: 3, name: "resolution", ty: 9, key: 0, value: 0 };
             let v = &self.resolution;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 15, name: "aggregate_version", ty: 3, key: 0, value: 0 };
@@ -1179,7 +1179,7 @@ impl ::common_eventing::validate::Validate for IncidentClosed {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1190,7 +1190,7 @@ impl ::common_eventing::validate::Validate for IncidentClosed {
         {
             const F: rt::Field = rt::Field { number: 3, name: "reason", ty: 9, key: 0, value: 0 };
             let v = &self.reason;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 15, name: "aggregate_version", ty: 3, key: 0, value: 0 };
@@ -1209,7 +1209,7 @@ impl ::common_eventing::validate::Validate for IncidentAcknowledged {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1229,7 +1229,7 @@ impl ::common_eventing::validate::Validate for IncidentAcknowledged {
         {
             const F: rt::Field = rt::Field { number: 5, name: "note", ty: 9, key: 0, value: 0 };
             let v = &self.note;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 15, name: "aggregate_version", ty: 3, key: 0, value: 0 };
@@ -1248,7 +1248,7 @@ impl ::common_eventing::validate::Validate for IncidentStatusChanged {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1265,7 +1265,7 @@ impl ::common_eventing::validate::Validate for IncidentStatusChanged {
         {
             const F: rt::Field = rt::Field { number: 4, name: "reason", ty: 9, key: 0, value: 0 };
             let v = &self.reason;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 15, name: "aggregate_version", ty: 3, key: 0, value: 0 };
@@ -1306,7 +1306,7 @@ impl ::common_eventing::validate::Validate for AlertAcknowledged {
             const F: rt::Field = rt::Field { number: 1, name: "alert_id", ty: 9, key: 0, value: 0 };
             let v = &self.alert_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1340,7 +1340,7 @@ impl ::common_eventing::validate::Validate for AlertsCorrelatedToIncident {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1349,8 +1349,8 @@ impl ::common_eventing::validate::Validate for AlertsCorrelatedToIncident {
             if (l.len() as u64) < 1 { cx.violation(&F, &rt::Rule { id: "repeated.min_items", message: "must contain at least 1 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 1, field_name: "min_items", field_type: 4 }] }); }
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 256 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1392,20 +1392,20 @@ impl ::common_eventing::validate::Validate for RunbookExecutionCompleted {
             const F: rt::Field = rt::Field { number: 1, name: "runbook_id", ty: 9, key: 0, value: 0 };
             let v = &self.runbook_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "execution_id", ty: 9, key: 0, value: 0 };
             let v = &self.execution_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 4, name: "outcome", ty: 14, key: 0, value: 0 };
@@ -1416,7 +1416,7 @@ impl ::common_eventing::validate::Validate for RunbookExecutionCompleted {
         {
             const F: rt::Field = rt::Field { number: 5, name: "summary", ty: 9, key: 0, value: 0 };
             let v = &self.summary;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 15, name: "aggregate_version", ty: 3, key: 0, value: 0 };
@@ -1435,7 +1435,7 @@ impl ::common_eventing::validate::Validate for RunbookUpdated {
             const F: rt::Field = rt::Field { number: 1, name: "runbook_id", ty: 9, key: 0, value: 0 };
             let v = &self.runbook_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1517,7 +1517,7 @@ impl ::common_eventing::validate::Validate for SloBudgetExhausted {
             const F: rt::Field = rt::Field { number: 1, name: "slo_id", ty: 9, key: 0, value: 0 };
             let v = &self.slo_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1537,7 +1537,7 @@ impl ::common_eventing::validate::Validate for SloUpdated {
             const F: rt::Field = rt::Field { number: 1, name: "slo_id", ty: 9, key: 0, value: 0 };
             let v = &self.slo_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1646,7 +1646,7 @@ impl ::common_eventing::validate::Validate for ServiceUpdated {
             const F: rt::Field = rt::Field { number: 1, name: "service_id", ty: 9, key: 0, value: 0 };
             let v = &self.service_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1684,13 +1684,13 @@ impl ::common_eventing::validate::Validate for ServiceDeleted {
             const F: rt::Field = rt::Field { number: 1, name: "service_id", ty: 9, key: 0, value: 0 };
             let v = &self.service_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "reason", ty: 9, key: 0, value: 0 };
             let v = &self.reason;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 15, name: "aggregate_version", ty: 3, key: 0, value: 0 };
@@ -1731,7 +1731,7 @@ impl ::common_eventing::validate::Validate for PostmortemUpdated {
             const F: rt::Field = rt::Field { number: 1, name: "postmortem_id", ty: 9, key: 0, value: 0 };
             let v = &self.postmortem_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1769,14 +1769,14 @@ impl ::common_eventing::validate::Validate for PostmortemPublished {
             const F: rt::Field = rt::Field { number: 1, name: "postmortem_id", ty: 9, key: 0, value: 0 };
             let v = &self.postmortem_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1947,7 +1947,7 @@ impl ::common_eventing::validate::Validate for ReclassifyIncidentSeverityRequest
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1959,7 +1959,7 @@ impl ::common_eventing::validate::Validate for ReclassifyIncidentSeverityRequest
         {
             const F: rt::Field = rt::Field { number: 3, name: "reason", ty: 9, key: 0, value: 0 };
             let v = &self.reason;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -1973,7 +1973,7 @@ impl ::common_eventing::validate::Validate for AssignIncidentRequested {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -1997,7 +1997,7 @@ impl ::common_eventing::validate::Validate for AddIncidentTimelineEntryRequested
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -2021,13 +2021,13 @@ impl ::common_eventing::validate::Validate for ResolveIncidentRequested {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "resolution", ty: 9, key: 0, value: 0 };
             let v = &self.resolution;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -2041,13 +2041,13 @@ impl ::common_eventing::validate::Validate for CloseIncidentRequested {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "reason", ty: 9, key: 0, value: 0 };
             let v = &self.reason;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -2061,13 +2061,13 @@ impl ::common_eventing::validate::Validate for AcknowledgeIncidentRequested {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "note", ty: 9, key: 0, value: 0 };
             let v = &self.note;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -2081,7 +2081,7 @@ impl ::common_eventing::validate::Validate for TransitionIncidentStatusRequested
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -2093,7 +2093,7 @@ impl ::common_eventing::validate::Validate for TransitionIncidentStatusRequested
         {
             const F: rt::Field = rt::Field { number: 3, name: "reason", ty: 9, key: 0, value: 0 };
             let v = &self.reason;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -2124,7 +2124,7 @@ impl ::common_eventing::validate::Validate for AcknowledgeAlertRequested {
             const F: rt::Field = rt::Field { number: 1, name: "alert_id", ty: 9, key: 0, value: 0 };
             let v = &self.alert_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
     }
@@ -2139,7 +2139,7 @@ impl ::common_eventing::validate::Validate for CorrelateAlertsToIncidentRequeste
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -2148,8 +2148,8 @@ impl ::common_eventing::validate::Validate for CorrelateAlertsToIncidentRequeste
             if (l.len() as u64) < 1 { cx.violation(&F, &rt::Rule { id: "repeated.min_items", message: "must contain at least 1 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 1, field_name: "min_items", field_type: 4 }] }); }
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 256 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
     }
@@ -2181,20 +2181,20 @@ impl ::common_eventing::validate::Validate for ExecuteRunbookRequested {
             const F: rt::Field = rt::Field { number: 1, name: "runbook_id", ty: 9, key: 0, value: 0 };
             let v = &self.runbook_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "execution_id", ty: 9, key: 0, value: 0 };
             let v = &self.execution_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 4, name: "targets", ty: 11, key: 0, value: 0 };
@@ -2209,11 +2209,11 @@ impl ::common_eventing::validate::Validate for ExecuteRunbookRequested {
             if (m.len() as u64) > 256 { cx.violation(&F, &rt::Rule { id: "map.max_pairs", message: "map must be at most 256 entries", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_pairs", field_type: 4 }] }); }
             for (k, x) in m.iter() {
             { let v = k;
-            if rt::chars(v) < 1 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }, true); }
-            if rt::chars(v) > 256 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, true); }
+            if rt::fewer_chars_than(v, 1) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }, true); }
+            if rt::more_chars_than(v, 256) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, true); }
             }
             { let v = x;
-            if rt::chars(v) > 4096 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 4096 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 5, field_name: "values", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, false); }
+            if rt::more_chars_than(v, 4096) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 4096 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 5, field_name: "values", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, false); }
             }
             }
         }
@@ -2229,7 +2229,7 @@ impl ::common_eventing::validate::Validate for UpdateRunbookRequested {
             const F: rt::Field = rt::Field { number: 1, name: "runbook_id", ty: 9, key: 0, value: 0 };
             let v = &self.runbook_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -2287,7 +2287,7 @@ impl ::common_eventing::validate::Validate for UpdateSloRequested {
             const F: rt::Field = rt::Field { number: 1, name: "slo_id", ty: 9, key: 0, value: 0 };
             let v = &self.slo_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -2362,7 +2362,7 @@ impl ::common_eventing::validate::Validate for UpdateServiceRequested {
             const F: rt::Field = rt::Field { number: 1, name: "service_id", ty: 9, key: 0, value: 0 };
             let v = &self.service_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -2386,13 +2386,13 @@ impl ::common_eventing::validate::Validate for DeleteServiceRequested {
             const F: rt::Field = rt::Field { number: 1, name: "service_id", ty: 9, key: 0, value: 0 };
             let v = &self.service_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "reason", ty: 9, key: 0, value: 0 };
             let v = &self.reason;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -2423,7 +2423,7 @@ impl ::common_eventing::validate::Validate for UpdatePostmortemRequested {
             const F: rt::Field = rt::Field { number: 1, name: "postmortem_id", ty: 9, key: 0, value: 0 };
             let v = &self.postmortem_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -2447,7 +2447,7 @@ impl ::common_eventing::validate::Validate for PublishPostmortemRequested {
             const F: rt::Field = rt::Field { number: 1, name: "postmortem_id", ty: 9, key: 0, value: 0 };
             let v = &self.postmortem_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
     }
@@ -2462,14 +2462,14 @@ impl ::common_eventing::validate::Validate for GetIncidentRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
     }
@@ -2501,7 +2501,7 @@ impl ::common_eventing::validate::Validate for ListOpenIncidentsRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -2512,7 +2512,7 @@ impl ::common_eventing::validate::Validate for ListOpenIncidentsRequest {
         {
             const F: rt::Field = rt::Field { number: 3, name: "page_token", ty: 9, key: 0, value: 0 };
             let v = &self.page_token;
-            if rt::chars(v) > 1024 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 1024 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 1024) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 1024 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -2541,14 +2541,14 @@ impl ::common_eventing::validate::Validate for GetAlertRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "alert_id", ty: 9, key: 0, value: 0 };
             let v = &self.alert_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
     }
@@ -2580,7 +2580,7 @@ impl ::common_eventing::validate::Validate for ListActiveAlertsRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -2591,7 +2591,7 @@ impl ::common_eventing::validate::Validate for ListActiveAlertsRequest {
         {
             const F: rt::Field = rt::Field { number: 3, name: "page_token", ty: 9, key: 0, value: 0 };
             let v = &self.page_token;
-            if rt::chars(v) > 1024 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 1024 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 1024) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 1024 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -2620,14 +2620,14 @@ impl ::common_eventing::validate::Validate for GetRunbookRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "runbook_id", ty: 9, key: 0, value: 0 };
             let v = &self.runbook_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
     }
@@ -2659,7 +2659,7 @@ impl ::common_eventing::validate::Validate for ListRunbooksRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -2670,7 +2670,7 @@ impl ::common_eventing::validate::Validate for ListRunbooksRequest {
         {
             const F: rt::Field = rt::Field { number: 3, name: "page_token", ty: 9, key: 0, value: 0 };
             let v = &self.page_token;
-            if rt::chars(v) > 1024 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 1024 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 1024) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 1024 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -2699,14 +2699,14 @@ impl ::common_eventing::validate::Validate for GetSloRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "slo_id", ty: 9, key: 0, value: 0 };
             let v = &self.slo_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
     }
@@ -2738,7 +2738,7 @@ impl ::common_eventing::validate::Validate for ListSlOsRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -2749,7 +2749,7 @@ impl ::common_eventing::validate::Validate for ListSlOsRequest {
         {
             const F: rt::Field = rt::Field { number: 3, name: "page_token", ty: 9, key: 0, value: 0 };
             let v = &self.page_token;
-            if rt::chars(v) > 1024 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 1024 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 1024) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 1024 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -2778,21 +2778,21 @@ impl ::common_eventing::validate::Validate for GetCurrentFleetStateRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "environment_id", ty: 9, key: 0, value: 0 };
             let v = &self.environment_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "cluster_id", ty: 9, key: 0, value: 0 };
             let v = &self.cluster_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
     }
@@ -2824,14 +2824,14 @@ impl ::common_eventing::validate::Validate for GetServiceRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "service_id", ty: 9, key: 0, value: 0 };
             let v = &self.service_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
     }
@@ -2863,7 +2863,7 @@ impl ::common_eventing::validate::Validate for ListServicesRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -2874,7 +2874,7 @@ impl ::common_eventing::validate::Validate for ListServicesRequest {
         {
             const F: rt::Field = rt::Field { number: 3, name: "page_token", ty: 9, key: 0, value: 0 };
             let v = &self.page_token;
-            if rt::chars(v) > 1024 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 1024 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 1024) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 1024 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -2903,14 +2903,14 @@ impl ::common_eventing::validate::Validate for GetPostmortemRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "postmortem_id", ty: 9, key: 0, value: 0 };
             let v = &self.postmortem_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
     }
@@ -2942,14 +2942,14 @@ impl ::common_eventing::validate::Validate for ListPostmortemsByIncidentRequest 
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -2960,7 +2960,7 @@ impl ::common_eventing::validate::Validate for ListPostmortemsByIncidentRequest 
         {
             const F: rt::Field = rt::Field { number: 4, name: "page_token", ty: 9, key: 0, value: 0 };
             let v = &self.page_token;
-            if rt::chars(v) > 1024 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 1024 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 1024) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 1024 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -2989,7 +2989,7 @@ impl ::common_eventing::validate::Validate for CreateIncidentRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -3030,14 +3030,14 @@ impl ::common_eventing::validate::Validate for ReclassifyIncidentSeverityRequest
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -3049,7 +3049,7 @@ impl ::common_eventing::validate::Validate for ReclassifyIncidentSeverityRequest
         {
             const F: rt::Field = rt::Field { number: 4, name: "reason", ty: 9, key: 0, value: 0 };
             let v = &self.reason;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -3080,14 +3080,14 @@ impl ::common_eventing::validate::Validate for AssignIncidentRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -3128,14 +3128,14 @@ impl ::common_eventing::validate::Validate for AddIncidentTimelineEntryRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -3176,20 +3176,20 @@ impl ::common_eventing::validate::Validate for AcknowledgeIncidentRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "note", ty: 9, key: 0, value: 0 };
             let v = &self.note;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -3220,14 +3220,14 @@ impl ::common_eventing::validate::Validate for TransitionIncidentStatusRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -3239,7 +3239,7 @@ impl ::common_eventing::validate::Validate for TransitionIncidentStatusRequest {
         {
             const F: rt::Field = rt::Field { number: 4, name: "reason", ty: 9, key: 0, value: 0 };
             let v = &self.reason;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -3270,20 +3270,20 @@ impl ::common_eventing::validate::Validate for ResolveIncidentRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "resolution", ty: 9, key: 0, value: 0 };
             let v = &self.resolution;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -3314,20 +3314,20 @@ impl ::common_eventing::validate::Validate for CloseIncidentRequest {
             const F: rt::Field = rt::Field { number: 1, name: "tenant_id", ty: 9, key: 0, value: 0 };
             let v = &self.tenant_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "reason", ty: 9, key: 0, value: 0 };
             let v = &self.reason;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }

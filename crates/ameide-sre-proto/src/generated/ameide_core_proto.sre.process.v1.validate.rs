@@ -9,20 +9,20 @@ impl ::common_eventing::validate::Validate for SreProcessSubject {
             const F: rt::Field = rt::Field { number: 1, name: "workflow_type", ty: 9, key: 0, value: 0 };
             let v = &self.workflow_type;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 128 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 128) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 128 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "workflow_id", ty: 9, key: 0, value: 0 };
             let v = &self.workflow_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -115,7 +115,7 @@ impl ::common_eventing::validate::Validate for RemediationApproval {
         {
             const F: rt::Field = rt::Field { number: 4, name: "comment", ty: 9, key: 0, value: 0 };
             let v = &self.comment;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
     }
 }
@@ -129,7 +129,7 @@ impl ::common_eventing::validate::Validate for IncidentTriageStarted {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -142,8 +142,8 @@ impl ::common_eventing::validate::Validate for IncidentTriageStarted {
             let l = &self.alert_ids;
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 256 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -169,7 +169,7 @@ impl ::common_eventing::validate::Validate for PatternLookupCompleted {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -177,8 +177,8 @@ impl ::common_eventing::validate::Validate for PatternLookupCompleted {
             let l = &self.matched_runbook_ids;
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 256 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -186,8 +186,8 @@ impl ::common_eventing::validate::Validate for PatternLookupCompleted {
             let l = &self.similar_incident_ids;
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 256 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -195,14 +195,14 @@ impl ::common_eventing::validate::Validate for PatternLookupCompleted {
             let l = &self.similar_postmortem_ids;
             if (l.len() as u64) > 1000 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 1000 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 256 { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.item_violation(&F, i, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 5, name: "summary", ty: 9, key: 0, value: 0 };
             let v = &self.summary;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 14, name: "phase", ty: 14, key: 0, value: 0 };
@@ -227,7 +227,7 @@ impl ::common_eventing::validate::Validate for TriagePhaseCompleted {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -239,7 +239,7 @@ impl ::common_eventing::validate::Validate for TriagePhaseCompleted {
         {
             const F: rt::Field = rt::Field { number: 3, name: "suspected_cause", ty: 9, key: 0, value: 0 };
             let v = &self.suspected_cause;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 4, name: "affected_resources", ty: 11, key: 0, value: 0 };
@@ -251,7 +251,7 @@ impl ::common_eventing::validate::Validate for TriagePhaseCompleted {
         {
             const F: rt::Field = rt::Field { number: 5, name: "summary", ty: 9, key: 0, value: 0 };
             let v = &self.summary;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 14, name: "phase", ty: 14, key: 0, value: 0 };
@@ -276,25 +276,25 @@ impl ::common_eventing::validate::Validate for RemediationProposed {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "remediation_id", ty: 9, key: 0, value: 0 };
             let v = &self.remediation_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "runbook_id", ty: 9, key: 0, value: 0 };
             let v = &self.runbook_id;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 4, name: "description", ty: 9, key: 0, value: 0 };
             let v = &self.description;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 5, name: "targets", ty: 11, key: 0, value: 0 };
@@ -335,14 +335,14 @@ impl ::common_eventing::validate::Validate for RemediationApplied {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "remediation_id", ty: 9, key: 0, value: 0 };
             let v = &self.remediation_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -357,12 +357,12 @@ impl ::common_eventing::validate::Validate for RemediationApplied {
         {
             const F: rt::Field = rt::Field { number: 5, name: "execution_id", ty: 9, key: 0, value: 0 };
             let v = &self.execution_id;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 6, name: "summary", ty: 9, key: 0, value: 0 };
             let v = &self.summary;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 14, name: "phase", ty: 14, key: 0, value: 0 };
@@ -387,14 +387,14 @@ impl ::common_eventing::validate::Validate for VerificationStarted {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "remediation_id", ty: 9, key: 0, value: 0 };
             let v = &self.remediation_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -427,14 +427,14 @@ impl ::common_eventing::validate::Validate for VerificationCompleted {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "remediation_id", ty: 9, key: 0, value: 0 };
             let v = &self.remediation_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -445,7 +445,7 @@ impl ::common_eventing::validate::Validate for VerificationCompleted {
         {
             const F: rt::Field = rt::Field { number: 5, name: "summary", ty: 9, key: 0, value: 0 };
             let v = &self.summary;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 14, name: "phase", ty: 14, key: 0, value: 0 };
@@ -470,18 +470,18 @@ impl ::common_eventing::validate::Validate for DocumentationRequested {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
             const F: rt::Field = rt::Field { number: 2, name: "postmortem_id", ty: 9, key: 0, value: 0 };
             let v = &self.postmortem_id;
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 3, name: "summary", ty: 9, key: 0, value: 0 };
             let v = &self.summary;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 14, name: "phase", ty: 14, key: 0, value: 0 };
@@ -506,7 +506,7 @@ impl ::common_eventing::validate::Validate for IncidentTriageCompleted {
             const F: rt::Field = rt::Field { number: 1, name: "incident_id", ty: 9, key: 0, value: 0 };
             let v = &self.incident_id;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) > 256 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 256) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 256 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
         }
         {
@@ -523,7 +523,7 @@ impl ::common_eventing::validate::Validate for IncidentTriageCompleted {
         {
             const F: rt::Field = rt::Field { number: 4, name: "summary", ty: 9, key: 0, value: 0 };
             let v = &self.summary;
-            if rt::chars(v) > 65536 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 65536) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 65536 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
         }
         {
             const F: rt::Field = rt::Field { number: 14, name: "phase", ty: 14, key: 0, value: 0 };

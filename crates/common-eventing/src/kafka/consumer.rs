@@ -120,7 +120,7 @@ impl From<KafkaError> for ConsumeError {
 ///
 /// ```no_run
 /// # async fn demo<M>() -> Result<(), Box<dyn std::error::Error>>
-/// # where M: common_eventing::Eventing + common_eventing::registry::ProtoSchema + Default + Send + std::fmt::Debug + 'static {
+/// # where M: common_eventing::Eventing + common_eventing::registry::ProtoSchema + common_eventing::validate::Validate + Default + Send + std::fmt::Debug + 'static {
 /// use common_eventing::kafka::{Consumer, Router};
 ///
 /// let router = Router::new().on::<M, _, _>(|event, received| async move {

@@ -200,12 +200,7 @@ impl KafkaRecord {
         options: &RecordOptions,
     ) -> Result<Self, RecordError> {
         if !options.skip_validation {
-            event.validate().map_err(|violations| {
-                RecordError::Invalid(framing::InvalidMessage {
-                    full_name: M::FULL_NAME,
-                    violations,
-                })
-            })?;
+            check(event)?;
         }
         let headers = headers_of(event, options)?;
         Ok(Self {
@@ -252,12 +247,7 @@ impl KafkaRecord {
         &self,
     ) -> Result<M, RecordError> {
         let event = self.decode::<M>()?;
-        event.validate().map_err(|violations| {
-            RecordError::Invalid(framing::InvalidMessage {
-                full_name: M::FULL_NAME,
-                violations,
-            })
-        })?;
+        check(&event)?;
         Ok(event)
     }
 }
@@ -303,12 +293,7 @@ impl<'a> RecordRef<'a> {
         &self,
     ) -> Result<M, RecordError> {
         let event = self.decode::<M>()?;
-        event.validate().map_err(|violations| {
-            RecordError::Invalid(framing::InvalidMessage {
-                full_name: M::FULL_NAME,
-                violations,
-            })
-        })?;
+        check(&event)?;
         Ok(event)
     }
 
@@ -325,6 +310,17 @@ impl<'a> RecordRef<'a> {
             value: self.value.unwrap_or_default().to_vec(),
         }
     }
+}
+
+/// [`RecordError::Invalid`], naming every field, when `event` breaks its
+/// `buf.validate` rules.
+fn check<M: ProtoSchema + Validate>(event: &M) -> Result<(), RecordError> {
+    event.validate().map_err(|violations| {
+        RecordError::Invalid(framing::InvalidMessage {
+            full_name: M::FULL_NAME,
+            violations,
+        })
+    })
 }
 
 /// A text field's value, `None` when absent or empty.

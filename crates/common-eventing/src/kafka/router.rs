@@ -8,6 +8,7 @@ use super::RecordRef;
 use super::dead_letter::Reason;
 use crate::Eventing;
 use crate::registry::ProtoSchema;
+use crate::validate::Validate;
 
 /// What a handler returns when it cannot take an event: the record is dead-lettered
 /// with this error's text.
@@ -29,7 +30,9 @@ pub struct Received {
 }
 
 type Handled = Pin<Box<dyn Future<Output = Result<(), HandlerError>> + Send>>;
-type Decoder = Box<dyn FnMut(&RecordRef<'_>, Received) -> Result<Handled, String> + Send + 'static>;
+/// Decodes a record (checking the contract's rules when asked) and starts its handler.
+type Decoder =
+    Box<dyn FnMut(&RecordRef<'_>, Received, bool) -> Result<Handled, String> + Send + 'static>;
 
 struct Route {
     topic: String,
@@ -46,6 +49,7 @@ struct Route {
 #[derive(Default)]
 pub struct Router {
     routes: Vec<Route>,
+    validate: bool,
 }
 
 impl fmt::Debug for Router {
@@ -69,10 +73,20 @@ impl Router {
         Self::default()
     }
 
+    /// Checks every event against its `buf.validate` rules before its handler sees
+    /// it: an event that breaks its contract is dead-lettered (`dlq.reason` `decode`,
+    /// `dlq.error` naming every field that broke a rule), like one that does not decode.
+    pub fn validating(self) -> Self {
+        Self {
+            validate: true,
+            ..self
+        }
+    }
+
     /// Handles events of type `M` from its stream (`M::STREAM_REF`).
     pub fn on<M, F, Fut>(self, handler: F) -> Self
     where
-        M: Eventing + ProtoSchema + Default + Send + 'static,
+        M: Eventing + ProtoSchema + Validate + Default + Send + 'static,
         F: FnMut(M, Received) -> Fut + Send + 'static,
         Fut: Future<Output = Result<(), HandlerError>> + Send + 'static,
     {
@@ -82,7 +96,7 @@ impl Router {
     /// Handles events of type `M` from `topic`.
     pub fn on_topic<M, F, Fut>(mut self, topic: &str, mut handler: F) -> Self
     where
-        M: Eventing + ProtoSchema + Default + Send + 'static,
+        M: Eventing + ProtoSchema + Validate + Default + Send + 'static,
         F: FnMut(M, Received) -> Fut + Send + 'static,
         Fut: Future<Output = Result<(), HandlerError>> + Send + 'static,
     {
@@ -90,8 +104,13 @@ impl Router {
             topic: topic.to_owned(),
             stable_type: M::STABLE_TYPE,
             full_name: M::FULL_NAME,
-            decode: Box::new(move |record, received| {
-                let event = record.decode::<M>().map_err(|e| e.to_string())?;
+            decode: Box::new(move |record, received, validate| {
+                let event = if validate {
+                    record.decode_valid::<M>()
+                } else {
+                    record.decode::<M>()
+                }
+                .map_err(|e| e.to_string())?;
                 Ok(Box::pin(handler(event, received)) as Handled)
             }),
         });
@@ -113,6 +132,7 @@ impl Router {
         received: Received,
     ) -> Result<Handled, Refusal> {
         let refuse = |reason, error: String| Refusal { reason, error };
+        let validate = self.validate;
         let event_type = record
             .event_type()
             .map_err(|e| refuse(Reason::Decode, e.to_string()))?;
@@ -149,7 +169,7 @@ impl Router {
             }
         };
         let full_name = route.full_name;
-        (route.decode)(record, received)
+        (route.decode)(record, received, validate)
             .map_err(|e| refuse(Reason::Decode, format!("not a valid {full_name}: {e}")))
     }
 }

@@ -168,10 +168,18 @@ impl Cx {
     }
 }
 
-/// The length of `s` in Unicode code points, as `string.min_len` / `max_len` count.
+/// Whether `s` has more than `n` Unicode code points (`string.max_len` counts code
+/// points); its byte length decides without counting when it can (a code point is 1
+/// to 4 bytes).
 #[inline]
-pub fn chars(s: &str) -> usize {
-    s.chars().count()
+pub fn more_chars_than(s: &str, n: usize) -> bool {
+    s.len() > n && (s.len() > n.saturating_mul(4) || s.chars().count() > n)
+}
+
+/// Whether `s` has fewer than `n` Unicode code points (`string.min_len`).
+#[inline]
+pub fn fewer_chars_than(s: &str, n: usize) -> bool {
+    s.len() < n || (s.len() < n.saturating_mul(4) && s.chars().count() < n)
 }
 
 /// A `string.pattern`, translated by the generator from RE2 to the `regex` crate's
@@ -201,5 +209,21 @@ impl Pattern {
                     .expect("the generator compiled every pattern with the same regex crate")
             })
             .is_match(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_bounds_agree_with_counting() {
+        for s in ["", "a", "é", "😀", "aé😀", "😀😀😀😀", "abcd", "ééééé"] {
+            let count = s.chars().count();
+            for n in 0..12 {
+                assert_eq!(more_chars_than(s, n), count > n, "{s:?} > {n}");
+                assert_eq!(fewer_chars_than(s, n), count < n, "{s:?} < {n}");
+            }
+        }
     }
 }

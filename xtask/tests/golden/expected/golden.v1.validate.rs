@@ -31,7 +31,7 @@ impl ::common_eventing::validate::Validate for Checked {
         match &self.choice {
             ::core::option::Option::Some(checked::Choice::Left(v)) => {
             const F: rt::Field = rt::Field { number: 10, name: "left", ty: 9, key: 0, value: 0 };
-            if rt::chars(v) < 1 { cx.violation(&F, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.violation(&F, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
             }
             ::core::option::Option::Some(checked::Choice::Right(v)) => {
             const F: rt::Field = rt::Field { number: 11, name: "right", ty: 13, key: 0, value: 0 };
@@ -43,8 +43,8 @@ impl ::common_eventing::validate::Validate for Checked {
             const F: rt::Field = rt::Field { number: 1, name: "code", ty: 9, key: 0, value: 0 };
             let v = &self.code;
             if v.is_empty() { cx.violation(&F, &rt::REQUIRED); } else {
-            if rt::chars(v) < 2 { cx.violation(&F, &rt::Rule { id: "string.min_len", message: "must be at least 2 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
-            if rt::chars(v) > 8 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 8 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 2) { cx.violation(&F, &rt::Rule { id: "string.min_len", message: "must be at least 2 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 8) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 8 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             if v.len() > 16 { cx.violation(&F, &rt::Rule { id: "string.max_bytes", message: "must be at most 16 bytes", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 5, field_name: "max_bytes", field_type: 4 }] }); }
             { static P: rt::Pattern = rt::Pattern::new("^[a-z][0-9]+$"); if !P.is_match(v) { cx.violation(&F, &rt::Rule { id: "string.pattern", message: "does not match regex pattern `^[a-z]\\d+$`", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 6, field_name: "pattern", field_type: 9 }] }); } }
             if v.contains("00") { cx.violation(&F, &rt::Rule { id: "string.not_contains", message: "contains substring `00`", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 23, field_name: "not_contains", field_type: 9 }] }); }
@@ -71,7 +71,7 @@ impl ::common_eventing::validate::Validate for Checked {
             let l = &self.tags;
             if (l.len() as u64) > 3 { cx.violation(&F, &rt::Rule { id: "repeated.max_items", message: "must contain no more than 3 item(s)", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_items", field_type: 4 }] }); }
             for (i, v) in l.iter().enumerate() {
-            if rt::chars(v) < 1 { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
+            if rt::fewer_chars_than(v, 1) { cx.item_violation(&F, i, &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 18, field_name: "repeated", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "items", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }); }
             }
         }
         {
@@ -80,10 +80,10 @@ impl ::common_eventing::validate::Validate for Checked {
             if (m.len() as u64) > 4 { cx.violation(&F, &rt::Rule { id: "map.max_pairs", message: "map must be at most 4 entries", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "max_pairs", field_type: 4 }] }); }
             for (k, x) in m.iter() {
             { let v = k;
-            if rt::chars(v) < 1 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }, true); }
+            if rt::fewer_chars_than(v, 1) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.min_len", message: "must be at least 1 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 4, field_name: "keys", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 2, field_name: "min_len", field_type: 4 }] }, true); }
             }
             { let v = x;
-            if rt::chars(v) > 10 { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 10 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 5, field_name: "values", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, false); }
+            if rt::more_chars_than(v, 10) { cx.entry_violation(&F, rt::Subscript::StringKey(::std::string::String::clone(k)), &rt::Rule { id: "string.max_len", message: "must be at most 10 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 19, field_name: "map", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 5, field_name: "values", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }, false); }
             }
             }
         }
@@ -106,7 +106,7 @@ impl ::common_eventing::validate::Validate for Checked {
             const F: rt::Field = rt::Field { number: 9, name: "note", ty: 9, key: 0, value: 0 };
             match &self.note {
                 ::core::option::Option::Some(v) => {
-            if rt::chars(v) > 4 { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 4 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
+            if rt::more_chars_than(v, 4) { cx.violation(&F, &rt::Rule { id: "string.max_len", message: "must be at most 4 characters", path: &[::common_eventing::validate::RulePathElement { field_number: 14, field_name: "string", field_type: 11 }, ::common_eventing::validate::RulePathElement { field_number: 3, field_name: "max_len", field_type: 4 }] }); }
             }
                 ::core::option::Option::None => {  }
             }
