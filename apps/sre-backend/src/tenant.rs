@@ -1,10 +1,11 @@
 //! Who is calling: the tenant (and actor) a call carries in its gRPC metadata.
 //!
 //! Every call must carry `x-tenant-id`, and every request its own `tenant_id` (the
-//! contract's rule, checked with the request's other `buf.validate` rules before
-//! anything else: `INVALID_ARGUMENT` with a `google.rpc.BadRequest`); a request whose
-//! `tenant_id` names another tenant is refused with `PERMISSION_DENIED`. Nothing of another tenant is ever visible: the store is keyed by tenant,
-//! so another tenant's aggregate is simply `NOT_FOUND`.
+//! contract's rule, checked with the request's other `buf.validate` rules before any
+//! lookup: `INVALID_ARGUMENT` with a `google.rpc.BadRequest`); a request whose
+//! `tenant_id` names another tenant is refused with `PERMISSION_DENIED`. Nothing of
+//! another tenant is ever visible: the store is keyed by tenant, so another tenant's
+//! aggregate is simply `NOT_FOUND`.
 
 use crate::limits::echo;
 use ameide_sre_proto::core::v1::{Actor, ActorKind};
@@ -47,14 +48,10 @@ fn header<'a, T>(request: &'a Request<T>, key: &str) -> Result<Option<&'a str>, 
 }
 
 impl Caller {
-    /// The caller of `request`: the request must keep its contract (its generated
-    /// `buf.validate` rules, every violation listed in a `BadRequest`), and its own
-    /// `tenant_id` must be the metadata's.
+    /// The caller of `request`: who calls first (`x-tenant-id`), then the request
+    /// must keep its contract (its generated `buf.validate` rules, every violation
+    /// listed in a `BadRequest`), and its own `tenant_id` must be the metadata's.
     pub fn of<T: Validate>(request: &Request<T>, request_tenant: &str) -> Result<Self, Status> {
-        request
-            .get_ref()
-            .validate()
-            .map_err(|violations| violations.to_status())?;
         let tenant_id = header(request, TENANT_HEADER)?
             .ok_or_else(|| Status::unauthenticated(format!("metadata {TENANT_HEADER}: no tenant")))?
             .to_string();
@@ -65,6 +62,10 @@ impl Caller {
                 echo(&tenant_id)
             )));
         }
+        request
+            .get_ref()
+            .validate()
+            .map_err(|violations| violations.to_status())?;
         if request_tenant != tenant_id {
             return Err(Status::permission_denied(format!(
                 "tenant_id: {} is not the caller's tenant {}",
