@@ -1,4 +1,4 @@
-//! Generated proto3 JSON of `Event` and `EventBatch` (`xtask/src/json`): what parses
+//! Generated proto3 JSON of `Event` and `EventBatch` (`xtask/src/codegen/generators/json`): what parses
 //! writes JSON that parses to the same message, and its binary form decodes;
 //! `common_eventing::json::to_string` writes the same text as `serde_json`.
 #![no_main]

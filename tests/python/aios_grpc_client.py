@@ -173,7 +173,7 @@ def memory(stub):
     called("GetSystemSnapshot")
 
     # Write-only records come back through SemanticSearch, as proto3 JSON in
-    # metadata_json (pbjson on the Rust side, json_format here).
+    # metadata_json (the generated serde impls on the Rust side, json_format here).
     call = m.ToolCallRecord(id="tc-1", task_id="t-1", tool_name="fs.read", agent="sysadmin",
                             input_json=j({"path": "/"}), output_json=b"\x00\x01 not json", success=True,
                             duration_ms=7, reason="look", timestamp=1_700_000_000_123)

@@ -1,5 +1,5 @@
 //! proto3 JSON as the spec says, for every message of every crate (the generated
-//! impls of `xtask/src/json`), with one regression test per row of issue 12's defect
+//! impls of `xtask/src/codegen/generators/json`), with one regression test per row of issue 12's defect
 //! table taken from its reproduction. Google's conformance suite (`cargo xtask
 //! conformance`) checks the same rules on its own test messages; these tests check
 //! them on ours.

@@ -56,8 +56,6 @@ pub fn created_len() -> usize {
 pub type Client = aios_proto::tools::tool_registry_client::ToolRegistryClient<aios_proto::tonic::transport::Channel>;
 pub type Status = ameide_sre_proto::tonic::Status;
 
-pub use chaukas_spec_client::pbjson as _pbjson;
-
 pub fn bytes(event: &chaukas_spec_server::common::v1::Event) -> Vec<u8> {
     event.encode_to_vec()
 }

@@ -30,8 +30,9 @@
 use anyhow::{Result, bail};
 use std::process::ExitCode;
 use xtask::{
-    baseline, bench, bench_mcp, breaking, catalog, ci, codegen, conformance, downstream, evolution,
-    fuzz, lint, mcp, python,
+    baseline, bench, bench_mcp, breaking, ci, codegen::generators::catalog,
+    codegen::generators::mcp, codegen::pipeline, conformance, downstream, evolution, fuzz, lint,
+    python,
 };
 
 const USAGE: &str = "usage: cargo xtask <codegen [--check] | catalog [--json | --mcp] | ci | conformance | fuzz [--seconds N] [--dev] | venv | lint | breaking | baseline [<crate>...] | bench [--seconds S] [--rounds N] [--readme] | bench --mcp [--calls N] | bench --load [--seconds S] [--rounds N] [--stored N] | bench --kafka [--events N] [--rounds N] | downstream | evolution | doc>";
@@ -52,8 +53,8 @@ fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
-        ["codegen"] => codegen::run(false),
-        ["codegen", "--check"] => codegen::run(true),
+        ["codegen"] => pipeline::run(false),
+        ["codegen", "--check"] => pipeline::run(true),
         ["catalog"] => catalog::run(false),
         ["catalog", "--json"] => catalog::run(true),
         ["catalog", "--mcp"] => mcp::run(),

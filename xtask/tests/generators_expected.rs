@@ -5,9 +5,14 @@
 //! generator, rerun with `UPDATE_EXPECTED=1` and review the diff of `expected/`.
 
 use std::path::{Path, PathBuf};
-use xtask::generators::{GENERATORS, Input};
+use xtask::codegen::generators;
+use xtask::codegen::model::PackageModel;
+use xtask::codegen::registry::{GENERATORS, Input};
 use xtask::workspace::{CrateSpec, Extra, PackageSpec};
-use xtask::{eventing, mcp, modtree, protos, upstream};
+use xtask::{
+    codegen::generators::eventing, codegen::generators::mcp, codegen::modtree, codegen::upstream,
+    protos,
+};
 
 /// The golden crate: one package, every optional generator on.
 static GOLDEN: CrateSpec = CrateSpec {
@@ -79,17 +84,19 @@ fn every_generator_writes_its_expected_output() {
     let mut includes = Vec::new();
     let mut empty = Vec::new();
     for generator in GENERATORS {
-        let text = (generator.generate)(&input, "golden.v1").unwrap();
-        let name = generator.file_name("golden.v1", 1);
-        if text.trim().is_empty() {
-            empty.push(name);
-            continue;
+        // What codegen writes: parsed, laid out, with the header.
+        let model = PackageModel::build(&compiled.pool, &GOLDEN, "golden.v1");
+        let files = generator.render(&input, &model).unwrap();
+        if files.is_empty() {
+            empty.push(generator.file_name("golden.v1", 1));
         }
-        check(&name, &text, &mut failures);
-        includes.push(modtree::Include {
-            file: name,
-            feature: generator.feature,
-        });
+        for (name, text) in files {
+            check(&name, &text, &mut failures);
+            includes.push(modtree::Include {
+                file: name,
+                feature: generator.feature,
+            });
+        }
     }
     // The golden proto exercises every generator (the MCP one writes the JSON
     // Schemas of its events).
@@ -103,29 +110,47 @@ fn every_generator_writes_its_expected_output() {
     );
 }
 
+/// One generator's output for `package` of `compiled`, generated into [`GOLDEN`].
+fn run(
+    generate: fn(&Input, &PackageModel) -> anyhow::Result<String>,
+    compiled: &protos::Compiled,
+    package: &str,
+) -> anyhow::Result<String> {
+    let input = Input {
+        pool: &compiled.pool,
+        events: &eventing::collect(&compiled.pool)?,
+        tools: &[],
+        krate: &GOLDEN,
+        upstream: &Default::default(),
+    };
+    generate(
+        &input,
+        &PackageModel::build(&compiled.pool, &GOLDEN, package),
+    )
+}
+
 #[test]
 fn the_rules_pick_the_right_fields() {
     let compiled = compile();
-    let events = eventing::collect(&compiled.pool).unwrap();
-    let json = xtask::json_fields::generate(&compiled.pool, "golden.v1");
+    let json = run(generators::json_fields::generate, &compiled, "golden.v1").unwrap();
     assert!(json.contains("pub fn decode_details_json"));
     assert!(
         json.contains("pub fn set_payload_json"),
         "nested messages too"
     );
     assert!(!json.contains("decode_event_id"));
-    let times = xtask::time_fields::generate(&compiled.pool, "golden.v1").unwrap();
+    let times = run(generators::time_fields::generate, &compiled, "golden.v1").unwrap();
     for getter in ["created_at_as_secs", "last_seen_as_millis"] {
         assert!(times.contains(&format!("pub fn {getter}")), "{getter}");
     }
     for not_a_time in ["duration_ms_as", "item_count_as", "timestamp_ms_as"] {
         assert!(!times.contains(not_a_time), "{not_a_time}");
     }
-    let constructors = xtask::constructors::generate(&compiled.pool, &events, "golden.v1");
+    let constructors = run(generators::constructors::generate, &compiled, "golden.v1").unwrap();
     assert!(constructors.contains("impl crate::NewEvent for Happened"));
     assert!(constructors.contains("impl crate::NewEvent for Counted"));
     assert!(constructors.contains("timestamp_ms: {"));
-    let envelopes = xtask::envelopes::generate(&compiled.pool, &GOLDEN, "golden.v1");
+    let envelopes = run(generators::envelopes::generate, &compiled, "golden.v1").unwrap();
     assert!(envelopes.contains("impl Envelope {"));
     assert!(envelopes.contains("pub fn fact_as<"));
     assert!(envelopes.contains("pub fn into_fact<"));
@@ -142,7 +167,7 @@ fn an_unclassified_int64_fails_codegen_naming_it() {
     )
     .unwrap();
     let compiled = protos::compile(tmp.path()).unwrap();
-    let err = xtask::time_fields::generate(&compiled.pool, "t.v1")
+    let err = run(generators::time_fields::generate, &compiled, "t.v1")
         .unwrap_err()
         .to_string();
     assert!(err.contains("t.v1.M.size_bytes"), "{err}");
@@ -189,7 +214,7 @@ fn an_unsupported_rule_fails_codegen_naming_file_field_and_rule() {
         ),
     ] {
         let compiled = with_validate(&format!("message M {{ {field} }}\n"));
-        let error = xtask::validate::generate(&compiled.pool, &GOLDEN, "t.v1")
+        let error = run(generators::validate::generate, &compiled, "t.v1")
             .unwrap_err()
             .to_string();
         assert!(error.contains("t/v1/t.proto:"), "{error}");
@@ -208,7 +233,7 @@ fn a_cycle_never_hides_a_rule() {
          message C { D d = 1; }\n\
          message D { C c = 1; }\n",
     );
-    let code = xtask::validate::generate(&compiled.pool, &GOLDEN, "t.v1").unwrap();
+    let code = run(generators::validate::generate, &compiled, "t.v1").unwrap();
     assert!(!code.contains("Validate for B {}"), "{code}");
     assert!(code.contains("name: \"a\""), "B checks its A: {code}");
     assert!(code.contains("Validate for C {}") && code.contains("Validate for D {}"));

@@ -1,4 +1,4 @@
-//! The naming resolver (`xtask::ident`) against prost-build's own output: a proto
+//! The naming resolver (`xtask::codegen::ident`) against prost-build's own output: a proto
 //! whose messages, fields, oneofs, oneof cases and enums are named `crate`, `self`,
 //! `super`, `type`, `async`, `gen` and with leading digits is compiled with
 //! prost-build, the Rust names are read back from its output with `syn`, and every
@@ -8,7 +8,7 @@
 use prost_reflect::DescriptorPool;
 use std::collections::BTreeSet;
 use syn::visit::Visit;
-use xtask::ident;
+use xtask::codegen::ident;
 
 /// Every named item of prost's output: `path::Type`, `path::Type.field`,
 /// `path::Enum::Variant`, `path::module/`.

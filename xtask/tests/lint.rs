@@ -369,7 +369,9 @@ fn mcp_capability_of_more_than_twenty_tools() {
 fn codegen_refuses_invalid_tools_with_their_location() {
     let ws = common::workspace("lint/mcp_tools");
     let compiled = xtask::protos::compile(&ws.path().join("proto")).unwrap();
-    let err = xtask::codegen::tools(&compiled).unwrap_err().to_string();
+    let err = xtask::codegen::pipeline::tools(&compiled)
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains(&format!("{TOOLS}:19:7 MCP_TOOL_NAME")),
         "{err}"
@@ -381,17 +383,17 @@ fn adapter_filled_fields_leave_the_input_schema() {
     // The rule drops top-level tenant_id; the option drops thing.owner_id (nested).
     let ws = common::workspace("lint/mcp_tools");
     let compiled = xtask::protos::compile(&ws.path().join("proto")).unwrap();
-    let tools = xtask::mcp::collect(&compiled.pool);
+    let tools = xtask::codegen::generators::mcp::collect(&compiled.pool);
     let create = tools
         .iter()
         .find(|t| t.name == "fixture.createThing")
         .unwrap();
     let input = compiled.pool.get_message_by_name(&create.input).unwrap();
     assert_eq!(
-        xtask::mcp::adapter_filled(&input, create),
+        xtask::codegen::generators::mcp::adapter_filled(&input, create),
         ["tenant_id", "thing.owner_id", "thing.missing"]
     );
-    let schema = xtask::mcp::input_schema(&compiled.pool, create);
+    let schema = xtask::codegen::generators::mcp::input_schema(&compiled.pool, create);
     let properties = schema["properties"].as_object().unwrap();
     assert_eq!(properties.keys().collect::<Vec<_>>(), ["thing"]);
     let thing = schema["properties"]["thing"]["properties"]
@@ -399,7 +401,7 @@ fn adapter_filled_fields_leave_the_input_schema() {
         .unwrap();
     assert_eq!(thing.keys().collect::<Vec<_>>(), ["name"]);
     // The message's own schema keeps every field.
-    let full = xtask::mcp::message_schema(&input, &[]);
+    let full = xtask::codegen::generators::mcp::message_schema(&input, &[]);
     assert!(full["properties"]["tenantId"].is_object());
     assert!(full["properties"]["thing"]["properties"]["ownerId"].is_object());
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use xtask::{mcp, mcp_dispatch, protos};
+use xtask::{codegen::generators::mcp, codegen::generators::mcp_dispatch, protos};
 
 fn generated(fixture: &str) -> anyhow::Result<String> {
     let root = common::workspace(fixture);

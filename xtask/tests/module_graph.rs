@@ -1,16 +1,69 @@
-//! xtask has no import cycle: the graph of its top-level modules (a folder module,
-//! such as `contract/` or `lint/`, counts as one), built from every `crate::...` path
+//! xtask's modules keep the layer order CONTRIBUTING documents ([`LAYERS`]), and have
+//! no import cycle: the graph of its top-level modules (a folder module, such as
+//! `contract/` or `lint/`, counts as one; `codegen/pipeline.rs`, the one layer of
+//! `codegen/` above `lint/`, counts as its own), built from every `crate::...` path
 //! and `use` in its sources (parsed with `syn`, so doc comments and strings do not
-//! count), is acyclic.
+//! count), is acyclic, and no module refers to a module of a higher layer.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use syn::visit::Visit;
 
+/// xtask's layers, lowest first: a module may refer to modules of its own layer or
+/// below, never above. Every module is in one.
+const LAYERS: &[&[&str]] = &[
+    // Foundations: the workspace spec and paths, semver, the wire walker, tools.
+    &[
+        "workspace",
+        "version",
+        "wire",
+        "steps",
+        "c_toolchain",
+        "python",
+        "buf",
+    ],
+    // protox.
+    &["protos"],
+    // The generators: names, the model, the generators, the registry, the output.
+    &["codegen"],
+    // The lints (codegen refuses what the MCP rules find).
+    &["lint"],
+    // `cargo xtask codegen`: the pipeline.
+    &[PIPELINE],
+    // The tooling on top.
+    &[
+        "contract",
+        "breaking",
+        "baseline",
+        "conformance",
+        "fuzz",
+        "bench",
+        "bench_mcp",
+        "evolution",
+        "downstream",
+        "ci",
+    ],
+];
+
+/// The node of `codegen/pipeline.rs`.
+const PIPELINE: &str = "codegen::pipeline";
+
+/// The graph node of `crate::<first>::<second>`.
+fn node(first: &str, second: Option<&str>) -> String {
+    if first == "codegen" && second == Some("pipeline") {
+        PIPELINE.to_string()
+    } else {
+        first.to_string()
+    }
+}
+
 /// The top-level module of a source file (`lint/mcp.rs` → `lint`), `None` for the
 /// crate roots.
 fn top_module(src: &Path, file: &Path) -> Option<String> {
     let rel = file.strip_prefix(src).ok()?;
+    if rel == Path::new("codegen/pipeline.rs") {
+        return Some(PIPELINE.to_string());
+    }
     let first = rel.components().next()?.as_os_str().to_str()?;
     let name = first.trim_end_matches(".rs");
     (name != "lib" && name != "main").then(|| name.to_string())
@@ -32,47 +85,48 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
 struct CrateRefs(BTreeSet<String>);
 
 impl CrateRefs {
-    fn add(&mut self, first: &syn::Ident, second: Option<&syn::Ident>) {
-        if first == "crate"
-            && let Some(second) = second
+    fn add(&mut self, segments: &[String]) {
+        if let [first, second, rest @ ..] = segments
+            && first == "crate"
         {
-            self.0.insert(second.to_string());
+            self.0
+                .insert(node(second, rest.first().map(String::as_str)));
         }
     }
 
-    fn use_tree(&mut self, tree: &syn::UseTree, crate_prefix: bool) {
+    /// Every path a `use` tree names, from `prefix`.
+    fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
         match tree {
-            syn::UseTree::Path(p) if crate_prefix => {
-                self.0.insert(p.ident.to_string());
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.use_tree(&p.tree, prefix);
+                prefix.pop();
             }
-            syn::UseTree::Path(p) => self.use_tree(&p.tree, p.ident == "crate"),
-            syn::UseTree::Name(n) if crate_prefix => {
-                self.0.insert(n.ident.to_string());
+            syn::UseTree::Name(syn::UseName { ident })
+            | syn::UseTree::Rename(syn::UseRename { ident, .. }) => {
+                prefix.push(ident.to_string());
+                self.add(prefix);
+                prefix.pop();
             }
-            syn::UseTree::Rename(r) if crate_prefix => {
-                self.0.insert(r.ident.to_string());
-            }
+            syn::UseTree::Glob(_) => self.add(prefix),
             syn::UseTree::Group(g) => {
                 for t in &g.items {
-                    self.use_tree(t, crate_prefix);
+                    self.use_tree(t, prefix);
                 }
             }
-            _ => {}
         }
     }
 }
 
 impl<'ast> Visit<'ast> for CrateRefs {
     fn visit_path(&mut self, path: &'ast syn::Path) {
-        let mut segments = path.segments.iter();
-        if let Some(first) = segments.next() {
-            self.add(&first.ident, segments.next().map(|s| &s.ident));
-        }
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        self.add(&segments);
         syn::visit::visit_path(self, path);
     }
 
     fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
-        self.use_tree(&item.tree, false);
+        self.use_tree(&item.tree, &mut Vec::new());
     }
 }
 
@@ -138,12 +192,57 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
 fn top_level_modules_form_no_cycle() {
     let graph = graph();
     // The graph is real: the pipeline's own edges are in it.
-    assert!(graph["codegen"].contains("generators"), "{graph:?}");
-    assert!(graph["generators"].contains("json"), "{graph:?}");
-    assert!(graph["contract"].contains("mcp"), "{graph:?}");
+    assert!(graph[PIPELINE].contains("codegen"), "{graph:?}");
+    assert!(graph[PIPELINE].contains("lint"), "{graph:?}");
+    assert!(graph["lint"].contains("codegen"), "{graph:?}");
+    assert!(graph["ci"].contains(PIPELINE), "{graph:?}");
     if let Some(cycle) = find_cycle(&graph) {
         panic!("xtask import cycle: {}", cycle.join(" -> "));
     }
+}
+
+/// The layer of every module, and every edge going down or across, never up.
+fn layer_violations(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
+    let layer = |m: &str| LAYERS.iter().position(|l| l.contains(&m));
+    let mut problems = Vec::new();
+    for (module, uses) in graph {
+        let Some(own) = layer(module) else {
+            problems.push(format!("{module} is in no layer of LAYERS"));
+            continue;
+        };
+        for used in uses {
+            if layer(used).is_some_and(|l| l > own) {
+                problems.push(format!(
+                    "{module} (layer {own}) uses {used}, a higher layer"
+                ));
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn modules_keep_the_layer_order() {
+    let problems = layer_violations(&graph());
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn the_layer_check_finds_an_upward_edge() {
+    let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    g.entry("codegen".into()).or_default().insert("lint".into());
+    g.entry("lint".into()).or_default().insert("codegen".into());
+    g.entry("nowhere".into()).or_default();
+    let problems = layer_violations(&g);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems[0].starts_with("codegen (layer 2) uses lint"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].starts_with("nowhere is in no layer"),
+        "{problems:?}"
+    );
 }
 
 #[test]

@@ -25,7 +25,7 @@
 //!
 //! | feature | default | what it adds |
 //! | --- | --- | --- |
-//! | `serde` | yes | proto3 JSON (the workspace's generator, checked by Google's conformance suite) for every message; [`json_fields`]: typed `decode_<field>` / `set_<field>` for every `*_json` field; re-exports `pbjson` (unused, for compatibility) |
+//! | `serde` | yes | proto3 JSON (the workspace's generator, checked by Google's conformance suite) for every message; [`json_fields`]: typed `decode_<field>` / `set_<field>` for every `*_json` field |
 //! | `grpc` | yes | tonic client and server modules for every service (`tools::tool_registry_client`, ...); re-exports `tonic` |
 //! | `transport` | yes | tonic's transport (hyper, tokio): the clients' `connect(url)` constructors; without it `grpc` needs only tonic's `codegen` (bring your own channel, e.g. `Client::new(channel)`) |
 //! | `chrono` | yes | [`time_fields`]: `<field>_as_secs()` / `<field>_as_millis()` getters for the `int64` points in time |
@@ -34,7 +34,7 @@
 //! Always there: `PROTO_FILES` / [`proto_files`] (the text of every `.proto` file of
 //! the crate, for a schema registry), `common_eventing::registry::ProtoSchema` for every
 //! message (file, Confluent message indexes, registration), `FILE_DESCRIPTOR_SET`, and
-//! the re-exported `prost` (plus `tonic` and `pbjson` with their features).
+//! the re-exported `prost` (plus `tonic` with `grpc`).
 //!
 //! # `tools::Status` and `tonic::Status`
 //!
@@ -77,11 +77,6 @@ pub use json_fields::{JsonFieldError, JsonFields};
 // to your own Cargo.toml at matching versions.
 /// The eventing spine, well-known types, framing and registry this crate builds on.
 pub use common_eventing;
-/// `pbjson`, kept for compatibility (feature `serde`): the generated proto3 JSON impls no
-/// longer use it (see the workspace's CONTRIBUTING, "proto3 JSON"). Removed in the next
-/// minor release.
-#[cfg(feature = "serde")]
-pub use pbjson;
 /// The `prost` this crate's messages implement `prost::Message` of.
 pub use prost;
 /// The `tonic` of this crate's clients and servers (feature `grpc`).

@@ -1,7 +1,7 @@
 //! Envelope metadata and the schema version. The constructors and readers of the
 //! envelopes (`SreDomainFact::new`, `fact_as`, `into_fact`, ...) are generated for
 //! every message made of `meta`, `subject` and one oneof of messages
-//! (`src/generated/*.envelopes.rs`, rule in `xtask/src/envelopes.rs`).
+//! (`src/generated/*.envelopes.rs`, rule in `xtask/src/codegen/generators/envelopes.rs`).
 
 #[cfg(feature = "envelope-metadata")]
 use crate::core::v1::SreMessageMeta;

@@ -11,7 +11,7 @@
 //!
 //! | feature | default | what it adds |
 //! | --- | --- | --- |
-//! | `serde` | yes | proto3 JSON (the workspace's generator, checked by Google's conformance suite) for every message, `visit_messages` / `visit_events`; re-exports `pbjson` (unused, for compatibility) |
+//! | `serde` | yes | proto3 JSON (the workspace's generator, checked by Google's conformance suite) for every message, `visit_messages` / `visit_events` |
 //! | `grpc` | yes | tonic client and server modules for the query services and the `IncidentService`; re-exports `tonic` |
 //! | `transport` | yes | tonic's transport (hyper, tokio): the clients' `connect(url)` constructors; without it `grpc` needs only tonic's `codegen` (bring your own channel, e.g. `Client::new(channel)`) |
 //! | `envelope-metadata` | yes | `SreMessageMeta::from_metadata` (from `common_eventing::EnvelopeMetadata`: UUIDv7 ids, `occurred_at` now, trace context); turns on the same feature of `common-eventing` |
@@ -33,7 +33,7 @@
 //! the crate, for a schema registry), `common_eventing::registry::ProtoSchema` for every
 //! message (file, Confluent message indexes, registration), the MCP tables and
 //! schemas, `FILE_DESCRIPTOR_SET`, and
-//! the re-exported `prost` (plus `tonic` and `pbjson` with their features).
+//! the re-exported `prost` (plus `tonic` with `grpc`).
 //!
 //! With `default-features = false` the crate is prost + bytes only (and
 //! `common-eventing` without its features).
@@ -67,11 +67,6 @@ pub const MCP_TOOL_CATALOG: &str = include_str!("generated/mcp-tool-catalog.json
 // to your own Cargo.toml at matching versions.
 /// The eventing spine, well-known types, framing and registry this crate builds on.
 pub use common_eventing;
-/// `pbjson`, kept for compatibility (feature `serde`): the generated proto3 JSON impls no
-/// longer use it (see the workspace's CONTRIBUTING, "proto3 JSON"). Removed in the next
-/// minor release.
-#[cfg(feature = "serde")]
-pub use pbjson;
 /// The `prost` this crate's messages implement `prost::Message` of.
 pub use prost;
 /// The `tonic` of this crate's clients and servers (feature `grpc`).

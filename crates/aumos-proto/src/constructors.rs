@@ -47,7 +47,7 @@ impl AgentEnvelope {
 /// `cargo xtask codegen` implements it for every event message (eventing option) with
 /// a `string event_id`, a `string tenant_id` and a time field (`Timestamp timestamp`
 /// or `occurred_at`, or `int64 timestamp_ms`); the rule is in
-/// `xtask/src/constructors.rs`, nothing is listed by hand.
+/// `xtask/src/codegen/generators/constructors.rs`, nothing is listed by hand.
 pub trait NewEvent: Default {
     /// A new event for `tenant_id` with a fresh id and the current time.
     fn new_event(tenant_id: impl Into<String>) -> Self;

@@ -11,7 +11,7 @@
 //!
 //! | feature | default | what it adds |
 //! | --- | --- | --- |
-//! | `serde` | yes | proto3 JSON (the workspace's generator, checked by Google's conformance suite) for every message, `visit_messages` / `visit_events`; re-exports `pbjson` (unused, for compatibility) |
+//! | `serde` | yes | proto3 JSON (the workspace's generator, checked by Google's conformance suite) for every message, `visit_messages` / `visit_events` |
 //! | `envelope-metadata` | yes | constructors that fill UUIDv7 ids and the time (`AgentEnvelope::new`, [`NewEvent`]); turns on the same feature of `common-eventing` |
 //! | `runtime` | no | deprecated alias of `envelope-metadata` (its name in 0.1), kept for the 0.2 release and removed in 0.3 |
 //! | `validate` | yes | `common_eventing::validate::Validate` for every message, generated from the `buf.validate` rules of its `.proto` (these protos have none: every impl is empty, and the Kafka path needs them) |
@@ -19,7 +19,7 @@
 //! Always there: `PROTO_FILES` / [`proto_files`] (the text of every `.proto` file of
 //! the crate, for a schema registry), `common_eventing::registry::ProtoSchema` for every
 //! message (file, Confluent message indexes, registration), `FILE_DESCRIPTOR_SET`, and
-//! the re-exported `prost` (plus `tonic` and `pbjson` with their features).
+//! the re-exported `prost`.
 //!
 //! With `default-features = false` the crate is prost + bytes only (and
 //! `common-eventing` without its features).
@@ -39,10 +39,5 @@ pub use constructors::NewEvent;
 // to your own Cargo.toml at matching versions.
 /// The eventing spine, well-known types, framing and registry this crate builds on.
 pub use common_eventing;
-/// `pbjson`, kept for compatibility (feature `serde`): the generated proto3 JSON impls no
-/// longer use it (see the workspace's CONTRIBUTING, "proto3 JSON"). Removed in the next
-/// minor release.
-#[cfg(feature = "serde")]
-pub use pbjson;
 /// The `prost` this crate's messages implement `prost::Message` of.
 pub use prost;

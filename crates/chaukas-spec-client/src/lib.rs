@@ -10,7 +10,7 @@
 //!
 //! | feature | default | what it adds |
 //! | --- | --- | --- |
-//! | `serde` | yes | proto3 JSON via `serde` (camelCase out, camelCase or snake_case in), from the workspace's generator (checked by Google's conformance suite); re-exports `pbjson` (unused, for compatibility) |
+//! | `serde` | yes | proto3 JSON via `serde` (camelCase out, camelCase or snake_case in), from the workspace's generator (checked by Google's conformance suite) |
 //! | `grpc` | yes | tonic client and server modules (`client::v1::chaukas_client_service_client` and `..._server`); re-exports `tonic` |
 //! | `transport` | yes | tonic's transport (hyper, tokio): the clients' `connect(url)` constructors; without it `grpc` needs only tonic's `codegen` (bring your own channel, e.g. `Client::new(channel)`) |
 //! | `validate` | yes | `common_eventing::validate::Validate` for every message, generated from the `buf.validate` rules of its `.proto` (these upstream protos carry no rules: every impl accepts everything) |
@@ -18,7 +18,7 @@
 //! Always there: `PROTO_FILES` / [`proto_files`] (the text of every `.proto` file of
 //! the crate, for a schema registry), `common_eventing::registry::ProtoSchema` for every
 //! message (file, Confluent message indexes, registration), `FILE_DESCRIPTOR_SET`, and
-//! the re-exported `prost` (plus `tonic` and `pbjson` with their features).
+//! the re-exported `prost` (plus `tonic` with `grpc`).
 //!
 //! With `default-features = false` the crate is prost + bytes only (and
 //! `common-eventing` without its features).
@@ -54,11 +54,6 @@ pub use generated::*;
 // to your own Cargo.toml at matching versions.
 /// The eventing spine, well-known types, framing and registry this crate builds on.
 pub use common_eventing;
-/// `pbjson`, kept for compatibility (feature `serde`): the generated proto3 JSON impls no
-/// longer use it (see the workspace's CONTRIBUTING, "proto3 JSON"). Removed in the next
-/// minor release.
-#[cfg(feature = "serde")]
-pub use pbjson;
 /// The `prost` this crate's messages implement `prost::Message` of.
 pub use prost;
 /// The `tonic` of this crate's clients and servers (feature `grpc`).

@@ -5,7 +5,7 @@
 //! so it asks the nested message for its `encoded_len()` on the way down: a message
 //! `d` levels deep is measured `d + 1` times, and every key and length goes through
 //! an out-of-line varint writer. [`Encode`], generated for every message by
-//! `cargo xtask codegen` (`xtask/src/fast_encode.rs`), measures the whole message
+//! `cargo xtask codegen` (`xtask/src/codegen/generators/fast_encode.rs`), measures the whole message
 //! once ([`Encode::size`]) and then writes it into a buffer of exactly that size from
 //! its end towards its start, as upb does ([`Encode::write_back`]): a body first,
 //! then its length prefix, which is just the distance written, with every key a

@@ -48,7 +48,7 @@
 //!
 //! | feature | default | what it adds |
 //! | --- | --- | --- |
-//! | `serde` | yes | proto3 canonical JSON for the well-known types, [`JsonMessage`] and the visitors ([`visit`]); re-exports `pbjson` (unused, for compatibility) |
+//! | `serde` | yes | proto3 canonical JSON for the well-known types, [`JsonMessage`] and the visitors ([`visit`]), and [`json`]: the runtime the workspace's own JSON generator writes every crate's impls against (checked by Google's conformance suite) |
 //! | `chrono` | yes | conversions between `Timestamp` / `Duration` and chrono |
 //! | `envelope-metadata` | yes | [`ids`] (UUIDv7), [`metadata`] ([`EnvelopeMetadata`]), [`traceparent`], [`cloudevents`], `framing::message_indexes_for` (index paths from encoded descriptors), and [`kafka::KafkaRecord`] (an event as one Kafka record, no Kafka client) |
 //! | `runtime` | no | deprecated alias of `envelope-metadata` (its name in 0.1), kept for the 0.2 release and removed in 0.3 |
@@ -120,11 +120,6 @@ pub struct ReadmeDoctests;
 
 // The dependencies generated code is written against, for use without adding them
 // to your own Cargo.toml at matching versions.
-/// `pbjson`, kept for compatibility (feature `serde`): the generated proto3 JSON impls no
-/// longer use it (see the workspace's CONTRIBUTING, "proto3 JSON"). Removed in the next
-/// minor release.
-#[cfg(feature = "serde")]
-pub use pbjson;
 /// The `prost` this crate's messages implement `prost::Message` of.
 pub use prost;
 /// The registry client [`registry::Registration`] converts to (feature

@@ -46,7 +46,7 @@ impl AiosFake {
     }
 }
 
-/// A search hit carrying `record` as proto3 JSON (pbjson) in `metadata_json`.
+/// A search hit carrying `record` as proto3 JSON (the `serde` impls) in `metadata_json`.
 fn hit<T: serde::Serialize>(
     collection: &str,
     id: &str,

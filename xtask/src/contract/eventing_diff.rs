@@ -4,14 +4,14 @@
 
 use super::Contract;
 use crate::buf::Finding;
-use crate::ident::package_of;
+use crate::codegen::ident::package_of;
 
 /// `EVENTING_OPTION_SAME` findings: every message of the contract that was released
 /// with the eventing option keeps it, with the same stable type, stream, subject and
 /// key paths (consumers route, deduplicate and look up schemas by them).
 pub fn eventing_changes(
-    released: &[crate::eventing::EventSpec],
-    current: &[crate::eventing::EventSpec],
+    released: &[crate::codegen::generators::eventing::EventSpec],
+    current: &[crate::codegen::generators::eventing::EventSpec],
     contract: &Contract,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -87,8 +87,8 @@ pub fn eventing_changes(
 /// its tool name, hints and approval (agents and their permission grants name tools;
 /// clients trust the hints). A tool may be added, never removed or renamed.
 pub fn tool_changes(
-    released: &[crate::mcp::ToolSpec],
-    current: &[crate::mcp::ToolSpec],
+    released: &[crate::codegen::generators::mcp::ToolSpec],
+    current: &[crate::codegen::generators::mcp::ToolSpec],
     contract: &Contract,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();

@@ -171,13 +171,13 @@ pub fn check_crate(
             .context("reading the baseline image's descriptors")?;
     let current_pool = crate::protos::compile(&root.join("proto"))?.pool;
     findings.extend(eventing_changes(
-        &crate::eventing::collect(&released_pool)?,
-        &crate::eventing::collect(&current_pool)?,
+        &crate::codegen::generators::eventing::collect(&released_pool)?,
+        &crate::codegen::generators::eventing::collect(&current_pool)?,
         contract,
     ));
     findings.extend(tool_changes(
-        &crate::mcp::collect(&released_pool),
-        &crate::mcp::collect(&current_pool),
+        &crate::codegen::generators::mcp::collect(&released_pool),
+        &crate::codegen::generators::mcp::collect(&current_pool),
         contract,
     ));
     let released = image::own_files(&image::read_image(&std::fs::read(&baseline.image)?)?);

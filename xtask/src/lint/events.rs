@@ -2,7 +2,7 @@
 //!
 //! | rule | definition |
 //! | --- | --- |
-//! | `EVENTING_OPTION_VALID` | every message carrying `(ameide_core_proto.common.v1.eventing)` passes [`crate::eventing::validate`] (the check codegen runs): no empty value, subject `{stream_ref}-value`, every key path resolves through singular message fields outside oneofs to a singular scalar |
+//! | `EVENTING_OPTION_VALID` | every message carrying `(ameide_core_proto.common.v1.eventing)` passes [`crate::codegen::generators::eventing::validate`] (the check codegen runs): no empty value, subject `{stream_ref}-value`, every key path resolves through singular message fields outside oneofs to a singular scalar |
 //! | `EVENT_ANNOTATED` | every event message carries the option |
 //!
 //! An **event message** is a message of an `aumos.*` or `ameide_core_proto.*` package
@@ -18,7 +18,7 @@
 
 use super::{finding, own_files, sre};
 use crate::buf::Finding;
-use crate::eventing::{self, EventSpec};
+use crate::codegen::generators::eventing::{self, EventSpec};
 use prost_reflect::{DescriptorPool, Kind, MessageDescriptor, Value};
 
 /// Package prefixes whose events must carry the eventing option.

@@ -1,5 +1,5 @@
 //! MCP tool rules: every rpc carrying `(ameide_core_proto.mcp.annotations.v1.expose)`
-//! (see [`crate::mcp`]). `cargo xtask codegen` refuses to generate while any error
+//! (see [`crate::codegen::generators::mcp`]). `cargo xtask codegen` refuses to generate while any error
 //! rule fails.
 //!
 //! | rule | definition |
@@ -19,12 +19,12 @@
 //!
 //! | rule | definition |
 //! | --- | --- |
-//! | `MCP_INPUT_PORTABLE` | the `inputSchema` nests objects at most [`crate::mcp::MAX_INPUT_DEPTH`] levels below its root and stays under about [`crate::mcp::MAX_SCHEMA_TOKENS`] tokens (upstream's portable subset; the message's shape may not allow it) |
+//! | `MCP_INPUT_PORTABLE` | the `inputSchema` nests objects at most [`crate::codegen::generators::mcp::MAX_INPUT_DEPTH`] levels below its root and stays under about [`crate::codegen::generators::mcp::MAX_SCHEMA_TOKENS`] tokens (upstream's portable subset; the message's shape may not allow it) |
 
 use super::{finding, own_files, sre};
 use crate::buf::Finding;
-use crate::eventing;
-use crate::mcp::{self, ToolSpec};
+use crate::codegen::generators::eventing;
+use crate::codegen::generators::mcp::{self, ToolSpec};
 use prost_reflect::{DescriptorPool, FileDescriptor, MessageDescriptor};
 use std::collections::BTreeMap;
 

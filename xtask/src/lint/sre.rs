@@ -16,7 +16,7 @@
 
 use super::finding;
 use crate::buf::Finding;
-use crate::ident::package_of;
+use crate::codegen::ident::package_of;
 use prost_reflect::{DescriptorPool, FileDescriptor, Kind, MessageDescriptor};
 use std::collections::BTreeSet;
 

@@ -22,6 +22,8 @@ pub mod core {
         include!("ameide_core_proto.sre.core.v1.encode.rs");
         #[cfg(feature = "validate")]
         include!("ameide_core_proto.sre.core.v1.validate.rs");
+        #[cfg(feature = "validate")]
+        include!("ameide_core_proto.sre.core.v1.validate.part2.rs");
         include!("ameide_core_proto.sre.core.v1.schemas.rs");
         include!("ameide_core_proto.sre.core.v1.mcp.rs");
         #[cfg(feature = "serde")]

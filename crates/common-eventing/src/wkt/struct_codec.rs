@@ -29,21 +29,15 @@ use super::struct_decode::{
 };
 use super::structs::value::Kind;
 use super::{ListValue, SmallStr, Struct, Value};
+use crate::encode::rt;
 use bytes::{Buf, BufMut};
 use core::cell::Cell;
 use prost::encoding::{
-    DecodeContext, WireType, bool as pbool, check_wire_type, double, encoded_len_varint, int32,
-    message, skip_field,
+    DecodeContext, WireType, bool as pbool, check_wire_type, double, int32, message, skip_field,
 };
 use prost::{DecodeError, Message};
 
 // ---- sizing --------------------------------------------------------------------
-
-/// Tag byte plus length prefix plus body.
-#[inline(always)]
-fn delimited(len: usize) -> usize {
-    1 + encoded_len_varint(len as u64) + len
-}
 
 /// Sizes a `Struct`, caching its length (and that of every `Struct` below it). A
 /// cached length stands in for the whole subtree.
@@ -53,7 +47,10 @@ fn plan_struct(s: &Struct) -> usize {
     }
     let mut total = 0;
     let mut entry = |key: &str, value: &Value| {
-        total += delimited(delimited(key.len()) + delimited(plan_value(value)));
+        total += rt::delimited(
+            1,
+            rt::delimited(1, key.len()) + rt::delimited(1, plan_value(value)),
+        );
     };
     match s.fields.sorted_entries() {
         Some(entries) => entries.iter().for_each(|(k, v)| entry(k, v)),
@@ -64,19 +61,22 @@ fn plan_struct(s: &Struct) -> usize {
 }
 
 fn plan_list(l: &ListValue) -> usize {
-    l.values.iter().map(|v| delimited(plan_value(v))).sum()
+    l.values
+        .iter()
+        .map(|v| rt::delimited(1, plan_value(v)))
+        .sum()
 }
 
 fn plan_value(v: &Value) -> usize {
     match &v.kind {
         None => 0,
         // An enum is an int32: negative numbers take ten bytes.
-        Some(Kind::NullValue(n)) => 1 + encoded_len_varint(*n as i64 as u64),
+        Some(Kind::NullValue(n)) => 1 + rt::varint_len(*n as i64 as u64),
         Some(Kind::NumberValue(_)) => 9,
-        Some(Kind::StringValue(s)) => delimited(s.len()),
+        Some(Kind::StringValue(s)) => rt::delimited(1, s.len()),
         Some(Kind::BoolValue(_)) => 2,
-        Some(Kind::StructValue(s)) => delimited(plan_struct(s)),
-        Some(Kind::ListValue(l)) => delimited(plan_list(l)),
+        Some(Kind::StructValue(s)) => rt::delimited(1, plan_struct(s)),
+        Some(Kind::ListValue(l)) => rt::delimited(1, plan_list(l)),
     }
 }
 
@@ -87,38 +87,9 @@ fn plan_value(v: &Value) -> usize {
 // just the distance written. So the writer measures nothing; only `encoded_len`
 // (which a derived parent calls anyway, and which caches every `Struct`'s length)
 // sizes. Each function takes the position everything from which is written, and
-// returns the new one (so it stays in a register).
-
-#[inline(always)]
-fn put_byte(out: &mut [u8], pos: usize, b: u8) -> usize {
-    let pos = pos - 1;
-    out[pos] = b;
-    pos
-}
-
-#[inline(always)]
-fn put_bytes(out: &mut [u8], pos: usize, b: &[u8]) -> usize {
-    let start = pos - b.len();
-    out[start..pos].copy_from_slice(b);
-    start
-}
-
-#[inline(always)]
-fn put_varint(out: &mut [u8], pos: usize, v: u64) -> usize {
-    if v < 0x80 {
-        return put_byte(out, pos, v as u8);
-    }
-    let mut tmp = [0u8; 10];
-    let mut n = 0;
-    let mut v = v;
-    while v >= 0x80 {
-        tmp[n] = (v as u8) | 0x80;
-        v >>= 7;
-        n += 1;
-    }
-    tmp[n] = v as u8;
-    put_bytes(out, pos, &tmp[..=n])
-}
+// returns the new one (so it stays in a register). Bytes, varints and headers go
+// through the backward writers every generated `Encode` impl uses
+// ([`crate::encode::rt`]); only the 16-byte string store is this module's.
 
 /// A string: a short inline one with one 16-byte store that ends at `pos` (the
 /// bytes below the string it overwrites are not written yet; the buffer of
@@ -133,15 +104,8 @@ fn put_string(out: &mut [u8], pos: usize, s: &SmallStr) -> usize {
             out[pos - 16..pos].copy_from_slice(&aligned.to_le_bytes());
             pos - len
         }
-        _ => put_bytes(out, pos, s.as_bytes()),
+        _ => rt::bytes(out, pos, s.as_bytes()),
     }
-}
-
-/// The key and length prefix of the field whose body is `out[pos..end]`.
-#[inline(always)]
-fn put_header(out: &mut [u8], pos: usize, tag_byte: u8, end: usize) -> usize {
-    let pos = put_varint(out, pos, (end - pos) as u64);
-    put_byte(out, pos, tag_byte)
 }
 
 /// The entries of `s`, last key first.
@@ -149,11 +113,11 @@ fn back_struct(s: &Struct, out: &mut [u8], mut pos: usize) -> usize {
     let mut entry = |key: &SmallStr, value: &Value| {
         let end = pos;
         let mut p = back_value(value, out, pos);
-        p = put_header(out, p, 0x12, end);
+        p = rt::header(out, p, &[0x12], end);
         p = put_string(out, p, key);
-        p = put_varint(out, p, key.len() as u64);
-        p = put_byte(out, p, 0x0a);
-        pos = put_header(out, p, 0x0a, end);
+        p = rt::varint(out, p, key.len() as u64);
+        p = rt::byte(out, p, 0x0a);
+        pos = rt::header(out, p, &[0x0a], end);
     };
     match s.fields.sorted_entries() {
         Some(entries) => entries.iter().rev().for_each(|(k, v)| entry(k, v)),
@@ -169,7 +133,7 @@ fn back_list(l: &ListValue, out: &mut [u8], mut pos: usize) -> usize {
     for value in l.values.iter().rev() {
         let end = pos;
         pos = back_value(value, out, pos);
-        pos = put_header(out, pos, 0x0a, end);
+        pos = rt::header(out, pos, &[0x0a], end);
     }
     pos
 }
@@ -179,29 +143,29 @@ fn back_value(v: &Value, out: &mut [u8], pos: usize) -> usize {
     match &v.kind {
         None => pos,
         Some(Kind::NullValue(n)) => {
-            let pos = put_varint(out, pos, *n as i64 as u64);
-            put_byte(out, pos, 0x08)
+            let pos = rt::varint(out, pos, *n as i64 as u64);
+            rt::byte(out, pos, 0x08)
         }
         Some(Kind::NumberValue(n)) => {
-            let pos = put_bytes(out, pos, &n.to_le_bytes());
-            put_byte(out, pos, 0x11)
+            let pos = rt::bytes(out, pos, &n.to_le_bytes());
+            rt::byte(out, pos, 0x11)
         }
         Some(Kind::StringValue(s)) => {
             let pos = put_string(out, pos, s);
-            let pos = put_varint(out, pos, s.len() as u64);
-            put_byte(out, pos, 0x1a)
+            let pos = rt::varint(out, pos, s.len() as u64);
+            rt::byte(out, pos, 0x1a)
         }
         Some(Kind::BoolValue(b)) => {
-            let pos = put_byte(out, pos, u8::from(*b));
-            put_byte(out, pos, 0x20)
+            let pos = rt::byte(out, pos, u8::from(*b));
+            rt::byte(out, pos, 0x20)
         }
         Some(Kind::StructValue(s)) => {
             let body = back_struct(s, out, pos);
-            put_header(out, body, 0x2a, pos)
+            rt::header(out, body, &[0x2a], pos)
         }
         Some(Kind::ListValue(l)) => {
             let body = back_list(l, out, pos);
-            put_header(out, body, 0x32, pos)
+            rt::header(out, body, &[0x32], pos)
         }
     }
 }
@@ -473,7 +437,7 @@ mod tests {
     //! is a `BTreeMap`): same bytes, same decoded trees, for random trees. The interop
     //! tests check the same against Python's upb.
     use super::*;
-    use prost::encoding::encode_varint;
+    use prost::encoding::{encode_varint, encoded_len_varint};
     use prost_types::value::Kind as PKind;
 
     /// xorshift64*: deterministic, dependency-free randomness for the generator.
