@@ -71,6 +71,8 @@ pub use generated::*;
 // Generated code names this crate by its absolute path, as it does in every crate.
 extern crate self as common_eventing;
 
+#[doc(hidden)]
+pub mod __codegen;
 #[cfg(feature = "envelope-metadata")]
 pub mod cloudevents;
 pub mod encode;

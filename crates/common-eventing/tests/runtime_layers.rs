@@ -17,7 +17,15 @@ use syn::buffer::{Cursor, TokenBuffer};
 use syn::visit::Visit;
 
 /// The runtime modules: they stand alone, below the eventing modules.
-const RUNTIME: &[&str] = &["encode", "json", "lossless", "oneof", "validate", "wkt"];
+const RUNTIME: &[&str] = &[
+    "__codegen",
+    "encode",
+    "json",
+    "lossless",
+    "oneof",
+    "validate",
+    "wkt",
+];
 
 /// A place in an eventing module a runtime module may reach, and why.
 struct Allowed {

@@ -243,6 +243,27 @@ impl Field {
     }
 }
 
+/// The test that an implicit-presence value is set (`set`) or holds its default
+/// (`!set`), on `place`, an expression of the value's Rust type (`self.name`, `(*v)`).
+/// Floats are compared by their bits when `by_bits` (proto3 JSON and protovalidate:
+/// `-0.0` is set); prost's binary encoding compares with `0.0`, so skips `-0.0`.
+pub fn presence(kind: &Kind, place: &str, set: bool, by_bits: bool) -> String {
+    let (not, eq) = if set { ("!", "!=") } else { ("", "==") };
+    match kind {
+        Kind::String | Kind::Bytes => format!("{not}{place}.is_empty()"),
+        // Alone, a place needs no parentheses (`if *x`, not `if (*x)`).
+        Kind::Bool if set => place
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .to_string(),
+        Kind::Bool => format!("!{place}"),
+        Kind::Double | Kind::Float if by_bits => format!("{place}.to_bits() {eq} 0"),
+        Kind::Double | Kind::Float => format!("{place} {eq} 0.0"),
+        Kind::Message(_) => format!("{place} {eq} ::core::default::Default::default()"),
+        _ => format!("{place} {eq} 0"),
+    }
+}
+
 fn storage(message: &MessageDescriptor, field: &FieldDescriptor, oneofs: &[Oneof]) -> Storage {
     let kind = field.kind();
     let singular_message = matches!(kind, Kind::Message(_)) && !field.is_list() && !field.is_map();

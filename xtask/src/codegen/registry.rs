@@ -203,18 +203,17 @@ impl Generator {
         let what = format!("generator `{}` for package `{package}`", self.name);
         let items = output::parse(&what, &text)?.items;
         let layout = |items: Vec<syn::Item>| -> Result<String> {
-            Ok(output::pretty(match self.wrap {
+            let items = match self.wrap {
                 Some(wrap) => {
-                    let file = syn::File {
-                        shebang: None,
-                        attrs: Vec::new(),
-                        items,
-                    };
-                    let text = wrap(&quote::ToTokens::to_token_stream(&file).to_string());
-                    output::parse(&what, &text)?.items
+                    let tokens: Vec<String> = items
+                        .iter()
+                        .map(|i| quote::quote!(#i).to_string())
+                        .collect();
+                    output::parse(&what, &wrap(&tokens.join(" ")))?.items
                 }
                 None => items,
-            }))
+            };
+            Ok(output::pretty(items))
         };
         let parts = output::split_items(items, output::MAX_FILE_BYTES, |item| {
             Ok(layout(vec![item.clone()])?.len())

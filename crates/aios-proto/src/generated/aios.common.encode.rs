@@ -4,13 +4,13 @@ impl ::common_eventing::encode::Encode for Empty {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, _out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         pos
     }
 }
@@ -19,7 +19,7 @@ impl ::common_eventing::encode::Encode for Status {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.success;
@@ -29,7 +29,7 @@ impl ::common_eventing::encode::Encode for Status {
         }
         {
             let x = &self.message;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -37,10 +37,10 @@ impl ::common_eventing::encode::Encode for Status {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.message;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
@@ -58,11 +58,11 @@ impl ::common_eventing::encode::Encode for AgentId {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -70,10 +70,10 @@ impl ::common_eventing::encode::Encode for AgentId {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -85,11 +85,11 @@ impl ::common_eventing::encode::Encode for GoalId {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -97,10 +97,10 @@ impl ::common_eventing::encode::Encode for GoalId {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -112,47 +112,47 @@ impl ::common_eventing::encode::Encode for Goal {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.priority;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.source;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.created_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.updated_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -161,7 +161,7 @@ impl ::common_eventing::encode::Encode for Goal {
         }
         {
             let x = &self.metadata_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -169,10 +169,10 @@ impl ::common_eventing::encode::Encode for Goal {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.metadata_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x4a], &x[..]);
             }
         }
@@ -181,43 +181,43 @@ impl ::common_eventing::encode::Encode for Goal {
         }
         {
             let x = &self.updated_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x38], (*x) as u64);
             }
         }
         {
             let x = &self.created_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x30], (*x) as u64);
             }
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.source;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.priority;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -229,41 +229,41 @@ impl ::common_eventing::encode::Encode for Task {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.goal_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.assigned_agent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.intelligence_level;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -275,37 +275,37 @@ impl ::common_eventing::encode::Encode for Task {
         }
         {
             let x = &self.input_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.output_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.created_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.started_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.completed_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.error;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -313,40 +313,40 @@ impl ::common_eventing::encode::Encode for Task {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.error;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x72], x.as_bytes());
             }
         }
         {
             let x = &self.completed_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x68], (*x) as u64);
             }
         }
         {
             let x = &self.started_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x60], (*x) as u64);
             }
         }
         {
             let x = &self.created_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x58], (*x) as u64);
             }
         }
         {
             let x = &self.output_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x52], &x[..]);
             }
         }
         {
             let x = &self.input_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x4a], &x[..]);
             }
         }
@@ -358,37 +358,37 @@ impl ::common_eventing::encode::Encode for Task {
         }
         {
             let x = &self.intelligence_level;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.assigned_agent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.goal_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -400,11 +400,11 @@ impl ::common_eventing::encode::Encode for TaskResult {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.task_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -416,31 +416,31 @@ impl ::common_eventing::encode::Encode for TaskResult {
         }
         {
             let x = &self.output_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.error;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.duration_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.tokens_used;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.model_used;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -448,34 +448,34 @@ impl ::common_eventing::encode::Encode for TaskResult {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.model_used;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x3a], x.as_bytes());
             }
         }
         {
             let x = &self.tokens_used;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x30], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.duration_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x28], (*x) as u64);
             }
         }
         {
             let x = &self.error;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.output_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], &x[..]);
             }
         }
@@ -487,7 +487,7 @@ impl ::common_eventing::encode::Encode for TaskResult {
         }
         {
             let x = &self.task_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -499,17 +499,17 @@ impl ::common_eventing::encode::Encode for AgentRegistration {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.agent_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -521,13 +521,13 @@ impl ::common_eventing::encode::Encode for AgentRegistration {
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.registered_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -535,16 +535,16 @@ impl ::common_eventing::encode::Encode for AgentRegistration {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.registered_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x30], (*x) as u64);
             }
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
@@ -556,13 +556,13 @@ impl ::common_eventing::encode::Encode for AgentRegistration {
         }
         {
             let x = &self.agent_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -574,53 +574,53 @@ impl ::common_eventing::encode::Encode for InferenceRequest {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.prompt;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.system_prompt;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.max_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.temperature;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 5;
             }
         }
         {
             let x = &self.intelligence_level;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.model;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.requesting_agent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.task_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -628,52 +628,52 @@ impl ::common_eventing::encode::Encode for InferenceRequest {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.task_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x42], x.as_bytes());
             }
         }
         {
             let x = &self.requesting_agent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x3a], x.as_bytes());
             }
         }
         {
             let x = &self.model;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
         {
             let x = &self.intelligence_level;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.temperature;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x25], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.max_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.system_prompt;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.prompt;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -685,35 +685,35 @@ impl ::common_eventing::encode::Encode for InferenceResponse {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.text;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tokens_used;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.latency_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.model_used;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.intelligence_level;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -721,34 +721,34 @@ impl ::common_eventing::encode::Encode for InferenceResponse {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.intelligence_level;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.model_used;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.latency_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as u64);
             }
         }
         {
             let x = &self.tokens_used;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x10], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.text;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -760,41 +760,41 @@ impl ::common_eventing::encode::Encode for ServiceRegistration {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.address;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.port;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.protocol;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.registered_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -802,40 +802,40 @@ impl ::common_eventing::encode::Encode for ServiceRegistration {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.registered_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x30], (*x) as u64);
             }
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.protocol;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.port;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.address;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -847,7 +847,7 @@ impl ::common_eventing::encode::Encode for HealthStatus {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.healthy;
@@ -857,57 +857,57 @@ impl ::common_eventing::encode::Encode for HealthStatus {
         }
         {
             let x = &self.service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.message;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.uptime_seconds;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         for (k, v) in &self.details {
-            let body = if !k.is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !v.is_empty() { rt::delimited(1, v.len()) } else { 0 };
+            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
+                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
             n += rt::delimited(1, body);
         }
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for (k, v) in self.details.iter().rev() {
             let end = pos;
-            if !v.is_empty() {
+            if !(*v).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
             }
-            if !k.is_empty() {
+            if !(*k).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             }
             pos = rt::header(out, pos, &[0x2a], end);
         }
         {
             let x = &self.uptime_seconds;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x20], (*x) as u64);
             }
         }
         {
             let x = &self.message;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }

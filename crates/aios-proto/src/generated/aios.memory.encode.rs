@@ -4,13 +4,13 @@ impl ::common_eventing::encode::Encode for Empty {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, _out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         pos
     }
 }
@@ -19,35 +19,35 @@ impl ::common_eventing::encode::Encode for Event {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.timestamp;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.category;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.source;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.data_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -61,7 +61,7 @@ impl ::common_eventing::encode::Encode for Event {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.critical;
             if *x {
@@ -70,31 +70,31 @@ impl ::common_eventing::encode::Encode for Event {
         }
         {
             let x = &self.data_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], &x[..]);
             }
         }
         {
             let x = &self.source;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.category;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.timestamp;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x10], (*x) as u64);
             }
         }
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -106,23 +106,23 @@ impl ::common_eventing::encode::Encode for RecentEventsRequest {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.count;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.category;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.source;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -130,22 +130,22 @@ impl ::common_eventing::encode::Encode for RecentEventsRequest {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.source;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.category;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.count;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x08], (*x) as i64 as u64);
             }
         }
@@ -156,7 +156,7 @@ impl ::common_eventing::encode::Encode for RecentEventsRequest {
 impl ::common_eventing::encode::Encode for EventList {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         for x in &self.events {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -165,7 +165,7 @@ impl ::common_eventing::encode::Encode for EventList {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for x in self.events.iter().rev() {
             pos = rt::message(out, pos, &[0x0a], x);
         }
@@ -177,23 +177,23 @@ impl ::common_eventing::encode::Encode for MetricUpdate {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.key;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.value;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.timestamp;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -201,22 +201,22 @@ impl ::common_eventing::encode::Encode for MetricUpdate {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.timestamp;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as u64);
             }
         }
         {
             let x = &self.value;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x11], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.key;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -228,11 +228,11 @@ impl ::common_eventing::encode::Encode for MetricRequest {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.key;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -240,10 +240,10 @@ impl ::common_eventing::encode::Encode for MetricRequest {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.key;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -255,23 +255,23 @@ impl ::common_eventing::encode::Encode for MetricValue {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.key;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.value;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.timestamp;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -279,22 +279,22 @@ impl ::common_eventing::encode::Encode for MetricValue {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.timestamp;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as u64);
             }
         }
         {
             let x = &self.value;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x11], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.key;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -306,53 +306,53 @@ impl ::common_eventing::encode::Encode for SystemSnapshot {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.cpu_percent;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.memory_used_mb;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.memory_total_mb;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.disk_used_gb;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.disk_total_gb;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.gpu_utilization;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.active_tasks;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.active_agents;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -363,55 +363,55 @@ impl ::common_eventing::encode::Encode for SystemSnapshot {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for x in self.loaded_models.iter().rev() {
             pos = rt::delimited_bytes(out, pos, &[0x4a], x.as_bytes());
         }
         {
             let x = &self.active_agents;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x40], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.active_tasks;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x38], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.gpu_utilization;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x31], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.disk_total_gb;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x29], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.disk_used_gb;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x21], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.memory_total_mb;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x19], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.memory_used_mb;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x11], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.cpu_percent;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x09], &(*x).to_le_bytes());
             }
         }
@@ -423,53 +423,53 @@ impl ::common_eventing::encode::Encode for GoalRecord {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.priority;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.created_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.completed_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.result;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.metadata_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -477,52 +477,52 @@ impl ::common_eventing::encode::Encode for GoalRecord {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.metadata_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x42], &x[..]);
             }
         }
         {
             let x = &self.result;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x3a], x.as_bytes());
             }
         }
         {
             let x = &self.completed_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x30], (*x) as u64);
             }
         }
         {
             let x = &self.created_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x28], (*x) as u64);
             }
         }
         {
             let x = &self.priority;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x20], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -534,23 +534,23 @@ impl ::common_eventing::encode::Encode for GoalUpdate {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.result;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -558,22 +558,22 @@ impl ::common_eventing::encode::Encode for GoalUpdate {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.result;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -585,11 +585,11 @@ impl ::common_eventing::encode::Encode for GoalIdRequest {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.goal_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -597,10 +597,10 @@ impl ::common_eventing::encode::Encode for GoalIdRequest {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.goal_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -611,7 +611,7 @@ impl ::common_eventing::encode::Encode for GoalIdRequest {
 impl ::common_eventing::encode::Encode for GoalList {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         for x in &self.goals {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -620,7 +620,7 @@ impl ::common_eventing::encode::Encode for GoalList {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for x in self.goals.iter().rev() {
             pos = rt::message(out, pos, &[0x0a], x);
         }
@@ -632,71 +632,71 @@ impl ::common_eventing::encode::Encode for TaskRecord {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.goal_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.agent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.input_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.output_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.started_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.completed_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.duration_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.error;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -704,70 +704,70 @@ impl ::common_eventing::encode::Encode for TaskRecord {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.error;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x5a], x.as_bytes());
             }
         }
         {
             let x = &self.duration_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x50], (*x) as u64);
             }
         }
         {
             let x = &self.completed_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x48], (*x) as u64);
             }
         }
         {
             let x = &self.started_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x40], (*x) as u64);
             }
         }
         {
             let x = &self.output_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x3a], &x[..]);
             }
         }
         {
             let x = &self.input_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], &x[..]);
             }
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.agent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.goal_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -778,7 +778,7 @@ impl ::common_eventing::encode::Encode for TaskRecord {
 impl ::common_eventing::encode::Encode for TaskList {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         for x in &self.tasks {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -787,7 +787,7 @@ impl ::common_eventing::encode::Encode for TaskList {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for x in self.tasks.iter().rev() {
             pos = rt::message(out, pos, &[0x0a], x);
         }
@@ -799,41 +799,41 @@ impl ::common_eventing::encode::Encode for ToolCallRecord {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.task_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tool_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.agent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.input_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.output_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -845,19 +845,19 @@ impl ::common_eventing::encode::Encode for ToolCallRecord {
         }
         {
             let x = &self.duration_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.reason;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.timestamp;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -865,22 +865,22 @@ impl ::common_eventing::encode::Encode for ToolCallRecord {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.timestamp;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x50], (*x) as u64);
             }
         }
         {
             let x = &self.reason;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x4a], x.as_bytes());
             }
         }
         {
             let x = &self.duration_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x40], (*x) as u64);
             }
         }
@@ -892,37 +892,37 @@ impl ::common_eventing::encode::Encode for ToolCallRecord {
         }
         {
             let x = &self.output_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], &x[..]);
             }
         }
         {
             let x = &self.input_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], &x[..]);
             }
         }
         {
             let x = &self.agent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.tool_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.task_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -934,59 +934,59 @@ impl ::common_eventing::encode::Encode for Decision {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.context;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.options_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.chosen;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.reasoning;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.intelligence_level;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.model_used;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.outcome;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.timestamp;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -994,58 +994,58 @@ impl ::common_eventing::encode::Encode for Decision {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.timestamp;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x48], (*x) as u64);
             }
         }
         {
             let x = &self.outcome;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x42], x.as_bytes());
             }
         }
         {
             let x = &self.model_used;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x3a], x.as_bytes());
             }
         }
         {
             let x = &self.intelligence_level;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
         {
             let x = &self.reasoning;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.chosen;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.options_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], &x[..]);
             }
         }
         {
             let x = &self.context;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1057,47 +1057,47 @@ impl ::common_eventing::encode::Encode for Pattern {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.trigger;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.action;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.success_rate;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.uses;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.last_used;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.created_from;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1105,46 +1105,46 @@ impl ::common_eventing::encode::Encode for Pattern {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.created_from;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x3a], x.as_bytes());
             }
         }
         {
             let x = &self.last_used;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x30], (*x) as u64);
             }
         }
         {
             let x = &self.uses;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x28], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.success_rate;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x21], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.action;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.trigger;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1156,17 +1156,17 @@ impl ::common_eventing::encode::Encode for PatternQuery {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.trigger;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.min_success_rate;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
@@ -1174,16 +1174,16 @@ impl ::common_eventing::encode::Encode for PatternQuery {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.min_success_rate;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x11], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.trigger;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1194,7 +1194,7 @@ impl ::common_eventing::encode::Encode for PatternQuery {
 impl ::common_eventing::encode::Encode for PatternResult {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.pattern {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -1209,7 +1209,7 @@ impl ::common_eventing::encode::Encode for PatternResult {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.found;
             if *x {
@@ -1227,11 +1227,11 @@ impl ::common_eventing::encode::Encode for PatternStatsUpdate {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1245,7 +1245,7 @@ impl ::common_eventing::encode::Encode for PatternStatsUpdate {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.success;
             if *x {
@@ -1254,7 +1254,7 @@ impl ::common_eventing::encode::Encode for PatternStatsUpdate {
         }
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1266,23 +1266,23 @@ impl ::common_eventing::encode::Encode for AgentState {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.agent_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.state_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.updated_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -1290,22 +1290,22 @@ impl ::common_eventing::encode::Encode for AgentState {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.updated_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as u64);
             }
         }
         {
             let x = &self.state_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], &x[..]);
             }
         }
         {
             let x = &self.agent_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1317,11 +1317,11 @@ impl ::common_eventing::encode::Encode for AgentStateRequest {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.agent_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1329,10 +1329,10 @@ impl ::common_eventing::encode::Encode for AgentStateRequest {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.agent_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1344,11 +1344,11 @@ impl ::common_eventing::encode::Encode for SemanticSearchRequest {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.query;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1357,13 +1357,13 @@ impl ::common_eventing::encode::Encode for SemanticSearchRequest {
         }
         {
             let x = &self.n_results;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.min_relevance;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
@@ -1371,16 +1371,16 @@ impl ::common_eventing::encode::Encode for SemanticSearchRequest {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.min_relevance;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x21], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.n_results;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as i64 as u64);
             }
         }
@@ -1389,7 +1389,7 @@ impl ::common_eventing::encode::Encode for SemanticSearchRequest {
         }
         {
             let x = &self.query;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1401,35 +1401,35 @@ impl ::common_eventing::encode::Encode for SearchResult {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.content;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.metadata_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.relevance;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.collection;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1437,34 +1437,34 @@ impl ::common_eventing::encode::Encode for SearchResult {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.collection;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.relevance;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x19], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.metadata_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], &x[..]);
             }
         }
         {
             let x = &self.content;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1475,7 +1475,7 @@ impl ::common_eventing::encode::Encode for SearchResult {
 impl ::common_eventing::encode::Encode for SearchResults {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         for x in &self.results {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -1484,7 +1484,7 @@ impl ::common_eventing::encode::Encode for SearchResults {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for x in self.results.iter().rev() {
             pos = rt::message(out, pos, &[0x0a], x);
         }
@@ -1496,47 +1496,47 @@ impl ::common_eventing::encode::Encode for Procedure {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.steps_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.success_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.fail_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.avg_duration_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -1545,13 +1545,13 @@ impl ::common_eventing::encode::Encode for Procedure {
         }
         {
             let x = &self.created_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.last_used;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -1559,16 +1559,16 @@ impl ::common_eventing::encode::Encode for Procedure {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.last_used;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x50], (*x) as u64);
             }
         }
         {
             let x = &self.created_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x48], (*x) as u64);
             }
         }
@@ -1577,43 +1577,43 @@ impl ::common_eventing::encode::Encode for Procedure {
         }
         {
             let x = &self.avg_duration_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x38], (*x) as u64);
             }
         }
         {
             let x = &self.fail_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x30], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.success_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x28], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.steps_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], &x[..]);
             }
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1625,53 +1625,53 @@ impl ::common_eventing::encode::Encode for Incident {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.symptoms_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.root_cause;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.resolution;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.resolved_by;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.prevention;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.timestamp;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -1679,52 +1679,52 @@ impl ::common_eventing::encode::Encode for Incident {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.timestamp;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x40], (*x) as u64);
             }
         }
         {
             let x = &self.prevention;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x3a], x.as_bytes());
             }
         }
         {
             let x = &self.resolved_by;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
         {
             let x = &self.resolution;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.root_cause;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.symptoms_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], &x[..]);
             }
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1736,41 +1736,41 @@ impl ::common_eventing::encode::Encode for ConfigChange {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.file_path;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.content;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.changed_by;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.reason;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.timestamp;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -1778,40 +1778,40 @@ impl ::common_eventing::encode::Encode for ConfigChange {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.timestamp;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x30], (*x) as u64);
             }
         }
         {
             let x = &self.reason;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.changed_by;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.content;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.file_path;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1823,23 +1823,23 @@ impl ::common_eventing::encode::Encode for KnowledgeEntry {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.title;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.content;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.source;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1850,25 +1850,25 @@ impl ::common_eventing::encode::Encode for KnowledgeEntry {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for x in self.tags.iter().rev() {
             pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
         }
         {
             let x = &self.source;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.content;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.title;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1880,17 +1880,17 @@ impl ::common_eventing::encode::Encode for ContextRequest {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.task_description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.max_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -1901,19 +1901,19 @@ impl ::common_eventing::encode::Encode for ContextRequest {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for x in self.memory_tiers.iter().rev() {
             pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
         }
         {
             let x = &self.max_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x10], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.task_description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1925,29 +1925,29 @@ impl ::common_eventing::encode::Encode for ContextChunk {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.source;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.content;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.relevance;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -1955,28 +1955,28 @@ impl ::common_eventing::encode::Encode for ContextChunk {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x20], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.relevance;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x19], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.content;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.source;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1987,14 +1987,14 @@ impl ::common_eventing::encode::Encode for ContextChunk {
 impl ::common_eventing::encode::Encode for ContextResponse {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         for x in &self.chunks {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
         }
         {
             let x = &self.total_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -2002,10 +2002,10 @@ impl ::common_eventing::encode::Encode for ContextResponse {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.total_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x10], (*x) as i64 as u64);
             }
         }

@@ -3,8 +3,8 @@
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.Actor`.
 impl ::common_eventing::validate::Validate for Actor {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -72,8 +72,8 @@ impl ::common_eventing::validate::Validate for Actor {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.ResourceRef`.
 impl ::common_eventing::validate::Validate for ResourceRef {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -234,8 +234,8 @@ impl ::common_eventing::validate::Validate for ResourceRef {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.SreMessageMeta`.
 impl ::common_eventing::validate::Validate for SreMessageMeta {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -245,7 +245,7 @@ impl ::common_eventing::validate::Validate for SreMessageMeta {
                 value: 0,
             };
             let v = &self.message_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -280,7 +280,7 @@ impl ::common_eventing::validate::Validate for SreMessageMeta {
                 value: 0,
             };
             let v = &self.schema_version;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 32) {
@@ -341,7 +341,7 @@ impl ::common_eventing::validate::Validate for SreMessageMeta {
                 value: 0,
             };
             let v = &self.tenant_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 128) {
@@ -391,7 +391,7 @@ impl ::common_eventing::validate::Validate for SreMessageMeta {
                 value: 0,
             };
             let v = &self.producer;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -426,7 +426,7 @@ impl ::common_eventing::validate::Validate for SreMessageMeta {
                 value: 0,
             };
             let v = &self.correlation_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -492,7 +492,7 @@ impl ::common_eventing::validate::Validate for SreMessageMeta {
                 value: 0,
             };
             let v = &self.traceparent;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 {
@@ -619,8 +619,8 @@ impl ::common_eventing::validate::Validate for SreMessageMeta {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.SreSubject`.
 impl ::common_eventing::validate::Validate for SreSubject {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -630,7 +630,7 @@ impl ::common_eventing::validate::Validate for SreSubject {
                 value: 0,
             };
             let v = &self.aggregate_type;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 128) {
@@ -665,7 +665,7 @@ impl ::common_eventing::validate::Validate for SreSubject {
                 value: 0,
             };
             let v = &self.aggregate_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -727,8 +727,8 @@ impl ::common_eventing::validate::Validate for SreSubject {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.Alert`.
 impl ::common_eventing::validate::Validate for Alert {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -738,7 +738,7 @@ impl ::common_eventing::validate::Validate for Alert {
                 value: 0,
             };
             let v = &self.alert_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -1273,8 +1273,8 @@ impl ::common_eventing::validate::Validate for Alert {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.HealthCondition`.
 impl ::common_eventing::validate::Validate for HealthCondition {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -1404,8 +1404,8 @@ impl ::common_eventing::validate::Validate for HealthCondition {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.HealthCheck`.
 impl ::common_eventing::validate::Validate for HealthCheck {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -1415,7 +1415,7 @@ impl ::common_eventing::validate::Validate for HealthCheck {
                 value: 0,
             };
             let v = &self.healthcheck_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -1561,8 +1561,8 @@ impl ::common_eventing::validate::Validate for HealthCheck {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.FleetState`.
 impl ::common_eventing::validate::Validate for FleetState {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -1572,7 +1572,7 @@ impl ::common_eventing::validate::Validate for FleetState {
                 value: 0,
             };
             let v = &self.fleetstate_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -1851,8 +1851,8 @@ impl ::common_eventing::validate::Validate for FleetState {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.IncidentTimelineEntry`.
 impl ::common_eventing::validate::Validate for IncidentTimelineEntry {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 2,
@@ -1935,8 +1935,8 @@ impl ::common_eventing::validate::Validate for IncidentTimelineEntry {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.Incident`.
 impl ::common_eventing::validate::Validate for Incident {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -2198,8 +2198,8 @@ impl ::common_eventing::validate::Validate for Incident {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.PostmortemImpact`.
 impl ::common_eventing::validate::Validate for PostmortemImpact {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -2267,8 +2267,8 @@ impl ::common_eventing::validate::Validate for PostmortemImpact {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.PostmortemActionItem`.
 impl ::common_eventing::validate::Validate for PostmortemActionItem {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -2336,8 +2336,8 @@ impl ::common_eventing::validate::Validate for PostmortemActionItem {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.Postmortem`.
 impl ::common_eventing::validate::Validate for Postmortem {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -2347,7 +2347,7 @@ impl ::common_eventing::validate::Validate for Postmortem {
                 value: 0,
             };
             let v = &self.postmortem_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -2382,7 +2382,7 @@ impl ::common_eventing::validate::Validate for Postmortem {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -3092,8 +3092,8 @@ impl ::common_eventing::validate::Validate for Postmortem {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.RunbookStep`.
 impl ::common_eventing::validate::Validate for RunbookStep {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -3192,8 +3192,8 @@ impl ::common_eventing::validate::Validate for RunbookStep {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.Runbook`.
 impl ::common_eventing::validate::Validate for Runbook {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -3203,7 +3203,7 @@ impl ::common_eventing::validate::Validate for Runbook {
                 value: 0,
             };
             let v = &self.runbook_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -3569,8 +3569,8 @@ impl ::common_eventing::validate::Validate for Runbook {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.Service`.
 impl ::common_eventing::validate::Validate for Service {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -3580,7 +3580,7 @@ impl ::common_eventing::validate::Validate for Service {
                 value: 0,
             };
             let v = &self.service_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -4430,8 +4430,8 @@ impl ::common_eventing::validate::Validate for Service {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.SLISpec`.
 impl ::common_eventing::validate::Validate for SliSpec {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -4561,8 +4561,8 @@ impl ::common_eventing::validate::Validate for SliSpec {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.SLO`.
 impl ::common_eventing::validate::Validate for Slo {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -4572,7 +4572,7 @@ impl ::common_eventing::validate::Validate for Slo {
                 value: 0,
             };
             let v = &self.slo_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -4726,8 +4726,8 @@ impl ::common_eventing::validate::Validate for Slo {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.SLIWindow`.
 impl ::common_eventing::validate::Validate for SliWindow {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -4737,7 +4737,7 @@ impl ::common_eventing::validate::Validate for SliWindow {
                 value: 0,
             };
             let v = &self.slo_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -4830,8 +4830,8 @@ impl ::common_eventing::validate::Validate for SliWindow {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.SreDomainFact`.
 impl ::common_eventing::validate::Validate for SreDomainFact {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         match &self.fact {
             ::core::option::Option::Some(sre_domain_fact::Fact::IncidentCreated(v)) => {
                 const F: rt::Field = rt::Field {
@@ -5164,8 +5164,8 @@ impl ::common_eventing::validate::Validate for SreDomainFact {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.IncidentCreated`.
 impl ::common_eventing::validate::Validate for IncidentCreated {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -5219,8 +5219,8 @@ impl ::common_eventing::validate::Validate for IncidentCreated {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.IncidentSeverityChanged`.
 impl ::common_eventing::validate::Validate for IncidentSeverityChanged {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -5230,7 +5230,7 @@ impl ::common_eventing::validate::Validate for IncidentSeverityChanged {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -5406,8 +5406,8 @@ impl ::common_eventing::validate::Validate for IncidentSeverityChanged {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.IncidentAssigned`.
 impl ::common_eventing::validate::Validate for IncidentAssigned {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -5417,7 +5417,7 @@ impl ::common_eventing::validate::Validate for IncidentAssigned {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -5511,8 +5511,8 @@ impl ::common_eventing::validate::Validate for IncidentAssigned {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.IncidentTimelineEntryAdded`.
 impl ::common_eventing::validate::Validate for IncidentTimelineEntryAdded {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -5522,7 +5522,7 @@ impl ::common_eventing::validate::Validate for IncidentTimelineEntryAdded {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -5601,8 +5601,8 @@ impl ::common_eventing::validate::Validate for IncidentTimelineEntryAdded {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.IncidentResolved`.
 impl ::common_eventing::validate::Validate for IncidentResolved {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -5612,7 +5612,7 @@ impl ::common_eventing::validate::Validate for IncidentResolved {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -5736,8 +5736,8 @@ impl ::common_eventing::validate::Validate for IncidentResolved {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.IncidentClosed`.
 impl ::common_eventing::validate::Validate for IncidentClosed {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -5747,7 +5747,7 @@ impl ::common_eventing::validate::Validate for IncidentClosed {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -5871,8 +5871,8 @@ impl ::common_eventing::validate::Validate for IncidentClosed {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.IncidentAcknowledged`.
 impl ::common_eventing::validate::Validate for IncidentAcknowledged {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -5882,7 +5882,7 @@ impl ::common_eventing::validate::Validate for IncidentAcknowledged {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -6021,8 +6021,8 @@ impl ::common_eventing::validate::Validate for IncidentAcknowledged {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.IncidentStatusChanged`.
 impl ::common_eventing::validate::Validate for IncidentStatusChanged {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -6032,7 +6032,7 @@ impl ::common_eventing::validate::Validate for IncidentStatusChanged {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -6208,8 +6208,8 @@ impl ::common_eventing::validate::Validate for IncidentStatusChanged {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.AlertIngested`.
 impl ::common_eventing::validate::Validate for AlertIngested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -6263,8 +6263,8 @@ impl ::common_eventing::validate::Validate for AlertIngested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.AlertAcknowledged`.
 impl ::common_eventing::validate::Validate for AlertAcknowledged {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -6274,7 +6274,7 @@ impl ::common_eventing::validate::Validate for AlertAcknowledged {
                 value: 0,
             };
             let v = &self.alert_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -6382,8 +6382,8 @@ impl ::common_eventing::validate::Validate for AlertAcknowledged {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.AlertsCorrelatedToIncident`.
 impl ::common_eventing::validate::Validate for AlertsCorrelatedToIncident {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -6393,7 +6393,7 @@ impl ::common_eventing::validate::Validate for AlertsCorrelatedToIncident {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -6573,8 +6573,8 @@ impl ::common_eventing::validate::Validate for AlertsCorrelatedToIncident {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.RunbookCreated`.
 impl ::common_eventing::validate::Validate for RunbookCreated {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -6628,8 +6628,8 @@ impl ::common_eventing::validate::Validate for RunbookCreated {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.RunbookExecutionCompleted`.
 impl ::common_eventing::validate::Validate for RunbookExecutionCompleted {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -6639,7 +6639,7 @@ impl ::common_eventing::validate::Validate for RunbookExecutionCompleted {
                 value: 0,
             };
             let v = &self.runbook_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -6674,7 +6674,7 @@ impl ::common_eventing::validate::Validate for RunbookExecutionCompleted {
                 value: 0,
             };
             let v = &self.execution_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -6850,8 +6850,8 @@ impl ::common_eventing::validate::Validate for RunbookExecutionCompleted {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.RunbookUpdated`.
 impl ::common_eventing::validate::Validate for RunbookUpdated {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -6861,7 +6861,7 @@ impl ::common_eventing::validate::Validate for RunbookUpdated {
                 value: 0,
             };
             let v = &self.runbook_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -6955,8 +6955,8 @@ impl ::common_eventing::validate::Validate for RunbookUpdated {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.SLOCreated`.
 impl ::common_eventing::validate::Validate for SloCreated {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -7010,8 +7010,8 @@ impl ::common_eventing::validate::Validate for SloCreated {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.SLIWindowRecorded`.
 impl ::common_eventing::validate::Validate for SliWindowRecorded {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -7065,8 +7065,8 @@ impl ::common_eventing::validate::Validate for SliWindowRecorded {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.SLOBudgetExhausted`.
 impl ::common_eventing::validate::Validate for SloBudgetExhausted {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -7076,7 +7076,7 @@ impl ::common_eventing::validate::Validate for SloBudgetExhausted {
                 value: 0,
             };
             let v = &self.slo_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -7138,8 +7138,8 @@ impl ::common_eventing::validate::Validate for SloBudgetExhausted {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.SLOUpdated`.
 impl ::common_eventing::validate::Validate for SloUpdated {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -7149,7 +7149,7 @@ impl ::common_eventing::validate::Validate for SloUpdated {
                 value: 0,
             };
             let v = &self.slo_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -7243,8 +7243,8 @@ impl ::common_eventing::validate::Validate for SloUpdated {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.HealthCheckRecorded`.
 impl ::common_eventing::validate::Validate for HealthCheckRecorded {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -7329,8 +7329,8 @@ impl ::common_eventing::validate::Validate for HealthCheckRecorded {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.FleetStateRecorded`.
 impl ::common_eventing::validate::Validate for FleetStateRecorded {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -7384,8 +7384,8 @@ impl ::common_eventing::validate::Validate for FleetStateRecorded {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.ServiceCreated`.
 impl ::common_eventing::validate::Validate for ServiceCreated {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -7439,8 +7439,8 @@ impl ::common_eventing::validate::Validate for ServiceCreated {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.ServiceUpdated`.
 impl ::common_eventing::validate::Validate for ServiceUpdated {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -7450,7 +7450,7 @@ impl ::common_eventing::validate::Validate for ServiceUpdated {
                 value: 0,
             };
             let v = &self.service_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -7544,8 +7544,8 @@ impl ::common_eventing::validate::Validate for ServiceUpdated {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.ServiceDeleted`.
 impl ::common_eventing::validate::Validate for ServiceDeleted {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -7555,7 +7555,7 @@ impl ::common_eventing::validate::Validate for ServiceDeleted {
                 value: 0,
             };
             let v = &self.service_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -7648,8 +7648,8 @@ impl ::common_eventing::validate::Validate for ServiceDeleted {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.PostmortemCreated`.
 impl ::common_eventing::validate::Validate for PostmortemCreated {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -7703,8 +7703,8 @@ impl ::common_eventing::validate::Validate for PostmortemCreated {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.PostmortemUpdated`.
 impl ::common_eventing::validate::Validate for PostmortemUpdated {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -7714,7 +7714,7 @@ impl ::common_eventing::validate::Validate for PostmortemUpdated {
                 value: 0,
             };
             let v = &self.postmortem_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -7808,8 +7808,8 @@ impl ::common_eventing::validate::Validate for PostmortemUpdated {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.PostmortemPublished`.
 impl ::common_eventing::validate::Validate for PostmortemPublished {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -7819,7 +7819,7 @@ impl ::common_eventing::validate::Validate for PostmortemPublished {
                 value: 0,
             };
             let v = &self.postmortem_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -7854,7 +7854,7 @@ impl ::common_eventing::validate::Validate for PostmortemPublished {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -7947,8 +7947,8 @@ impl ::common_eventing::validate::Validate for PostmortemPublished {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.SreDomainIntent`.
 impl ::common_eventing::validate::Validate for SreDomainIntent {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         match &self.intent {
             ::core::option::Option::Some(
                 sre_domain_intent::Intent::CreateIncidentRequested(v),
@@ -8293,8 +8293,8 @@ impl ::common_eventing::validate::Validate for SreDomainIntent {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.CreateIncidentRequested`.
 impl ::common_eventing::validate::Validate for CreateIncidentRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -8317,8 +8317,8 @@ impl ::common_eventing::validate::Validate for CreateIncidentRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityRequested`.
 impl ::common_eventing::validate::Validate for ReclassifyIncidentSeverityRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -8328,7 +8328,7 @@ impl ::common_eventing::validate::Validate for ReclassifyIncidentSeverityRequest
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -8442,8 +8442,8 @@ impl ::common_eventing::validate::Validate for ReclassifyIncidentSeverityRequest
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.AssignIncidentRequested`.
 impl ::common_eventing::validate::Validate for AssignIncidentRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -8453,7 +8453,7 @@ impl ::common_eventing::validate::Validate for AssignIncidentRequested {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -8501,8 +8501,8 @@ impl ::common_eventing::validate::Validate for AssignIncidentRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryRequested`.
 impl ::common_eventing::validate::Validate for AddIncidentTimelineEntryRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -8512,7 +8512,7 @@ impl ::common_eventing::validate::Validate for AddIncidentTimelineEntryRequested
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -8560,8 +8560,8 @@ impl ::common_eventing::validate::Validate for AddIncidentTimelineEntryRequested
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.ResolveIncidentRequested`.
 impl ::common_eventing::validate::Validate for ResolveIncidentRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -8571,7 +8571,7 @@ impl ::common_eventing::validate::Validate for ResolveIncidentRequested {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -8633,8 +8633,8 @@ impl ::common_eventing::validate::Validate for ResolveIncidentRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.CloseIncidentRequested`.
 impl ::common_eventing::validate::Validate for CloseIncidentRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -8644,7 +8644,7 @@ impl ::common_eventing::validate::Validate for CloseIncidentRequested {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -8706,8 +8706,8 @@ impl ::common_eventing::validate::Validate for CloseIncidentRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequested`.
 impl ::common_eventing::validate::Validate for AcknowledgeIncidentRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -8717,7 +8717,7 @@ impl ::common_eventing::validate::Validate for AcknowledgeIncidentRequested {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -8779,8 +8779,8 @@ impl ::common_eventing::validate::Validate for AcknowledgeIncidentRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequested`.
 impl ::common_eventing::validate::Validate for TransitionIncidentStatusRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -8790,7 +8790,7 @@ impl ::common_eventing::validate::Validate for TransitionIncidentStatusRequested
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -8904,8 +8904,8 @@ impl ::common_eventing::validate::Validate for TransitionIncidentStatusRequested
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.IngestAlertRequested`.
 impl ::common_eventing::validate::Validate for IngestAlertRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -8928,8 +8928,8 @@ impl ::common_eventing::validate::Validate for IngestAlertRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.AcknowledgeAlertRequested`.
 impl ::common_eventing::validate::Validate for AcknowledgeAlertRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -8939,7 +8939,7 @@ impl ::common_eventing::validate::Validate for AcknowledgeAlertRequested {
                 value: 0,
             };
             let v = &self.alert_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -8970,8 +8970,8 @@ impl ::common_eventing::validate::Validate for AcknowledgeAlertRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.CorrelateAlertsToIncidentRequested`.
 impl ::common_eventing::validate::Validate for CorrelateAlertsToIncidentRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -8981,7 +8981,7 @@ impl ::common_eventing::validate::Validate for CorrelateAlertsToIncidentRequeste
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -9130,8 +9130,8 @@ impl ::common_eventing::validate::Validate for CorrelateAlertsToIncidentRequeste
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.CreateRunbookRequested`.
 impl ::common_eventing::validate::Validate for CreateRunbookRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -9154,8 +9154,8 @@ impl ::common_eventing::validate::Validate for CreateRunbookRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.ExecuteRunbookRequested`.
 impl ::common_eventing::validate::Validate for ExecuteRunbookRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -9165,7 +9165,7 @@ impl ::common_eventing::validate::Validate for ExecuteRunbookRequested {
                 value: 0,
             };
             let v = &self.runbook_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -9200,7 +9200,7 @@ impl ::common_eventing::validate::Validate for ExecuteRunbookRequested {
                 value: 0,
             };
             let v = &self.execution_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -9417,8 +9417,8 @@ impl ::common_eventing::validate::Validate for ExecuteRunbookRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.UpdateRunbookRequested`.
 impl ::common_eventing::validate::Validate for UpdateRunbookRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -9428,7 +9428,7 @@ impl ::common_eventing::validate::Validate for UpdateRunbookRequested {
                 value: 0,
             };
             let v = &self.runbook_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -9476,8 +9476,8 @@ impl ::common_eventing::validate::Validate for UpdateRunbookRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.CreateSLORequested`.
 impl ::common_eventing::validate::Validate for CreateSloRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -9500,8 +9500,8 @@ impl ::common_eventing::validate::Validate for CreateSloRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.RecordSLIWindowRequested`.
 impl ::common_eventing::validate::Validate for RecordSliWindowRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -9524,8 +9524,8 @@ impl ::common_eventing::validate::Validate for RecordSliWindowRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.UpdateSLORequested`.
 impl ::common_eventing::validate::Validate for UpdateSloRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -9535,7 +9535,7 @@ impl ::common_eventing::validate::Validate for UpdateSloRequested {
                 value: 0,
             };
             let v = &self.slo_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -9583,8 +9583,8 @@ impl ::common_eventing::validate::Validate for UpdateSloRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.RecordHealthCheckRequested`.
 impl ::common_eventing::validate::Validate for RecordHealthCheckRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -9607,8 +9607,8 @@ impl ::common_eventing::validate::Validate for RecordHealthCheckRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.RecordFleetStateRequested`.
 impl ::common_eventing::validate::Validate for RecordFleetStateRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -9631,8 +9631,8 @@ impl ::common_eventing::validate::Validate for RecordFleetStateRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.CreateServiceRequested`.
 impl ::common_eventing::validate::Validate for CreateServiceRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -9655,8 +9655,8 @@ impl ::common_eventing::validate::Validate for CreateServiceRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.UpdateServiceRequested`.
 impl ::common_eventing::validate::Validate for UpdateServiceRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -9666,7 +9666,7 @@ impl ::common_eventing::validate::Validate for UpdateServiceRequested {
                 value: 0,
             };
             let v = &self.service_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -9714,8 +9714,8 @@ impl ::common_eventing::validate::Validate for UpdateServiceRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.DeleteServiceRequested`.
 impl ::common_eventing::validate::Validate for DeleteServiceRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -9725,7 +9725,7 @@ impl ::common_eventing::validate::Validate for DeleteServiceRequested {
                 value: 0,
             };
             let v = &self.service_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -9787,8 +9787,8 @@ impl ::common_eventing::validate::Validate for DeleteServiceRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.CreatePostmortemRequested`.
 impl ::common_eventing::validate::Validate for CreatePostmortemRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -9811,8 +9811,8 @@ impl ::common_eventing::validate::Validate for CreatePostmortemRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.UpdatePostmortemRequested`.
 impl ::common_eventing::validate::Validate for UpdatePostmortemRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -9822,7 +9822,7 @@ impl ::common_eventing::validate::Validate for UpdatePostmortemRequested {
                 value: 0,
             };
             let v = &self.postmortem_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -9870,8 +9870,8 @@ impl ::common_eventing::validate::Validate for UpdatePostmortemRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.PublishPostmortemRequested`.
 impl ::common_eventing::validate::Validate for PublishPostmortemRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -9881,7 +9881,7 @@ impl ::common_eventing::validate::Validate for PublishPostmortemRequested {
                 value: 0,
             };
             let v = &self.postmortem_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -9912,8 +9912,8 @@ impl ::common_eventing::validate::Validate for PublishPostmortemRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.GetIncidentRequest`.
 impl ::common_eventing::validate::Validate for GetIncidentRequest {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -9923,7 +9923,7 @@ impl ::common_eventing::validate::Validate for GetIncidentRequest {
                 value: 0,
             };
             let v = &self.tenant_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 128) {
@@ -9958,7 +9958,7 @@ impl ::common_eventing::validate::Validate for GetIncidentRequest {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -9982,28 +9982,6 @@ impl ::common_eventing::validate::Validate for GetIncidentRequest {
                         },
                     );
                 }
-            }
-        }
-    }
-}
-/// The `buf.validate` rules of `ameide_core_proto.sre.core.v1.GetIncidentResponse`.
-impl ::common_eventing::validate::Validate for GetIncidentResponse {
-    #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
-        {
-            const F: rt::Field = rt::Field {
-                number: 1,
-                name: "incident",
-                ty: 11,
-                key: 0,
-                value: 0,
-            };
-            match &self.incident {
-                ::core::option::Option::Some(v) => {
-                    cx.nested(&F, ::core::option::Option::None, v);
-                }
-                ::core::option::Option::None => {}
             }
         }
     }

@@ -2,8 +2,8 @@
 /// The `buf.validate` rules of `ameide_core_proto.sre.process.v1.SreProcessSubject`.
 impl ::common_eventing::validate::Validate for SreProcessSubject {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -13,7 +13,7 @@ impl ::common_eventing::validate::Validate for SreProcessSubject {
                 value: 0,
             };
             let v = &self.workflow_type;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 128) {
@@ -48,7 +48,7 @@ impl ::common_eventing::validate::Validate for SreProcessSubject {
                 value: 0,
             };
             let v = &self.workflow_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -110,8 +110,8 @@ impl ::common_eventing::validate::Validate for SreProcessSubject {
 /// The `buf.validate` rules of `ameide_core_proto.sre.process.v1.SreProcessFact`.
 impl ::common_eventing::validate::Validate for SreProcessFact {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         match &self.fact {
             ::core::option::Option::Some(
                 sre_process_fact::Fact::IncidentTriageStarted(v),
@@ -264,8 +264,8 @@ impl ::common_eventing::validate::Validate for SreProcessFact {
 /// The `buf.validate` rules of `ameide_core_proto.sre.process.v1.RemediationApproval`.
 impl ::common_eventing::validate::Validate for RemediationApproval {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -371,8 +371,8 @@ impl ::common_eventing::validate::Validate for RemediationApproval {
 /// The `buf.validate` rules of `ameide_core_proto.sre.process.v1.IncidentTriageStarted`.
 impl ::common_eventing::validate::Validate for IncidentTriageStarted {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -382,7 +382,7 @@ impl ::common_eventing::validate::Validate for IncidentTriageStarted {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -624,8 +624,8 @@ impl ::common_eventing::validate::Validate for IncidentTriageStarted {
 /// The `buf.validate` rules of `ameide_core_proto.sre.process.v1.PatternLookupCompleted`.
 impl ::common_eventing::validate::Validate for PatternLookupCompleted {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -635,7 +635,7 @@ impl ::common_eventing::validate::Validate for PatternLookupCompleted {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -1071,8 +1071,8 @@ impl ::common_eventing::validate::Validate for PatternLookupCompleted {
 /// The `buf.validate` rules of `ameide_core_proto.sre.process.v1.TriagePhaseCompleted`.
 impl ::common_eventing::validate::Validate for TriagePhaseCompleted {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -1082,7 +1082,7 @@ impl ::common_eventing::validate::Validate for TriagePhaseCompleted {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -1327,8 +1327,8 @@ impl ::common_eventing::validate::Validate for TriagePhaseCompleted {
 /// The `buf.validate` rules of `ameide_core_proto.sre.process.v1.RemediationProposed`.
 impl ::common_eventing::validate::Validate for RemediationProposed {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -1338,7 +1338,7 @@ impl ::common_eventing::validate::Validate for RemediationProposed {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -1373,7 +1373,7 @@ impl ::common_eventing::validate::Validate for RemediationProposed {
                 value: 0,
             };
             let v = &self.remediation_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -1581,8 +1581,8 @@ impl ::common_eventing::validate::Validate for RemediationProposed {
 /// The `buf.validate` rules of `ameide_core_proto.sre.process.v1.RemediationApplied`.
 impl ::common_eventing::validate::Validate for RemediationApplied {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -1592,7 +1592,7 @@ impl ::common_eventing::validate::Validate for RemediationApplied {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -1627,7 +1627,7 @@ impl ::common_eventing::validate::Validate for RemediationApplied {
                 value: 0,
             };
             let v = &self.remediation_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -1818,8 +1818,8 @@ impl ::common_eventing::validate::Validate for RemediationApplied {
 /// The `buf.validate` rules of `ameide_core_proto.sre.process.v1.VerificationStarted`.
 impl ::common_eventing::validate::Validate for VerificationStarted {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -1829,7 +1829,7 @@ impl ::common_eventing::validate::Validate for VerificationStarted {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -1864,7 +1864,7 @@ impl ::common_eventing::validate::Validate for VerificationStarted {
                 value: 0,
             };
             let v = &self.remediation_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -1995,8 +1995,8 @@ impl ::common_eventing::validate::Validate for VerificationStarted {
 /// The `buf.validate` rules of `ameide_core_proto.sre.process.v1.VerificationCompleted`.
 impl ::common_eventing::validate::Validate for VerificationCompleted {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -2006,7 +2006,7 @@ impl ::common_eventing::validate::Validate for VerificationCompleted {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -2041,7 +2041,7 @@ impl ::common_eventing::validate::Validate for VerificationCompleted {
                 value: 0,
             };
             let v = &self.remediation_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -2217,8 +2217,8 @@ impl ::common_eventing::validate::Validate for VerificationCompleted {
 /// The `buf.validate` rules of `ameide_core_proto.sre.process.v1.DocumentationRequested`.
 impl ::common_eventing::validate::Validate for DocumentationRequested {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -2228,7 +2228,7 @@ impl ::common_eventing::validate::Validate for DocumentationRequested {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {
@@ -2404,8 +2404,8 @@ impl ::common_eventing::validate::Validate for DocumentationRequested {
 /// The `buf.validate` rules of `ameide_core_proto.sre.process.v1.IncidentTriageCompleted`.
 impl ::common_eventing::validate::Validate for IncidentTriageCompleted {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         {
             const F: rt::Field = rt::Field {
                 number: 1,
@@ -2415,7 +2415,7 @@ impl ::common_eventing::validate::Validate for IncidentTriageCompleted {
                 value: 0,
             };
             let v = &self.incident_id;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::more_chars_than(v, 256) {

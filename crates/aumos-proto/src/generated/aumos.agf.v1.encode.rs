@@ -3,17 +3,17 @@
 impl ::common_eventing::encode::Encode for WorkflowStarted {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -22,25 +22,25 @@ impl ::common_eventing::encode::Encode for WorkflowStarted {
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.execution_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.workflow_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -51,31 +51,31 @@ impl ::common_eventing::encode::Encode for WorkflowStarted {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.input_data {
             pos = rt::message(out, pos, &[0x62], x);
         }
         {
             let x = &self.workflow_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x5a], x.as_bytes());
             }
         }
         {
             let x = &self.execution_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x52], x.as_bytes());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
@@ -84,13 +84,13 @@ impl ::common_eventing::encode::Encode for WorkflowStarted {
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -101,17 +101,17 @@ impl ::common_eventing::encode::Encode for WorkflowStarted {
 impl ::common_eventing::encode::Encode for WorkflowCompleted {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -120,25 +120,25 @@ impl ::common_eventing::encode::Encode for WorkflowCompleted {
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.execution_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.workflow_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -149,31 +149,31 @@ impl ::common_eventing::encode::Encode for WorkflowCompleted {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.output_data {
             pos = rt::message(out, pos, &[0x62], x);
         }
         {
             let x = &self.workflow_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x5a], x.as_bytes());
             }
         }
         {
             let x = &self.execution_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x52], x.as_bytes());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
@@ -182,13 +182,13 @@ impl ::common_eventing::encode::Encode for WorkflowCompleted {
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -199,17 +199,17 @@ impl ::common_eventing::encode::Encode for WorkflowCompleted {
 impl ::common_eventing::encode::Encode for WorkflowFailed {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -218,25 +218,25 @@ impl ::common_eventing::encode::Encode for WorkflowFailed {
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.execution_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.workflow_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -247,31 +247,31 @@ impl ::common_eventing::encode::Encode for WorkflowFailed {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.error_details {
             pos = rt::message(out, pos, &[0x62], x);
         }
         {
             let x = &self.workflow_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x5a], x.as_bytes());
             }
         }
         {
             let x = &self.execution_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x52], x.as_bytes());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
@@ -280,13 +280,13 @@ impl ::common_eventing::encode::Encode for WorkflowFailed {
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -297,17 +297,17 @@ impl ::common_eventing::encode::Encode for WorkflowFailed {
 impl ::common_eventing::encode::Encode for WorkflowPausedHitl {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -316,37 +316,37 @@ impl ::common_eventing::encode::Encode for WorkflowPausedHitl {
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.execution_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.workflow_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.approval_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.gate_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -354,40 +354,40 @@ impl ::common_eventing::encode::Encode for WorkflowPausedHitl {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.gate_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x6a], x.as_bytes());
             }
         }
         {
             let x = &self.approval_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x62], x.as_bytes());
             }
         }
         {
             let x = &self.workflow_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x5a], x.as_bytes());
             }
         }
         {
             let x = &self.execution_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x52], x.as_bytes());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
@@ -396,13 +396,13 @@ impl ::common_eventing::encode::Encode for WorkflowPausedHitl {
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -413,17 +413,17 @@ impl ::common_eventing::encode::Encode for WorkflowPausedHitl {
 impl ::common_eventing::encode::Encode for AgentInvoked {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -432,31 +432,31 @@ impl ::common_eventing::encode::Encode for AgentInvoked {
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.execution_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.privilege_level;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -464,34 +464,34 @@ impl ::common_eventing::encode::Encode for AgentInvoked {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.privilege_level;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x60], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.execution_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x5a], x.as_bytes());
             }
         }
         {
             let x = &self.agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x52], x.as_bytes());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
@@ -500,13 +500,13 @@ impl ::common_eventing::encode::Encode for AgentInvoked {
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -517,17 +517,17 @@ impl ::common_eventing::encode::Encode for AgentInvoked {
 impl ::common_eventing::encode::Encode for HitlApprovalRequested {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -536,43 +536,43 @@ impl ::common_eventing::encode::Encode for HitlApprovalRequested {
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.approval_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.execution_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.gate_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.action_description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -580,46 +580,46 @@ impl ::common_eventing::encode::Encode for HitlApprovalRequested {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.action_description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x72], x.as_bytes());
             }
         }
         {
             let x = &self.agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x6a], x.as_bytes());
             }
         }
         {
             let x = &self.gate_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x62], x.as_bytes());
             }
         }
         {
             let x = &self.execution_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x5a], x.as_bytes());
             }
         }
         {
             let x = &self.approval_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x52], x.as_bytes());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
@@ -628,13 +628,13 @@ impl ::common_eventing::encode::Encode for HitlApprovalRequested {
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -645,17 +645,17 @@ impl ::common_eventing::encode::Encode for HitlApprovalRequested {
 impl ::common_eventing::encode::Encode for HitlApproved {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -664,25 +664,25 @@ impl ::common_eventing::encode::Encode for HitlApproved {
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.approval_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.decided_by;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -690,28 +690,28 @@ impl ::common_eventing::encode::Encode for HitlApproved {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.decided_by;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x5a], x.as_bytes());
             }
         }
         {
             let x = &self.approval_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x52], x.as_bytes());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
@@ -720,13 +720,13 @@ impl ::common_eventing::encode::Encode for HitlApproved {
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -737,17 +737,17 @@ impl ::common_eventing::encode::Encode for HitlApproved {
 impl ::common_eventing::encode::Encode for HitlRejected {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -756,31 +756,31 @@ impl ::common_eventing::encode::Encode for HitlRejected {
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.approval_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.decided_by;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.notes;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -788,34 +788,34 @@ impl ::common_eventing::encode::Encode for HitlRejected {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.notes;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x62], x.as_bytes());
             }
         }
         {
             let x = &self.decided_by;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x5a], x.as_bytes());
             }
         }
         {
             let x = &self.approval_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x52], x.as_bytes());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
@@ -824,13 +824,13 @@ impl ::common_eventing::encode::Encode for HitlRejected {
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -841,17 +841,17 @@ impl ::common_eventing::encode::Encode for HitlRejected {
 impl ::common_eventing::encode::Encode for CircuitBreakerOpened {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -860,25 +860,25 @@ impl ::common_eventing::encode::Encode for CircuitBreakerOpened {
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.circuit_key;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.failure_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -886,28 +886,28 @@ impl ::common_eventing::encode::Encode for CircuitBreakerOpened {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.failure_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x58], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.circuit_key;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x52], x.as_bytes());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
@@ -916,13 +916,13 @@ impl ::common_eventing::encode::Encode for CircuitBreakerOpened {
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -933,17 +933,17 @@ impl ::common_eventing::encode::Encode for CircuitBreakerOpened {
 impl ::common_eventing::encode::Encode for CircuitBreakerClosed {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -952,19 +952,19 @@ impl ::common_eventing::encode::Encode for CircuitBreakerClosed {
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.circuit_key;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -972,22 +972,22 @@ impl ::common_eventing::encode::Encode for CircuitBreakerClosed {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.circuit_key;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x52], x.as_bytes());
             }
         }
         {
             let x = &self.traceparent;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
@@ -996,13 +996,13 @@ impl ::common_eventing::encode::Encode for CircuitBreakerClosed {
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1014,29 +1014,29 @@ impl ::common_eventing::encode::Encode for HitlGateConfig {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.gate_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.trigger_condition;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.approval_timeout_hours;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.escalation_policy;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1050,7 +1050,7 @@ impl ::common_eventing::encode::Encode for HitlGateConfig {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.auto_reject_on_timeout;
             if *x {
@@ -1059,25 +1059,25 @@ impl ::common_eventing::encode::Encode for HitlGateConfig {
         }
         {
             let x = &self.escalation_policy;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.approval_timeout_hours;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.trigger_condition;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.gate_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }

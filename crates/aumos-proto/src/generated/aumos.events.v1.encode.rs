@@ -3,41 +3,41 @@
 impl ::common_eventing::encode::Encode for AgentEnvelope {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.message_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.source_agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.target_agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.conversation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.message_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -46,7 +46,7 @@ impl ::common_eventing::encode::Encode for AgentEnvelope {
         }
         {
             let x = &self.privilege_level;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -55,24 +55,24 @@ impl ::common_eventing::encode::Encode for AgentEnvelope {
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         for (k, v) in &self.metadata {
-            let body = if !k.is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !v.is_empty() { rt::delimited(1, v.len()) } else { 0 };
+            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
+                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
             n += rt::delimited(1, body);
         }
         {
             let x = &self.ttl_seconds;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.retry_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -80,32 +80,32 @@ impl ::common_eventing::encode::Encode for AgentEnvelope {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.retry_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x68], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.ttl_seconds;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x60], (*x) as i64 as u64);
             }
         }
         for (k, v) in self.metadata.iter().rev() {
             let end = pos;
-            if !v.is_empty() {
+            if !(*v).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
             }
-            if !k.is_empty() {
+            if !(*k).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             }
             pos = rt::header(out, pos, &[0x5a], end);
         }
         {
             let x = &self.correlation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x52], x.as_bytes());
             }
         }
@@ -114,7 +114,7 @@ impl ::common_eventing::encode::Encode for AgentEnvelope {
         }
         {
             let x = &self.privilege_level;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x40], (*x) as i64 as u64);
             }
         }
@@ -123,37 +123,37 @@ impl ::common_eventing::encode::Encode for AgentEnvelope {
         }
         {
             let x = &self.message_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
         {
             let x = &self.conversation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.target_agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.source_agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.message_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -164,47 +164,47 @@ impl ::common_eventing::encode::Encode for AgentEnvelope {
 impl ::common_eventing::encode::Encode for AuditEvent {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.user_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.action;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.resource_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.resource_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.outcome;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -213,13 +213,13 @@ impl ::common_eventing::encode::Encode for AuditEvent {
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.ip_address;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -228,13 +228,13 @@ impl ::common_eventing::encode::Encode for AuditEvent {
         }
         {
             let x = &self.request_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.session_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -242,16 +242,16 @@ impl ::common_eventing::encode::Encode for AuditEvent {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.session_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x6a], x.as_bytes());
             }
         }
         {
             let x = &self.request_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x62], x.as_bytes());
             }
         }
@@ -260,13 +260,13 @@ impl ::common_eventing::encode::Encode for AuditEvent {
         }
         {
             let x = &self.ip_address;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x52], x.as_bytes());
             }
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x4a], x.as_bytes());
             }
         }
@@ -275,43 +275,43 @@ impl ::common_eventing::encode::Encode for AuditEvent {
         }
         {
             let x = &self.outcome;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x3a], x.as_bytes());
             }
         }
         {
             let x = &self.resource_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
         {
             let x = &self.resource_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.action;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.user_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -322,23 +322,23 @@ impl ::common_eventing::encode::Encode for AuditEvent {
 impl ::common_eventing::encode::Encode for FeatureFlagEvaluationEvent {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.flag_key;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -350,13 +350,13 @@ impl ::common_eventing::encode::Encode for FeatureFlagEvaluationEvent {
         }
         {
             let x = &self.evaluated_for;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -370,7 +370,7 @@ impl ::common_eventing::encode::Encode for FeatureFlagEvaluationEvent {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.timestamp {
             pos = rt::message(out, pos, &[0x42], x);
         }
@@ -379,13 +379,13 @@ impl ::common_eventing::encode::Encode for FeatureFlagEvaluationEvent {
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
         {
             let x = &self.evaluated_for;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
@@ -397,19 +397,19 @@ impl ::common_eventing::encode::Encode for FeatureFlagEvaluationEvent {
         }
         {
             let x = &self.flag_key;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -420,23 +420,23 @@ impl ::common_eventing::encode::Encode for FeatureFlagEvaluationEvent {
 impl ::common_eventing::encode::Encode for FeatureFlagChangeEvent {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.flag_key;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -454,13 +454,13 @@ impl ::common_eventing::encode::Encode for FeatureFlagChangeEvent {
         }
         {
             let x = &self.changed_by;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.change_reason;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -471,19 +471,19 @@ impl ::common_eventing::encode::Encode for FeatureFlagChangeEvent {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.timestamp {
             pos = rt::message(out, pos, &[0x42], x);
         }
         {
             let x = &self.change_reason;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x3a], x.as_bytes());
             }
         }
         {
             let x = &self.changed_by;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
@@ -501,19 +501,19 @@ impl ::common_eventing::encode::Encode for FeatureFlagChangeEvent {
         }
         {
             let x = &self.flag_key;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -524,47 +524,47 @@ impl ::common_eventing::encode::Encode for FeatureFlagChangeEvent {
 impl ::common_eventing::encode::Encode for GovernanceDecisionEvent {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.policy_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.policy_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.resource_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.resource_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.decision;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -573,7 +573,7 @@ impl ::common_eventing::encode::Encode for GovernanceDecisionEvent {
         }
         {
             let x = &self.decided_by;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -587,7 +587,7 @@ impl ::common_eventing::encode::Encode for GovernanceDecisionEvent {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.timestamp {
             pos = rt::message(out, pos, &[0x5a], x);
         }
@@ -596,7 +596,7 @@ impl ::common_eventing::encode::Encode for GovernanceDecisionEvent {
         }
         {
             let x = &self.decided_by;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x4a], x.as_bytes());
             }
         }
@@ -605,43 +605,43 @@ impl ::common_eventing::encode::Encode for GovernanceDecisionEvent {
         }
         {
             let x = &self.decision;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x38], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.resource_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
         {
             let x = &self.resource_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.policy_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.policy_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -652,41 +652,41 @@ impl ::common_eventing::encode::Encode for GovernanceDecisionEvent {
 impl ::common_eventing::encode::Encode for LockAcquiredEvent {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.lock_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.lock_owner;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.ttl_seconds;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -697,43 +697,43 @@ impl ::common_eventing::encode::Encode for LockAcquiredEvent {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.timestamp {
             pos = rt::message(out, pos, &[0x3a], x);
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
         {
             let x = &self.ttl_seconds;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x28], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.lock_owner;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.lock_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -744,29 +744,29 @@ impl ::common_eventing::encode::Encode for LockAcquiredEvent {
 impl ::common_eventing::encode::Encode for LockReleasedEvent {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.lock_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.lock_owner;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -778,7 +778,7 @@ impl ::common_eventing::encode::Encode for LockReleasedEvent {
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -789,13 +789,13 @@ impl ::common_eventing::encode::Encode for LockReleasedEvent {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.timestamp {
             pos = rt::message(out, pos, &[0x3a], x);
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
@@ -807,25 +807,25 @@ impl ::common_eventing::encode::Encode for LockReleasedEvent {
         }
         {
             let x = &self.lock_owner;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.lock_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -836,47 +836,47 @@ impl ::common_eventing::encode::Encode for LockReleasedEvent {
 impl ::common_eventing::encode::Encode for LockContentionEvent {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.lock_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.requesting_owner;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.current_owner;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.wait_seconds;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -887,49 +887,49 @@ impl ::common_eventing::encode::Encode for LockContentionEvent {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.timestamp {
             pos = rt::message(out, pos, &[0x42], x);
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x3a], x.as_bytes());
             }
         }
         {
             let x = &self.wait_seconds;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x30], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.current_owner;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.requesting_owner;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.lock_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -940,47 +940,47 @@ impl ::common_eventing::encode::Encode for LockContentionEvent {
 impl ::common_eventing::encode::Encode for MeteringEvent {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.project_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.team_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.service_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.operation;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.timestamp_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -1002,21 +1002,21 @@ impl ::common_eventing::encode::Encode for MeteringEvent {
                 };
         }
         for (k, v) in &self.labels {
-            let body = if !k.is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !v.is_empty() { rt::delimited(1, v.len()) } else { 0 };
+            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
+                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
             n += rt::delimited(1, body);
         }
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for (k, v) in self.labels.iter().rev() {
             let end = pos;
-            if !v.is_empty() {
+            if !(*v).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
             }
-            if !k.is_empty() {
+            if !(*k).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             }
             pos = rt::header(out, pos, &[0x62], end);
@@ -1039,43 +1039,43 @@ impl ::common_eventing::encode::Encode for MeteringEvent {
         }
         {
             let x = &self.timestamp_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x38], (*x) as u64);
             }
         }
         {
             let x = &self.operation;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
         {
             let x = &self.service_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.team_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.project_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1087,35 +1087,35 @@ impl ::common_eventing::encode::Encode for TokenUsage {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.model_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.provider;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.input_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.output_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.estimated_cost_usd;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
@@ -1123,34 +1123,34 @@ impl ::common_eventing::encode::Encode for TokenUsage {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.estimated_cost_usd;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x29], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.output_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x20], (*x) as u64);
             }
         }
         {
             let x = &self.input_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as u64);
             }
         }
         {
             let x = &self.provider;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.model_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1162,29 +1162,29 @@ impl ::common_eventing::encode::Encode for InferenceUsage {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.model_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.latency_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 5;
             }
         }
         {
             let x = &self.compute_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.hardware_tier;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1192,28 +1192,28 @@ impl ::common_eventing::encode::Encode for InferenceUsage {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.hardware_tier;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.compute_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as u64);
             }
         }
         {
             let x = &self.latency_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x15], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.model_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1225,23 +1225,23 @@ impl ::common_eventing::encode::Encode for StorageUsage {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.bytes_read;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.bytes_written;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.storage_tier;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1249,22 +1249,22 @@ impl ::common_eventing::encode::Encode for StorageUsage {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.storage_tier;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.bytes_written;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x10], (*x) as u64);
             }
         }
         {
             let x = &self.bytes_read;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x08], (*x) as u64);
             }
         }
@@ -1276,23 +1276,23 @@ impl ::common_eventing::encode::Encode for SyntheticDataUsage {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.records_generated;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.data_modality;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.generation_duration_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 5;
             }
         }
@@ -1300,22 +1300,22 @@ impl ::common_eventing::encode::Encode for SyntheticDataUsage {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.generation_duration_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x1d], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.data_modality;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.records_generated;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x08], (*x) as u64);
             }
         }
@@ -1326,47 +1326,47 @@ impl ::common_eventing::encode::Encode for SyntheticDataUsage {
 impl ::common_eventing::encode::Encode for ModelLifecycleEvent {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.model_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.model_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.version;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.action;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.triggered_by;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1380,7 +1380,7 @@ impl ::common_eventing::encode::Encode for ModelLifecycleEvent {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.timestamp {
             pos = rt::message(out, pos, &[0x4a], x);
         }
@@ -1389,43 +1389,43 @@ impl ::common_eventing::encode::Encode for ModelLifecycleEvent {
         }
         {
             let x = &self.triggered_by;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x3a], x.as_bytes());
             }
         }
         {
             let x = &self.action;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x30], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.version;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.model_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.model_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1436,59 +1436,59 @@ impl ::common_eventing::encode::Encode for ModelLifecycleEvent {
 impl ::common_eventing::encode::Encode for CircuitBreakerEvent {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.circuit_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.from_state;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.to_state;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.failure_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.success_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.trigger_reason;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1499,61 +1499,61 @@ impl ::common_eventing::encode::Encode for CircuitBreakerEvent {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.timestamp {
             pos = rt::message(out, pos, &[0x52], x);
         }
         {
             let x = &self.trigger_reason;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x4a], x.as_bytes());
             }
         }
         {
             let x = &self.success_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x40], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.failure_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x38], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
         {
             let x = &self.to_state;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.from_state;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.circuit_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1564,35 +1564,35 @@ impl ::common_eventing::encode::Encode for CircuitBreakerEvent {
 impl ::common_eventing::encode::Encode for RateLimitEvent {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.path;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.limit;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.current_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -1604,13 +1604,13 @@ impl ::common_eventing::encode::Encode for RateLimitEvent {
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.client_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1621,19 +1621,19 @@ impl ::common_eventing::encode::Encode for RateLimitEvent {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.timestamp {
             pos = rt::message(out, pos, &[0x4a], x);
         }
         {
             let x = &self.client_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x42], x.as_bytes());
             }
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x3a], x.as_bytes());
             }
         }
@@ -1645,31 +1645,31 @@ impl ::common_eventing::encode::Encode for RateLimitEvent {
         }
         {
             let x = &self.current_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x28], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.limit;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x20], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.path;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1680,35 +1680,35 @@ impl ::common_eventing::encode::Encode for RateLimitEvent {
 impl ::common_eventing::encode::Encode for BulkheadEvent {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.bulkhead_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.max_concurrent_calls;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.active_calls;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -1720,7 +1720,7 @@ impl ::common_eventing::encode::Encode for BulkheadEvent {
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1731,13 +1731,13 @@ impl ::common_eventing::encode::Encode for BulkheadEvent {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.timestamp {
             pos = rt::message(out, pos, &[0x42], x);
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x3a], x.as_bytes());
             }
         }
@@ -1749,31 +1749,31 @@ impl ::common_eventing::encode::Encode for BulkheadEvent {
         }
         {
             let x = &self.active_calls;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x28], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.max_concurrent_calls;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x20], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.bulkhead_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1784,41 +1784,41 @@ impl ::common_eventing::encode::Encode for BulkheadEvent {
 impl ::common_eventing::encode::Encode for SecurityAlertEvent {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.severity;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.alert_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1830,7 +1830,7 @@ impl ::common_eventing::encode::Encode for SecurityAlertEvent {
         }
         {
             let x = &self.mitigation_action;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1847,7 +1847,7 @@ impl ::common_eventing::encode::Encode for SecurityAlertEvent {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.timestamp {
             pos = rt::message(out, pos, &[0x5a], x);
         }
@@ -1859,7 +1859,7 @@ impl ::common_eventing::encode::Encode for SecurityAlertEvent {
         }
         {
             let x = &self.mitigation_action;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x4a], x.as_bytes());
             }
         }
@@ -1871,37 +1871,37 @@ impl ::common_eventing::encode::Encode for SecurityAlertEvent {
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
         {
             let x = &self.source_service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.alert_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.severity;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1912,47 +1912,47 @@ impl ::common_eventing::encode::Encode for SecurityAlertEvent {
 impl ::common_eventing::encode::Encode for UsageMetricsEvent {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.service_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.metric_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.value;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.unit;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         for (k, v) in &self.labels {
-            let body = if !k.is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !v.is_empty() { rt::delimited(1, v.len()) } else { 0 };
+            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
+                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
             n += rt::delimited(1, body);
         }
         if let ::core::option::Option::Some(x) = &self.timestamp {
@@ -1962,53 +1962,53 @@ impl ::common_eventing::encode::Encode for UsageMetricsEvent {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.timestamp {
             pos = rt::message(out, pos, &[0x42], x);
         }
         for (k, v) in self.labels.iter().rev() {
             let end = pos;
-            if !v.is_empty() {
+            if !(*v).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
             }
-            if !k.is_empty() {
+            if !(*k).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             }
             pos = rt::header(out, pos, &[0x3a], end);
         }
         {
             let x = &self.unit;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
         {
             let x = &self.value;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x29], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.metric_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.service_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }

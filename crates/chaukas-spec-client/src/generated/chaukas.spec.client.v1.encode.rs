@@ -4,13 +4,13 @@ impl ::common_eventing::encode::Encode for HealthzRequest {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, _out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         pos
     }
 }
@@ -19,13 +19,13 @@ impl ::common_eventing::encode::Encode for HealthzResponse {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, _out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         pos
     }
 }
@@ -34,13 +34,13 @@ impl ::common_eventing::encode::Encode for GetCapabilitiesRequest {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, _out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         pos
     }
 }
@@ -48,7 +48,7 @@ impl ::common_eventing::encode::Encode for GetCapabilitiesRequest {
 impl ::common_eventing::encode::Encode for GetCapabilitiesResponse {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.capabilities {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -57,7 +57,7 @@ impl ::common_eventing::encode::Encode for GetCapabilitiesResponse {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.capabilities {
             pos = rt::message(out, pos, &[0x0a], x);
         }
@@ -68,7 +68,7 @@ impl ::common_eventing::encode::Encode for GetCapabilitiesResponse {
 impl ::common_eventing::encode::Encode for IngestEventRequest {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.event {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -77,7 +77,7 @@ impl ::common_eventing::encode::Encode for IngestEventRequest {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.event {
             pos = rt::message(out, pos, &[0x0a], x);
         }
@@ -89,13 +89,13 @@ impl ::common_eventing::encode::Encode for IngestEventResponse {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, _out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         pos
     }
 }
@@ -103,7 +103,7 @@ impl ::common_eventing::encode::Encode for IngestEventResponse {
 impl ::common_eventing::encode::Encode for IngestEventBatchRequest {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.event_batch {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -112,7 +112,7 @@ impl ::common_eventing::encode::Encode for IngestEventBatchRequest {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.event_batch {
             pos = rt::message(out, pos, &[0x0a], x);
         }
@@ -124,13 +124,13 @@ impl ::common_eventing::encode::Encode for IngestEventBatchResponse {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, _out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         pos
     }
 }
@@ -138,7 +138,7 @@ impl ::common_eventing::encode::Encode for IngestEventBatchResponse {
 impl ::common_eventing::encode::Encode for QueryEventsRequest {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.query {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -147,7 +147,7 @@ impl ::common_eventing::encode::Encode for QueryEventsRequest {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.query {
             pos = rt::message(out, pos, &[0x0a], x);
         }
@@ -158,7 +158,7 @@ impl ::common_eventing::encode::Encode for QueryEventsRequest {
 impl ::common_eventing::encode::Encode for QueryEventsResponse {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.response {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -167,7 +167,7 @@ impl ::common_eventing::encode::Encode for QueryEventsResponse {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.response {
             pos = rt::message(out, pos, &[0x0a], x);
         }

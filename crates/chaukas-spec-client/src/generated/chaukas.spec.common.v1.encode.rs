@@ -3,17 +3,17 @@
 impl ::common_eventing::encode::Encode for MessageContent {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.role;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.text;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -24,19 +24,19 @@ impl ::common_eventing::encode::Encode for MessageContent {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.metadata {
             pos = rt::message(out, pos, &[0x1a], x);
         }
         {
             let x = &self.text;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.role;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -47,17 +47,17 @@ impl ::common_eventing::encode::Encode for MessageContent {
 impl ::common_eventing::encode::Encode for ToolCall {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -72,7 +72,7 @@ impl ::common_eventing::encode::Encode for ToolCall {
         }
         {
             let x = &self.function_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -80,10 +80,10 @@ impl ::common_eventing::encode::Encode for ToolCall {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.function_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
@@ -98,13 +98,13 @@ impl ::common_eventing::encode::Encode for ToolCall {
         }
         {
             let x = &self.name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -115,11 +115,11 @@ impl ::common_eventing::encode::Encode for ToolCall {
 impl ::common_eventing::encode::Encode for ToolResponse {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.tool_call_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -128,19 +128,19 @@ impl ::common_eventing::encode::Encode for ToolResponse {
         }
         {
             let x = &self.error_message;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.execution_time_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.http_status;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -148,22 +148,22 @@ impl ::common_eventing::encode::Encode for ToolResponse {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.http_status;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x28], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.execution_time_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x21], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.error_message;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
@@ -172,7 +172,7 @@ impl ::common_eventing::encode::Encode for ToolResponse {
         }
         {
             let x = &self.tool_call_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -183,17 +183,17 @@ impl ::common_eventing::encode::Encode for ToolResponse {
 impl ::common_eventing::encode::Encode for LlmInvocation {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.provider;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.model;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -205,49 +205,49 @@ impl ::common_eventing::encode::Encode for LlmInvocation {
         }
         {
             let x = &self.prompt_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.completion_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.total_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.temperature;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.max_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.top_p;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.frequency_penalty;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.presence_penalty;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
@@ -259,13 +259,13 @@ impl ::common_eventing::encode::Encode for LlmInvocation {
         }
         {
             let x = &self.duration_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.finish_reason;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(2, x.len());
             }
         }
@@ -273,16 +273,16 @@ impl ::common_eventing::encode::Encode for LlmInvocation {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.finish_reason;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x82, 0x01], x.as_bytes());
             }
         }
         {
             let x = &self.duration_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x79], &(*x).to_le_bytes());
             }
         }
@@ -294,49 +294,49 @@ impl ::common_eventing::encode::Encode for LlmInvocation {
         }
         {
             let x = &self.presence_penalty;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x61], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.frequency_penalty;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x59], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.top_p;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x51], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.max_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x48], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.temperature;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x41], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.total_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x38], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.completion_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x30], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.prompt_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x28], (*x) as i64 as u64);
             }
         }
@@ -348,13 +348,13 @@ impl ::common_eventing::encode::Encode for LlmInvocation {
         }
         {
             let x = &self.model;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.provider;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -366,17 +366,17 @@ impl ::common_eventing::encode::Encode for PolicyDecision {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.policy_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.outcome;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -385,7 +385,7 @@ impl ::common_eventing::encode::Encode for PolicyDecision {
         }
         {
             let x = &self.rationale;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -393,10 +393,10 @@ impl ::common_eventing::encode::Encode for PolicyDecision {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.rationale;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
@@ -405,13 +405,13 @@ impl ::common_eventing::encode::Encode for PolicyDecision {
         }
         {
             let x = &self.outcome;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.policy_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -423,11 +423,11 @@ impl ::common_eventing::encode::Encode for DataAccess {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.datasource;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -444,7 +444,7 @@ impl ::common_eventing::encode::Encode for DataAccess {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for x in self.pii_categories.iter().rev() {
             pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
         }
@@ -456,7 +456,7 @@ impl ::common_eventing::encode::Encode for DataAccess {
         }
         {
             let x = &self.datasource;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -468,20 +468,20 @@ impl ::common_eventing::encode::Encode for RedactionInfo {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         for x in &self.fields {
             n += rt::delimited(1, x.len());
         }
         {
             let x = &self.method;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.salt_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -489,16 +489,16 @@ impl ::common_eventing::encode::Encode for RedactionInfo {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.salt_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.method;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
@@ -513,23 +513,23 @@ impl ::common_eventing::encode::Encode for RetryInfo {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.attempt;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.strategy;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.backoff_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -537,22 +537,22 @@ impl ::common_eventing::encode::Encode for RetryInfo {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.backoff_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.strategy;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.attempt;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x08], (*x) as i64 as u64);
             }
         }
@@ -564,35 +564,35 @@ impl ::common_eventing::encode::Encode for PerformanceMetrics {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.cpu_percent;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.memory_mb;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.duration_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.throughput;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.latency_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
@@ -600,34 +600,34 @@ impl ::common_eventing::encode::Encode for PerformanceMetrics {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.latency_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x29], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.throughput;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x21], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.duration_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x19], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.memory_mb;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x11], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.cpu_percent;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x09], &(*x).to_le_bytes());
             }
         }
@@ -638,11 +638,11 @@ impl ::common_eventing::encode::Encode for PerformanceMetrics {
 impl ::common_eventing::encode::Encode for InfrastructureMetrics {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.resource_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -651,19 +651,19 @@ impl ::common_eventing::encode::Encode for InfrastructureMetrics {
         }
         {
             let x = &self.host;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.process_id;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.thread_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -671,22 +671,22 @@ impl ::common_eventing::encode::Encode for InfrastructureMetrics {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.thread_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.process_id;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x20], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.host;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
@@ -695,7 +695,7 @@ impl ::common_eventing::encode::Encode for InfrastructureMetrics {
         }
         {
             let x = &self.resource_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -707,71 +707,71 @@ impl ::common_eventing::encode::Encode for CostDetails {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.provider;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.input_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.output_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.total_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.input_cost;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.output_cost;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.total_cost;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.currency;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.input_rate_per_token;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.output_rate_per_token;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
@@ -779,70 +779,70 @@ impl ::common_eventing::encode::Encode for CostDetails {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.output_rate_per_token;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x59], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.input_rate_per_token;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x51], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.currency;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x4a], x.as_bytes());
             }
         }
         {
             let x = &self.total_cost;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x41], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.output_cost;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x39], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.input_cost;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x31], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.total_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x28], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.output_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x20], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.input_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.service;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.provider;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -853,29 +853,29 @@ impl ::common_eventing::encode::Encode for CostDetails {
 impl ::common_eventing::encode::Encode for AgentHandoff {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.from_agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.from_agent_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.to_agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.to_agent_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -884,13 +884,13 @@ impl ::common_eventing::encode::Encode for AgentHandoff {
         }
         {
             let x = &self.reason;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.handoff_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -898,16 +898,16 @@ impl ::common_eventing::encode::Encode for AgentHandoff {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.handoff_type;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x3a], x.as_bytes());
             }
         }
         {
             let x = &self.reason;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
@@ -916,25 +916,25 @@ impl ::common_eventing::encode::Encode for AgentHandoff {
         }
         {
             let x = &self.to_agent_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.to_agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.from_agent_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.from_agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -945,29 +945,29 @@ impl ::common_eventing::encode::Encode for AgentHandoff {
 impl ::common_eventing::encode::Encode for McpCall {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.server_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.server_url;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.operation;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.method;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -979,13 +979,13 @@ impl ::common_eventing::encode::Encode for McpCall {
         }
         {
             let x = &self.protocol_version;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.execution_time_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
@@ -993,16 +993,16 @@ impl ::common_eventing::encode::Encode for McpCall {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.execution_time_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x41], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.protocol_version;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x3a], x.as_bytes());
             }
         }
@@ -1014,25 +1014,25 @@ impl ::common_eventing::encode::Encode for McpCall {
         }
         {
             let x = &self.method;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.operation;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.server_url;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.server_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1044,23 +1044,23 @@ impl ::common_eventing::encode::Encode for ErrorInfo {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.error_message;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.error_code;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.stack_trace;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1072,7 +1072,7 @@ impl ::common_eventing::encode::Encode for ErrorInfo {
         }
         {
             let x = &self.recovery_action;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1080,10 +1080,10 @@ impl ::common_eventing::encode::Encode for ErrorInfo {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.recovery_action;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
@@ -1095,19 +1095,19 @@ impl ::common_eventing::encode::Encode for ErrorInfo {
         }
         {
             let x = &self.stack_trace;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.error_code;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.error_message;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1118,65 +1118,65 @@ impl ::common_eventing::encode::Encode for ErrorInfo {
 impl ::common_eventing::encode::Encode for Event {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.project_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.session_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.span_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.parent_span_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.r#type;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.severity;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.status;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.author;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -1185,25 +1185,25 @@ impl ::common_eventing::encode::Encode for Event {
         }
         {
             let x = &self.agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.agent_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.invocation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.response_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1221,25 +1221,25 @@ impl ::common_eventing::encode::Encode for Event {
         }
         {
             let x = &self.hash_prev;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(2, x.len());
             }
         }
         {
             let x = &self.content_hash;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(2, x.len());
             }
         }
         {
             let x = &self.worm_proof_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(2, x.len());
             }
         }
         {
             let x = &self.branch;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(2, x.len());
             }
         }
@@ -1248,7 +1248,7 @@ impl ::common_eventing::encode::Encode for Event {
         }
         {
             let x = &self.trace_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(2, x.len());
             }
         }
@@ -1315,7 +1315,7 @@ impl ::common_eventing::encode::Encode for Event {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for x in self.extensions.iter().rev() {
             pos = rt::message(out, pos, &[0x9a, 0x06], x);
         }
@@ -1376,7 +1376,7 @@ impl ::common_eventing::encode::Encode for Event {
         }
         {
             let x = &self.trace_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0xba, 0x01], x.as_bytes());
             }
         }
@@ -1385,25 +1385,25 @@ impl ::common_eventing::encode::Encode for Event {
         }
         {
             let x = &self.branch;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0xaa, 0x01], x.as_bytes());
             }
         }
         {
             let x = &self.worm_proof_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0xa2, 0x01], x.as_bytes());
             }
         }
         {
             let x = &self.content_hash;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x9a, 0x01], x.as_bytes());
             }
         }
         {
             let x = &self.hash_prev;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x92, 0x01], x.as_bytes());
             }
         }
@@ -1421,25 +1421,25 @@ impl ::common_eventing::encode::Encode for Event {
         }
         {
             let x = &self.response_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x7a], x.as_bytes());
             }
         }
         {
             let x = &self.invocation_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x72], x.as_bytes());
             }
         }
         {
             let x = &self.agent_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x6a], x.as_bytes());
             }
         }
         {
             let x = &self.agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x62], x.as_bytes());
             }
         }
@@ -1448,61 +1448,61 @@ impl ::common_eventing::encode::Encode for Event {
         }
         {
             let x = &self.author;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x50], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.status;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x48], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.severity;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x40], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.r#type;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x38], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.parent_span_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
         {
             let x = &self.span_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.session_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.project_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1513,11 +1513,11 @@ impl ::common_eventing::encode::Encode for Event {
 impl ::common_eventing::encode::Encode for EventBatch {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.batch_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1532,19 +1532,19 @@ impl ::common_eventing::encode::Encode for EventBatch {
         }
         {
             let x = &self.total_cost;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
         {
             let x = &self.total_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.total_duration_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
@@ -1552,22 +1552,22 @@ impl ::common_eventing::encode::Encode for EventBatch {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.total_duration_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x61], &(*x).to_le_bytes());
             }
         }
         {
             let x = &self.total_tokens;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x58], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.total_cost;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x51], &(*x).to_le_bytes());
             }
         }
@@ -1582,7 +1582,7 @@ impl ::common_eventing::encode::Encode for EventBatch {
         }
         {
             let x = &self.batch_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1593,7 +1593,7 @@ impl ::common_eventing::encode::Encode for EventBatch {
 impl ::common_eventing::encode::Encode for TimeRange {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.start {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -1605,7 +1605,7 @@ impl ::common_eventing::encode::Encode for TimeRange {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.end {
             pos = rt::message(out, pos, &[0x12], x);
         }
@@ -1619,41 +1619,41 @@ impl ::common_eventing::encode::Encode for TimeRange {
 impl ::common_eventing::encode::Encode for QueryFilter {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.project_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.session_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.span_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.trace_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1695,7 +1695,7 @@ impl ::common_eventing::encode::Encode for QueryFilter {
         }
         {
             let x = &self.text_query;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(2, x.len());
             }
         }
@@ -1706,13 +1706,13 @@ impl ::common_eventing::encode::Encode for QueryFilter {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.time {
             pos = rt::message(out, pos, &[0xf2, 0x01], x);
         }
         {
             let x = &self.text_query;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0xaa, 0x01], x.as_bytes());
             }
         }
@@ -1742,37 +1742,37 @@ impl ::common_eventing::encode::Encode for QueryFilter {
         }
         {
             let x = &self.trace_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x32], x.as_bytes());
             }
         }
         {
             let x = &self.span_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
             }
         }
         {
             let x = &self.agent_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
         {
             let x = &self.session_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.project_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -1783,26 +1783,26 @@ impl ::common_eventing::encode::Encode for QueryFilter {
 impl ::common_eventing::encode::Encode for QueryRequest {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.filter {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
         }
         {
             let x = &self.page_size;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.page_token;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.order_by_time;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -1810,22 +1810,22 @@ impl ::common_eventing::encode::Encode for QueryRequest {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.order_by_time;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x20], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.page_token;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], x.as_bytes());
             }
         }
         {
             let x = &self.page_size;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x10], (*x) as i64 as u64);
             }
         }
@@ -1839,14 +1839,14 @@ impl ::common_eventing::encode::Encode for QueryRequest {
 impl ::common_eventing::encode::Encode for QueryResponse {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         for x in &self.events {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
         }
         {
             let x = &self.next_page_token;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -1854,10 +1854,10 @@ impl ::common_eventing::encode::Encode for QueryResponse {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.next_page_token;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
@@ -1872,7 +1872,7 @@ impl ::common_eventing::encode::Encode for Capabilities {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.worm_retention;
@@ -1920,7 +1920,7 @@ impl ::common_eventing::encode::Encode for Capabilities {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.data_access_events;
             if *x {

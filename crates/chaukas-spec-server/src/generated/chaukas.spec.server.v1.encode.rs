@@ -4,23 +4,23 @@ impl ::common_eventing::encode::Encode for IngestEventResponse {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.processed_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -28,22 +28,22 @@ impl ::common_eventing::encode::Encode for IngestEventResponse {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.processed_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as u64);
             }
         }
         {
             let x = &self.status;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -55,23 +55,23 @@ impl ::common_eventing::encode::Encode for IngestEventBatchResponse {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.batch_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.accepted_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.rejected_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -82,25 +82,25 @@ impl ::common_eventing::encode::Encode for IngestEventBatchResponse {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for x in self.rejected_event_ids.iter().rev() {
             pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
         }
         {
             let x = &self.rejected_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.accepted_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x10], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.batch_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -111,17 +111,17 @@ impl ::common_eventing::encode::Encode for IngestEventBatchResponse {
 impl ::common_eventing::encode::Encode for GetEventStatsRequest {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.project_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -132,19 +132,19 @@ impl ::common_eventing::encode::Encode for GetEventStatsRequest {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.time_range {
             pos = rt::message(out, pos, &[0x1a], x);
         }
         {
             let x = &self.project_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -156,28 +156,28 @@ impl ::common_eventing::encode::Encode for GetEventStatsResponse {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.total_events;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.total_sessions;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         for (k, v) in &self.events_by_type {
-            let body = if !k.is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if *v != 0 { 1 + rt::varint_len((*v) as u64) } else { 0 };
+            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
+                + if (*v) != 0 { 1 + rt::varint_len((*v) as u64) } else { 0 };
             n += rt::delimited(1, body);
         }
         {
             let x = &self.avg_session_duration_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 n += 9;
             }
         }
@@ -185,32 +185,32 @@ impl ::common_eventing::encode::Encode for GetEventStatsResponse {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.avg_session_duration_ms;
-            if *x != 0.0 {
+            if (*x) != 0.0 {
                 pos = rt::key_fixed(out, pos, &[0x21], &(*x).to_le_bytes());
             }
         }
         for (k, v) in self.events_by_type.iter().rev() {
             let end = pos;
-            if *v != 0 {
+            if (*v) != 0 {
                 pos = rt::key_varint(out, pos, &[0x10], (*v) as u64);
             }
-            if !k.is_empty() {
+            if !(*k).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             }
             pos = rt::header(out, pos, &[0x1a], end);
         }
         {
             let x = &self.total_sessions;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x10], (*x) as u64);
             }
         }
         {
             let x = &self.total_events;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x08], (*x) as u64);
             }
         }
@@ -222,13 +222,13 @@ impl ::common_eventing::encode::Encode for HealthzRequest {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, _out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         pos
     }
 }
@@ -237,13 +237,13 @@ impl ::common_eventing::encode::Encode for HealthzResponse {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, _out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         pos
     }
 }
@@ -252,13 +252,13 @@ impl ::common_eventing::encode::Encode for GetCapabilitiesRequest {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, _out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         pos
     }
 }
@@ -266,7 +266,7 @@ impl ::common_eventing::encode::Encode for GetCapabilitiesRequest {
 impl ::common_eventing::encode::Encode for GetCapabilitiesResponse {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.capabilities {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -275,7 +275,7 @@ impl ::common_eventing::encode::Encode for GetCapabilitiesResponse {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.capabilities {
             pos = rt::message(out, pos, &[0x0a], x);
         }
@@ -286,7 +286,7 @@ impl ::common_eventing::encode::Encode for GetCapabilitiesResponse {
 impl ::common_eventing::encode::Encode for IngestEventRequest {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.event {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -295,7 +295,7 @@ impl ::common_eventing::encode::Encode for IngestEventRequest {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.event {
             pos = rt::message(out, pos, &[0x0a], x);
         }
@@ -306,7 +306,7 @@ impl ::common_eventing::encode::Encode for IngestEventRequest {
 impl ::common_eventing::encode::Encode for IngestEventBatchRequest {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.event_batch {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -315,7 +315,7 @@ impl ::common_eventing::encode::Encode for IngestEventBatchRequest {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.event_batch {
             pos = rt::message(out, pos, &[0x0a], x);
         }
@@ -326,7 +326,7 @@ impl ::common_eventing::encode::Encode for IngestEventBatchRequest {
 impl ::common_eventing::encode::Encode for QueryEventsRequest {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.query {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -335,7 +335,7 @@ impl ::common_eventing::encode::Encode for QueryEventsRequest {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.query {
             pos = rt::message(out, pos, &[0x0a], x);
         }
@@ -346,7 +346,7 @@ impl ::common_eventing::encode::Encode for QueryEventsRequest {
 impl ::common_eventing::encode::Encode for QueryEventsResponse {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.response {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -355,7 +355,7 @@ impl ::common_eventing::encode::Encode for QueryEventsResponse {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.response {
             pos = rt::message(out, pos, &[0x0a], x);
         }

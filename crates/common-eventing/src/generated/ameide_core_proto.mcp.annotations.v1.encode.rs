@@ -4,7 +4,7 @@ impl ::common_eventing::encode::Encode for ToolHints {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.read_only {
             n += 1 + rt::varint_len(u64::from(*x));
@@ -22,7 +22,7 @@ impl ::common_eventing::encode::Encode for ToolHints {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.open_world {
             pos = rt::key_varint(out, pos, &[0x20], u64::from(*x));
         }
@@ -42,17 +42,17 @@ impl ::common_eventing::encode::Encode for ToolHints {
 impl ::common_eventing::encode::Encode for ExposeOptions {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.tool_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -72,7 +72,7 @@ impl ::common_eventing::encode::Encode for ExposeOptions {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for x in self.adapter_filled_fields.iter().rev() {
             pos = rt::delimited_bytes(out, pos, &[0x2a], x.as_bytes());
         }
@@ -87,13 +87,13 @@ impl ::common_eventing::encode::Encode for ExposeOptions {
         }
         {
             let x = &self.description;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.tool_name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }

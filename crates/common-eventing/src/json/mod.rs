@@ -29,8 +29,7 @@
 
 #[allow(unsafe_code)] // SSE2 compares; see escape.rs
 mod escape;
-#[doc(hidden)]
-pub mod rt;
+pub(crate) use crate::__codegen::json as rt;
 mod write;
 
 pub use write::{to_string, to_vec};

@@ -38,8 +38,7 @@
 mod status;
 mod violation;
 
-#[doc(hidden)]
-pub mod rt;
+pub(crate) use crate::__codegen::validate as rt;
 
 pub use violation::{FieldPathElement, RulePathElement, Subscript, Violation, Violations};
 

@@ -3,11 +3,11 @@
 impl ::common_eventing::encode::Encode for Some {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -21,8 +21,8 @@ impl ::common_eventing::encode::Encode for Some {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
         }
         for (k, v) in &self.labels {
-            let body = if !k.is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if *v != ::core::default::Default::default() {
+            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
+                + if (*v) != ::core::default::Default::default() {
                     rt::delimited(1, ::common_eventing::encode::Encode::size(v))
                 } else {
                     0
@@ -46,7 +46,7 @@ impl ::common_eventing::encode::Encode for Some {
         }
         {
             let x = &self.kind;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -54,10 +54,10 @@ impl ::common_eventing::encode::Encode for Some {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.kind;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x50], (*x) as i64 as u64);
             }
         }
@@ -79,10 +79,10 @@ impl ::common_eventing::encode::Encode for Some {
         }
         for (k, v) in self.labels.iter().rev() {
             let end = pos;
-            if *v != ::core::default::Default::default() {
+            if (*v) != ::core::default::Default::default() {
                 pos = rt::message(out, pos, &[0x12], v);
             }
-            if !k.is_empty() {
+            if !(*k).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             }
             pos = rt::header(out, pos, &[0x2a], end);
@@ -98,7 +98,7 @@ impl ::common_eventing::encode::Encode for Some {
         }
         {
             let x = &self.name;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -109,7 +109,7 @@ impl ::common_eventing::encode::Encode for Some {
 impl ::common_eventing::encode::Encode for Option {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.back {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -119,7 +119,7 @@ impl ::common_eventing::encode::Encode for Option {
         }
         {
             let x = &self.data;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -127,10 +127,10 @@ impl ::common_eventing::encode::Encode for Option {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.data;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x1a], &x[..]);
             }
         }
@@ -147,7 +147,7 @@ impl ::common_eventing::encode::Encode for Option {
 impl ::common_eventing::encode::Encode for Result {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(o) = &self.outcome {
             n
@@ -164,7 +164,7 @@ impl ::common_eventing::encode::Encode for Result {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(o) = &self.outcome {
             match o {
                 result::Outcome::Ok(x) => {
@@ -182,17 +182,17 @@ impl ::common_eventing::encode::Encode for Result {
 impl ::common_eventing::encode::Encode for String {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.value;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         for (k, v) in &self.nested {
-            let body = if !k.is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if *v != ::core::default::Default::default() {
+            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
+                + if (*v) != ::core::default::Default::default() {
                     rt::delimited(1, ::common_eventing::encode::Encode::size(v))
                 } else {
                     0
@@ -203,20 +203,20 @@ impl ::common_eventing::encode::Encode for String {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for (k, v) in self.nested.iter().rev() {
             let end = pos;
-            if *v != ::core::default::Default::default() {
+            if (*v) != ::core::default::Default::default() {
                 pos = rt::message(out, pos, &[0x12], v);
             }
-            if !k.is_empty() {
+            if !(*k).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             }
             pos = rt::header(out, pos, &[0x12], end);
         }
         {
             let x = &self.value;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -227,7 +227,7 @@ impl ::common_eventing::encode::Encode for String {
 impl ::common_eventing::encode::Encode for Vec {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         for x in &self.strings {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -248,7 +248,7 @@ impl ::common_eventing::encode::Encode for Vec {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for x in self.ratios.iter().rev() {
             pos = rt::key_fixed(out, pos, &[0x19], &(*x).to_le_bytes());
         }
@@ -269,7 +269,7 @@ impl ::common_eventing::encode::Encode for Vec {
 impl ::common_eventing::encode::Encode for Box {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.inner {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -281,7 +281,7 @@ impl ::common_eventing::encode::Encode for Box {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.vec {
             pos = rt::message(out, pos, &[0x12], x);
         }

@@ -404,19 +404,11 @@ pub fn generate_visitor(input: &Input, model: &PackageModel) -> Result<String> {
     if !crate::codegen::generators::json::writes(model) {
         return Ok(String::new());
     }
-    let (pool, specs, package) = (input.pool, input.events, model.name.as_str());
-    let mut events = String::new();
-    for spec in specs {
-        let message = pool
-            .get_message_by_name(&spec.message)
-            .expect("collected from this pool");
-        if message.package_name() == package {
-            events.push_str(&format!(
-                "    visitor.visit::<{}>();\n",
-                ident::message_path(&message)
-            ));
-        }
-    }
+    // In the order the events were collected (by name), as before the model.
+    let events: String = (input.events.iter())
+        .filter_map(|e| model.messages.iter().find(|m| m.full_name() == e.message))
+        .map(|m| format!("    visitor.visit::<{}>();\n", m.path))
+        .collect();
     let events = if events.is_empty() {
         String::new()
     } else {
@@ -427,15 +419,9 @@ pub fn generate_visitor(input: &Input, model: &PackageModel) -> Result<String> {
              pub fn visit_events<V: ::common_eventing::EventVisitor>(visitor: &mut V) {{\n{events}}}\n"
         )
     };
-    let mut calls = String::new();
-    for message in pool.all_messages() {
-        if message.package_name() == package && !message.is_map_entry() {
-            calls.push_str(&format!(
-                "    visitor.visit::<{}>();\n",
-                ident::message_path(&message)
-            ));
-        }
-    }
+    let calls: String = (model.messages.iter())
+        .map(|m| format!("    visitor.visit::<{}>();\n", m.path))
+        .collect();
     Ok(format!(
         "\n/// Calls `visitor.visit::<M>()` once for every message type of this package\n\
          /// (nested ones included): register them all for `Any` JSON, build per-type\n\

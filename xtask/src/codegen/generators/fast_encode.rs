@@ -3,7 +3,7 @@
 //! order (ascending number) and presence rules, so `encode::to_vec` writes exactly
 //! what prost's `encode_to_vec` writes.
 
-use crate::codegen::model::{Field, Member, Message, Oneof, PackageModel, Storage};
+use crate::codegen::model::{Field, Member, Message, Oneof, PackageModel, Storage, presence};
 use crate::codegen::registry::Input;
 use anyhow::Result;
 use prost_reflect::Kind;
@@ -86,18 +86,6 @@ fn single(kind: &Kind, number: u32, v: &str) -> (String, String) {
     }
 }
 
-/// The condition under which prost writes an implicit-presence value `v` (a
-/// reference): not the type's default.
-fn not_default(kind: &Kind, v: &str) -> String {
-    match kind {
-        Kind::String | Kind::Bytes => format!("!{v}.is_empty()"),
-        Kind::Bool => format!("*{v}"),
-        Kind::Double | Kind::Float => format!("*{v} != 0.0"),
-        Kind::Message(_) => format!("*{v} != ::core::default::Default::default()"),
-        _ => format!("*{v} != 0"),
-    }
-}
-
 fn field_code(field: &Field, size: &mut String, write: &mut String) {
     let name = &field.ident;
     let kind = &field.kind;
@@ -106,7 +94,8 @@ fn field_code(field: &Field, size: &mut String, write: &mut String) {
         Storage::Map { key: kk, value: vk } => {
             let (ks, kw) = single(kk, 1, "k");
             let (vs, vw) = single(vk, 2, "v");
-            let (k_cond, v_cond) = (not_default(kk, "k"), not_default(vk, "v"));
+            let k_cond = presence(kk, "(*k)", true, false);
+            let v_cond = presence(vk, "(*v)", true, false);
             let (mk, mklen) = key(number, 2);
             let _ = writeln!(
                 size,
@@ -177,7 +166,7 @@ fn field_code(field: &Field, size: &mut String, write: &mut String) {
         }
         Storage::Implicit => {
             let (s, w) = single(kind, number, "x");
-            let cond = not_default(kind, "x");
+            let cond = presence(kind, "(*x)", true, false);
             let _ = writeln!(
                 size,
                 "        {{ let x = &self.{name}; if {cond} {{ n += {s}; }} }}"
@@ -259,14 +248,14 @@ pub fn generate(_: &Input, model: &PackageModel) -> Result<String> {
              {flat}\
              \x20   #[allow(unused_mut, unused_imports)]\n\
              \x20   fn size(&self) -> usize {{\n\
-             \x20       use ::common_eventing::encode::rt;\n\
+             \x20       use ::common_eventing::__codegen::encode as rt;\n\
              \x20       let mut n = 0;\n\
              {size}\
              \x20       n\n\
              \x20   }}\n\
              \x20   #[allow(unused_mut, unused_imports)]\n\
              \x20   fn write_back(&self, {unused}out: &mut [u8], mut pos: usize) -> usize {{\n\
-             \x20       use ::common_eventing::encode::rt;\n\
+             \x20       use ::common_eventing::__codegen::encode as rt;\n\
              {write}\
              \x20       pos\n\
              \x20   }}\n\

@@ -24,18 +24,13 @@ fn json_fields(message: &MessageDescriptor) -> Vec<FieldDescriptor> {
 }
 
 /// The accessors of every message of `package` with JSON fields.
-pub fn generate(input: &Input, model: &PackageModel) -> anyhow::Result<String> {
-    let (pool, package) = (input.pool, model.name.as_str());
+pub fn generate(_: &Input, model: &PackageModel) -> anyhow::Result<String> {
     let mut out = String::new();
-    for message in pool
-        .all_messages()
-        .filter(|m| m.package_name() == package && !m.is_map_entry())
-    {
-        let fields = json_fields(&message);
+    for (message, ty) in model.messages.iter().map(|m| (&m.descriptor, &m.path)) {
+        let fields = json_fields(message);
         if fields.is_empty() {
             continue;
         }
-        let ty = ident::message_path(&message);
         out.push_str(&format!(
             "\n/// Typed access to the JSON fields of `{}`.\nimpl {ty} {{\n",
             message.full_name()

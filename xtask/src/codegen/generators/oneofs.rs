@@ -5,25 +5,19 @@
 use crate::codegen::model::{PackageModel, Storage};
 use crate::codegen::registry::Input;
 use anyhow::Result;
-use prost_reflect::{Kind, MessageDescriptor, OneofDescriptor};
+use prost_reflect::{Kind, OneofDescriptor};
 use std::collections::BTreeSet;
-
-fn case_message(field: &prost_reflect::FieldDescriptor) -> Option<MessageDescriptor> {
-    match field.kind() {
-        Kind::Message(m) => Some(m),
-        _ => None,
-    }
-}
 
 /// Whether a oneof's case can be chosen by type: a real oneof whose cases are all
 /// messages, each of a different type.
 pub fn by_type(oneof: &OneofDescriptor) -> bool {
-    if oneof.is_synthetic() {
-        return false;
-    }
-    let types: Vec<Option<MessageDescriptor>> = oneof.fields().map(|f| case_message(&f)).collect();
-    let distinct: BTreeSet<&str> = types.iter().flatten().map(|m| m.full_name()).collect();
-    types.iter().all(Option::is_some) && distinct.len() == types.len()
+    let types: BTreeSet<Option<String>> = (oneof.fields())
+        .map(|f| match f.kind() {
+            Kind::Message(m) => Some(m.full_name().to_string()),
+            _ => None,
+        })
+        .collect();
+    !oneof.is_synthetic() && !types.contains(&None) && types.len() == oneof.fields().len()
 }
 
 /// The impls for every real oneof of `package` whose cases are distinct message types.

@@ -189,15 +189,11 @@ pub fn message_indexes(message: &MessageDescriptor) -> Result<Vec<i32>> {
 /// `impl ::common_eventing::registry::ProtoSchema` for every message of `package`
 /// (nested ones included, map entries excluded). Nothing for the well-known types.
 pub fn generate_impls(input: &Input, model: &PackageModel) -> Result<String> {
-    let (pool, krate, specs, package) =
-        (input.pool, model.krate, input.events, model.name.as_str());
+    let (krate, specs) = (model.krate, input.events);
     let mut out = String::new();
     let mut errors = Vec::new();
-    for message in pool.all_messages() {
-        if message.package_name() != package
-            || message.is_map_entry()
-            || is_builtin(message.parent_file().name())
-        {
+    for message in model.messages.iter().map(|m| m.descriptor.clone()) {
+        if is_builtin(message.parent_file().name()) {
             continue;
         }
         let indexes = match message_indexes(&message) {

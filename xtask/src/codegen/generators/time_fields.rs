@@ -37,14 +37,10 @@ fn is_int64(field: &FieldDescriptor) -> bool {
 }
 
 /// The getters of every message of `package` with points in time.
-pub fn generate(input: &Input, model: &PackageModel) -> Result<String> {
-    let (pool, package) = (input.pool, model.name.as_str());
+pub fn generate(_: &Input, model: &PackageModel) -> Result<String> {
     let mut out = String::new();
     let mut unclassified = Vec::new();
-    for message in pool
-        .all_messages()
-        .filter(|m| m.package_name() == package && !m.is_map_entry())
-    {
+    for (message, ty) in model.messages.iter().map(|m| (&m.descriptor, &m.path)) {
         let mut fields: Vec<FieldDescriptor> = message.fields().filter(is_int64).collect();
         fields.sort_by_key(FieldDescriptor::number);
         let mut methods = String::new();
@@ -85,7 +81,7 @@ pub fn generate(input: &Input, model: &PackageModel) -> Result<String> {
             out.push_str(&format!(
                 "\n/// `chrono` views of the points in time of `{}`.\nimpl {} {{\n{methods}}}\n",
                 message.full_name(),
-                ident::message_path(&message)
+                ty
             ));
         }
     }

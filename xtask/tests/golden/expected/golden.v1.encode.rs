@@ -4,11 +4,11 @@ impl ::common_eventing::encode::Encode for Meta {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.message_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -16,10 +16,10 @@ impl ::common_eventing::encode::Encode for Meta {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.message_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -31,11 +31,11 @@ impl ::common_eventing::encode::Encode for Subject {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -43,10 +43,10 @@ impl ::common_eventing::encode::Encode for Subject {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -57,17 +57,17 @@ impl ::common_eventing::encode::Encode for Subject {
 impl ::common_eventing::encode::Encode for Happened {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -76,25 +76,25 @@ impl ::common_eventing::encode::Encode for Happened {
         }
         {
             let x = &self.details_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.created_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.duration_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         for (k, v) in &self.labels {
-            let body = if !k.is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if *v != ::core::default::Default::default() {
+            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
+                + if (*v) != ::core::default::Default::default() {
                     rt::delimited(1, ::common_eventing::encode::Encode::size(v))
                 } else {
                     0
@@ -108,35 +108,35 @@ impl ::common_eventing::encode::Encode for Happened {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         for x in self.parts.iter().rev() {
             pos = rt::message(out, pos, &[0x42], x);
         }
         for (k, v) in self.labels.iter().rev() {
             let end = pos;
-            if *v != ::core::default::Default::default() {
+            if (*v) != ::core::default::Default::default() {
                 pos = rt::message(out, pos, &[0x12], v);
             }
-            if !k.is_empty() {
+            if !(*k).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             }
             pos = rt::header(out, pos, &[0x3a], end);
         }
         {
             let x = &self.duration_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x30], (*x) as u64);
             }
         }
         {
             let x = &self.created_at;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x28], (*x) as u64);
             }
         }
         {
             let x = &self.details_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x22], &x[..]);
             }
         }
@@ -145,13 +145,13 @@ impl ::common_eventing::encode::Encode for Happened {
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -163,17 +163,17 @@ impl ::common_eventing::encode::Encode for happened::Part {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.payload_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.last_seen;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -181,16 +181,16 @@ impl ::common_eventing::encode::Encode for happened::Part {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.last_seen;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x10], (*x) as u64);
             }
         }
         {
             let x = &self.payload_json;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], &x[..]);
             }
         }
@@ -202,29 +202,29 @@ impl ::common_eventing::encode::Encode for Counted {
     const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.timestamp_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.item_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
@@ -232,28 +232,28 @@ impl ::common_eventing::encode::Encode for Counted {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         {
             let x = &self.item_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x20], (*x) as u64);
             }
         }
         {
             let x = &self.timestamp_ms;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as u64);
             }
         }
         {
             let x = &self.tenant_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
             }
         }
         {
             let x = &self.event_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -264,7 +264,7 @@ impl ::common_eventing::encode::Encode for Counted {
 impl ::common_eventing::encode::Encode for Envelope {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.meta {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -287,7 +287,7 @@ impl ::common_eventing::encode::Encode for Envelope {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(o) = &self.fact {
             match o {
                 envelope::Fact::Happened(x) => {
@@ -311,11 +311,11 @@ impl ::common_eventing::encode::Encode for Envelope {
 impl ::common_eventing::encode::Encode for TracedMeta {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.message_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
@@ -332,7 +332,7 @@ impl ::common_eventing::encode::Encode for TracedMeta {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.producer {
             pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
         }
@@ -344,7 +344,7 @@ impl ::common_eventing::encode::Encode for TracedMeta {
         }
         {
             let x = &self.message_id;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }
@@ -355,7 +355,7 @@ impl ::common_eventing::encode::Encode for TracedMeta {
 impl ::common_eventing::encode::Encode for Traced {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         if let ::core::option::Option::Some(x) = &self.meta {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -367,7 +367,7 @@ impl ::common_eventing::encode::Encode for Traced {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(x) = &self.tracestate {
             pos = rt::delimited_bytes(out, pos, &[0x12], x.as_bytes());
         }
@@ -381,29 +381,29 @@ impl ::common_eventing::encode::Encode for Traced {
 impl ::common_eventing::encode::Encode for Checked {
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         let mut n = 0;
         {
             let x = &self.code;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 n += rt::delimited(1, x.len());
             }
         }
         {
             let x = &self.page_size;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
         {
             let x = &self.item_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as u64);
             }
         }
         {
             let x = &self.level;
-            if *x != 0 {
+            if (*x) != 0 {
                 n += 1 + rt::varint_len((*x) as i64 as u64);
             }
         }
@@ -411,8 +411,8 @@ impl ::common_eventing::encode::Encode for Checked {
             n += rt::delimited(1, x.len());
         }
         for (k, v) in &self.labels {
-            let body = if !k.is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !v.is_empty() { rt::delimited(1, v.len()) } else { 0 };
+            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
+                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
             n += rt::delimited(1, body);
         }
         if let ::core::option::Option::Some(x) = &self.meta {
@@ -435,7 +435,7 @@ impl ::common_eventing::encode::Encode for Checked {
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
-        use ::common_eventing::encode::rt;
+        use ::common_eventing::__codegen::encode as rt;
         if let ::core::option::Option::Some(o) = &self.choice {
             match o {
                 checked::Choice::Left(x) => {
@@ -457,10 +457,10 @@ impl ::common_eventing::encode::Encode for Checked {
         }
         for (k, v) in self.labels.iter().rev() {
             let end = pos;
-            if !v.is_empty() {
+            if !(*v).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
             }
-            if !k.is_empty() {
+            if !(*k).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             }
             pos = rt::header(out, pos, &[0x32], end);
@@ -470,25 +470,25 @@ impl ::common_eventing::encode::Encode for Checked {
         }
         {
             let x = &self.level;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x20], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.item_count;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x18], (*x) as u64);
             }
         }
         {
             let x = &self.page_size;
-            if *x != 0 {
+            if (*x) != 0 {
                 pos = rt::key_varint(out, pos, &[0x10], (*x) as i64 as u64);
             }
         }
         {
             let x = &self.code;
-            if !x.is_empty() {
+            if !(*x).is_empty() {
                 pos = rt::delimited_bytes(out, pos, &[0x0a], x.as_bytes());
             }
         }

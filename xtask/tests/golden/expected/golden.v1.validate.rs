@@ -18,8 +18,8 @@ impl ::common_eventing::validate::Validate for Traced {}
 /// The `buf.validate` rules of `golden.v1.Checked`.
 impl ::common_eventing::validate::Validate for Checked {
     #[allow(clippy::all, unused_variables)]
-    fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {
-        use ::common_eventing::validate::rt;
+    fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {
+        use ::common_eventing::__codegen::validate as rt;
         match &self.choice {
             ::core::option::Option::Some(checked::Choice::Left(v)) => {
                 const F: rt::Field = rt::Field {
@@ -94,7 +94,7 @@ impl ::common_eventing::validate::Validate for Checked {
                 value: 0,
             };
             let v = &self.code;
-            if v.is_empty() {
+            if (*v).is_empty() {
                 cx.violation(&F, &rt::REQUIRED);
             } else {
                 if rt::fewer_chars_than(v, 2) {

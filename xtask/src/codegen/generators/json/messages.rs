@@ -5,20 +5,8 @@
 //! (unless `ignore_unknown_fields`), and names the field path in errors.
 
 use super::Resolver;
-use crate::codegen::model::{Field, Message, Storage};
-use prost_reflect::Kind;
+use crate::codegen::model::{Message, Storage, presence};
 use std::fmt::Write;
-
-/// The "is set" test of an implicit-presence field (proto3: not the default).
-fn is_set(field: &Field) -> String {
-    let ident = &field.ident;
-    match field.kind {
-        Kind::String | Kind::Bytes => format!("!self.{ident}.is_empty()"),
-        Kind::Bool => format!("self.{ident}"),
-        Kind::Double | Kind::Float => format!("self.{ident}.to_bits() != 0"),
-        _ => format!("self.{ident} != 0"),
-    }
-}
 
 pub(super) fn generate(resolve: &Resolver<'_>, message: &Message) -> String {
     let ty = &message.path;
@@ -35,7 +23,7 @@ pub(super) fn generate(resolve: &Resolver<'_>, message: &Message) -> String {
             Storage::Implicit => writeln!(
                 ser,
                 "        if {} {{ m.serialize_entry(\"{json}\", &rt::W::<{kind}>(&self.{ident}))?; }}",
-                is_set(field)
+                presence(&field.kind, &format!("self.{ident}"), true, true)
             ),
             Storage::Optional | Storage::Message { .. } => writeln!(
                 ser,

@@ -2,7 +2,7 @@
 //! order it runs them, each reporting protovalidate's rule id, message and paths.
 
 use super::rules::{self, FieldRules, IntRules, StringRules, TypeRules};
-use crate::codegen::model::{Field, Message, Oneof, PackageModel, Storage};
+use crate::codegen::model::{Field, Message, Oneof, PackageModel, Storage, presence};
 use crate::codegen::registry::Input;
 use anyhow::{Result, bail};
 use prost_reflect::{DescriptorPool, FieldDescriptor, Kind, MessageDescriptor};
@@ -42,8 +42,8 @@ pub fn generate(input: &Input, model: &PackageModel) -> Result<String> {
             "\n/// The `buf.validate` rules of `{full}`.\n\
              impl ::common_eventing::validate::Validate for {ty} {{\n\
              \x20   #[allow(clippy::all, unused_variables)]\n\
-             \x20   fn validate_into(&self, cx: &mut ::common_eventing::validate::rt::Cx) {{\n\
-             \x20       use ::common_eventing::validate::rt;\n\
+             \x20   fn validate_into(&self, cx: &mut ::common_eventing::__codegen::validate::Cx) {{\n\
+             \x20       use ::common_eventing::__codegen::validate as rt;\n\
              {body}\
              \x20   }}\n\
              }}\n",
@@ -427,17 +427,6 @@ fn key_subscript(kind: &Kind) -> Result<&'static str> {
     })
 }
 
-/// The "unset" test of an implicit-presence value `v`.
-fn is_zero(kind: &Kind) -> &'static str {
-    match kind {
-        Kind::String | Kind::Bytes => "v.is_empty()",
-        Kind::Bool => "!*v",
-        // By its bits: `-0.0` is set (as protobuf-go and upb say).
-        Kind::Double | Kind::Float => "v.to_bits() == 0",
-        _ => "*v == 0",
-    }
-}
-
 fn field_code(
     pool: &DescriptorPool,
     model: &Field,
@@ -596,7 +585,7 @@ fn field_code(
                 let _ = write!(
                     out,
                     "            if {} {{ cx.violation(&F, &rt::REQUIRED); }} else {{\n{checks}            }}\n",
-                    is_zero(kind)
+                    presence(kind, "(*v)", false, true)
                 );
             } else {
                 out.push_str(&checks);

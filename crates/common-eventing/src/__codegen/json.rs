@@ -2,7 +2,7 @@
 //! module change together). One [`Kind`] per field type says how a value is written
 //! and read; the wrappers apply it to singular, repeated and map fields.
 
-use super::{DEPTH_LIMIT, ParseOptions};
+use crate::json::{DEPTH_LIMIT, ParseOptions};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{self, SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,7 @@ thread_local! {
     static OPTIONS: Cell<ParseOptions> = const { Cell::new(ParseOptions { ignore_unknown_fields: false }) };
 }
 
-pub(super) fn with_options<R>(options: ParseOptions, f: impl FnOnce() -> R) -> R {
+pub(crate) fn with_options<R>(options: ParseOptions, f: impl FnOnce() -> R) -> R {
     struct Restore(ParseOptions);
     impl Drop for Restore {
         fn drop(&mut self) {

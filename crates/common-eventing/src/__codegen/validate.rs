@@ -1,9 +1,8 @@
 //! What the generated `Validate` impls call. Not a public API: it changes with the
 //! generator, and the crates of one release always agree on it.
 
-use super::Validate;
-use super::violation::{FieldPathElement, Violation, Violations};
-pub use super::violation::{RulePathElement, Subscript};
+use crate::validate::{FieldPathElement, Validate, Violation, Violations};
+pub use crate::validate::{RulePathElement, Subscript};
 
 /// A field as the generated code names it in a violation.
 #[derive(Debug, Clone, Copy)]
