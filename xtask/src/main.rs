@@ -29,9 +29,10 @@
 
 use anyhow::{Result, bail};
 use std::process::ExitCode;
+use xtask::codegen::generators::{catalog, mcp};
+use xtask::codegen::pipeline;
 use xtask::{
-    baseline, bench, bench_mcp, breaking, ci, codegen::generators::catalog,
-    codegen::generators::mcp, codegen::pipeline, conformance, downstream, evolution, fuzz, lint,
+    baseline, bench, bench_mcp, breaking, ci, conformance, downstream, evolution, fuzz, lint,
     python,
 };
 

@@ -5,14 +5,12 @@
 //! generator, rerun with `UPDATE_EXPECTED=1` and review the diff of `expected/`.
 
 use std::path::{Path, PathBuf};
-use xtask::codegen::generators;
+use xtask::codegen::generators::{self, eventing, mcp};
 use xtask::codegen::model::PackageModel;
 use xtask::codegen::registry::{GENERATORS, Input};
+use xtask::codegen::{modtree, upstream};
+use xtask::protos;
 use xtask::workspace::{CrateSpec, Extra, PackageSpec};
-use xtask::{
-    codegen::generators::eventing, codegen::generators::mcp, codegen::modtree, codegen::upstream,
-    protos,
-};
 
 /// The golden crate: one package, every optional generator on.
 static GOLDEN: CrateSpec = CrateSpec {

@@ -4,7 +4,8 @@
 
 mod common;
 
-use xtask::{codegen::generators::mcp, codegen::generators::mcp_dispatch, protos};
+use xtask::codegen::generators::{mcp, mcp_dispatch};
+use xtask::protos;
 
 fn generated(fixture: &str) -> anyhow::Result<String> {
     let root = common::workspace(fixture);

@@ -8,24 +8,23 @@
 //! prost messages), and [`crate::codegen::modtree`] writes the crate's `generated/mod.rs`
 //! including each file under its feature.
 //!
-//! Adding a generator: write a module with a `generate(&Input, package) ->
-//! Result<String>` function (names through [`crate::codegen::ident`], no list of messages or
-//! fields: decide from the descriptors or from [`crate::workspace::CRATES`]), add one
-//! [`Generator`] entry below, and add its golden test to `xtask/tests/generators_expected.rs`
-//! (a proto in `xtask/tests/golden/`, the expected output next to it).
+//! Adding a generator: write a module with a `generate(&Input, &PackageModel) ->
+//! Result<String>` function (decide from the model, the options and
+//! [`crate::workspace::CRATES`], never from a list of messages or fields), add one
+//! [`Generator`] entry below, and add its golden test to
+//! `xtask/tests/generators_expected.rs` (a proto in `xtask/tests/golden/`, the expected
+//! output next to it).
 
 use crate::codegen::generators::eventing::EventSpec;
 use crate::codegen::generators::mcp::ToolSpec;
-use crate::codegen::model::PackageModel;
-use crate::codegen::upstream::Upstream;
-use crate::workspace::{CrateSpec, Extra};
-use crate::{
-    codegen::generators::constructors, codegen::generators::envelopes,
-    codegen::generators::eventing, codegen::generators::fast_encode, codegen::generators::json,
-    codegen::generators::json_fields, codegen::generators::lossless, codegen::generators::mcp,
-    codegen::generators::oneofs, codegen::generators::schemas, codegen::generators::time_fields,
-    codegen::generators::validate, codegen::output,
+use crate::codegen::generators::{
+    constructors, envelopes, eventing, fast_encode, json, json_fields, lossless, mcp, oneofs,
+    schemas, time_fields, validate,
 };
+use crate::codegen::model::PackageModel;
+use crate::codegen::output;
+use crate::codegen::upstream::{self, Upstream};
+use crate::workspace::{CrateSpec, Extra};
 use anyhow::Result;
 use prost_reflect::DescriptorPool;
 
@@ -68,7 +67,7 @@ pub const GENERATORS: &[Generator] = &[
         file: "",
         feature: None,
         extra: None,
-        generate: |input, model| Ok(input.upstream.messages(&model.name)),
+        generate: upstream::messages,
         wrap: None,
     },
     Generator {
@@ -76,7 +75,7 @@ pub const GENERATORS: &[Generator] = &[
         file: "tonic",
         feature: Some("grpc"),
         extra: None,
-        generate: |input, model| input.upstream.services(&model.name),
+        generate: upstream::services,
         wrap: None,
     },
     Generator {

@@ -7,8 +7,9 @@
 use crate::codegen::model::PackageModel;
 use crate::codegen::output::{Files, header};
 use crate::codegen::registry::{GENERATORS, Input};
+use crate::codegen::{ident, upstream};
+use crate::protos;
 use crate::workspace::{self, CrateSpec, PackageSpec};
-use crate::{codegen::ident, codegen::upstream, protos};
 use anyhow::Result;
 use std::path::PathBuf;
 

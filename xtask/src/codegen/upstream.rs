@@ -3,6 +3,8 @@
 //! each lands in a file of its own. (proto3 JSON is the workspace's own generator,
 //! [`crate::codegen::generators::json`].)
 
+use crate::codegen::model::PackageModel;
+use crate::codegen::registry::Input;
 use crate::protos::Compiled;
 use crate::workspace::{CRATES, CrateSpec, WKT_FILES};
 use anyhow::{Context, Result, bail};
@@ -21,12 +23,24 @@ impl Upstream {
     pub fn messages(&self, package: &str) -> String {
         self.messages.get(package).cloned().unwrap_or_default()
     }
+}
 
-    /// tonic's client and server modules of `package`; each `connect` constructor
-    /// (the one part needing tonic's transport) under the `transport` feature.
-    pub fn services(&self, package: &str) -> Result<String> {
-        gate_transport(self.services.get(package).map_or("", String::as_str))
-    }
+/// The prost generator of the registry: the package's messages and enums.
+pub fn messages(input: &Input, model: &PackageModel) -> Result<String> {
+    Ok(input.upstream.messages(&model.name))
+}
+
+/// The tonic generator of the registry: the package's client and server modules; each
+/// `connect` constructor (the one part needing tonic's transport) under the
+/// `transport` feature.
+pub fn services(input: &Input, model: &PackageModel) -> Result<String> {
+    gate_transport(
+        input
+            .upstream
+            .services
+            .get(&model.name)
+            .map_or("", String::as_str),
+    )
 }
 
 /// Registers `extern_path`s for every package owned by another crate, and for the
