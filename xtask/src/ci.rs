@@ -264,9 +264,9 @@ fn check_feature_matrix() -> Result<()> {
             }
         }
     }
-    // The hygiene fixture compiles with every feature (the workspace's tests) and with
-    // none: no generated path depends on a feature to resolve.
-    for features in ["", "grpc"] {
+    // The hygiene fixture compiles with every feature (the workspace's tests), with
+    // none, and with each alone: no generated path depends on another feature.
+    for features in ["", "grpc", "serde", "validate"] {
         check_features(pipeline::HYGIENE.name, features)?;
     }
     // The defaults: `cargo package` (below) builds each crate alone from its `.crate`

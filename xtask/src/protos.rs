@@ -52,12 +52,18 @@ pub struct Compiled {
 
 /// Compiles every `.proto` below `proto_dir` together with the well-known types.
 pub fn compile(proto_dir: &Path) -> Result<Compiled> {
+    compile_with(proto_dir, &[])
+}
+
+/// [`compile`], with `imports`: more folders the files of `proto_dir` import from
+/// (their files are compiled only as imports).
+pub fn compile_with(proto_dir: &Path, imports: &[&Path]) -> Result<Compiled> {
     let files = list_proto_files(proto_dir)?;
     let mut names: Vec<String> = WKT_FILES.iter().map(|s| s.to_string()).collect();
     names.extend(files.iter().map(|p| p.to_string_lossy().replace('\\', "/")));
 
     let build = |source_info: bool| -> Result<protox::Compiler> {
-        let mut compiler = protox::Compiler::new([proto_dir])?;
+        let mut compiler = protox::Compiler::new([proto_dir].iter().chain(imports))?;
         compiler
             .include_imports(true)
             .include_source_info(source_info);

@@ -83,7 +83,7 @@ fn every_generator_writes_its_expected_output() {
     let mut empty = Vec::new();
     for generator in GENERATORS {
         // What codegen writes: parsed, laid out, with the header.
-        let model = PackageModel::build(&compiled.pool, &GOLDEN, "golden.v1");
+        let model = PackageModel::build(&compiled.pool, &GOLDEN, "golden.v1").unwrap();
         let files = generator.render(&input, &model).unwrap();
         if files.is_empty() {
             empty.push(generator.file_name("golden.v1", 1));
@@ -123,7 +123,7 @@ fn run(
     };
     generate(
         &input,
-        &PackageModel::build(&compiled.pool, &GOLDEN, package),
+        &PackageModel::build(&compiled.pool, &GOLDEN, package)?,
     )
 }
 

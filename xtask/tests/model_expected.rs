@@ -64,6 +64,10 @@ message Node {
   }
   Inner inner = 25;
   repeated double ratios = 26;
+  repeated Kind kinds_list = 28;
+  repeated bool flags = 29;
+  optional Leaf maybe_leaf = 30;
+  map<uint64, bytes> blobs_by_id = 31;
 }
 message Ring { Node node = 1; }
 message Leaf { repeated Node nodes = 1; map<string, Leaf> more = 2; }
@@ -111,6 +115,16 @@ impl<'ast> Visit<'ast> for Prost {
     }
 }
 
+/// prost-build's name of a map key or value kind in its field attribute.
+fn prost_kind(kind: &prost_reflect::Kind) -> String {
+    use prost_reflect::Kind;
+    match kind {
+        Kind::Message(_) => "message".into(),
+        Kind::Enum(e) => format!("enumeration({})", e.name()),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
 #[test]
 fn the_model_stores_every_field_as_prost_build_does() {
     let tmp = tempfile::tempdir().unwrap();
@@ -123,7 +137,7 @@ fn the_model_stores_every_field_as_prost_build_does() {
     let mut prost = Prost::default();
     prost.visit_file(&syn::parse_file(&text).unwrap());
 
-    let model = PackageModel::build(&compiled.pool, &STORAGE, "storage.v1");
+    let model = PackageModel::build(&compiled.pool, &STORAGE, "storage.v1").unwrap();
     let mut checked = BTreeMap::<&str, usize>::new();
     for message in &model.messages {
         for field in &message.fields {
@@ -185,14 +199,22 @@ fn the_model_stores_every_field_as_prost_build_does() {
                             | prost_reflect::Kind::Message(_)
                     );
                     assert_eq!(unpacked_attr, numeric && !packed, "{key}: {attrs}");
+                    assert!(
+                        numeric || !packed,
+                        "{key}: a list of {:?} is never packed",
+                        field.kind
+                    );
                     if *packed { "packed" } else { "repeated" }
                 }
-                Storage::Map { .. } => {
+                Storage::Map { key: k, value: v } => {
                     assert!(
                         ty.starts_with("::prost::alloc::collections::BTreeMap<")
                             && attrs.contains("btree_map"),
                         "{key}: {ty} {attrs}"
                     );
+                    // prost names the entry's kinds: `btree_map = "int32, message"`.
+                    let kinds = format!("btree_map=\"{},{}\"", prost_kind(k), prost_kind(v));
+                    assert!(attrs.contains(&kinds), "{key}: {attrs} is not {kinds}");
                     "map"
                 }
                 Storage::Case { oneof, boxed, .. } => {
@@ -240,4 +262,28 @@ fn the_model_stores_every_field_as_prost_build_does() {
         "{:#?}",
         prost.out.keys()
     );
+}
+
+/// What prost stores in another shape than the generators write (a proto2
+/// `required` field: no `Option`; a group: another wire type) fails the model, named.
+#[test]
+fn required_fields_and_groups_fail_the_model_by_name() {
+    for (body, field) in [
+        ("message M { required string id = 1; }", "storage.v1.M.id"),
+        (
+            "message M { optional group G = 1 { optional int32 n = 2; } }",
+            "storage.v1.M.g",
+        ),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("storage/v1")).unwrap();
+        let proto = format!("syntax = \"proto2\";\npackage storage.v1;\n{body}\n");
+        std::fs::write(tmp.path().join("storage/v1/p2.proto"), proto).unwrap();
+        let compiled = protos::compile(tmp.path()).unwrap();
+        let error = PackageModel::build(&compiled.pool, &STORAGE, "storage.v1")
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(error.starts_with(field), "{error}");
+    }
 }

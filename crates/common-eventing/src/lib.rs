@@ -48,7 +48,7 @@
 //!
 //! | feature | default | what it adds |
 //! | --- | --- | --- |
-//! | `serde` | yes | proto3 canonical JSON for the well-known types, [`JsonMessage`] and the visitors ([`visit`]), and [`json`]: the runtime the workspace's own JSON generator writes every crate's impls against (checked by Google's conformance suite) |
+//! | `serde` | yes | proto3 canonical JSON for the well-known types, [`JsonMessage`] and the visitors ([`visit`]), and [`json`]: the fast writer (`to_string`, `to_vec`) and the parse options of the JSON the workspace's own generator writes (its runtime is the hidden `__codegen::json`; checked by Google's conformance suite) |
 //! | `chrono` | yes | conversions between `Timestamp` / `Duration` and chrono |
 //! | `envelope-metadata` | yes | [`ids`] (UUIDv7), [`metadata`] ([`EnvelopeMetadata`]), [`traceparent`], [`cloudevents`], `framing::message_indexes_for` (index paths from encoded descriptors), and [`kafka::KafkaRecord`] (an event as one Kafka record, no Kafka client) |
 //! | `runtime` | no | deprecated alias of `envelope-metadata` (its name in 0.1), kept for the 0.2 release and removed in 0.3 |

@@ -3,7 +3,8 @@
 //! package with a segment named `serde`, and `cargo xtask codegen` generates this
 //! crate through the same pipeline as the published crates. Code that writes a bare
 //! prelude name or `serde::` instead of a fully qualified path does not compile here.
-//! CI builds it with every feature and with none.
+//! CI builds it with every feature, with none, and with each of `grpc`, `serde` and
+//! `validate` alone.
 
 // The fixture's protos carry no comments: what it proves is that the code compiles.
 #![allow(missing_docs)]

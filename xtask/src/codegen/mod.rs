@@ -1,4 +1,5 @@
-//! `cargo xtask codegen`: the generator pipeline, one layer per file, lowest first.
+//! `cargo xtask codegen`: the generator pipeline, one job per file, from the names up
+//! to the pipeline.
 //!
 //! - [`ident`]: the Rust names of proto elements, as prost-build writes them;
 //! - [`model`]: the per-package model every generator reads (messages, fields with

@@ -9,9 +9,10 @@
 
 use crate::codegen::ident;
 use crate::workspace::{CRATES, CrateSpec, WKT_FILES};
+use anyhow::{Result, bail};
 use prost_reflect::{
-    DescriptorPool, EnumDescriptor, FieldDescriptor, Kind, MessageDescriptor, OneofDescriptor,
-    ServiceDescriptor,
+    Cardinality, DescriptorPool, EnumDescriptor, FieldDescriptor, Kind, MessageDescriptor,
+    OneofDescriptor, ServiceDescriptor,
 };
 use std::collections::BTreeSet;
 
@@ -26,7 +27,8 @@ pub struct PackageModel {
     /// ([`CrateSpec::hand_written`]), and of `google.protobuf` only the well-known
     /// types ([`WKT_FILES`]).
     pub messages: Vec<Message>,
-    /// Every enum of the package, nested ones included.
+    /// Every enum of the package, nested ones included (of `google.protobuf`, the
+    /// well-known types' only).
     pub enums: Vec<EnumDescriptor>,
     /// Every service of the package.
     pub services: Vec<ServiceDescriptor>,
@@ -104,28 +106,42 @@ pub fn hand_written(message: &MessageDescriptor) -> bool {
 }
 
 impl PackageModel {
-    /// The model of `package` as generated into `krate`.
-    pub fn build(pool: &DescriptorPool, krate: &'static CrateSpec, package: &str) -> Self {
-        let messages = pool
+    /// The model of `package` as generated into `krate`. Fails on what the workspace's
+    /// generators do not write: proto2 `required` fields (prost stores them without an
+    /// `Option`) and groups (another wire type), naming the field.
+    pub fn build(pool: &DescriptorPool, krate: &'static CrateSpec, package: &str) -> Result<Self> {
+        let messages: Vec<Message> = pool
             .all_messages()
             .filter(|m| m.package_name() == package && !m.is_map_entry() && !hand_written(m))
             // descriptor.proto is compiled (custom options import it) but not generated.
             .filter(|m| package != "google.protobuf" || WKT_FILES.contains(&m.parent_file().name()))
             .map(Message::build)
             .collect();
-        PackageModel {
+        let unsupported = (messages.iter().flat_map(|m| &m.fields)).find(|f| {
+            f.descriptor.is_group() || f.descriptor.cardinality() == Cardinality::Required
+        });
+        if let Some(field) = unsupported {
+            bail!(
+                "{}: proto2 `required` fields and groups are not supported by the generators",
+                field.descriptor.full_name()
+            );
+        }
+        Ok(PackageModel {
             name: package.to_string(),
             krate,
             messages,
             enums: pool
                 .all_enums()
                 .filter(|e| e.package_name() == package)
+                .filter(|e| {
+                    package != "google.protobuf" || WKT_FILES.contains(&e.parent_file().name())
+                })
                 .collect(),
             services: pool
                 .services()
                 .filter(|s| s.package_name() == package)
                 .collect(),
-        }
+        })
     }
 
     /// The Rust path of a message as seen from this package's module: relative in the
@@ -156,7 +172,7 @@ impl Message {
         let fields: Vec<Field> = descriptor
             .fields()
             .map(|f| {
-                let storage = storage(&descriptor, &f, &oneofs);
+                let storage = Storage::of(&f);
                 Field {
                     ident: ident::field(&f),
                     json_name: f.json_name().to_string(),
@@ -264,49 +280,51 @@ pub fn presence(kind: &Kind, place: &str, set: bool, by_bits: bool) -> String {
     }
 }
 
-fn storage(message: &MessageDescriptor, field: &FieldDescriptor, oneofs: &[Oneof]) -> Storage {
-    let kind = field.kind();
-    let singular_message = matches!(kind, Kind::Message(_)) && !field.is_list() && !field.is_map();
-    let boxed = singular_message && reaches(&kind, message);
-    if let Some(o) = field.containing_oneof().filter(|o| !o.is_synthetic()) {
-        return Storage::Case {
-            oneof: oneofs
-                .iter()
-                .position(|x| x.descriptor == o)
-                .expect("a real oneof of the message"),
-            variant: ident::oneof_variant(field),
-            boxed,
-        };
+impl Storage {
+    /// How prost stores `field`, of any message (generators that follow a field path
+    /// into other messages ask here too, never the descriptor).
+    pub fn of(field: &FieldDescriptor) -> Storage {
+        let message = field.parent_message();
+        let kind = field.kind();
+        let singular_message =
+            matches!(kind, Kind::Message(_)) && !field.is_list() && !field.is_map();
+        let boxed = singular_message && reaches(&kind, message);
+        if let Some(o) = field.containing_oneof().filter(|o| !o.is_synthetic()) {
+            return Storage::Case {
+                oneof: (message.oneofs().filter(|o| !o.is_synthetic()))
+                    .position(|x| x == o)
+                    .expect("a real oneof of the message"),
+                variant: ident::oneof_variant(field),
+                boxed,
+            };
+        }
+        if field.is_map() {
+            let Kind::Message(entry) = kind else {
+                unreachable!("a map field's kind is its entry")
+            };
+            return Storage::Map {
+                key: entry.map_entry_key_field().kind(),
+                value: entry.map_entry_value_field().kind(),
+            };
+        }
+        if field.is_list() {
+            // An explicit `[packed = ...]` wins, as in prost-build (prost-reflect's
+            // `is_packed` gave proto3's default for `[packed = false]` compiled by protox:
+            // `tests/model_expected.rs` caught it).
+            let explicit = (field.field_descriptor_proto().options.as_ref()).and_then(|o| o.packed);
+            let packable = !matches!(kind, Kind::String | Kind::Bytes | Kind::Message(_));
+            return Storage::Repeated {
+                packed: packable && explicit.unwrap_or_else(|| field.is_packed()),
+            };
+        }
+        if singular_message {
+            return Storage::Message { boxed };
+        }
+        if field.supports_presence() {
+            return Storage::Optional;
+        }
+        Storage::Implicit
     }
-    if field.is_map() {
-        let Kind::Message(entry) = kind else {
-            unreachable!("a map field's kind is its entry")
-        };
-        return Storage::Map {
-            key: entry.map_entry_key_field().kind(),
-            value: entry.map_entry_value_field().kind(),
-        };
-    }
-    if field.is_list() {
-        // An explicit `[packed = ...]` wins, as in prost-build (prost-reflect's
-        // `is_packed` keeps proto3's default over `[packed = false]`).
-        let explicit = field
-            .field_descriptor_proto()
-            .options
-            .as_ref()
-            .and_then(|o| o.packed);
-        let packable = !matches!(kind, Kind::String | Kind::Bytes | Kind::Message(_));
-        return Storage::Repeated {
-            packed: packable && explicit.unwrap_or_else(|| field.is_packed()),
-        };
-    }
-    if singular_message {
-        return Storage::Message { boxed };
-    }
-    if field.supports_presence() {
-        return Storage::Optional;
-    }
-    Storage::Implicit
 }
 
 /// prost-build's boxing rule (`MessageGraph::is_nested`): whether `target` is reachable

@@ -57,15 +57,21 @@ pub fn generate_all(compiled: &Compiled) -> Result<Vec<(PathBuf, Files)>> {
     )?);
     out.push(crate::codegen::testee::generate()?);
     let hygiene = workspace::root().join("tests/hygiene");
-    let fixture = protos::compile(&hygiene.join("proto"))?;
-    let files = generate_crate(&HYGIENE, &fixture, &hygiene.join("proto"), &[], &[])?;
+    // The fixture imports the workspace's options (eventing, MCP, `buf.validate`).
+    let fixture = protos::compile_with(&hygiene.join("proto"), &[&workspace::proto_dir()])?;
+    let (events, tools) = (
+        eventing::collect(&fixture.pool)?,
+        mcp::collect(&fixture.pool),
+    );
+    let files = generate_crate(&HYGIENE, &fixture, &hygiene.join("proto"), &events, &tools)?;
     out.push((hygiene.join("src/generated"), files));
     Ok(out)
 }
 
 /// The hygiene fixture (`tests/hygiene`): messages named `Some`, `Option`, `Result`,
 /// `String`, `Vec` and `Box` in a package with a segment named `serde`, through every
-/// generator. Not published, not in `CRATES`; CI compiles it with every feature.
+/// generator. Not published, not in `CRATES`; CI compiles it with every feature, with
+/// none and with each alone.
 pub static HYGIENE: CrateSpec = CrateSpec {
     name: "hygiene-fixture",
     packages: &[workspace::PackageSpec {
@@ -117,7 +123,7 @@ fn generate_crate(
     let mut tree = Vec::new();
     for package in krate.packages {
         let mut includes = Vec::new();
-        let model = PackageModel::build(&compiled.pool, krate, package.proto);
+        let model = PackageModel::build(&compiled.pool, krate, package.proto)?;
         for generator in GENERATORS.iter().filter(|g| g.runs_for(krate)) {
             for (name, contents) in generator.render(&input, &model)? {
                 files.insert(name.clone(), contents.into_bytes());

@@ -214,9 +214,10 @@ impl Generator {
             };
             Ok(output::pretty(items))
         };
-        let parts = output::split_items(items, output::MAX_FILE_BYTES, |item| {
-            Ok(layout(vec![item.clone()])?.len())
-        })?;
+        // The header and a `// Part i of n.` line count against the limit too.
+        let budget = output::MAX_FILE_BYTES - output::header(self.name).len() - 32;
+        let parts =
+            output::split_items(items, budget, |item| Ok(layout(vec![item.clone()])?.len()))?;
         let count = parts.len();
         parts
             .into_iter()
@@ -279,7 +280,7 @@ mod tests {
             krate,
             upstream: &Upstream::default(),
         };
-        let model = PackageModel::build(&compiled.pool, krate, package);
+        let model = PackageModel::build(&compiled.pool, krate, package).unwrap();
         let error = broken.render(&input, &model).unwrap_err().to_string();
         assert!(
             error.starts_with(&format!(

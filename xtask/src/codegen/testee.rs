@@ -69,7 +69,7 @@ pub fn generate() -> Result<(PathBuf, Files)> {
             .iter()
             .filter(|g| TESTEE_GENERATORS.contains(&g.file))
         {
-            let model = PackageModel::build(&compiled.pool, &TESTEE, package.proto);
+            let model = PackageModel::build(&compiled.pool, &TESTEE, package.proto)?;
             for (name, contents) in generator.render(&input, &model)? {
                 tree.push_str(&format!("    include!({name:?});\n"));
                 files.insert(name, contents.into_bytes());

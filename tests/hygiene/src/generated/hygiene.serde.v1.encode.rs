@@ -244,11 +244,35 @@ impl ::common_eventing::encode::Encode for Vec {
                 );
         }
         n += self.ratios.len() * (9);
+        {
+            let x = &self.event_id;
+            if !(*x).is_empty() {
+                n += rt::delimited(1, x.len());
+            }
+        }
+        {
+            let x = &self.key;
+            if !(*x).is_empty() {
+                n += rt::delimited(1, x.len());
+            }
+        }
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
         use ::common_eventing::__codegen::encode as rt;
+        {
+            let x = &self.key;
+            if !(*x).is_empty() {
+                pos = rt::delimited_bytes(out, pos, &[0x2a], &x[..]);
+            }
+        }
+        {
+            let x = &self.event_id;
+            if !(*x).is_empty() {
+                pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
+            }
+        }
         for x in self.ratios.iter().rev() {
             pos = rt::key_fixed(out, pos, &[0x19], &(*x).to_le_bytes());
         }
@@ -286,6 +310,53 @@ impl ::common_eventing::encode::Encode for Box {
             pos = rt::message(out, pos, &[0x12], x);
         }
         if let ::core::option::Option::Some(x) = &self.inner {
+            pos = rt::message(out, pos, &[0x0a], x);
+        }
+        pos
+    }
+}
+/// Backward encoder of `hygiene.serde.v1.Ok` for `common_eventing::encode::to_vec`.
+impl ::common_eventing::encode::Encode for Ok {
+    #[allow(unused_mut, unused_imports)]
+    fn size(&self) -> usize {
+        use ::common_eventing::__codegen::encode as rt;
+        let mut n = 0;
+        if let ::core::option::Option::Some(x) = &self.meta {
+            n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
+        }
+        if let ::core::option::Option::Some(x) = &self.subject {
+            n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
+        }
+        if let ::core::option::Option::Some(o) = &self.body {
+            n
+                += match o {
+                    ok::Body::Vec(x) => {
+                        rt::delimited(1, ::common_eventing::encode::Encode::size(x))
+                    }
+                    ok::Body::Box(x) => {
+                        rt::delimited(1, ::common_eventing::encode::Encode::size(x))
+                    }
+                };
+        }
+        n
+    }
+    #[allow(unused_mut, unused_imports)]
+    fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
+        use ::common_eventing::__codegen::encode as rt;
+        if let ::core::option::Option::Some(o) = &self.body {
+            match o {
+                ok::Body::Vec(x) => {
+                    pos = rt::message(out, pos, &[0x1a], x);
+                }
+                ok::Body::Box(x) => {
+                    pos = rt::message(out, pos, &[0x22], x);
+                }
+            }
+        }
+        if let ::core::option::Option::Some(x) = &self.subject {
+            pos = rt::message(out, pos, &[0x12], x);
+        }
+        if let ::core::option::Option::Some(x) = &self.meta {
             pos = rt::message(out, pos, &[0x0a], x);
         }
         pos

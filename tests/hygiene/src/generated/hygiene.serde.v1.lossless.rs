@@ -116,7 +116,7 @@ impl ::common_eventing::lossless::Known for Vec {
     fn schema() -> &'static ::common_eventing::lossless::Schema {
         static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
             full_name: "hygiene.serde.v1.Vec",
-            known: &[1, 2, 3],
+            known: &[1, 2, 3, 4, 5],
             nested: &[
                 ::common_eventing::lossless::NestedField {
                     number: 1,
@@ -125,7 +125,7 @@ impl ::common_eventing::lossless::Known for Vec {
                     schema: <String as ::common_eventing::lossless::Known>::schema,
                 },
             ],
-            lookup: &[0, 2, 1, 1],
+            lookup: &[0, 2, 1, 1, 1, 1],
         };
         &SCHEMA
     }
@@ -151,6 +151,43 @@ impl ::common_eventing::lossless::Known for Box {
                 },
             ],
             lookup: &[0, 2, 3],
+        };
+        &SCHEMA
+    }
+}
+/// Field table of `hygiene.serde.v1.Ok` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Ok {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "hygiene.serde.v1.Ok",
+            known: &[1, 2, 3, 4],
+            nested: &[
+                ::common_eventing::lossless::NestedField {
+                    number: 1,
+                    name: "meta",
+                    nesting: ::common_eventing::lossless::Nesting::Singular,
+                    schema: <Option as ::common_eventing::lossless::Known>::schema,
+                },
+                ::common_eventing::lossless::NestedField {
+                    number: 2,
+                    name: "subject",
+                    nesting: ::common_eventing::lossless::Nesting::Singular,
+                    schema: <String as ::common_eventing::lossless::Known>::schema,
+                },
+                ::common_eventing::lossless::NestedField {
+                    number: 3,
+                    name: "vec",
+                    nesting: ::common_eventing::lossless::Nesting::Singular,
+                    schema: <Vec as ::common_eventing::lossless::Known>::schema,
+                },
+                ::common_eventing::lossless::NestedField {
+                    number: 4,
+                    name: "box",
+                    nesting: ::common_eventing::lossless::Nesting::Singular,
+                    schema: <Box as ::common_eventing::lossless::Known>::schema,
+                },
+            ],
+            lookup: &[0, 2, 3, 4, 5],
         };
         &SCHEMA
     }

@@ -39,3 +39,39 @@ impl ::common_eventing::OneofCase<result::Outcome> for Option {
         }
     }
 }
+/// `hygiene.serde.v1.Vec` is the `vec` case of `hygiene.serde.v1.Ok.body`.
+impl ::common_eventing::OneofCase<ok::Body> for Vec {
+    fn into_oneof(self) -> ok::Body {
+        ok::Body::Vec(self)
+    }
+    fn from_oneof(oneof: &ok::Body) -> ::core::option::Option<&Self> {
+        match oneof {
+            ok::Body::Vec(m) => ::core::option::Option::Some(m),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn try_from_oneof(oneof: ok::Body) -> ::core::result::Result<Self, ok::Body> {
+        match oneof {
+            ok::Body::Vec(m) => ::core::result::Result::Ok(m),
+            other => ::core::result::Result::Err(other),
+        }
+    }
+}
+/// `hygiene.serde.v1.Box` is the `box` case of `hygiene.serde.v1.Ok.body`.
+impl ::common_eventing::OneofCase<ok::Body> for Box {
+    fn into_oneof(self) -> ok::Body {
+        ok::Body::Box(self)
+    }
+    fn from_oneof(oneof: &ok::Body) -> ::core::option::Option<&Self> {
+        match oneof {
+            ok::Body::Box(m) => ::core::option::Option::Some(m),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn try_from_oneof(oneof: ok::Body) -> ::core::result::Result<Self, ok::Body> {
+        match oneof {
+            ok::Body::Box(m) => ::core::result::Result::Ok(m),
+            other => ::core::result::Result::Err(other),
+        }
+    }
+}

@@ -32,12 +32,21 @@ impl ::common_eventing::registry::ProtoSchema for Vec {
     const FULL_NAME: &'static str = "hygiene.serde.v1.Vec";
     const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::HYGIENE_SERDE_V1_HYGIENE;
     const MESSAGE_INDEXES: &'static [i32] = &[4];
-    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "hygiene.vecs.v1-value",
+    );
 }
 /// Schema registration and Confluent framing of `hygiene.serde.v1.Box`.
 impl ::common_eventing::registry::ProtoSchema for Box {
     const FULL_NAME: &'static str = "hygiene.serde.v1.Box";
     const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::HYGIENE_SERDE_V1_HYGIENE;
     const MESSAGE_INDEXES: &'static [i32] = &[5];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+/// Schema registration and Confluent framing of `hygiene.serde.v1.Ok`.
+impl ::common_eventing::registry::ProtoSchema for Ok {
+    const FULL_NAME: &'static str = "hygiene.serde.v1.Ok";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::HYGIENE_SERDE_V1_HYGIENE;
+    const MESSAGE_INDEXES: &'static [i32] = &[6];
     const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
 }

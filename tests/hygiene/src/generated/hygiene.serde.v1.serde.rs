@@ -470,6 +470,12 @@ const _: () = {
             if !self.ratios.is_empty() {
                 m.serialize_entry("ratios", &rt::W::<rt::Rep<rt::F64>>(&self.ratios))?;
             }
+            if !self.event_id.is_empty() {
+                m.serialize_entry("eventId", &rt::W::<rt::Str>(&self.event_id))?;
+            }
+            if !self.key.is_empty() {
+                m.serialize_entry("key", &rt::W::<rt::Bytes>(&self.key))?;
+            }
             m.end()
         }
     }
@@ -526,6 +532,26 @@ const _: () = {
                                     rt::Rep<rt::F64>,
                                 >(&mut map)? {
                                     m.ratios = v;
+                                }
+                            }
+                            "eventId" | "event_id" => {
+                                seen.mark::<A::Error>(3, "eventId")?;
+                                let _field = rt::field("eventId");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Str,
+                                >(&mut map)? {
+                                    m.event_id = v;
+                                }
+                            }
+                            "key" => {
+                                seen.mark::<A::Error>(4, "key")?;
+                                let _field = rt::field("key");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Bytes,
+                                >(&mut map)? {
+                                    m.key = v;
                                 }
                             }
                             _ => rt::unknown(&mut map, &key, "hygiene.serde.v1.Vec")?,
@@ -605,6 +631,118 @@ const _: () = {
                                 }
                             }
                             _ => rt::unknown(&mut map, &key, "hygiene.serde.v1.Box")?,
+                        }
+                    }
+                    ::core::result::Result::Ok(m)
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for Ok {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.meta {
+                m.serialize_entry("meta", &rt::W::<rt::Msg<Option>>(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.subject {
+                m.serialize_entry("subject", &rt::W::<rt::Msg<String>>(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.body {
+                match v {
+                    ok::Body::Vec(v) => {
+                        m.serialize_entry("vec", &rt::W::<rt::Msg<Vec>>(v))?
+                    }
+                    ok::Body::Box(v) => {
+                        m.serialize_entry("box", &rt::W::<rt::Msg<Box>>(v))?
+                    }
+                }
+            }
+            m.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Ok {
+        #[allow(deprecated)]
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            d: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            struct V;
+            impl<'de> ::serde::de::Visitor<'de> for V {
+                type Value = Ok;
+                fn expecting(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
+                    rt::expecting(f, "an object (hygiene.serde.v1.Ok)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::core::result::Result<Ok, A::Error> {
+                    let mut m = <Ok as ::core::default::Default>::default();
+                    #[allow(unused_mut, unused_variables)]
+                    let mut seen = rt::Seen::<1>::default();
+                    while let ::core::option::Option::Some(key) = map
+                        .next_key::<rt::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "meta" => {
+                                seen.mark::<A::Error>(0, "meta")?;
+                                let _field = rt::field("meta");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Msg<Option>,
+                                >(&mut map)? {
+                                    m.meta = ::core::option::Option::Some(
+                                        ::core::convert::Into::into(v),
+                                    );
+                                }
+                            }
+                            "subject" => {
+                                seen.mark::<A::Error>(1, "subject")?;
+                                let _field = rt::field("subject");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Msg<String>,
+                                >(&mut map)? {
+                                    m.subject = ::core::option::Option::Some(
+                                        ::core::convert::Into::into(v),
+                                    );
+                                }
+                            }
+                            "vec" => {
+                                seen.mark::<A::Error>(2, "vec")?;
+                                let _field = rt::field("vec");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Msg<Vec>,
+                                >(&mut map)? {
+                                    rt::oneof::<A::Error>(m.body.is_some(), "body")?;
+                                    m.body = ::core::option::Option::Some(
+                                        ok::Body::Vec(::core::convert::Into::into(v)),
+                                    );
+                                }
+                            }
+                            "box" => {
+                                seen.mark::<A::Error>(3, "box")?;
+                                let _field = rt::field("box");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Msg<Box>,
+                                >(&mut map)? {
+                                    rt::oneof::<A::Error>(m.body.is_some(), "body")?;
+                                    m.body = ::core::option::Option::Some(
+                                        ok::Body::Box(::core::convert::Into::into(v)),
+                                    );
+                                }
+                            }
+                            _ => rt::unknown(&mut map, &key, "hygiene.serde.v1.Ok")?,
                         }
                     }
                     ::core::result::Result::Ok(m)

@@ -10,6 +10,7 @@ pub mod serde_client {
     )]
     use tonic::codegen::*;
     use tonic::codegen::http::Uri;
+    /// A service whose messages are named like the prelude's types.
     #[derive(Debug, Clone)]
     pub struct SerdeClient<T> {
         inner: tonic::client::Grpc<T>,
@@ -91,6 +92,7 @@ pub mod serde_client {
             self.inner = self.inner.max_encoding_message_size(limit);
             self
         }
+        /// Gets a result.
         pub async fn get(
             &mut self,
             request: impl tonic::IntoRequest<super::Option>,
@@ -127,11 +129,13 @@ pub mod serde_server {
     /// Generated trait containing gRPC methods that should be implemented for use with SerdeServer.
     #[async_trait]
     pub trait Serde: std::marker::Send + std::marker::Sync + 'static {
+        /// Gets a result.
         async fn get(
             &self,
             request: tonic::Request<super::Option>,
         ) -> std::result::Result<tonic::Response<super::Result>, tonic::Status>;
     }
+    /// A service whose messages are named like the prelude's types.
     #[derive(Debug)]
     pub struct SerdeServer<T> {
         inner: Arc<T>,

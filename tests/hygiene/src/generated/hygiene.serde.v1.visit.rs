@@ -9,4 +9,11 @@ pub fn visit_messages<V: ::common_eventing::MessageVisitor>(visitor: &mut V) {
     visitor.visit::<String>();
     visitor.visit::<Vec>();
     visitor.visit::<Box>();
+    visitor.visit::<Ok>();
+}
+/// Calls `visitor.visit::<M>()` once for every event type of this package (the
+/// messages with the eventing option). Needs the `validate` feature too.
+#[cfg(feature = "validate")]
+pub fn visit_events<V: ::common_eventing::EventVisitor>(visitor: &mut V) {
+    visitor.visit::<Vec>();
 }

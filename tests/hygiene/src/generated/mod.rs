@@ -13,12 +13,15 @@ pub mod serde {
         include!("hygiene.serde.v1.tonic.rs");
         #[cfg(feature = "serde")]
         include!("hygiene.serde.v1.serde.rs");
+        include!("hygiene.serde.v1.eventing.rs");
         include!("hygiene.serde.v1.oneofs.rs");
+        include!("hygiene.serde.v1.envelopes.rs");
         include!("hygiene.serde.v1.lossless.rs");
         include!("hygiene.serde.v1.encode.rs");
         #[cfg(feature = "validate")]
         include!("hygiene.serde.v1.validate.rs");
         include!("hygiene.serde.v1.schemas.rs");
+        include!("hygiene.serde.v1.mcp.rs");
         #[cfg(feature = "serde")]
         include!("hygiene.serde.v1.visit.rs");
     }

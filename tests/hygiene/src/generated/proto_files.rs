@@ -9,68 +9,146 @@ pub static PROTO_FILES: &[&::common_eventing::registry::ProtoFile] = &[
 pub static HYGIENE_SERDE_V1_HYGIENE: ::common_eventing::registry::ProtoFile = ::common_eventing::registry::ProtoFile {
     name: "hygiene/serde/v1/hygiene.proto",
     package: "hygiene.serde.v1",
-    imports: &["google/protobuf/timestamp.proto"],
-    dependencies: &[],
+    imports: &["ameide_core_proto/common/v1/eventing.proto", "ameide_core_proto/mcp/annotations/v1/annotations.proto", "buf/validate/validate.proto", "google/protobuf/timestamp.proto"],
+    dependencies: &[&::common_eventing::proto_files::AMEIDE_CORE_PROTO_COMMON_V1_EVENTING, &::common_eventing::proto_files::AMEIDE_CORE_PROTO_MCP_ANNOTATIONS_V1_ANNOTATIONS, &::common_eventing::proto_files::BUF_VALIDATE_VALIDATE],
     text: r#"// The hygiene fixture: messages named like the prelude's types, in a package with a
-// segment named `serde`, so generated code that writes a bare `Some`, `Ok`, `String`
-// or `serde::` instead of a fully qualified path fails to compile here.
+// segment named `serde`, so generated code that writes a bare `Some`, `Ok`, `String`,
+// `Option` or `serde::` instead of a fully qualified path fails to compile here. It
+// uses what each generator writes code for: boxed fields and boxed oneof cases, an
+// event with a bytes routing key, an envelope, `buf.validate` rules and an MCP tool.
 syntax = "proto3";
 
 package hygiene.serde.v1;
 
+import "ameide_core_proto/common/v1/eventing.proto";
+import "ameide_core_proto/mcp/annotations/v1/annotations.proto";
+import "buf/validate/validate.proto";
 import "google/protobuf/timestamp.proto";
 
+// Reaches itself through `Option`: boxed fields, boxed oneof cases.
 message Some {
-  string name = 1;
-  optional int64 count = 2;
+  // A name.
+  string name = 1 [(buf.validate.field).string = {min_len: 1, max_len: 64, pattern: "^[a-z]+$"}];
+  // A count.
+  optional int64 count = 2 [(buf.validate.field).int64.gte = 0];
+  // Back to `Option`.
   Option option = 3;
-  repeated Vec items = 4;
-  map<string, String> labels = 5;
+  // A list of `Vec`.
+  repeated Vec items = 4 [(buf.validate.field).repeated.max_items = 8];
+  // Labels.
+  map<string, String> labels = 5 [(buf.validate.field).map.keys.string.min_len = 1];
+  // A choice.
   oneof choice {
+    option (buf.validate.oneof).required = true;
+    // A result.
     Result result = 6;
+    // A box.
     Box boxed = 7;
+    // Text.
     string text = 8;
   }
-  google.protobuf.Timestamp at = 9;
-  Kind kind = 10;
+  // When.
+  google.protobuf.Timestamp at = 9 [(buf.validate.field).required = true];
+  // A kind.
+  Kind kind = 10 [(buf.validate.field).enum = {defined_only: true, not_in: [0]}];
 }
 
+// Optional things.
 message Option {
+  // Back to `Some`.
   Some back = 1;
+  // A value.
   optional string value = 2;
+  // Data.
   bytes data = 3;
 }
 
+// A oneof of message cases, both boxed.
 message Result {
+  // The outcome.
   oneof outcome {
+    // Fine.
     Some ok = 1;
+    // Not fine.
     Option err = 2;
   }
 }
 
+// A string holder.
 message String {
+  // The value.
   string value = 1;
+  // Nested by name.
   map<string, Some> nested = 2;
 }
 
+// An event with a bytes routing key.
 message Vec {
+  option (ameide_core_proto.common.v1.eventing) = {
+    type: "hygiene.vec.v1"
+    stream_ref: "hygiene.vecs.v1"
+    schema_subject: "hygiene.vecs.v1-value"
+    partition_key_fields: ["key"]
+    idempotency_key_fields: ["event_id"]
+  };
+  // Strings.
   repeated String strings = 1;
-  repeated int32 numbers = 2;
+  // Numbers.
+  repeated int32 numbers = 2 [(buf.validate.field).repeated.items.int32.gte = 0];
+  // Ratios, unpacked.
   repeated double ratios = 3 [packed = false];
+  // Event id.
+  string event_id = 4;
+  // Routing key.
+  bytes key = 5;
 }
 
+// Reaches itself.
 message Box {
+  // Inside.
   Box inner = 1;
+  // A vec.
   Vec vec = 2;
 }
 
+// An envelope: meta, subject and a oneof by type.
+message Ok {
+  // Header.
+  Option meta = 1;
+  // What it is about.
+  String subject = 2;
+  // The body.
+  oneof body {
+    // A vec.
+    Vec vec = 3;
+    // A box.
+    Box box = 4;
+  }
+}
+
+// Kinds.
 enum Kind {
+  // Unset.
   KIND_UNSPECIFIED = 0;
+  // Some.
   KIND_SOME = 1;
 }
 
+// A service whose messages are named like the prelude's types.
 service Serde {
-  rpc Get(Option) returns (Result);
+  // Gets a result.
+  rpc Get(Option) returns (Result) {
+    option (ameide_core_proto.mcp.annotations.v1.expose) = {
+      tool_name: "hygiene.get"
+      description: "Gets a result."
+      hints: {
+        read_only: true
+        destructive: false
+        idempotent: true
+        open_world: false
+      }
+    };
+  }
 }
 "#,
 };

@@ -6,7 +6,7 @@
 //! Unix epoch). The crate defines the `NewEvent` trait at its root.
 
 use crate::codegen::ident;
-use crate::codegen::model::PackageModel;
+use crate::codegen::model::{PackageModel, Storage};
 use crate::codegen::registry::Input;
 use prost_reflect::{FieldDescriptor, Kind, MessageDescriptor};
 
@@ -19,7 +19,13 @@ enum TimeField {
 fn singular(message: &MessageDescriptor, name: &str) -> Option<FieldDescriptor> {
     message
         .get_field_by_name(name)
-        .filter(|f| !f.is_list() && f.containing_oneof().is_none())
+        // The forms `new_event` fills: a plain value or a plain `Option<M>`.
+        .filter(|f| {
+            matches!(
+                Storage::of(f),
+                Storage::Implicit | Storage::Message { boxed: false }
+            )
+        })
 }
 
 fn time_field(message: &MessageDescriptor) -> Option<TimeField> {

@@ -6,7 +6,7 @@
 
 use crate::codegen::generators::oneofs::by_type;
 use crate::codegen::ident::{self, path_from};
-use crate::codegen::model::PackageModel;
+use crate::codegen::model::{PackageModel, Storage};
 use crate::codegen::registry::Input;
 use prost_reflect::{FieldDescriptor, Kind, MessageDescriptor, OneofDescriptor};
 
@@ -15,10 +15,9 @@ fn message_field(
     name: &str,
 ) -> Option<(FieldDescriptor, MessageDescriptor)> {
     let field = message.get_field_by_name(name)?;
-    match field.kind() {
-        Kind::Message(m) if !field.is_list() && field.containing_oneof().is_none() => {
-            Some((field, m))
-        }
+    // A plain `Option<M>`: what `new` fills with `Some(meta)`.
+    match (Storage::of(&field), field.kind()) {
+        (Storage::Message { boxed: false }, Kind::Message(m)) => Some((field, m)),
         _ => None,
     }
 }
@@ -33,9 +32,8 @@ pub fn envelope(
     let [oneof] = oneofs.as_slice() else {
         return None;
     };
-    let others = message
-        .fields()
-        .filter(|f| f.containing_oneof().is_none())
+    let others = (message.fields())
+        .filter(|f| !matches!(Storage::of(f), Storage::Case { .. }))
         .count();
     (others == 2 && by_type(oneof)).then(|| (meta, subject, oneof.clone()))
 }

@@ -2,7 +2,7 @@
 //! descriptors, validating its field paths, and generating `Eventing` impls.
 
 use crate::codegen::ident;
-use crate::codegen::model::PackageModel;
+use crate::codegen::model::{PackageModel, Storage};
 use crate::codegen::registry::Input;
 use crate::protos::location;
 use anyhow::{Result, bail};
@@ -169,11 +169,13 @@ fn key_expression(message: &MessageDescriptor, path: &str) -> Result<String> {
     let to_string = |access: &str| match last.kind() {
         Kind::String => format!("{access}.clone()"),
         Kind::Bytes => {
-            format!("{access}.iter().map(|b| format!(\"{{b:02x}}\")).collect::<String>()")
+            format!(
+                "{access}.iter().map(|b| format!(\"{{b:02x}}\")).collect::<::prost::alloc::string::String>()"
+            )
         }
         _ => format!("{access}.to_string()"),
     };
-    let optional = last.field_descriptor_proto().proto3_optional();
+    let optional = Storage::of(last) == Storage::Optional;
     let leaf = |base: &str| {
         let access = format!("{base}.{}", ident::field(last));
         if optional {
@@ -291,9 +293,7 @@ fn event_fields_expression(message: &MessageDescriptor) -> Result<String> {
                     .collect::<Vec<_>>()
                     .join(".");
                 let leaf = ident::field(last);
-                // prost makes a string with explicit presence (proto3 `optional`,
-                // proto2 `optional`) an `Option<String>`.
-                let optional = last.supports_presence() && !last.is_required();
+                let optional = Storage::of(last) == Storage::Optional;
                 let field = |value: &str| {
                     let value = if value == "value" {
                         "value".to_owned()

@@ -5,15 +5,14 @@
 //! `crate::json_fields` module (`decode`, `encode`, `JsonFields`, `JsonFieldError`).
 
 use crate::codegen::ident;
-use crate::codegen::model::PackageModel;
+use crate::codegen::model::{PackageModel, Storage};
 use crate::codegen::registry::Input;
 use prost_reflect::{FieldDescriptor, Kind, MessageDescriptor};
 
 /// Whether `field` holds JSON by the naming rule.
 pub fn is_json_field(field: &FieldDescriptor) -> bool {
     field.kind() == Kind::Bytes
-        && !field.is_list()
-        && field.containing_oneof().is_none()
+        && Storage::of(field) == Storage::Implicit
         && field.name().ends_with("_json")
 }
 

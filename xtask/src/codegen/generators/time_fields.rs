@@ -1,7 +1,7 @@
 //! `chrono` views of the `int64` points in time: for every singular `int64`
 //! (`sint64`, `sfixed64`) field that is a point in time by its name, `<field>_as_secs()`
 //! and `<field>_as_millis()`. The generated code calls the crate's hand-written
-//! `crate::codegen::generators::time_fields::{from_secs, from_millis}`.
+//! `crate::time_fields::{from_secs, from_millis}`.
 //!
 //! The rule: a field is a point in time when its name is `timestamp`, ends in `_at`,
 //! or starts with `last_` (`last_used`, `last_run`). Fields whose name carries a unit
@@ -9,7 +9,7 @@
 //! codegen, naming it, until it is classified here: no field is skipped silently.
 
 use crate::codegen::ident;
-use crate::codegen::model::PackageModel;
+use crate::codegen::model::{PackageModel, Storage};
 use crate::codegen::registry::Input;
 use anyhow::{Result, bail};
 use prost_reflect::{FieldDescriptor, Kind};
@@ -32,8 +32,7 @@ pub fn is_point_in_time(name: &str) -> bool {
 
 fn is_int64(field: &FieldDescriptor) -> bool {
     matches!(field.kind(), Kind::Int64 | Kind::Sint64 | Kind::Sfixed64)
-        && !field.is_list()
-        && field.containing_oneof().is_none()
+        && matches!(Storage::of(field), Storage::Implicit | Storage::Optional)
 }
 
 /// The getters of every message of `package` with points in time.
@@ -58,6 +57,7 @@ pub fn generate(_: &Input, model: &PackageModel) -> Result<String> {
             let rust = ident::field(&field);
             let bare = ident::bare(&rust);
             let full = field.full_name();
+            let optional = Storage::of(&field) == Storage::Optional;
             for (unit, other, f) in [
                 ("secs", "millis", "from_secs"),
                 ("millis", "secs", "from_millis"),
@@ -67,12 +67,17 @@ pub fn generate(_: &Input, model: &PackageModel) -> Result<String> {
                 } else {
                     ("milliseconds", "seconds")
                 };
+                let call = if optional {
+                    format!("self.{rust}.and_then(crate::time_fields::{f})")
+                } else {
+                    format!("crate::time_fields::{f}(self.{rust})")
+                };
                 methods.push_str(&format!(
                     "    /// `{bare}` read as **{unit_word}** since the Unix epoch; `None` when it is `0` (unset) or out of range.\n\
                      \x20   ///\n\
                      \x20   /// Upstream does not say whether `{full}` counts seconds or milliseconds: if your peer writes {other_word}, use [`{bare}_as_{other}`](Self::{bare}_as_{other}).\n\
                      \x20   pub fn {bare}_as_{unit}(&self) -> ::core::option::Option<::chrono::DateTime<::chrono::Utc>> {{\n\
-                     \x20       crate::time_fields::{f}(self.{rust})\n\
+                     \x20       {call}\n\
                      \x20   }}\n"
                 ));
             }

@@ -1,11 +1,10 @@
 //! `<pkg>.mcp.rs`: the `JsonSchema` / `ToolInput` impls, `JSON_SCHEMAS`, `MCP_TOOLS`.
 
 use super::{ToolSpec, adapter_filled, message_schema, schema::schema_of};
+use crate::codegen::generators::eventing::EventSpec;
 use crate::codegen::model::PackageModel;
 use crate::codegen::registry::Input;
-use crate::{codegen::generators::eventing::EventSpec, workspace::owner};
 use anyhow::{Result, bail};
-use prost_reflect::MessageDescriptor;
 use std::collections::BTreeSet;
 
 /// The messages that get a `JsonSchema` impl: every tool input and output and every
@@ -16,14 +15,6 @@ pub fn schema_messages(tools: &[ToolSpec], specs: &[EventSpec]) -> BTreeSet<Stri
         .flat_map(|t| [t.input.clone(), t.output.clone()])
         .chain(specs.iter().map(|s| s.message.clone()))
         .collect()
-}
-
-/// Rust path of `message` from the module of `package`: relative inside it, else
-/// absolute through the owning crate.
-fn rust_path_from(message: &MessageDescriptor, package: &str) -> Result<String> {
-    owner(package)
-        .and_then(|krate| crate::codegen::ident::path_from(krate, package, message))
-        .ok_or_else(|| anyhow::anyhow!("{}: no crate owns its package", message.full_name()))
 }
 
 /// `JsonSchema` and `ToolInput` impls for the messages of `package`, and its
@@ -107,8 +98,14 @@ pub fn generate_impls(input: &Input, model: &PackageModel) -> Result<String> {
              pub const MCP_TOOLS: &[::common_eventing::mcp::Tool] = &[\n",
         );
         for tool in own {
-            let input = rust_path_from(&pool.get_message_by_name(&tool.input).unwrap(), package)?;
-            let output = rust_path_from(&pool.get_message_by_name(&tool.output).unwrap(), package)?;
+            let path = |name: &str| {
+                let message = pool
+                    .get_message_by_name(name)
+                    .expect("collected from this pool");
+                (model.path_of(&message))
+                    .ok_or_else(|| anyhow::anyhow!("{name}: no crate owns its package"))
+            };
+            let (input, output) = (path(&tool.input)?, path(&tool.output)?);
             let side = if tool.cqrs_side() == "query" {
                 "Query"
             } else {
