@@ -9,6 +9,7 @@
 //! hand-written `crate::dispatch` module; the generated code only names types.
 
 use crate::codegen::generators::mcp::{self, ToolSpec};
+use crate::codegen::ident;
 use crate::codegen::output::{Files, header};
 use crate::workspace;
 use anyhow::{Result, bail};
@@ -95,14 +96,8 @@ pub fn generate(
         let output = pool
             .get_message_by_name(&tool.output)
             .expect("collected from this pool");
-        let request = path_of(
-            input.package_name(),
-            &crate::codegen::ident::message_path(&input),
-        )?;
-        let response = path_of(
-            output.package_name(),
-            &crate::codegen::ident::message_path(&output),
-        )?;
+        let request = path_of(input.package_name(), &ident::message_path(&input))?;
+        let response = path_of(output.package_name(), &ident::message_path(&output))?;
         let service = tool.service.rsplit('.').next().unwrap_or_default();
         let service_type = service.to_upper_camel_case();
         let client = path_of(
