@@ -33,7 +33,10 @@ struct ForEach<F> {
 /// A check run on every message type.
 pub trait Check {
     /// Checks message type `M`, whose fields are `fields`.
-    fn check<M: JsonMessage + Encode>(&mut self, fields: &[FieldDescriptor]);
+    fn check<M: JsonMessage + Encode + common_eventing::Known>(
+        &mut self,
+        fields: &[FieldDescriptor],
+    );
 }
 
 impl<F: Check> MessageVisitor for ForEach<F> {
@@ -79,7 +82,10 @@ pub fn for_each_message(check: impl Check) -> usize {
 }
 
 impl<C: Check> Check for &mut C {
-    fn check<M: JsonMessage + Encode>(&mut self, fields: &[FieldDescriptor]) {
+    fn check<M: JsonMessage + Encode + common_eventing::Known>(
+        &mut self,
+        fields: &[FieldDescriptor],
+    ) {
         (**self).check::<M>(fields);
     }
 }

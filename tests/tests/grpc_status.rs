@@ -70,3 +70,56 @@ async fn the_ingest_server_answers_malformed_bytes_invalid_argument() {
     }
     server.stop().await.unwrap();
 }
+
+/// An `IngestEventRequest` whose event's tool-call arguments nest `levels` `Struct`s.
+fn too_deep_ingest_request(levels: usize) -> Vec<u8> {
+    use chaukas_spec_client::client::v1::IngestEventRequest;
+    use chaukas_spec_client::common::v1::{Event, ToolCall, event};
+    use common_eventing::wkt::{Struct, Value};
+    let mut value = Value::from("leaf");
+    for _ in 0..levels {
+        let inner: Struct = [("a", value)].into_iter().collect();
+        value = Value::from(inner);
+    }
+    let arguments: Struct = [("deep", value)].into_iter().collect();
+    let request = IngestEventRequest {
+        event: Some(Event {
+            event_id: "evt-deep".into(),
+            content: Some(event::Content::ToolCall(ToolCall {
+                name: "search".into(),
+                arguments: Some(arguments),
+                ..Default::default()
+            })),
+            ..Default::default()
+        }),
+    };
+    common_eventing::encode::to_vec(&request)
+}
+
+#[tokio::test]
+async fn the_ingest_server_answers_a_too_deep_event_invalid_argument() {
+    let server = TestServer::open().await;
+    let channel = server.channel().await;
+    // prost's limit is 100 message levels; each `Struct` level is three (Struct, map
+    // entry, Value), so 40 levels are well past it.
+    let deep = too_deep_ingest_request(40);
+    assert!(
+        chaukas_spec_client::client::v1::IngestEventRequest::decode(deep.as_slice())
+            .unwrap_err()
+            .to_string()
+            .contains("recursion limit"),
+        "the request is too deep for prost"
+    );
+    for path in [
+        "/chaukas.spec.client.v1.ChaukasClientService/IngestEvent",
+        "/chaukas.spec.server.v1.ChaukasServerService/IngestEvent",
+    ] {
+        let status = unary(channel.clone(), path, &[], &deep).await.unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument, "{path}: {status:?}");
+        assert!(
+            status.message().contains("recursion limit"),
+            "{path}: {status:?}"
+        );
+    }
+    server.stop().await.unwrap();
+}

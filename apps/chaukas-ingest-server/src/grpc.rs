@@ -345,6 +345,20 @@ impl prost::Message for RawMessage {
     }
 }
 
+impl common_eventing::encode::Encode for RawMessage {
+    const FLAT: bool = true;
+
+    fn size(&self) -> usize {
+        self.0.len()
+    }
+
+    fn write_back(&self, out: &mut [u8], pos: usize) -> usize {
+        let start = pos - self.0.len();
+        out[start..pos].copy_from_slice(&self.0);
+        start
+    }
+}
+
 /// `QueryEvents` of either service (both requests carry the query as field 1, both
 /// responses the `QueryResponse` as field 1).
 async fn query_events(
@@ -443,7 +457,7 @@ impl<S: tonic::server::NamedService> tonic::server::NamedService for LosslessRou
 }
 
 impl<S> LosslessRoutes<S> {
-    /// Serves `request` as one unary call with prost's codec for `Q` and `A`.
+    /// Serves `request` as one unary call with the workspace codec (`Q` decoded by prost, `A` encoded by `Encode`).
     fn unary<Q, A, B>(
         &self,
         request: tonic::codegen::http::Request<B>,
@@ -451,7 +465,7 @@ impl<S> LosslessRoutes<S> {
     ) -> tonic::codegen::BoxFuture<tonic::codegen::http::Response<tonic::body::Body>, Infallible>
     where
         Q: prost::Message + Default + Send + 'static,
-        A: prost::Message + Send + 'static,
+        A: common_eventing::encode::Encode + Send + 'static,
         B: tonic::codegen::Body + Send + 'static,
         B::Error: Into<tonic::codegen::StdError> + Send + 'static,
     {

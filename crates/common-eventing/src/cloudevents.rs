@@ -17,6 +17,7 @@
 //! #     const NAME: &'static str = "Started";
 //! #     const PACKAGE: &'static str = "demo.v1";
 //! # }
+//! # common_eventing::encode_with_prost!(Started);
 //! # impl Eventing for Started {
 //! #     const STABLE_TYPE: &'static str = "demo.started.v1";
 //! #     const SCHEMA_SUBJECT: &'static str = "demo.started-value";
@@ -361,6 +362,8 @@ impl CloudEventAttributes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    crate::encode_with_prost!(Started, Finished);
 
     #[derive(Clone, PartialEq, prost::Message)]
     struct Started {

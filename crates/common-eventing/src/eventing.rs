@@ -65,7 +65,8 @@ pub struct EventFields<'a> {
 }
 
 /// Routing and identity of an event message, generated from its eventing option.
-pub trait Eventing: prost::Message + prost::Name {
+/// Events are written by the workspace's one encoder ([`Encode`](crate::encode::Encode)).
+pub trait Eventing: prost::Message + prost::Name + crate::encode::Encode {
     /// Stable type id; survives package refactors; the CloudEvents `type`
     /// (e.g. `ameide.sre.domain.fact.v1`).
     const STABLE_TYPE: &'static str;

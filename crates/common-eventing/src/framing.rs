@@ -462,11 +462,9 @@ impl From<FramingError> for DecodeMessageError {
 /// # Ok::<(), framing::DecodeMessageError>(())
 /// ```
 pub fn encode_message<M: ProtoSchema>(schema_id: u32, message: &M) -> Vec<u8> {
-    let mut out = Vec::with_capacity(header_len(M::MESSAGE_INDEXES) + message.encoded_len());
+    let mut out = Vec::with_capacity(header_len(M::MESSAGE_INDEXES) + message.size());
     encode_to(&mut out, schema_id, M::MESSAGE_INDEXES, &[]);
-    message
-        .encode(&mut out)
-        .expect("a Vec grows to take any message");
+    crate::encode::append(message, &mut out);
     out
 }
 
@@ -477,7 +475,7 @@ pub fn encode_message<M: ProtoSchema>(schema_id: u32, message: &M) -> Vec<u8> {
 ///
 /// When `buf` cannot grow and has no room for the frame (a too short `&mut [u8]`).
 pub fn encode_message_to<M: ProtoSchema>(buf: &mut impl BufMut, schema_id: u32, message: &M) {
-    let needed = header_len(M::MESSAGE_INDEXES) + message.encoded_len();
+    let needed = header_len(M::MESSAGE_INDEXES) + message.size();
     assert!(
         buf.remaining_mut() >= needed,
         "buffer has room for {} bytes, the frame of {} takes {needed}",
@@ -485,9 +483,7 @@ pub fn encode_message_to<M: ProtoSchema>(buf: &mut impl BufMut, schema_id: u32, 
         M::FULL_NAME
     );
     encode_to(buf, schema_id, M::MESSAGE_INDEXES, &[]);
-    message
-        .encode(buf)
-        .expect("room for the message was checked");
+    crate::encode::to_buf(message, buf);
 }
 
 /// Decodes a framed value as `M`: checks that its message indexes are `M`'s (an error
@@ -712,6 +708,8 @@ fn find_path(messages: &[prost_types::DescriptorProto], relative: &str) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    crate::encode_with_prost!(Nested);
     use prost::Message as _;
 
     fn header(id: u32) -> Vec<u8> {

@@ -1,10 +1,13 @@
 //! The gRPC codec of every generated tonic client and server (feature `grpc`).
 //!
-//! [`Codec`] is tonic-prost's `ProstCodec` with one difference, on the decoding side:
-//! bytes that do not decode as the expected message (malformed wire data, invalid
-//! UTF-8 in a `string`, nesting past the depth limit) are the caller's error, so they
-//! are answered `INVALID_ARGUMENT`, as the gRPC status code guide says, never
-//! `INTERNAL`. The status message names the message type and prost's reason.
+//! [`Codec`] is tonic-prost's `ProstCodec` with two differences. It encodes with the
+//! workspace's backward encoder ([`Encode`], the bytes of
+//! [`encode::to_vec`](crate::encode::to_vec): prost's, with maps as Python writes
+//! them), so every generated client and server writes what `framing` and `Lossless`
+//! write. On the decoding side, bytes that do not decode as the expected message
+//! (malformed wire data, invalid UTF-8 in a `string`, nesting past the depth limit)
+//! are the caller's error, so they are answered `INVALID_ARGUMENT`, as the gRPC
+//! status code guide says, never `INTERNAL`. The status message names the message type and prost's reason.
 //!
 //! ```
 //! use common_eventing::grpc::Codec;
@@ -16,12 +19,14 @@
 //! let _decoder = codec.decoder();
 //! ```
 
+use crate::encode::Encode;
 use prost::Message;
 use std::marker::PhantomData;
 use tonic::Status;
 use tonic::codec::{DecodeBuf, EncodeBuf};
 
-/// Encodes `T` and decodes `U` with prost; a decode error is `INVALID_ARGUMENT`.
+/// Encodes `T` with [`Encode`] and decodes `U` with prost; a decode error is
+/// `INVALID_ARGUMENT`.
 #[derive(Debug, Clone, Copy)]
 pub struct Codec<T, U>(PhantomData<fn(T) -> U>);
 
@@ -33,7 +38,7 @@ impl<T, U> Default for Codec<T, U> {
 
 impl<T, U> tonic::codec::Codec for Codec<T, U>
 where
-    T: Message + Send + 'static,
+    T: Encode + Send + 'static,
     U: Message + Default + Send + 'static,
 {
     type Encode = T;
@@ -54,14 +59,14 @@ where
 #[derive(Debug, Clone, Copy)]
 pub struct Encoder<T>(PhantomData<fn(T)>);
 
-impl<T: Message> tonic::codec::Encoder for Encoder<T> {
+impl<T: Encode> tonic::codec::Encoder for Encoder<T> {
     type Item = T;
     type Error = Status;
 
     fn encode(&mut self, item: T, buf: &mut EncodeBuf<'_>) -> Result<(), Status> {
-        // An `EncodeBuf` grows as needed: prost fails only on a full buffer.
-        item.encode(buf)
-            .map_err(|e| Status::internal(format!("encoding the message: {e}")))
+        // An `EncodeBuf` grows as needed, so writing cannot fail.
+        crate::encode::to_buf(&item, buf);
+        Ok(())
     }
 }
 

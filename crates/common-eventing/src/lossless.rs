@@ -171,7 +171,9 @@ impl Schema {
 
 /// A message whose fields are known to [`Lossless`]: implemented by `cargo xtask
 /// codegen` for every generated message (and here for `Struct`, `Value`, `ListValue`).
-pub trait Known: Message + Default {
+/// Its known fields are written with [`Encode`](crate::encode::Encode), the encoder of
+/// every write path of the workspace.
+pub trait Known: Message + Default + crate::encode::Encode {
     /// The field table of the message.
     fn schema() -> &'static Schema;
 }
@@ -357,17 +359,18 @@ impl<M: Known> Lossless<M> {
         if !self.unknown.children.is_empty() {
             // Remember what each submessage with unknown fields looked like, from
             // prost's encoding (the same one `encode` compares with).
-            let canonical = self.message.encode_to_vec();
+            let canonical = crate::encode::to_vec(&self.message);
             fingerprint_children(&canonical, M::schema(), &mut self.unknown);
         }
         Ok(())
     }
 
-    /// Encodes the known fields with prost and the unknown fields back inside the
-    /// submessages they came from. Panics only if `buf` is too small, as prost does.
+    /// Encodes the known fields with [`Encode`](crate::encode::Encode) and the unknown
+    /// fields back inside the submessages they came from. Panics only if `buf` is too
+    /// small, as prost does.
     pub fn encode(&self, buf: &mut impl BufMut) {
         if self.unknown.is_empty() {
-            self.message.encode_raw(buf);
+            crate::encode::to_buf(&self.message, buf);
         } else {
             buf.put_slice(&self.encode_to_vec());
         }
@@ -376,9 +379,9 @@ impl<M: Known> Lossless<M> {
     /// [`encode`](Self::encode) into a new `Vec`.
     pub fn encode_to_vec(&self) -> Vec<u8> {
         if self.unknown.is_empty() {
-            return self.message.encode_to_vec();
+            return crate::encode::to_vec(&self.message);
         }
-        let known = self.message.encode_to_vec();
+        let known = crate::encode::to_vec(&self.message);
         let mut out = Vec::with_capacity(known.len() + self.unknown.raw.len() + 16);
         splice(&known, M::schema(), &self.unknown, &mut out);
         out
@@ -388,7 +391,7 @@ impl<M: Known> Lossless<M> {
     /// encodes the message to count it).
     pub fn encoded_len(&self) -> usize {
         if self.unknown.is_empty() {
-            self.message.encoded_len()
+            crate::encode::Encode::size(&self.message)
         } else {
             self.encode_to_vec().len()
         }
@@ -433,6 +436,7 @@ impl<M> Lossless<M> {
     /// # use common_eventing::lossless::{Known, Schema, NestedField, Nesting};
     /// # #[derive(Clone, PartialEq, prost::Message)]
     /// # struct Wrapper { #[prost(message, optional, tag = "1")] ts: Option<Timestamp> }
+    /// # common_eventing::encode_with_prost!(Wrapper);
     /// # impl Known for Wrapper { fn schema() -> &'static Schema {
     /// #     static S: Schema = Schema { full_name: "Wrapper", known: &[1], nested: &[NestedField {
     /// #         number: 1, name: "ts", nesting: Nesting::Singular, schema: <Timestamp as Known>::schema }], lookup: &[] };
@@ -552,6 +556,22 @@ impl<M: Known + fmt::Debug + Send + Sync> Message for Lossless<M> {
     fn clear(&mut self) {
         self.message.clear();
         self.unknown = UnknownFields::default();
+    }
+}
+
+/// A `Lossless<M>` is written by the backward encoder too (a tonic service or a
+/// frame of one carries its unknown fields).
+impl<M: Known + fmt::Debug + Send + Sync> crate::encode::Encode for Lossless<M> {
+    fn size(&self) -> usize {
+        Lossless::encoded_len(self)
+    }
+
+    fn write_back(&self, out: &mut [u8], pos: usize) -> usize {
+        if self.unknown.is_empty() {
+            self.message.write_back(out, pos)
+        } else {
+            crate::encode::rt::bytes(out, pos, &self.encode_to_vec())
+        }
     }
 }
 
@@ -1167,6 +1187,8 @@ impl Known for crate::wkt::ListValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    crate::encode_with_prost!(Inner, Outer, Wrap);
     use std::collections::BTreeMap;
 
     #[derive(Clone, PartialEq, prost::Message)]

@@ -102,8 +102,9 @@ pub fn topic_name_strategy(topic: &str, is_key: bool) -> String {
 /// A message generated from one of the workspace's `.proto` files, with what a schema
 /// registry and the Confluent framing need to know about it. Implemented by
 /// `cargo xtask codegen` for every message (nested ones included; map entries have no
-/// Rust type).
-pub trait ProtoSchema: prost::Message + prost::Name {
+/// Rust type). Its messages are written by the workspace's one encoder
+/// ([`Encode`](crate::encode::Encode)).
+pub trait ProtoSchema: prost::Message + prost::Name + crate::encode::Encode {
     /// The fully-qualified proto name (`ameide_core_proto.sre.core.v1.SreDomainFact`),
     /// as a constant (`prost::Name::full_name` allocates).
     const FULL_NAME: &'static str;

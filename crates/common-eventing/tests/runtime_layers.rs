@@ -240,7 +240,45 @@ impl Root {
                 root.reexports(&p.tree, &p.ident.to_string());
             }
         }
+        root.exported_macros(src, src);
         root
+    }
+
+    /// `#[macro_export]` macros sit at the crate root but belong to the top-level
+    /// module of the file that defines them (`crate::encode_with_prost` is `encode`'s).
+    fn exported_macros(&mut self, src: &Path, dir: &Path) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                self.exported_macros(src, &path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let Some(module) = path
+                .strip_prefix(src)
+                .unwrap()
+                .components()
+                .next()
+                .and_then(|c| c.as_os_str().to_str())
+                .map(|c| c.trim_end_matches(".rs").to_string())
+                .filter(|m| self.modules.contains(m))
+            else {
+                continue;
+            };
+            let Ok(file) = syn::parse_file(&std::fs::read_to_string(&path).unwrap()) else {
+                continue;
+            };
+            for item in &file.items {
+                if let syn::Item::Macro(m) = item
+                    && let Some(ident) = &m.ident
+                    && m.attrs.iter().any(|a| a.path().is_ident("macro_export"))
+                {
+                    self.names.insert(ident.to_string(), module.clone());
+                }
+            }
+        }
     }
 
     fn reexports(&mut self, tree: &syn::UseTree, module: &str) {

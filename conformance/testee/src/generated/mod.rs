@@ -6,6 +6,7 @@ pub mod conformance {
     include!("conformance.rs");
     include!("conformance.serde.rs");
     include!("conformance.lossless.rs");
+    include!("conformance.encode.rs");
 }
 
 /// the proto3 test messages (`google/protobuf/test_messages_proto3.proto`).
@@ -14,4 +15,5 @@ pub mod proto3 {
     include!("protobuf_test_messages.proto3.rs");
     include!("protobuf_test_messages.proto3.serde.rs");
     include!("protobuf_test_messages.proto3.lossless.rs");
+    include!("protobuf_test_messages.proto3.encode.rs");
 }

@@ -844,7 +844,6 @@ impl ::common_eventing::encode::Encode for ServiceRegistration {
 }
 /// Backward encoder of `aios.common.HealthStatus` for `common_eventing::encode::to_vec`.
 impl ::common_eventing::encode::Encode for HealthStatus {
-    const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
         use ::common_eventing::__codegen::encode as rt;
@@ -874,23 +873,17 @@ impl ::common_eventing::encode::Encode for HealthStatus {
             }
         }
         for (k, v) in &self.details {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
-            n += rt::delimited(1, body);
+            n += rt::delimited(1, rt::delimited(1, k.len()) + rt::delimited(1, v.len()));
         }
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
         use ::common_eventing::__codegen::encode as rt;
-        for (k, v) in self.details.iter().rev() {
+        for (k, v) in rt::map_rev(&self.details) {
             let end = pos;
-            if !(*v).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x2a], end);
         }
         {

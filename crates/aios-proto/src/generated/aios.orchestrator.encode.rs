@@ -798,7 +798,6 @@ impl ::common_eventing::encode::Encode for DeleteScheduleRequest {
 }
 /// Backward encoder of `aios.orchestrator.NodeRegistration` for `common_eventing::encode::to_vec`.
 impl ::common_eventing::encode::Encode for NodeRegistration {
-    const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
         use ::common_eventing::__codegen::encode as rt;
@@ -825,9 +824,7 @@ impl ::common_eventing::encode::Encode for NodeRegistration {
             n += rt::delimited(1, x.len());
         }
         for (k, v) in &self.metadata {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
-            n += rt::delimited(1, body);
+            n += rt::delimited(1, rt::delimited(1, k.len()) + rt::delimited(1, v.len()));
         }
         {
             let x = &self.max_tasks;
@@ -846,14 +843,10 @@ impl ::common_eventing::encode::Encode for NodeRegistration {
                 pos = rt::key_varint(out, pos, &[0x30], u64::from(*x));
             }
         }
-        for (k, v) in self.metadata.iter().rev() {
+        for (k, v) in rt::map_rev(&self.metadata) {
             let end = pos;
-            if !(*v).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x2a], end);
         }
         for x in self.agents.iter().rev() {

@@ -323,14 +323,10 @@ impl ::common_eventing::encode::Encode for Alert {
             }
         }
         for (k, v) in &self.labels {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
-            n += rt::delimited(1, body);
+            n += rt::delimited(1, rt::delimited(1, k.len()) + rt::delimited(1, v.len()));
         }
         for (k, v) in &self.annotations {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
-            n += rt::delimited(1, body);
+            n += rt::delimited(1, rt::delimited(1, k.len()) + rt::delimited(1, v.len()));
         }
         {
             let x = &self.source;
@@ -373,24 +369,16 @@ impl ::common_eventing::encode::Encode for Alert {
                 pos = rt::key_varint(out, pos, &[0x40], (*x) as i64 as u64);
             }
         }
-        for (k, v) in self.annotations.iter().rev() {
+        for (k, v) in rt::map_rev(&self.annotations) {
             let end = pos;
-            if !(*v).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x3a], end);
         }
-        for (k, v) in self.labels.iter().rev() {
+        for (k, v) in rt::map_rev(&self.labels) {
             let end = pos;
-            if !(*v).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x32], end);
         }
         {
@@ -1266,7 +1254,6 @@ impl ::common_eventing::encode::Encode for Runbook {
 }
 /// Backward encoder of `ameide_core_proto.sre.core.v1.Service` for `common_eventing::encode::to_vec`.
 impl ::common_eventing::encode::Encode for Service {
-    const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
         use ::common_eventing::__codegen::encode as rt;
@@ -1320,38 +1307,26 @@ impl ::common_eventing::encode::Encode for Service {
             n += rt::delimited(1, x.len());
         }
         for (k, v) in &self.resource_selectors {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
-            n += rt::delimited(1, body);
+            n += rt::delimited(1, rt::delimited(1, k.len()) + rt::delimited(1, v.len()));
         }
         for (k, v) in &self.metadata {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
-            n += rt::delimited(1, body);
+            n += rt::delimited(1, rt::delimited(1, k.len()) + rt::delimited(1, v.len()));
         }
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
         use ::common_eventing::__codegen::encode as rt;
-        for (k, v) in self.metadata.iter().rev() {
+        for (k, v) in rt::map_rev(&self.metadata) {
             let end = pos;
-            if !(*v).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x62], end);
         }
-        for (k, v) in self.resource_selectors.iter().rev() {
+        for (k, v) in rt::map_rev(&self.resource_selectors) {
             let end = pos;
-            if !(*v).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x5a], end);
         }
         for x in self.slo_ids.iter().rev() {
@@ -3840,9 +3815,7 @@ impl ::common_eventing::encode::Encode for ExecuteRunbookRequested {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
         }
         for (k, v) in &self.parameters {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
-            n += rt::delimited(1, body);
+            n += rt::delimited(1, rt::delimited(1, k.len()) + rt::delimited(1, v.len()));
         }
         {
             let x = &self.dry_run;
@@ -3861,14 +3834,10 @@ impl ::common_eventing::encode::Encode for ExecuteRunbookRequested {
                 pos = rt::key_varint(out, pos, &[0x30], u64::from(*x));
             }
         }
-        for (k, v) in self.parameters.iter().rev() {
+        for (k, v) in rt::map_rev(&self.parameters) {
             let end = pos;
-            if !(*v).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x2a], end);
         }
         for x in self.targets.iter().rev() {

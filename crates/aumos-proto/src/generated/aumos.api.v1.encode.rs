@@ -168,9 +168,7 @@ impl ::common_eventing::encode::Encode for ErrorResponse {
             }
         }
         for (k, v) in &self.details {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
-            n += rt::delimited(1, body);
+            n += rt::delimited(1, rt::delimited(1, k.len()) + rt::delimited(1, v.len()));
         }
         {
             let x = &self.request_id;
@@ -195,14 +193,10 @@ impl ::common_eventing::encode::Encode for ErrorResponse {
                 pos = rt::delimited_bytes(out, pos, &[0x22], x.as_bytes());
             }
         }
-        for (k, v) in self.details.iter().rev() {
+        for (k, v) in rt::map_rev(&self.details) {
             let end = pos;
-            if !(*v).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x1a], end);
         }
         {
@@ -245,13 +239,12 @@ impl ::common_eventing::encode::Encode for HealthResponse {
             }
         }
         for (k, v) in &self.components {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if (*v) != ::core::default::Default::default() {
-                    rt::delimited(1, ::common_eventing::encode::Encode::size(v))
-                } else {
-                    0
-                };
-            n += rt::delimited(1, body);
+            n
+                += rt::delimited(
+                    1,
+                    rt::delimited(1, k.len())
+                        + rt::delimited(1, ::common_eventing::encode::Encode::size(v)),
+                );
         }
         if let ::core::option::Option::Some(x) = &self.timestamp {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -264,14 +257,10 @@ impl ::common_eventing::encode::Encode for HealthResponse {
         if let ::core::option::Option::Some(x) = &self.timestamp {
             pos = rt::message(out, pos, &[0x2a], x);
         }
-        for (k, v) in self.components.iter().rev() {
+        for (k, v) in rt::map_rev(&self.components) {
             let end = pos;
-            if (*v) != ::core::default::Default::default() {
-                pos = rt::message(out, pos, &[0x12], v);
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::message(out, pos, &[0x12], v);
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x22], end);
         }
         {

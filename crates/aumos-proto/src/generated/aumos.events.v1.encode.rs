@@ -60,9 +60,7 @@ impl ::common_eventing::encode::Encode for AgentEnvelope {
             }
         }
         for (k, v) in &self.metadata {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
-            n += rt::delimited(1, body);
+            n += rt::delimited(1, rt::delimited(1, k.len()) + rt::delimited(1, v.len()));
         }
         {
             let x = &self.ttl_seconds;
@@ -93,14 +91,10 @@ impl ::common_eventing::encode::Encode for AgentEnvelope {
                 pos = rt::key_varint(out, pos, &[0x60], (*x) as i64 as u64);
             }
         }
-        for (k, v) in self.metadata.iter().rev() {
+        for (k, v) in rt::map_rev(&self.metadata) {
             let end = pos;
-            if !(*v).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x5a], end);
         }
         {
@@ -1002,23 +996,17 @@ impl ::common_eventing::encode::Encode for MeteringEvent {
                 };
         }
         for (k, v) in &self.labels {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
-            n += rt::delimited(1, body);
+            n += rt::delimited(1, rt::delimited(1, k.len()) + rt::delimited(1, v.len()));
         }
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
         use ::common_eventing::__codegen::encode as rt;
-        for (k, v) in self.labels.iter().rev() {
+        for (k, v) in rt::map_rev(&self.labels) {
             let end = pos;
-            if !(*v).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x62], end);
         }
         if let ::core::option::Option::Some(o) = &self.resource {
@@ -1951,9 +1939,7 @@ impl ::common_eventing::encode::Encode for UsageMetricsEvent {
             }
         }
         for (k, v) in &self.labels {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
-            n += rt::delimited(1, body);
+            n += rt::delimited(1, rt::delimited(1, k.len()) + rt::delimited(1, v.len()));
         }
         if let ::core::option::Option::Some(x) = &self.timestamp {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -1966,14 +1952,10 @@ impl ::common_eventing::encode::Encode for UsageMetricsEvent {
         if let ::core::option::Option::Some(x) = &self.timestamp {
             pos = rt::message(out, pos, &[0x42], x);
         }
-        for (k, v) in self.labels.iter().rev() {
+        for (k, v) in rt::map_rev(&self.labels) {
             let end = pos;
-            if !(*v).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x3a], end);
         }
         {

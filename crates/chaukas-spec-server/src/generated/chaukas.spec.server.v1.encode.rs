@@ -153,7 +153,6 @@ impl ::common_eventing::encode::Encode for GetEventStatsRequest {
 }
 /// Backward encoder of `chaukas.spec.server.v1.GetEventStatsResponse` for `common_eventing::encode::to_vec`.
 impl ::common_eventing::encode::Encode for GetEventStatsResponse {
-    const FLAT: bool = true;
     #[allow(unused_mut, unused_imports)]
     fn size(&self) -> usize {
         use ::common_eventing::__codegen::encode as rt;
@@ -171,9 +170,11 @@ impl ::common_eventing::encode::Encode for GetEventStatsResponse {
             }
         }
         for (k, v) in &self.events_by_type {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if (*v) != 0 { 1 + rt::varint_len((*v) as u64) } else { 0 };
-            n += rt::delimited(1, body);
+            n
+                += rt::delimited(
+                    1,
+                    rt::delimited(1, k.len()) + 1 + rt::varint_len((*v) as u64),
+                );
         }
         {
             let x = &self.avg_session_duration_ms;
@@ -192,14 +193,10 @@ impl ::common_eventing::encode::Encode for GetEventStatsResponse {
                 pos = rt::key_fixed(out, pos, &[0x21], &(*x).to_le_bytes());
             }
         }
-        for (k, v) in self.events_by_type.iter().rev() {
+        for (k, v) in rt::map_rev(&self.events_by_type) {
             let end = pos;
-            if (*v) != 0 {
-                pos = rt::key_varint(out, pos, &[0x10], (*v) as u64);
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::key_varint(out, pos, &[0x10], (*v) as u64);
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x1a], end);
         }
         {

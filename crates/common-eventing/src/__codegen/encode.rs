@@ -116,3 +116,99 @@ pub fn zigzag32(v: i32) -> u64 {
 pub fn zigzag64(v: i64) -> u64 {
     ((v << 1) ^ (v >> 63)) as u64
 }
+
+/// A map key type, ordered the way upb's deterministic serialization (Python's
+/// `SerializeToString(deterministic=True)`) orders map entries: numbers and bools
+/// ascending, as a `BTreeMap` does; strings by bytes, except that a key comes
+/// *after* the keys it is a proper prefix of ([`key_order`](crate::wkt::fields::key_order)).
+pub trait MapKey: Ord {
+    /// True when `self` is a proper prefix of `next` (the only case where upb's order
+    /// and `Ord` disagree).
+    fn is_prefix_of(&self, _next: &Self) -> bool {
+        false
+    }
+
+    /// upb's order.
+    fn upb_cmp(&self, other: &Self) -> core::cmp::Ordering {
+        self.cmp(other)
+    }
+}
+
+impl MapKey for std::string::String {
+    fn is_prefix_of(&self, next: &Self) -> bool {
+        next.len() > self.len() && next.starts_with(self.as_str())
+    }
+
+    fn upb_cmp(&self, other: &Self) -> core::cmp::Ordering {
+        crate::wkt::fields::key_order(self, other)
+    }
+}
+
+macro_rules! numeric_keys {
+    ($($t:ty),*) => { $(impl MapKey for $t {})* };
+}
+numeric_keys!(i32, i64, u32, u64, bool);
+
+/// The entries of `map` in the reverse of upb's deterministic order: the order a
+/// backward writer visits them in, so that they end up in upb's order.
+///
+/// Allocates only when a string key is a proper prefix of another (then the
+/// entries are sorted once); otherwise it is the map's own reverse iterator.
+pub fn map_rev<K: MapKey, V>(map: &std::collections::BTreeMap<K, V>) -> MapRev<'_, K, V> {
+    let mut keys = map.keys();
+    let prefixed = keys.next().is_some_and(|first| {
+        let mut prev = first;
+        // In `Ord` order a prefix comes right before the keys that extend it, so
+        // comparing neighbours finds every prefix pair.
+        keys.any(|k| core::mem::replace(&mut prev, k).is_prefix_of(k))
+    });
+    if !prefixed {
+        return MapRev::Tree(map.iter().rev());
+    }
+    let mut entries: std::vec::Vec<(&K, &V)> = map.iter().collect();
+    entries.sort_by(|a, b| a.0.upb_cmp(b.0));
+    MapRev::Sorted(entries.into_iter().rev())
+}
+
+/// The iterator of [`map_rev`].
+pub enum MapRev<'a, K, V> {
+    /// No key is a prefix of another: the map's own order, reversed.
+    Tree(core::iter::Rev<std::collections::btree_map::Iter<'a, K, V>>),
+    /// Sorted into upb's order, reversed.
+    Sorted(core::iter::Rev<std::vec::IntoIter<(&'a K, &'a V)>>),
+}
+
+impl<'a, K, V> Iterator for MapRev<'a, K, V> {
+    type Item = (&'a K, &'a V);
+
+    #[inline]
+    fn next(&mut self) -> Option<(&'a K, &'a V)> {
+        match self {
+            MapRev::Tree(it) => it.next(),
+            MapRev::Sorted(it) => it.next(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::map_rev;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn map_rev_is_upbs_order_reversed() {
+        // Python upb's deterministic order for these keys (checked against
+        // `SerializeToString(deterministic=True)`): "aa", "ab", "a", "b", "z", "é", "".
+        let keys = ["", "a", "ab", "b", "aa", "é", "z"];
+        let map: BTreeMap<String, u8> = keys.iter().map(|k| (k.to_string(), 0)).collect();
+        let got: Vec<&str> = map_rev(&map).map(|(k, _)| k.as_str()).collect();
+        assert_eq!(got, ["", "é", "z", "b", "a", "ab", "aa"]);
+        // Without a prefix pair it is the map's order, reversed.
+        let map: BTreeMap<String, u8> = [("b", 0), ("a", 1)].map(|(k, v)| (k.into(), v)).into();
+        let got: Vec<&str> = map_rev(&map).map(|(k, _)| k.as_str()).collect();
+        assert_eq!(got, ["b", "a"]);
+        let map: BTreeMap<i32, u8> = [(-1, 0), (3, 0), (0, 0)].into();
+        let got: Vec<i32> = map_rev(&map).map(|(k, _)| *k).collect();
+        assert_eq!(got, [3, 0, -1]);
+    }
+}

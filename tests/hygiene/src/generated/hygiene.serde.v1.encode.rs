@@ -21,13 +21,12 @@ impl ::common_eventing::encode::Encode for Some {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
         }
         for (k, v) in &self.labels {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if (*v) != ::core::default::Default::default() {
-                    rt::delimited(1, ::common_eventing::encode::Encode::size(v))
-                } else {
-                    0
-                };
-            n += rt::delimited(1, body);
+            n
+                += rt::delimited(
+                    1,
+                    rt::delimited(1, k.len())
+                        + rt::delimited(1, ::common_eventing::encode::Encode::size(v)),
+                );
         }
         if let ::core::option::Option::Some(o) = &self.choice {
             n
@@ -77,14 +76,10 @@ impl ::common_eventing::encode::Encode for Some {
                 }
             }
         }
-        for (k, v) in self.labels.iter().rev() {
+        for (k, v) in rt::map_rev(&self.labels) {
             let end = pos;
-            if (*v) != ::core::default::Default::default() {
-                pos = rt::message(out, pos, &[0x12], v);
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::message(out, pos, &[0x12], v);
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x2a], end);
         }
         for x in self.items.iter().rev() {
@@ -191,27 +186,22 @@ impl ::common_eventing::encode::Encode for String {
             }
         }
         for (k, v) in &self.nested {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if (*v) != ::core::default::Default::default() {
-                    rt::delimited(1, ::common_eventing::encode::Encode::size(v))
-                } else {
-                    0
-                };
-            n += rt::delimited(1, body);
+            n
+                += rt::delimited(
+                    1,
+                    rt::delimited(1, k.len())
+                        + rt::delimited(1, ::common_eventing::encode::Encode::size(v)),
+                );
         }
         n
     }
     #[allow(unused_mut, unused_imports)]
     fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
         use ::common_eventing::__codegen::encode as rt;
-        for (k, v) in self.nested.iter().rev() {
+        for (k, v) in rt::map_rev(&self.nested) {
             let end = pos;
-            if (*v) != ::core::default::Default::default() {
-                pos = rt::message(out, pos, &[0x12], v);
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::message(out, pos, &[0x12], v);
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x12], end);
         }
         {

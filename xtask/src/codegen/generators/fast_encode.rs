@@ -1,7 +1,9 @@
 //! `common_eventing::encode::Encode` impls: for every message, its size (each
 //! nested message measured once) and its bytes written backwards, with prost's field
 //! order (ascending number) and presence rules, so `encode::to_vec` writes exactly
-//! what prost's `encode_to_vec` writes.
+//! what prost's `encode_to_vec` writes, except in map entries: those are written as
+//! upb writes them (key and value always, upb's deterministic key order), the bytes
+//! of Python's `SerializeToString(deterministic=True)`.
 
 use crate::codegen::model::{Field, Member, Message, Oneof, PackageModel, Storage, presence};
 use crate::codegen::registry::Input;
@@ -92,24 +94,28 @@ fn field_code(field: &Field, size: &mut String, write: &mut String) {
     let number = field.number;
     match &field.storage {
         Storage::Map { key: kk, value: vk } => {
+            // Every entry has its key and its value, even a default one, and entries
+            // go out in upb's deterministic order (`rt::map_rev`): the bytes Python's
+            // `SerializeToString(deterministic=True)` writes (prost leaves default
+            // keys and values out).
             let (ks, kw) = single(kk, 1, "k");
             let (vs, vw) = single(vk, 2, "v");
-            let k_cond = presence(kk, "(*k)", true, false);
-            let v_cond = presence(vk, "(*v)", true, false);
             let (mk, mklen) = key(number, 2);
+            // A fixed-width key or value has a constant size.
+            let k = if fixed_width(kk).is_some() { "_" } else { "k" };
+            let v = if fixed_width(vk).is_some() { "_" } else { "v" };
             let _ = writeln!(
                 size,
-                "        for (k, v) in &self.{name} {{\n\
-             \x20           let body = if {k_cond} {{ {ks} }} else {{ 0 }} + if {v_cond} {{ {vs} }} else {{ 0 }};\n\
-             \x20           n += rt::delimited({mklen}, body);\n\
+                "        for ({k}, {v}) in &self.{name} {{\n\
+             \x20           n += rt::delimited({mklen}, {ks} + {vs});\n\
              \x20       }}"
             );
             let _ = writeln!(
                 write,
-                "        for (k, v) in self.{name}.iter().rev() {{\n\
+                "        for (k, v) in rt::map_rev(&self.{name}) {{\n\
              \x20           let end = pos;\n\
-             \x20           if {v_cond} {{ {vw} }}\n\
-             \x20           if {k_cond} {{ {kw} }}\n\
+             \x20           {vw}\n\
+             \x20           {kw}\n\
              \x20           pos = rt::header(out, pos, {mk}, end);\n\
              \x20       }}"
             );
@@ -189,7 +195,12 @@ fn oneof_code(message: &Message, oneof: &Oneof, size: &mut String, write: &mut S
             unreachable!("a case")
         };
         let (s, w) = single(&field.kind, field.number, "x");
-        let _ = writeln!(size_arms, "                {ty}::{variant}(x) => {s},");
+        let x = if fixed_width(&field.kind).is_some() {
+            "_"
+        } else {
+            "x"
+        };
+        let _ = writeln!(size_arms, "                {ty}::{variant}({x}) => {s},");
         let _ = writeln!(
             write_arms,
             "                {ty}::{variant}(x) => {{ {w} }}"
@@ -234,7 +245,11 @@ pub fn generate(_: &Input, model: &PackageModel) -> Result<String> {
             write_forward.push(w);
         }
         let write: String = write_forward.into_iter().rev().collect();
-        let flat = !message.fields.iter().any(|f| f.message_type().is_some());
+        // A map is never flat: prost's encoder leaves default keys and values out.
+        let flat = !message
+            .fields
+            .iter()
+            .any(|f| f.message_type().is_some() || matches!(f.storage, Storage::Map { .. }));
         let flat = if flat {
             "    const FLAT: bool = true;\n"
         } else {

@@ -93,13 +93,12 @@ impl ::common_eventing::encode::Encode for Happened {
             }
         }
         for (k, v) in &self.labels {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if (*v) != ::core::default::Default::default() {
-                    rt::delimited(1, ::common_eventing::encode::Encode::size(v))
-                } else {
-                    0
-                };
-            n += rt::delimited(1, body);
+            n
+                += rt::delimited(
+                    1,
+                    rt::delimited(1, k.len())
+                        + rt::delimited(1, ::common_eventing::encode::Encode::size(v)),
+                );
         }
         for x in &self.parts {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -112,14 +111,10 @@ impl ::common_eventing::encode::Encode for Happened {
         for x in self.parts.iter().rev() {
             pos = rt::message(out, pos, &[0x42], x);
         }
-        for (k, v) in self.labels.iter().rev() {
+        for (k, v) in rt::map_rev(&self.labels) {
             let end = pos;
-            if (*v) != ::core::default::Default::default() {
-                pos = rt::message(out, pos, &[0x12], v);
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::message(out, pos, &[0x12], v);
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x3a], end);
         }
         {
@@ -411,9 +406,7 @@ impl ::common_eventing::encode::Encode for Checked {
             n += rt::delimited(1, x.len());
         }
         for (k, v) in &self.labels {
-            let body = if !(*k).is_empty() { rt::delimited(1, k.len()) } else { 0 }
-                + if !(*v).is_empty() { rt::delimited(1, v.len()) } else { 0 };
-            n += rt::delimited(1, body);
+            n += rt::delimited(1, rt::delimited(1, k.len()) + rt::delimited(1, v.len()));
         }
         if let ::core::option::Option::Some(x) = &self.meta {
             n += rt::delimited(1, ::common_eventing::encode::Encode::size(x));
@@ -455,14 +448,10 @@ impl ::common_eventing::encode::Encode for Checked {
         if let ::core::option::Option::Some(x) = &self.meta {
             pos = rt::message(out, pos, &[0x3a], x);
         }
-        for (k, v) in self.labels.iter().rev() {
+        for (k, v) in rt::map_rev(&self.labels) {
             let end = pos;
-            if !(*v).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
-            }
-            if !(*k).is_empty() {
-                pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
-            }
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
             pos = rt::header(out, pos, &[0x32], end);
         }
         for x in self.tags.iter().rev() {

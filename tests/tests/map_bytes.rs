@@ -1,0 +1,152 @@
+//! Map entries are written as Python writes them: for every message of every crate
+//! with a map field, random instances whose maps have empty keys, default values
+//! (empty strings, zeros, empty messages) and keys that are prefixes of each other
+//! are encoded by every write path of the workspace, and the bytes must equal what
+//! Python protobuf (upb) writes with `SerializeToString(deterministic=True)` for the
+//! message it decoded from them. prost's derived encoder leaves default keys and
+//! values out, and a `BTreeMap` puts a key before the keys it prefixes, where upb
+//! puts it after: content hashes over deterministic bytes would differ.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use common_eventing::encode::{self, Encode};
+use common_eventing::visit::JsonMessage;
+use interop_tests::every_message::{Check, for_each_message, pool, random_single, random_value};
+use prost::Message as _;
+use prost_reflect::{DescriptorPool, DynamicMessage, FieldDescriptor, Kind, MapKey, Value};
+use std::collections::HashMap;
+
+/// Keys chosen to collide with upb's order and prost's presence rules: the empty
+/// key, prefix chains, non-ASCII.
+const KEYS: [&str; 10] = ["", "a", "aa", "ab", "abc", "b", "é", "éa", "z", "\u{0}"];
+
+fn adversarial_key(field: &FieldDescriptor) -> MapKey {
+    match field.kind() {
+        Kind::String => MapKey::String(KEYS[fastrand::usize(..KEYS.len())].to_string()),
+        Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => MapKey::I32(fastrand::i32(-2..3)),
+        Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => MapKey::I64(fastrand::i64(-2..3)),
+        Kind::Uint32 | Kind::Fixed32 => MapKey::U32(fastrand::u32(0..3)),
+        Kind::Uint64 | Kind::Fixed64 => MapKey::U64(fastrand::u64(0..3)),
+        Kind::Bool => MapKey::Bool(fastrand::bool()),
+        other => unreachable!("{other:?} is not a map key kind"),
+    }
+}
+
+/// A map value: the default of its kind half of the time.
+fn adversarial_value(field: &FieldDescriptor) -> Value {
+    if fastrand::bool() {
+        Value::default_value_for_field(field)
+    } else {
+        random_single(field, 1)
+    }
+}
+
+fn adversarial_map(field: &FieldDescriptor) -> Value {
+    let Kind::Message(entry) = field.kind() else {
+        unreachable!("a map field's kind is its entry")
+    };
+    let (k, v) = (entry.map_entry_key_field(), entry.map_entry_value_field());
+    let map: HashMap<MapKey, Value> = (0..fastrand::usize(0..8))
+        .map(|_| (adversarial_key(&k), adversarial_value(&v)))
+        .collect();
+    Value::Map(map)
+}
+
+struct Collect {
+    pool: DescriptorPool,
+    /// (message, write path, bytes)
+    cases: Vec<(String, &'static str, Vec<u8>)>,
+    map_messages: usize,
+    map_fields: usize,
+    /// Cases whose bytes differ from prost's `encode_to_vec` (a default key or value,
+    /// or prefix keys): the cases this test is about.
+    unlike_prost: usize,
+}
+
+impl Check for Collect {
+    fn check<M: JsonMessage + Encode + common_eventing::Known>(&mut self, _: &[FieldDescriptor]) {
+        let descriptor = self.pool.get_message_by_name(&M::full_name()).unwrap();
+        if !descriptor.fields().any(|f| f.is_map()) {
+            return;
+        }
+        self.map_messages += 1;
+        self.map_fields += descriptor.fields().filter(|f| f.is_map()).count();
+        for round in 0..40 {
+            let mut dynamic = DynamicMessage::new(descriptor.clone());
+            for f in descriptor.fields() {
+                if f.is_map() {
+                    dynamic.set_field(&f, adversarial_map(&f));
+                } else if round % 4 == 0 && fastrand::bool() {
+                    dynamic.set_field(&f, random_value(&f, 1));
+                }
+            }
+            let Ok(msg) = M::decode(dynamic.encode_to_vec().as_slice()) else {
+                continue;
+            };
+            let name = M::full_name();
+            let to_vec = encode::to_vec(&msg);
+            assert_eq!(msg.size(), to_vec.len(), "{name}: size");
+            let mut appended = b"prefix".to_vec();
+            encode::append(&msg, &mut appended);
+            assert_eq!(&appended[6..], to_vec, "{name}: append");
+            let mut buf = bytes::BytesMut::new();
+            encode::to_buf(&msg, &mut buf);
+            assert_eq!(&buf[..], to_vec, "{name}: to_buf (the gRPC codec's path)");
+            self.unlike_prost += usize::from(msg.encode_to_vec() != to_vec);
+            let lossless = common_eventing::Lossless::from(msg).encode_to_vec();
+            self.cases.push((name.clone(), "encode::to_vec", to_vec));
+            self.cases.push((name, "Lossless::encode_to_vec", lossless));
+        }
+    }
+}
+
+#[test]
+fn map_entries_are_pythons_deterministic_bytes_on_every_write_path() {
+    let mut collect = Collect {
+        pool: pool(),
+        cases: Vec::new(),
+        map_messages: 0,
+        map_fields: 0,
+        unlike_prost: 0,
+    };
+    for_each_message(&mut collect);
+    // The workspace's 13 map fields (11 `map<string, string>`, a map of messages and
+    // a map of `int64`), in 11 messages.
+    assert!(
+        collect.map_fields >= 13 && collect.map_messages >= 11,
+        "{} map fields in {} messages",
+        collect.map_fields,
+        collect.map_messages
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let desc = dir.path().join("descriptors.bin");
+    std::fs::write(&desc, collect.pool.encode_to_vec()).unwrap();
+    let input: String = collect
+        .cases
+        .iter()
+        .map(|(name, _, bytes)| format!("{name} {}\n", B64.encode(bytes)))
+        .collect();
+    std::fs::write(dir.path().join("in.txt"), input).unwrap();
+    let mut cmd = interop_tests::script("map_bytes.py");
+    cmd.arg(&desc)
+        .arg(dir.path().join("in.txt"))
+        .arg(dir.path().join("out.txt"));
+    interop_tests::run(cmd);
+    let out = std::fs::read_to_string(dir.path().join("out.txt")).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), collect.cases.len());
+    for ((name, path, ours), line) in collect.cases.iter().zip(lines) {
+        let python = B64.decode(line).unwrap();
+        assert_eq!(
+            ours, &python,
+            "{name} through {path}: Rust and Python's deterministic bytes differ"
+        );
+    }
+    // Most cases are ones prost's own encoder writes differently.
+    let messages = collect.cases.len() / 2;
+    assert!(
+        collect.unlike_prost > messages / 2,
+        "only {} of {messages} messages differ from prost's bytes",
+        collect.unlike_prost
+    );
+}
