@@ -33,7 +33,7 @@ struct ForEach<F> {
 /// A check run on every message type.
 pub trait Check {
     /// Checks message type `M`, whose fields are `fields`.
-    fn check<M: JsonMessage + Encode + common_eventing::Known>(
+    fn check<M: JsonMessage + Encode + common_eventing::Known + common_eventing::view::HasView>(
         &mut self,
         fields: &[FieldDescriptor],
     );
@@ -41,7 +41,11 @@ pub trait Check {
 
 impl<F: Check> MessageVisitor for ForEach<F> {
     fn visit<
-        M: JsonMessage + common_eventing::registry::ProtoSchema + common_eventing::Known + Encode,
+        M: JsonMessage
+            + common_eventing::registry::ProtoSchema
+            + common_eventing::Known
+            + Encode
+            + common_eventing::view::HasView,
     >(
         &mut self,
     ) {
@@ -82,7 +86,7 @@ pub fn for_each_message(check: impl Check) -> usize {
 }
 
 impl<C: Check> Check for &mut C {
-    fn check<M: JsonMessage + Encode + common_eventing::Known>(
+    fn check<M: JsonMessage + Encode + common_eventing::Known + common_eventing::view::HasView>(
         &mut self,
         fields: &[FieldDescriptor],
     ) {

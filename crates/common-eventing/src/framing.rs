@@ -503,6 +503,39 @@ pub fn decode_message<M: ProtoSchema + Default>(
     })
 }
 
+/// Like [`decode_message`], decoding the payload into a zero-copy view
+/// ([`crate::view`]): strings and bytes borrow from `value`, and nothing is allocated
+/// per field. The view checks what [`decode_message`] checks, so it accepts exactly
+/// the same values; [`MessageView::to_message`](crate::view::MessageView::to_message)
+/// gives the owned message when one is needed.
+///
+/// ```
+/// use common_eventing::framing;
+/// use common_eventing::options::v1::EventingOptions;
+///
+/// let options = EventingOptions { r#type: "t".into(), ..Default::default() };
+/// let value = framing::encode_message(7, &options);
+/// let framed = framing::decode_view::<EventingOptions>(&value)?;
+/// assert_eq!((framed.schema_id, framed.message.r#type), (7, "t"));
+/// # Ok::<(), framing::DecodeMessageError>(())
+/// ```
+pub fn decode_view<M: ProtoSchema + crate::view::HasView>(
+    value: &[u8],
+) -> Result<FramedMessage<M::View<'_>>, DecodeMessageError> {
+    use crate::view::MessageView;
+    let framed = decode(value)?;
+    check_indexes::<M>(framed.schema_id, framed.message_indexes)?;
+    let message =
+        M::View::decode_view(framed.payload).map_err(|error| DecodeMessageError::Payload {
+            full_name: M::FULL_NAME,
+            error,
+        })?;
+    Ok(FramedMessage {
+        schema_id: framed.schema_id,
+        message,
+    })
+}
+
 /// Like [`decode_message`] for a [`Bytes`] value: `bytes` fields of the message share
 /// the input buffer instead of being copied.
 pub fn decode_message_bytes<M: ProtoSchema + Default>(

@@ -96,6 +96,7 @@ pub mod registry;
 pub mod traceparent;
 #[cfg(feature = "validate")]
 pub mod validate;
+pub mod view;
 #[cfg(feature = "serde")]
 pub mod visit;
 pub mod wkt;

@@ -51,9 +51,14 @@ impl<M> JsonMessage for M where
 pub trait MessageVisitor {
     /// Visits message type `M` (every generated message is also a
     /// [`ProtoSchema`](crate::registry::ProtoSchema), [`Known`](crate::lossless::Known)
-    /// to [`Lossless`](crate::Lossless) and [`Encode`](crate::encode::Encode)).
+    /// to [`Lossless`](crate::Lossless), [`Encode`](crate::encode::Encode) and
+    /// [`HasView`](crate::view::HasView)).
     fn visit<
-        M: JsonMessage + crate::registry::ProtoSchema + crate::lossless::Known + crate::encode::Encode,
+        M: JsonMessage
+            + crate::registry::ProtoSchema
+            + crate::lossless::Known
+            + crate::encode::Encode
+            + crate::view::HasView,
     >(
         &mut self,
     );

@@ -76,6 +76,16 @@ pub fn message_path(message: &MessageDescriptor) -> String {
     relative_path(message.package_name(), message.full_name())
 }
 
+/// The name of the zero-copy view of a message or oneof enum at `path` (relative to
+/// the package module): every segment in `UpperCamel`, joined, then `View`
+/// (`Event` → `EventView`, `event::Content` → `EventContentView`). Views stand at the
+/// package module's top level, since prost owns the nested modules.
+pub fn view_name(path: &str) -> String {
+    let mut name: String = path.split("::").map(|s| upper_camel(bare(s))).collect();
+    name.push_str("View");
+    name
+}
+
 /// Path of an enum relative to its package module.
 pub fn enum_path(descriptor: &EnumDescriptor) -> String {
     relative_path(descriptor.package_name(), descriptor.full_name())

@@ -19,7 +19,7 @@ use crate::codegen::generators::eventing::EventSpec;
 use crate::codegen::generators::mcp::ToolSpec;
 use crate::codegen::generators::{
     constructors, envelopes, eventing, fast_encode, json, json_fields, lossless, mcp, oneofs,
-    schemas, time_fields, validate,
+    schemas, time_fields, validate, views,
 };
 use crate::codegen::model::PackageModel;
 use crate::codegen::output;
@@ -124,6 +124,14 @@ pub const GENERATORS: &[Generator] = &[
         feature: None,
         extra: None,
         generate: fast_encode::generate,
+        wrap: None,
+    },
+    Generator {
+        name: "zero-copy views (HasView, MessageView impls)",
+        file: "views",
+        feature: None,
+        extra: None,
+        generate: views::generate,
         wrap: None,
     },
     Generator {

@@ -13,6 +13,7 @@ pub mod agent {
     include!("aios.agent.serde.rs");
     include!("aios.agent.lossless.rs");
     include!("aios.agent.encode.rs");
+    include!("aios.agent.views.rs");
     #[cfg(feature = "validate")]
     include!("aios.agent.validate.rs");
     include!("aios.agent.schemas.rs");
@@ -31,6 +32,7 @@ pub mod api_gateway {
     include!("aios.api_gateway.serde.rs");
     include!("aios.api_gateway.lossless.rs");
     include!("aios.api_gateway.encode.rs");
+    include!("aios.api_gateway.views.rs");
     #[cfg(feature = "validate")]
     include!("aios.api_gateway.validate.rs");
     include!("aios.api_gateway.schemas.rs");
@@ -49,6 +51,7 @@ pub mod common {
     include!("aios.common.serde.rs");
     include!("aios.common.lossless.rs");
     include!("aios.common.encode.rs");
+    include!("aios.common.views.rs");
     #[cfg(feature = "validate")]
     include!("aios.common.validate.rs");
     include!("aios.common.schemas.rs");
@@ -71,6 +74,7 @@ pub mod memory {
     include!("aios.memory.serde.rs");
     include!("aios.memory.lossless.rs");
     include!("aios.memory.encode.rs");
+    include!("aios.memory.views.rs");
     #[cfg(feature = "validate")]
     include!("aios.memory.validate.rs");
     include!("aios.memory.schemas.rs");
@@ -93,6 +97,7 @@ pub mod orchestrator {
     include!("aios.orchestrator.serde.rs");
     include!("aios.orchestrator.lossless.rs");
     include!("aios.orchestrator.encode.rs");
+    include!("aios.orchestrator.views.rs");
     #[cfg(feature = "validate")]
     include!("aios.orchestrator.validate.rs");
     include!("aios.orchestrator.schemas.rs");
@@ -115,6 +120,7 @@ pub mod runtime {
     include!("aios.runtime.serde.rs");
     include!("aios.runtime.lossless.rs");
     include!("aios.runtime.encode.rs");
+    include!("aios.runtime.views.rs");
     #[cfg(feature = "validate")]
     include!("aios.runtime.validate.rs");
     include!("aios.runtime.schemas.rs");
@@ -135,6 +141,7 @@ pub mod tools {
     include!("aios.tools.serde.rs");
     include!("aios.tools.lossless.rs");
     include!("aios.tools.encode.rs");
+    include!("aios.tools.views.rs");
     #[cfg(feature = "validate")]
     include!("aios.tools.validate.rs");
     include!("aios.tools.schemas.rs");

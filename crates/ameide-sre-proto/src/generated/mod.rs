@@ -20,6 +20,8 @@ pub mod core {
         include!("ameide_core_proto.sre.core.v1.envelopes.rs");
         include!("ameide_core_proto.sre.core.v1.lossless.rs");
         include!("ameide_core_proto.sre.core.v1.encode.rs");
+        include!("ameide_core_proto.sre.core.v1.views.rs");
+        include!("ameide_core_proto.sre.core.v1.views.part2.rs");
         #[cfg(feature = "validate")]
         include!("ameide_core_proto.sre.core.v1.validate.rs");
         #[cfg(feature = "validate")]
@@ -45,6 +47,7 @@ pub mod process {
         include!("ameide_core_proto.sre.process.v1.envelopes.rs");
         include!("ameide_core_proto.sre.process.v1.lossless.rs");
         include!("ameide_core_proto.sre.process.v1.encode.rs");
+        include!("ameide_core_proto.sre.process.v1.views.rs");
         #[cfg(feature = "validate")]
         include!("ameide_core_proto.sre.process.v1.validate.rs");
         include!("ameide_core_proto.sre.process.v1.schemas.rs");

@@ -14,6 +14,7 @@ pub mod agf {
         include!("aumos.agf.v1.eventing.rs");
         include!("aumos.agf.v1.lossless.rs");
         include!("aumos.agf.v1.encode.rs");
+        include!("aumos.agf.v1.views.rs");
         #[cfg(feature = "validate")]
         include!("aumos.agf.v1.validate.rs");
         include!("aumos.agf.v1.schemas.rs");
@@ -36,6 +37,7 @@ pub mod api {
         include!("aumos.api.v1.serde.rs");
         include!("aumos.api.v1.lossless.rs");
         include!("aumos.api.v1.encode.rs");
+        include!("aumos.api.v1.views.rs");
         #[cfg(feature = "validate")]
         include!("aumos.api.v1.validate.rs");
         include!("aumos.api.v1.schemas.rs");
@@ -57,6 +59,7 @@ pub mod events {
         include!("aumos.events.v1.oneofs.rs");
         include!("aumos.events.v1.lossless.rs");
         include!("aumos.events.v1.encode.rs");
+        include!("aumos.events.v1.views.rs");
         #[cfg(feature = "validate")]
         include!("aumos.events.v1.validate.rs");
         include!("aumos.events.v1.schemas.rs");
@@ -79,6 +82,7 @@ pub mod models {
         include!("aumos.models.v1.serde.rs");
         include!("aumos.models.v1.lossless.rs");
         include!("aumos.models.v1.encode.rs");
+        include!("aumos.models.v1.views.rs");
         #[cfg(feature = "validate")]
         include!("aumos.models.v1.validate.rs");
         include!("aumos.models.v1.schemas.rs");

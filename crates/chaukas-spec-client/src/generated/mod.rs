@@ -15,6 +15,7 @@ pub mod client {
         include!("chaukas.spec.client.v1.serde.rs");
         include!("chaukas.spec.client.v1.lossless.rs");
         include!("chaukas.spec.client.v1.encode.rs");
+        include!("chaukas.spec.client.v1.views.rs");
         #[cfg(feature = "validate")]
         include!("chaukas.spec.client.v1.validate.rs");
         include!("chaukas.spec.client.v1.schemas.rs");
@@ -35,6 +36,7 @@ pub mod common {
         include!("chaukas.spec.common.v1.oneofs.rs");
         include!("chaukas.spec.common.v1.lossless.rs");
         include!("chaukas.spec.common.v1.encode.rs");
+        include!("chaukas.spec.common.v1.views.rs");
         #[cfg(feature = "validate")]
         include!("chaukas.spec.common.v1.validate.rs");
         include!("chaukas.spec.common.v1.schemas.rs");

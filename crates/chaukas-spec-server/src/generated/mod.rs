@@ -15,6 +15,7 @@ pub mod server {
         include!("chaukas.spec.server.v1.serde.rs");
         include!("chaukas.spec.server.v1.lossless.rs");
         include!("chaukas.spec.server.v1.encode.rs");
+        include!("chaukas.spec.server.v1.views.rs");
         #[cfg(feature = "validate")]
         include!("chaukas.spec.server.v1.validate.rs");
         include!("chaukas.spec.server.v1.schemas.rs");

@@ -14,3 +14,4 @@ pub mod encode;
 pub mod json;
 #[cfg(feature = "validate")]
 pub mod validate;
+pub mod view;

@@ -13,6 +13,7 @@ pub mod options {
         include!("ameide_core_proto.common.v1.serde.rs");
         include!("ameide_core_proto.common.v1.lossless.rs");
         include!("ameide_core_proto.common.v1.encode.rs");
+        include!("ameide_core_proto.common.v1.views.rs");
         #[cfg(feature = "validate")]
         include!("ameide_core_proto.common.v1.validate.rs");
         include!("ameide_core_proto.common.v1.schemas.rs");
@@ -28,6 +29,7 @@ pub(crate) mod google_protobuf {
     include!("google.protobuf.rs");
     include!("google.protobuf.lossless.rs");
     include!("google.protobuf.encode.rs");
+    include!("google.protobuf.views.rs");
     #[cfg(feature = "validate")]
     include!("google.protobuf.validate.rs");
 }
@@ -41,6 +43,7 @@ pub(crate) mod ameide_core_proto_mcp_annotations_v1 {
     include!("ameide_core_proto.mcp.annotations.v1.serde.rs");
     include!("ameide_core_proto.mcp.annotations.v1.lossless.rs");
     include!("ameide_core_proto.mcp.annotations.v1.encode.rs");
+    include!("ameide_core_proto.mcp.annotations.v1.views.rs");
     #[cfg(feature = "validate")]
     include!("ameide_core_proto.mcp.annotations.v1.validate.rs");
     include!("ameide_core_proto.mcp.annotations.v1.schemas.rs");

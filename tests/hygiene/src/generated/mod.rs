@@ -18,6 +18,7 @@ pub mod serde {
         include!("hygiene.serde.v1.envelopes.rs");
         include!("hygiene.serde.v1.lossless.rs");
         include!("hygiene.serde.v1.encode.rs");
+        include!("hygiene.serde.v1.views.rs");
         #[cfg(feature = "validate")]
         include!("hygiene.serde.v1.validate.rs");
         include!("hygiene.serde.v1.schemas.rs");

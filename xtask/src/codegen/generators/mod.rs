@@ -15,3 +15,4 @@ pub mod oneofs;
 pub mod schemas;
 pub mod time_fields;
 pub mod validate;
+pub mod views;

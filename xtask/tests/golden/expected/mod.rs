@@ -16,6 +16,7 @@ pub mod v1 {
     include!("golden.v1.envelopes.rs");
     include!("golden.v1.lossless.rs");
     include!("golden.v1.encode.rs");
+    include!("golden.v1.views.rs");
     #[cfg(feature = "validate")]
     include!("golden.v1.validate.rs");
     include!("golden.v1.schemas.rs");
