@@ -21,6 +21,7 @@ use chaukas_spec_client::common::v1::{
 };
 use common_eventing::encode::{self, Encode};
 use common_eventing::framing;
+use common_eventing::view::{HasView, MessageView};
 use common_eventing::wkt::{ListValue, Struct, Timestamp, Value};
 use prost::Message;
 use serde::Serialize;
@@ -355,7 +356,12 @@ struct Measured {
     encode: Op,
     /// prost's `Message::encode_to_vec` (the same bytes).
     encode_prost: Op,
+    /// The gRPC codec's path (`encode::to_buf` into a `BytesMut`, as
+    /// `common_eventing::grpc::Codec` writes into tonic's buffer).
+    encode_grpc: Op,
     decode: Op,
+    /// `<M as HasView>::View::decode_view`: a zero-copy view, every field checked.
+    decode_view: Op,
     to_json: Op,
     from_json: Op,
 }
@@ -416,22 +422,30 @@ fn measure<R>(cfg: &Config, op: &str, mut f: impl FnMut() -> R) -> Op {
 
 fn codec<M>(msg: M) -> impl Fn(&Config) -> Measured
 where
-    M: Message + Encode + Default + Serialize + DeserializeOwned + 'static,
+    M: Message + Encode + HasView + Default + Serialize + DeserializeOwned + 'static,
 {
     move |cfg| {
-        let binary = msg.encode_to_vec();
+        let binary = encode::to_vec(&msg);
         assert_eq!(
-            encode::to_vec(&msg),
-            binary,
-            "encode::to_vec writes prost's bytes"
+            M::decode(binary.as_slice()).unwrap().encode_to_vec(),
+            msg.encode_to_vec(),
+            "encode::to_vec writes the message"
         );
         let json = common_eventing::json::to_string(&msg).unwrap();
         Measured {
             bytes: binary.len(),
             encode: measure(cfg, "encode", || encode::to_vec(black_box(&msg))),
             encode_prost: measure(cfg, "encode_prost", || black_box(&msg).encode_to_vec()),
+            encode_grpc: measure(cfg, "encode_grpc", || {
+                let mut buf = bytes::BytesMut::new();
+                encode::to_buf(black_box(&msg), &mut buf);
+                buf
+            }),
             decode: measure(cfg, "decode", || {
                 M::decode(black_box(binary.as_slice())).unwrap()
+            }),
+            decode_view: measure(cfg, "decode_view", || {
+                M::View::decode_view(black_box(binary.as_slice())).unwrap()
             }),
             to_json: measure(cfg, "to_json", || {
                 common_eventing::json::to_string(black_box(&msg)).unwrap()
@@ -448,11 +462,11 @@ where
 /// Kafka framing around the codec: schema id 42, message index path `[0]`.
 fn framed<M>(msg: M) -> impl Fn(&Config) -> Measured
 where
-    M: Message + Encode + Default + Serialize + DeserializeOwned + 'static,
+    M: Message + Encode + HasView + Default + Serialize + DeserializeOwned + 'static,
 {
     move |cfg| {
         let indexes = [0];
-        let binary = framing::encode(42, &indexes, &msg.encode_to_vec());
+        let binary = framing::encode(42, &indexes, &encode::to_vec(&msg));
         let json = common_eventing::json::to_string(&msg).unwrap();
         Measured {
             bytes: binary.len(),
@@ -462,8 +476,16 @@ where
             encode_prost: measure(cfg, "encode_prost", || {
                 framing::encode(42, &indexes, &black_box(&msg).encode_to_vec())
             }),
+            encode_grpc: measure(cfg, "encode_grpc", || {
+                let mut buf = bytes::BytesMut::new();
+                encode::to_buf(black_box(&msg), &mut buf);
+                buf
+            }),
             decode: measure(cfg, "decode", || {
                 M::decode(framing::decode(black_box(&binary)).unwrap().payload).unwrap()
+            }),
+            decode_view: measure(cfg, "decode_view", || {
+                M::View::decode_view(framing::decode(black_box(&binary)).unwrap().payload).unwrap()
             }),
             to_json: measure(cfg, "to_json", || {
                 common_eventing::json::to_string(black_box(&msg)).unwrap()
@@ -579,12 +601,14 @@ fn main() {
         std::fs::write(out.join(format!("{}.bin", p.name)), &m.binary).unwrap();
         std::fs::write(out.join(format!("{}.json", p.name)), &m.json).unwrap();
         eprintln!(
-            "{:<28} {:>7} B  encode {:>9.0} ns  decode {:>9.0} ns ({} allocs)  to_json {:>9.0} ns  from_json {:>9.0} ns  encode_prost {:>9.0} ns",
+            "{:<28} {:>7} B  encode {:>9.0} ns  decode {:>9.0} ns ({} allocs)  view {:>9.0} ns ({} allocs)  to_json {:>9.0} ns  from_json {:>9.0} ns  encode_prost {:>9.0} ns",
             p.name,
             m.bytes,
             m.encode.ns,
             m.decode.ns,
             m.decode.allocs,
+            m.decode_view.ns,
+            m.decode_view.allocs,
             m.to_json.ns,
             m.from_json.ns,
             m.encode_prost.ns

@@ -7,8 +7,10 @@
 //! 2. `tests/python/bench_upb.py` (in the interop venv) decodes those very bytes with
 //!    upb, checks its deterministic bytes equal Rust's, and times the same operations
 //!    (`upb.json`).
-//! 3. Steps 1 and 2 alternate for `--rounds` rounds (3), and each operation keeps its
-//!    best time.
+//! 3. Steps 1 and 2 alternate for `--rounds` rounds (5). Per operation, the table
+//!    quotes each side's median time and the median of the rounds' speed-ups (each
+//!    round's two sides ran back to back) with the lowest and highest: the machine's
+//!    speed drifts, and one lucky round says little.
 //! 4. The table is printed and written to `target/bench/table.md`; with `--readme` it
 //!    also replaces the README's table between the `bench-table` markers.
 //! 4. `cargo bench -p interop-tests --bench lossless` times `Lossless::<M>::decode`
@@ -48,14 +50,14 @@ pub fn cargo_bench(name: &str) -> Command {
 /// Entry point.
 pub fn run(args: &[&str]) -> Result<()> {
     let mut seconds = "0.3".to_string();
-    let mut rounds = 3;
+    let mut rounds_wanted = 5;
     let mut readme = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match *arg {
             "--seconds" => seconds = it.next().context("--seconds needs a value")?.to_string(),
             "--rounds" => {
-                rounds = it
+                rounds_wanted = it
                     .next()
                     .and_then(|n| n.parse().ok())
                     .filter(|n| *n >= 1)
@@ -69,12 +71,12 @@ pub fn run(args: &[&str]) -> Result<()> {
     std::fs::create_dir_all(&out)?;
     let py = python::ensure_venv()?;
 
-    // Rounds alternate the two sides, and each operation keeps its best time over
-    // the rounds: a shared machine slows down and speeds up, and this keeps one side
-    // from being measured only in a slow phase.
-    let mut best: Option<(Value, Value)> = None;
-    for round in 1..=rounds {
-        println!("bench: round {round} of {rounds}");
+    // Rounds alternate the two sides: a shared machine slows down and speeds up (by
+    // up to 2x), so each round compares the two sides measured close together, and
+    // the table quotes the median of the rounds' ratios with their spread.
+    let mut rounds: Vec<(Value, Value)> = Vec::new();
+    for round in 1..=rounds_wanted {
+        println!("bench: round {round} of {rounds_wanted}");
         let status = cargo_bench("codec")
             .arg("--out")
             .arg(&out)
@@ -95,13 +97,9 @@ pub fn run(args: &[&str]) -> Result<()> {
         }
         let rust: Value = serde_json::from_str(&std::fs::read_to_string(out.join("rust.json"))?)?;
         let upb: Value = serde_json::from_str(&std::fs::read_to_string(out.join("upb.json"))?)?;
-        best = Some(match best {
-            None => (rust, upb),
-            Some((r, u)) => (keep_best_rust(r, &rust), keep_best_upb(u, &upb)),
-        });
+        rounds.push((rust, upb));
     }
-    let (rust, upb) = best.context("no rounds ran")?;
-    let table = table(&rust, &upb)?;
+    let table = table(&rounds)?;
     println!("\n{table}");
     std::fs::write(out.join("table.md"), &table)?;
     // Lossless::<M>::decode against M::decode (issue 13: at most +30% without unknown
@@ -133,12 +131,27 @@ pub fn run(args: &[&str]) -> Result<()> {
 }
 
 /// The operations timed: `encode` is `common_eventing::encode::to_vec`,
-/// `encode_prost` prost's `encode_to_vec` (same bytes; compared with upb's encode).
-const OPS: [&str; 5] = ["encode", "encode_prost", "decode", "to_json", "from_json"];
+/// `encode_prost` prost's `encode_to_vec`, `encode_grpc` the gRPC codec's path
+/// (`encode::to_buf` into a `BytesMut`), all compared with upb's encode; `decode`
+/// is prost's owned decode and `decode_view` the zero-copy view, both compared with
+/// upb's decode.
+const OPS: [&str; 7] = [
+    "encode",
+    "encode_prost",
+    "encode_grpc",
+    "decode",
+    "decode_view",
+    "to_json",
+    "from_json",
+];
 
 /// The upb operation a Rust operation is compared with.
 fn upb_op(op: &str) -> &str {
-    op.strip_suffix("_prost").unwrap_or(op)
+    match op {
+        "encode_prost" | "encode_grpc" => "encode",
+        "decode_view" => "decode",
+        other => other,
+    }
 }
 
 /// The table's name for an operation.
@@ -146,40 +159,11 @@ fn label(op: &str) -> &str {
     match op {
         "encode" => "encode (`encode::to_vec`)",
         "encode_prost" => "encode (prost `encode_to_vec`)",
+        "encode_grpc" => "encode (gRPC codec, `encode::to_buf`)",
+        "decode" => "decode (owned, prost)",
+        "decode_view" => "decode (view, `decode_view`)",
         other => other,
     }
-}
-
-/// `best` with each operation's time lowered to `next`'s where that is lower.
-fn keep_best_rust(mut best: Value, next: &Value) -> Value {
-    if let (Some(best), Some(next)) = (best.as_array_mut(), next.as_array()) {
-        for (b, n) in best.iter_mut().zip(next) {
-            for op in OPS {
-                if let (Some(bn), Some(nn)) =
-                    (b["rust"][op]["ns"].as_f64(), n["rust"][op]["ns"].as_f64())
-                    && nn < bn
-                {
-                    b["rust"][op]["ns"] = nn.into();
-                }
-            }
-        }
-    }
-    best
-}
-
-fn keep_best_upb(mut best: Value, next: &Value) -> Value {
-    if let Some(best) = best.as_object_mut() {
-        for (name, b) in best.iter_mut() {
-            for op in OPS {
-                if let (Some(bn), Some(nn)) = (b[op].as_f64(), next[name][op].as_f64())
-                    && nn < bn
-                {
-                    b[op] = nn.into();
-                }
-            }
-        }
-    }
-    best
 }
 
 fn us(ns: f64) -> String {
@@ -192,33 +176,61 @@ fn us(ns: f64) -> String {
     }
 }
 
-/// The markdown table: one row per payload and operation.
-pub fn table(rust: &Value, upb: &Value) -> Result<String> {
+/// The median of `values` (not empty).
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+/// The markdown table: one row per payload and operation. Times are the medians of
+/// the rounds; the speed-up is the median of the rounds' ratios (upb time over Rust
+/// time, each round's two sides measured back to back), with the lowest and highest.
+pub fn table(rounds: &[(Value, Value)]) -> Result<String> {
+    let (first, _) = rounds.first().context("no rounds")?;
     let mut t = String::from(
-        "| payload | bytes | op | Rust µs | upb µs | upb/Rust (speed-up) | Rust MB/s | Rust allocs |\n\
+        "| payload | bytes | op | Rust µs | upb µs | upb/Rust (speed-up), median (min–max) | Rust MB/s | Rust allocs |\n\
          | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n",
     );
-    for p in rust.as_array().context("rust.json: a list")? {
+    for (i, p) in first
+        .as_array()
+        .context("rust.json: a list")?
+        .iter()
+        .enumerate()
+    {
         let name = p["name"].as_str().context("payload name")?;
         let bytes = p["rust"]["bytes"].as_f64().context("payload bytes")?;
         for op in OPS {
-            if op == "encode_prost" && p["rust"][op].is_null() {
+            if p["rust"][op].is_null() {
                 continue;
             }
-            let r = p["rust"][op]["ns"].as_f64().context("rust ns")?;
             let allocs = p["rust"][op]["allocs"].as_u64().context("rust allocs")?;
-            let u = upb[name][upb_op(op)]
-                .as_f64()
-                .with_context(|| format!("upb.json: no {name} {op}"))?;
+            let (mut r, mut u, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+            for (rust, upb) in rounds {
+                let rn = rust[i]["rust"][op]["ns"].as_f64().context("rust ns")?;
+                let un = upb[name][upb_op(op)]
+                    .as_f64()
+                    .with_context(|| format!("upb.json: no {name} {op}"))?;
+                r.push(rn);
+                u.push(un);
+                ratio.push(un / rn);
+            }
+            let (lo, hi) = ratio.iter().fold((f64::INFINITY, 0f64), |(lo, hi), x| {
+                (lo.min(*x), hi.max(*x))
+            });
+            let (r, u, ratio) = (median(&mut r), median(&mut u), median(&mut ratio));
             // Throughput of the binary form (JSON rows use the same size, for scale).
             let mbps = bytes / r * 1000.0;
             writeln!(
                 t,
-                "| {name} ({kind}) | {bytes} | {} | {} | {} | {:.2}× | {mbps:.0} | {allocs} |",
+                "| {name} ({kind}) | {bytes} | {} | {} | {} | {ratio:.2}× ({lo:.2}–{hi:.2}) | {mbps:.0} | {allocs} |",
                 label(op),
                 us(r),
                 us(u),
-                u / r,
                 kind = p["kind"].as_str().unwrap_or("?"),
             )?;
         }
@@ -231,47 +243,59 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ratio_is_upb_time_over_rust_time() {
-        let rust = serde_json::json!([{
-            "name": "p", "kind": "plain",
-            "rust": {
-                "bytes": 1000,
-                "encode": {"ns": 500.0, "allocs": 1},
-                "encode_prost": {"ns": 800.0, "allocs": 1},
-                "decode": {"ns": 2000.0, "allocs": 3},
-                "to_json": {"ns": 1000.0, "allocs": 2},
-                "from_json": {"ns": 1000.0, "allocs": 4}
-            }
-        }]);
-        let upb = serde_json::json!({"p": {"encode": 1000.0, "decode": 1000.0, "to_json": 50_000.0, "from_json": 120_000.0}});
-        let t = table(&rust, &upb).unwrap();
+    fn ratio_is_the_median_of_the_rounds_upb_time_over_rust_time() {
+        let rust = |encode: f64| {
+            serde_json::json!([{
+                "name": "p", "kind": "plain",
+                "rust": {
+                    "bytes": 1000,
+                    "encode": {"ns": encode, "allocs": 1},
+                    "encode_prost": {"ns": 800.0, "allocs": 1},
+                    "decode": {"ns": 2000.0, "allocs": 3},
+                    "decode_view": {"ns": 250.0, "allocs": 0},
+                    "to_json": {"ns": 1000.0, "allocs": 2},
+                    "from_json": {"ns": 1000.0, "allocs": 4}
+                }
+            }])
+        };
+        let upb = |encode: f64| serde_json::json!({"p": {"encode": encode, "decode": 1000.0, "to_json": 50_000.0, "from_json": 120_000.0}});
+        // Three rounds: encode ratios 2.0, 1.0 and 4.0 (a slow round on each side).
+        let rounds = [
+            (rust(500.0), upb(1000.0)),
+            (rust(1000.0), upb(1000.0)),
+            (rust(500.0), upb(2000.0)),
+        ];
+        let t = table(&rounds).unwrap();
         assert!(
             t.contains(
-                "| p (plain) | 1000 | encode (`encode::to_vec`) | 0.50 | 1.00 | 2.00× | 2000 | 1 |"
+                "| p (plain) | 1000 | encode (`encode::to_vec`) | 0.50 | 1.00 | 2.00× (1.00–4.00) | 2000 | 1 |"
             ),
             "{t}"
         );
         // prost's encoder is compared with the same upb encode.
         assert!(
-            t.contains("| encode (prost `encode_to_vec`) | 0.80 | 1.00 | 1.25× | 1250 | 1 |"),
+            t.contains(
+                "| encode (prost `encode_to_vec`) | 0.80 | 1.00 | 1.25× (1.25–2.50) | 1250 | 1 |"
+            ),
             "{t}"
         );
         assert!(
-            t.contains("| decode | 2.00 | 1.00 | 0.50× | 500 | 3 |"),
+            t.contains("| decode (owned, prost) | 2.00 | 1.00 | 0.50× (0.50–0.50) | 500 | 3 |"),
             "{t}"
         );
-        assert!(t.contains("| from_json | 1.00 | 120 | 120.00× |"), "{t}");
-        assert!(table(&rust, &serde_json::json!({})).is_err());
-        // Rounds keep the best time of each side and operation.
-        let mut slower = rust.clone();
-        slower[0]["rust"]["encode"]["ns"] = 900.0.into();
-        slower[0]["rust"]["decode"]["ns"] = 1500.0.into();
-        let merged = keep_best_rust(slower, &rust);
-        assert_eq!(merged[0]["rust"]["encode"]["ns"], 500.0);
-        assert_eq!(merged[0]["rust"]["decode"]["ns"], 1500.0);
-        let faster = serde_json::json!({"p": {"encode": 800.0, "decode": 2000.0, "to_json": 1.0, "from_json": 1.0}});
-        let merged = keep_best_upb(upb.clone(), &faster);
-        assert_eq!(merged["p"]["encode"], 800.0);
-        assert_eq!(merged["p"]["decode"], 1000.0);
+        // The view is compared with upb's decode; an op Rust did not time has no row.
+        assert!(
+            t.contains(
+                "| decode (view, `decode_view`) | 0.25 | 1.00 | 4.00× (4.00–4.00) | 4000 | 0 |"
+            ),
+            "{t}"
+        );
+        assert!(!t.contains("gRPC codec"), "{t}");
+        assert!(
+            t.contains("| from_json | 1.00 | 120 | 120.00× (120.00–120.00) |"),
+            "{t}"
+        );
+        assert!(table(&[(rust(1.0), serde_json::json!({}))]).is_err());
+        assert!(table(&[]).is_err());
     }
 }

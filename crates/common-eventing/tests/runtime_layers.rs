@@ -24,6 +24,7 @@ const RUNTIME: &[&str] = &[
     "lossless",
     "oneof",
     "validate",
+    "view",
     "wkt",
 ];
 

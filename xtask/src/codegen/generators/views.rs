@@ -220,10 +220,7 @@ fn view(model: &PackageModel, message: &Message, out: &mut String) {
                 ),
             ),
             Storage::Optional => (
-                format!(
-                    "self.{ident}.as_ref().map(|v| {})",
-                    owned(kind, "*v")
-                ),
+                format!("self.{ident}.as_ref().map(|v| {})", owned(kind, "*v")),
                 format!(
                     "rt::optional::<{}>(&mut self.{ident}, wire_type, &mut buf, depth)",
                     marker()
