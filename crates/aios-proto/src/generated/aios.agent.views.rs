@@ -45,6 +45,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for CancelTaskRequestView<'a> 
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CancelTaskRequest", "task_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CancelTaskRequest", "reason"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for CancelTaskRequest {
     type View<'a> = CancelTaskRequestView<'a>;
@@ -163,6 +190,91 @@ impl<'a> ::common_eventing::view::MessageView<'a> for AgentStatusResponseView<'a
                     rt::merge::<
                         ::common_eventing::view::kind::Double,
                     >(&mut self.memory_usage_mb, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "AgentStatusResponse",
+                            "memory_usage_mb",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentStatusResponse", "agent_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentStatusResponse", "agent_type"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentStatusResponse", "status"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "AgentStatusResponse",
+                            "current_task_id",
+                        ))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "AgentStatusResponse",
+                            "tasks_completed",
+                        ))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentStatusResponse", "tasks_failed"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "AgentStatusResponse",
+                            "uptime_seconds",
+                        ))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentStatusResponse", "cpu_usage"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(
                             e,
                             "AgentStatusResponse",

@@ -26,6 +26,21 @@ impl<'a> ::common_eventing::view::MessageView<'a> for EmptyView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Empty {
     type View<'a> = EmptyView<'a>;
@@ -76,6 +91,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for StatusView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Status", "success"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Status", "message"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Status {
     type View<'a> = StatusView<'a>;
@@ -117,6 +159,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for AgentIdView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentId", "id"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for AgentId {
     type View<'a> = AgentIdView<'a>;
@@ -151,6 +214,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for GoalIdView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.id, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "GoalId", "id"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "GoalId", "id"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -266,6 +350,76 @@ impl<'a> ::common_eventing::view::MessageView<'a> for GoalView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Bytes,
                     >(&mut self.metadata_json, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Goal", "metadata_json"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Goal", "id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Goal", "description"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Goal", "priority"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Goal", "source"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Goal", "status"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Goal", "created_at"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Goal", "updated_at"))?
+                }
+                8 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Goal", "tags"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bytes,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "Goal", "metadata_json"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -437,6 +591,107 @@ impl<'a> ::common_eventing::view::MessageView<'a> for TaskView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Task", "id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Task", "goal_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Task", "description"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Task", "assigned_agent"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Task", "status"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Task", "intelligence_level"))?
+                }
+                7 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Task", "required_tools"))?
+                }
+                8 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Task", "depends_on"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bytes,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Task", "input_json"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bytes,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Task", "output_json"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Task", "created_at"))?
+                }
+                12 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Task", "started_at"))?
+                }
+                13 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Task", "completed_at"))?
+                }
+                14 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Task", "error"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Task {
     type View<'a> = TaskView<'a>;
@@ -532,6 +787,63 @@ impl<'a> ::common_eventing::view::MessageView<'a> for TaskResultView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TaskResult", "task_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TaskResult", "success"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bytes,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TaskResult", "output_json"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TaskResult", "error"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TaskResult", "duration_ms"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TaskResult", "tokens_used"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TaskResult", "model_used"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for TaskResult {
     type View<'a> = TaskResultView<'a>;
@@ -619,6 +931,63 @@ impl<'a> ::common_eventing::view::MessageView<'a> for AgentRegistrationView<'a> 
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.registered_at, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentRegistration", "registered_at"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentRegistration", "agent_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentRegistration", "agent_type"))?
+                }
+                3 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "AgentRegistration", "capabilities"))?
+                }
+                4 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(
+                            e,
+                            "AgentRegistration",
+                            "tool_namespaces",
+                        ))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentRegistration", "status"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "AgentRegistration", "registered_at"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -742,6 +1111,77 @@ impl<'a> ::common_eventing::view::MessageView<'a> for InferenceRequestView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferenceRequest", "prompt"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferenceRequest", "system_prompt"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferenceRequest", "max_tokens"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Float,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferenceRequest", "temperature"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "InferenceRequest",
+                            "intelligence_level",
+                        ))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferenceRequest", "model"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "InferenceRequest",
+                            "requesting_agent",
+                        ))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferenceRequest", "task_id"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for InferenceRequest {
     type View<'a> = InferenceRequestView<'a>;
@@ -814,6 +1254,55 @@ impl<'a> ::common_eventing::view::MessageView<'a> for InferenceResponseView<'a> 
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.intelligence_level, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "InferenceResponse",
+                            "intelligence_level",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferenceResponse", "text"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferenceResponse", "tokens_used"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferenceResponse", "latency_ms"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferenceResponse", "model_used"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(
                             e,
                             "InferenceResponse",
@@ -915,6 +1404,61 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ServiceRegistrationView<'a
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ServiceRegistration", "name"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ServiceRegistration", "address"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ServiceRegistration", "port"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ServiceRegistration", "protocol"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ServiceRegistration", "status"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "ServiceRegistration",
+                            "registered_at",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for ServiceRegistration {
     type View<'a> = ServiceRegistrationView<'a>;
@@ -988,6 +1532,52 @@ impl<'a> ::common_eventing::view::MessageView<'a> for HealthStatusView<'a> {
                 5 => {
                     self.details
                         .merge(body, 5, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthStatus", "details"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthStatus", "healthy"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthStatus", "service"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthStatus", "message"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthStatus", "uptime_seconds"))?
+                }
+                5 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "HealthStatus", "details"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,

@@ -81,6 +81,57 @@ impl<'a> ::common_eventing::view::MessageView<'a> for LoadModelRequestView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LoadModelRequest", "model_name"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LoadModelRequest", "model_path"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LoadModelRequest", "context_length"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LoadModelRequest", "gpu_layers"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LoadModelRequest", "threads"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LoadModelRequest", "port"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for LoadModelRequest {
     type View<'a> = LoadModelRequestView<'a>;
@@ -115,6 +166,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for UnloadModelRequestView<'a>
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.model_name, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "UnloadModelRequest", "model_name"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "UnloadModelRequest", "model_name"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -208,6 +280,57 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ModelStatusView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelStatus", "model_name"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelStatus", "status"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelStatus", "port"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelStatus", "loaded_at"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelStatus", "last_used"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelStatus", "request_count"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for ModelStatus {
     type View<'a> = ModelStatusView<'a>;
@@ -244,6 +367,28 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ModelListView<'a> {
                 1 => {
                     self.models
                         .merge(body, 1, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelList", "models"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<ModelStatus>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
                         .map_err(|e| rt::push(e, "ModelList", "models"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -359,6 +504,69 @@ impl<'a> ::common_eventing::view::MessageView<'a> for InferRequestView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferRequest", "model"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferRequest", "prompt"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferRequest", "system_prompt"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferRequest", "max_tokens"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Float,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferRequest", "temperature"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferRequest", "intelligence_level"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferRequest", "requesting_agent"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferRequest", "task_id"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for InferRequest {
     type View<'a> = InferRequestView<'a>;
@@ -427,6 +635,45 @@ impl<'a> ::common_eventing::view::MessageView<'a> for InferResponseView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferResponse", "text"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferResponse", "tokens_used"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferResponse", "latency_ms"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferResponse", "model_used"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for InferResponse {
     type View<'a> = InferResponseView<'a>;
@@ -470,6 +717,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for InferChunkView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Bool,
                     >(&mut self.done, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferChunk", "done"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferChunk", "text"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "InferChunk", "done"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,

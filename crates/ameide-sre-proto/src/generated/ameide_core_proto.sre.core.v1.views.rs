@@ -46,6 +46,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ActorView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Actor", "kind"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Actor", "id"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Actor {
     type View<'a> = ActorView<'a>;
@@ -116,6 +143,51 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ResourceRefView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.environment, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ResourceRef", "environment"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ResourceRef", "r#type"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ResourceRef", "id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ResourceRef", "namespace"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ResourceRef", "cluster"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "ResourceRef", "environment"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -253,6 +325,83 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SreMessageMetaView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreMessageMeta", "message_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreMessageMeta", "schema_version"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreMessageMeta", "tenant_id"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreMessageMeta", "occurred_at"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreMessageMeta", "producer"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreMessageMeta", "correlation_id"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreMessageMeta", "causation_id"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreMessageMeta", "traceparent"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreMessageMeta", "tracestate"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Actor>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreMessageMeta", "actor"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for SreMessageMeta {
     type View<'a> = SreMessageMetaView<'a>;
@@ -305,6 +454,39 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SreSubjectView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreSubject", "aggregate_version"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreSubject", "aggregate_type"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreSubject", "aggregate_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "SreSubject", "aggregate_version"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -459,6 +641,93 @@ impl<'a> ::common_eventing::view::MessageView<'a> for AlertView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Alert", "alert_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Alert", "fingerprint"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Alert", "name"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Alert", "severity"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Alert", "status"))?
+                }
+                6 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Alert", "labels"))?
+                }
+                7 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Alert", "annotations"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Alert", "source"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Alert", "starts_at"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Alert", "ends_at"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Alert", "incident_id"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Alert {
     type View<'a> = AlertView<'a>;
@@ -520,6 +789,45 @@ impl<'a> ::common_eventing::view::MessageView<'a> for HealthConditionView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.message, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthCondition", "message"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthCondition", "r#type"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthCondition", "status"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthCondition", "reason"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "HealthCondition", "message"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -618,6 +926,60 @@ impl<'a> ::common_eventing::view::MessageView<'a> for HealthCheckView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int32,
                     >(&mut self.source, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthCheck", "source"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthCheck", "healthcheck_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<ResourceRef>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthCheck", "resource_ref"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthCheck", "timestamp"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthCheck", "status"))?
+                }
+                5 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<HealthCondition>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "HealthCheck", "conditions"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "HealthCheck", "source"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -752,6 +1114,83 @@ impl<'a> ::common_eventing::view::MessageView<'a> for FleetStateView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FleetState", "fleetstate_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FleetState", "environment_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FleetState", "cluster_id"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FleetState", "timestamp"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FleetState", "total_applications"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FleetState", "healthy_count"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FleetState", "degraded_count"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FleetState", "progressing_count"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FleetState", "unknown_count"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FleetState", "out_of_sync_count"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for FleetState {
     type View<'a> = FleetStateView<'a>;
@@ -818,6 +1257,47 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IncidentTimelineEntryView<
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.text, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentTimelineEntry", "text"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentTimelineEntry", "at"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Actor>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentTimelineEntry", "author"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentTimelineEntry", "kind"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "IncidentTimelineEntry", "text"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -975,6 +1455,93 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IncidentView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Incident", "incident_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Incident", "title"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Incident", "description"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Incident", "severity"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Incident", "status"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Incident", "source"))?
+                }
+                7 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<ResourceRef>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Incident", "affected_resources"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Actor>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Incident", "assigned_to"))?
+                }
+                9 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<IncidentTimelineEntry>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Incident", "timeline"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Incident", "created_at"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Incident", "updated_at"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Incident {
     type View<'a> = IncidentView<'a>;
@@ -1032,6 +1599,41 @@ impl<'a> ::common_eventing::view::MessageView<'a> for PostmortemImpactView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.scope, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PostmortemImpact", "scope"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PostmortemImpact", "user_impact"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Duration,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PostmortemImpact", "duration"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "PostmortemImpact", "scope"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -1105,6 +1707,47 @@ impl<'a> ::common_eventing::view::MessageView<'a> for PostmortemActionItemView<'
                     rt::merge::<
                         ::common_eventing::view::kind::Bool,
                     >(&mut self.done, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PostmortemActionItem", "done"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PostmortemActionItem", "description"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PostmortemActionItem", "owner"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PostmortemActionItem", "due_date"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "PostmortemActionItem", "done"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -1317,6 +1960,128 @@ impl<'a> ::common_eventing::view::MessageView<'a> for PostmortemView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Postmortem", "postmortem_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Postmortem", "incident_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Postmortem", "title"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Postmortem", "summary"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Postmortem", "status"))?
+                }
+                6 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<IncidentTimelineEntry>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Postmortem", "timeline"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<PostmortemImpact>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Postmortem", "impact"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Postmortem", "root_cause"))?
+                }
+                9 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Postmortem", "contributing_factors"))?
+                }
+                10 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<PostmortemActionItem>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Postmortem", "action_items"))?
+                }
+                11 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Postmortem", "lessons_learned"))?
+                }
+                12 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Postmortem", "tags"))?
+                }
+                13 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Postmortem", "authors"))?
+                }
+                14 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Postmortem", "reviewers"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Postmortem", "created_at"))?
+                }
+                16 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Postmortem", "published_at"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Postmortem {
     type View<'a> = PostmortemView<'a>;
@@ -1378,6 +2143,45 @@ impl<'a> ::common_eventing::view::MessageView<'a> for RunbookStepView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Bool,
                     >(&mut self.automated, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RunbookStep", "automated"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RunbookStep", "title"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RunbookStep", "instructions"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RunbookStep", "command"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "RunbookStep", "automated"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -1497,6 +2301,78 @@ impl<'a> ::common_eventing::view::MessageView<'a> for RunbookView<'a> {
                 9 => {
                     self.tags
                         .merge(body, 9, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Runbook", "tags"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Runbook", "runbook_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Runbook", "title"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Runbook", "description"))?
+                }
+                4 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Runbook", "trigger_conditions"))?
+                }
+                5 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<RunbookStep>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Runbook", "steps"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Runbook", "automation_level"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Runbook", "approval_required"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Runbook", "owner"))?
+                }
+                9 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
                         .map_err(|e| rt::push(e, "Runbook", "tags"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -1660,6 +2536,99 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ServiceView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Service", "service_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Service", "name"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Service", "description"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Service", "tier"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Service", "owner_team"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Service", "on_call_schedule"))?
+                }
+                7 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Service", "dependencies"))?
+                }
+                8 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Service", "dependents"))?
+                }
+                9 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Service", "runbook_ids"))?
+                }
+                10 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Service", "slo_ids"))?
+                }
+                11 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Service", "resource_selectors"))?
+                }
+                12 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Service", "metadata"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Service {
     type View<'a> = ServiceView<'a>;
@@ -1725,6 +2694,45 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SliSpecView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.total_events_query, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SliSpec", "total_events_query"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SliSpec", "indicator"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SliSpec", "description"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SliSpec", "good_events_query"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "SliSpec", "total_events_query"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -1869,6 +2877,83 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SloView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Slo", "slo_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Slo", "name"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Slo", "description"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Slo", "target"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Duration,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Slo", "window"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<SliSpec>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Slo", "sli_spec"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Slo", "current_budget_remaining"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Slo", "budget_consumed"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Slo", "owner"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<ResourceRef>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Slo", "scope"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Slo {
     type View<'a> = SloView<'a>;
@@ -1949,6 +3034,55 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SliWindowView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.total_events, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SliWindow", "total_events"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SliWindow", "slo_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SliWindow", "window_start"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SliWindow", "window_end"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SliWindow", "good_events"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "SliWindow", "total_events"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -2873,6 +4007,193 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SreDomainFactView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<SreMessageMeta>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "meta"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<SreSubject>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "subject"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<IncidentCreated>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<IncidentSeverityChanged>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                12 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<IncidentAssigned>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                13 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            IncidentTimelineEntryAdded,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                14 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<IncidentResolved>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<IncidentClosed>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                16 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<IncidentAcknowledged>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                17 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<IncidentStatusChanged>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                20 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<AlertIngested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                21 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<AlertAcknowledged>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                22 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            AlertsCorrelatedToIncident,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                30 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<RunbookCreated>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                31 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<RunbookExecutionCompleted>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                32 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<RunbookUpdated>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                40 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<SloCreated>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                41 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<SliWindowRecorded>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                42 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<SloBudgetExhausted>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                43 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<SloUpdated>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                50 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<HealthCheckRecorded>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                51 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<FleetStateRecorded>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                60 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<ServiceCreated>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                61 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<ServiceUpdated>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                62 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<ServiceDeleted>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                70 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<PostmortemCreated>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                71 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<PostmortemUpdated>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                72 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<PostmortemPublished>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainFact", "fact"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for SreDomainFact {
     type View<'a> = SreDomainFactView<'a>;
@@ -2921,6 +4242,37 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IncidentCreatedView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentCreated",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Incident>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentCreated", "incident"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(
                             e,
                             "IncidentCreated",
@@ -3021,6 +4373,63 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IncidentSeverityChangedVie
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentSeverityChanged",
+                            "incident_id",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentSeverityChanged",
+                            "previous_severity",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentSeverityChanged", "severity"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentSeverityChanged", "reason"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentSeverityChanged",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for IncidentSeverityChanged {
     type View<'a> = IncidentSeverityChangedView<'a>;
@@ -3105,6 +4514,53 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IncidentAssignedView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentAssigned", "incident_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Actor>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentAssigned",
+                            "previous_assignee",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Actor>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentAssigned", "assignee"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentAssigned",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for IncidentAssigned {
     type View<'a> = IncidentAssignedView<'a>;
@@ -3167,6 +4623,47 @@ for IncidentTimelineEntryAddedView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentTimelineEntryAdded",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentTimelineEntryAdded",
+                            "incident_id",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<IncidentTimelineEntry>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentTimelineEntryAdded", "entry"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(
                             e,
                             "IncidentTimelineEntryAdded",
@@ -3264,6 +4761,57 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IncidentResolvedView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentResolved", "incident_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentResolved", "previous_status"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentResolved", "resolution"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentResolved", "resolved_at"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentResolved",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for IncidentResolved {
     type View<'a> = IncidentResolvedView<'a>;
@@ -3339,6 +4887,53 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IncidentClosedView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentClosed", "aggregate_version"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentClosed", "incident_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentClosed", "previous_status"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentClosed", "reason"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentClosed", "closed_at"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "IncidentClosed", "aggregate_version"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -3458,6 +5053,75 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IncidentAcknowledgedView<'
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentAcknowledged", "incident_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentAcknowledged",
+                            "previous_status",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Actor>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentAcknowledged",
+                            "acknowledged_by",
+                        ))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentAcknowledged",
+                            "acknowledged_at",
+                        ))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentAcknowledged", "note"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentAcknowledged",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for IncidentAcknowledged {
     type View<'a> = IncidentAcknowledgedView<'a>;
@@ -3547,6 +5211,63 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IncidentStatusChangedView<
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentStatusChanged",
+                            "incident_id",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentStatusChanged",
+                            "previous_status",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentStatusChanged", "status"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentStatusChanged", "reason"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentStatusChanged",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for IncidentStatusChanged {
     type View<'a> = IncidentStatusChangedView<'a>;
@@ -3593,6 +5314,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for AlertIngestedView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AlertIngested", "aggregate_version"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Alert>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AlertIngested", "alert"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "AlertIngested", "aggregate_version"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -3703,6 +5451,69 @@ impl<'a> ::common_eventing::view::MessageView<'a> for AlertAcknowledgedView<'a> 
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AlertAcknowledged", "alert_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "AlertAcknowledged",
+                            "previous_status",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Actor>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "AlertAcknowledged",
+                            "acknowledged_by",
+                        ))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "AlertAcknowledged",
+                            "acknowledged_at",
+                        ))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "AlertAcknowledged",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for AlertAcknowledged {
     type View<'a> = AlertAcknowledgedView<'a>;
@@ -3777,6 +5588,52 @@ for AlertsCorrelatedToIncidentView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "AlertsCorrelatedToIncident",
+                            "incident_id",
+                        ))?
+                }
+                2 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(
+                            e,
+                            "AlertsCorrelatedToIncident",
+                            "alert_ids",
+                        ))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "AlertsCorrelatedToIncident",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for AlertsCorrelatedToIncident {
     type View<'a> = AlertsCorrelatedToIncidentView<'a>;
@@ -3825,6 +5682,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for RunbookCreatedView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RunbookCreated", "aggregate_version"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Runbook>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RunbookCreated", "runbook"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "RunbookCreated", "aggregate_version"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -3991,6 +5875,115 @@ impl<'a> ::common_eventing::view::MessageView<'a> for RunbookExecutionCompletedV
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "RunbookExecutionCompleted",
+                            "runbook_id",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "RunbookExecutionCompleted",
+                            "execution_id",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "RunbookExecutionCompleted",
+                            "incident_id",
+                        ))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "RunbookExecutionCompleted",
+                            "outcome",
+                        ))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "RunbookExecutionCompleted",
+                            "summary",
+                        ))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "RunbookExecutionCompleted",
+                            "started_at",
+                        ))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "RunbookExecutionCompleted",
+                            "completed_at",
+                        ))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "RunbookExecutionCompleted",
+                            "dry_run",
+                        ))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "RunbookExecutionCompleted",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for RunbookExecutionCompleted {
     type View<'a> = RunbookExecutionCompletedView<'a>;
@@ -4069,6 +6062,45 @@ impl<'a> ::common_eventing::view::MessageView<'a> for RunbookUpdatedView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RunbookUpdated", "runbook_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Runbook>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RunbookUpdated", "previous_runbook"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Runbook>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RunbookUpdated", "runbook"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RunbookUpdated", "aggregate_version"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for RunbookUpdated {
     type View<'a> = RunbookUpdatedView<'a>;
@@ -4110,6 +6142,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SloCreatedView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SloCreated", "aggregate_version"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Slo>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SloCreated", "slo"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "SloCreated", "aggregate_version"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -4191,6 +6250,57 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SliWindowRecordedView<'a> 
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "SliWindowRecorded",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<SliWindow>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SliWindowRecorded", "sli_window"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "SliWindowRecorded",
+                            "current_budget_remaining",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "SliWindowRecorded",
+                            "budget_consumed",
+                        ))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(
                             e,
                             "SliWindowRecorded",
@@ -4296,6 +6406,65 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SloBudgetExhaustedView<'a>
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SloBudgetExhausted", "slo_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "SloBudgetExhausted",
+                            "current_budget_remaining",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "SloBudgetExhausted",
+                            "budget_consumed",
+                        ))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SloBudgetExhausted", "exhausted_at"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "SloBudgetExhausted",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for SloBudgetExhausted {
     type View<'a> = SloBudgetExhaustedView<'a>;
@@ -4360,6 +6529,45 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SloUpdatedView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SloUpdated", "aggregate_version"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SloUpdated", "slo_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Slo>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SloUpdated", "previous_slo"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Slo>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SloUpdated", "slo"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "SloUpdated", "aggregate_version"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -4439,6 +6647,47 @@ impl<'a> ::common_eventing::view::MessageView<'a> for HealthCheckRecordedView<'a
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<HealthCheck>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthCheckRecorded", "health_check"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "HealthCheckRecorded",
+                            "previous_status",
+                        ))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "HealthCheckRecorded",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for HealthCheckRecorded {
     type View<'a> = HealthCheckRecordedView<'a>;
@@ -4498,6 +6747,37 @@ impl<'a> ::common_eventing::view::MessageView<'a> for FleetStateRecordedView<'a>
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<FleetState>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FleetStateRecorded", "fleet_state"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "FleetStateRecorded",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for FleetStateRecorded {
     type View<'a> = FleetStateRecordedView<'a>;
@@ -4546,6 +6826,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ServiceCreatedView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ServiceCreated", "aggregate_version"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Service>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ServiceCreated", "service"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "ServiceCreated", "aggregate_version"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -4631,6 +6938,45 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ServiceUpdatedView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ServiceUpdated", "service_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Service>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ServiceUpdated", "previous_service"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Service>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ServiceUpdated", "service"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ServiceUpdated", "aggregate_version"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for ServiceUpdated {
     type View<'a> = ServiceUpdatedView<'a>;
@@ -4704,6 +7050,47 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ServiceDeletedView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ServiceDeleted", "service_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ServiceDeleted", "reason"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ServiceDeleted", "deleted_at"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ServiceDeleted", "aggregate_version"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for ServiceDeleted {
     type View<'a> = ServiceDeletedView<'a>;
@@ -4752,6 +7139,37 @@ impl<'a> ::common_eventing::view::MessageView<'a> for PostmortemCreatedView<'a> 
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "PostmortemCreated",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Postmortem>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PostmortemCreated", "postmortem"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(
                             e,
                             "PostmortemCreated",
@@ -4849,6 +7267,53 @@ impl<'a> ::common_eventing::view::MessageView<'a> for PostmortemUpdatedView<'a> 
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PostmortemUpdated", "postmortem_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Postmortem>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "PostmortemUpdated",
+                            "previous_postmortem",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Postmortem>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PostmortemUpdated", "postmortem"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "PostmortemUpdated",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for PostmortemUpdated {
     type View<'a> = PostmortemUpdatedView<'a>;
@@ -4932,6 +7397,65 @@ impl<'a> ::common_eventing::view::MessageView<'a> for PostmortemPublishedView<'a
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "PostmortemPublished",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "PostmortemPublished",
+                            "postmortem_id",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PostmortemPublished", "incident_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "PostmortemPublished",
+                            "previous_status",
+                        ))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PostmortemPublished", "published_at"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(
                             e,
                             "PostmortemPublished",
@@ -5947,6 +8471,197 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SreDomainIntentView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<SreMessageMeta>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "meta"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<SreSubject>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "subject"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<CreateIncidentRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ReclassifyIncidentSeverityRequested,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                12 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<AssignIncidentRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                13 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            AddIncidentTimelineEntryRequested,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                14 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<ResolveIncidentRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<CloseIncidentRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                16 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            AcknowledgeIncidentRequested,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                17 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            TransitionIncidentStatusRequested,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                20 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<IngestAlertRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                21 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<AcknowledgeAlertRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                22 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            CorrelateAlertsToIncidentRequested,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                30 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<CreateRunbookRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                31 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<ExecuteRunbookRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                32 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<UpdateRunbookRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                40 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<CreateSloRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                41 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<RecordSliWindowRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                42 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<UpdateSloRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                50 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            RecordHealthCheckRequested,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                51 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<RecordFleetStateRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                60 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<CreateServiceRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                61 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<UpdateServiceRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                62 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<DeleteServiceRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                70 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<CreatePostmortemRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                71 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<UpdatePostmortemRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                72 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            PublishPostmortemRequested,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreDomainIntent", "intent"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for SreDomainIntent {
     type View<'a> = SreDomainIntentView<'a>;
@@ -5986,6 +8701,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for CreateIncidentRequestedVie
                     rt::singular::<
                         Incident,
                     >(&mut self.incident, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CreateIncidentRequested", "incident"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Incident>,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "CreateIncidentRequested", "incident"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -6065,6 +8801,51 @@ for ReclassifyIncidentSeverityRequestedView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "ReclassifyIncidentSeverityRequested",
+                            "incident_id",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "ReclassifyIncidentSeverityRequested",
+                            "severity",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "ReclassifyIncidentSeverityRequested",
+                            "reason",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for ReclassifyIncidentSeverityRequested {
     type View<'a> = ReclassifyIncidentSeverityRequestedView<'a>;
@@ -6115,6 +8896,37 @@ impl<'a> ::common_eventing::view::MessageView<'a> for AssignIncidentRequestedVie
                 }
                 2 => {
                     rt::singular::<Actor>(&mut self.assignee, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AssignIncidentRequested", "assignee"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "AssignIncidentRequested",
+                            "incident_id",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Actor>,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "AssignIncidentRequested", "assignee"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -6186,6 +8998,41 @@ for AddIncidentTimelineEntryRequestedView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "AddIncidentTimelineEntryRequested",
+                            "incident_id",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<IncidentTimelineEntry>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "AddIncidentTimelineEntryRequested",
+                            "entry",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for AddIncidentTimelineEntryRequested {
     type View<'a> = AddIncidentTimelineEntryRequestedView<'a>;
@@ -6244,6 +9091,41 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ResolveIncidentRequestedVi
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "ResolveIncidentRequested",
+                            "incident_id",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "ResolveIncidentRequested",
+                            "resolution",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for ResolveIncidentRequested {
     type View<'a> = ResolveIncidentRequestedView<'a>;
@@ -6256,2973 +9138,5 @@ pub struct CloseIncidentRequestedView<'a> {
     pub incident_id: &'a str,
     /// `reason` (field 2).
     pub reason: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for CloseIncidentRequestedView<'a> {
-    type Owned = CloseIncidentRequested;
-    fn to_message(&self) -> CloseIncidentRequested {
-        CloseIncidentRequested {
-            incident_id: ::prost::alloc::string::String::from(self.incident_id),
-            reason: ::prost::alloc::string::String::from(self.reason),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.incident_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "CloseIncidentRequested",
-                            "incident_id",
-                        ))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.reason, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "CloseIncidentRequested", "reason"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for CloseIncidentRequested {
-    type View<'a> = CloseIncidentRequestedView<'a>;
-}
-/// Zero-copy view of [`AcknowledgeIncidentRequested`] (`ameide_core_proto.sre.core.v1.AcknowledgeIncidentRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AcknowledgeIncidentRequestedView<'a> {
-    /// `incident_id` (field 1).
-    pub incident_id: &'a str,
-    /// `note` (field 2).
-    pub note: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a>
-for AcknowledgeIncidentRequestedView<'a> {
-    type Owned = AcknowledgeIncidentRequested;
-    fn to_message(&self) -> AcknowledgeIncidentRequested {
-        AcknowledgeIncidentRequested {
-            incident_id: ::prost::alloc::string::String::from(self.incident_id),
-            note: ::prost::alloc::string::String::from(self.note),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.incident_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "AcknowledgeIncidentRequested",
-                            "incident_id",
-                        ))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.note, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "AcknowledgeIncidentRequested",
-                            "note",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for AcknowledgeIncidentRequested {
-    type View<'a> = AcknowledgeIncidentRequestedView<'a>;
-}
-/// Zero-copy view of [`TransitionIncidentStatusRequested`] (`ameide_core_proto.sre.core.v1.TransitionIncidentStatusRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TransitionIncidentStatusRequestedView<'a> {
-    /// `incident_id` (field 1).
-    pub incident_id: &'a str,
-    /// `status` (field 2).
-    pub status: i32,
-    /// `reason` (field 3).
-    pub reason: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a>
-for TransitionIncidentStatusRequestedView<'a> {
-    type Owned = TransitionIncidentStatusRequested;
-    fn to_message(&self) -> TransitionIncidentStatusRequested {
-        TransitionIncidentStatusRequested {
-            incident_id: ::prost::alloc::string::String::from(self.incident_id),
-            status: self.status,
-            reason: ::prost::alloc::string::String::from(self.reason),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.incident_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "TransitionIncidentStatusRequested",
-                            "incident_id",
-                        ))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Int32,
-                    >(&mut self.status, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "TransitionIncidentStatusRequested",
-                            "status",
-                        ))?
-                }
-                3 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.reason, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "TransitionIncidentStatusRequested",
-                            "reason",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for TransitionIncidentStatusRequested {
-    type View<'a> = TransitionIncidentStatusRequestedView<'a>;
-}
-/// Zero-copy view of [`IngestAlertRequested`] (`ameide_core_proto.sre.core.v1.IngestAlertRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct IngestAlertRequestedView<'a> {
-    /// `alert` (field 1).
-    pub alert: ::core::option::Option<
-        <Alert as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for IngestAlertRequestedView<'a> {
-    type Owned = IngestAlertRequested;
-    fn to_message(&self) -> IngestAlertRequested {
-        IngestAlertRequested {
-            alert: self
-                .alert
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<Alert>(&mut self.alert, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "IngestAlertRequested", "alert"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for IngestAlertRequested {
-    type View<'a> = IngestAlertRequestedView<'a>;
-}
-/// Zero-copy view of [`AcknowledgeAlertRequested`] (`ameide_core_proto.sre.core.v1.AcknowledgeAlertRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AcknowledgeAlertRequestedView<'a> {
-    /// `alert_id` (field 1).
-    pub alert_id: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for AcknowledgeAlertRequestedView<'a> {
-    type Owned = AcknowledgeAlertRequested;
-    fn to_message(&self) -> AcknowledgeAlertRequested {
-        AcknowledgeAlertRequested {
-            alert_id: ::prost::alloc::string::String::from(self.alert_id),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.alert_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "AcknowledgeAlertRequested",
-                            "alert_id",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for AcknowledgeAlertRequested {
-    type View<'a> = AcknowledgeAlertRequestedView<'a>;
-}
-/// Zero-copy view of [`CorrelateAlertsToIncidentRequested`] (`ameide_core_proto.sre.core.v1.CorrelateAlertsToIncidentRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CorrelateAlertsToIncidentRequestedView<'a> {
-    /// `incident_id` (field 1).
-    pub incident_id: &'a str,
-    /// `alert_ids` (field 2).
-    pub alert_ids: ::common_eventing::view::RepeatedView<
-        'a,
-        ::common_eventing::view::kind::Str,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a>
-for CorrelateAlertsToIncidentRequestedView<'a> {
-    type Owned = CorrelateAlertsToIncidentRequested;
-    fn to_message(&self) -> CorrelateAlertsToIncidentRequested {
-        CorrelateAlertsToIncidentRequested {
-            incident_id: ::prost::alloc::string::String::from(self.incident_id),
-            alert_ids: self.alert_ids.to_vec(),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.incident_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "CorrelateAlertsToIncidentRequested",
-                            "incident_id",
-                        ))?
-                }
-                2 => {
-                    self.alert_ids
-                        .merge(body, 2, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "CorrelateAlertsToIncidentRequested",
-                            "alert_ids",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for CorrelateAlertsToIncidentRequested {
-    type View<'a> = CorrelateAlertsToIncidentRequestedView<'a>;
-}
-/// Zero-copy view of [`CreateRunbookRequested`] (`ameide_core_proto.sre.core.v1.CreateRunbookRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateRunbookRequestedView<'a> {
-    /// `runbook` (field 1).
-    pub runbook: ::core::option::Option<
-        <Runbook as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for CreateRunbookRequestedView<'a> {
-    type Owned = CreateRunbookRequested;
-    fn to_message(&self) -> CreateRunbookRequested {
-        CreateRunbookRequested {
-            runbook: self
-                .runbook
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<
-                        Runbook,
-                    >(&mut self.runbook, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "CreateRunbookRequested", "runbook"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for CreateRunbookRequested {
-    type View<'a> = CreateRunbookRequestedView<'a>;
-}
-/// Zero-copy view of [`ExecuteRunbookRequested`] (`ameide_core_proto.sre.core.v1.ExecuteRunbookRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ExecuteRunbookRequestedView<'a> {
-    /// `runbook_id` (field 1).
-    pub runbook_id: &'a str,
-    /// `execution_id` (field 2).
-    pub execution_id: &'a str,
-    /// `incident_id` (field 3).
-    pub incident_id: &'a str,
-    /// `targets` (field 4).
-    pub targets: ::common_eventing::view::RepeatedView<
-        'a,
-        ::common_eventing::view::kind::Message<ResourceRef>,
-    >,
-    /// `parameters` (field 5).
-    pub parameters: ::common_eventing::view::MapView<
-        'a,
-        ::common_eventing::view::kind::Str,
-        ::common_eventing::view::kind::Str,
-    >,
-    /// `dry_run` (field 6).
-    pub dry_run: bool,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for ExecuteRunbookRequestedView<'a> {
-    type Owned = ExecuteRunbookRequested;
-    fn to_message(&self) -> ExecuteRunbookRequested {
-        ExecuteRunbookRequested {
-            runbook_id: ::prost::alloc::string::String::from(self.runbook_id),
-            execution_id: ::prost::alloc::string::String::from(self.execution_id),
-            incident_id: ::prost::alloc::string::String::from(self.incident_id),
-            targets: self.targets.to_vec(),
-            parameters: self.parameters.to_map(),
-            dry_run: self.dry_run,
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.runbook_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ExecuteRunbookRequested",
-                            "runbook_id",
-                        ))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.execution_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ExecuteRunbookRequested",
-                            "execution_id",
-                        ))?
-                }
-                3 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.incident_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ExecuteRunbookRequested",
-                            "incident_id",
-                        ))?
-                }
-                4 => {
-                    self.targets
-                        .merge(body, 4, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ExecuteRunbookRequested", "targets"))?
-                }
-                5 => {
-                    self.parameters
-                        .merge(body, 5, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ExecuteRunbookRequested",
-                            "parameters",
-                        ))?
-                }
-                6 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Bool,
-                    >(&mut self.dry_run, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ExecuteRunbookRequested", "dry_run"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for ExecuteRunbookRequested {
-    type View<'a> = ExecuteRunbookRequestedView<'a>;
-}
-/// Zero-copy view of [`UpdateRunbookRequested`] (`ameide_core_proto.sre.core.v1.UpdateRunbookRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateRunbookRequestedView<'a> {
-    /// `runbook_id` (field 1).
-    pub runbook_id: &'a str,
-    /// `runbook` (field 2).
-    pub runbook: ::core::option::Option<
-        <Runbook as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for UpdateRunbookRequestedView<'a> {
-    type Owned = UpdateRunbookRequested;
-    fn to_message(&self) -> UpdateRunbookRequested {
-        UpdateRunbookRequested {
-            runbook_id: ::prost::alloc::string::String::from(self.runbook_id),
-            runbook: self
-                .runbook
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.runbook_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "UpdateRunbookRequested",
-                            "runbook_id",
-                        ))?
-                }
-                2 => {
-                    rt::singular::<
-                        Runbook,
-                    >(&mut self.runbook, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "UpdateRunbookRequested", "runbook"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for UpdateRunbookRequested {
-    type View<'a> = UpdateRunbookRequestedView<'a>;
-}
-/// Zero-copy view of [`CreateSloRequested`] (`ameide_core_proto.sre.core.v1.CreateSLORequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateSloRequestedView<'a> {
-    /// `slo` (field 1).
-    pub slo: ::core::option::Option<<Slo as ::common_eventing::view::HasView>::View<'a>>,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for CreateSloRequestedView<'a> {
-    type Owned = CreateSloRequested;
-    fn to_message(&self) -> CreateSloRequested {
-        CreateSloRequested {
-            slo: self.slo.as_ref().map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<Slo>(&mut self.slo, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "CreateSloRequested", "slo"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for CreateSloRequested {
-    type View<'a> = CreateSloRequestedView<'a>;
-}
-/// Zero-copy view of [`RecordSliWindowRequested`] (`ameide_core_proto.sre.core.v1.RecordSLIWindowRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RecordSliWindowRequestedView<'a> {
-    /// `sli_window` (field 1).
-    pub sli_window: ::core::option::Option<
-        <SliWindow as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for RecordSliWindowRequestedView<'a> {
-    type Owned = RecordSliWindowRequested;
-    fn to_message(&self) -> RecordSliWindowRequested {
-        RecordSliWindowRequested {
-            sli_window: self
-                .sli_window
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<
-                        SliWindow,
-                    >(&mut self.sli_window, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "RecordSliWindowRequested",
-                            "sli_window",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for RecordSliWindowRequested {
-    type View<'a> = RecordSliWindowRequestedView<'a>;
-}
-/// Zero-copy view of [`UpdateSloRequested`] (`ameide_core_proto.sre.core.v1.UpdateSLORequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateSloRequestedView<'a> {
-    /// `slo_id` (field 1).
-    pub slo_id: &'a str,
-    /// `slo` (field 2).
-    pub slo: ::core::option::Option<<Slo as ::common_eventing::view::HasView>::View<'a>>,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for UpdateSloRequestedView<'a> {
-    type Owned = UpdateSloRequested;
-    fn to_message(&self) -> UpdateSloRequested {
-        UpdateSloRequested {
-            slo_id: ::prost::alloc::string::String::from(self.slo_id),
-            slo: self.slo.as_ref().map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.slo_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "UpdateSloRequested", "slo_id"))?
-                }
-                2 => {
-                    rt::singular::<Slo>(&mut self.slo, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "UpdateSloRequested", "slo"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for UpdateSloRequested {
-    type View<'a> = UpdateSloRequestedView<'a>;
-}
-/// Zero-copy view of [`RecordHealthCheckRequested`] (`ameide_core_proto.sre.core.v1.RecordHealthCheckRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RecordHealthCheckRequestedView<'a> {
-    /// `health_check` (field 1).
-    pub health_check: ::core::option::Option<
-        <HealthCheck as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a>
-for RecordHealthCheckRequestedView<'a> {
-    type Owned = RecordHealthCheckRequested;
-    fn to_message(&self) -> RecordHealthCheckRequested {
-        RecordHealthCheckRequested {
-            health_check: self
-                .health_check
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<
-                        HealthCheck,
-                    >(&mut self.health_check, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "RecordHealthCheckRequested",
-                            "health_check",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for RecordHealthCheckRequested {
-    type View<'a> = RecordHealthCheckRequestedView<'a>;
-}
-/// Zero-copy view of [`RecordFleetStateRequested`] (`ameide_core_proto.sre.core.v1.RecordFleetStateRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RecordFleetStateRequestedView<'a> {
-    /// `fleet_state` (field 1).
-    pub fleet_state: ::core::option::Option<
-        <FleetState as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for RecordFleetStateRequestedView<'a> {
-    type Owned = RecordFleetStateRequested;
-    fn to_message(&self) -> RecordFleetStateRequested {
-        RecordFleetStateRequested {
-            fleet_state: self
-                .fleet_state
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<
-                        FleetState,
-                    >(&mut self.fleet_state, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "RecordFleetStateRequested",
-                            "fleet_state",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for RecordFleetStateRequested {
-    type View<'a> = RecordFleetStateRequestedView<'a>;
-}
-/// Zero-copy view of [`CreateServiceRequested`] (`ameide_core_proto.sre.core.v1.CreateServiceRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateServiceRequestedView<'a> {
-    /// `service` (field 1).
-    pub service: ::core::option::Option<
-        <Service as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for CreateServiceRequestedView<'a> {
-    type Owned = CreateServiceRequested;
-    fn to_message(&self) -> CreateServiceRequested {
-        CreateServiceRequested {
-            service: self
-                .service
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<
-                        Service,
-                    >(&mut self.service, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "CreateServiceRequested", "service"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for CreateServiceRequested {
-    type View<'a> = CreateServiceRequestedView<'a>;
-}
-/// Zero-copy view of [`UpdateServiceRequested`] (`ameide_core_proto.sre.core.v1.UpdateServiceRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateServiceRequestedView<'a> {
-    /// `service_id` (field 1).
-    pub service_id: &'a str,
-    /// `service` (field 2).
-    pub service: ::core::option::Option<
-        <Service as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for UpdateServiceRequestedView<'a> {
-    type Owned = UpdateServiceRequested;
-    fn to_message(&self) -> UpdateServiceRequested {
-        UpdateServiceRequested {
-            service_id: ::prost::alloc::string::String::from(self.service_id),
-            service: self
-                .service
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.service_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "UpdateServiceRequested",
-                            "service_id",
-                        ))?
-                }
-                2 => {
-                    rt::singular::<
-                        Service,
-                    >(&mut self.service, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "UpdateServiceRequested", "service"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for UpdateServiceRequested {
-    type View<'a> = UpdateServiceRequestedView<'a>;
-}
-/// Zero-copy view of [`DeleteServiceRequested`] (`ameide_core_proto.sre.core.v1.DeleteServiceRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeleteServiceRequestedView<'a> {
-    /// `service_id` (field 1).
-    pub service_id: &'a str,
-    /// `reason` (field 2).
-    pub reason: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for DeleteServiceRequestedView<'a> {
-    type Owned = DeleteServiceRequested;
-    fn to_message(&self) -> DeleteServiceRequested {
-        DeleteServiceRequested {
-            service_id: ::prost::alloc::string::String::from(self.service_id),
-            reason: ::prost::alloc::string::String::from(self.reason),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.service_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "DeleteServiceRequested",
-                            "service_id",
-                        ))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.reason, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "DeleteServiceRequested", "reason"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for DeleteServiceRequested {
-    type View<'a> = DeleteServiceRequestedView<'a>;
-}
-/// Zero-copy view of [`CreatePostmortemRequested`] (`ameide_core_proto.sre.core.v1.CreatePostmortemRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreatePostmortemRequestedView<'a> {
-    /// `postmortem` (field 1).
-    pub postmortem: ::core::option::Option<
-        <Postmortem as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for CreatePostmortemRequestedView<'a> {
-    type Owned = CreatePostmortemRequested;
-    fn to_message(&self) -> CreatePostmortemRequested {
-        CreatePostmortemRequested {
-            postmortem: self
-                .postmortem
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<
-                        Postmortem,
-                    >(&mut self.postmortem, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "CreatePostmortemRequested",
-                            "postmortem",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for CreatePostmortemRequested {
-    type View<'a> = CreatePostmortemRequestedView<'a>;
-}
-/// Zero-copy view of [`UpdatePostmortemRequested`] (`ameide_core_proto.sre.core.v1.UpdatePostmortemRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdatePostmortemRequestedView<'a> {
-    /// `postmortem_id` (field 1).
-    pub postmortem_id: &'a str,
-    /// `postmortem` (field 2).
-    pub postmortem: ::core::option::Option<
-        <Postmortem as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for UpdatePostmortemRequestedView<'a> {
-    type Owned = UpdatePostmortemRequested;
-    fn to_message(&self) -> UpdatePostmortemRequested {
-        UpdatePostmortemRequested {
-            postmortem_id: ::prost::alloc::string::String::from(self.postmortem_id),
-            postmortem: self
-                .postmortem
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.postmortem_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "UpdatePostmortemRequested",
-                            "postmortem_id",
-                        ))?
-                }
-                2 => {
-                    rt::singular::<
-                        Postmortem,
-                    >(&mut self.postmortem, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "UpdatePostmortemRequested",
-                            "postmortem",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for UpdatePostmortemRequested {
-    type View<'a> = UpdatePostmortemRequestedView<'a>;
-}
-/// Zero-copy view of [`PublishPostmortemRequested`] (`ameide_core_proto.sre.core.v1.PublishPostmortemRequested`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PublishPostmortemRequestedView<'a> {
-    /// `postmortem_id` (field 1).
-    pub postmortem_id: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a>
-for PublishPostmortemRequestedView<'a> {
-    type Owned = PublishPostmortemRequested;
-    fn to_message(&self) -> PublishPostmortemRequested {
-        PublishPostmortemRequested {
-            postmortem_id: ::prost::alloc::string::String::from(self.postmortem_id),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.postmortem_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "PublishPostmortemRequested",
-                            "postmortem_id",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for PublishPostmortemRequested {
-    type View<'a> = PublishPostmortemRequestedView<'a>;
-}
-/// Zero-copy view of [`GetIncidentRequest`] (`ameide_core_proto.sre.core.v1.GetIncidentRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIncidentRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `incident_id` (field 2).
-    pub incident_id: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for GetIncidentRequestView<'a> {
-    type Owned = GetIncidentRequest;
-    fn to_message(&self) -> GetIncidentRequest {
-        GetIncidentRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            incident_id: ::prost::alloc::string::String::from(self.incident_id),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetIncidentRequest", "tenant_id"))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.incident_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetIncidentRequest", "incident_id"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for GetIncidentRequest {
-    type View<'a> = GetIncidentRequestView<'a>;
-}
-/// Zero-copy view of [`GetIncidentResponse`] (`ameide_core_proto.sre.core.v1.GetIncidentResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetIncidentResponseView<'a> {
-    /// `incident` (field 1).
-    pub incident: ::core::option::Option<
-        <Incident as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for GetIncidentResponseView<'a> {
-    type Owned = GetIncidentResponse;
-    fn to_message(&self) -> GetIncidentResponse {
-        GetIncidentResponse {
-            incident: self
-                .incident
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<
-                        Incident,
-                    >(&mut self.incident, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetIncidentResponse", "incident"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for GetIncidentResponse {
-    type View<'a> = GetIncidentResponseView<'a>;
-}
-/// Zero-copy view of [`ListOpenIncidentsRequest`] (`ameide_core_proto.sre.core.v1.ListOpenIncidentsRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListOpenIncidentsRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `page_size` (field 2).
-    pub page_size: i32,
-    /// `page_token` (field 3).
-    pub page_token: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for ListOpenIncidentsRequestView<'a> {
-    type Owned = ListOpenIncidentsRequest;
-    fn to_message(&self) -> ListOpenIncidentsRequest {
-        ListOpenIncidentsRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            page_size: self.page_size,
-            page_token: ::prost::alloc::string::String::from(self.page_token),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListOpenIncidentsRequest",
-                            "tenant_id",
-                        ))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Int32,
-                    >(&mut self.page_size, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListOpenIncidentsRequest",
-                            "page_size",
-                        ))?
-                }
-                3 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.page_token, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListOpenIncidentsRequest",
-                            "page_token",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for ListOpenIncidentsRequest {
-    type View<'a> = ListOpenIncidentsRequestView<'a>;
-}
-/// Zero-copy view of [`ListOpenIncidentsResponse`] (`ameide_core_proto.sre.core.v1.ListOpenIncidentsResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListOpenIncidentsResponseView<'a> {
-    /// `incidents` (field 1).
-    pub incidents: ::common_eventing::view::RepeatedView<
-        'a,
-        ::common_eventing::view::kind::Message<Incident>,
-    >,
-    /// `next_page_token` (field 2).
-    pub next_page_token: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for ListOpenIncidentsResponseView<'a> {
-    type Owned = ListOpenIncidentsResponse;
-    fn to_message(&self) -> ListOpenIncidentsResponse {
-        ListOpenIncidentsResponse {
-            incidents: self.incidents.to_vec(),
-            next_page_token: ::prost::alloc::string::String::from(self.next_page_token),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    self.incidents
-                        .merge(body, 1, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListOpenIncidentsResponse",
-                            "incidents",
-                        ))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.next_page_token, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListOpenIncidentsResponse",
-                            "next_page_token",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for ListOpenIncidentsResponse {
-    type View<'a> = ListOpenIncidentsResponseView<'a>;
-}
-/// Zero-copy view of [`GetAlertRequest`] (`ameide_core_proto.sre.core.v1.GetAlertRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetAlertRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `alert_id` (field 2).
-    pub alert_id: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for GetAlertRequestView<'a> {
-    type Owned = GetAlertRequest;
-    fn to_message(&self) -> GetAlertRequest {
-        GetAlertRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            alert_id: ::prost::alloc::string::String::from(self.alert_id),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetAlertRequest", "tenant_id"))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.alert_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetAlertRequest", "alert_id"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for GetAlertRequest {
-    type View<'a> = GetAlertRequestView<'a>;
-}
-/// Zero-copy view of [`GetAlertResponse`] (`ameide_core_proto.sre.core.v1.GetAlertResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetAlertResponseView<'a> {
-    /// `alert` (field 1).
-    pub alert: ::core::option::Option<
-        <Alert as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for GetAlertResponseView<'a> {
-    type Owned = GetAlertResponse;
-    fn to_message(&self) -> GetAlertResponse {
-        GetAlertResponse {
-            alert: self
-                .alert
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<Alert>(&mut self.alert, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetAlertResponse", "alert"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for GetAlertResponse {
-    type View<'a> = GetAlertResponseView<'a>;
-}
-/// Zero-copy view of [`ListActiveAlertsRequest`] (`ameide_core_proto.sre.core.v1.ListActiveAlertsRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListActiveAlertsRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `page_size` (field 2).
-    pub page_size: i32,
-    /// `page_token` (field 3).
-    pub page_token: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for ListActiveAlertsRequestView<'a> {
-    type Owned = ListActiveAlertsRequest;
-    fn to_message(&self) -> ListActiveAlertsRequest {
-        ListActiveAlertsRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            page_size: self.page_size,
-            page_token: ::prost::alloc::string::String::from(self.page_token),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListActiveAlertsRequest",
-                            "tenant_id",
-                        ))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Int32,
-                    >(&mut self.page_size, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListActiveAlertsRequest",
-                            "page_size",
-                        ))?
-                }
-                3 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.page_token, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListActiveAlertsRequest",
-                            "page_token",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for ListActiveAlertsRequest {
-    type View<'a> = ListActiveAlertsRequestView<'a>;
-}
-/// Zero-copy view of [`ListActiveAlertsResponse`] (`ameide_core_proto.sre.core.v1.ListActiveAlertsResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListActiveAlertsResponseView<'a> {
-    /// `alerts` (field 1).
-    pub alerts: ::common_eventing::view::RepeatedView<
-        'a,
-        ::common_eventing::view::kind::Message<Alert>,
-    >,
-    /// `next_page_token` (field 2).
-    pub next_page_token: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for ListActiveAlertsResponseView<'a> {
-    type Owned = ListActiveAlertsResponse;
-    fn to_message(&self) -> ListActiveAlertsResponse {
-        ListActiveAlertsResponse {
-            alerts: self.alerts.to_vec(),
-            next_page_token: ::prost::alloc::string::String::from(self.next_page_token),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    self.alerts
-                        .merge(body, 1, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ListActiveAlertsResponse", "alerts"))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.next_page_token, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListActiveAlertsResponse",
-                            "next_page_token",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for ListActiveAlertsResponse {
-    type View<'a> = ListActiveAlertsResponseView<'a>;
-}
-/// Zero-copy view of [`GetRunbookRequest`] (`ameide_core_proto.sre.core.v1.GetRunbookRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetRunbookRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `runbook_id` (field 2).
-    pub runbook_id: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for GetRunbookRequestView<'a> {
-    type Owned = GetRunbookRequest;
-    fn to_message(&self) -> GetRunbookRequest {
-        GetRunbookRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            runbook_id: ::prost::alloc::string::String::from(self.runbook_id),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetRunbookRequest", "tenant_id"))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.runbook_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetRunbookRequest", "runbook_id"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for GetRunbookRequest {
-    type View<'a> = GetRunbookRequestView<'a>;
-}
-/// Zero-copy view of [`GetRunbookResponse`] (`ameide_core_proto.sre.core.v1.GetRunbookResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetRunbookResponseView<'a> {
-    /// `runbook` (field 1).
-    pub runbook: ::core::option::Option<
-        <Runbook as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for GetRunbookResponseView<'a> {
-    type Owned = GetRunbookResponse;
-    fn to_message(&self) -> GetRunbookResponse {
-        GetRunbookResponse {
-            runbook: self
-                .runbook
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<
-                        Runbook,
-                    >(&mut self.runbook, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetRunbookResponse", "runbook"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for GetRunbookResponse {
-    type View<'a> = GetRunbookResponseView<'a>;
-}
-/// Zero-copy view of [`ListRunbooksRequest`] (`ameide_core_proto.sre.core.v1.ListRunbooksRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListRunbooksRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `page_size` (field 2).
-    pub page_size: i32,
-    /// `page_token` (field 3).
-    pub page_token: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for ListRunbooksRequestView<'a> {
-    type Owned = ListRunbooksRequest;
-    fn to_message(&self) -> ListRunbooksRequest {
-        ListRunbooksRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            page_size: self.page_size,
-            page_token: ::prost::alloc::string::String::from(self.page_token),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ListRunbooksRequest", "tenant_id"))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Int32,
-                    >(&mut self.page_size, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ListRunbooksRequest", "page_size"))?
-                }
-                3 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.page_token, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ListRunbooksRequest", "page_token"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for ListRunbooksRequest {
-    type View<'a> = ListRunbooksRequestView<'a>;
-}
-/// Zero-copy view of [`ListRunbooksResponse`] (`ameide_core_proto.sre.core.v1.ListRunbooksResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListRunbooksResponseView<'a> {
-    /// `runbooks` (field 1).
-    pub runbooks: ::common_eventing::view::RepeatedView<
-        'a,
-        ::common_eventing::view::kind::Message<Runbook>,
-    >,
-    /// `next_page_token` (field 2).
-    pub next_page_token: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for ListRunbooksResponseView<'a> {
-    type Owned = ListRunbooksResponse;
-    fn to_message(&self) -> ListRunbooksResponse {
-        ListRunbooksResponse {
-            runbooks: self.runbooks.to_vec(),
-            next_page_token: ::prost::alloc::string::String::from(self.next_page_token),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    self.runbooks
-                        .merge(body, 1, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ListRunbooksResponse", "runbooks"))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.next_page_token, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListRunbooksResponse",
-                            "next_page_token",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for ListRunbooksResponse {
-    type View<'a> = ListRunbooksResponseView<'a>;
-}
-/// Zero-copy view of [`GetSloRequest`] (`ameide_core_proto.sre.core.v1.GetSLORequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetSloRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `slo_id` (field 2).
-    pub slo_id: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for GetSloRequestView<'a> {
-    type Owned = GetSloRequest;
-    fn to_message(&self) -> GetSloRequest {
-        GetSloRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            slo_id: ::prost::alloc::string::String::from(self.slo_id),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetSloRequest", "tenant_id"))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.slo_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetSloRequest", "slo_id"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for GetSloRequest {
-    type View<'a> = GetSloRequestView<'a>;
-}
-/// Zero-copy view of [`GetSloResponse`] (`ameide_core_proto.sre.core.v1.GetSLOResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetSloResponseView<'a> {
-    /// `slo` (field 1).
-    pub slo: ::core::option::Option<<Slo as ::common_eventing::view::HasView>::View<'a>>,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for GetSloResponseView<'a> {
-    type Owned = GetSloResponse;
-    fn to_message(&self) -> GetSloResponse {
-        GetSloResponse {
-            slo: self.slo.as_ref().map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<Slo>(&mut self.slo, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetSloResponse", "slo"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for GetSloResponse {
-    type View<'a> = GetSloResponseView<'a>;
-}
-/// Zero-copy view of [`ListSlOsRequest`] (`ameide_core_proto.sre.core.v1.ListSLOsRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListSlOsRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `page_size` (field 2).
-    pub page_size: i32,
-    /// `page_token` (field 3).
-    pub page_token: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for ListSlOsRequestView<'a> {
-    type Owned = ListSlOsRequest;
-    fn to_message(&self) -> ListSlOsRequest {
-        ListSlOsRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            page_size: self.page_size,
-            page_token: ::prost::alloc::string::String::from(self.page_token),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ListSlOsRequest", "tenant_id"))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Int32,
-                    >(&mut self.page_size, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ListSlOsRequest", "page_size"))?
-                }
-                3 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.page_token, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ListSlOsRequest", "page_token"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for ListSlOsRequest {
-    type View<'a> = ListSlOsRequestView<'a>;
-}
-/// Zero-copy view of [`ListSlOsResponse`] (`ameide_core_proto.sre.core.v1.ListSLOsResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListSlOsResponseView<'a> {
-    /// `slos` (field 1).
-    pub slos: ::common_eventing::view::RepeatedView<
-        'a,
-        ::common_eventing::view::kind::Message<Slo>,
-    >,
-    /// `next_page_token` (field 2).
-    pub next_page_token: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for ListSlOsResponseView<'a> {
-    type Owned = ListSlOsResponse;
-    fn to_message(&self) -> ListSlOsResponse {
-        ListSlOsResponse {
-            slos: self.slos.to_vec(),
-            next_page_token: ::prost::alloc::string::String::from(self.next_page_token),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    self.slos
-                        .merge(body, 1, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ListSlOsResponse", "slos"))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.next_page_token, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ListSlOsResponse", "next_page_token"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for ListSlOsResponse {
-    type View<'a> = ListSlOsResponseView<'a>;
-}
-/// Zero-copy view of [`GetCurrentFleetStateRequest`] (`ameide_core_proto.sre.core.v1.GetCurrentFleetStateRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetCurrentFleetStateRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `environment_id` (field 2).
-    pub environment_id: &'a str,
-    /// `cluster_id` (field 3).
-    pub cluster_id: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a>
-for GetCurrentFleetStateRequestView<'a> {
-    type Owned = GetCurrentFleetStateRequest;
-    fn to_message(&self) -> GetCurrentFleetStateRequest {
-        GetCurrentFleetStateRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            environment_id: ::prost::alloc::string::String::from(self.environment_id),
-            cluster_id: ::prost::alloc::string::String::from(self.cluster_id),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "GetCurrentFleetStateRequest",
-                            "tenant_id",
-                        ))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.environment_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "GetCurrentFleetStateRequest",
-                            "environment_id",
-                        ))?
-                }
-                3 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.cluster_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "GetCurrentFleetStateRequest",
-                            "cluster_id",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for GetCurrentFleetStateRequest {
-    type View<'a> = GetCurrentFleetStateRequestView<'a>;
-}
-/// Zero-copy view of [`GetCurrentFleetStateResponse`] (`ameide_core_proto.sre.core.v1.GetCurrentFleetStateResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetCurrentFleetStateResponseView<'a> {
-    /// `fleet_state` (field 1).
-    pub fleet_state: ::core::option::Option<
-        <FleetState as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a>
-for GetCurrentFleetStateResponseView<'a> {
-    type Owned = GetCurrentFleetStateResponse;
-    fn to_message(&self) -> GetCurrentFleetStateResponse {
-        GetCurrentFleetStateResponse {
-            fleet_state: self
-                .fleet_state
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<
-                        FleetState,
-                    >(&mut self.fleet_state, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "GetCurrentFleetStateResponse",
-                            "fleet_state",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for GetCurrentFleetStateResponse {
-    type View<'a> = GetCurrentFleetStateResponseView<'a>;
-}
-/// Zero-copy view of [`GetServiceRequest`] (`ameide_core_proto.sre.core.v1.GetServiceRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetServiceRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `service_id` (field 2).
-    pub service_id: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for GetServiceRequestView<'a> {
-    type Owned = GetServiceRequest;
-    fn to_message(&self) -> GetServiceRequest {
-        GetServiceRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            service_id: ::prost::alloc::string::String::from(self.service_id),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetServiceRequest", "tenant_id"))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.service_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetServiceRequest", "service_id"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for GetServiceRequest {
-    type View<'a> = GetServiceRequestView<'a>;
-}
-/// Zero-copy view of [`GetServiceResponse`] (`ameide_core_proto.sre.core.v1.GetServiceResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetServiceResponseView<'a> {
-    /// `service` (field 1).
-    pub service: ::core::option::Option<
-        <Service as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for GetServiceResponseView<'a> {
-    type Owned = GetServiceResponse;
-    fn to_message(&self) -> GetServiceResponse {
-        GetServiceResponse {
-            service: self
-                .service
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<
-                        Service,
-                    >(&mut self.service, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetServiceResponse", "service"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for GetServiceResponse {
-    type View<'a> = GetServiceResponseView<'a>;
-}
-/// Zero-copy view of [`ListServicesRequest`] (`ameide_core_proto.sre.core.v1.ListServicesRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListServicesRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `page_size` (field 2).
-    pub page_size: i32,
-    /// `page_token` (field 3).
-    pub page_token: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for ListServicesRequestView<'a> {
-    type Owned = ListServicesRequest;
-    fn to_message(&self) -> ListServicesRequest {
-        ListServicesRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            page_size: self.page_size,
-            page_token: ::prost::alloc::string::String::from(self.page_token),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ListServicesRequest", "tenant_id"))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Int32,
-                    >(&mut self.page_size, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ListServicesRequest", "page_size"))?
-                }
-                3 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.page_token, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ListServicesRequest", "page_token"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for ListServicesRequest {
-    type View<'a> = ListServicesRequestView<'a>;
-}
-/// Zero-copy view of [`ListServicesResponse`] (`ameide_core_proto.sre.core.v1.ListServicesResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListServicesResponseView<'a> {
-    /// `services` (field 1).
-    pub services: ::common_eventing::view::RepeatedView<
-        'a,
-        ::common_eventing::view::kind::Message<Service>,
-    >,
-    /// `next_page_token` (field 2).
-    pub next_page_token: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for ListServicesResponseView<'a> {
-    type Owned = ListServicesResponse;
-    fn to_message(&self) -> ListServicesResponse {
-        ListServicesResponse {
-            services: self.services.to_vec(),
-            next_page_token: ::prost::alloc::string::String::from(self.next_page_token),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    self.services
-                        .merge(body, 1, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "ListServicesResponse", "services"))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.next_page_token, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListServicesResponse",
-                            "next_page_token",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for ListServicesResponse {
-    type View<'a> = ListServicesResponseView<'a>;
-}
-/// Zero-copy view of [`GetPostmortemRequest`] (`ameide_core_proto.sre.core.v1.GetPostmortemRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetPostmortemRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `postmortem_id` (field 2).
-    pub postmortem_id: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for GetPostmortemRequestView<'a> {
-    type Owned = GetPostmortemRequest;
-    fn to_message(&self) -> GetPostmortemRequest {
-        GetPostmortemRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            postmortem_id: ::prost::alloc::string::String::from(self.postmortem_id),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetPostmortemRequest", "tenant_id"))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.postmortem_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "GetPostmortemRequest",
-                            "postmortem_id",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for GetPostmortemRequest {
-    type View<'a> = GetPostmortemRequestView<'a>;
-}
-/// Zero-copy view of [`GetPostmortemResponse`] (`ameide_core_proto.sre.core.v1.GetPostmortemResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetPostmortemResponseView<'a> {
-    /// `postmortem` (field 1).
-    pub postmortem: ::core::option::Option<
-        <Postmortem as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for GetPostmortemResponseView<'a> {
-    type Owned = GetPostmortemResponse;
-    fn to_message(&self) -> GetPostmortemResponse {
-        GetPostmortemResponse {
-            postmortem: self
-                .postmortem
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<
-                        Postmortem,
-                    >(&mut self.postmortem, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "GetPostmortemResponse", "postmortem"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for GetPostmortemResponse {
-    type View<'a> = GetPostmortemResponseView<'a>;
-}
-/// Zero-copy view of [`ListPostmortemsByIncidentRequest`] (`ameide_core_proto.sre.core.v1.ListPostmortemsByIncidentRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListPostmortemsByIncidentRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `incident_id` (field 2).
-    pub incident_id: &'a str,
-    /// `page_size` (field 3).
-    pub page_size: i32,
-    /// `page_token` (field 4).
-    pub page_token: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a>
-for ListPostmortemsByIncidentRequestView<'a> {
-    type Owned = ListPostmortemsByIncidentRequest;
-    fn to_message(&self) -> ListPostmortemsByIncidentRequest {
-        ListPostmortemsByIncidentRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            incident_id: ::prost::alloc::string::String::from(self.incident_id),
-            page_size: self.page_size,
-            page_token: ::prost::alloc::string::String::from(self.page_token),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListPostmortemsByIncidentRequest",
-                            "tenant_id",
-                        ))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.incident_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListPostmortemsByIncidentRequest",
-                            "incident_id",
-                        ))?
-                }
-                3 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Int32,
-                    >(&mut self.page_size, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListPostmortemsByIncidentRequest",
-                            "page_size",
-                        ))?
-                }
-                4 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.page_token, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListPostmortemsByIncidentRequest",
-                            "page_token",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for ListPostmortemsByIncidentRequest {
-    type View<'a> = ListPostmortemsByIncidentRequestView<'a>;
-}
-/// Zero-copy view of [`ListPostmortemsByIncidentResponse`] (`ameide_core_proto.sre.core.v1.ListPostmortemsByIncidentResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListPostmortemsByIncidentResponseView<'a> {
-    /// `postmortems` (field 1).
-    pub postmortems: ::common_eventing::view::RepeatedView<
-        'a,
-        ::common_eventing::view::kind::Message<Postmortem>,
-    >,
-    /// `next_page_token` (field 2).
-    pub next_page_token: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a>
-for ListPostmortemsByIncidentResponseView<'a> {
-    type Owned = ListPostmortemsByIncidentResponse;
-    fn to_message(&self) -> ListPostmortemsByIncidentResponse {
-        ListPostmortemsByIncidentResponse {
-            postmortems: self.postmortems.to_vec(),
-            next_page_token: ::prost::alloc::string::String::from(self.next_page_token),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    self.postmortems
-                        .merge(body, 1, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListPostmortemsByIncidentResponse",
-                            "postmortems",
-                        ))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.next_page_token, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ListPostmortemsByIncidentResponse",
-                            "next_page_token",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for ListPostmortemsByIncidentResponse {
-    type View<'a> = ListPostmortemsByIncidentResponseView<'a>;
-}
-/// Zero-copy view of [`CreateIncidentRequest`] (`ameide_core_proto.sre.core.v1.CreateIncidentRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateIncidentRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `incident` (field 2).
-    pub incident: ::core::option::Option<
-        <Incident as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for CreateIncidentRequestView<'a> {
-    type Owned = CreateIncidentRequest;
-    fn to_message(&self) -> CreateIncidentRequest {
-        CreateIncidentRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            incident: self
-                .incident
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "CreateIncidentRequest", "tenant_id"))?
-                }
-                2 => {
-                    rt::singular::<
-                        Incident,
-                    >(&mut self.incident, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "CreateIncidentRequest", "incident"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for CreateIncidentRequest {
-    type View<'a> = CreateIncidentRequestView<'a>;
-}
-/// Zero-copy view of [`CreateIncidentResponse`] (`ameide_core_proto.sre.core.v1.CreateIncidentResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateIncidentResponseView<'a> {
-    /// `incident` (field 1).
-    pub incident: ::core::option::Option<
-        <Incident as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for CreateIncidentResponseView<'a> {
-    type Owned = CreateIncidentResponse;
-    fn to_message(&self) -> CreateIncidentResponse {
-        CreateIncidentResponse {
-            incident: self
-                .incident
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<
-                        Incident,
-                    >(&mut self.incident, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "CreateIncidentResponse", "incident"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for CreateIncidentResponse {
-    type View<'a> = CreateIncidentResponseView<'a>;
-}
-/// Zero-copy view of [`ReclassifyIncidentSeverityRequest`] (`ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReclassifyIncidentSeverityRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `incident_id` (field 2).
-    pub incident_id: &'a str,
-    /// `severity` (field 3).
-    pub severity: i32,
-    /// `reason` (field 4).
-    pub reason: &'a str,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a>
-for ReclassifyIncidentSeverityRequestView<'a> {
-    type Owned = ReclassifyIncidentSeverityRequest;
-    fn to_message(&self) -> ReclassifyIncidentSeverityRequest {
-        ReclassifyIncidentSeverityRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            incident_id: ::prost::alloc::string::String::from(self.incident_id),
-            severity: self.severity,
-            reason: ::prost::alloc::string::String::from(self.reason),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ReclassifyIncidentSeverityRequest",
-                            "tenant_id",
-                        ))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.incident_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ReclassifyIncidentSeverityRequest",
-                            "incident_id",
-                        ))?
-                }
-                3 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Int32,
-                    >(&mut self.severity, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ReclassifyIncidentSeverityRequest",
-                            "severity",
-                        ))?
-                }
-                4 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.reason, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ReclassifyIncidentSeverityRequest",
-                            "reason",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for ReclassifyIncidentSeverityRequest {
-    type View<'a> = ReclassifyIncidentSeverityRequestView<'a>;
-}
-/// Zero-copy view of [`ReclassifyIncidentSeverityResponse`] (`ameide_core_proto.sre.core.v1.ReclassifyIncidentSeverityResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReclassifyIncidentSeverityResponseView<'a> {
-    /// `incident` (field 1).
-    pub incident: ::core::option::Option<
-        <Incident as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a>
-for ReclassifyIncidentSeverityResponseView<'a> {
-    type Owned = ReclassifyIncidentSeverityResponse;
-    fn to_message(&self) -> ReclassifyIncidentSeverityResponse {
-        ReclassifyIncidentSeverityResponse {
-            incident: self
-                .incident
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<
-                        Incident,
-                    >(&mut self.incident, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "ReclassifyIncidentSeverityResponse",
-                            "incident",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for ReclassifyIncidentSeverityResponse {
-    type View<'a> = ReclassifyIncidentSeverityResponseView<'a>;
-}
-/// Zero-copy view of [`AssignIncidentRequest`] (`ameide_core_proto.sre.core.v1.AssignIncidentRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssignIncidentRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `incident_id` (field 2).
-    pub incident_id: &'a str,
-    /// `assignee` (field 3).
-    pub assignee: ::core::option::Option<
-        <Actor as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for AssignIncidentRequestView<'a> {
-    type Owned = AssignIncidentRequest;
-    fn to_message(&self) -> AssignIncidentRequest {
-        AssignIncidentRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            incident_id: ::prost::alloc::string::String::from(self.incident_id),
-            assignee: self
-                .assignee
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "AssignIncidentRequest", "tenant_id"))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.incident_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "AssignIncidentRequest",
-                            "incident_id",
-                        ))?
-                }
-                3 => {
-                    rt::singular::<Actor>(&mut self.assignee, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "AssignIncidentRequest", "assignee"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for AssignIncidentRequest {
-    type View<'a> = AssignIncidentRequestView<'a>;
-}
-/// Zero-copy view of [`AssignIncidentResponse`] (`ameide_core_proto.sre.core.v1.AssignIncidentResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AssignIncidentResponseView<'a> {
-    /// `incident` (field 1).
-    pub incident: ::core::option::Option<
-        <Incident as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a> for AssignIncidentResponseView<'a> {
-    type Owned = AssignIncidentResponse;
-    fn to_message(&self) -> AssignIncidentResponse {
-        AssignIncidentResponse {
-            incident: self
-                .incident
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::singular::<
-                        Incident,
-                    >(&mut self.incident, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(e, "AssignIncidentResponse", "incident"))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for AssignIncidentResponse {
-    type View<'a> = AssignIncidentResponseView<'a>;
-}
-/// Zero-copy view of [`AddIncidentTimelineEntryRequest`] (`ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryRequest`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AddIncidentTimelineEntryRequestView<'a> {
-    /// `tenant_id` (field 1).
-    pub tenant_id: &'a str,
-    /// `incident_id` (field 2).
-    pub incident_id: &'a str,
-    /// `entry` (field 3).
-    pub entry: ::core::option::Option<
-        <IncidentTimelineEntry as ::common_eventing::view::HasView>::View<'a>,
-    >,
-    _input: ::core::marker::PhantomData<&'a [u8]>,
-}
-impl<'a> ::common_eventing::view::MessageView<'a>
-for AddIncidentTimelineEntryRequestView<'a> {
-    type Owned = AddIncidentTimelineEntryRequest;
-    fn to_message(&self) -> AddIncidentTimelineEntryRequest {
-        AddIncidentTimelineEntryRequest {
-            tenant_id: ::prost::alloc::string::String::from(self.tenant_id),
-            incident_id: ::prost::alloc::string::String::from(self.incident_id),
-            entry: self
-                .entry
-                .as_ref()
-                .map(::common_eventing::view::MessageView::to_message),
-        }
-    }
-    #[allow(unused_mut)]
-    fn merge_view(
-        &mut self,
-        body: &'a [u8],
-        depth: u32,
-    ) -> ::core::result::Result<(), ::prost::DecodeError> {
-        use ::common_eventing::__codegen::view as rt;
-        let mut buf = body;
-        while !buf.is_empty() {
-            let (tag, wire_type) = rt::key(&mut buf)?;
-            match tag {
-                1 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.tenant_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "AddIncidentTimelineEntryRequest",
-                            "tenant_id",
-                        ))?
-                }
-                2 => {
-                    rt::merge::<
-                        ::common_eventing::view::kind::Str,
-                    >(&mut self.incident_id, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "AddIncidentTimelineEntryRequest",
-                            "incident_id",
-                        ))?
-                }
-                3 => {
-                    rt::singular::<
-                        IncidentTimelineEntry,
-                    >(&mut self.entry, wire_type, &mut buf, depth)
-                        .map_err(|e| rt::push(
-                            e,
-                            "AddIncidentTimelineEntryRequest",
-                            "entry",
-                        ))?
-                }
-                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
-            }
-        }
-        ::core::result::Result::Ok(())
-    }
-}
-impl ::common_eventing::view::HasView for AddIncidentTimelineEntryRequest {
-    type View<'a> = AddIncidentTimelineEntryRequestView<'a>;
-}
-/// Zero-copy view of [`AddIncidentTimelineEntryResponse`] (`ameide_core_proto.sre.core.v1.AddIncidentTimelineEntryResponse`): strings and bytes borrow from the
-/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AddIncidentTimelineEntryResponseView<'a> {
-    /// `incident` (field 1).
-    pub incident: ::core::option::Option<
-        <Incident as ::common_eventing::view::HasView>::View<'a>,
-    >,
     _input: ::core::marker::PhantomData<&'a [u8]>,
 }

@@ -54,6 +54,39 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SreProcessSubjectView<'a> 
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreProcessSubject", "workflow_type"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreProcessSubject", "workflow_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreProcessSubject", "incident_id"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for SreProcessSubject {
     type View<'a> = SreProcessSubjectView<'a>;
@@ -442,6 +475,89 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SreProcessFactView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            crate::core::v1::SreMessageMeta,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreProcessFact", "meta"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<SreProcessSubject>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreProcessFact", "subject"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<IncidentTriageStarted>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreProcessFact", "fact"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<PatternLookupCompleted>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreProcessFact", "fact"))?
+                }
+                12 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<TriagePhaseCompleted>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreProcessFact", "fact"))?
+                }
+                13 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<RemediationProposed>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreProcessFact", "fact"))?
+                }
+                14 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<RemediationApplied>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreProcessFact", "fact"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<VerificationStarted>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreProcessFact", "fact"))?
+                }
+                16 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<VerificationCompleted>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreProcessFact", "fact"))?
+                }
+                17 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<DocumentationRequested>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreProcessFact", "fact"))?
+                }
+                18 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<IncidentTriageCompleted>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SreProcessFact", "fact"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for SreProcessFact {
     type View<'a> = SreProcessFactView<'a>;
@@ -513,6 +629,47 @@ impl<'a> ::common_eventing::view::MessageView<'a> for RemediationApprovalView<'a
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.comment, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationApproval", "comment"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationApproval", "decision"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<crate::core::v1::Actor>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationApproval", "decided_by"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationApproval", "decided_at"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "RemediationApproval", "comment"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -610,6 +767,68 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IncidentTriageStartedView<
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentTriageStarted",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentTriageStarted",
+                            "incident_id",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentTriageStarted", "severity"))?
+                }
+                3 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "IncidentTriageStarted", "alert_ids"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentTriageStarted", "started_at"))?
+                }
+                14 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentTriageStarted", "phase"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(
                             e,
                             "IncidentTriageStarted",
@@ -760,6 +979,98 @@ impl<'a> ::common_eventing::view::MessageView<'a> for PatternLookupCompletedView
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "PatternLookupCompleted",
+                            "incident_id",
+                        ))?
+                }
+                2 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(
+                            e,
+                            "PatternLookupCompleted",
+                            "matched_runbook_ids",
+                        ))?
+                }
+                3 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(
+                            e,
+                            "PatternLookupCompleted",
+                            "similar_incident_ids",
+                        ))?
+                }
+                4 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(
+                            e,
+                            "PatternLookupCompleted",
+                            "similar_postmortem_ids",
+                        ))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PatternLookupCompleted", "summary"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "PatternLookupCompleted",
+                            "completed_at",
+                        ))?
+                }
+                14 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PatternLookupCompleted", "phase"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "PatternLookupCompleted",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for PatternLookupCompleted {
     type View<'a> = PatternLookupCompletedView<'a>;
@@ -880,6 +1191,94 @@ impl<'a> ::common_eventing::view::MessageView<'a> for TriagePhaseCompletedView<'
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "TriagePhaseCompleted",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TriagePhaseCompleted", "incident_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "TriagePhaseCompleted",
+                            "assessed_severity",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "TriagePhaseCompleted",
+                            "suspected_cause",
+                        ))?
+                }
+                4 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<
+                            crate::core::v1::ResourceRef,
+                        >,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(
+                            e,
+                            "TriagePhaseCompleted",
+                            "affected_resources",
+                        ))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TriagePhaseCompleted", "summary"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "TriagePhaseCompleted",
+                            "completed_at",
+                        ))?
+                }
+                14 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TriagePhaseCompleted", "phase"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(
                             e,
                             "TriagePhaseCompleted",
@@ -1037,6 +1436,98 @@ impl<'a> ::common_eventing::view::MessageView<'a> for RemediationProposedView<'a
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationProposed", "incident_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "RemediationProposed",
+                            "remediation_id",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationProposed", "runbook_id"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationProposed", "description"))?
+                }
+                5 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<
+                            crate::core::v1::ResourceRef,
+                        >,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "RemediationProposed", "targets"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<crate::core::v1::Actor>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationProposed", "proposed_by"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "RemediationProposed",
+                            "approval_required",
+                        ))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationProposed", "proposed_at"))?
+                }
+                14 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationProposed", "phase"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "RemediationProposed",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for RemediationProposed {
     type View<'a> = RemediationProposedView<'a>;
@@ -1168,6 +1659,85 @@ impl<'a> ::common_eventing::view::MessageView<'a> for RemediationAppliedView<'a>
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationApplied", "incident_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "RemediationApplied",
+                            "remediation_id",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<RemediationApproval>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationApplied", "approval"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationApplied", "applied"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationApplied", "execution_id"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationApplied", "summary"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationApplied", "applied_at"))?
+                }
+                14 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RemediationApplied", "phase"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "RemediationApplied",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for RemediationApplied {
     type View<'a> = RemediationAppliedView<'a>;
@@ -1258,6 +1828,70 @@ impl<'a> ::common_eventing::view::MessageView<'a> for VerificationStartedView<'a
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "VerificationStarted",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "VerificationStarted", "incident_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "VerificationStarted",
+                            "remediation_id",
+                        ))?
+                }
+                3 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<
+                            crate::core::v1::ResourceRef,
+                        >,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "VerificationStarted", "targets"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "VerificationStarted", "started_at"))?
+                }
+                14 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "VerificationStarted", "phase"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(
                             e,
                             "VerificationStarted",
@@ -1398,6 +2032,91 @@ impl<'a> ::common_eventing::view::MessageView<'a> for VerificationCompletedView<
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "VerificationCompleted",
+                            "incident_id",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "VerificationCompleted",
+                            "remediation_id",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "VerificationCompleted", "verified"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "VerificationCompleted",
+                            "observed_status",
+                        ))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "VerificationCompleted", "summary"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "VerificationCompleted",
+                            "completed_at",
+                        ))?
+                }
+                14 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "VerificationCompleted", "phase"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "VerificationCompleted",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for VerificationCompleted {
     type View<'a> = VerificationCompletedView<'a>;
@@ -1494,6 +2213,75 @@ impl<'a> ::common_eventing::view::MessageView<'a> for DocumentationRequestedView
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "DocumentationRequested",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "DocumentationRequested",
+                            "incident_id",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "DocumentationRequested",
+                            "postmortem_id",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "DocumentationRequested", "summary"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "DocumentationRequested",
+                            "requested_at",
+                        ))?
+                }
+                14 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "DocumentationRequested", "phase"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(
                             e,
                             "DocumentationRequested",
@@ -1610,6 +2398,81 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IncidentTriageCompletedVie
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.aggregate_version, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentTriageCompleted",
+                            "aggregate_version",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentTriageCompleted",
+                            "incident_id",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentTriageCompleted", "outcome"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentTriageCompleted",
+                            "incident_status",
+                        ))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentTriageCompleted", "summary"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IncidentTriageCompleted",
+                            "completed_at",
+                        ))?
+                }
+                14 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IncidentTriageCompleted", "phase"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(
                             e,
                             "IncidentTriageCompleted",

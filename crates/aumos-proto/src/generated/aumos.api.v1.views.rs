@@ -63,6 +63,45 @@ impl<'a> ::common_eventing::view::MessageView<'a> for PaginationRequestView<'a> 
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PaginationRequest", "page"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PaginationRequest", "page_size"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PaginationRequest", "sort_by"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PaginationRequest", "sort_order"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for PaginationRequest {
     type View<'a> = PaginationRequestView<'a>;
@@ -142,6 +181,57 @@ impl<'a> ::common_eventing::view::MessageView<'a> for PaginationResponseView<'a>
                     rt::merge::<
                         ::common_eventing::view::kind::Bool,
                     >(&mut self.has_prev, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PaginationResponse", "has_prev"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PaginationResponse", "total"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PaginationResponse", "page"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PaginationResponse", "page_size"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PaginationResponse", "pages"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PaginationResponse", "has_next"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "PaginationResponse", "has_prev"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -234,6 +324,54 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ErrorResponseView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ErrorResponse", "code"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ErrorResponse", "message"))?
+                }
+                3 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ErrorResponse", "details"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ErrorResponse", "request_id"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ErrorResponse", "timestamp"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for ErrorResponse {
     type View<'a> = ErrorResponseView<'a>;
@@ -319,6 +457,54 @@ impl<'a> ::common_eventing::view::MessageView<'a> for HealthResponseView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthResponse", "service"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthResponse", "status"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthResponse", "version"))?
+                }
+                4 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Message<ComponentHealth>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthResponse", "components"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "HealthResponse", "timestamp"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for HealthResponse {
     type View<'a> = HealthResponseView<'a>;
@@ -371,6 +557,39 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ComponentHealthView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Double,
                     >(&mut self.latency_ms, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ComponentHealth", "latency_ms"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ComponentHealth", "status"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ComponentHealth", "message"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "ComponentHealth", "latency_ms"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,

@@ -157,6 +157,104 @@ impl<'a> ::common_eventing::view::MessageView<'a> for AgentEnvelopeView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentEnvelope", "message_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentEnvelope", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentEnvelope", "source_agent_id"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentEnvelope", "target_agent_id"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentEnvelope", "conversation_id"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentEnvelope", "message_type"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentEnvelope", "payload"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentEnvelope", "privilege_level"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentEnvelope", "created_at"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentEnvelope", "correlation_id"))?
+                }
+                11 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentEnvelope", "metadata"))?
+                }
+                12 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentEnvelope", "ttl_seconds"))?
+                }
+                13 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentEnvelope", "retry_count"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for AgentEnvelope {
     type View<'a> = AgentEnvelopeView<'a>;
@@ -316,6 +414,103 @@ impl<'a> ::common_eventing::view::MessageView<'a> for AuditEventView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AuditEvent", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AuditEvent", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AuditEvent", "user_id"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AuditEvent", "action"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AuditEvent", "resource_type"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AuditEvent", "resource_id"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AuditEvent", "outcome"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AuditEvent", "details"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AuditEvent", "source_service"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AuditEvent", "ip_address"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AuditEvent", "timestamp"))?
+                }
+                12 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AuditEvent", "request_id"))?
+                }
+                13 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AuditEvent", "session_id"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for AuditEvent {
     type View<'a> = AuditEventView<'a>;
@@ -463,6 +658,105 @@ for FeatureFlagEvaluationEventView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "FeatureFlagEvaluationEvent",
+                            "event_id",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "FeatureFlagEvaluationEvent",
+                            "tenant_id",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "FeatureFlagEvaluationEvent",
+                            "flag_key",
+                        ))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "FeatureFlagEvaluationEvent",
+                            "enabled",
+                        ))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "FeatureFlagEvaluationEvent",
+                            "evaluated_for",
+                        ))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "FeatureFlagEvaluationEvent",
+                            "source_service",
+                        ))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "FeatureFlagEvaluationEvent",
+                            "context",
+                        ))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "FeatureFlagEvaluationEvent",
+                            "timestamp",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for FeatureFlagEvaluationEvent {
     type View<'a> = FeatureFlagEvaluationEventView<'a>;
@@ -581,6 +875,87 @@ impl<'a> ::common_eventing::view::MessageView<'a> for FeatureFlagChangeEventView
                     rt::singular::<
                         ::common_eventing::wkt::Timestamp,
                     >(&mut self.timestamp, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FeatureFlagChangeEvent", "timestamp"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FeatureFlagChangeEvent", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FeatureFlagChangeEvent", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FeatureFlagChangeEvent", "flag_key"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "FeatureFlagChangeEvent",
+                            "previous_enabled",
+                        ))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "FeatureFlagChangeEvent",
+                            "new_enabled",
+                        ))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "FeatureFlagChangeEvent",
+                            "changed_by",
+                        ))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "FeatureFlagChangeEvent",
+                            "change_reason",
+                        ))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "FeatureFlagChangeEvent", "timestamp"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -763,6 +1138,124 @@ impl<'a> ::common_eventing::view::MessageView<'a> for GovernanceDecisionEventVie
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "GovernanceDecisionEvent", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "GovernanceDecisionEvent",
+                            "tenant_id",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "GovernanceDecisionEvent",
+                            "policy_id",
+                        ))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "GovernanceDecisionEvent",
+                            "policy_name",
+                        ))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "GovernanceDecisionEvent",
+                            "resource_type",
+                        ))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "GovernanceDecisionEvent",
+                            "resource_id",
+                        ))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "GovernanceDecisionEvent", "decision"))?
+                }
+                8 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(
+                            e,
+                            "GovernanceDecisionEvent",
+                            "violations",
+                        ))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "GovernanceDecisionEvent",
+                            "decided_by",
+                        ))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "GovernanceDecisionEvent", "evidence"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "GovernanceDecisionEvent",
+                            "timestamp",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for GovernanceDecisionEvent {
     type View<'a> = GovernanceDecisionEventView<'a>;
@@ -863,6 +1356,65 @@ impl<'a> ::common_eventing::view::MessageView<'a> for LockAcquiredEventView<'a> 
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockAcquiredEvent", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockAcquiredEvent", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockAcquiredEvent", "lock_name"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockAcquiredEvent", "lock_owner"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockAcquiredEvent", "ttl_seconds"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockAcquiredEvent", "source_service"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockAcquiredEvent", "timestamp"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for LockAcquiredEvent {
     type View<'a> = LockAcquiredEventView<'a>;
@@ -956,6 +1508,65 @@ impl<'a> ::common_eventing::view::MessageView<'a> for LockReleasedEventView<'a> 
                     rt::singular::<
                         ::common_eventing::wkt::Timestamp,
                     >(&mut self.timestamp, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockReleasedEvent", "timestamp"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockReleasedEvent", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockReleasedEvent", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockReleasedEvent", "lock_name"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockReleasedEvent", "lock_owner"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockReleasedEvent", "timed_out"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockReleasedEvent", "source_service"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "LockReleasedEvent", "timestamp"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -1079,6 +1690,83 @@ impl<'a> ::common_eventing::view::MessageView<'a> for LockContentionEventView<'a
                     rt::singular::<
                         ::common_eventing::wkt::Timestamp,
                     >(&mut self.timestamp, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockContentionEvent", "timestamp"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockContentionEvent", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockContentionEvent", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockContentionEvent", "lock_name"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "LockContentionEvent",
+                            "requesting_owner",
+                        ))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "LockContentionEvent",
+                            "current_owner",
+                        ))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LockContentionEvent", "wait_seconds"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "LockContentionEvent",
+                            "source_service",
+                        ))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "LockContentionEvent", "timestamp"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -1328,6 +2016,94 @@ impl<'a> ::common_eventing::view::MessageView<'a> for MeteringEventView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "MeteringEvent", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "MeteringEvent", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "MeteringEvent", "project_id"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "MeteringEvent", "team_id"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "MeteringEvent", "service_name"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "MeteringEvent", "operation"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "MeteringEvent", "timestamp_ms"))?
+                }
+                12 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "MeteringEvent", "labels"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<TokenUsage>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "MeteringEvent", "resource"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<InferenceUsage>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "MeteringEvent", "resource"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<StorageUsage>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "MeteringEvent", "resource"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<SyntheticDataUsage>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "MeteringEvent", "resource"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for MeteringEvent {
     type View<'a> = MeteringEventView<'a>;
@@ -1405,6 +2181,51 @@ impl<'a> ::common_eventing::view::MessageView<'a> for TokenUsageView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TokenUsage", "model_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TokenUsage", "provider"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TokenUsage", "input_tokens"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TokenUsage", "output_tokens"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TokenUsage", "estimated_cost_usd"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for TokenUsage {
     type View<'a> = TokenUsageView<'a>;
@@ -1473,6 +2294,45 @@ impl<'a> ::common_eventing::view::MessageView<'a> for InferenceUsageView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferenceUsage", "model_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Float,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferenceUsage", "latency_ms"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferenceUsage", "compute_ms"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InferenceUsage", "hardware_tier"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for InferenceUsage {
     type View<'a> = InferenceUsageView<'a>;
@@ -1525,6 +2385,39 @@ impl<'a> ::common_eventing::view::MessageView<'a> for StorageUsageView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.storage_tier, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "StorageUsage", "storage_tier"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "StorageUsage", "bytes_read"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "StorageUsage", "bytes_written"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "StorageUsage", "storage_tier"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -1588,6 +2481,47 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SyntheticDataUsageView<'a>
                     rt::merge::<
                         ::common_eventing::view::kind::Float,
                     >(&mut self.generation_duration_ms, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "SyntheticDataUsage",
+                            "generation_duration_ms",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "SyntheticDataUsage",
+                            "records_generated",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SyntheticDataUsage", "data_modality"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Float,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(
                             e,
                             "SyntheticDataUsage",
@@ -1715,6 +2649,79 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ModelLifecycleEventView<'a
                     rt::singular::<
                         ::common_eventing::wkt::Timestamp,
                     >(&mut self.timestamp, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelLifecycleEvent", "timestamp"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelLifecycleEvent", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelLifecycleEvent", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelLifecycleEvent", "model_id"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelLifecycleEvent", "model_name"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelLifecycleEvent", "version"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelLifecycleEvent", "action"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelLifecycleEvent", "triggered_by"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ModelLifecycleEvent", "metadata"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "ModelLifecycleEvent", "timestamp"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -1865,6 +2872,99 @@ impl<'a> ::common_eventing::view::MessageView<'a> for CircuitBreakerEventView<'a
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CircuitBreakerEvent", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CircuitBreakerEvent", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CircuitBreakerEvent", "circuit_name"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CircuitBreakerEvent", "from_state"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CircuitBreakerEvent", "to_state"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "CircuitBreakerEvent",
+                            "source_service",
+                        ))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "CircuitBreakerEvent",
+                            "failure_count",
+                        ))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "CircuitBreakerEvent",
+                            "success_count",
+                        ))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "CircuitBreakerEvent",
+                            "trigger_reason",
+                        ))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CircuitBreakerEvent", "timestamp"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for CircuitBreakerEvent {
     type View<'a> = CircuitBreakerEventView<'a>;
@@ -1983,6 +3083,77 @@ impl<'a> ::common_eventing::view::MessageView<'a> for RateLimitEventView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RateLimitEvent", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RateLimitEvent", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RateLimitEvent", "path"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RateLimitEvent", "limit"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RateLimitEvent", "current_count"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RateLimitEvent", "rejected"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RateLimitEvent", "source_service"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RateLimitEvent", "client_id"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RateLimitEvent", "timestamp"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for RateLimitEvent {
     type View<'a> = RateLimitEventView<'a>;
@@ -2089,6 +3260,75 @@ impl<'a> ::common_eventing::view::MessageView<'a> for BulkheadEventView<'a> {
                     rt::singular::<
                         ::common_eventing::wkt::Timestamp,
                     >(&mut self.timestamp, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "BulkheadEvent", "timestamp"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "BulkheadEvent", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "BulkheadEvent", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "BulkheadEvent", "bulkhead_name"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "BulkheadEvent",
+                            "max_concurrent_calls",
+                        ))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "BulkheadEvent", "active_calls"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "BulkheadEvent", "rejected"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "BulkheadEvent", "source_service"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "BulkheadEvent", "timestamp"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -2257,6 +3497,108 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SecurityAlertEventView<'a>
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SecurityAlertEvent", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SecurityAlertEvent", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SecurityAlertEvent", "severity"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SecurityAlertEvent", "alert_type"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "SecurityAlertEvent",
+                            "source_service",
+                        ))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SecurityAlertEvent", "description"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SecurityAlertEvent", "details"))?
+                }
+                8 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(
+                            e,
+                            "SecurityAlertEvent",
+                            "affected_resources",
+                        ))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "SecurityAlertEvent",
+                            "mitigation_action",
+                        ))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "SecurityAlertEvent",
+                            "auto_mitigated",
+                        ))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "SecurityAlertEvent", "timestamp"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for SecurityAlertEvent {
     type View<'a> = SecurityAlertEventView<'a>;
@@ -2362,6 +3704,72 @@ impl<'a> ::common_eventing::view::MessageView<'a> for UsageMetricsEventView<'a> 
                     rt::singular::<
                         ::common_eventing::wkt::Timestamp,
                     >(&mut self.timestamp, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "UsageMetricsEvent", "timestamp"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "UsageMetricsEvent", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "UsageMetricsEvent", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "UsageMetricsEvent", "service_name"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "UsageMetricsEvent", "metric_type"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "UsageMetricsEvent", "value"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "UsageMetricsEvent", "unit"))?
+                }
+                7 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "UsageMetricsEvent", "labels"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "UsageMetricsEvent", "timestamp"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,

@@ -124,6 +124,84 @@ impl<'a> ::common_eventing::view::MessageView<'a> for AgentView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Agent", "id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Agent", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Agent", "name"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Agent", "description"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Agent", "agent_type"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Agent", "privilege_level"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Agent", "status"))?
+                }
+                8 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Agent", "capabilities"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Agent", "owner_id"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Agent", "created_at"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Agent {
     type View<'a> = AgentView<'a>;
@@ -282,6 +360,103 @@ impl<'a> ::common_eventing::view::MessageView<'a> for JobView<'a> {
                     rt::singular::<
                         ::common_eventing::wkt::Timestamp,
                     >(&mut self.completed_at, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Job", "completed_at"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Job", "id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Job", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Job", "job_type"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Job", "status"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Job", "input_params"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Job", "output"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Job", "created_by"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Float,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Job", "progress_percent"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Job", "error_message"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Job", "created_at"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Job", "started_at"))?
+                }
+                12 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "Job", "completed_at"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -460,6 +635,108 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ModelView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Model", "id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Model", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Model", "name"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Model", "version"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Model", "framework"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Model", "status"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Model", "artifact_uri"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Model", "metrics"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Model", "parameters"))?
+                }
+                10 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Model", "tags"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Model", "created_by"))?
+                }
+                12 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Model", "created_at"))?
+                }
+                13 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Model", "updated_at"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Model {
     type View<'a> = ModelView<'a>;
@@ -588,6 +865,79 @@ impl<'a> ::common_eventing::view::MessageView<'a> for TenantView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Tenant", "id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Tenant", "name"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Tenant", "display_name"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Tenant", "status"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Tenant", "tier"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Tenant", "k8s_namespace"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<TenantQuota>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Tenant", "quota"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Tenant", "created_at"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Tenant", "updated_at"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Tenant {
     type View<'a> = TenantView<'a>;
@@ -658,6 +1008,51 @@ impl<'a> ::common_eventing::view::MessageView<'a> for TenantQuotaView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int32,
                     >(&mut self.max_models, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TenantQuota", "max_models"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TenantQuota", "cpu_cores"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TenantQuota", "memory_gb"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TenantQuota", "gpu_count"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TenantQuota", "storage_gb"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "TenantQuota", "max_models"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,

@@ -26,6 +26,21 @@ impl<'a> ::common_eventing::view::MessageView<'a> for HealthzRequestView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for HealthzRequest {
     type View<'a> = HealthzRequestView<'a>;
@@ -57,6 +72,21 @@ impl<'a> ::common_eventing::view::MessageView<'a> for HealthzResponseView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for HealthzResponse {
     type View<'a> = HealthzResponseView<'a>;
@@ -75,6 +105,21 @@ impl<'a> ::common_eventing::view::MessageView<'a> for GetCapabilitiesRequestView
     #[allow(unused_mut)]
     fn merge_view(
         &mut self,
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
         body: &'a [u8],
         depth: u32,
     ) -> ::core::result::Result<(), ::prost::DecodeError> {
@@ -138,6 +183,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for GetCapabilitiesResponseVie
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            crate::common::v1::Capabilities,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "GetCapabilitiesResponse",
+                            "capabilities",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for GetCapabilitiesResponse {
     type View<'a> = GetCapabilitiesResponseView<'a>;
@@ -184,6 +256,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IngestEventRequestView<'a>
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<crate::common::v1::Event>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IngestEventRequest", "event"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for IngestEventRequest {
     type View<'a> = IngestEventRequestView<'a>;
@@ -202,6 +295,21 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IngestEventResponseView<'a
     #[allow(unused_mut)]
     fn merge_view(
         &mut self,
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
         body: &'a [u8],
         depth: u32,
     ) -> ::core::result::Result<(), ::prost::DecodeError> {
@@ -265,6 +373,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IngestEventBatchRequestVie
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            crate::common::v1::EventBatch,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IngestEventBatchRequest",
+                            "event_batch",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for IngestEventBatchRequest {
     type View<'a> = IngestEventBatchRequestView<'a>;
@@ -283,6 +418,21 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IngestEventBatchResponseVi
     #[allow(unused_mut)]
     fn merge_view(
         &mut self,
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
         body: &'a [u8],
         depth: u32,
     ) -> ::core::result::Result<(), ::prost::DecodeError> {
@@ -342,6 +492,29 @@ impl<'a> ::common_eventing::view::MessageView<'a> for QueryEventsRequestView<'a>
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            crate::common::v1::QueryRequest,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryEventsRequest", "query"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for QueryEventsRequest {
     type View<'a> = QueryEventsRequestView<'a>;
@@ -381,6 +554,29 @@ impl<'a> ::common_eventing::view::MessageView<'a> for QueryEventsResponseView<'a
                     rt::singular::<
                         crate::common::v1::QueryResponse,
                     >(&mut self.response, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryEventsResponse", "response"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            crate::common::v1::QueryResponse,
+                        >,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "QueryEventsResponse", "response"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,

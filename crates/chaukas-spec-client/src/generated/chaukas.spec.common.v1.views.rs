@@ -59,6 +59,41 @@ impl<'a> ::common_eventing::view::MessageView<'a> for MessageContentView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "MessageContent", "role"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "MessageContent", "text"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "MessageContent", "metadata"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for MessageContent {
     type View<'a> = MessageContentView<'a>;
@@ -141,6 +176,53 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ToolCallView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ToolCall", "id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ToolCall", "name"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ToolCall", "arguments"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ToolCall", "auth_required"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ToolCall", "function_name"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for ToolCall {
     type View<'a> = ToolCallView<'a>;
@@ -216,6 +298,53 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ToolResponseView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int32,
                     >(&mut self.http_status, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ToolResponse", "http_status"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ToolResponse", "tool_call_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ToolResponse", "output"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ToolResponse", "error_message"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ToolResponse", "execution_time_ms"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "ToolResponse", "http_status"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -419,6 +548,125 @@ impl<'a> ::common_eventing::view::MessageView<'a> for LlmInvocationView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "provider"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "model"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "request"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "response"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "prompt_tokens"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "completion_tokens"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "total_tokens"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "temperature"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "max_tokens"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "top_p"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "frequency_penalty"))?
+                }
+                12 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "presence_penalty"))?
+                }
+                13 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "start_time"))?
+                }
+                14 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "end_time"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "duration_ms"))?
+                }
+                16 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "LlmInvocation", "finish_reason"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for LlmInvocation {
     type View<'a> = LlmInvocationView<'a>;
@@ -482,6 +730,46 @@ impl<'a> ::common_eventing::view::MessageView<'a> for PolicyDecisionView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.rationale, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PolicyDecision", "rationale"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PolicyDecision", "policy_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PolicyDecision", "outcome"))?
+                }
+                3 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "PolicyDecision", "rule_ids"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "PolicyDecision", "rationale"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -563,6 +851,48 @@ impl<'a> ::common_eventing::view::MessageView<'a> for DataAccessView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "DataAccess", "datasource"))?
+                }
+                2 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "DataAccess", "document_ids"))?
+                }
+                3 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "DataAccess", "chunk_ids"))?
+                }
+                4 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "DataAccess", "pii_categories"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for DataAccess {
     type View<'a> = DataAccessView<'a>;
@@ -624,6 +954,40 @@ impl<'a> ::common_eventing::view::MessageView<'a> for RedactionInfoView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "RedactionInfo", "fields"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RedactionInfo", "method"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RedactionInfo", "salt_id"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for RedactionInfo {
     type View<'a> = RedactionInfoView<'a>;
@@ -676,6 +1040,39 @@ impl<'a> ::common_eventing::view::MessageView<'a> for RetryInfoView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int32,
                     >(&mut self.backoff_ms, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RetryInfo", "backoff_ms"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RetryInfo", "attempt"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "RetryInfo", "strategy"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "RetryInfo", "backoff_ms"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -753,6 +1150,51 @@ impl<'a> ::common_eventing::view::MessageView<'a> for PerformanceMetricsView<'a>
                     rt::merge::<
                         ::common_eventing::view::kind::Double,
                     >(&mut self.latency_ms, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PerformanceMetrics", "latency_ms"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PerformanceMetrics", "cpu_percent"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PerformanceMetrics", "memory_mb"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PerformanceMetrics", "duration_ms"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "PerformanceMetrics", "throughput"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "PerformanceMetrics", "latency_ms"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -839,6 +1281,57 @@ impl<'a> ::common_eventing::view::MessageView<'a> for InfrastructureMetricsView<
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.thread_id, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InfrastructureMetrics", "thread_id"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "InfrastructureMetrics",
+                            "resource_type",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InfrastructureMetrics", "metrics"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InfrastructureMetrics", "host"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "InfrastructureMetrics", "process_id"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "InfrastructureMetrics", "thread_id"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -981,6 +1474,91 @@ impl<'a> ::common_eventing::view::MessageView<'a> for CostDetailsView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CostDetails", "provider"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CostDetails", "service"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CostDetails", "input_tokens"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CostDetails", "output_tokens"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CostDetails", "total_tokens"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CostDetails", "input_cost"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CostDetails", "output_cost"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CostDetails", "total_cost"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CostDetails", "currency"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "CostDetails", "input_rate_per_token"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "CostDetails",
+                            "output_rate_per_token",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for CostDetails {
     type View<'a> = CostDetailsView<'a>;
@@ -1074,6 +1652,65 @@ impl<'a> ::common_eventing::view::MessageView<'a> for AgentHandoffView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.handoff_type, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentHandoff", "handoff_type"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentHandoff", "from_agent_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentHandoff", "from_agent_name"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentHandoff", "to_agent_id"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentHandoff", "to_agent_name"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentHandoff", "handoff_data"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "AgentHandoff", "reason"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "AgentHandoff", "handoff_type"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -1197,6 +1834,73 @@ impl<'a> ::common_eventing::view::MessageView<'a> for McpCallView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "McpCall", "server_name"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "McpCall", "server_url"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "McpCall", "operation"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "McpCall", "method"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "McpCall", "request"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "McpCall", "response"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "McpCall", "protocol_version"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "McpCall", "execution_time_ms"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for McpCall {
     type View<'a> = McpCallView<'a>;
@@ -1267,6 +1971,51 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ErrorInfoView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.recovery_action, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ErrorInfo", "recovery_action"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ErrorInfo", "error_message"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ErrorInfo", "error_code"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ErrorInfo", "stack_trace"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ErrorInfo", "recoverable"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "ErrorInfo", "recovery_action"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -1941,6 +2690,278 @@ impl<'a> ::common_eventing::view::MessageView<'a> for EventView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "project_id"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "session_id"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "span_id"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "parent_span_id"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "r#type"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "severity"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "status"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "author"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "timestamp"))?
+                }
+                12 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "agent_id"))?
+                }
+                13 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "agent_name"))?
+                }
+                14 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "invocation_id"))?
+                }
+                15 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "response_id"))?
+                }
+                16 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "is_partial"))?
+                }
+                17 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "is_final"))?
+                }
+                18 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "hash_prev"))?
+                }
+                19 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "content_hash"))?
+                }
+                20 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "worm_proof_id"))?
+                }
+                21 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "branch"))?
+                }
+                22 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Event", "tags"))?
+                }
+                23 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "trace_id"))?
+                }
+                60 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<RetryInfo>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "retry"))?
+                }
+                61 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<RedactionInfo>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "redaction"))?
+                }
+                62 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Event", "pii_categories"))?
+                }
+                70 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<PerformanceMetrics>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "performance"))?
+                }
+                71 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<InfrastructureMetrics>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "infrastructure"))?
+                }
+                72 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<CostDetails>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "cost"))?
+                }
+                90 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "metadata"))?
+                }
+                99 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Any,
+                        >,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Event", "extensions"))?
+                }
+                30 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<MessageContent>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "content"))?
+                }
+                31 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<ToolCall>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "content"))?
+                }
+                32 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<ToolResponse>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "content"))?
+                }
+                33 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<LlmInvocation>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "content"))?
+                }
+                34 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<PolicyDecision>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "content"))?
+                }
+                35 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<DataAccess>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "content"))?
+                }
+                36 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "content"))?
+                }
+                37 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<ErrorInfo>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "content"))?
+                }
+                38 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<AgentHandoff>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "content"))?
+                }
+                39 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<McpCall>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Event", "content"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Event {
     type View<'a> = EventView<'a>;
@@ -2048,6 +3069,68 @@ impl<'a> ::common_eventing::view::MessageView<'a> for EventBatchView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "EventBatch", "batch_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "EventBatch", "timestamp"))?
+                }
+                3 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<Event>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "EventBatch", "events"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Struct,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "EventBatch", "metadata"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "EventBatch", "total_cost"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "EventBatch", "total_tokens"))?
+                }
+                12 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "EventBatch", "total_duration_ms"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for EventBatch {
     type View<'a> = EventBatchView<'a>;
@@ -2098,6 +3181,37 @@ impl<'a> ::common_eventing::view::MessageView<'a> for TimeRangeView<'a> {
                     rt::singular::<
                         ::common_eventing::wkt::Timestamp,
                     >(&mut self.end, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TimeRange", "end"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TimeRange", "start"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "TimeRange", "end"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -2256,6 +3370,97 @@ impl<'a> ::common_eventing::view::MessageView<'a> for QueryFilterView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryFilter", "tenant_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryFilter", "project_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryFilter", "session_id"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryFilter", "agent_id"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryFilter", "span_id"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryFilter", "trace_id"))?
+                }
+                10 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Int32,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "QueryFilter", "types"))?
+                }
+                11 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Int32,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "QueryFilter", "statuses"))?
+                }
+                12 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Int32,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "QueryFilter", "severities"))?
+                }
+                20 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "QueryFilter", "tags"))?
+                }
+                21 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryFilter", "text_query"))?
+                }
+                30 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<TimeRange>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryFilter", "time"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for QueryFilter {
     type View<'a> = QueryFilterView<'a>;
@@ -2329,6 +3534,45 @@ impl<'a> ::common_eventing::view::MessageView<'a> for QueryRequestView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<QueryFilter>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryRequest", "filter"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryRequest", "page_size"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryRequest", "page_token"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryRequest", "order_by_time"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for QueryRequest {
     type View<'a> = QueryRequestView<'a>;
@@ -2374,6 +3618,34 @@ impl<'a> ::common_eventing::view::MessageView<'a> for QueryResponseView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.next_page_token, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryResponse", "next_page_token"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<Event>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "QueryResponse", "events"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "QueryResponse", "next_page_token"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -2469,6 +3741,63 @@ impl<'a> ::common_eventing::view::MessageView<'a> for CapabilitiesView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Bool,
                     >(&mut self.data_access_events, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Capabilities", "data_access_events"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Capabilities", "worm_retention"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Capabilities", "audit_proofs"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Capabilities", "distributed_query"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Capabilities", "rbac"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Capabilities", "sso"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Capabilities", "policy_decisions"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "Capabilities", "data_access_events"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,

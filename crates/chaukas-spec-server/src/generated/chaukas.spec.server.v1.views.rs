@@ -54,6 +54,39 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IngestEventResponseView<'a
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IngestEventResponse", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IngestEventResponse", "status"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IngestEventResponse", "processed_at"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for IngestEventResponse {
     type View<'a> = IngestEventResponseView<'a>;
@@ -140,6 +173,62 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IngestEventBatchResponseVi
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IngestEventBatchResponse",
+                            "batch_id",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IngestEventBatchResponse",
+                            "accepted_count",
+                        ))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IngestEventBatchResponse",
+                            "rejected_count",
+                        ))?
+                }
+                4 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(
+                            e,
+                            "IngestEventBatchResponse",
+                            "rejected_event_ids",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for IngestEventBatchResponse {
     type View<'a> = IngestEventBatchResponseView<'a>;
@@ -199,6 +288,41 @@ impl<'a> ::common_eventing::view::MessageView<'a> for GetEventStatsRequestView<'
                     rt::singular::<
                         ::chaukas_spec_client::common::v1::TimeRange,
                     >(&mut self.time_range, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "GetEventStatsRequest", "time_range"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "GetEventStatsRequest", "tenant_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "GetEventStatsRequest", "project_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::chaukas_spec_client::common::v1::TimeRange,
+                        >,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "GetEventStatsRequest", "time_range"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -293,6 +417,62 @@ impl<'a> ::common_eventing::view::MessageView<'a> for GetEventStatsResponseView<
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "GetEventStatsResponse",
+                            "total_events",
+                        ))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "GetEventStatsResponse",
+                            "total_sessions",
+                        ))?
+                }
+                3 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Int64,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "GetEventStatsResponse",
+                            "events_by_type",
+                        ))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "GetEventStatsResponse",
+                            "avg_session_duration_ms",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for GetEventStatsResponse {
     type View<'a> = GetEventStatsResponseView<'a>;
@@ -311,6 +491,21 @@ impl<'a> ::common_eventing::view::MessageView<'a> for HealthzRequestView<'a> {
     #[allow(unused_mut)]
     fn merge_view(
         &mut self,
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
         body: &'a [u8],
         depth: u32,
     ) -> ::core::result::Result<(), ::prost::DecodeError> {
@@ -355,6 +550,21 @@ impl<'a> ::common_eventing::view::MessageView<'a> for HealthzResponseView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for HealthzResponse {
     type View<'a> = HealthzResponseView<'a>;
@@ -373,6 +583,21 @@ impl<'a> ::common_eventing::view::MessageView<'a> for GetCapabilitiesRequestView
     #[allow(unused_mut)]
     fn merge_view(
         &mut self,
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
         body: &'a [u8],
         depth: u32,
     ) -> ::core::result::Result<(), ::prost::DecodeError> {
@@ -438,6 +663,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for GetCapabilitiesResponseVie
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::chaukas_spec_client::common::v1::Capabilities,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "GetCapabilitiesResponse",
+                            "capabilities",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for GetCapabilitiesResponse {
     type View<'a> = GetCapabilitiesResponseView<'a>;
@@ -479,6 +731,29 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IngestEventRequestView<'a>
                     rt::singular::<
                         ::chaukas_spec_client::common::v1::Event,
                     >(&mut self.event, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "IngestEventRequest", "event"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::chaukas_spec_client::common::v1::Event,
+                        >,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "IngestEventRequest", "event"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -538,6 +813,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for IngestEventBatchRequestVie
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::chaukas_spec_client::common::v1::EventBatch,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "IngestEventBatchRequest",
+                            "event_batch",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for IngestEventBatchRequest {
     type View<'a> = IngestEventBatchRequestView<'a>;
@@ -586,6 +888,29 @@ impl<'a> ::common_eventing::view::MessageView<'a> for QueryEventsRequestView<'a>
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::chaukas_spec_client::common::v1::QueryRequest,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryEventsRequest", "query"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for QueryEventsRequest {
     type View<'a> = QueryEventsRequestView<'a>;
@@ -627,6 +952,29 @@ impl<'a> ::common_eventing::view::MessageView<'a> for QueryEventsResponseView<'a
                     rt::singular::<
                         ::chaukas_spec_client::common::v1::QueryResponse,
                     >(&mut self.response, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "QueryEventsResponse", "response"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::chaukas_spec_client::common::v1::QueryResponse,
+                        >,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "QueryEventsResponse", "response"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,

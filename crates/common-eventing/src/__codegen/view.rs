@@ -54,6 +54,17 @@ pub fn delimited<'a>(buf: &mut &'a [u8]) -> Result<&'a [u8], DecodeError> {
     Ok(body)
 }
 
+/// `bytes` as a `str`, checked as prost checks a `string` (SIMD with the
+/// `simd-utf8` feature: the same answer, faster on long text).
+#[inline(always)]
+pub fn utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
+    #[cfg(feature = "simd-utf8")]
+    let s = simdutf8::basic::from_utf8(bytes).ok();
+    #[cfg(not(feature = "simd-utf8"))]
+    let s = core::str::from_utf8(bytes).ok();
+    s.ok_or_else(invalid_string)
+}
+
 /// A nested message of wire type `wire_type` merged into `view`, one level down: the
 /// checks of prost's `message::merge`, in its order (wire type, limit, length).
 #[inline]
@@ -81,6 +92,12 @@ pub fn merge<'a, K: Kind>(
     depth: u32,
 ) -> Result<(), DecodeError> {
     K::merge(value, wire_type, buf, depth)
+}
+
+/// Checks one occurrence of a field of kind `K`, keeping nothing.
+#[inline(always)]
+pub fn check<K: Kind>(wire_type: WireType, buf: &mut &[u8], depth: u32) -> Result<(), DecodeError> {
+    K::check(wire_type, buf, depth)
 }
 
 /// A proto3 `optional` field of kind `K`.

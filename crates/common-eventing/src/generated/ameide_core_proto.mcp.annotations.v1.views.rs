@@ -63,6 +63,45 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ToolHintsView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ToolHints", "read_only"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ToolHints", "destructive"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ToolHints", "idempotent"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ToolHints", "open_world"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for ToolHints {
     type View<'a> = ToolHintsView<'a>;
@@ -140,6 +179,56 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ExposeOptionsView<'a> {
                 5 => {
                     self.adapter_filled_fields
                         .merge(body, 5, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(
+                            e,
+                            "ExposeOptions",
+                            "adapter_filled_fields",
+                        ))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ExposeOptions", "tool_name"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ExposeOptions", "description"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<ToolHints>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ExposeOptions", "hints"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "ExposeOptions", "requires_approval"))?
+                }
+                5 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
                         .map_err(|e| rt::push(
                             e,
                             "ExposeOptions",

@@ -45,6 +45,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for AnyView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Any", "type_url"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bytes,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Any", "value"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Any {
     type View<'a> = AnyView<'a>;
@@ -95,6 +122,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for DurationView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Duration", "seconds"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Duration", "nanos"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Duration {
     type View<'a> = DurationView<'a>;
@@ -113,6 +167,21 @@ impl<'a> ::common_eventing::view::MessageView<'a> for EmptyView<'a> {
     #[allow(unused_mut)]
     fn merge_view(
         &mut self,
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
         body: &'a [u8],
         depth: u32,
     ) -> ::core::result::Result<(), ::prost::DecodeError> {
@@ -162,6 +231,28 @@ impl<'a> ::common_eventing::view::MessageView<'a> for FieldMaskView<'a> {
                 1 => {
                     self.paths
                         .merge(body, 1, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FieldMask", "paths"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
                         .map_err(|e| rt::push(e, "FieldMask", "paths"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -219,6 +310,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for TimestampView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Timestamp", "seconds"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Timestamp", "nanos"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Timestamp {
     type View<'a> = TimestampView<'a>;
@@ -251,6 +369,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for DoubleValueView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Double,
                     >(&mut self.value, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "DoubleValue", "value"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Double,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "DoubleValue", "value"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -297,6 +436,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for FloatValueView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Float,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "FloatValue", "value"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for FloatValue {
     type View<'a> = FloatValueView<'a>;
@@ -329,6 +489,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for Int64ValueView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.value, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Int64Value", "value"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "Int64Value", "value"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -375,6 +556,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for UInt64ValueView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Uint64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "UInt64Value", "value"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for UInt64Value {
     type View<'a> = UInt64ValueView<'a>;
@@ -407,6 +609,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for Int32ValueView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int32,
                     >(&mut self.value, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Int32Value", "value"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "Int32Value", "value"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -453,6 +676,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for UInt32ValueView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Uint32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "UInt32Value", "value"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for UInt32Value {
     type View<'a> = UInt32ValueView<'a>;
@@ -485,6 +729,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for BoolValueView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Bool,
                     >(&mut self.value, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "BoolValue", "value"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bool,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "BoolValue", "value"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -533,6 +798,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for StringValueView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "StringValue", "value"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for StringValue {
     type View<'a> = StringValueView<'a>;
@@ -567,6 +853,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for BytesValueView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Bytes,
                     >(&mut self.value, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "BytesValue", "value"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bytes,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "BytesValue", "value"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,

@@ -28,6 +28,14 @@ pub trait Kind {
         depth: u32,
     ) -> Result<(), DecodeError>;
 
+    /// Checks one occurrence as [`Kind::merge`] would, keeping nothing.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn check(wire_type: WireType, buf: &mut &[u8], depth: u32) -> Result<(), DecodeError> {
+        let mut value = Self::Value::default();
+        Self::merge(&mut value, wire_type, buf, depth)
+    }
+
     /// The owned value.
     fn to_owned(value: &Self::Value<'_>) -> Self::Owned;
 }
@@ -110,7 +118,7 @@ impl Kind for Str {
     ) -> Result<(), DecodeError> {
         check_wire_type(WireType::LengthDelimited, wire_type)?;
         let bytes = rt::delimited(buf)?;
-        *value = core::str::from_utf8(bytes).map_err(|_| rt::invalid_string())?;
+        *value = rt::utf8(bytes)?;
         Ok(())
     }
 
@@ -163,6 +171,16 @@ impl<M: HasView> Kind for Message<M> {
         depth: u32,
     ) -> Result<(), DecodeError> {
         rt::message(value, wire_type, buf, depth)
+    }
+
+    #[inline(always)]
+    fn check(wire_type: WireType, buf: &mut &[u8], depth: u32) -> Result<(), DecodeError> {
+        check_wire_type(WireType::LengthDelimited, wire_type)?;
+        if depth == 0 {
+            return Err(rt::recursion_limit());
+        }
+        let body = rt::delimited(buf)?;
+        <M::View<'_> as super::MessageView<'_>>::check_view(body, depth - 1)
     }
 
     fn to_owned(value: &M::View<'_>) -> M {

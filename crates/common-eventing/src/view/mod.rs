@@ -81,6 +81,14 @@ pub trait MessageView<'a>: Sized + Default + Clone + core::fmt::Debug + PartialE
     /// message.
     #[doc(hidden)]
     fn merge_view(&mut self, body: &'a [u8], depth: u32) -> Result<(), DecodeError>;
+
+    /// Checks the message body `body` exactly as [`MessageView::merge_view`] would,
+    /// building nothing: how the elements of a repeated message field are checked
+    /// when the view is decoded (they are read again as iterated).
+    #[doc(hidden)]
+    fn check_view(body: &'a [u8], depth: u32) -> Result<(), DecodeError> {
+        Self::default().merge_view(body, depth)
+    }
 }
 
 /// The view of an `M` encoded in `buf`: `<M as HasView>::View::decode_view(buf)`.

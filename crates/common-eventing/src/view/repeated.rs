@@ -10,11 +10,13 @@ use std::fmt;
 
 /// The message bodies a field's elements are in: one, unless the message the field
 /// belongs to was itself merged from several occurrences (rare; then the others are
-/// kept in a `Vec`).
+/// kept on the heap, so the common case stays two words and a null pointer).
 #[derive(Clone, Default)]
 struct Segments<'a> {
     first: &'a [u8],
-    more: Vec<&'a [u8]>,
+    // One word (a `Vec` is three) in every view, for a case that almost never comes.
+    #[allow(clippy::box_collection)]
+    more: Option<Box<Vec<&'a [u8]>>>,
 }
 
 impl<'a> Segments<'a> {
@@ -22,11 +24,16 @@ impl<'a> Segments<'a> {
     fn note(&mut self, body: &'a [u8]) {
         if self.first.is_empty() {
             self.first = body;
-            return;
+        } else if !core::ptr::eq(self.first, body) {
+            self.note_more(body);
         }
-        let last = self.more.last().copied().unwrap_or(self.first);
-        if !core::ptr::eq(last, body) {
-            self.more.push(body);
+    }
+
+    #[cold]
+    fn note_more(&mut self, body: &'a [u8]) {
+        let more = self.more.get_or_insert_with(Default::default);
+        if !more.last().is_some_and(|last| core::ptr::eq(*last, body)) {
+            more.push(body);
         }
     }
 
@@ -34,7 +41,7 @@ impl<'a> Segments<'a> {
         match i {
             0 if !self.first.is_empty() => Some(self.first),
             0 => None,
-            _ => self.more.get(i - 1).copied(),
+            _ => self.more.as_ref()?.get(i - 1).copied(),
         }
     }
 }
@@ -117,21 +124,29 @@ impl<'a, K: Kind> RepeatedView<'a, K> {
         buf: &mut &'a [u8],
         depth: u32,
     ) -> Result<(), DecodeError> {
-        if K::PACKABLE && wire_type == WireType::LengthDelimited {
-            let mut run = rt::delimited(buf)?;
-            while !run.is_empty() {
-                let mut value = K::Value::default();
-                K::merge(&mut value, K::WIRE, &mut run, depth)?;
-                self.len += 1;
-            }
-        } else {
-            let mut value = K::Value::default();
-            K::merge(&mut value, wire_type, buf, depth)?;
-            self.len += 1;
-        }
+        self.len += Self::check(wire_type, buf, depth)?;
         self.tag = tag;
         self.segments.note(body);
         Ok(())
+    }
+
+    /// Checks one occurrence of the field as owned decode would, keeping nothing;
+    /// returns how many elements it holds.
+    #[doc(hidden)]
+    #[inline]
+    pub fn check(wire_type: WireType, buf: &mut &[u8], depth: u32) -> Result<usize, DecodeError> {
+        if K::PACKABLE && wire_type == WireType::LengthDelimited {
+            let mut run = rt::delimited(buf)?;
+            let mut n = 0;
+            while !run.is_empty() {
+                K::check(K::WIRE, &mut run, depth)?;
+                n += 1;
+            }
+            Ok(n)
+        } else {
+            K::check(wire_type, buf, depth)?;
+            Ok(1)
+        }
     }
 
     /// Counts one length-delimited element the caller has already checked (skipping
@@ -298,6 +313,24 @@ impl<K: Kind, V: Kind> Kind for Entry<K, V> {
         Ok(())
     }
 
+    #[inline]
+    fn check(wire_type: WireType, buf: &mut &[u8], depth: u32) -> Result<(), DecodeError> {
+        prost::encoding::check_wire_type(WireType::LengthDelimited, wire_type)?;
+        if depth == 0 {
+            return Err(rt::recursion_limit());
+        }
+        let mut entry = rt::delimited(buf)?;
+        while !entry.is_empty() {
+            let (tag, wire_type) = rt::key(&mut entry)?;
+            match tag {
+                1 => K::check(wire_type, &mut entry, depth - 1)?,
+                2 => V::check(wire_type, &mut entry, depth - 1)?,
+                _ => rt::skip(wire_type, tag, &mut entry, depth - 1)?,
+            }
+        }
+        Ok(())
+    }
+
     fn to_owned(value: &Self::Value<'_>) -> Self::Owned {
         (K::to_owned(&value.0), V::to_owned(&value.1))
     }
@@ -348,6 +381,13 @@ impl<'a, K: Kind, V: Kind> MapView<'a, K, V> {
         depth: u32,
     ) -> Result<(), DecodeError> {
         self.entries.merge(body, tag, wire_type, buf, depth)
+    }
+
+    /// Checks one entry as owned decode would, keeping nothing.
+    #[doc(hidden)]
+    #[inline]
+    pub fn check(wire_type: WireType, buf: &mut &[u8], depth: u32) -> Result<(), DecodeError> {
+        Entry::<K, V>::check(wire_type, buf, depth)
     }
 
     /// Counts one entry the caller has already checked (see

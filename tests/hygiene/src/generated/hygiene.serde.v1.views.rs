@@ -200,6 +200,85 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SomeView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Some", "name"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Some", "count"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Option>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Some", "option"))?
+                }
+                4 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<Vec>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Some", "items"))?
+                }
+                5 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Message<String>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Some", "labels"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Some", "at"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Some", "kind"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Result>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Some", "choice"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Box>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Some", "choice"))?
+                }
+                8 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Some", "choice"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Some {
     type View<'a> = SomeView<'a>;
@@ -257,6 +336,39 @@ impl<'a> ::common_eventing::view::MessageView<'a> for OptionView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Bytes,
                     >(&mut self.data, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Option", "data"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Some>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Option", "back"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Option", "value"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bytes,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "Option", "data"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -369,6 +481,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for ResultView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Some>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Result", "outcome"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Option>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Result", "outcome"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Result {
     type View<'a> = ResultView<'a>;
@@ -415,6 +554,34 @@ impl<'a> ::common_eventing::view::MessageView<'a> for StringView<'a> {
                 2 => {
                     self.nested
                         .merge(body, 2, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "String", "nested"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "String", "value"))?
+                }
+                2 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Message<Some>,
+                    >::check(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "String", "nested"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -505,6 +672,54 @@ impl<'a> ::common_eventing::view::MessageView<'a> for VecView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<String>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Vec", "strings"))?
+                }
+                2 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Int32,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Vec", "numbers"))?
+                }
+                3 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Double,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Vec", "ratios"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Vec", "event_id"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bytes,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Vec", "key"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Vec {
     type View<'a> = VecView<'a>;
@@ -551,6 +766,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for BoxView<'a> {
                 }
                 2 => {
                     rt::singular::<Vec>(&mut self.vec, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Box", "vec"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Box>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Box", "inner"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Vec>,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "Box", "vec"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -677,6 +919,45 @@ impl<'a> ::common_eventing::view::MessageView<'a> for OkView<'a> {
                         }
                     };
                     r.map_err(|e| rt::push(e, "Ok", "body"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Option>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Ok", "meta"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<String>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Ok", "subject"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Vec>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Ok", "body"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Box>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Ok", "body"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
             }

@@ -197,6 +197,7 @@ fn view(model: &PackageModel, message: &Message, out: &mut String) {
     let mut fields = String::new();
     let mut to_message = String::new();
     let mut arms = String::new();
+    let mut check_arms = String::new();
     for field in &message.fields {
         if let Storage::Case { .. } = field.storage {
             continue;
@@ -268,6 +269,23 @@ fn view(model: &PackageModel, message: &Message, out: &mut String) {
             "                {} => {merge}.map_err(|e| rt::push(e, {struct_name:?}, {ident:?}))?,",
             field.number
         );
+        let check = match &field.storage {
+            Storage::Repeated { .. } => format!(
+                "{VIEW}::RepeatedView::<{}>::check(wire_type, &mut buf, depth).map(|_| ())",
+                marker()
+            ),
+            Storage::Map { key, value } => format!(
+                "{VIEW}::MapView::<{}, {}>::check(wire_type, &mut buf, depth)",
+                kind_marker(model, key).expect("a scalar key"),
+                kind_marker(model, value).expect("checked by `generate`")
+            ),
+            _ => format!("rt::check::<{}>(wire_type, &mut buf, depth)", marker()),
+        };
+        let _ = writeln!(
+            check_arms,
+            "                {} => {check}.map_err(|e| rt::push(e, {struct_name:?}, {ident:?}))?,",
+            field.number
+        );
     }
     for oneof in &message.oneofs {
         let ident = &oneof.ident;
@@ -295,6 +313,11 @@ fn view(model: &PackageModel, message: &Message, out: &mut String) {
                 conversions,
                 "                {view_enum}::{variant}(v) => {ty}::{variant}({value}),",
                 ty = oneof.ty
+            );
+            let _ = writeln!(
+                check_arms,
+                "                {number} => rt::check::<{marker}>(wire_type, &mut buf, depth).map_err(|e| rt::push(e, {struct_name:?}, {ident:?}))?,",
+                number = field.number,
             );
             let (existing, fresh) = if *boxed {
                 ("&mut **v", "::std::boxed::Box::new(v)")
@@ -350,6 +373,20 @@ fn view(model: &PackageModel, message: &Message, out: &mut String) {
          \x20           let (tag, wire_type) = rt::key(&mut buf)?;\n\
          \x20           match tag {{\n\
          {arms}\
+         \x20               _ => rt::skip(wire_type, tag, &mut buf, depth)?,\n\
+         \x20           }}\n\
+         \x20       }}\n\
+         \x20       ::core::result::Result::Ok(())\n\
+         \x20   }}\n\
+         \n\
+         \x20   #[allow(unused_mut)]\n\
+         \x20   fn check_view(body: &'a [u8], depth: u32) -> ::core::result::Result<(), ::prost::DecodeError> {{\n\
+         \x20       use ::common_eventing::__codegen::view as rt;\n\
+         \x20       let mut buf = body;\n\
+         \x20       while !buf.is_empty() {{\n\
+         \x20           let (tag, wire_type) = rt::key(&mut buf)?;\n\
+         \x20           match tag {{\n\
+         {check_arms}\
          \x20               _ => rt::skip(wire_type, tag, &mut buf, depth)?,\n\
          \x20           }}\n\
          \x20       }}\n\

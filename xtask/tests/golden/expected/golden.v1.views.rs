@@ -36,6 +36,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for MetaView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Meta", "message_id"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Meta {
     type View<'a> = MetaView<'a>;
@@ -70,6 +91,27 @@ impl<'a> ::common_eventing::view::MessageView<'a> for SubjectView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.id, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Subject", "id"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "Subject", "id"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -191,6 +233,73 @@ impl<'a> ::common_eventing::view::MessageView<'a> for HappenedView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Happened", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Happened", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Happened", "timestamp"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bytes,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Happened", "details_json"))?
+                }
+                5 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Happened", "created_at"))?
+                }
+                6 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Happened", "duration_ms"))?
+                }
+                7 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Message<Subject>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Happened", "labels"))?
+                }
+                8 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<happened::Part>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Happened", "parts"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Happened {
     type View<'a> = HappenedView<'a>;
@@ -234,6 +343,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for HappenedPartView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.last_seen, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Part", "last_seen"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Bytes,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Part", "payload_json"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "Part", "last_seen"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -302,6 +438,45 @@ impl<'a> ::common_eventing::view::MessageView<'a> for CountedView<'a> {
                     rt::merge::<
                         ::common_eventing::view::kind::Int64,
                     >(&mut self.item_count, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Counted", "item_count"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Counted", "event_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Counted", "tenant_id"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Counted", "timestamp_ms"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "Counted", "item_count"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -436,6 +611,45 @@ impl<'a> ::common_eventing::view::MessageView<'a> for EnvelopeView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Meta>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Envelope", "meta"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Subject>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Envelope", "subject"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Happened>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Envelope", "fact"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Counted>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Envelope", "fact"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for Envelope {
     type View<'a> = EnvelopeView<'a>;
@@ -515,6 +729,47 @@ impl<'a> ::common_eventing::view::MessageView<'a> for TracedMetaView<'a> {
         }
         ::core::result::Result::Ok(())
     }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TracedMeta", "message_id"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<
+                            ::common_eventing::wkt::Timestamp,
+                        >,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TracedMeta", "occurred_at"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TracedMeta", "traceparent"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "TracedMeta", "producer"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
 }
 impl ::common_eventing::view::HasView for TracedMeta {
     type View<'a> = TracedMetaView<'a>;
@@ -566,6 +821,33 @@ impl<'a> ::common_eventing::view::MessageView<'a> for TracedView<'a> {
                     rt::optional::<
                         ::common_eventing::view::kind::Str,
                     >(&mut self.tracestate, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Traced", "tracestate"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<TracedMeta>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Traced", "meta"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
                         .map_err(|e| rt::push(e, "Traced", "tracestate"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
@@ -753,6 +1035,90 @@ impl<'a> ::common_eventing::view::MessageView<'a> for CheckedView<'a> {
                         }
                     };
                     r.map_err(|e| rt::push(e, "Checked", "choice"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Checked", "code"))?
+                }
+                2 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Checked", "page_size"))?
+                }
+                3 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int64,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Checked", "item_count"))?
+                }
+                4 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Int32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Checked", "level"))?
+                }
+                5 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Checked", "tags"))?
+                }
+                6 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Checked", "labels"))?
+                }
+                7 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Message<Meta>,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Checked", "meta"))?
+                }
+                8 => {
+                    ::common_eventing::view::RepeatedView::<
+                        ::common_eventing::view::kind::Message<Checked>,
+                    >::check(wire_type, &mut buf, depth)
+                        .map(|_| ())
+                        .map_err(|e| rt::push(e, "Checked", "children"))?
+                }
+                9 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Checked", "note"))?
+                }
+                10 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Str,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Checked", "choice"))?
+                }
+                11 => {
+                    rt::check::<
+                        ::common_eventing::view::kind::Uint32,
+                    >(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Checked", "choice"))?
                 }
                 _ => rt::skip(wire_type, tag, &mut buf, depth)?,
             }
