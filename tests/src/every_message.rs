@@ -36,7 +36,8 @@ pub trait Check {
     fn check<M: JsonMessage + Encode + common_eventing::Known + common_eventing::view::HasView>(
         &mut self,
         fields: &[FieldDescriptor],
-    );
+    ) where
+        for<'a> <M as common_eventing::view::HasView>::View<'a>: serde::Serialize;
 }
 
 impl<F: Check> MessageVisitor for ForEach<F> {
@@ -48,7 +49,9 @@ impl<F: Check> MessageVisitor for ForEach<F> {
             + common_eventing::view::HasView,
     >(
         &mut self,
-    ) {
+    ) where
+        for<'a> <M as common_eventing::view::HasView>::View<'a>: serde::Serialize,
+    {
         let descriptor = self
             .pool
             .get_message_by_name(&M::full_name())
@@ -89,7 +92,9 @@ impl<C: Check> Check for &mut C {
     fn check<M: JsonMessage + Encode + common_eventing::Known + common_eventing::view::HasView>(
         &mut self,
         fields: &[FieldDescriptor],
-    ) {
+    ) where
+        for<'a> <M as common_eventing::view::HasView>::View<'a>: serde::Serialize,
+    {
         (**self).check::<M>(fields);
     }
 }

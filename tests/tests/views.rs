@@ -1,5 +1,7 @@
 //! Zero-copy views against owned decode, for every message of every crate.
 //!
+//! - The view of a random instance writes the owned message's proto3 JSON, byte for
+//!   byte.
 //! - On random instances, and on the same bytes corrupted (a byte flipped, cut short,
 //!   a byte inserted, two messages concatenated, which merges them), a view decodes
 //!   exactly when `M::decode` does, and `to_message()` equals what `M::decode` gives
@@ -59,6 +61,8 @@ fn corruptions(bytes: &[u8], other: &[u8]) -> Vec<Vec<u8>> {
 #[derive(Default)]
 struct Tally {
     valid: usize,
+    /// Valid messages whose JSON (the same both ways) was written.
+    json: usize,
     corrupt: usize,
     refused: usize,
     /// Refusals whose error text differs from prost's.
@@ -74,7 +78,9 @@ impl Check for Differential {
     fn check<M: JsonMessage + Encode + common_eventing::Known + HasView>(
         &mut self,
         _: &[FieldDescriptor],
-    ) {
+    ) where
+        for<'a> <M as HasView>::View<'a>: serde::Serialize,
+    {
         let descriptor = self.pool.get_message_by_name(&M::full_name()).unwrap();
         let random = |all: bool| {
             let mut dynamic = DynamicMessage::new(descriptor.clone());
@@ -90,6 +96,17 @@ impl Check for Differential {
             let (owned, view) = both::<M>(&bytes);
             assert_eq!(owned, view, "{}: valid bytes {bytes:02x?}", M::full_name());
             self.tally.valid += 1;
+            // The view writes the owned message's JSON (or fails as it does: a NaN in a
+            // `Struct`, an `Any` of an unregistered type).
+            if let (Ok(message), Ok(view)) = (
+                M::decode(bytes.as_slice()),
+                <M as HasView>::View::decode_view(&bytes),
+            ) {
+                let owned = common_eventing::json::to_string(&message).map_err(|e| e.to_string());
+                let viewed = common_eventing::json::to_string(&view).map_err(|e| e.to_string());
+                assert_eq!(owned, viewed, "{}: JSON of {bytes:02x?}", M::full_name());
+                self.tally.json += usize::from(owned.is_ok());
+            }
             let other = random(false);
             for bad in corruptions(&bytes, &other) {
                 let (owned, view) = both::<M>(&bad);
@@ -144,8 +161,9 @@ fn views_accept_what_owned_decode_accepts_and_equal_it_for_every_message() {
         );
     }
     eprintln!(
-        "{messages} messages: {} valid, {} corrupt ({} refused, {} with another error text)",
+        "{messages} messages: {} valid ({} as JSON), {} corrupt ({} refused, {} with another error text)",
         t.valid,
+        t.json,
         t.corrupt,
         t.refused,
         t.other_text.len()

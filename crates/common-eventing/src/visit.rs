@@ -52,7 +52,7 @@ pub trait MessageVisitor {
     /// Visits message type `M` (every generated message is also a
     /// [`ProtoSchema`](crate::registry::ProtoSchema), [`Known`](crate::lossless::Known)
     /// to [`Lossless`](crate::Lossless), [`Encode`](crate::encode::Encode) and
-    /// [`HasView`](crate::view::HasView)).
+    /// [`HasView`](crate::view::HasView), whose view writes the same JSON).
     fn visit<
         M: JsonMessage
             + crate::registry::ProtoSchema
@@ -61,7 +61,8 @@ pub trait MessageVisitor {
             + crate::view::HasView,
     >(
         &mut self,
-    );
+    ) where
+        for<'a> <M as crate::view::HasView>::View<'a>: serde::Serialize;
 }
 
 /// Called once per event type (a message with the eventing option) by a package's

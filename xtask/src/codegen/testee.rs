@@ -36,9 +36,10 @@ pub static TESTEE: CrateSpec = CrateSpec {
 };
 
 /// The generators the testee needs (by their file name in the registry): the
-/// messages, their encoders, their unknown-field tables and their JSON. The others (eventing, schemas,
+/// messages, their encoders, views, unknown-field tables and JSON (the JSON
+/// generator writes the views' JSON too). The others (eventing, schemas,
 /// MCP, ...) read workspace options the suite's protos do not have.
-const TESTEE_GENERATORS: &[&str] = &["", "encode", "lossless", "serde"];
+const TESTEE_GENERATORS: &[&str] = &["", "encode", "views", "lossless", "serde"];
 
 /// The testee crate's folder.
 pub fn testee_dir() -> PathBuf {

@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for FailureSet {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -60,6 +62,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for FailureSetView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.failure.is_empty() {
+                m.serialize_entry(
+                    "failure",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.failure),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for ConformanceRequest {
@@ -267,6 +287,70 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for ConformanceRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.payload {
+                match v {
+                    ConformanceRequestPayloadView::ProtobufPayload(v) => {
+                        m.serialize_entry(
+                            "protobufPayload",
+                            &rv::WV::<rt::Bytes, _>::new(v),
+                        )?
+                    }
+                    ConformanceRequestPayloadView::JsonPayload(v) => {
+                        m.serialize_entry("jsonPayload", &rv::WV::<rt::Str, _>::new(v))?
+                    }
+                    ConformanceRequestPayloadView::JspbPayload(v) => {
+                        m.serialize_entry("jspbPayload", &rv::WV::<rt::Str, _>::new(v))?
+                    }
+                    ConformanceRequestPayloadView::TextPayload(v) => {
+                        m.serialize_entry("textPayload", &rv::WV::<rt::Str, _>::new(v))?
+                    }
+                }
+            }
+            if self.requested_output_format != 0 {
+                m.serialize_entry(
+                    "requestedOutputFormat",
+                    &rv::WV::<
+                        rt::Enum<WireFormat>,
+                        _,
+                    >::new(&self.requested_output_format),
+                )?;
+            }
+            if !self.message_type.is_empty() {
+                m.serialize_entry(
+                    "messageType",
+                    &rv::WV::<rt::Str, _>::new(&self.message_type),
+                )?;
+            }
+            if self.test_category != 0 {
+                m.serialize_entry(
+                    "testCategory",
+                    &rv::WV::<rt::Enum<TestCategory>, _>::new(&self.test_category),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.jspb_encoding_options {
+                m.serialize_entry(
+                    "jspbEncodingOptions",
+                    &rv::WV::<rt::Msg<JspbEncodingConfig>, _>::new(v),
+                )?;
+            }
+            if self.print_unknown_fields {
+                m.serialize_entry(
+                    "printUnknownFields",
+                    &rv::WV::<rt::Bool, _>::new(&self.print_unknown_fields),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for ConformanceResponse {
@@ -487,6 +571,55 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ConformanceResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.result {
+                match v {
+                    ConformanceResponseResultView::ParseError(v) => {
+                        m.serialize_entry("parseError", &rv::WV::<rt::Str, _>::new(v))?
+                    }
+                    ConformanceResponseResultView::SerializeError(v) => {
+                        m.serialize_entry(
+                            "serializeError",
+                            &rv::WV::<rt::Str, _>::new(v),
+                        )?
+                    }
+                    ConformanceResponseResultView::TimeoutError(v) => {
+                        m.serialize_entry("timeoutError", &rv::WV::<rt::Str, _>::new(v))?
+                    }
+                    ConformanceResponseResultView::RuntimeError(v) => {
+                        m.serialize_entry("runtimeError", &rv::WV::<rt::Str, _>::new(v))?
+                    }
+                    ConformanceResponseResultView::ProtobufPayload(v) => {
+                        m.serialize_entry(
+                            "protobufPayload",
+                            &rv::WV::<rt::Bytes, _>::new(v),
+                        )?
+                    }
+                    ConformanceResponseResultView::JsonPayload(v) => {
+                        m.serialize_entry("jsonPayload", &rv::WV::<rt::Str, _>::new(v))?
+                    }
+                    ConformanceResponseResultView::Skipped(v) => {
+                        m.serialize_entry("skipped", &rv::WV::<rt::Str, _>::new(v))?
+                    }
+                    ConformanceResponseResultView::JspbPayload(v) => {
+                        m.serialize_entry("jspbPayload", &rv::WV::<rt::Str, _>::new(v))?
+                    }
+                    ConformanceResponseResultView::TextPayload(v) => {
+                        m.serialize_entry("textPayload", &rv::WV::<rt::Str, _>::new(v))?
+                    }
+                }
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for JspbEncodingConfig {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -553,6 +686,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for JspbEncodingConfigView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.use_jspb_array_any_format {
+                m.serialize_entry(
+                    "useJspbArrayAnyFormat",
+                    &rv::WV::<rt::Bool, _>::new(&self.use_jspb_array_any_format),
+                )?;
+            }
+            m.end()
         }
     }
     impl rt::ProtoEnum for WireFormat {

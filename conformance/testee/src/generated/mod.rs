@@ -7,6 +7,7 @@ pub mod conformance {
     include!("conformance.serde.rs");
     include!("conformance.lossless.rs");
     include!("conformance.encode.rs");
+    include!("conformance.views.rs");
 }
 
 /// the proto3 test messages (`google/protobuf/test_messages_proto3.proto`).
@@ -16,4 +17,5 @@ pub mod proto3 {
     include!("protobuf_test_messages.proto3.serde.rs");
     include!("protobuf_test_messages.proto3.lossless.rs");
     include!("protobuf_test_messages.proto3.encode.rs");
+    include!("protobuf_test_messages.proto3.views.rs");
 }

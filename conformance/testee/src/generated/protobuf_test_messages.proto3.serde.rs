@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for TestAllTypesProto3 {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -2564,6 +2566,1009 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for TestAllTypesProto3View<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.optional_int32 != 0 {
+                m.serialize_entry(
+                    "optionalInt32",
+                    &rv::WV::<rt::I32, _>::new(&self.optional_int32),
+                )?;
+            }
+            if self.optional_int64 != 0 {
+                m.serialize_entry(
+                    "optionalInt64",
+                    &rv::WV::<rt::I64, _>::new(&self.optional_int64),
+                )?;
+            }
+            if self.optional_uint32 != 0 {
+                m.serialize_entry(
+                    "optionalUint32",
+                    &rv::WV::<rt::U32, _>::new(&self.optional_uint32),
+                )?;
+            }
+            if self.optional_uint64 != 0 {
+                m.serialize_entry(
+                    "optionalUint64",
+                    &rv::WV::<rt::U64, _>::new(&self.optional_uint64),
+                )?;
+            }
+            if self.optional_sint32 != 0 {
+                m.serialize_entry(
+                    "optionalSint32",
+                    &rv::WV::<rt::I32, _>::new(&self.optional_sint32),
+                )?;
+            }
+            if self.optional_sint64 != 0 {
+                m.serialize_entry(
+                    "optionalSint64",
+                    &rv::WV::<rt::I64, _>::new(&self.optional_sint64),
+                )?;
+            }
+            if self.optional_fixed32 != 0 {
+                m.serialize_entry(
+                    "optionalFixed32",
+                    &rv::WV::<rt::U32, _>::new(&self.optional_fixed32),
+                )?;
+            }
+            if self.optional_fixed64 != 0 {
+                m.serialize_entry(
+                    "optionalFixed64",
+                    &rv::WV::<rt::U64, _>::new(&self.optional_fixed64),
+                )?;
+            }
+            if self.optional_sfixed32 != 0 {
+                m.serialize_entry(
+                    "optionalSfixed32",
+                    &rv::WV::<rt::I32, _>::new(&self.optional_sfixed32),
+                )?;
+            }
+            if self.optional_sfixed64 != 0 {
+                m.serialize_entry(
+                    "optionalSfixed64",
+                    &rv::WV::<rt::I64, _>::new(&self.optional_sfixed64),
+                )?;
+            }
+            if self.optional_float.to_bits() != 0 {
+                m.serialize_entry(
+                    "optionalFloat",
+                    &rv::WV::<rt::F32, _>::new(&self.optional_float),
+                )?;
+            }
+            if self.optional_double.to_bits() != 0 {
+                m.serialize_entry(
+                    "optionalDouble",
+                    &rv::WV::<rt::F64, _>::new(&self.optional_double),
+                )?;
+            }
+            if self.optional_bool {
+                m.serialize_entry(
+                    "optionalBool",
+                    &rv::WV::<rt::Bool, _>::new(&self.optional_bool),
+                )?;
+            }
+            if !self.optional_string.is_empty() {
+                m.serialize_entry(
+                    "optionalString",
+                    &rv::WV::<rt::Str, _>::new(&self.optional_string),
+                )?;
+            }
+            if !self.optional_bytes.is_empty() {
+                m.serialize_entry(
+                    "optionalBytes",
+                    &rv::WV::<rt::Bytes, _>::new(&self.optional_bytes),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_nested_message {
+                m.serialize_entry(
+                    "optionalNestedMessage",
+                    &rv::WV::<
+                        rt::Msg<test_all_types_proto3::NestedMessage>,
+                        _,
+                    >::new(&**v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_foreign_message {
+                m.serialize_entry(
+                    "optionalForeignMessage",
+                    &rv::WV::<rt::Msg<ForeignMessage>, _>::new(v),
+                )?;
+            }
+            if self.optional_nested_enum != 0 {
+                m.serialize_entry(
+                    "optionalNestedEnum",
+                    &rv::WV::<
+                        rt::Enum<test_all_types_proto3::NestedEnum>,
+                        _,
+                    >::new(&self.optional_nested_enum),
+                )?;
+            }
+            if self.optional_foreign_enum != 0 {
+                m.serialize_entry(
+                    "optionalForeignEnum",
+                    &rv::WV::<rt::Enum<ForeignEnum>, _>::new(&self.optional_foreign_enum),
+                )?;
+            }
+            if self.optional_aliased_enum != 0 {
+                m.serialize_entry(
+                    "optionalAliasedEnum",
+                    &rv::WV::<
+                        rt::Enum<test_all_types_proto3::AliasedEnum>,
+                        _,
+                    >::new(&self.optional_aliased_enum),
+                )?;
+            }
+            if !self.optional_string_piece.is_empty() {
+                m.serialize_entry(
+                    "optionalStringPiece",
+                    &rv::WV::<rt::Str, _>::new(&self.optional_string_piece),
+                )?;
+            }
+            if !self.optional_cord.is_empty() {
+                m.serialize_entry(
+                    "optionalCord",
+                    &rv::WV::<rt::Str, _>::new(&self.optional_cord),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.recursive_message {
+                m.serialize_entry(
+                    "recursiveMessage",
+                    &rv::WV::<rt::Msg<TestAllTypesProto3>, _>::new(&**v),
+                )?;
+            }
+            if !self.repeated_int32.is_empty() {
+                m.serialize_entry(
+                    "repeatedInt32",
+                    &rv::WV::<rt::Rep<rt::I32>, _>::new(&self.repeated_int32),
+                )?;
+            }
+            if !self.repeated_int64.is_empty() {
+                m.serialize_entry(
+                    "repeatedInt64",
+                    &rv::WV::<rt::Rep<rt::I64>, _>::new(&self.repeated_int64),
+                )?;
+            }
+            if !self.repeated_uint32.is_empty() {
+                m.serialize_entry(
+                    "repeatedUint32",
+                    &rv::WV::<rt::Rep<rt::U32>, _>::new(&self.repeated_uint32),
+                )?;
+            }
+            if !self.repeated_uint64.is_empty() {
+                m.serialize_entry(
+                    "repeatedUint64",
+                    &rv::WV::<rt::Rep<rt::U64>, _>::new(&self.repeated_uint64),
+                )?;
+            }
+            if !self.repeated_sint32.is_empty() {
+                m.serialize_entry(
+                    "repeatedSint32",
+                    &rv::WV::<rt::Rep<rt::I32>, _>::new(&self.repeated_sint32),
+                )?;
+            }
+            if !self.repeated_sint64.is_empty() {
+                m.serialize_entry(
+                    "repeatedSint64",
+                    &rv::WV::<rt::Rep<rt::I64>, _>::new(&self.repeated_sint64),
+                )?;
+            }
+            if !self.repeated_fixed32.is_empty() {
+                m.serialize_entry(
+                    "repeatedFixed32",
+                    &rv::WV::<rt::Rep<rt::U32>, _>::new(&self.repeated_fixed32),
+                )?;
+            }
+            if !self.repeated_fixed64.is_empty() {
+                m.serialize_entry(
+                    "repeatedFixed64",
+                    &rv::WV::<rt::Rep<rt::U64>, _>::new(&self.repeated_fixed64),
+                )?;
+            }
+            if !self.repeated_sfixed32.is_empty() {
+                m.serialize_entry(
+                    "repeatedSfixed32",
+                    &rv::WV::<rt::Rep<rt::I32>, _>::new(&self.repeated_sfixed32),
+                )?;
+            }
+            if !self.repeated_sfixed64.is_empty() {
+                m.serialize_entry(
+                    "repeatedSfixed64",
+                    &rv::WV::<rt::Rep<rt::I64>, _>::new(&self.repeated_sfixed64),
+                )?;
+            }
+            if !self.repeated_float.is_empty() {
+                m.serialize_entry(
+                    "repeatedFloat",
+                    &rv::WV::<rt::Rep<rt::F32>, _>::new(&self.repeated_float),
+                )?;
+            }
+            if !self.repeated_double.is_empty() {
+                m.serialize_entry(
+                    "repeatedDouble",
+                    &rv::WV::<rt::Rep<rt::F64>, _>::new(&self.repeated_double),
+                )?;
+            }
+            if !self.repeated_bool.is_empty() {
+                m.serialize_entry(
+                    "repeatedBool",
+                    &rv::WV::<rt::Rep<rt::Bool>, _>::new(&self.repeated_bool),
+                )?;
+            }
+            if !self.repeated_string.is_empty() {
+                m.serialize_entry(
+                    "repeatedString",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.repeated_string),
+                )?;
+            }
+            if !self.repeated_bytes.is_empty() {
+                m.serialize_entry(
+                    "repeatedBytes",
+                    &rv::WV::<rt::Rep<rt::Bytes>, _>::new(&self.repeated_bytes),
+                )?;
+            }
+            if !self.repeated_nested_message.is_empty() {
+                m.serialize_entry(
+                    "repeatedNestedMessage",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<test_all_types_proto3::NestedMessage>>,
+                        _,
+                    >::new(&self.repeated_nested_message),
+                )?;
+            }
+            if !self.repeated_foreign_message.is_empty() {
+                m.serialize_entry(
+                    "repeatedForeignMessage",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<ForeignMessage>>,
+                        _,
+                    >::new(&self.repeated_foreign_message),
+                )?;
+            }
+            if !self.repeated_nested_enum.is_empty() {
+                m.serialize_entry(
+                    "repeatedNestedEnum",
+                    &rv::WV::<
+                        rt::Rep<rt::Enum<test_all_types_proto3::NestedEnum>>,
+                        _,
+                    >::new(&self.repeated_nested_enum),
+                )?;
+            }
+            if !self.repeated_foreign_enum.is_empty() {
+                m.serialize_entry(
+                    "repeatedForeignEnum",
+                    &rv::WV::<
+                        rt::Rep<rt::Enum<ForeignEnum>>,
+                        _,
+                    >::new(&self.repeated_foreign_enum),
+                )?;
+            }
+            if !self.repeated_string_piece.is_empty() {
+                m.serialize_entry(
+                    "repeatedStringPiece",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.repeated_string_piece),
+                )?;
+            }
+            if !self.repeated_cord.is_empty() {
+                m.serialize_entry(
+                    "repeatedCord",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.repeated_cord),
+                )?;
+            }
+            if !self.map_int32_int32.is_empty() {
+                m.serialize_entry(
+                    "mapInt32Int32",
+                    &rv::WV::<rt::Map<rt::I32, rt::I32>, _>::new(&self.map_int32_int32),
+                )?;
+            }
+            if !self.map_int64_int64.is_empty() {
+                m.serialize_entry(
+                    "mapInt64Int64",
+                    &rv::WV::<rt::Map<rt::I64, rt::I64>, _>::new(&self.map_int64_int64),
+                )?;
+            }
+            if !self.map_uint32_uint32.is_empty() {
+                m.serialize_entry(
+                    "mapUint32Uint32",
+                    &rv::WV::<rt::Map<rt::U32, rt::U32>, _>::new(&self.map_uint32_uint32),
+                )?;
+            }
+            if !self.map_uint64_uint64.is_empty() {
+                m.serialize_entry(
+                    "mapUint64Uint64",
+                    &rv::WV::<rt::Map<rt::U64, rt::U64>, _>::new(&self.map_uint64_uint64),
+                )?;
+            }
+            if !self.map_sint32_sint32.is_empty() {
+                m.serialize_entry(
+                    "mapSint32Sint32",
+                    &rv::WV::<rt::Map<rt::I32, rt::I32>, _>::new(&self.map_sint32_sint32),
+                )?;
+            }
+            if !self.map_sint64_sint64.is_empty() {
+                m.serialize_entry(
+                    "mapSint64Sint64",
+                    &rv::WV::<rt::Map<rt::I64, rt::I64>, _>::new(&self.map_sint64_sint64),
+                )?;
+            }
+            if !self.map_fixed32_fixed32.is_empty() {
+                m.serialize_entry(
+                    "mapFixed32Fixed32",
+                    &rv::WV::<
+                        rt::Map<rt::U32, rt::U32>,
+                        _,
+                    >::new(&self.map_fixed32_fixed32),
+                )?;
+            }
+            if !self.map_fixed64_fixed64.is_empty() {
+                m.serialize_entry(
+                    "mapFixed64Fixed64",
+                    &rv::WV::<
+                        rt::Map<rt::U64, rt::U64>,
+                        _,
+                    >::new(&self.map_fixed64_fixed64),
+                )?;
+            }
+            if !self.map_sfixed32_sfixed32.is_empty() {
+                m.serialize_entry(
+                    "mapSfixed32Sfixed32",
+                    &rv::WV::<
+                        rt::Map<rt::I32, rt::I32>,
+                        _,
+                    >::new(&self.map_sfixed32_sfixed32),
+                )?;
+            }
+            if !self.map_sfixed64_sfixed64.is_empty() {
+                m.serialize_entry(
+                    "mapSfixed64Sfixed64",
+                    &rv::WV::<
+                        rt::Map<rt::I64, rt::I64>,
+                        _,
+                    >::new(&self.map_sfixed64_sfixed64),
+                )?;
+            }
+            if !self.map_int32_float.is_empty() {
+                m.serialize_entry(
+                    "mapInt32Float",
+                    &rv::WV::<rt::Map<rt::I32, rt::F32>, _>::new(&self.map_int32_float),
+                )?;
+            }
+            if !self.map_int32_double.is_empty() {
+                m.serialize_entry(
+                    "mapInt32Double",
+                    &rv::WV::<rt::Map<rt::I32, rt::F64>, _>::new(&self.map_int32_double),
+                )?;
+            }
+            if !self.map_bool_bool.is_empty() {
+                m.serialize_entry(
+                    "mapBoolBool",
+                    &rv::WV::<rt::Map<rt::Bool, rt::Bool>, _>::new(&self.map_bool_bool),
+                )?;
+            }
+            if !self.map_string_string.is_empty() {
+                m.serialize_entry(
+                    "mapStringString",
+                    &rv::WV::<rt::Map<rt::Str, rt::Str>, _>::new(&self.map_string_string),
+                )?;
+            }
+            if !self.map_string_bytes.is_empty() {
+                m.serialize_entry(
+                    "mapStringBytes",
+                    &rv::WV::<
+                        rt::Map<rt::Str, rt::Bytes>,
+                        _,
+                    >::new(&self.map_string_bytes),
+                )?;
+            }
+            if !self.map_string_nested_message.is_empty() {
+                m.serialize_entry(
+                    "mapStringNestedMessage",
+                    &rv::WV::<
+                        rt::Map<rt::Str, rt::Msg<test_all_types_proto3::NestedMessage>>,
+                        _,
+                    >::new(&self.map_string_nested_message),
+                )?;
+            }
+            if !self.map_string_foreign_message.is_empty() {
+                m.serialize_entry(
+                    "mapStringForeignMessage",
+                    &rv::WV::<
+                        rt::Map<rt::Str, rt::Msg<ForeignMessage>>,
+                        _,
+                    >::new(&self.map_string_foreign_message),
+                )?;
+            }
+            if !self.map_string_nested_enum.is_empty() {
+                m.serialize_entry(
+                    "mapStringNestedEnum",
+                    &rv::WV::<
+                        rt::Map<rt::Str, rt::Enum<test_all_types_proto3::NestedEnum>>,
+                        _,
+                    >::new(&self.map_string_nested_enum),
+                )?;
+            }
+            if !self.map_string_foreign_enum.is_empty() {
+                m.serialize_entry(
+                    "mapStringForeignEnum",
+                    &rv::WV::<
+                        rt::Map<rt::Str, rt::Enum<ForeignEnum>>,
+                        _,
+                    >::new(&self.map_string_foreign_enum),
+                )?;
+            }
+            if !self.packed_int32.is_empty() {
+                m.serialize_entry(
+                    "packedInt32",
+                    &rv::WV::<rt::Rep<rt::I32>, _>::new(&self.packed_int32),
+                )?;
+            }
+            if !self.packed_int64.is_empty() {
+                m.serialize_entry(
+                    "packedInt64",
+                    &rv::WV::<rt::Rep<rt::I64>, _>::new(&self.packed_int64),
+                )?;
+            }
+            if !self.packed_uint32.is_empty() {
+                m.serialize_entry(
+                    "packedUint32",
+                    &rv::WV::<rt::Rep<rt::U32>, _>::new(&self.packed_uint32),
+                )?;
+            }
+            if !self.packed_uint64.is_empty() {
+                m.serialize_entry(
+                    "packedUint64",
+                    &rv::WV::<rt::Rep<rt::U64>, _>::new(&self.packed_uint64),
+                )?;
+            }
+            if !self.packed_sint32.is_empty() {
+                m.serialize_entry(
+                    "packedSint32",
+                    &rv::WV::<rt::Rep<rt::I32>, _>::new(&self.packed_sint32),
+                )?;
+            }
+            if !self.packed_sint64.is_empty() {
+                m.serialize_entry(
+                    "packedSint64",
+                    &rv::WV::<rt::Rep<rt::I64>, _>::new(&self.packed_sint64),
+                )?;
+            }
+            if !self.packed_fixed32.is_empty() {
+                m.serialize_entry(
+                    "packedFixed32",
+                    &rv::WV::<rt::Rep<rt::U32>, _>::new(&self.packed_fixed32),
+                )?;
+            }
+            if !self.packed_fixed64.is_empty() {
+                m.serialize_entry(
+                    "packedFixed64",
+                    &rv::WV::<rt::Rep<rt::U64>, _>::new(&self.packed_fixed64),
+                )?;
+            }
+            if !self.packed_sfixed32.is_empty() {
+                m.serialize_entry(
+                    "packedSfixed32",
+                    &rv::WV::<rt::Rep<rt::I32>, _>::new(&self.packed_sfixed32),
+                )?;
+            }
+            if !self.packed_sfixed64.is_empty() {
+                m.serialize_entry(
+                    "packedSfixed64",
+                    &rv::WV::<rt::Rep<rt::I64>, _>::new(&self.packed_sfixed64),
+                )?;
+            }
+            if !self.packed_float.is_empty() {
+                m.serialize_entry(
+                    "packedFloat",
+                    &rv::WV::<rt::Rep<rt::F32>, _>::new(&self.packed_float),
+                )?;
+            }
+            if !self.packed_double.is_empty() {
+                m.serialize_entry(
+                    "packedDouble",
+                    &rv::WV::<rt::Rep<rt::F64>, _>::new(&self.packed_double),
+                )?;
+            }
+            if !self.packed_bool.is_empty() {
+                m.serialize_entry(
+                    "packedBool",
+                    &rv::WV::<rt::Rep<rt::Bool>, _>::new(&self.packed_bool),
+                )?;
+            }
+            if !self.packed_nested_enum.is_empty() {
+                m.serialize_entry(
+                    "packedNestedEnum",
+                    &rv::WV::<
+                        rt::Rep<rt::Enum<test_all_types_proto3::NestedEnum>>,
+                        _,
+                    >::new(&self.packed_nested_enum),
+                )?;
+            }
+            if !self.unpacked_int32.is_empty() {
+                m.serialize_entry(
+                    "unpackedInt32",
+                    &rv::WV::<rt::Rep<rt::I32>, _>::new(&self.unpacked_int32),
+                )?;
+            }
+            if !self.unpacked_int64.is_empty() {
+                m.serialize_entry(
+                    "unpackedInt64",
+                    &rv::WV::<rt::Rep<rt::I64>, _>::new(&self.unpacked_int64),
+                )?;
+            }
+            if !self.unpacked_uint32.is_empty() {
+                m.serialize_entry(
+                    "unpackedUint32",
+                    &rv::WV::<rt::Rep<rt::U32>, _>::new(&self.unpacked_uint32),
+                )?;
+            }
+            if !self.unpacked_uint64.is_empty() {
+                m.serialize_entry(
+                    "unpackedUint64",
+                    &rv::WV::<rt::Rep<rt::U64>, _>::new(&self.unpacked_uint64),
+                )?;
+            }
+            if !self.unpacked_sint32.is_empty() {
+                m.serialize_entry(
+                    "unpackedSint32",
+                    &rv::WV::<rt::Rep<rt::I32>, _>::new(&self.unpacked_sint32),
+                )?;
+            }
+            if !self.unpacked_sint64.is_empty() {
+                m.serialize_entry(
+                    "unpackedSint64",
+                    &rv::WV::<rt::Rep<rt::I64>, _>::new(&self.unpacked_sint64),
+                )?;
+            }
+            if !self.unpacked_fixed32.is_empty() {
+                m.serialize_entry(
+                    "unpackedFixed32",
+                    &rv::WV::<rt::Rep<rt::U32>, _>::new(&self.unpacked_fixed32),
+                )?;
+            }
+            if !self.unpacked_fixed64.is_empty() {
+                m.serialize_entry(
+                    "unpackedFixed64",
+                    &rv::WV::<rt::Rep<rt::U64>, _>::new(&self.unpacked_fixed64),
+                )?;
+            }
+            if !self.unpacked_sfixed32.is_empty() {
+                m.serialize_entry(
+                    "unpackedSfixed32",
+                    &rv::WV::<rt::Rep<rt::I32>, _>::new(&self.unpacked_sfixed32),
+                )?;
+            }
+            if !self.unpacked_sfixed64.is_empty() {
+                m.serialize_entry(
+                    "unpackedSfixed64",
+                    &rv::WV::<rt::Rep<rt::I64>, _>::new(&self.unpacked_sfixed64),
+                )?;
+            }
+            if !self.unpacked_float.is_empty() {
+                m.serialize_entry(
+                    "unpackedFloat",
+                    &rv::WV::<rt::Rep<rt::F32>, _>::new(&self.unpacked_float),
+                )?;
+            }
+            if !self.unpacked_double.is_empty() {
+                m.serialize_entry(
+                    "unpackedDouble",
+                    &rv::WV::<rt::Rep<rt::F64>, _>::new(&self.unpacked_double),
+                )?;
+            }
+            if !self.unpacked_bool.is_empty() {
+                m.serialize_entry(
+                    "unpackedBool",
+                    &rv::WV::<rt::Rep<rt::Bool>, _>::new(&self.unpacked_bool),
+                )?;
+            }
+            if !self.unpacked_nested_enum.is_empty() {
+                m.serialize_entry(
+                    "unpackedNestedEnum",
+                    &rv::WV::<
+                        rt::Rep<rt::Enum<test_all_types_proto3::NestedEnum>>,
+                        _,
+                    >::new(&self.unpacked_nested_enum),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.oneof_field {
+                match v {
+                    TestAllTypesProto3OneofFieldView::OneofUint32(v) => {
+                        m.serialize_entry("oneofUint32", &rv::WV::<rt::U32, _>::new(v))?
+                    }
+                    TestAllTypesProto3OneofFieldView::OneofNestedMessage(v) => {
+                        m.serialize_entry(
+                            "oneofNestedMessage",
+                            &rv::WV::<
+                                rt::Msg<test_all_types_proto3::NestedMessage>,
+                                _,
+                            >::new(&**v),
+                        )?
+                    }
+                    TestAllTypesProto3OneofFieldView::OneofString(v) => {
+                        m.serialize_entry("oneofString", &rv::WV::<rt::Str, _>::new(v))?
+                    }
+                    TestAllTypesProto3OneofFieldView::OneofBytes(v) => {
+                        m.serialize_entry("oneofBytes", &rv::WV::<rt::Bytes, _>::new(v))?
+                    }
+                    TestAllTypesProto3OneofFieldView::OneofBool(v) => {
+                        m.serialize_entry("oneofBool", &rv::WV::<rt::Bool, _>::new(v))?
+                    }
+                    TestAllTypesProto3OneofFieldView::OneofUint64(v) => {
+                        m.serialize_entry("oneofUint64", &rv::WV::<rt::U64, _>::new(v))?
+                    }
+                    TestAllTypesProto3OneofFieldView::OneofFloat(v) => {
+                        m.serialize_entry("oneofFloat", &rv::WV::<rt::F32, _>::new(v))?
+                    }
+                    TestAllTypesProto3OneofFieldView::OneofDouble(v) => {
+                        m.serialize_entry("oneofDouble", &rv::WV::<rt::F64, _>::new(v))?
+                    }
+                    TestAllTypesProto3OneofFieldView::OneofEnum(v) => {
+                        m.serialize_entry(
+                            "oneofEnum",
+                            &rv::WV::<
+                                rt::Enum<test_all_types_proto3::NestedEnum>,
+                                _,
+                            >::new(v),
+                        )?
+                    }
+                    TestAllTypesProto3OneofFieldView::OneofNullValue(v) => {
+                        m.serialize_entry(
+                            "oneofNullValue",
+                            &rv::WV::<rt::NullEnum, _>::new(v),
+                        )?
+                    }
+                }
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_bool_wrapper {
+                m.serialize_entry(
+                    "optionalBoolWrapper",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::BoolValue>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_int32_wrapper {
+                m.serialize_entry(
+                    "optionalInt32Wrapper",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Int32Value>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_int64_wrapper {
+                m.serialize_entry(
+                    "optionalInt64Wrapper",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Int64Value>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_uint32_wrapper {
+                m.serialize_entry(
+                    "optionalUint32Wrapper",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::UInt32Value>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_uint64_wrapper {
+                m.serialize_entry(
+                    "optionalUint64Wrapper",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::UInt64Value>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_float_wrapper {
+                m.serialize_entry(
+                    "optionalFloatWrapper",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::FloatValue>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_double_wrapper {
+                m.serialize_entry(
+                    "optionalDoubleWrapper",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::DoubleValue>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_string_wrapper {
+                m.serialize_entry(
+                    "optionalStringWrapper",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::StringValue>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_bytes_wrapper {
+                m.serialize_entry(
+                    "optionalBytesWrapper",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::BytesValue>, _>::new(v),
+                )?;
+            }
+            if !self.repeated_bool_wrapper.is_empty() {
+                m.serialize_entry(
+                    "repeatedBoolWrapper",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::BoolValue>>,
+                        _,
+                    >::new(&self.repeated_bool_wrapper),
+                )?;
+            }
+            if !self.repeated_int32_wrapper.is_empty() {
+                m.serialize_entry(
+                    "repeatedInt32Wrapper",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::Int32Value>>,
+                        _,
+                    >::new(&self.repeated_int32_wrapper),
+                )?;
+            }
+            if !self.repeated_int64_wrapper.is_empty() {
+                m.serialize_entry(
+                    "repeatedInt64Wrapper",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::Int64Value>>,
+                        _,
+                    >::new(&self.repeated_int64_wrapper),
+                )?;
+            }
+            if !self.repeated_uint32_wrapper.is_empty() {
+                m.serialize_entry(
+                    "repeatedUint32Wrapper",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::UInt32Value>>,
+                        _,
+                    >::new(&self.repeated_uint32_wrapper),
+                )?;
+            }
+            if !self.repeated_uint64_wrapper.is_empty() {
+                m.serialize_entry(
+                    "repeatedUint64Wrapper",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::UInt64Value>>,
+                        _,
+                    >::new(&self.repeated_uint64_wrapper),
+                )?;
+            }
+            if !self.repeated_float_wrapper.is_empty() {
+                m.serialize_entry(
+                    "repeatedFloatWrapper",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::FloatValue>>,
+                        _,
+                    >::new(&self.repeated_float_wrapper),
+                )?;
+            }
+            if !self.repeated_double_wrapper.is_empty() {
+                m.serialize_entry(
+                    "repeatedDoubleWrapper",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::DoubleValue>>,
+                        _,
+                    >::new(&self.repeated_double_wrapper),
+                )?;
+            }
+            if !self.repeated_string_wrapper.is_empty() {
+                m.serialize_entry(
+                    "repeatedStringWrapper",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::StringValue>>,
+                        _,
+                    >::new(&self.repeated_string_wrapper),
+                )?;
+            }
+            if !self.repeated_bytes_wrapper.is_empty() {
+                m.serialize_entry(
+                    "repeatedBytesWrapper",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::BytesValue>>,
+                        _,
+                    >::new(&self.repeated_bytes_wrapper),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_duration {
+                m.serialize_entry(
+                    "optionalDuration",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Duration>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_timestamp {
+                m.serialize_entry(
+                    "optionalTimestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_field_mask {
+                m.serialize_entry(
+                    "optionalFieldMask",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::FieldMask>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_struct {
+                m.serialize_entry(
+                    "optionalStruct",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_any {
+                m.serialize_entry(
+                    "optionalAny",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Any>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.optional_value {
+                m.serialize_entry("optionalValue", &rv::WV::<rt::ValueMsg, _>::new(v))?;
+            }
+            if self.optional_null_value != 0 {
+                m.serialize_entry(
+                    "optionalNullValue",
+                    &rv::WV::<rt::NullEnum, _>::new(&self.optional_null_value),
+                )?;
+            }
+            if !self.repeated_duration.is_empty() {
+                m.serialize_entry(
+                    "repeatedDuration",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::Duration>>,
+                        _,
+                    >::new(&self.repeated_duration),
+                )?;
+            }
+            if !self.repeated_timestamp.is_empty() {
+                m.serialize_entry(
+                    "repeatedTimestamp",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::Timestamp>>,
+                        _,
+                    >::new(&self.repeated_timestamp),
+                )?;
+            }
+            if !self.repeated_fieldmask.is_empty() {
+                m.serialize_entry(
+                    "repeatedFieldmask",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::FieldMask>>,
+                        _,
+                    >::new(&self.repeated_fieldmask),
+                )?;
+            }
+            if !self.repeated_any.is_empty() {
+                m.serialize_entry(
+                    "repeatedAny",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::Any>>,
+                        _,
+                    >::new(&self.repeated_any),
+                )?;
+            }
+            if !self.repeated_value.is_empty() {
+                m.serialize_entry(
+                    "repeatedValue",
+                    &rv::WV::<rt::Rep<rt::ValueMsg>, _>::new(&self.repeated_value),
+                )?;
+            }
+            if !self.repeated_list_value.is_empty() {
+                m.serialize_entry(
+                    "repeatedListValue",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::ListValue>>,
+                        _,
+                    >::new(&self.repeated_list_value),
+                )?;
+            }
+            if !self.repeated_struct.is_empty() {
+                m.serialize_entry(
+                    "repeatedStruct",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::Struct>>,
+                        _,
+                    >::new(&self.repeated_struct),
+                )?;
+            }
+            if self.fieldname1 != 0 {
+                m.serialize_entry(
+                    "fieldname1",
+                    &rv::WV::<rt::I32, _>::new(&self.fieldname1),
+                )?;
+            }
+            if self.field_name2 != 0 {
+                m.serialize_entry(
+                    "fieldName2",
+                    &rv::WV::<rt::I32, _>::new(&self.field_name2),
+                )?;
+            }
+            if self.field_name3 != 0 {
+                m.serialize_entry(
+                    "FieldName3",
+                    &rv::WV::<rt::I32, _>::new(&self.field_name3),
+                )?;
+            }
+            if self.field_name4 != 0 {
+                m.serialize_entry(
+                    "fieldName4",
+                    &rv::WV::<rt::I32, _>::new(&self.field_name4),
+                )?;
+            }
+            if self.field0name5 != 0 {
+                m.serialize_entry(
+                    "field0name5",
+                    &rv::WV::<rt::I32, _>::new(&self.field0name5),
+                )?;
+            }
+            if self.field_0_name6 != 0 {
+                m.serialize_entry(
+                    "field0Name6",
+                    &rv::WV::<rt::I32, _>::new(&self.field_0_name6),
+                )?;
+            }
+            if self.field_name7 != 0 {
+                m.serialize_entry(
+                    "fieldName7",
+                    &rv::WV::<rt::I32, _>::new(&self.field_name7),
+                )?;
+            }
+            if self.field_name8 != 0 {
+                m.serialize_entry(
+                    "FieldName8",
+                    &rv::WV::<rt::I32, _>::new(&self.field_name8),
+                )?;
+            }
+            if self.field_name9 != 0 {
+                m.serialize_entry(
+                    "fieldName9",
+                    &rv::WV::<rt::I32, _>::new(&self.field_name9),
+                )?;
+            }
+            if self.field_name10 != 0 {
+                m.serialize_entry(
+                    "FieldName10",
+                    &rv::WV::<rt::I32, _>::new(&self.field_name10),
+                )?;
+            }
+            if self.field_name11 != 0 {
+                m.serialize_entry(
+                    "FIELDNAME11",
+                    &rv::WV::<rt::I32, _>::new(&self.field_name11),
+                )?;
+            }
+            if self.field_name12 != 0 {
+                m.serialize_entry(
+                    "FIELDName12",
+                    &rv::WV::<rt::I32, _>::new(&self.field_name12),
+                )?;
+            }
+            if self.field_name13 != 0 {
+                m.serialize_entry(
+                    "FieldName13",
+                    &rv::WV::<rt::I32, _>::new(&self.field_name13),
+                )?;
+            }
+            if self.field_name14 != 0 {
+                m.serialize_entry(
+                    "FieldName14",
+                    &rv::WV::<rt::I32, _>::new(&self.field_name14),
+                )?;
+            }
+            if self.field_name15 != 0 {
+                m.serialize_entry(
+                    "fieldName15",
+                    &rv::WV::<rt::I32, _>::new(&self.field_name15),
+                )?;
+            }
+            if self.field_name16 != 0 {
+                m.serialize_entry(
+                    "fieldName16",
+                    &rv::WV::<rt::I32, _>::new(&self.field_name16),
+                )?;
+            }
+            if self.field_name17 != 0 {
+                m.serialize_entry(
+                    "fieldName17",
+                    &rv::WV::<rt::I32, _>::new(&self.field_name17),
+                )?;
+            }
+            if self.field_name18 != 0 {
+                m.serialize_entry(
+                    "FieldName18",
+                    &rv::WV::<rt::I32, _>::new(&self.field_name18),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for test_all_types_proto3::NestedMessage {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -2653,6 +3658,27 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for TestAllTypesProto3NestedMessageView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.a != 0 {
+                m.serialize_entry("a", &rv::WV::<rt::I32, _>::new(&self.a))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.corecursive {
+                m.serialize_entry(
+                    "corecursive",
+                    &rv::WV::<rt::Msg<TestAllTypesProto3>, _>::new(&**v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for ForeignMessage {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -2721,6 +3747,21 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ForeignMessageView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.c != 0 {
+                m.serialize_entry("c", &rv::WV::<rt::I32, _>::new(&self.c))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for NullHypothesisProto3 {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -2776,6 +3817,18 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for NullHypothesisProto3View<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            m.end()
+        }
+    }
     impl ::serde::Serialize for EnumOnlyProto3 {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -2829,6 +3882,18 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for EnumOnlyProto3View<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            m.end()
         }
     }
     impl rt::ProtoEnum for test_all_types_proto3::NestedEnum {

@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for CancelTaskRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -75,6 +77,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for CancelTaskRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.task_id.is_empty() {
+                m.serialize_entry("taskId", &rv::WV::<rt::Str, _>::new(&self.task_id))?;
+            }
+            if !self.reason.is_empty() {
+                m.serialize_entry("reason", &rv::WV::<rt::Str, _>::new(&self.reason))?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for AgentStatusResponse {
@@ -256,6 +276,69 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for AgentStatusResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.agent_id.is_empty() {
+                m.serialize_entry(
+                    "agentId",
+                    &rv::WV::<rt::Str, _>::new(&self.agent_id),
+                )?;
+            }
+            if !self.agent_type.is_empty() {
+                m.serialize_entry(
+                    "agentType",
+                    &rv::WV::<rt::Str, _>::new(&self.agent_type),
+                )?;
+            }
+            if !self.status.is_empty() {
+                m.serialize_entry("status", &rv::WV::<rt::Str, _>::new(&self.status))?;
+            }
+            if !self.current_task_id.is_empty() {
+                m.serialize_entry(
+                    "currentTaskId",
+                    &rv::WV::<rt::Str, _>::new(&self.current_task_id),
+                )?;
+            }
+            if self.tasks_completed != 0 {
+                m.serialize_entry(
+                    "tasksCompleted",
+                    &rv::WV::<rt::I32, _>::new(&self.tasks_completed),
+                )?;
+            }
+            if self.tasks_failed != 0 {
+                m.serialize_entry(
+                    "tasksFailed",
+                    &rv::WV::<rt::I32, _>::new(&self.tasks_failed),
+                )?;
+            }
+            if self.uptime_seconds != 0 {
+                m.serialize_entry(
+                    "uptimeSeconds",
+                    &rv::WV::<rt::I64, _>::new(&self.uptime_seconds),
+                )?;
+            }
+            if self.cpu_usage.to_bits() != 0 {
+                m.serialize_entry(
+                    "cpuUsage",
+                    &rv::WV::<rt::F64, _>::new(&self.cpu_usage),
+                )?;
+            }
+            if self.memory_usage_mb.to_bits() != 0 {
+                m.serialize_entry(
+                    "memoryUsageMb",
+                    &rv::WV::<rt::F64, _>::new(&self.memory_usage_mb),
+                )?;
+            }
+            m.end()
         }
     }
 };

@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for ApiInferRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -171,6 +173,60 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ApiInferRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.prompt.is_empty() {
+                m.serialize_entry("prompt", &rv::WV::<rt::Str, _>::new(&self.prompt))?;
+            }
+            if !self.system_prompt.is_empty() {
+                m.serialize_entry(
+                    "systemPrompt",
+                    &rv::WV::<rt::Str, _>::new(&self.system_prompt),
+                )?;
+            }
+            if self.max_tokens != 0 {
+                m.serialize_entry(
+                    "maxTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.max_tokens),
+                )?;
+            }
+            if self.temperature.to_bits() != 0 {
+                m.serialize_entry(
+                    "temperature",
+                    &rv::WV::<rt::F32, _>::new(&self.temperature),
+                )?;
+            }
+            if !self.preferred_provider.is_empty() {
+                m.serialize_entry(
+                    "preferredProvider",
+                    &rv::WV::<rt::Str, _>::new(&self.preferred_provider),
+                )?;
+            }
+            if !self.requesting_agent.is_empty() {
+                m.serialize_entry(
+                    "requestingAgent",
+                    &rv::WV::<rt::Str, _>::new(&self.requesting_agent),
+                )?;
+            }
+            if !self.task_id.is_empty() {
+                m.serialize_entry("taskId", &rv::WV::<rt::Str, _>::new(&self.task_id))?;
+            }
+            if self.allow_fallback {
+                m.serialize_entry(
+                    "allowFallback",
+                    &rv::WV::<rt::Bool, _>::new(&self.allow_fallback),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for StreamChunk {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -256,6 +312,30 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for StreamChunkView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.text.is_empty() {
+                m.serialize_entry("text", &rv::WV::<rt::Str, _>::new(&self.text))?;
+            }
+            if self.done {
+                m.serialize_entry("done", &rv::WV::<rt::Bool, _>::new(&self.done))?;
+            }
+            if !self.provider.is_empty() {
+                m.serialize_entry(
+                    "provider",
+                    &rv::WV::<rt::Str, _>::new(&self.provider),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for BudgetStatus {
@@ -422,6 +502,60 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for BudgetStatusView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.claude_monthly_budget_usd.to_bits() != 0 {
+                m.serialize_entry(
+                    "claudeMonthlyBudgetUsd",
+                    &rv::WV::<rt::F64, _>::new(&self.claude_monthly_budget_usd),
+                )?;
+            }
+            if self.claude_used_usd.to_bits() != 0 {
+                m.serialize_entry(
+                    "claudeUsedUsd",
+                    &rv::WV::<rt::F64, _>::new(&self.claude_used_usd),
+                )?;
+            }
+            if self.openai_monthly_budget_usd.to_bits() != 0 {
+                m.serialize_entry(
+                    "openaiMonthlyBudgetUsd",
+                    &rv::WV::<rt::F64, _>::new(&self.openai_monthly_budget_usd),
+                )?;
+            }
+            if self.openai_used_usd.to_bits() != 0 {
+                m.serialize_entry(
+                    "openaiUsedUsd",
+                    &rv::WV::<rt::F64, _>::new(&self.openai_used_usd),
+                )?;
+            }
+            if self.days_remaining != 0 {
+                m.serialize_entry(
+                    "daysRemaining",
+                    &rv::WV::<rt::I32, _>::new(&self.days_remaining),
+                )?;
+            }
+            if self.daily_rate_usd.to_bits() != 0 {
+                m.serialize_entry(
+                    "dailyRateUsd",
+                    &rv::WV::<rt::F64, _>::new(&self.daily_rate_usd),
+                )?;
+            }
+            if self.budget_exceeded {
+                m.serialize_entry(
+                    "budgetExceeded",
+                    &rv::WV::<rt::Bool, _>::new(&self.budget_exceeded),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for UsageRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -498,6 +632,27 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for UsageRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.provider.is_empty() {
+                m.serialize_entry(
+                    "provider",
+                    &rv::WV::<rt::Str, _>::new(&self.provider),
+                )?;
+            }
+            if self.days != 0 {
+                m.serialize_entry("days", &rv::WV::<rt::I32, _>::new(&self.days))?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for UsageResponse {
@@ -611,6 +766,42 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for UsageResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.records.is_empty() {
+                m.serialize_entry(
+                    "records",
+                    &rv::WV::<rt::Rep<rt::Msg<UsageRecord>>, _>::new(&self.records),
+                )?;
+            }
+            if self.total_cost_usd.to_bits() != 0 {
+                m.serialize_entry(
+                    "totalCostUsd",
+                    &rv::WV::<rt::F64, _>::new(&self.total_cost_usd),
+                )?;
+            }
+            if self.total_requests != 0 {
+                m.serialize_entry(
+                    "totalRequests",
+                    &rv::WV::<rt::I32, _>::new(&self.total_requests),
+                )?;
+            }
+            if self.total_tokens != 0 {
+                m.serialize_entry(
+                    "totalTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.total_tokens),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for UsageRecord {
@@ -769,6 +960,60 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for UsageRecordView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.provider.is_empty() {
+                m.serialize_entry(
+                    "provider",
+                    &rv::WV::<rt::Str, _>::new(&self.provider),
+                )?;
+            }
+            if !self.model.is_empty() {
+                m.serialize_entry("model", &rv::WV::<rt::Str, _>::new(&self.model))?;
+            }
+            if self.input_tokens != 0 {
+                m.serialize_entry(
+                    "inputTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.input_tokens),
+                )?;
+            }
+            if self.output_tokens != 0 {
+                m.serialize_entry(
+                    "outputTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.output_tokens),
+                )?;
+            }
+            if self.cost_usd.to_bits() != 0 {
+                m.serialize_entry(
+                    "costUsd",
+                    &rv::WV::<rt::F64, _>::new(&self.cost_usd),
+                )?;
+            }
+            if self.timestamp != 0 {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::I64, _>::new(&self.timestamp),
+                )?;
+            }
+            if !self.requesting_agent.is_empty() {
+                m.serialize_entry(
+                    "requestingAgent",
+                    &rv::WV::<rt::Str, _>::new(&self.requesting_agent),
+                )?;
+            }
+            if !self.task_id.is_empty() {
+                m.serialize_entry("taskId", &rv::WV::<rt::Str, _>::new(&self.task_id))?;
+            }
+            m.end()
         }
     }
 };

@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for Empty {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -47,6 +49,18 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for EmptyView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            m.end()
         }
     }
     impl ::serde::Serialize for Status {
@@ -121,6 +135,27 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for StatusView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.success {
+                m.serialize_entry(
+                    "success",
+                    &rv::WV::<rt::Bool, _>::new(&self.success),
+                )?;
+            }
+            if !self.message.is_empty() {
+                m.serialize_entry("message", &rv::WV::<rt::Str, _>::new(&self.message))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for AgentId {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -180,6 +215,21 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for AgentIdView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for GoalId {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -237,6 +287,21 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for GoalIdView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for Goal {
@@ -403,6 +468,63 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for GoalView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.description.is_empty() {
+                m.serialize_entry(
+                    "description",
+                    &rv::WV::<rt::Str, _>::new(&self.description),
+                )?;
+            }
+            if self.priority != 0 {
+                m.serialize_entry(
+                    "priority",
+                    &rv::WV::<rt::I32, _>::new(&self.priority),
+                )?;
+            }
+            if !self.source.is_empty() {
+                m.serialize_entry("source", &rv::WV::<rt::Str, _>::new(&self.source))?;
+            }
+            if !self.status.is_empty() {
+                m.serialize_entry("status", &rv::WV::<rt::Str, _>::new(&self.status))?;
+            }
+            if self.created_at != 0 {
+                m.serialize_entry(
+                    "createdAt",
+                    &rv::WV::<rt::I64, _>::new(&self.created_at),
+                )?;
+            }
+            if self.updated_at != 0 {
+                m.serialize_entry(
+                    "updatedAt",
+                    &rv::WV::<rt::I64, _>::new(&self.updated_at),
+                )?;
+            }
+            if !self.tags.is_empty() {
+                m.serialize_entry(
+                    "tags",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.tags),
+                )?;
+            }
+            if !self.metadata_json.is_empty() {
+                m.serialize_entry(
+                    "metadataJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.metadata_json),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for Task {
@@ -645,6 +767,90 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for TaskView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.goal_id.is_empty() {
+                m.serialize_entry("goalId", &rv::WV::<rt::Str, _>::new(&self.goal_id))?;
+            }
+            if !self.description.is_empty() {
+                m.serialize_entry(
+                    "description",
+                    &rv::WV::<rt::Str, _>::new(&self.description),
+                )?;
+            }
+            if !self.assigned_agent.is_empty() {
+                m.serialize_entry(
+                    "assignedAgent",
+                    &rv::WV::<rt::Str, _>::new(&self.assigned_agent),
+                )?;
+            }
+            if !self.status.is_empty() {
+                m.serialize_entry("status", &rv::WV::<rt::Str, _>::new(&self.status))?;
+            }
+            if !self.intelligence_level.is_empty() {
+                m.serialize_entry(
+                    "intelligenceLevel",
+                    &rv::WV::<rt::Str, _>::new(&self.intelligence_level),
+                )?;
+            }
+            if !self.required_tools.is_empty() {
+                m.serialize_entry(
+                    "requiredTools",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.required_tools),
+                )?;
+            }
+            if !self.depends_on.is_empty() {
+                m.serialize_entry(
+                    "dependsOn",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.depends_on),
+                )?;
+            }
+            if !self.input_json.is_empty() {
+                m.serialize_entry(
+                    "inputJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.input_json),
+                )?;
+            }
+            if !self.output_json.is_empty() {
+                m.serialize_entry(
+                    "outputJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.output_json),
+                )?;
+            }
+            if self.created_at != 0 {
+                m.serialize_entry(
+                    "createdAt",
+                    &rv::WV::<rt::I64, _>::new(&self.created_at),
+                )?;
+            }
+            if self.started_at != 0 {
+                m.serialize_entry(
+                    "startedAt",
+                    &rv::WV::<rt::I64, _>::new(&self.started_at),
+                )?;
+            }
+            if self.completed_at != 0 {
+                m.serialize_entry(
+                    "completedAt",
+                    &rv::WV::<rt::I64, _>::new(&self.completed_at),
+                )?;
+            }
+            if !self.error.is_empty() {
+                m.serialize_entry("error", &rv::WV::<rt::Str, _>::new(&self.error))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for TaskResult {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -780,6 +986,54 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for TaskResultView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.task_id.is_empty() {
+                m.serialize_entry("taskId", &rv::WV::<rt::Str, _>::new(&self.task_id))?;
+            }
+            if self.success {
+                m.serialize_entry(
+                    "success",
+                    &rv::WV::<rt::Bool, _>::new(&self.success),
+                )?;
+            }
+            if !self.output_json.is_empty() {
+                m.serialize_entry(
+                    "outputJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.output_json),
+                )?;
+            }
+            if !self.error.is_empty() {
+                m.serialize_entry("error", &rv::WV::<rt::Str, _>::new(&self.error))?;
+            }
+            if self.duration_ms != 0 {
+                m.serialize_entry(
+                    "durationMs",
+                    &rv::WV::<rt::I64, _>::new(&self.duration_ms),
+                )?;
+            }
+            if self.tokens_used != 0 {
+                m.serialize_entry(
+                    "tokensUsed",
+                    &rv::WV::<rt::I32, _>::new(&self.tokens_used),
+                )?;
+            }
+            if !self.model_used.is_empty() {
+                m.serialize_entry(
+                    "modelUsed",
+                    &rv::WV::<rt::Str, _>::new(&self.model_used),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for AgentRegistration {
@@ -919,6 +1173,51 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for AgentRegistrationView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.agent_id.is_empty() {
+                m.serialize_entry(
+                    "agentId",
+                    &rv::WV::<rt::Str, _>::new(&self.agent_id),
+                )?;
+            }
+            if !self.agent_type.is_empty() {
+                m.serialize_entry(
+                    "agentType",
+                    &rv::WV::<rt::Str, _>::new(&self.agent_type),
+                )?;
+            }
+            if !self.capabilities.is_empty() {
+                m.serialize_entry(
+                    "capabilities",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.capabilities),
+                )?;
+            }
+            if !self.tool_namespaces.is_empty() {
+                m.serialize_entry(
+                    "toolNamespaces",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.tool_namespaces),
+                )?;
+            }
+            if !self.status.is_empty() {
+                m.serialize_entry("status", &rv::WV::<rt::Str, _>::new(&self.status))?;
+            }
+            if self.registered_at != 0 {
+                m.serialize_entry(
+                    "registeredAt",
+                    &rv::WV::<rt::I64, _>::new(&self.registered_at),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for InferenceRequest {
@@ -1082,6 +1381,57 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for InferenceRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.prompt.is_empty() {
+                m.serialize_entry("prompt", &rv::WV::<rt::Str, _>::new(&self.prompt))?;
+            }
+            if !self.system_prompt.is_empty() {
+                m.serialize_entry(
+                    "systemPrompt",
+                    &rv::WV::<rt::Str, _>::new(&self.system_prompt),
+                )?;
+            }
+            if self.max_tokens != 0 {
+                m.serialize_entry(
+                    "maxTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.max_tokens),
+                )?;
+            }
+            if self.temperature.to_bits() != 0 {
+                m.serialize_entry(
+                    "temperature",
+                    &rv::WV::<rt::F32, _>::new(&self.temperature),
+                )?;
+            }
+            if !self.intelligence_level.is_empty() {
+                m.serialize_entry(
+                    "intelligenceLevel",
+                    &rv::WV::<rt::Str, _>::new(&self.intelligence_level),
+                )?;
+            }
+            if !self.model.is_empty() {
+                m.serialize_entry("model", &rv::WV::<rt::Str, _>::new(&self.model))?;
+            }
+            if !self.requesting_agent.is_empty() {
+                m.serialize_entry(
+                    "requestingAgent",
+                    &rv::WV::<rt::Str, _>::new(&self.requesting_agent),
+                )?;
+            }
+            if !self.task_id.is_empty() {
+                m.serialize_entry("taskId", &rv::WV::<rt::Str, _>::new(&self.task_id))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for InferenceResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1200,6 +1550,45 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for InferenceResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.text.is_empty() {
+                m.serialize_entry("text", &rv::WV::<rt::Str, _>::new(&self.text))?;
+            }
+            if self.tokens_used != 0 {
+                m.serialize_entry(
+                    "tokensUsed",
+                    &rv::WV::<rt::I32, _>::new(&self.tokens_used),
+                )?;
+            }
+            if self.latency_ms != 0 {
+                m.serialize_entry(
+                    "latencyMs",
+                    &rv::WV::<rt::I64, _>::new(&self.latency_ms),
+                )?;
+            }
+            if !self.model_used.is_empty() {
+                m.serialize_entry(
+                    "modelUsed",
+                    &rv::WV::<rt::Str, _>::new(&self.model_used),
+                )?;
+            }
+            if !self.intelligence_level.is_empty() {
+                m.serialize_entry(
+                    "intelligenceLevel",
+                    &rv::WV::<rt::Str, _>::new(&self.intelligence_level),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for ServiceRegistration {
@@ -1335,6 +1724,42 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ServiceRegistrationView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.name.is_empty() {
+                m.serialize_entry("name", &rv::WV::<rt::Str, _>::new(&self.name))?;
+            }
+            if !self.address.is_empty() {
+                m.serialize_entry("address", &rv::WV::<rt::Str, _>::new(&self.address))?;
+            }
+            if self.port != 0 {
+                m.serialize_entry("port", &rv::WV::<rt::I32, _>::new(&self.port))?;
+            }
+            if !self.protocol.is_empty() {
+                m.serialize_entry(
+                    "protocol",
+                    &rv::WV::<rt::Str, _>::new(&self.protocol),
+                )?;
+            }
+            if !self.status.is_empty() {
+                m.serialize_entry("status", &rv::WV::<rt::Str, _>::new(&self.status))?;
+            }
+            if self.registered_at != 0 {
+                m.serialize_entry(
+                    "registeredAt",
+                    &rv::WV::<rt::I64, _>::new(&self.registered_at),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for HealthStatus {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1450,6 +1875,42 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for HealthStatusView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.healthy {
+                m.serialize_entry(
+                    "healthy",
+                    &rv::WV::<rt::Bool, _>::new(&self.healthy),
+                )?;
+            }
+            if !self.service.is_empty() {
+                m.serialize_entry("service", &rv::WV::<rt::Str, _>::new(&self.service))?;
+            }
+            if !self.message.is_empty() {
+                m.serialize_entry("message", &rv::WV::<rt::Str, _>::new(&self.message))?;
+            }
+            if self.uptime_seconds != 0 {
+                m.serialize_entry(
+                    "uptimeSeconds",
+                    &rv::WV::<rt::I64, _>::new(&self.uptime_seconds),
+                )?;
+            }
+            if !self.details.is_empty() {
+                m.serialize_entry(
+                    "details",
+                    &rv::WV::<rt::Map<rt::Str, rt::Str>, _>::new(&self.details),
+                )?;
+            }
+            m.end()
         }
     }
     impl rt::ProtoEnum for GoalStatus {

@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for Empty {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -47,6 +49,18 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for EmptyView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            m.end()
         }
     }
     impl ::serde::Serialize for Event {
@@ -173,6 +187,48 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for EventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if self.timestamp != 0 {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::I64, _>::new(&self.timestamp),
+                )?;
+            }
+            if !self.category.is_empty() {
+                m.serialize_entry(
+                    "category",
+                    &rv::WV::<rt::Str, _>::new(&self.category),
+                )?;
+            }
+            if !self.source.is_empty() {
+                m.serialize_entry("source", &rv::WV::<rt::Str, _>::new(&self.source))?;
+            }
+            if !self.data_json.is_empty() {
+                m.serialize_entry(
+                    "dataJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.data_json),
+                )?;
+            }
+            if self.critical {
+                m.serialize_entry(
+                    "critical",
+                    &rv::WV::<rt::Bool, _>::new(&self.critical),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for RecentEventsRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -264,6 +320,30 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for RecentEventsRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.count != 0 {
+                m.serialize_entry("count", &rv::WV::<rt::I32, _>::new(&self.count))?;
+            }
+            if !self.category.is_empty() {
+                m.serialize_entry(
+                    "category",
+                    &rv::WV::<rt::Str, _>::new(&self.category),
+                )?;
+            }
+            if !self.source.is_empty() {
+                m.serialize_entry("source", &rv::WV::<rt::Str, _>::new(&self.source))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for EventList {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -324,6 +404,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for EventListView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.events.is_empty() {
+                m.serialize_entry(
+                    "events",
+                    &rv::WV::<rt::Rep<rt::Msg<Event>>, _>::new(&self.events),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for MetricUpdate {
@@ -411,6 +509,30 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for MetricUpdateView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.key.is_empty() {
+                m.serialize_entry("key", &rv::WV::<rt::Str, _>::new(&self.key))?;
+            }
+            if self.value.to_bits() != 0 {
+                m.serialize_entry("value", &rv::WV::<rt::F64, _>::new(&self.value))?;
+            }
+            if self.timestamp != 0 {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::I64, _>::new(&self.timestamp),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for MetricRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -470,6 +592,21 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for MetricRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.key.is_empty() {
+                m.serialize_entry("key", &rv::WV::<rt::Str, _>::new(&self.key))?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for MetricValue {
@@ -555,6 +692,30 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for MetricValueView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.key.is_empty() {
+                m.serialize_entry("key", &rv::WV::<rt::Str, _>::new(&self.key))?;
+            }
+            if self.value.to_bits() != 0 {
+                m.serialize_entry("value", &rv::WV::<rt::F64, _>::new(&self.value))?;
+            }
+            if self.timestamp != 0 {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::I64, _>::new(&self.timestamp),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for SystemSnapshot {
@@ -740,6 +901,72 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for SystemSnapshotView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.cpu_percent.to_bits() != 0 {
+                m.serialize_entry(
+                    "cpuPercent",
+                    &rv::WV::<rt::F64, _>::new(&self.cpu_percent),
+                )?;
+            }
+            if self.memory_used_mb.to_bits() != 0 {
+                m.serialize_entry(
+                    "memoryUsedMb",
+                    &rv::WV::<rt::F64, _>::new(&self.memory_used_mb),
+                )?;
+            }
+            if self.memory_total_mb.to_bits() != 0 {
+                m.serialize_entry(
+                    "memoryTotalMb",
+                    &rv::WV::<rt::F64, _>::new(&self.memory_total_mb),
+                )?;
+            }
+            if self.disk_used_gb.to_bits() != 0 {
+                m.serialize_entry(
+                    "diskUsedGb",
+                    &rv::WV::<rt::F64, _>::new(&self.disk_used_gb),
+                )?;
+            }
+            if self.disk_total_gb.to_bits() != 0 {
+                m.serialize_entry(
+                    "diskTotalGb",
+                    &rv::WV::<rt::F64, _>::new(&self.disk_total_gb),
+                )?;
+            }
+            if self.gpu_utilization.to_bits() != 0 {
+                m.serialize_entry(
+                    "gpuUtilization",
+                    &rv::WV::<rt::F64, _>::new(&self.gpu_utilization),
+                )?;
+            }
+            if self.active_tasks != 0 {
+                m.serialize_entry(
+                    "activeTasks",
+                    &rv::WV::<rt::I32, _>::new(&self.active_tasks),
+                )?;
+            }
+            if self.active_agents != 0 {
+                m.serialize_entry(
+                    "activeAgents",
+                    &rv::WV::<rt::I32, _>::new(&self.active_agents),
+                )?;
+            }
+            if !self.loaded_models.is_empty() {
+                m.serialize_entry(
+                    "loadedModels",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.loaded_models),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for GoalRecord {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -893,6 +1120,57 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for GoalRecordView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.description.is_empty() {
+                m.serialize_entry(
+                    "description",
+                    &rv::WV::<rt::Str, _>::new(&self.description),
+                )?;
+            }
+            if !self.status.is_empty() {
+                m.serialize_entry("status", &rv::WV::<rt::Str, _>::new(&self.status))?;
+            }
+            if self.priority != 0 {
+                m.serialize_entry(
+                    "priority",
+                    &rv::WV::<rt::I32, _>::new(&self.priority),
+                )?;
+            }
+            if self.created_at != 0 {
+                m.serialize_entry(
+                    "createdAt",
+                    &rv::WV::<rt::I64, _>::new(&self.created_at),
+                )?;
+            }
+            if self.completed_at != 0 {
+                m.serialize_entry(
+                    "completedAt",
+                    &rv::WV::<rt::I64, _>::new(&self.completed_at),
+                )?;
+            }
+            if !self.result.is_empty() {
+                m.serialize_entry("result", &rv::WV::<rt::Str, _>::new(&self.result))?;
+            }
+            if !self.metadata_json.is_empty() {
+                m.serialize_entry(
+                    "metadataJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.metadata_json),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for GoalUpdate {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -978,6 +1256,27 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for GoalUpdateView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.status.is_empty() {
+                m.serialize_entry("status", &rv::WV::<rt::Str, _>::new(&self.status))?;
+            }
+            if !self.result.is_empty() {
+                m.serialize_entry("result", &rv::WV::<rt::Str, _>::new(&self.result))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for GoalIdRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1037,6 +1336,21 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for GoalIdRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.goal_id.is_empty() {
+                m.serialize_entry("goalId", &rv::WV::<rt::Str, _>::new(&self.goal_id))?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for GoalList {
@@ -1099,6 +1413,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for GoalListView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.goals.is_empty() {
+                m.serialize_entry(
+                    "goals",
+                    &rv::WV::<rt::Rep<rt::Msg<GoalRecord>>, _>::new(&self.goals),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for TaskRecord {
@@ -1290,6 +1622,69 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for TaskRecordView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.goal_id.is_empty() {
+                m.serialize_entry("goalId", &rv::WV::<rt::Str, _>::new(&self.goal_id))?;
+            }
+            if !self.description.is_empty() {
+                m.serialize_entry(
+                    "description",
+                    &rv::WV::<rt::Str, _>::new(&self.description),
+                )?;
+            }
+            if !self.agent.is_empty() {
+                m.serialize_entry("agent", &rv::WV::<rt::Str, _>::new(&self.agent))?;
+            }
+            if !self.status.is_empty() {
+                m.serialize_entry("status", &rv::WV::<rt::Str, _>::new(&self.status))?;
+            }
+            if !self.input_json.is_empty() {
+                m.serialize_entry(
+                    "inputJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.input_json),
+                )?;
+            }
+            if !self.output_json.is_empty() {
+                m.serialize_entry(
+                    "outputJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.output_json),
+                )?;
+            }
+            if self.started_at != 0 {
+                m.serialize_entry(
+                    "startedAt",
+                    &rv::WV::<rt::I64, _>::new(&self.started_at),
+                )?;
+            }
+            if self.completed_at != 0 {
+                m.serialize_entry(
+                    "completedAt",
+                    &rv::WV::<rt::I64, _>::new(&self.completed_at),
+                )?;
+            }
+            if self.duration_ms != 0 {
+                m.serialize_entry(
+                    "durationMs",
+                    &rv::WV::<rt::I64, _>::new(&self.duration_ms),
+                )?;
+            }
+            if !self.error.is_empty() {
+                m.serialize_entry("error", &rv::WV::<rt::Str, _>::new(&self.error))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for TaskList {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1350,6 +1745,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for TaskListView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.tasks.is_empty() {
+                m.serialize_entry(
+                    "tasks",
+                    &rv::WV::<rt::Rep<rt::Msg<TaskRecord>>, _>::new(&self.tasks),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for ToolCallRecord {
@@ -1530,6 +1943,66 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ToolCallRecordView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.task_id.is_empty() {
+                m.serialize_entry("taskId", &rv::WV::<rt::Str, _>::new(&self.task_id))?;
+            }
+            if !self.tool_name.is_empty() {
+                m.serialize_entry(
+                    "toolName",
+                    &rv::WV::<rt::Str, _>::new(&self.tool_name),
+                )?;
+            }
+            if !self.agent.is_empty() {
+                m.serialize_entry("agent", &rv::WV::<rt::Str, _>::new(&self.agent))?;
+            }
+            if !self.input_json.is_empty() {
+                m.serialize_entry(
+                    "inputJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.input_json),
+                )?;
+            }
+            if !self.output_json.is_empty() {
+                m.serialize_entry(
+                    "outputJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.output_json),
+                )?;
+            }
+            if self.success {
+                m.serialize_entry(
+                    "success",
+                    &rv::WV::<rt::Bool, _>::new(&self.success),
+                )?;
+            }
+            if self.duration_ms != 0 {
+                m.serialize_entry(
+                    "durationMs",
+                    &rv::WV::<rt::I64, _>::new(&self.duration_ms),
+                )?;
+            }
+            if !self.reason.is_empty() {
+                m.serialize_entry("reason", &rv::WV::<rt::Str, _>::new(&self.reason))?;
+            }
+            if self.timestamp != 0 {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::I64, _>::new(&self.timestamp),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for Decision {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1699,6 +2172,60 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for DecisionView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.context.is_empty() {
+                m.serialize_entry("context", &rv::WV::<rt::Str, _>::new(&self.context))?;
+            }
+            if !self.options_json.is_empty() {
+                m.serialize_entry(
+                    "optionsJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.options_json),
+                )?;
+            }
+            if !self.chosen.is_empty() {
+                m.serialize_entry("chosen", &rv::WV::<rt::Str, _>::new(&self.chosen))?;
+            }
+            if !self.reasoning.is_empty() {
+                m.serialize_entry(
+                    "reasoning",
+                    &rv::WV::<rt::Str, _>::new(&self.reasoning),
+                )?;
+            }
+            if !self.intelligence_level.is_empty() {
+                m.serialize_entry(
+                    "intelligenceLevel",
+                    &rv::WV::<rt::Str, _>::new(&self.intelligence_level),
+                )?;
+            }
+            if !self.model_used.is_empty() {
+                m.serialize_entry(
+                    "modelUsed",
+                    &rv::WV::<rt::Str, _>::new(&self.model_used),
+                )?;
+            }
+            if !self.outcome.is_empty() {
+                m.serialize_entry("outcome", &rv::WV::<rt::Str, _>::new(&self.outcome))?;
+            }
+            if self.timestamp != 0 {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::I64, _>::new(&self.timestamp),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for Pattern {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1836,6 +2363,48 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for PatternView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.trigger.is_empty() {
+                m.serialize_entry("trigger", &rv::WV::<rt::Str, _>::new(&self.trigger))?;
+            }
+            if !self.action.is_empty() {
+                m.serialize_entry("action", &rv::WV::<rt::Str, _>::new(&self.action))?;
+            }
+            if self.success_rate.to_bits() != 0 {
+                m.serialize_entry(
+                    "successRate",
+                    &rv::WV::<rt::F64, _>::new(&self.success_rate),
+                )?;
+            }
+            if self.uses != 0 {
+                m.serialize_entry("uses", &rv::WV::<rt::I32, _>::new(&self.uses))?;
+            }
+            if self.last_used != 0 {
+                m.serialize_entry(
+                    "lastUsed",
+                    &rv::WV::<rt::I64, _>::new(&self.last_used),
+                )?;
+            }
+            if !self.created_from.is_empty() {
+                m.serialize_entry(
+                    "createdFrom",
+                    &rv::WV::<rt::Str, _>::new(&self.created_from),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for PatternQuery {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1909,6 +2478,27 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for PatternQueryView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.trigger.is_empty() {
+                m.serialize_entry("trigger", &rv::WV::<rt::Str, _>::new(&self.trigger))?;
+            }
+            if self.min_success_rate.to_bits() != 0 {
+                m.serialize_entry(
+                    "minSuccessRate",
+                    &rv::WV::<rt::F64, _>::new(&self.min_success_rate),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for PatternResult {
@@ -1987,6 +2577,24 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for PatternResultView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.pattern {
+                m.serialize_entry("pattern", &rv::WV::<rt::Msg<Pattern>, _>::new(v))?;
+            }
+            if self.found {
+                m.serialize_entry("found", &rv::WV::<rt::Bool, _>::new(&self.found))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for PatternStatsUpdate {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -2063,6 +2671,27 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for PatternStatsUpdateView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if self.success {
+                m.serialize_entry(
+                    "success",
+                    &rv::WV::<rt::Bool, _>::new(&self.success),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for AgentState {
@@ -2150,6 +2779,36 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for AgentStateView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.agent_name.is_empty() {
+                m.serialize_entry(
+                    "agentName",
+                    &rv::WV::<rt::Str, _>::new(&self.agent_name),
+                )?;
+            }
+            if !self.state_json.is_empty() {
+                m.serialize_entry(
+                    "stateJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.state_json),
+                )?;
+            }
+            if self.updated_at != 0 {
+                m.serialize_entry(
+                    "updatedAt",
+                    &rv::WV::<rt::I64, _>::new(&self.updated_at),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for AgentStateRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -2213,6 +2872,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for AgentStateRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.agent_name.is_empty() {
+                m.serialize_entry(
+                    "agentName",
+                    &rv::WV::<rt::Str, _>::new(&self.agent_name),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for SemanticSearchRequest {
@@ -2323,6 +3000,39 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for SemanticSearchRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.query.is_empty() {
+                m.serialize_entry("query", &rv::WV::<rt::Str, _>::new(&self.query))?;
+            }
+            if !self.collections.is_empty() {
+                m.serialize_entry(
+                    "collections",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.collections),
+                )?;
+            }
+            if self.n_results != 0 {
+                m.serialize_entry(
+                    "nResults",
+                    &rv::WV::<rt::I32, _>::new(&self.n_results),
+                )?;
+            }
+            if self.min_relevance.to_bits() != 0 {
+                m.serialize_entry(
+                    "minRelevance",
+                    &rv::WV::<rt::F64, _>::new(&self.min_relevance),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for SearchResult {
@@ -2439,6 +3149,42 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for SearchResultView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.content.is_empty() {
+                m.serialize_entry("content", &rv::WV::<rt::Str, _>::new(&self.content))?;
+            }
+            if !self.metadata_json.is_empty() {
+                m.serialize_entry(
+                    "metadataJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.metadata_json),
+                )?;
+            }
+            if self.relevance.to_bits() != 0 {
+                m.serialize_entry(
+                    "relevance",
+                    &rv::WV::<rt::F64, _>::new(&self.relevance),
+                )?;
+            }
+            if !self.collection.is_empty() {
+                m.serialize_entry(
+                    "collection",
+                    &rv::WV::<rt::Str, _>::new(&self.collection),
+                )?;
+            }
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for SearchResults {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -2501,6 +3247,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for SearchResultsView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.results.is_empty() {
+                m.serialize_entry(
+                    "results",
+                    &rv::WV::<rt::Rep<rt::Msg<SearchResult>>, _>::new(&self.results),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for Procedure {
@@ -2685,6 +3449,72 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ProcedureView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.name.is_empty() {
+                m.serialize_entry("name", &rv::WV::<rt::Str, _>::new(&self.name))?;
+            }
+            if !self.description.is_empty() {
+                m.serialize_entry(
+                    "description",
+                    &rv::WV::<rt::Str, _>::new(&self.description),
+                )?;
+            }
+            if !self.steps_json.is_empty() {
+                m.serialize_entry(
+                    "stepsJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.steps_json),
+                )?;
+            }
+            if self.success_count != 0 {
+                m.serialize_entry(
+                    "successCount",
+                    &rv::WV::<rt::I32, _>::new(&self.success_count),
+                )?;
+            }
+            if self.fail_count != 0 {
+                m.serialize_entry(
+                    "failCount",
+                    &rv::WV::<rt::I32, _>::new(&self.fail_count),
+                )?;
+            }
+            if self.avg_duration_ms != 0 {
+                m.serialize_entry(
+                    "avgDurationMs",
+                    &rv::WV::<rt::I64, _>::new(&self.avg_duration_ms),
+                )?;
+            }
+            if !self.tags.is_empty() {
+                m.serialize_entry(
+                    "tags",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.tags),
+                )?;
+            }
+            if self.created_at != 0 {
+                m.serialize_entry(
+                    "createdAt",
+                    &rv::WV::<rt::I64, _>::new(&self.created_at),
+                )?;
+            }
+            if self.last_used != 0 {
+                m.serialize_entry(
+                    "lastUsed",
+                    &rv::WV::<rt::I64, _>::new(&self.last_used),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for Incident {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -2838,6 +3668,63 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for IncidentView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.description.is_empty() {
+                m.serialize_entry(
+                    "description",
+                    &rv::WV::<rt::Str, _>::new(&self.description),
+                )?;
+            }
+            if !self.symptoms_json.is_empty() {
+                m.serialize_entry(
+                    "symptomsJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.symptoms_json),
+                )?;
+            }
+            if !self.root_cause.is_empty() {
+                m.serialize_entry(
+                    "rootCause",
+                    &rv::WV::<rt::Str, _>::new(&self.root_cause),
+                )?;
+            }
+            if !self.resolution.is_empty() {
+                m.serialize_entry(
+                    "resolution",
+                    &rv::WV::<rt::Str, _>::new(&self.resolution),
+                )?;
+            }
+            if !self.resolved_by.is_empty() {
+                m.serialize_entry(
+                    "resolvedBy",
+                    &rv::WV::<rt::Str, _>::new(&self.resolved_by),
+                )?;
+            }
+            if !self.prevention.is_empty() {
+                m.serialize_entry(
+                    "prevention",
+                    &rv::WV::<rt::Str, _>::new(&self.prevention),
+                )?;
+            }
+            if self.timestamp != 0 {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::I64, _>::new(&self.timestamp),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for ConfigChange {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -2962,6 +3849,45 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ConfigChangeView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.file_path.is_empty() {
+                m.serialize_entry(
+                    "filePath",
+                    &rv::WV::<rt::Str, _>::new(&self.file_path),
+                )?;
+            }
+            if !self.content.is_empty() {
+                m.serialize_entry("content", &rv::WV::<rt::Str, _>::new(&self.content))?;
+            }
+            if !self.changed_by.is_empty() {
+                m.serialize_entry(
+                    "changedBy",
+                    &rv::WV::<rt::Str, _>::new(&self.changed_by),
+                )?;
+            }
+            if !self.reason.is_empty() {
+                m.serialize_entry("reason", &rv::WV::<rt::Str, _>::new(&self.reason))?;
+            }
+            if self.timestamp != 0 {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::I64, _>::new(&self.timestamp),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for KnowledgeEntry {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -3062,6 +3988,33 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for KnowledgeEntryView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.title.is_empty() {
+                m.serialize_entry("title", &rv::WV::<rt::Str, _>::new(&self.title))?;
+            }
+            if !self.content.is_empty() {
+                m.serialize_entry("content", &rv::WV::<rt::Str, _>::new(&self.content))?;
+            }
+            if !self.source.is_empty() {
+                m.serialize_entry("source", &rv::WV::<rt::Str, _>::new(&self.source))?;
+            }
+            if !self.tags.is_empty() {
+                m.serialize_entry(
+                    "tags",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.tags),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for ContextRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -3153,6 +4106,36 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for ContextRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.task_description.is_empty() {
+                m.serialize_entry(
+                    "taskDescription",
+                    &rv::WV::<rt::Str, _>::new(&self.task_description),
+                )?;
+            }
+            if self.max_tokens != 0 {
+                m.serialize_entry(
+                    "maxTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.max_tokens),
+                )?;
+            }
+            if !self.memory_tiers.is_empty() {
+                m.serialize_entry(
+                    "memoryTiers",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.memory_tiers),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for ContextChunk {
@@ -3253,6 +4236,33 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ContextChunkView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.source.is_empty() {
+                m.serialize_entry("source", &rv::WV::<rt::Str, _>::new(&self.source))?;
+            }
+            if !self.content.is_empty() {
+                m.serialize_entry("content", &rv::WV::<rt::Str, _>::new(&self.content))?;
+            }
+            if self.relevance.to_bits() != 0 {
+                m.serialize_entry(
+                    "relevance",
+                    &rv::WV::<rt::F64, _>::new(&self.relevance),
+                )?;
+            }
+            if self.tokens != 0 {
+                m.serialize_entry("tokens", &rv::WV::<rt::I32, _>::new(&self.tokens))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for ContextResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -3328,6 +4338,30 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for ContextResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.chunks.is_empty() {
+                m.serialize_entry(
+                    "chunks",
+                    &rv::WV::<rt::Rep<rt::Msg<ContextChunk>>, _>::new(&self.chunks),
+                )?;
+            }
+            if self.total_tokens != 0 {
+                m.serialize_entry(
+                    "totalTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.total_tokens),
+                )?;
+            }
+            m.end()
         }
     }
 };

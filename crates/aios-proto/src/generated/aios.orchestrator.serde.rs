@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for SubmitGoalRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -123,6 +125,45 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for SubmitGoalRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.description.is_empty() {
+                m.serialize_entry(
+                    "description",
+                    &rv::WV::<rt::Str, _>::new(&self.description),
+                )?;
+            }
+            if self.priority != 0 {
+                m.serialize_entry(
+                    "priority",
+                    &rv::WV::<rt::I32, _>::new(&self.priority),
+                )?;
+            }
+            if !self.source.is_empty() {
+                m.serialize_entry("source", &rv::WV::<rt::Str, _>::new(&self.source))?;
+            }
+            if !self.tags.is_empty() {
+                m.serialize_entry(
+                    "tags",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.tags),
+                )?;
+            }
+            if !self.metadata_json.is_empty() {
+                m.serialize_entry(
+                    "metadataJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.metadata_json),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for GoalStatusResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -238,6 +279,42 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for GoalStatusResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.goal {
+                m.serialize_entry(
+                    "goal",
+                    &rv::WV::<rt::Msg<crate::common::Goal>, _>::new(v),
+                )?;
+            }
+            if !self.tasks.is_empty() {
+                m.serialize_entry(
+                    "tasks",
+                    &rv::WV::<rt::Rep<rt::Msg<crate::common::Task>>, _>::new(&self.tasks),
+                )?;
+            }
+            if !self.current_phase.is_empty() {
+                m.serialize_entry(
+                    "currentPhase",
+                    &rv::WV::<rt::Str, _>::new(&self.current_phase),
+                )?;
+            }
+            if self.progress_percent.to_bits() != 0 {
+                m.serialize_entry(
+                    "progressPercent",
+                    &rv::WV::<rt::F64, _>::new(&self.progress_percent),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for ListGoalsRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -332,6 +409,30 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ListGoalsRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.status_filter.is_empty() {
+                m.serialize_entry(
+                    "statusFilter",
+                    &rv::WV::<rt::Str, _>::new(&self.status_filter),
+                )?;
+            }
+            if self.limit != 0 {
+                m.serialize_entry("limit", &rv::WV::<rt::I32, _>::new(&self.limit))?;
+            }
+            if self.offset != 0 {
+                m.serialize_entry("offset", &rv::WV::<rt::I32, _>::new(&self.offset))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for GoalListResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -411,6 +512,27 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for GoalListResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.goals.is_empty() {
+                m.serialize_entry(
+                    "goals",
+                    &rv::WV::<rt::Rep<rt::Msg<crate::common::Goal>>, _>::new(&self.goals),
+                )?;
+            }
+            if self.total != 0 {
+                m.serialize_entry("total", &rv::WV::<rt::I32, _>::new(&self.total))?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for HeartbeatRequest {
@@ -536,6 +658,45 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for HeartbeatRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.agent_id.is_empty() {
+                m.serialize_entry(
+                    "agentId",
+                    &rv::WV::<rt::Str, _>::new(&self.agent_id),
+                )?;
+            }
+            if !self.status.is_empty() {
+                m.serialize_entry("status", &rv::WV::<rt::Str, _>::new(&self.status))?;
+            }
+            if !self.current_task_id.is_empty() {
+                m.serialize_entry(
+                    "currentTaskId",
+                    &rv::WV::<rt::Str, _>::new(&self.current_task_id),
+                )?;
+            }
+            if self.cpu_usage.to_bits() != 0 {
+                m.serialize_entry(
+                    "cpuUsage",
+                    &rv::WV::<rt::F64, _>::new(&self.cpu_usage),
+                )?;
+            }
+            if self.memory_usage_mb.to_bits() != 0 {
+                m.serialize_entry(
+                    "memoryUsageMb",
+                    &rv::WV::<rt::F64, _>::new(&self.memory_usage_mb),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for AgentListResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -604,6 +765,27 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for AgentListResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.agents.is_empty() {
+                m.serialize_entry(
+                    "agents",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<crate::common::AgentRegistration>>,
+                        _,
+                    >::new(&self.agents),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for SystemStatusResponse {
@@ -799,6 +981,72 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for SystemStatusResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.active_goals != 0 {
+                m.serialize_entry(
+                    "activeGoals",
+                    &rv::WV::<rt::I32, _>::new(&self.active_goals),
+                )?;
+            }
+            if self.pending_tasks != 0 {
+                m.serialize_entry(
+                    "pendingTasks",
+                    &rv::WV::<rt::I32, _>::new(&self.pending_tasks),
+                )?;
+            }
+            if self.active_agents != 0 {
+                m.serialize_entry(
+                    "activeAgents",
+                    &rv::WV::<rt::I32, _>::new(&self.active_agents),
+                )?;
+            }
+            if !self.loaded_models.is_empty() {
+                m.serialize_entry(
+                    "loadedModels",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.loaded_models),
+                )?;
+            }
+            if self.cpu_percent.to_bits() != 0 {
+                m.serialize_entry(
+                    "cpuPercent",
+                    &rv::WV::<rt::F64, _>::new(&self.cpu_percent),
+                )?;
+            }
+            if self.memory_used_mb.to_bits() != 0 {
+                m.serialize_entry(
+                    "memoryUsedMb",
+                    &rv::WV::<rt::F64, _>::new(&self.memory_used_mb),
+                )?;
+            }
+            if self.memory_total_mb.to_bits() != 0 {
+                m.serialize_entry(
+                    "memoryTotalMb",
+                    &rv::WV::<rt::F64, _>::new(&self.memory_total_mb),
+                )?;
+            }
+            if !self.autonomy_level.is_empty() {
+                m.serialize_entry(
+                    "autonomyLevel",
+                    &rv::WV::<rt::Str, _>::new(&self.autonomy_level),
+                )?;
+            }
+            if self.uptime_seconds != 0 {
+                m.serialize_entry(
+                    "uptimeSeconds",
+                    &rv::WV::<rt::I64, _>::new(&self.uptime_seconds),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for CapabilityRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -907,6 +1155,39 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for CapabilityRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.agent_id.is_empty() {
+                m.serialize_entry(
+                    "agentId",
+                    &rv::WV::<rt::Str, _>::new(&self.agent_id),
+                )?;
+            }
+            if !self.capabilities.is_empty() {
+                m.serialize_entry(
+                    "capabilities",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.capabilities),
+                )?;
+            }
+            if !self.reason.is_empty() {
+                m.serialize_entry("reason", &rv::WV::<rt::Str, _>::new(&self.reason))?;
+            }
+            if self.duration_hours != 0 {
+                m.serialize_entry(
+                    "durationHours",
+                    &rv::WV::<rt::I64, _>::new(&self.duration_hours),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for CapabilityResponse {
@@ -1019,6 +1300,42 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for CapabilityResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.granted {
+                m.serialize_entry(
+                    "granted",
+                    &rv::WV::<rt::Bool, _>::new(&self.granted),
+                )?;
+            }
+            if !self.capabilities.is_empty() {
+                m.serialize_entry(
+                    "capabilities",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.capabilities),
+                )?;
+            }
+            if !self.expires_at.is_empty() {
+                m.serialize_entry(
+                    "expiresAt",
+                    &rv::WV::<rt::Str, _>::new(&self.expires_at),
+                )?;
+            }
+            if !self.denial_reason.is_empty() {
+                m.serialize_entry(
+                    "denialReason",
+                    &rv::WV::<rt::Str, _>::new(&self.denial_reason),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for CapabilityRevocation {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1114,6 +1431,36 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for CapabilityRevocationView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.agent_id.is_empty() {
+                m.serialize_entry(
+                    "agentId",
+                    &rv::WV::<rt::Str, _>::new(&self.agent_id),
+                )?;
+            }
+            if !self.capabilities.is_empty() {
+                m.serialize_entry(
+                    "capabilities",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.capabilities),
+                )?;
+            }
+            if self.revoke_all {
+                m.serialize_entry(
+                    "revokeAll",
+                    &rv::WV::<rt::Bool, _>::new(&self.revoke_all),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for CreateScheduleRequest {
@@ -1213,6 +1560,36 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for CreateScheduleRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.cron_expr.is_empty() {
+                m.serialize_entry(
+                    "cronExpr",
+                    &rv::WV::<rt::Str, _>::new(&self.cron_expr),
+                )?;
+            }
+            if !self.goal_template.is_empty() {
+                m.serialize_entry(
+                    "goalTemplate",
+                    &rv::WV::<rt::Str, _>::new(&self.goal_template),
+                )?;
+            }
+            if self.priority != 0 {
+                m.serialize_entry(
+                    "priority",
+                    &rv::WV::<rt::I32, _>::new(&self.priority),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for ScheduleResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1291,6 +1668,30 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ScheduleResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.schedule_id.is_empty() {
+                m.serialize_entry(
+                    "scheduleId",
+                    &rv::WV::<rt::Str, _>::new(&self.schedule_id),
+                )?;
+            }
+            if self.success {
+                m.serialize_entry(
+                    "success",
+                    &rv::WV::<rt::Bool, _>::new(&self.success),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for ScheduleListResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1360,6 +1761,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for ScheduleListResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.schedules.is_empty() {
+                m.serialize_entry(
+                    "schedules",
+                    &rv::WV::<rt::Rep<rt::Msg<ScheduleEntry>>, _>::new(&self.schedules),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for ScheduleEntry {
@@ -1495,6 +1914,51 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ScheduleEntryView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.cron_expr.is_empty() {
+                m.serialize_entry(
+                    "cronExpr",
+                    &rv::WV::<rt::Str, _>::new(&self.cron_expr),
+                )?;
+            }
+            if !self.goal_template.is_empty() {
+                m.serialize_entry(
+                    "goalTemplate",
+                    &rv::WV::<rt::Str, _>::new(&self.goal_template),
+                )?;
+            }
+            if self.priority != 0 {
+                m.serialize_entry(
+                    "priority",
+                    &rv::WV::<rt::I32, _>::new(&self.priority),
+                )?;
+            }
+            if self.enabled {
+                m.serialize_entry(
+                    "enabled",
+                    &rv::WV::<rt::Bool, _>::new(&self.enabled),
+                )?;
+            }
+            if self.last_run != 0 {
+                m.serialize_entry(
+                    "lastRun",
+                    &rv::WV::<rt::I64, _>::new(&self.last_run),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for DeleteScheduleRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1561,6 +2025,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for DeleteScheduleRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.schedule_id.is_empty() {
+                m.serialize_entry(
+                    "scheduleId",
+                    &rv::WV::<rt::Str, _>::new(&self.schedule_id),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for NodeRegistration {
@@ -1696,6 +2178,48 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for NodeRegistrationView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.node_id.is_empty() {
+                m.serialize_entry("nodeId", &rv::WV::<rt::Str, _>::new(&self.node_id))?;
+            }
+            if !self.hostname.is_empty() {
+                m.serialize_entry(
+                    "hostname",
+                    &rv::WV::<rt::Str, _>::new(&self.hostname),
+                )?;
+            }
+            if !self.address.is_empty() {
+                m.serialize_entry("address", &rv::WV::<rt::Str, _>::new(&self.address))?;
+            }
+            if !self.agents.is_empty() {
+                m.serialize_entry(
+                    "agents",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.agents),
+                )?;
+            }
+            if !self.metadata.is_empty() {
+                m.serialize_entry(
+                    "metadata",
+                    &rv::WV::<rt::Map<rt::Str, rt::Str>, _>::new(&self.metadata),
+                )?;
+            }
+            if self.max_tasks != 0 {
+                m.serialize_entry(
+                    "maxTasks",
+                    &rv::WV::<rt::U32, _>::new(&self.max_tasks),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for NodeStatus {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1796,6 +2320,39 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for NodeStatusView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.node_id.is_empty() {
+                m.serialize_entry("nodeId", &rv::WV::<rt::Str, _>::new(&self.node_id))?;
+            }
+            if self.cpu_usage.to_bits() != 0 {
+                m.serialize_entry(
+                    "cpuUsage",
+                    &rv::WV::<rt::F64, _>::new(&self.cpu_usage),
+                )?;
+            }
+            if self.memory_usage.to_bits() != 0 {
+                m.serialize_entry(
+                    "memoryUsage",
+                    &rv::WV::<rt::F64, _>::new(&self.memory_usage),
+                )?;
+            }
+            if self.active_tasks != 0 {
+                m.serialize_entry(
+                    "activeTasks",
+                    &rv::WV::<rt::U32, _>::new(&self.active_tasks),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for ListNodesRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1864,6 +2421,24 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ListNodesRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.include_dead {
+                m.serialize_entry(
+                    "includeDead",
+                    &rv::WV::<rt::Bool, _>::new(&self.include_dead),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for NodeListResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1930,6 +2505,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for NodeListResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.nodes.is_empty() {
+                m.serialize_entry(
+                    "nodes",
+                    &rv::WV::<rt::Rep<rt::Msg<NodeInfo>>, _>::new(&self.nodes),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for NodeInfo {
@@ -2082,6 +2675,60 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for NodeInfoView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.node_id.is_empty() {
+                m.serialize_entry("nodeId", &rv::WV::<rt::Str, _>::new(&self.node_id))?;
+            }
+            if !self.hostname.is_empty() {
+                m.serialize_entry(
+                    "hostname",
+                    &rv::WV::<rt::Str, _>::new(&self.hostname),
+                )?;
+            }
+            if !self.address.is_empty() {
+                m.serialize_entry("address", &rv::WV::<rt::Str, _>::new(&self.address))?;
+            }
+            if !self.agents.is_empty() {
+                m.serialize_entry(
+                    "agents",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.agents),
+                )?;
+            }
+            if self.cpu_usage.to_bits() != 0 {
+                m.serialize_entry(
+                    "cpuUsage",
+                    &rv::WV::<rt::F64, _>::new(&self.cpu_usage),
+                )?;
+            }
+            if self.memory_usage.to_bits() != 0 {
+                m.serialize_entry(
+                    "memoryUsage",
+                    &rv::WV::<rt::F64, _>::new(&self.memory_usage),
+                )?;
+            }
+            if self.active_tasks != 0 {
+                m.serialize_entry(
+                    "activeTasks",
+                    &rv::WV::<rt::U32, _>::new(&self.active_tasks),
+                )?;
+            }
+            if self.healthy {
+                m.serialize_entry(
+                    "healthy",
+                    &rv::WV::<rt::Bool, _>::new(&self.healthy),
+                )?;
+            }
+            m.end()
         }
     }
 };

@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for LoadModelRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -136,6 +138,48 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for LoadModelRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.model_name.is_empty() {
+                m.serialize_entry(
+                    "modelName",
+                    &rv::WV::<rt::Str, _>::new(&self.model_name),
+                )?;
+            }
+            if !self.model_path.is_empty() {
+                m.serialize_entry(
+                    "modelPath",
+                    &rv::WV::<rt::Str, _>::new(&self.model_path),
+                )?;
+            }
+            if self.context_length != 0 {
+                m.serialize_entry(
+                    "contextLength",
+                    &rv::WV::<rt::I32, _>::new(&self.context_length),
+                )?;
+            }
+            if self.gpu_layers != 0 {
+                m.serialize_entry(
+                    "gpuLayers",
+                    &rv::WV::<rt::I32, _>::new(&self.gpu_layers),
+                )?;
+            }
+            if self.threads != 0 {
+                m.serialize_entry("threads", &rv::WV::<rt::I32, _>::new(&self.threads))?;
+            }
+            if self.port != 0 {
+                m.serialize_entry("port", &rv::WV::<rt::I32, _>::new(&self.port))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for UnloadModelRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -199,6 +243,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for UnloadModelRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.model_name.is_empty() {
+                m.serialize_entry(
+                    "modelName",
+                    &rv::WV::<rt::Str, _>::new(&self.model_name),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for ModelStatus {
@@ -328,6 +390,48 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ModelStatusView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.model_name.is_empty() {
+                m.serialize_entry(
+                    "modelName",
+                    &rv::WV::<rt::Str, _>::new(&self.model_name),
+                )?;
+            }
+            if !self.status.is_empty() {
+                m.serialize_entry("status", &rv::WV::<rt::Str, _>::new(&self.status))?;
+            }
+            if self.port != 0 {
+                m.serialize_entry("port", &rv::WV::<rt::I32, _>::new(&self.port))?;
+            }
+            if self.loaded_at != 0 {
+                m.serialize_entry(
+                    "loadedAt",
+                    &rv::WV::<rt::I64, _>::new(&self.loaded_at),
+                )?;
+            }
+            if self.last_used != 0 {
+                m.serialize_entry(
+                    "lastUsed",
+                    &rv::WV::<rt::I64, _>::new(&self.last_used),
+                )?;
+            }
+            if self.request_count != 0 {
+                m.serialize_entry(
+                    "requestCount",
+                    &rv::WV::<rt::I64, _>::new(&self.request_count),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for ModelList {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -388,6 +492,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for ModelListView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.models.is_empty() {
+                m.serialize_entry(
+                    "models",
+                    &rv::WV::<rt::Rep<rt::Msg<ModelStatus>>, _>::new(&self.models),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for InferRequest {
@@ -551,6 +673,57 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for InferRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.model.is_empty() {
+                m.serialize_entry("model", &rv::WV::<rt::Str, _>::new(&self.model))?;
+            }
+            if !self.prompt.is_empty() {
+                m.serialize_entry("prompt", &rv::WV::<rt::Str, _>::new(&self.prompt))?;
+            }
+            if !self.system_prompt.is_empty() {
+                m.serialize_entry(
+                    "systemPrompt",
+                    &rv::WV::<rt::Str, _>::new(&self.system_prompt),
+                )?;
+            }
+            if self.max_tokens != 0 {
+                m.serialize_entry(
+                    "maxTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.max_tokens),
+                )?;
+            }
+            if self.temperature.to_bits() != 0 {
+                m.serialize_entry(
+                    "temperature",
+                    &rv::WV::<rt::F32, _>::new(&self.temperature),
+                )?;
+            }
+            if !self.intelligence_level.is_empty() {
+                m.serialize_entry(
+                    "intelligenceLevel",
+                    &rv::WV::<rt::Str, _>::new(&self.intelligence_level),
+                )?;
+            }
+            if !self.requesting_agent.is_empty() {
+                m.serialize_entry(
+                    "requestingAgent",
+                    &rv::WV::<rt::Str, _>::new(&self.requesting_agent),
+                )?;
+            }
+            if !self.task_id.is_empty() {
+                m.serialize_entry("taskId", &rv::WV::<rt::Str, _>::new(&self.task_id))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for InferResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -651,6 +824,39 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for InferResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.text.is_empty() {
+                m.serialize_entry("text", &rv::WV::<rt::Str, _>::new(&self.text))?;
+            }
+            if self.tokens_used != 0 {
+                m.serialize_entry(
+                    "tokensUsed",
+                    &rv::WV::<rt::I32, _>::new(&self.tokens_used),
+                )?;
+            }
+            if self.latency_ms != 0 {
+                m.serialize_entry(
+                    "latencyMs",
+                    &rv::WV::<rt::I64, _>::new(&self.latency_ms),
+                )?;
+            }
+            if !self.model_used.is_empty() {
+                m.serialize_entry(
+                    "modelUsed",
+                    &rv::WV::<rt::Str, _>::new(&self.model_used),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for InferChunk {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -721,6 +927,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for InferChunkView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.text.is_empty() {
+                m.serialize_entry("text", &rv::WV::<rt::Str, _>::new(&self.text))?;
+            }
+            if self.done {
+                m.serialize_entry("done", &rv::WV::<rt::Bool, _>::new(&self.done))?;
+            }
+            m.end()
         }
     }
 };

@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for ListToolsRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -62,6 +64,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for ListToolsRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.namespace.is_empty() {
+                m.serialize_entry(
+                    "namespace",
+                    &rv::WV::<rt::Str, _>::new(&self.namespace),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for ListToolsResponse {
@@ -128,6 +148,24 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ListToolsResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.tools.is_empty() {
+                m.serialize_entry(
+                    "tools",
+                    &rv::WV::<rt::Rep<rt::Msg<ToolDefinition>>, _>::new(&self.tools),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for GetToolRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -187,6 +225,21 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for GetToolRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.name.is_empty() {
+                m.serialize_entry("name", &rv::WV::<rt::Str, _>::new(&self.name))?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for ToolDefinition {
@@ -421,6 +474,90 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ToolDefinitionView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.name.is_empty() {
+                m.serialize_entry("name", &rv::WV::<rt::Str, _>::new(&self.name))?;
+            }
+            if !self.namespace.is_empty() {
+                m.serialize_entry(
+                    "namespace",
+                    &rv::WV::<rt::Str, _>::new(&self.namespace),
+                )?;
+            }
+            if !self.version.is_empty() {
+                m.serialize_entry("version", &rv::WV::<rt::Str, _>::new(&self.version))?;
+            }
+            if !self.description.is_empty() {
+                m.serialize_entry(
+                    "description",
+                    &rv::WV::<rt::Str, _>::new(&self.description),
+                )?;
+            }
+            if !self.input_schema.is_empty() {
+                m.serialize_entry(
+                    "inputSchema",
+                    &rv::WV::<rt::Bytes, _>::new(&self.input_schema),
+                )?;
+            }
+            if !self.output_schema.is_empty() {
+                m.serialize_entry(
+                    "outputSchema",
+                    &rv::WV::<rt::Bytes, _>::new(&self.output_schema),
+                )?;
+            }
+            if !self.required_capabilities.is_empty() {
+                m.serialize_entry(
+                    "requiredCapabilities",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.required_capabilities),
+                )?;
+            }
+            if !self.risk_level.is_empty() {
+                m.serialize_entry(
+                    "riskLevel",
+                    &rv::WV::<rt::Str, _>::new(&self.risk_level),
+                )?;
+            }
+            if self.requires_confirmation {
+                m.serialize_entry(
+                    "requiresConfirmation",
+                    &rv::WV::<rt::Bool, _>::new(&self.requires_confirmation),
+                )?;
+            }
+            if self.idempotent {
+                m.serialize_entry(
+                    "idempotent",
+                    &rv::WV::<rt::Bool, _>::new(&self.idempotent),
+                )?;
+            }
+            if self.reversible {
+                m.serialize_entry(
+                    "reversible",
+                    &rv::WV::<rt::Bool, _>::new(&self.reversible),
+                )?;
+            }
+            if self.timeout_ms != 0 {
+                m.serialize_entry(
+                    "timeoutMs",
+                    &rv::WV::<rt::I32, _>::new(&self.timeout_ms),
+                )?;
+            }
+            if !self.rollback_tool.is_empty() {
+                m.serialize_entry(
+                    "rollbackTool",
+                    &rv::WV::<rt::Str, _>::new(&self.rollback_tool),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for ExecuteRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -532,6 +669,42 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for ExecuteRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.tool_name.is_empty() {
+                m.serialize_entry(
+                    "toolName",
+                    &rv::WV::<rt::Str, _>::new(&self.tool_name),
+                )?;
+            }
+            if !self.agent_id.is_empty() {
+                m.serialize_entry(
+                    "agentId",
+                    &rv::WV::<rt::Str, _>::new(&self.agent_id),
+                )?;
+            }
+            if !self.task_id.is_empty() {
+                m.serialize_entry("taskId", &rv::WV::<rt::Str, _>::new(&self.task_id))?;
+            }
+            if !self.input_json.is_empty() {
+                m.serialize_entry(
+                    "inputJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.input_json),
+                )?;
+            }
+            if !self.reason.is_empty() {
+                m.serialize_entry("reason", &rv::WV::<rt::Str, _>::new(&self.reason))?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for ExecuteResponse {
@@ -660,6 +833,51 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ExecuteResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.success {
+                m.serialize_entry(
+                    "success",
+                    &rv::WV::<rt::Bool, _>::new(&self.success),
+                )?;
+            }
+            if !self.output_json.is_empty() {
+                m.serialize_entry(
+                    "outputJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.output_json),
+                )?;
+            }
+            if !self.error.is_empty() {
+                m.serialize_entry("error", &rv::WV::<rt::Str, _>::new(&self.error))?;
+            }
+            if !self.execution_id.is_empty() {
+                m.serialize_entry(
+                    "executionId",
+                    &rv::WV::<rt::Str, _>::new(&self.execution_id),
+                )?;
+            }
+            if self.duration_ms != 0 {
+                m.serialize_entry(
+                    "durationMs",
+                    &rv::WV::<rt::I64, _>::new(&self.duration_ms),
+                )?;
+            }
+            if !self.backup_id.is_empty() {
+                m.serialize_entry(
+                    "backupId",
+                    &rv::WV::<rt::Str, _>::new(&self.backup_id),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for RollbackRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -734,6 +952,27 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for RollbackRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.execution_id.is_empty() {
+                m.serialize_entry(
+                    "executionId",
+                    &rv::WV::<rt::Str, _>::new(&self.execution_id),
+                )?;
+            }
+            if !self.reason.is_empty() {
+                m.serialize_entry("reason", &rv::WV::<rt::Str, _>::new(&self.reason))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for RollbackResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -806,6 +1045,27 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for RollbackResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.success {
+                m.serialize_entry(
+                    "success",
+                    &rv::WV::<rt::Bool, _>::new(&self.success),
+                )?;
+            }
+            if !self.error.is_empty() {
+                m.serialize_entry("error", &rv::WV::<rt::Str, _>::new(&self.error))?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for RegisterToolRequest {
@@ -891,6 +1151,30 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for RegisterToolRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.tool {
+                m.serialize_entry(
+                    "tool",
+                    &rv::WV::<rt::Msg<ToolDefinition>, _>::new(v),
+                )?;
+            }
+            if !self.handler_address.is_empty() {
+                m.serialize_entry(
+                    "handlerAddress",
+                    &rv::WV::<rt::Str, _>::new(&self.handler_address),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for RegisterToolResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -969,6 +1253,27 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for RegisterToolResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.accepted {
+                m.serialize_entry(
+                    "accepted",
+                    &rv::WV::<rt::Bool, _>::new(&self.accepted),
+                )?;
+            }
+            if !self.error.is_empty() {
+                m.serialize_entry("error", &rv::WV::<rt::Str, _>::new(&self.error))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for DeregisterToolRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1032,6 +1337,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for DeregisterToolRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.tool_name.is_empty() {
+                m.serialize_entry(
+                    "toolName",
+                    &rv::WV::<rt::Str, _>::new(&self.tool_name),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for Status {
@@ -1104,6 +1427,27 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for StatusView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.success {
+                m.serialize_entry(
+                    "success",
+                    &rv::WV::<rt::Bool, _>::new(&self.success),
+                )?;
+            }
+            if !self.message.is_empty() {
+                m.serialize_entry("message", &rv::WV::<rt::Str, _>::new(&self.message))?;
+            }
+            m.end()
         }
     }
 };

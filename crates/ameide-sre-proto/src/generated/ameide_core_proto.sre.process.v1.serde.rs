@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for SreProcessSubject {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -98,6 +100,36 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for SreProcessSubjectView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.workflow_type.is_empty() {
+                m.serialize_entry(
+                    "workflowType",
+                    &rv::WV::<rt::Str, _>::new(&self.workflow_type),
+                )?;
+            }
+            if !self.workflow_id.is_empty() {
+                m.serialize_entry(
+                    "workflowId",
+                    &rv::WV::<rt::Str, _>::new(&self.workflow_id),
+                )?;
+            }
+            if !self.incident_id.is_empty() {
+                m.serialize_entry(
+                    "incidentId",
+                    &rv::WV::<rt::Str, _>::new(&self.incident_id),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for SreProcessFact {
@@ -381,6 +413,88 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for SreProcessFactView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.meta {
+                m.serialize_entry(
+                    "meta",
+                    &rv::WV::<rt::Msg<crate::core::v1::SreMessageMeta>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.subject {
+                m.serialize_entry(
+                    "subject",
+                    &rv::WV::<rt::Msg<SreProcessSubject>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.fact {
+                match v {
+                    SreProcessFactFactView::IncidentTriageStarted(v) => {
+                        m.serialize_entry(
+                            "incidentTriageStarted",
+                            &rv::WV::<rt::Msg<IncidentTriageStarted>, _>::new(v),
+                        )?
+                    }
+                    SreProcessFactFactView::PatternLookupCompleted(v) => {
+                        m.serialize_entry(
+                            "patternLookupCompleted",
+                            &rv::WV::<rt::Msg<PatternLookupCompleted>, _>::new(v),
+                        )?
+                    }
+                    SreProcessFactFactView::TriagePhaseCompleted(v) => {
+                        m.serialize_entry(
+                            "triagePhaseCompleted",
+                            &rv::WV::<rt::Msg<TriagePhaseCompleted>, _>::new(v),
+                        )?
+                    }
+                    SreProcessFactFactView::RemediationProposed(v) => {
+                        m.serialize_entry(
+                            "remediationProposed",
+                            &rv::WV::<rt::Msg<RemediationProposed>, _>::new(v),
+                        )?
+                    }
+                    SreProcessFactFactView::RemediationApplied(v) => {
+                        m.serialize_entry(
+                            "remediationApplied",
+                            &rv::WV::<rt::Msg<RemediationApplied>, _>::new(v),
+                        )?
+                    }
+                    SreProcessFactFactView::VerificationStarted(v) => {
+                        m.serialize_entry(
+                            "verificationStarted",
+                            &rv::WV::<rt::Msg<VerificationStarted>, _>::new(v),
+                        )?
+                    }
+                    SreProcessFactFactView::VerificationCompleted(v) => {
+                        m.serialize_entry(
+                            "verificationCompleted",
+                            &rv::WV::<rt::Msg<VerificationCompleted>, _>::new(v),
+                        )?
+                    }
+                    SreProcessFactFactView::DocumentationRequested(v) => {
+                        m.serialize_entry(
+                            "documentationRequested",
+                            &rv::WV::<rt::Msg<DocumentationRequested>, _>::new(v),
+                        )?
+                    }
+                    SreProcessFactFactView::IncidentTriageCompleted(v) => {
+                        m.serialize_entry(
+                            "incidentTriageCompleted",
+                            &rv::WV::<rt::Msg<IncidentTriageCompleted>, _>::new(v),
+                        )?
+                    }
+                }
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for RemediationApproval {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -499,6 +613,42 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for RemediationApprovalView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.decision != 0 {
+                m.serialize_entry(
+                    "decision",
+                    &rv::WV::<
+                        rt::Enum<RemediationApprovalDecision>,
+                        _,
+                    >::new(&self.decision),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.decided_by {
+                m.serialize_entry(
+                    "decidedBy",
+                    &rv::WV::<rt::Msg<crate::core::v1::Actor>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.decided_at {
+                m.serialize_entry(
+                    "decidedAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.comment.is_empty() {
+                m.serialize_entry("comment", &rv::WV::<rt::Str, _>::new(&self.comment))?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for IncidentTriageStarted {
@@ -649,6 +799,57 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for IncidentTriageStartedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.incident_id.is_empty() {
+                m.serialize_entry(
+                    "incidentId",
+                    &rv::WV::<rt::Str, _>::new(&self.incident_id),
+                )?;
+            }
+            if self.severity != 0 {
+                m.serialize_entry(
+                    "severity",
+                    &rv::WV::<
+                        rt::Enum<crate::core::v1::Severity>,
+                        _,
+                    >::new(&self.severity),
+                )?;
+            }
+            if !self.alert_ids.is_empty() {
+                m.serialize_entry(
+                    "alertIds",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.alert_ids),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.started_at {
+                m.serialize_entry(
+                    "startedAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if self.phase != 0 {
+                m.serialize_entry(
+                    "phase",
+                    &rv::WV::<rt::Enum<IncidentTriagePhase>, _>::new(&self.phase),
+                )?;
+            }
+            if self.aggregate_version != 0 {
+                m.serialize_entry(
+                    "aggregateVersion",
+                    &rv::WV::<rt::I64, _>::new(&self.aggregate_version),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for PatternLookupCompleted {
@@ -828,6 +1029,63 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for PatternLookupCompletedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.incident_id.is_empty() {
+                m.serialize_entry(
+                    "incidentId",
+                    &rv::WV::<rt::Str, _>::new(&self.incident_id),
+                )?;
+            }
+            if !self.matched_runbook_ids.is_empty() {
+                m.serialize_entry(
+                    "matchedRunbookIds",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.matched_runbook_ids),
+                )?;
+            }
+            if !self.similar_incident_ids.is_empty() {
+                m.serialize_entry(
+                    "similarIncidentIds",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.similar_incident_ids),
+                )?;
+            }
+            if !self.similar_postmortem_ids.is_empty() {
+                m.serialize_entry(
+                    "similarPostmortemIds",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.similar_postmortem_ids),
+                )?;
+            }
+            if !self.summary.is_empty() {
+                m.serialize_entry("summary", &rv::WV::<rt::Str, _>::new(&self.summary))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.completed_at {
+                m.serialize_entry(
+                    "completedAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if self.phase != 0 {
+                m.serialize_entry(
+                    "phase",
+                    &rv::WV::<rt::Enum<IncidentTriagePhase>, _>::new(&self.phase),
+                )?;
+            }
+            if self.aggregate_version != 0 {
+                m.serialize_entry(
+                    "aggregateVersion",
+                    &rv::WV::<rt::I64, _>::new(&self.aggregate_version),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for TriagePhaseCompleted {
@@ -1011,6 +1269,69 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for TriagePhaseCompletedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.incident_id.is_empty() {
+                m.serialize_entry(
+                    "incidentId",
+                    &rv::WV::<rt::Str, _>::new(&self.incident_id),
+                )?;
+            }
+            if self.assessed_severity != 0 {
+                m.serialize_entry(
+                    "assessedSeverity",
+                    &rv::WV::<
+                        rt::Enum<crate::core::v1::Severity>,
+                        _,
+                    >::new(&self.assessed_severity),
+                )?;
+            }
+            if !self.suspected_cause.is_empty() {
+                m.serialize_entry(
+                    "suspectedCause",
+                    &rv::WV::<rt::Str, _>::new(&self.suspected_cause),
+                )?;
+            }
+            if !self.affected_resources.is_empty() {
+                m.serialize_entry(
+                    "affectedResources",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<crate::core::v1::ResourceRef>>,
+                        _,
+                    >::new(&self.affected_resources),
+                )?;
+            }
+            if !self.summary.is_empty() {
+                m.serialize_entry("summary", &rv::WV::<rt::Str, _>::new(&self.summary))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.completed_at {
+                m.serialize_entry(
+                    "completedAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if self.phase != 0 {
+                m.serialize_entry(
+                    "phase",
+                    &rv::WV::<rt::Enum<IncidentTriagePhase>, _>::new(&self.phase),
+                )?;
+            }
+            if self.aggregate_version != 0 {
+                m.serialize_entry(
+                    "aggregateVersion",
+                    &rv::WV::<rt::I64, _>::new(&self.aggregate_version),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for RemediationProposed {
@@ -1225,6 +1546,81 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for RemediationProposedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.incident_id.is_empty() {
+                m.serialize_entry(
+                    "incidentId",
+                    &rv::WV::<rt::Str, _>::new(&self.incident_id),
+                )?;
+            }
+            if !self.remediation_id.is_empty() {
+                m.serialize_entry(
+                    "remediationId",
+                    &rv::WV::<rt::Str, _>::new(&self.remediation_id),
+                )?;
+            }
+            if !self.runbook_id.is_empty() {
+                m.serialize_entry(
+                    "runbookId",
+                    &rv::WV::<rt::Str, _>::new(&self.runbook_id),
+                )?;
+            }
+            if !self.description.is_empty() {
+                m.serialize_entry(
+                    "description",
+                    &rv::WV::<rt::Str, _>::new(&self.description),
+                )?;
+            }
+            if !self.targets.is_empty() {
+                m.serialize_entry(
+                    "targets",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<crate::core::v1::ResourceRef>>,
+                        _,
+                    >::new(&self.targets),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.proposed_by {
+                m.serialize_entry(
+                    "proposedBy",
+                    &rv::WV::<rt::Msg<crate::core::v1::Actor>, _>::new(v),
+                )?;
+            }
+            if self.approval_required {
+                m.serialize_entry(
+                    "approvalRequired",
+                    &rv::WV::<rt::Bool, _>::new(&self.approval_required),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.proposed_at {
+                m.serialize_entry(
+                    "proposedAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if self.phase != 0 {
+                m.serialize_entry(
+                    "phase",
+                    &rv::WV::<rt::Enum<IncidentTriagePhase>, _>::new(&self.phase),
+                )?;
+            }
+            if self.aggregate_version != 0 {
+                m.serialize_entry(
+                    "aggregateVersion",
+                    &rv::WV::<rt::I64, _>::new(&self.aggregate_version),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for RemediationApplied {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1416,6 +1812,69 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for RemediationAppliedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.incident_id.is_empty() {
+                m.serialize_entry(
+                    "incidentId",
+                    &rv::WV::<rt::Str, _>::new(&self.incident_id),
+                )?;
+            }
+            if !self.remediation_id.is_empty() {
+                m.serialize_entry(
+                    "remediationId",
+                    &rv::WV::<rt::Str, _>::new(&self.remediation_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.approval {
+                m.serialize_entry(
+                    "approval",
+                    &rv::WV::<rt::Msg<RemediationApproval>, _>::new(v),
+                )?;
+            }
+            if self.applied {
+                m.serialize_entry(
+                    "applied",
+                    &rv::WV::<rt::Bool, _>::new(&self.applied),
+                )?;
+            }
+            if !self.execution_id.is_empty() {
+                m.serialize_entry(
+                    "executionId",
+                    &rv::WV::<rt::Str, _>::new(&self.execution_id),
+                )?;
+            }
+            if !self.summary.is_empty() {
+                m.serialize_entry("summary", &rv::WV::<rt::Str, _>::new(&self.summary))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.applied_at {
+                m.serialize_entry(
+                    "appliedAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if self.phase != 0 {
+                m.serialize_entry(
+                    "phase",
+                    &rv::WV::<rt::Enum<IncidentTriagePhase>, _>::new(&self.phase),
+                )?;
+            }
+            if self.aggregate_version != 0 {
+                m.serialize_entry(
+                    "aggregateVersion",
+                    &rv::WV::<rt::I64, _>::new(&self.aggregate_version),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for VerificationStarted {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1566,6 +2025,57 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for VerificationStartedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.incident_id.is_empty() {
+                m.serialize_entry(
+                    "incidentId",
+                    &rv::WV::<rt::Str, _>::new(&self.incident_id),
+                )?;
+            }
+            if !self.remediation_id.is_empty() {
+                m.serialize_entry(
+                    "remediationId",
+                    &rv::WV::<rt::Str, _>::new(&self.remediation_id),
+                )?;
+            }
+            if !self.targets.is_empty() {
+                m.serialize_entry(
+                    "targets",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<crate::core::v1::ResourceRef>>,
+                        _,
+                    >::new(&self.targets),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.started_at {
+                m.serialize_entry(
+                    "startedAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if self.phase != 0 {
+                m.serialize_entry(
+                    "phase",
+                    &rv::WV::<rt::Enum<IncidentTriagePhase>, _>::new(&self.phase),
+                )?;
+            }
+            if self.aggregate_version != 0 {
+                m.serialize_entry(
+                    "aggregateVersion",
+                    &rv::WV::<rt::I64, _>::new(&self.aggregate_version),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for VerificationCompleted {
@@ -1746,6 +2256,66 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for VerificationCompletedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.incident_id.is_empty() {
+                m.serialize_entry(
+                    "incidentId",
+                    &rv::WV::<rt::Str, _>::new(&self.incident_id),
+                )?;
+            }
+            if !self.remediation_id.is_empty() {
+                m.serialize_entry(
+                    "remediationId",
+                    &rv::WV::<rt::Str, _>::new(&self.remediation_id),
+                )?;
+            }
+            if self.verified {
+                m.serialize_entry(
+                    "verified",
+                    &rv::WV::<rt::Bool, _>::new(&self.verified),
+                )?;
+            }
+            if self.observed_status != 0 {
+                m.serialize_entry(
+                    "observedStatus",
+                    &rv::WV::<
+                        rt::Enum<crate::core::v1::HealthStatus>,
+                        _,
+                    >::new(&self.observed_status),
+                )?;
+            }
+            if !self.summary.is_empty() {
+                m.serialize_entry("summary", &rv::WV::<rt::Str, _>::new(&self.summary))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.completed_at {
+                m.serialize_entry(
+                    "completedAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if self.phase != 0 {
+                m.serialize_entry(
+                    "phase",
+                    &rv::WV::<rt::Enum<IncidentTriagePhase>, _>::new(&self.phase),
+                )?;
+            }
+            if self.aggregate_version != 0 {
+                m.serialize_entry(
+                    "aggregateVersion",
+                    &rv::WV::<rt::I64, _>::new(&self.aggregate_version),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for DocumentationRequested {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1891,6 +2461,51 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for DocumentationRequestedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.incident_id.is_empty() {
+                m.serialize_entry(
+                    "incidentId",
+                    &rv::WV::<rt::Str, _>::new(&self.incident_id),
+                )?;
+            }
+            if !self.postmortem_id.is_empty() {
+                m.serialize_entry(
+                    "postmortemId",
+                    &rv::WV::<rt::Str, _>::new(&self.postmortem_id),
+                )?;
+            }
+            if !self.summary.is_empty() {
+                m.serialize_entry("summary", &rv::WV::<rt::Str, _>::new(&self.summary))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.requested_at {
+                m.serialize_entry(
+                    "requestedAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if self.phase != 0 {
+                m.serialize_entry(
+                    "phase",
+                    &rv::WV::<rt::Enum<IncidentTriagePhase>, _>::new(&self.phase),
+                )?;
+            }
+            if self.aggregate_version != 0 {
+                m.serialize_entry(
+                    "aggregateVersion",
+                    &rv::WV::<rt::I64, _>::new(&self.aggregate_version),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for IncidentTriageCompleted {
@@ -2056,6 +2671,60 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for IncidentTriageCompletedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.incident_id.is_empty() {
+                m.serialize_entry(
+                    "incidentId",
+                    &rv::WV::<rt::Str, _>::new(&self.incident_id),
+                )?;
+            }
+            if self.outcome != 0 {
+                m.serialize_entry(
+                    "outcome",
+                    &rv::WV::<rt::Enum<IncidentTriageOutcome>, _>::new(&self.outcome),
+                )?;
+            }
+            if self.incident_status != 0 {
+                m.serialize_entry(
+                    "incidentStatus",
+                    &rv::WV::<
+                        rt::Enum<crate::core::v1::IncidentStatus>,
+                        _,
+                    >::new(&self.incident_status),
+                )?;
+            }
+            if !self.summary.is_empty() {
+                m.serialize_entry("summary", &rv::WV::<rt::Str, _>::new(&self.summary))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.completed_at {
+                m.serialize_entry(
+                    "completedAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if self.phase != 0 {
+                m.serialize_entry(
+                    "phase",
+                    &rv::WV::<rt::Enum<IncidentTriagePhase>, _>::new(&self.phase),
+                )?;
+            }
+            if self.aggregate_version != 0 {
+                m.serialize_entry(
+                    "aggregateVersion",
+                    &rv::WV::<rt::I64, _>::new(&self.aggregate_version),
+                )?;
+            }
+            m.end()
         }
     }
     impl rt::ProtoEnum for IncidentTriagePhase {

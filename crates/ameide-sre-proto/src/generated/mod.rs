@@ -15,6 +15,8 @@ pub mod core {
         include!("ameide_core_proto.sre.core.v1.serde.rs");
         #[cfg(feature = "serde")]
         include!("ameide_core_proto.sre.core.v1.serde.part2.rs");
+        #[cfg(feature = "serde")]
+        include!("ameide_core_proto.sre.core.v1.serde.part3.rs");
         include!("ameide_core_proto.sre.core.v1.eventing.rs");
         include!("ameide_core_proto.sre.core.v1.oneofs.rs");
         include!("ameide_core_proto.sre.core.v1.envelopes.rs");

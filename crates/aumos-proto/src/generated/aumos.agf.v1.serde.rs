@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for WorkflowStarted {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -166,6 +168,66 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for WorkflowStartedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.occurred_at {
+                m.serialize_entry(
+                    "occurredAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.correlation_id.is_empty() {
+                m.serialize_entry(
+                    "correlationId",
+                    &rv::WV::<rt::Str, _>::new(&self.correlation_id),
+                )?;
+            }
+            if !self.traceparent.is_empty() {
+                m.serialize_entry(
+                    "traceparent",
+                    &rv::WV::<rt::Str, _>::new(&self.traceparent),
+                )?;
+            }
+            if !self.execution_id.is_empty() {
+                m.serialize_entry(
+                    "executionId",
+                    &rv::WV::<rt::Str, _>::new(&self.execution_id),
+                )?;
+            }
+            if !self.workflow_id.is_empty() {
+                m.serialize_entry(
+                    "workflowId",
+                    &rv::WV::<rt::Str, _>::new(&self.workflow_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.input_data {
+                m.serialize_entry(
+                    "inputData",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for WorkflowCompleted {
@@ -337,6 +399,66 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for WorkflowCompletedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.occurred_at {
+                m.serialize_entry(
+                    "occurredAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.correlation_id.is_empty() {
+                m.serialize_entry(
+                    "correlationId",
+                    &rv::WV::<rt::Str, _>::new(&self.correlation_id),
+                )?;
+            }
+            if !self.traceparent.is_empty() {
+                m.serialize_entry(
+                    "traceparent",
+                    &rv::WV::<rt::Str, _>::new(&self.traceparent),
+                )?;
+            }
+            if !self.execution_id.is_empty() {
+                m.serialize_entry(
+                    "executionId",
+                    &rv::WV::<rt::Str, _>::new(&self.execution_id),
+                )?;
+            }
+            if !self.workflow_id.is_empty() {
+                m.serialize_entry(
+                    "workflowId",
+                    &rv::WV::<rt::Str, _>::new(&self.workflow_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.output_data {
+                m.serialize_entry(
+                    "outputData",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for WorkflowFailed {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -500,6 +622,66 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for WorkflowFailedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.occurred_at {
+                m.serialize_entry(
+                    "occurredAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.correlation_id.is_empty() {
+                m.serialize_entry(
+                    "correlationId",
+                    &rv::WV::<rt::Str, _>::new(&self.correlation_id),
+                )?;
+            }
+            if !self.traceparent.is_empty() {
+                m.serialize_entry(
+                    "traceparent",
+                    &rv::WV::<rt::Str, _>::new(&self.traceparent),
+                )?;
+            }
+            if !self.execution_id.is_empty() {
+                m.serialize_entry(
+                    "executionId",
+                    &rv::WV::<rt::Str, _>::new(&self.execution_id),
+                )?;
+            }
+            if !self.workflow_id.is_empty() {
+                m.serialize_entry(
+                    "workflowId",
+                    &rv::WV::<rt::Str, _>::new(&self.workflow_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.error_details {
+                m.serialize_entry(
+                    "errorDetails",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for WorkflowPausedHitl {
@@ -679,6 +861,72 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for WorkflowPausedHitlView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.occurred_at {
+                m.serialize_entry(
+                    "occurredAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.correlation_id.is_empty() {
+                m.serialize_entry(
+                    "correlationId",
+                    &rv::WV::<rt::Str, _>::new(&self.correlation_id),
+                )?;
+            }
+            if !self.traceparent.is_empty() {
+                m.serialize_entry(
+                    "traceparent",
+                    &rv::WV::<rt::Str, _>::new(&self.traceparent),
+                )?;
+            }
+            if !self.execution_id.is_empty() {
+                m.serialize_entry(
+                    "executionId",
+                    &rv::WV::<rt::Str, _>::new(&self.execution_id),
+                )?;
+            }
+            if !self.workflow_id.is_empty() {
+                m.serialize_entry(
+                    "workflowId",
+                    &rv::WV::<rt::Str, _>::new(&self.workflow_id),
+                )?;
+            }
+            if !self.approval_id.is_empty() {
+                m.serialize_entry(
+                    "approvalId",
+                    &rv::WV::<rt::Str, _>::new(&self.approval_id),
+                )?;
+            }
+            if !self.gate_name.is_empty() {
+                m.serialize_entry(
+                    "gateName",
+                    &rv::WV::<rt::Str, _>::new(&self.gate_name),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for AgentInvoked {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -840,6 +1088,66 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for AgentInvokedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.occurred_at {
+                m.serialize_entry(
+                    "occurredAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.correlation_id.is_empty() {
+                m.serialize_entry(
+                    "correlationId",
+                    &rv::WV::<rt::Str, _>::new(&self.correlation_id),
+                )?;
+            }
+            if !self.traceparent.is_empty() {
+                m.serialize_entry(
+                    "traceparent",
+                    &rv::WV::<rt::Str, _>::new(&self.traceparent),
+                )?;
+            }
+            if !self.agent_id.is_empty() {
+                m.serialize_entry(
+                    "agentId",
+                    &rv::WV::<rt::Str, _>::new(&self.agent_id),
+                )?;
+            }
+            if !self.execution_id.is_empty() {
+                m.serialize_entry(
+                    "executionId",
+                    &rv::WV::<rt::Str, _>::new(&self.execution_id),
+                )?;
+            }
+            if self.privilege_level != 0 {
+                m.serialize_entry(
+                    "privilegeLevel",
+                    &rv::WV::<rt::Enum<PrivilegeLevel>, _>::new(&self.privilege_level),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for HitlApprovalRequested {
@@ -1035,6 +1343,78 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for HitlApprovalRequestedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.occurred_at {
+                m.serialize_entry(
+                    "occurredAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.correlation_id.is_empty() {
+                m.serialize_entry(
+                    "correlationId",
+                    &rv::WV::<rt::Str, _>::new(&self.correlation_id),
+                )?;
+            }
+            if !self.traceparent.is_empty() {
+                m.serialize_entry(
+                    "traceparent",
+                    &rv::WV::<rt::Str, _>::new(&self.traceparent),
+                )?;
+            }
+            if !self.approval_id.is_empty() {
+                m.serialize_entry(
+                    "approvalId",
+                    &rv::WV::<rt::Str, _>::new(&self.approval_id),
+                )?;
+            }
+            if !self.execution_id.is_empty() {
+                m.serialize_entry(
+                    "executionId",
+                    &rv::WV::<rt::Str, _>::new(&self.execution_id),
+                )?;
+            }
+            if !self.gate_name.is_empty() {
+                m.serialize_entry(
+                    "gateName",
+                    &rv::WV::<rt::Str, _>::new(&self.gate_name),
+                )?;
+            }
+            if !self.agent_id.is_empty() {
+                m.serialize_entry(
+                    "agentId",
+                    &rv::WV::<rt::Str, _>::new(&self.agent_id),
+                )?;
+            }
+            if !self.action_description.is_empty() {
+                m.serialize_entry(
+                    "actionDescription",
+                    &rv::WV::<rt::Str, _>::new(&self.action_description),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for HitlApproved {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1180,6 +1560,60 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for HitlApprovedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.occurred_at {
+                m.serialize_entry(
+                    "occurredAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.correlation_id.is_empty() {
+                m.serialize_entry(
+                    "correlationId",
+                    &rv::WV::<rt::Str, _>::new(&self.correlation_id),
+                )?;
+            }
+            if !self.traceparent.is_empty() {
+                m.serialize_entry(
+                    "traceparent",
+                    &rv::WV::<rt::Str, _>::new(&self.traceparent),
+                )?;
+            }
+            if !self.approval_id.is_empty() {
+                m.serialize_entry(
+                    "approvalId",
+                    &rv::WV::<rt::Str, _>::new(&self.approval_id),
+                )?;
+            }
+            if !self.decided_by.is_empty() {
+                m.serialize_entry(
+                    "decidedBy",
+                    &rv::WV::<rt::Str, _>::new(&self.decided_by),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for HitlRejected {
@@ -1342,6 +1776,63 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for HitlRejectedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.occurred_at {
+                m.serialize_entry(
+                    "occurredAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.correlation_id.is_empty() {
+                m.serialize_entry(
+                    "correlationId",
+                    &rv::WV::<rt::Str, _>::new(&self.correlation_id),
+                )?;
+            }
+            if !self.traceparent.is_empty() {
+                m.serialize_entry(
+                    "traceparent",
+                    &rv::WV::<rt::Str, _>::new(&self.traceparent),
+                )?;
+            }
+            if !self.approval_id.is_empty() {
+                m.serialize_entry(
+                    "approvalId",
+                    &rv::WV::<rt::Str, _>::new(&self.approval_id),
+                )?;
+            }
+            if !self.decided_by.is_empty() {
+                m.serialize_entry(
+                    "decidedBy",
+                    &rv::WV::<rt::Str, _>::new(&self.decided_by),
+                )?;
+            }
+            if !self.notes.is_empty() {
+                m.serialize_entry("notes", &rv::WV::<rt::Str, _>::new(&self.notes))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for CircuitBreakerOpened {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1496,6 +1987,60 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for CircuitBreakerOpenedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.occurred_at {
+                m.serialize_entry(
+                    "occurredAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.correlation_id.is_empty() {
+                m.serialize_entry(
+                    "correlationId",
+                    &rv::WV::<rt::Str, _>::new(&self.correlation_id),
+                )?;
+            }
+            if !self.traceparent.is_empty() {
+                m.serialize_entry(
+                    "traceparent",
+                    &rv::WV::<rt::Str, _>::new(&self.traceparent),
+                )?;
+            }
+            if !self.circuit_key.is_empty() {
+                m.serialize_entry(
+                    "circuitKey",
+                    &rv::WV::<rt::Str, _>::new(&self.circuit_key),
+                )?;
+            }
+            if self.failure_count != 0 {
+                m.serialize_entry(
+                    "failureCount",
+                    &rv::WV::<rt::I32, _>::new(&self.failure_count),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for CircuitBreakerClosed {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1634,6 +2179,54 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for CircuitBreakerClosedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.occurred_at {
+                m.serialize_entry(
+                    "occurredAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.correlation_id.is_empty() {
+                m.serialize_entry(
+                    "correlationId",
+                    &rv::WV::<rt::Str, _>::new(&self.correlation_id),
+                )?;
+            }
+            if !self.traceparent.is_empty() {
+                m.serialize_entry(
+                    "traceparent",
+                    &rv::WV::<rt::Str, _>::new(&self.traceparent),
+                )?;
+            }
+            if !self.circuit_key.is_empty() {
+                m.serialize_entry(
+                    "circuitKey",
+                    &rv::WV::<rt::Str, _>::new(&self.circuit_key),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for HitlGateConfig {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1757,6 +2350,48 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for HitlGateConfigView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.gate_name.is_empty() {
+                m.serialize_entry(
+                    "gateName",
+                    &rv::WV::<rt::Str, _>::new(&self.gate_name),
+                )?;
+            }
+            if !self.trigger_condition.is_empty() {
+                m.serialize_entry(
+                    "triggerCondition",
+                    &rv::WV::<rt::Str, _>::new(&self.trigger_condition),
+                )?;
+            }
+            if self.approval_timeout_hours != 0 {
+                m.serialize_entry(
+                    "approvalTimeoutHours",
+                    &rv::WV::<rt::I32, _>::new(&self.approval_timeout_hours),
+                )?;
+            }
+            if !self.escalation_policy.is_empty() {
+                m.serialize_entry(
+                    "escalationPolicy",
+                    &rv::WV::<rt::Str, _>::new(&self.escalation_policy),
+                )?;
+            }
+            if self.auto_reject_on_timeout {
+                m.serialize_entry(
+                    "autoRejectOnTimeout",
+                    &rv::WV::<rt::Bool, _>::new(&self.auto_reject_on_timeout),
+                )?;
+            }
+            m.end()
         }
     }
     impl rt::ProtoEnum for CircuitBreakerState {

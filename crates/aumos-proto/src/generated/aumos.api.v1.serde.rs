@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for PaginationRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -105,6 +107,36 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for PaginationRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.page != 0 {
+                m.serialize_entry("page", &rv::WV::<rt::I32, _>::new(&self.page))?;
+            }
+            if self.page_size != 0 {
+                m.serialize_entry(
+                    "pageSize",
+                    &rv::WV::<rt::I32, _>::new(&self.page_size),
+                )?;
+            }
+            if !self.sort_by.is_empty() {
+                m.serialize_entry("sortBy", &rv::WV::<rt::Str, _>::new(&self.sort_by))?;
+            }
+            if !self.sort_order.is_empty() {
+                m.serialize_entry(
+                    "sortOrder",
+                    &rv::WV::<rt::Str, _>::new(&self.sort_order),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for PaginationResponse {
@@ -237,6 +269,45 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for PaginationResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.total != 0 {
+                m.serialize_entry("total", &rv::WV::<rt::I32, _>::new(&self.total))?;
+            }
+            if self.page != 0 {
+                m.serialize_entry("page", &rv::WV::<rt::I32, _>::new(&self.page))?;
+            }
+            if self.page_size != 0 {
+                m.serialize_entry(
+                    "pageSize",
+                    &rv::WV::<rt::I32, _>::new(&self.page_size),
+                )?;
+            }
+            if self.pages != 0 {
+                m.serialize_entry("pages", &rv::WV::<rt::I32, _>::new(&self.pages))?;
+            }
+            if self.has_next {
+                m.serialize_entry(
+                    "hasNext",
+                    &rv::WV::<rt::Bool, _>::new(&self.has_next),
+                )?;
+            }
+            if self.has_prev {
+                m.serialize_entry(
+                    "hasPrev",
+                    &rv::WV::<rt::Bool, _>::new(&self.has_prev),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for ErrorResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -356,6 +427,42 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for ErrorResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.code.is_empty() {
+                m.serialize_entry("code", &rv::WV::<rt::Str, _>::new(&self.code))?;
+            }
+            if !self.message.is_empty() {
+                m.serialize_entry("message", &rv::WV::<rt::Str, _>::new(&self.message))?;
+            }
+            if !self.details.is_empty() {
+                m.serialize_entry(
+                    "details",
+                    &rv::WV::<rt::Map<rt::Str, rt::Str>, _>::new(&self.details),
+                )?;
+            }
+            if !self.request_id.is_empty() {
+                m.serialize_entry(
+                    "requestId",
+                    &rv::WV::<rt::Str, _>::new(&self.request_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for HealthResponse {
@@ -481,6 +588,42 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for HealthResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.service.is_empty() {
+                m.serialize_entry("service", &rv::WV::<rt::Str, _>::new(&self.service))?;
+            }
+            if !self.status.is_empty() {
+                m.serialize_entry("status", &rv::WV::<rt::Str, _>::new(&self.status))?;
+            }
+            if !self.version.is_empty() {
+                m.serialize_entry("version", &rv::WV::<rt::Str, _>::new(&self.version))?;
+            }
+            if !self.components.is_empty() {
+                m.serialize_entry(
+                    "components",
+                    &rv::WV::<
+                        rt::Map<rt::Str, rt::Msg<ComponentHealth>>,
+                        _,
+                    >::new(&self.components),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for ComponentHealth {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -566,6 +709,30 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for ComponentHealthView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.status.is_empty() {
+                m.serialize_entry("status", &rv::WV::<rt::Str, _>::new(&self.status))?;
+            }
+            if !self.message.is_empty() {
+                m.serialize_entry("message", &rv::WV::<rt::Str, _>::new(&self.message))?;
+            }
+            if self.latency_ms.to_bits() != 0 {
+                m.serialize_entry(
+                    "latencyMs",
+                    &rv::WV::<rt::F64, _>::new(&self.latency_ms),
+                )?;
+            }
+            m.end()
         }
     }
 };

@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for AgentEnvelope {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -252,6 +254,96 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for AgentEnvelopeView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.message_id.is_empty() {
+                m.serialize_entry(
+                    "messageId",
+                    &rv::WV::<rt::Str, _>::new(&self.message_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.source_agent_id.is_empty() {
+                m.serialize_entry(
+                    "sourceAgentId",
+                    &rv::WV::<rt::Str, _>::new(&self.source_agent_id),
+                )?;
+            }
+            if !self.target_agent_id.is_empty() {
+                m.serialize_entry(
+                    "targetAgentId",
+                    &rv::WV::<rt::Str, _>::new(&self.target_agent_id),
+                )?;
+            }
+            if !self.conversation_id.is_empty() {
+                m.serialize_entry(
+                    "conversationId",
+                    &rv::WV::<rt::Str, _>::new(&self.conversation_id),
+                )?;
+            }
+            if !self.message_type.is_empty() {
+                m.serialize_entry(
+                    "messageType",
+                    &rv::WV::<rt::Str, _>::new(&self.message_type),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.payload {
+                m.serialize_entry(
+                    "payload",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if self.privilege_level != 0 {
+                m.serialize_entry(
+                    "privilegeLevel",
+                    &rv::WV::<rt::I32, _>::new(&self.privilege_level),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.created_at {
+                m.serialize_entry(
+                    "createdAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.correlation_id.is_empty() {
+                m.serialize_entry(
+                    "correlationId",
+                    &rv::WV::<rt::Str, _>::new(&self.correlation_id),
+                )?;
+            }
+            if !self.metadata.is_empty() {
+                m.serialize_entry(
+                    "metadata",
+                    &rv::WV::<rt::Map<rt::Str, rt::Str>, _>::new(&self.metadata),
+                )?;
+            }
+            if self.ttl_seconds != 0 {
+                m.serialize_entry(
+                    "ttlSeconds",
+                    &rv::WV::<rt::I32, _>::new(&self.ttl_seconds),
+                )?;
+            }
+            if self.retry_count != 0 {
+                m.serialize_entry(
+                    "retryCount",
+                    &rv::WV::<rt::I32, _>::new(&self.retry_count),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for AuditEvent {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -485,6 +577,87 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for AuditEventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.user_id.is_empty() {
+                m.serialize_entry("userId", &rv::WV::<rt::Str, _>::new(&self.user_id))?;
+            }
+            if !self.action.is_empty() {
+                m.serialize_entry("action", &rv::WV::<rt::Str, _>::new(&self.action))?;
+            }
+            if !self.resource_type.is_empty() {
+                m.serialize_entry(
+                    "resourceType",
+                    &rv::WV::<rt::Str, _>::new(&self.resource_type),
+                )?;
+            }
+            if !self.resource_id.is_empty() {
+                m.serialize_entry(
+                    "resourceId",
+                    &rv::WV::<rt::Str, _>::new(&self.resource_id),
+                )?;
+            }
+            if !self.outcome.is_empty() {
+                m.serialize_entry("outcome", &rv::WV::<rt::Str, _>::new(&self.outcome))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.details {
+                m.serialize_entry(
+                    "details",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if !self.source_service.is_empty() {
+                m.serialize_entry(
+                    "sourceService",
+                    &rv::WV::<rt::Str, _>::new(&self.source_service),
+                )?;
+            }
+            if !self.ip_address.is_empty() {
+                m.serialize_entry(
+                    "ipAddress",
+                    &rv::WV::<rt::Str, _>::new(&self.ip_address),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.request_id.is_empty() {
+                m.serialize_entry(
+                    "requestId",
+                    &rv::WV::<rt::Str, _>::new(&self.request_id),
+                )?;
+            }
+            if !self.session_id.is_empty() {
+                m.serialize_entry(
+                    "sessionId",
+                    &rv::WV::<rt::Str, _>::new(&self.session_id),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for FeatureFlagEvaluationEvent {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -660,6 +833,66 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for FeatureFlagEvaluationEventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.flag_key.is_empty() {
+                m.serialize_entry(
+                    "flagKey",
+                    &rv::WV::<rt::Str, _>::new(&self.flag_key),
+                )?;
+            }
+            if self.enabled {
+                m.serialize_entry(
+                    "enabled",
+                    &rv::WV::<rt::Bool, _>::new(&self.enabled),
+                )?;
+            }
+            if !self.evaluated_for.is_empty() {
+                m.serialize_entry(
+                    "evaluatedFor",
+                    &rv::WV::<rt::Str, _>::new(&self.evaluated_for),
+                )?;
+            }
+            if !self.source_service.is_empty() {
+                m.serialize_entry(
+                    "sourceService",
+                    &rv::WV::<rt::Str, _>::new(&self.source_service),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.context {
+                m.serialize_entry(
+                    "context",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for FeatureFlagChangeEvent {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -828,6 +1061,66 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for FeatureFlagChangeEventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.flag_key.is_empty() {
+                m.serialize_entry(
+                    "flagKey",
+                    &rv::WV::<rt::Str, _>::new(&self.flag_key),
+                )?;
+            }
+            if self.previous_enabled {
+                m.serialize_entry(
+                    "previousEnabled",
+                    &rv::WV::<rt::Bool, _>::new(&self.previous_enabled),
+                )?;
+            }
+            if self.new_enabled {
+                m.serialize_entry(
+                    "newEnabled",
+                    &rv::WV::<rt::Bool, _>::new(&self.new_enabled),
+                )?;
+            }
+            if !self.changed_by.is_empty() {
+                m.serialize_entry(
+                    "changedBy",
+                    &rv::WV::<rt::Str, _>::new(&self.changed_by),
+                )?;
+            }
+            if !self.change_reason.is_empty() {
+                m.serialize_entry(
+                    "changeReason",
+                    &rv::WV::<rt::Str, _>::new(&self.change_reason),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for GovernanceDecisionEvent {
@@ -1047,6 +1340,84 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for GovernanceDecisionEventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.policy_id.is_empty() {
+                m.serialize_entry(
+                    "policyId",
+                    &rv::WV::<rt::Str, _>::new(&self.policy_id),
+                )?;
+            }
+            if !self.policy_name.is_empty() {
+                m.serialize_entry(
+                    "policyName",
+                    &rv::WV::<rt::Str, _>::new(&self.policy_name),
+                )?;
+            }
+            if !self.resource_type.is_empty() {
+                m.serialize_entry(
+                    "resourceType",
+                    &rv::WV::<rt::Str, _>::new(&self.resource_type),
+                )?;
+            }
+            if !self.resource_id.is_empty() {
+                m.serialize_entry(
+                    "resourceId",
+                    &rv::WV::<rt::Str, _>::new(&self.resource_id),
+                )?;
+            }
+            if self.decision != 0 {
+                m.serialize_entry(
+                    "decision",
+                    &rv::WV::<rt::Enum<GovernanceDecision>, _>::new(&self.decision),
+                )?;
+            }
+            if !self.violations.is_empty() {
+                m.serialize_entry(
+                    "violations",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.violations),
+                )?;
+            }
+            if !self.decided_by.is_empty() {
+                m.serialize_entry(
+                    "decidedBy",
+                    &rv::WV::<rt::Str, _>::new(&self.decided_by),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.evidence {
+                m.serialize_entry(
+                    "evidence",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for LockAcquiredEvent {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1198,6 +1569,60 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for LockAcquiredEventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.lock_name.is_empty() {
+                m.serialize_entry(
+                    "lockName",
+                    &rv::WV::<rt::Str, _>::new(&self.lock_name),
+                )?;
+            }
+            if !self.lock_owner.is_empty() {
+                m.serialize_entry(
+                    "lockOwner",
+                    &rv::WV::<rt::Str, _>::new(&self.lock_owner),
+                )?;
+            }
+            if self.ttl_seconds != 0 {
+                m.serialize_entry(
+                    "ttlSeconds",
+                    &rv::WV::<rt::I32, _>::new(&self.ttl_seconds),
+                )?;
+            }
+            if !self.source_service.is_empty() {
+                m.serialize_entry(
+                    "sourceService",
+                    &rv::WV::<rt::Str, _>::new(&self.source_service),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for LockReleasedEvent {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1347,6 +1772,60 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for LockReleasedEventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.lock_name.is_empty() {
+                m.serialize_entry(
+                    "lockName",
+                    &rv::WV::<rt::Str, _>::new(&self.lock_name),
+                )?;
+            }
+            if !self.lock_owner.is_empty() {
+                m.serialize_entry(
+                    "lockOwner",
+                    &rv::WV::<rt::Str, _>::new(&self.lock_owner),
+                )?;
+            }
+            if self.timed_out {
+                m.serialize_entry(
+                    "timedOut",
+                    &rv::WV::<rt::Bool, _>::new(&self.timed_out),
+                )?;
+            }
+            if !self.source_service.is_empty() {
+                m.serialize_entry(
+                    "sourceService",
+                    &rv::WV::<rt::Str, _>::new(&self.source_service),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for LockContentionEvent {
@@ -1517,6 +1996,66 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for LockContentionEventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.lock_name.is_empty() {
+                m.serialize_entry(
+                    "lockName",
+                    &rv::WV::<rt::Str, _>::new(&self.lock_name),
+                )?;
+            }
+            if !self.requesting_owner.is_empty() {
+                m.serialize_entry(
+                    "requestingOwner",
+                    &rv::WV::<rt::Str, _>::new(&self.requesting_owner),
+                )?;
+            }
+            if !self.current_owner.is_empty() {
+                m.serialize_entry(
+                    "currentOwner",
+                    &rv::WV::<rt::Str, _>::new(&self.current_owner),
+                )?;
+            }
+            if self.wait_seconds != 0 {
+                m.serialize_entry(
+                    "waitSeconds",
+                    &rv::WV::<rt::I32, _>::new(&self.wait_seconds),
+                )?;
+            }
+            if !self.source_service.is_empty() {
+                m.serialize_entry(
+                    "sourceService",
+                    &rv::WV::<rt::Str, _>::new(&self.source_service),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for MeteringEvent {
@@ -1766,6 +2305,91 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for MeteringEventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.project_id.is_empty() {
+                m.serialize_entry(
+                    "projectId",
+                    &rv::WV::<rt::Str, _>::new(&self.project_id),
+                )?;
+            }
+            if !self.team_id.is_empty() {
+                m.serialize_entry("teamId", &rv::WV::<rt::Str, _>::new(&self.team_id))?;
+            }
+            if !self.service_name.is_empty() {
+                m.serialize_entry(
+                    "serviceName",
+                    &rv::WV::<rt::Str, _>::new(&self.service_name),
+                )?;
+            }
+            if !self.operation.is_empty() {
+                m.serialize_entry(
+                    "operation",
+                    &rv::WV::<rt::Str, _>::new(&self.operation),
+                )?;
+            }
+            if self.timestamp_ms != 0 {
+                m.serialize_entry(
+                    "timestampMs",
+                    &rv::WV::<rt::I64, _>::new(&self.timestamp_ms),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.resource {
+                match v {
+                    MeteringEventResourceView::TokenUsage(v) => {
+                        m.serialize_entry(
+                            "tokenUsage",
+                            &rv::WV::<rt::Msg<TokenUsage>, _>::new(v),
+                        )?
+                    }
+                    MeteringEventResourceView::InferenceUsage(v) => {
+                        m.serialize_entry(
+                            "inferenceUsage",
+                            &rv::WV::<rt::Msg<InferenceUsage>, _>::new(v),
+                        )?
+                    }
+                    MeteringEventResourceView::StorageUsage(v) => {
+                        m.serialize_entry(
+                            "storageUsage",
+                            &rv::WV::<rt::Msg<StorageUsage>, _>::new(v),
+                        )?
+                    }
+                    MeteringEventResourceView::SyntheticUsage(v) => {
+                        m.serialize_entry(
+                            "syntheticUsage",
+                            &rv::WV::<rt::Msg<SyntheticDataUsage>, _>::new(v),
+                        )?
+                    }
+                }
+            }
+            if !self.labels.is_empty() {
+                m.serialize_entry(
+                    "labels",
+                    &rv::WV::<rt::Map<rt::Str, rt::Str>, _>::new(&self.labels),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for TokenUsage {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1885,6 +2509,48 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for TokenUsageView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.model_id.is_empty() {
+                m.serialize_entry(
+                    "modelId",
+                    &rv::WV::<rt::Str, _>::new(&self.model_id),
+                )?;
+            }
+            if !self.provider.is_empty() {
+                m.serialize_entry(
+                    "provider",
+                    &rv::WV::<rt::Str, _>::new(&self.provider),
+                )?;
+            }
+            if self.input_tokens != 0 {
+                m.serialize_entry(
+                    "inputTokens",
+                    &rv::WV::<rt::I64, _>::new(&self.input_tokens),
+                )?;
+            }
+            if self.output_tokens != 0 {
+                m.serialize_entry(
+                    "outputTokens",
+                    &rv::WV::<rt::I64, _>::new(&self.output_tokens),
+                )?;
+            }
+            if self.estimated_cost_usd.to_bits() != 0 {
+                m.serialize_entry(
+                    "estimatedCostUsd",
+                    &rv::WV::<rt::F64, _>::new(&self.estimated_cost_usd),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for InferenceUsage {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1992,6 +2658,42 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for InferenceUsageView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.model_id.is_empty() {
+                m.serialize_entry(
+                    "modelId",
+                    &rv::WV::<rt::Str, _>::new(&self.model_id),
+                )?;
+            }
+            if self.latency_ms.to_bits() != 0 {
+                m.serialize_entry(
+                    "latencyMs",
+                    &rv::WV::<rt::F32, _>::new(&self.latency_ms),
+                )?;
+            }
+            if self.compute_ms != 0 {
+                m.serialize_entry(
+                    "computeMs",
+                    &rv::WV::<rt::I64, _>::new(&self.compute_ms),
+                )?;
+            }
+            if !self.hardware_tier.is_empty() {
+                m.serialize_entry(
+                    "hardwareTier",
+                    &rv::WV::<rt::Str, _>::new(&self.hardware_tier),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for StorageUsage {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -2080,6 +2782,36 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for StorageUsageView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.bytes_read != 0 {
+                m.serialize_entry(
+                    "bytesRead",
+                    &rv::WV::<rt::I64, _>::new(&self.bytes_read),
+                )?;
+            }
+            if self.bytes_written != 0 {
+                m.serialize_entry(
+                    "bytesWritten",
+                    &rv::WV::<rt::I64, _>::new(&self.bytes_written),
+                )?;
+            }
+            if !self.storage_tier.is_empty() {
+                m.serialize_entry(
+                    "storageTier",
+                    &rv::WV::<rt::Str, _>::new(&self.storage_tier),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for SyntheticDataUsage {
@@ -2180,6 +2912,36 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for SyntheticDataUsageView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.records_generated != 0 {
+                m.serialize_entry(
+                    "recordsGenerated",
+                    &rv::WV::<rt::I64, _>::new(&self.records_generated),
+                )?;
+            }
+            if !self.data_modality.is_empty() {
+                m.serialize_entry(
+                    "dataModality",
+                    &rv::WV::<rt::Str, _>::new(&self.data_modality),
+                )?;
+            }
+            if self.generation_duration_ms.to_bits() != 0 {
+                m.serialize_entry(
+                    "generationDurationMs",
+                    &rv::WV::<rt::F32, _>::new(&self.generation_duration_ms),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for ModelLifecycleEvent {
@@ -2362,6 +3124,69 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for ModelLifecycleEventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.model_id.is_empty() {
+                m.serialize_entry(
+                    "modelId",
+                    &rv::WV::<rt::Str, _>::new(&self.model_id),
+                )?;
+            }
+            if !self.model_name.is_empty() {
+                m.serialize_entry(
+                    "modelName",
+                    &rv::WV::<rt::Str, _>::new(&self.model_name),
+                )?;
+            }
+            if !self.version.is_empty() {
+                m.serialize_entry("version", &rv::WV::<rt::Str, _>::new(&self.version))?;
+            }
+            if self.action != 0 {
+                m.serialize_entry(
+                    "action",
+                    &rv::WV::<rt::Enum<ModelLifecycleAction>, _>::new(&self.action),
+                )?;
+            }
+            if !self.triggered_by.is_empty() {
+                m.serialize_entry(
+                    "triggeredBy",
+                    &rv::WV::<rt::Str, _>::new(&self.triggered_by),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.metadata {
+                m.serialize_entry(
+                    "metadata",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for CircuitBreakerEvent {
@@ -2563,6 +3388,78 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for CircuitBreakerEventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.circuit_name.is_empty() {
+                m.serialize_entry(
+                    "circuitName",
+                    &rv::WV::<rt::Str, _>::new(&self.circuit_name),
+                )?;
+            }
+            if !self.from_state.is_empty() {
+                m.serialize_entry(
+                    "fromState",
+                    &rv::WV::<rt::Str, _>::new(&self.from_state),
+                )?;
+            }
+            if !self.to_state.is_empty() {
+                m.serialize_entry(
+                    "toState",
+                    &rv::WV::<rt::Str, _>::new(&self.to_state),
+                )?;
+            }
+            if !self.source_service.is_empty() {
+                m.serialize_entry(
+                    "sourceService",
+                    &rv::WV::<rt::Str, _>::new(&self.source_service),
+                )?;
+            }
+            if self.failure_count != 0 {
+                m.serialize_entry(
+                    "failureCount",
+                    &rv::WV::<rt::I32, _>::new(&self.failure_count),
+                )?;
+            }
+            if self.success_count != 0 {
+                m.serialize_entry(
+                    "successCount",
+                    &rv::WV::<rt::I32, _>::new(&self.success_count),
+                )?;
+            }
+            if !self.trigger_reason.is_empty() {
+                m.serialize_entry(
+                    "triggerReason",
+                    &rv::WV::<rt::Str, _>::new(&self.trigger_reason),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for RateLimitEvent {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -2743,6 +3640,66 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for RateLimitEventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.path.is_empty() {
+                m.serialize_entry("path", &rv::WV::<rt::Str, _>::new(&self.path))?;
+            }
+            if self.limit != 0 {
+                m.serialize_entry("limit", &rv::WV::<rt::I32, _>::new(&self.limit))?;
+            }
+            if self.current_count != 0 {
+                m.serialize_entry(
+                    "currentCount",
+                    &rv::WV::<rt::I32, _>::new(&self.current_count),
+                )?;
+            }
+            if self.rejected {
+                m.serialize_entry(
+                    "rejected",
+                    &rv::WV::<rt::Bool, _>::new(&self.rejected),
+                )?;
+            }
+            if !self.source_service.is_empty() {
+                m.serialize_entry(
+                    "sourceService",
+                    &rv::WV::<rt::Str, _>::new(&self.source_service),
+                )?;
+            }
+            if !self.client_id.is_empty() {
+                m.serialize_entry(
+                    "clientId",
+                    &rv::WV::<rt::Str, _>::new(&self.client_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for BulkheadEvent {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -2911,6 +3868,66 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for BulkheadEventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.bulkhead_name.is_empty() {
+                m.serialize_entry(
+                    "bulkheadName",
+                    &rv::WV::<rt::Str, _>::new(&self.bulkhead_name),
+                )?;
+            }
+            if self.max_concurrent_calls != 0 {
+                m.serialize_entry(
+                    "maxConcurrentCalls",
+                    &rv::WV::<rt::I32, _>::new(&self.max_concurrent_calls),
+                )?;
+            }
+            if self.active_calls != 0 {
+                m.serialize_entry(
+                    "activeCalls",
+                    &rv::WV::<rt::I32, _>::new(&self.active_calls),
+                )?;
+            }
+            if self.rejected {
+                m.serialize_entry(
+                    "rejected",
+                    &rv::WV::<rt::Bool, _>::new(&self.rejected),
+                )?;
+            }
+            if !self.source_service.is_empty() {
+                m.serialize_entry(
+                    "sourceService",
+                    &rv::WV::<rt::Str, _>::new(&self.source_service),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for SecurityAlertEvent {
@@ -3133,6 +4150,84 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for SecurityAlertEventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if self.severity != 0 {
+                m.serialize_entry(
+                    "severity",
+                    &rv::WV::<rt::Enum<AlertSeverity>, _>::new(&self.severity),
+                )?;
+            }
+            if !self.alert_type.is_empty() {
+                m.serialize_entry(
+                    "alertType",
+                    &rv::WV::<rt::Str, _>::new(&self.alert_type),
+                )?;
+            }
+            if !self.source_service.is_empty() {
+                m.serialize_entry(
+                    "sourceService",
+                    &rv::WV::<rt::Str, _>::new(&self.source_service),
+                )?;
+            }
+            if !self.description.is_empty() {
+                m.serialize_entry(
+                    "description",
+                    &rv::WV::<rt::Str, _>::new(&self.description),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.details {
+                m.serialize_entry(
+                    "details",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if !self.affected_resources.is_empty() {
+                m.serialize_entry(
+                    "affectedResources",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.affected_resources),
+                )?;
+            }
+            if !self.mitigation_action.is_empty() {
+                m.serialize_entry(
+                    "mitigationAction",
+                    &rv::WV::<rt::Str, _>::new(&self.mitigation_action),
+                )?;
+            }
+            if self.auto_mitigated {
+                m.serialize_entry(
+                    "autoMitigated",
+                    &rv::WV::<rt::Bool, _>::new(&self.auto_mitigated),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for UsageMetricsEvent {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -3295,6 +4390,60 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for UsageMetricsEventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.service_name.is_empty() {
+                m.serialize_entry(
+                    "serviceName",
+                    &rv::WV::<rt::Str, _>::new(&self.service_name),
+                )?;
+            }
+            if !self.metric_type.is_empty() {
+                m.serialize_entry(
+                    "metricType",
+                    &rv::WV::<rt::Str, _>::new(&self.metric_type),
+                )?;
+            }
+            if self.value.to_bits() != 0 {
+                m.serialize_entry("value", &rv::WV::<rt::F64, _>::new(&self.value))?;
+            }
+            if !self.unit.is_empty() {
+                m.serialize_entry("unit", &rv::WV::<rt::Str, _>::new(&self.unit))?;
+            }
+            if !self.labels.is_empty() {
+                m.serialize_entry(
+                    "labels",
+                    &rv::WV::<rt::Map<rt::Str, rt::Str>, _>::new(&self.labels),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl rt::ProtoEnum for GovernanceDecision {

@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for Agent {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -194,6 +196,72 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for AgentView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.name.is_empty() {
+                m.serialize_entry("name", &rv::WV::<rt::Str, _>::new(&self.name))?;
+            }
+            if !self.description.is_empty() {
+                m.serialize_entry(
+                    "description",
+                    &rv::WV::<rt::Str, _>::new(&self.description),
+                )?;
+            }
+            if self.agent_type != 0 {
+                m.serialize_entry(
+                    "agentType",
+                    &rv::WV::<rt::Enum<AgentType>, _>::new(&self.agent_type),
+                )?;
+            }
+            if self.privilege_level != 0 {
+                m.serialize_entry(
+                    "privilegeLevel",
+                    &rv::WV::<rt::I32, _>::new(&self.privilege_level),
+                )?;
+            }
+            if self.status != 0 {
+                m.serialize_entry(
+                    "status",
+                    &rv::WV::<rt::Enum<AgentStatus>, _>::new(&self.status),
+                )?;
+            }
+            if !self.capabilities.is_empty() {
+                m.serialize_entry(
+                    "capabilities",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.capabilities),
+                )?;
+            }
+            if !self.owner_id.is_empty() {
+                m.serialize_entry(
+                    "ownerId",
+                    &rv::WV::<rt::Str, _>::new(&self.owner_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.created_at {
+                m.serialize_entry(
+                    "createdAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for Job {
@@ -430,6 +498,87 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for JobView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.job_type.is_empty() {
+                m.serialize_entry(
+                    "jobType",
+                    &rv::WV::<rt::Str, _>::new(&self.job_type),
+                )?;
+            }
+            if self.status != 0 {
+                m.serialize_entry(
+                    "status",
+                    &rv::WV::<rt::Enum<JobStatus>, _>::new(&self.status),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.input_params {
+                m.serialize_entry(
+                    "inputParams",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.output {
+                m.serialize_entry(
+                    "output",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if !self.created_by.is_empty() {
+                m.serialize_entry(
+                    "createdBy",
+                    &rv::WV::<rt::Str, _>::new(&self.created_by),
+                )?;
+            }
+            if self.progress_percent.to_bits() != 0 {
+                m.serialize_entry(
+                    "progressPercent",
+                    &rv::WV::<rt::F32, _>::new(&self.progress_percent),
+                )?;
+            }
+            if !self.error_message.is_empty() {
+                m.serialize_entry(
+                    "errorMessage",
+                    &rv::WV::<rt::Str, _>::new(&self.error_message),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.created_at {
+                m.serialize_entry(
+                    "createdAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.started_at {
+                m.serialize_entry(
+                    "startedAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.completed_at {
+                m.serialize_entry(
+                    "completedAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for Model {
@@ -670,6 +819,87 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ModelView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.name.is_empty() {
+                m.serialize_entry("name", &rv::WV::<rt::Str, _>::new(&self.name))?;
+            }
+            if !self.version.is_empty() {
+                m.serialize_entry("version", &rv::WV::<rt::Str, _>::new(&self.version))?;
+            }
+            if !self.framework.is_empty() {
+                m.serialize_entry(
+                    "framework",
+                    &rv::WV::<rt::Str, _>::new(&self.framework),
+                )?;
+            }
+            if self.status != 0 {
+                m.serialize_entry(
+                    "status",
+                    &rv::WV::<rt::Enum<ModelStatus>, _>::new(&self.status),
+                )?;
+            }
+            if !self.artifact_uri.is_empty() {
+                m.serialize_entry(
+                    "artifactUri",
+                    &rv::WV::<rt::Str, _>::new(&self.artifact_uri),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.metrics {
+                m.serialize_entry(
+                    "metrics",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.parameters {
+                m.serialize_entry(
+                    "parameters",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if !self.tags.is_empty() {
+                m.serialize_entry(
+                    "tags",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.tags),
+                )?;
+            }
+            if !self.created_by.is_empty() {
+                m.serialize_entry(
+                    "createdBy",
+                    &rv::WV::<rt::Str, _>::new(&self.created_by),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.created_at {
+                m.serialize_entry(
+                    "createdAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.updated_at {
+                m.serialize_entry(
+                    "updatedAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for Tenant {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -851,6 +1081,60 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for TenantView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.name.is_empty() {
+                m.serialize_entry("name", &rv::WV::<rt::Str, _>::new(&self.name))?;
+            }
+            if !self.display_name.is_empty() {
+                m.serialize_entry(
+                    "displayName",
+                    &rv::WV::<rt::Str, _>::new(&self.display_name),
+                )?;
+            }
+            if self.status != 0 {
+                m.serialize_entry(
+                    "status",
+                    &rv::WV::<rt::Enum<TenantStatus>, _>::new(&self.status),
+                )?;
+            }
+            if !self.tier.is_empty() {
+                m.serialize_entry("tier", &rv::WV::<rt::Str, _>::new(&self.tier))?;
+            }
+            if !self.k8s_namespace.is_empty() {
+                m.serialize_entry(
+                    "k8sNamespace",
+                    &rv::WV::<rt::Str, _>::new(&self.k8s_namespace),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.quota {
+                m.serialize_entry("quota", &rv::WV::<rt::Msg<TenantQuota>, _>::new(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.created_at {
+                m.serialize_entry(
+                    "createdAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.updated_at {
+                m.serialize_entry(
+                    "updatedAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for TenantQuota {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -962,6 +1246,48 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for TenantQuotaView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.cpu_cores != 0 {
+                m.serialize_entry(
+                    "cpuCores",
+                    &rv::WV::<rt::I32, _>::new(&self.cpu_cores),
+                )?;
+            }
+            if self.memory_gb != 0 {
+                m.serialize_entry(
+                    "memoryGb",
+                    &rv::WV::<rt::I32, _>::new(&self.memory_gb),
+                )?;
+            }
+            if self.gpu_count != 0 {
+                m.serialize_entry(
+                    "gpuCount",
+                    &rv::WV::<rt::I32, _>::new(&self.gpu_count),
+                )?;
+            }
+            if self.storage_gb != 0 {
+                m.serialize_entry(
+                    "storageGb",
+                    &rv::WV::<rt::I32, _>::new(&self.storage_gb),
+                )?;
+            }
+            if self.max_models != 0 {
+                m.serialize_entry(
+                    "maxModels",
+                    &rv::WV::<rt::I32, _>::new(&self.max_models),
+                )?;
+            }
+            m.end()
         }
     }
     impl rt::ProtoEnum for AgentType {

@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for HealthzRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -53,6 +55,18 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for HealthzRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            m.end()
         }
     }
     impl ::serde::Serialize for HealthzResponse {
@@ -110,6 +124,18 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for HealthzResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            m.end()
+        }
+    }
     impl ::serde::Serialize for GetCapabilitiesRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -163,6 +189,18 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for GetCapabilitiesRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            m.end()
         }
     }
     impl ::serde::Serialize for GetCapabilitiesResponse {
@@ -238,6 +276,24 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for GetCapabilitiesResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.capabilities {
+                m.serialize_entry(
+                    "capabilities",
+                    &rv::WV::<rt::Msg<crate::common::v1::Capabilities>, _>::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for IngestEventRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -311,6 +367,24 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for IngestEventRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.event {
+                m.serialize_entry(
+                    "event",
+                    &rv::WV::<rt::Msg<crate::common::v1::Event>, _>::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for IngestEventResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -364,6 +438,18 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for IngestEventResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            m.end()
         }
     }
     impl ::serde::Serialize for IngestEventBatchRequest {
@@ -439,6 +525,24 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for IngestEventBatchRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.event_batch {
+                m.serialize_entry(
+                    "eventBatch",
+                    &rv::WV::<rt::Msg<crate::common::v1::EventBatch>, _>::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for IngestEventBatchResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -492,6 +596,18 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for IngestEventBatchResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            m.end()
         }
     }
     impl ::serde::Serialize for QueryEventsRequest {
@@ -567,6 +683,24 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for QueryEventsRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.query {
+                m.serialize_entry(
+                    "query",
+                    &rv::WV::<rt::Msg<crate::common::v1::QueryRequest>, _>::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for QueryEventsResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -638,6 +772,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for QueryEventsResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.response {
+                m.serialize_entry(
+                    "response",
+                    &rv::WV::<rt::Msg<crate::common::v1::QueryResponse>, _>::new(v),
+                )?;
+            }
+            m.end()
         }
     }
 };

@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for MessageContent {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -97,6 +99,30 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for MessageContentView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.role.is_empty() {
+                m.serialize_entry("role", &rv::WV::<rt::Str, _>::new(&self.role))?;
+            }
+            if !self.text.is_empty() {
+                m.serialize_entry("text", &rv::WV::<rt::Str, _>::new(&self.text))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.metadata {
+                m.serialize_entry(
+                    "metadata",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for ToolCall {
@@ -227,6 +253,42 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ToolCallView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            if !self.name.is_empty() {
+                m.serialize_entry("name", &rv::WV::<rt::Str, _>::new(&self.name))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.arguments {
+                m.serialize_entry(
+                    "arguments",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if self.auth_required {
+                m.serialize_entry(
+                    "authRequired",
+                    &rv::WV::<rt::Bool, _>::new(&self.auth_required),
+                )?;
+            }
+            if !self.function_name.is_empty() {
+                m.serialize_entry(
+                    "functionName",
+                    &rv::WV::<rt::Str, _>::new(&self.function_name),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for ToolResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -353,6 +415,48 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for ToolResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.tool_call_id.is_empty() {
+                m.serialize_entry(
+                    "toolCallId",
+                    &rv::WV::<rt::Str, _>::new(&self.tool_call_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.output {
+                m.serialize_entry(
+                    "output",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if !self.error_message.is_empty() {
+                m.serialize_entry(
+                    "errorMessage",
+                    &rv::WV::<rt::Str, _>::new(&self.error_message),
+                )?;
+            }
+            if self.execution_time_ms.to_bits() != 0 {
+                m.serialize_entry(
+                    "executionTimeMs",
+                    &rv::WV::<rt::F64, _>::new(&self.execution_time_ms),
+                )?;
+            }
+            if self.http_status != 0 {
+                m.serialize_entry(
+                    "httpStatus",
+                    &rv::WV::<rt::I32, _>::new(&self.http_status),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for LlmInvocation {
@@ -650,6 +754,108 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for LlmInvocationView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.provider.is_empty() {
+                m.serialize_entry(
+                    "provider",
+                    &rv::WV::<rt::Str, _>::new(&self.provider),
+                )?;
+            }
+            if !self.model.is_empty() {
+                m.serialize_entry("model", &rv::WV::<rt::Str, _>::new(&self.model))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.request {
+                m.serialize_entry(
+                    "request",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.response {
+                m.serialize_entry(
+                    "response",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if self.prompt_tokens != 0 {
+                m.serialize_entry(
+                    "promptTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.prompt_tokens),
+                )?;
+            }
+            if self.completion_tokens != 0 {
+                m.serialize_entry(
+                    "completionTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.completion_tokens),
+                )?;
+            }
+            if self.total_tokens != 0 {
+                m.serialize_entry(
+                    "totalTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.total_tokens),
+                )?;
+            }
+            if self.temperature.to_bits() != 0 {
+                m.serialize_entry(
+                    "temperature",
+                    &rv::WV::<rt::F64, _>::new(&self.temperature),
+                )?;
+            }
+            if self.max_tokens != 0 {
+                m.serialize_entry(
+                    "maxTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.max_tokens),
+                )?;
+            }
+            if self.top_p.to_bits() != 0 {
+                m.serialize_entry("topP", &rv::WV::<rt::F64, _>::new(&self.top_p))?;
+            }
+            if self.frequency_penalty.to_bits() != 0 {
+                m.serialize_entry(
+                    "frequencyPenalty",
+                    &rv::WV::<rt::F64, _>::new(&self.frequency_penalty),
+                )?;
+            }
+            if self.presence_penalty.to_bits() != 0 {
+                m.serialize_entry(
+                    "presencePenalty",
+                    &rv::WV::<rt::F64, _>::new(&self.presence_penalty),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.start_time {
+                m.serialize_entry(
+                    "startTime",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.end_time {
+                m.serialize_entry(
+                    "endTime",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if self.duration_ms.to_bits() != 0 {
+                m.serialize_entry(
+                    "durationMs",
+                    &rv::WV::<rt::F64, _>::new(&self.duration_ms),
+                )?;
+            }
+            if !self.finish_reason.is_empty() {
+                m.serialize_entry(
+                    "finishReason",
+                    &rv::WV::<rt::Str, _>::new(&self.finish_reason),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for PolicyDecision {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -755,6 +961,39 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for PolicyDecisionView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.policy_id.is_empty() {
+                m.serialize_entry(
+                    "policyId",
+                    &rv::WV::<rt::Str, _>::new(&self.policy_id),
+                )?;
+            }
+            if !self.outcome.is_empty() {
+                m.serialize_entry("outcome", &rv::WV::<rt::Str, _>::new(&self.outcome))?;
+            }
+            if !self.rule_ids.is_empty() {
+                m.serialize_entry(
+                    "ruleIds",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.rule_ids),
+                )?;
+            }
+            if !self.rationale.is_empty() {
+                m.serialize_entry(
+                    "rationale",
+                    &rv::WV::<rt::Str, _>::new(&self.rationale),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for DataAccess {
@@ -870,6 +1109,42 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for DataAccessView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.datasource.is_empty() {
+                m.serialize_entry(
+                    "datasource",
+                    &rv::WV::<rt::Str, _>::new(&self.datasource),
+                )?;
+            }
+            if !self.document_ids.is_empty() {
+                m.serialize_entry(
+                    "documentIds",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.document_ids),
+                )?;
+            }
+            if !self.chunk_ids.is_empty() {
+                m.serialize_entry(
+                    "chunkIds",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.chunk_ids),
+                )?;
+            }
+            if !self.pii_categories.is_empty() {
+                m.serialize_entry(
+                    "piiCategories",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.pii_categories),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for RedactionInfo {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -961,6 +1236,30 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for RedactionInfoView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.fields.is_empty() {
+                m.serialize_entry(
+                    "fields",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.fields),
+                )?;
+            }
+            if !self.method.is_empty() {
+                m.serialize_entry("method", &rv::WV::<rt::Str, _>::new(&self.method))?;
+            }
+            if !self.salt_id.is_empty() {
+                m.serialize_entry("saltId", &rv::WV::<rt::Str, _>::new(&self.salt_id))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for RetryInfo {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1050,6 +1349,33 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for RetryInfoView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.attempt != 0 {
+                m.serialize_entry("attempt", &rv::WV::<rt::I32, _>::new(&self.attempt))?;
+            }
+            if !self.strategy.is_empty() {
+                m.serialize_entry(
+                    "strategy",
+                    &rv::WV::<rt::Str, _>::new(&self.strategy),
+                )?;
+            }
+            if self.backoff_ms != 0 {
+                m.serialize_entry(
+                    "backoffMs",
+                    &rv::WV::<rt::I32, _>::new(&self.backoff_ms),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for PerformanceMetrics {
@@ -1170,6 +1496,48 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for PerformanceMetricsView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.cpu_percent.to_bits() != 0 {
+                m.serialize_entry(
+                    "cpuPercent",
+                    &rv::WV::<rt::F64, _>::new(&self.cpu_percent),
+                )?;
+            }
+            if self.memory_mb.to_bits() != 0 {
+                m.serialize_entry(
+                    "memoryMb",
+                    &rv::WV::<rt::F64, _>::new(&self.memory_mb),
+                )?;
+            }
+            if self.duration_ms.to_bits() != 0 {
+                m.serialize_entry(
+                    "durationMs",
+                    &rv::WV::<rt::F64, _>::new(&self.duration_ms),
+                )?;
+            }
+            if self.throughput.to_bits() != 0 {
+                m.serialize_entry(
+                    "throughput",
+                    &rv::WV::<rt::F64, _>::new(&self.throughput),
+                )?;
+            }
+            if self.latency_ms.to_bits() != 0 {
+                m.serialize_entry(
+                    "latencyMs",
+                    &rv::WV::<rt::F64, _>::new(&self.latency_ms),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for InfrastructureMetrics {
@@ -1298,6 +1666,45 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for InfrastructureMetricsView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.resource_type.is_empty() {
+                m.serialize_entry(
+                    "resourceType",
+                    &rv::WV::<rt::Str, _>::new(&self.resource_type),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.metrics {
+                m.serialize_entry(
+                    "metrics",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if !self.host.is_empty() {
+                m.serialize_entry("host", &rv::WV::<rt::Str, _>::new(&self.host))?;
+            }
+            if self.process_id != 0 {
+                m.serialize_entry(
+                    "processId",
+                    &rv::WV::<rt::I32, _>::new(&self.process_id),
+                )?;
+            }
+            if !self.thread_id.is_empty() {
+                m.serialize_entry(
+                    "threadId",
+                    &rv::WV::<rt::Str, _>::new(&self.thread_id),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for CostDetails {
@@ -1504,6 +1911,81 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for CostDetailsView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.provider.is_empty() {
+                m.serialize_entry(
+                    "provider",
+                    &rv::WV::<rt::Str, _>::new(&self.provider),
+                )?;
+            }
+            if !self.service.is_empty() {
+                m.serialize_entry("service", &rv::WV::<rt::Str, _>::new(&self.service))?;
+            }
+            if self.input_tokens != 0 {
+                m.serialize_entry(
+                    "inputTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.input_tokens),
+                )?;
+            }
+            if self.output_tokens != 0 {
+                m.serialize_entry(
+                    "outputTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.output_tokens),
+                )?;
+            }
+            if self.total_tokens != 0 {
+                m.serialize_entry(
+                    "totalTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.total_tokens),
+                )?;
+            }
+            if self.input_cost.to_bits() != 0 {
+                m.serialize_entry(
+                    "inputCost",
+                    &rv::WV::<rt::F64, _>::new(&self.input_cost),
+                )?;
+            }
+            if self.output_cost.to_bits() != 0 {
+                m.serialize_entry(
+                    "outputCost",
+                    &rv::WV::<rt::F64, _>::new(&self.output_cost),
+                )?;
+            }
+            if self.total_cost.to_bits() != 0 {
+                m.serialize_entry(
+                    "totalCost",
+                    &rv::WV::<rt::F64, _>::new(&self.total_cost),
+                )?;
+            }
+            if !self.currency.is_empty() {
+                m.serialize_entry(
+                    "currency",
+                    &rv::WV::<rt::Str, _>::new(&self.currency),
+                )?;
+            }
+            if self.input_rate_per_token.to_bits() != 0 {
+                m.serialize_entry(
+                    "inputRatePerToken",
+                    &rv::WV::<rt::F64, _>::new(&self.input_rate_per_token),
+                )?;
+            }
+            if self.output_rate_per_token.to_bits() != 0 {
+                m.serialize_entry(
+                    "outputRatePerToken",
+                    &rv::WV::<rt::F64, _>::new(&self.output_rate_per_token),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for AgentHandoff {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1659,6 +2141,57 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for AgentHandoffView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.from_agent_id.is_empty() {
+                m.serialize_entry(
+                    "fromAgentId",
+                    &rv::WV::<rt::Str, _>::new(&self.from_agent_id),
+                )?;
+            }
+            if !self.from_agent_name.is_empty() {
+                m.serialize_entry(
+                    "fromAgentName",
+                    &rv::WV::<rt::Str, _>::new(&self.from_agent_name),
+                )?;
+            }
+            if !self.to_agent_id.is_empty() {
+                m.serialize_entry(
+                    "toAgentId",
+                    &rv::WV::<rt::Str, _>::new(&self.to_agent_id),
+                )?;
+            }
+            if !self.to_agent_name.is_empty() {
+                m.serialize_entry(
+                    "toAgentName",
+                    &rv::WV::<rt::Str, _>::new(&self.to_agent_name),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.handoff_data {
+                m.serialize_entry(
+                    "handoffData",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if !self.reason.is_empty() {
+                m.serialize_entry("reason", &rv::WV::<rt::Str, _>::new(&self.reason))?;
+            }
+            if !self.handoff_type.is_empty() {
+                m.serialize_entry(
+                    "handoffType",
+                    &rv::WV::<rt::Str, _>::new(&self.handoff_type),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for McpCall {
@@ -1833,6 +2366,63 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for McpCallView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.server_name.is_empty() {
+                m.serialize_entry(
+                    "serverName",
+                    &rv::WV::<rt::Str, _>::new(&self.server_name),
+                )?;
+            }
+            if !self.server_url.is_empty() {
+                m.serialize_entry(
+                    "serverUrl",
+                    &rv::WV::<rt::Str, _>::new(&self.server_url),
+                )?;
+            }
+            if !self.operation.is_empty() {
+                m.serialize_entry(
+                    "operation",
+                    &rv::WV::<rt::Str, _>::new(&self.operation),
+                )?;
+            }
+            if !self.method.is_empty() {
+                m.serialize_entry("method", &rv::WV::<rt::Str, _>::new(&self.method))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.request {
+                m.serialize_entry(
+                    "request",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.response {
+                m.serialize_entry(
+                    "response",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if !self.protocol_version.is_empty() {
+                m.serialize_entry(
+                    "protocolVersion",
+                    &rv::WV::<rt::Str, _>::new(&self.protocol_version),
+                )?;
+            }
+            if self.execution_time_ms.to_bits() != 0 {
+                m.serialize_entry(
+                    "executionTimeMs",
+                    &rv::WV::<rt::F64, _>::new(&self.execution_time_ms),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for ErrorInfo {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -1954,6 +2544,48 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for ErrorInfoView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.error_message.is_empty() {
+                m.serialize_entry(
+                    "errorMessage",
+                    &rv::WV::<rt::Str, _>::new(&self.error_message),
+                )?;
+            }
+            if !self.error_code.is_empty() {
+                m.serialize_entry(
+                    "errorCode",
+                    &rv::WV::<rt::Str, _>::new(&self.error_code),
+                )?;
+            }
+            if !self.stack_trace.is_empty() {
+                m.serialize_entry(
+                    "stackTrace",
+                    &rv::WV::<rt::Str, _>::new(&self.stack_trace),
+                )?;
+            }
+            if self.recoverable {
+                m.serialize_entry(
+                    "recoverable",
+                    &rv::WV::<rt::Bool, _>::new(&self.recoverable),
+                )?;
+            }
+            if !self.recovery_action.is_empty() {
+                m.serialize_entry(
+                    "recoveryAction",
+                    &rv::WV::<rt::Str, _>::new(&self.recovery_action),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for Event {
@@ -2643,6 +3275,259 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for EventView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.project_id.is_empty() {
+                m.serialize_entry(
+                    "projectId",
+                    &rv::WV::<rt::Str, _>::new(&self.project_id),
+                )?;
+            }
+            if !self.session_id.is_empty() {
+                m.serialize_entry(
+                    "sessionId",
+                    &rv::WV::<rt::Str, _>::new(&self.session_id),
+                )?;
+            }
+            if !self.span_id.is_empty() {
+                m.serialize_entry("spanId", &rv::WV::<rt::Str, _>::new(&self.span_id))?;
+            }
+            if !self.parent_span_id.is_empty() {
+                m.serialize_entry(
+                    "parentSpanId",
+                    &rv::WV::<rt::Str, _>::new(&self.parent_span_id),
+                )?;
+            }
+            if self.r#type != 0 {
+                m.serialize_entry(
+                    "type",
+                    &rv::WV::<rt::Enum<EventType>, _>::new(&self.r#type),
+                )?;
+            }
+            if self.severity != 0 {
+                m.serialize_entry(
+                    "severity",
+                    &rv::WV::<rt::Enum<Severity>, _>::new(&self.severity),
+                )?;
+            }
+            if self.status != 0 {
+                m.serialize_entry(
+                    "status",
+                    &rv::WV::<rt::Enum<EventStatus>, _>::new(&self.status),
+                )?;
+            }
+            if self.author != 0 {
+                m.serialize_entry(
+                    "author",
+                    &rv::WV::<rt::Enum<Author>, _>::new(&self.author),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.agent_id.is_empty() {
+                m.serialize_entry(
+                    "agentId",
+                    &rv::WV::<rt::Str, _>::new(&self.agent_id),
+                )?;
+            }
+            if !self.agent_name.is_empty() {
+                m.serialize_entry(
+                    "agentName",
+                    &rv::WV::<rt::Str, _>::new(&self.agent_name),
+                )?;
+            }
+            if !self.invocation_id.is_empty() {
+                m.serialize_entry(
+                    "invocationId",
+                    &rv::WV::<rt::Str, _>::new(&self.invocation_id),
+                )?;
+            }
+            if !self.response_id.is_empty() {
+                m.serialize_entry(
+                    "responseId",
+                    &rv::WV::<rt::Str, _>::new(&self.response_id),
+                )?;
+            }
+            if self.is_partial {
+                m.serialize_entry(
+                    "isPartial",
+                    &rv::WV::<rt::Bool, _>::new(&self.is_partial),
+                )?;
+            }
+            if self.is_final {
+                m.serialize_entry(
+                    "isFinal",
+                    &rv::WV::<rt::Bool, _>::new(&self.is_final),
+                )?;
+            }
+            if !self.hash_prev.is_empty() {
+                m.serialize_entry(
+                    "hashPrev",
+                    &rv::WV::<rt::Str, _>::new(&self.hash_prev),
+                )?;
+            }
+            if !self.content_hash.is_empty() {
+                m.serialize_entry(
+                    "contentHash",
+                    &rv::WV::<rt::Str, _>::new(&self.content_hash),
+                )?;
+            }
+            if !self.worm_proof_id.is_empty() {
+                m.serialize_entry(
+                    "wormProofId",
+                    &rv::WV::<rt::Str, _>::new(&self.worm_proof_id),
+                )?;
+            }
+            if !self.branch.is_empty() {
+                m.serialize_entry("branch", &rv::WV::<rt::Str, _>::new(&self.branch))?;
+            }
+            if !self.tags.is_empty() {
+                m.serialize_entry(
+                    "tags",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.tags),
+                )?;
+            }
+            if !self.trace_id.is_empty() {
+                m.serialize_entry(
+                    "traceId",
+                    &rv::WV::<rt::Str, _>::new(&self.trace_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.content {
+                match v {
+                    EventContentView::Message(v) => {
+                        m.serialize_entry(
+                            "message",
+                            &rv::WV::<rt::Msg<MessageContent>, _>::new(v),
+                        )?
+                    }
+                    EventContentView::ToolCall(v) => {
+                        m.serialize_entry(
+                            "toolCall",
+                            &rv::WV::<rt::Msg<ToolCall>, _>::new(v),
+                        )?
+                    }
+                    EventContentView::ToolResponse(v) => {
+                        m.serialize_entry(
+                            "toolResponse",
+                            &rv::WV::<rt::Msg<ToolResponse>, _>::new(v),
+                        )?
+                    }
+                    EventContentView::LlmInvocation(v) => {
+                        m.serialize_entry(
+                            "llmInvocation",
+                            &rv::WV::<rt::Msg<LlmInvocation>, _>::new(v),
+                        )?
+                    }
+                    EventContentView::Policy(v) => {
+                        m.serialize_entry(
+                            "policy",
+                            &rv::WV::<rt::Msg<PolicyDecision>, _>::new(v),
+                        )?
+                    }
+                    EventContentView::DataAccess(v) => {
+                        m.serialize_entry(
+                            "dataAccess",
+                            &rv::WV::<rt::Msg<DataAccess>, _>::new(v),
+                        )?
+                    }
+                    EventContentView::StateUpdate(v) => {
+                        m.serialize_entry(
+                            "stateUpdate",
+                            &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                        )?
+                    }
+                    EventContentView::Error(v) => {
+                        m.serialize_entry(
+                            "error",
+                            &rv::WV::<rt::Msg<ErrorInfo>, _>::new(v),
+                        )?
+                    }
+                    EventContentView::AgentHandoff(v) => {
+                        m.serialize_entry(
+                            "agentHandoff",
+                            &rv::WV::<rt::Msg<AgentHandoff>, _>::new(v),
+                        )?
+                    }
+                    EventContentView::McpCall(v) => {
+                        m.serialize_entry(
+                            "mcpCall",
+                            &rv::WV::<rt::Msg<McpCall>, _>::new(v),
+                        )?
+                    }
+                }
+            }
+            if let ::core::option::Option::Some(v) = &self.retry {
+                m.serialize_entry("retry", &rv::WV::<rt::Msg<RetryInfo>, _>::new(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.redaction {
+                m.serialize_entry(
+                    "redaction",
+                    &rv::WV::<rt::Msg<RedactionInfo>, _>::new(v),
+                )?;
+            }
+            if !self.pii_categories.is_empty() {
+                m.serialize_entry(
+                    "piiCategories",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.pii_categories),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.performance {
+                m.serialize_entry(
+                    "performance",
+                    &rv::WV::<rt::Msg<PerformanceMetrics>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.infrastructure {
+                m.serialize_entry(
+                    "infrastructure",
+                    &rv::WV::<rt::Msg<InfrastructureMetrics>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.cost {
+                m.serialize_entry("cost", &rv::WV::<rt::Msg<CostDetails>, _>::new(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.metadata {
+                m.serialize_entry(
+                    "metadata",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if !self.extensions.is_empty() {
+                m.serialize_entry(
+                    "extensions",
+                    &rv::WV::<
+                        rt::Rep<rt::Msg<::common_eventing::wkt::Any>>,
+                        _,
+                    >::new(&self.extensions),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for EventBatch {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -2802,6 +3687,60 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for EventBatchView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.batch_id.is_empty() {
+                m.serialize_entry(
+                    "batchId",
+                    &rv::WV::<rt::Str, _>::new(&self.batch_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.events.is_empty() {
+                m.serialize_entry(
+                    "events",
+                    &rv::WV::<rt::Rep<rt::Msg<Event>>, _>::new(&self.events),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.metadata {
+                m.serialize_entry(
+                    "metadata",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Struct>, _>::new(v),
+                )?;
+            }
+            if self.total_cost.to_bits() != 0 {
+                m.serialize_entry(
+                    "totalCost",
+                    &rv::WV::<rt::F64, _>::new(&self.total_cost),
+                )?;
+            }
+            if self.total_tokens != 0 {
+                m.serialize_entry(
+                    "totalTokens",
+                    &rv::WV::<rt::I32, _>::new(&self.total_tokens),
+                )?;
+            }
+            if self.total_duration_ms.to_bits() != 0 {
+                m.serialize_entry(
+                    "totalDurationMs",
+                    &rv::WV::<rt::F64, _>::new(&self.total_duration_ms),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for TimeRange {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -2888,6 +3827,30 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for TimeRangeView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.start {
+                m.serialize_entry(
+                    "start",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.end {
+                m.serialize_entry(
+                    "end",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for QueryFilter {
@@ -3109,6 +4072,84 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for QueryFilterView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.project_id.is_empty() {
+                m.serialize_entry(
+                    "projectId",
+                    &rv::WV::<rt::Str, _>::new(&self.project_id),
+                )?;
+            }
+            if !self.session_id.is_empty() {
+                m.serialize_entry(
+                    "sessionId",
+                    &rv::WV::<rt::Str, _>::new(&self.session_id),
+                )?;
+            }
+            if !self.agent_id.is_empty() {
+                m.serialize_entry(
+                    "agentId",
+                    &rv::WV::<rt::Str, _>::new(&self.agent_id),
+                )?;
+            }
+            if !self.span_id.is_empty() {
+                m.serialize_entry("spanId", &rv::WV::<rt::Str, _>::new(&self.span_id))?;
+            }
+            if !self.trace_id.is_empty() {
+                m.serialize_entry(
+                    "traceId",
+                    &rv::WV::<rt::Str, _>::new(&self.trace_id),
+                )?;
+            }
+            if !self.types.is_empty() {
+                m.serialize_entry(
+                    "types",
+                    &rv::WV::<rt::Rep<rt::Enum<EventType>>, _>::new(&self.types),
+                )?;
+            }
+            if !self.statuses.is_empty() {
+                m.serialize_entry(
+                    "statuses",
+                    &rv::WV::<rt::Rep<rt::Enum<EventStatus>>, _>::new(&self.statuses),
+                )?;
+            }
+            if !self.severities.is_empty() {
+                m.serialize_entry(
+                    "severities",
+                    &rv::WV::<rt::Rep<rt::Enum<Severity>>, _>::new(&self.severities),
+                )?;
+            }
+            if !self.tags.is_empty() {
+                m.serialize_entry(
+                    "tags",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.tags),
+                )?;
+            }
+            if !self.text_query.is_empty() {
+                m.serialize_entry(
+                    "textQuery",
+                    &rv::WV::<rt::Str, _>::new(&self.text_query),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.time {
+                m.serialize_entry("time", &rv::WV::<rt::Msg<TimeRange>, _>::new(v))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for QueryRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -3218,6 +4259,39 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for QueryRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.filter {
+                m.serialize_entry("filter", &rv::WV::<rt::Msg<QueryFilter>, _>::new(v))?;
+            }
+            if self.page_size != 0 {
+                m.serialize_entry(
+                    "pageSize",
+                    &rv::WV::<rt::I32, _>::new(&self.page_size),
+                )?;
+            }
+            if !self.page_token.is_empty() {
+                m.serialize_entry(
+                    "pageToken",
+                    &rv::WV::<rt::Str, _>::new(&self.page_token),
+                )?;
+            }
+            if self.order_by_time != 0 {
+                m.serialize_entry(
+                    "orderByTime",
+                    &rv::WV::<rt::Enum<SortOrder>, _>::new(&self.order_by_time),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for QueryResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -3300,6 +4374,30 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for QueryResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.events.is_empty() {
+                m.serialize_entry(
+                    "events",
+                    &rv::WV::<rt::Rep<rt::Msg<Event>>, _>::new(&self.events),
+                )?;
+            }
+            if !self.next_page_token.is_empty() {
+                m.serialize_entry(
+                    "nextPageToken",
+                    &rv::WV::<rt::Str, _>::new(&self.next_page_token),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for Capabilities {
@@ -3458,6 +4556,54 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for CapabilitiesView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.worm_retention {
+                m.serialize_entry(
+                    "wormRetention",
+                    &rv::WV::<rt::Bool, _>::new(&self.worm_retention),
+                )?;
+            }
+            if self.audit_proofs {
+                m.serialize_entry(
+                    "auditProofs",
+                    &rv::WV::<rt::Bool, _>::new(&self.audit_proofs),
+                )?;
+            }
+            if self.distributed_query {
+                m.serialize_entry(
+                    "distributedQuery",
+                    &rv::WV::<rt::Bool, _>::new(&self.distributed_query),
+                )?;
+            }
+            if self.rbac {
+                m.serialize_entry("rbac", &rv::WV::<rt::Bool, _>::new(&self.rbac))?;
+            }
+            if self.sso {
+                m.serialize_entry("sso", &rv::WV::<rt::Bool, _>::new(&self.sso))?;
+            }
+            if self.policy_decisions {
+                m.serialize_entry(
+                    "policyDecisions",
+                    &rv::WV::<rt::Bool, _>::new(&self.policy_decisions),
+                )?;
+            }
+            if self.data_access_events {
+                m.serialize_entry(
+                    "dataAccessEvents",
+                    &rv::WV::<rt::Bool, _>::new(&self.data_access_events),
+                )?;
+            }
+            m.end()
         }
     }
     impl rt::ProtoEnum for EventType {

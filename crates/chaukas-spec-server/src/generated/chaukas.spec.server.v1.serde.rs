@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for IngestEventResponse {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -95,6 +97,33 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for IngestEventResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.status.is_empty() {
+                m.serialize_entry("status", &rv::WV::<rt::Str, _>::new(&self.status))?;
+            }
+            if self.processed_at != 0 {
+                m.serialize_entry(
+                    "processedAt",
+                    &rv::WV::<rt::I64, _>::new(&self.processed_at),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for IngestEventBatchResponse {
@@ -213,6 +242,42 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for IngestEventBatchResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.batch_id.is_empty() {
+                m.serialize_entry(
+                    "batchId",
+                    &rv::WV::<rt::Str, _>::new(&self.batch_id),
+                )?;
+            }
+            if self.accepted_count != 0 {
+                m.serialize_entry(
+                    "acceptedCount",
+                    &rv::WV::<rt::I32, _>::new(&self.accepted_count),
+                )?;
+            }
+            if self.rejected_count != 0 {
+                m.serialize_entry(
+                    "rejectedCount",
+                    &rv::WV::<rt::I32, _>::new(&self.rejected_count),
+                )?;
+            }
+            if !self.rejected_event_ids.is_empty() {
+                m.serialize_entry(
+                    "rejectedEventIds",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.rejected_event_ids),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for GetEventStatsRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -310,6 +375,39 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for GetEventStatsRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if !self.project_id.is_empty() {
+                m.serialize_entry(
+                    "projectId",
+                    &rv::WV::<rt::Str, _>::new(&self.project_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.time_range {
+                m.serialize_entry(
+                    "timeRange",
+                    &rv::WV::<
+                        rt::Msg<::chaukas_spec_client::common::v1::TimeRange>,
+                        _,
+                    >::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for GetEventStatsResponse {
@@ -428,6 +526,42 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for GetEventStatsResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if self.total_events != 0 {
+                m.serialize_entry(
+                    "totalEvents",
+                    &rv::WV::<rt::I64, _>::new(&self.total_events),
+                )?;
+            }
+            if self.total_sessions != 0 {
+                m.serialize_entry(
+                    "totalSessions",
+                    &rv::WV::<rt::I64, _>::new(&self.total_sessions),
+                )?;
+            }
+            if !self.events_by_type.is_empty() {
+                m.serialize_entry(
+                    "eventsByType",
+                    &rv::WV::<rt::Map<rt::Str, rt::I64>, _>::new(&self.events_by_type),
+                )?;
+            }
+            if self.avg_session_duration_ms.to_bits() != 0 {
+                m.serialize_entry(
+                    "avgSessionDurationMs",
+                    &rv::WV::<rt::F64, _>::new(&self.avg_session_duration_ms),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for HealthzRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -478,6 +612,18 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for HealthzRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            m.end()
         }
     }
     impl ::serde::Serialize for HealthzResponse {
@@ -535,6 +681,18 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for HealthzResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            m.end()
+        }
+    }
     impl ::serde::Serialize for GetCapabilitiesRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -588,6 +746,18 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for GetCapabilitiesRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            m.end()
         }
     }
     impl ::serde::Serialize for GetCapabilitiesResponse {
@@ -663,6 +833,27 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for GetCapabilitiesResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.capabilities {
+                m.serialize_entry(
+                    "capabilities",
+                    &rv::WV::<
+                        rt::Msg<::chaukas_spec_client::common::v1::Capabilities>,
+                        _,
+                    >::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for IngestEventRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -734,6 +925,27 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for IngestEventRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.event {
+                m.serialize_entry(
+                    "event",
+                    &rv::WV::<
+                        rt::Msg<::chaukas_spec_client::common::v1::Event>,
+                        _,
+                    >::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for IngestEventBatchRequest {
@@ -809,6 +1021,27 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for IngestEventBatchRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.event_batch {
+                m.serialize_entry(
+                    "eventBatch",
+                    &rv::WV::<
+                        rt::Msg<::chaukas_spec_client::common::v1::EventBatch>,
+                        _,
+                    >::new(v),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for QueryEventsRequest {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -880,6 +1113,27 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for QueryEventsRequestView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.query {
+                m.serialize_entry(
+                    "query",
+                    &rv::WV::<
+                        rt::Msg<::chaukas_spec_client::common::v1::QueryRequest>,
+                        _,
+                    >::new(v),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for QueryEventsResponse {
@@ -955,6 +1209,27 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for QueryEventsResponseView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.response {
+                m.serialize_entry(
+                    "response",
+                    &rv::WV::<
+                        rt::Msg<::chaukas_spec_client::common::v1::QueryResponse>,
+                        _,
+                    >::new(v),
+                )?;
+            }
+            m.end()
         }
     }
 };

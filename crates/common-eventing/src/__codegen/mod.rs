@@ -12,6 +12,8 @@
 pub mod encode;
 #[cfg(feature = "serde")]
 pub mod json;
+#[cfg(feature = "serde")]
+pub mod json_view;
 #[cfg(feature = "validate")]
 pub mod validate;
 pub mod view;

@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for EventingOptions {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -130,6 +132,45 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for EventingOptionsView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.r#type.is_empty() {
+                m.serialize_entry("type", &rv::WV::<rt::Str, _>::new(&self.r#type))?;
+            }
+            if !self.schema_subject.is_empty() {
+                m.serialize_entry(
+                    "schemaSubject",
+                    &rv::WV::<rt::Str, _>::new(&self.schema_subject),
+                )?;
+            }
+            if !self.stream_ref.is_empty() {
+                m.serialize_entry(
+                    "streamRef",
+                    &rv::WV::<rt::Str, _>::new(&self.stream_ref),
+                )?;
+            }
+            if !self.partition_key_fields.is_empty() {
+                m.serialize_entry(
+                    "partitionKeyFields",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.partition_key_fields),
+                )?;
+            }
+            if !self.idempotency_key_fields.is_empty() {
+                m.serialize_entry(
+                    "idempotencyKeyFields",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.idempotency_key_fields),
+                )?;
+            }
+            m.end()
         }
     }
 };

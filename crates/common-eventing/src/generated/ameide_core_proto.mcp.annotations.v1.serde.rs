@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for ToolHints {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -108,6 +110,30 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for ToolHintsView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.read_only {
+                m.serialize_entry("readOnly", &rv::WV::<rt::Bool, _>::new(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.destructive {
+                m.serialize_entry("destructive", &rv::WV::<rt::Bool, _>::new(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.idempotent {
+                m.serialize_entry("idempotent", &rv::WV::<rt::Bool, _>::new(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.open_world {
+                m.serialize_entry("openWorld", &rv::WV::<rt::Bool, _>::new(v))?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for ExposeOptions {
@@ -236,6 +262,45 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for ExposeOptionsView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.tool_name.is_empty() {
+                m.serialize_entry(
+                    "toolName",
+                    &rv::WV::<rt::Str, _>::new(&self.tool_name),
+                )?;
+            }
+            if !self.description.is_empty() {
+                m.serialize_entry(
+                    "description",
+                    &rv::WV::<rt::Str, _>::new(&self.description),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.hints {
+                m.serialize_entry("hints", &rv::WV::<rt::Msg<ToolHints>, _>::new(v))?;
+            }
+            if self.requires_approval {
+                m.serialize_entry(
+                    "requiresApproval",
+                    &rv::WV::<rt::Bool, _>::new(&self.requires_approval),
+                )?;
+            }
+            if !self.adapter_filled_fields.is_empty() {
+                m.serialize_entry(
+                    "adapterFilledFields",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.adapter_filled_fields),
+                )?;
+            }
+            m.end()
         }
     }
 };

@@ -24,6 +24,11 @@
 //! value: ...`); where a read runs past the end of its enclosing message, a view
 //! says `buffer underflow` where prost may say `delimited length exceeded`.
 //!
+//! With the `serde` feature, every view is `serde::Serialize` and writes the same
+//! proto3 JSON as the owned message (the generated messages field by field, from
+//! the borrowed input; the well-known types through their owned form): a Kafka to
+//! JSON bridge does not build the event.
+//!
 //! ```
 //! use common_eventing::view::{HasView, MessageView};
 //! use common_eventing::wkt::{Struct, Timestamp, Value};
@@ -44,6 +49,8 @@
 //! # Ok::<(), prost::DecodeError>(())
 //! ```
 
+#[cfg(feature = "serde")]
+mod json;
 pub mod kind;
 mod repeated;
 mod wkt;

@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for Some {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -205,6 +207,67 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for SomeView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.name.is_empty() {
+                m.serialize_entry("name", &rv::WV::<rt::Str, _>::new(&self.name))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.count {
+                m.serialize_entry("count", &rv::WV::<rt::I64, _>::new(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.option {
+                m.serialize_entry("option", &rv::WV::<rt::Msg<Option>, _>::new(&**v))?;
+            }
+            if !self.items.is_empty() {
+                m.serialize_entry(
+                    "items",
+                    &rv::WV::<rt::Rep<rt::Msg<Vec>>, _>::new(&self.items),
+                )?;
+            }
+            if !self.labels.is_empty() {
+                m.serialize_entry(
+                    "labels",
+                    &rv::WV::<rt::Map<rt::Str, rt::Msg<String>>, _>::new(&self.labels),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.choice {
+                match v {
+                    SomeChoiceView::Result(v) => {
+                        m.serialize_entry(
+                            "result",
+                            &rv::WV::<rt::Msg<Result>, _>::new(&**v),
+                        )?
+                    }
+                    SomeChoiceView::Boxed(v) => {
+                        m.serialize_entry("boxed", &rv::WV::<rt::Msg<Box>, _>::new(v))?
+                    }
+                    SomeChoiceView::Text(v) => {
+                        m.serialize_entry("text", &rv::WV::<rt::Str, _>::new(v))?
+                    }
+                }
+            }
+            if let ::core::option::Option::Some(v) = &self.at {
+                m.serialize_entry(
+                    "at",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if self.kind != 0 {
+                m.serialize_entry(
+                    "kind",
+                    &rv::WV::<rt::Enum<Kind>, _>::new(&self.kind),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for Option {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -292,6 +355,27 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for OptionView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.back {
+                m.serialize_entry("back", &rv::WV::<rt::Msg<Some>, _>::new(&**v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.value {
+                m.serialize_entry("value", &rv::WV::<rt::Str, _>::new(v))?;
+            }
+            if !self.data.is_empty() {
+                m.serialize_entry("data", &rv::WV::<rt::Bytes, _>::new(&self.data))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for Result {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -374,6 +458,31 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for ResultView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.outcome {
+                match v {
+                    ResultOutcomeView::Ok(v) => {
+                        m.serialize_entry("ok", &rv::WV::<rt::Msg<Some>, _>::new(&**v))?
+                    }
+                    ResultOutcomeView::Err(v) => {
+                        m.serialize_entry(
+                            "err",
+                            &rv::WV::<rt::Msg<Option>, _>::new(&**v),
+                        )?
+                    }
+                }
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for String {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -447,6 +556,27 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for StringView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.value.is_empty() {
+                m.serialize_entry("value", &rv::WV::<rt::Str, _>::new(&self.value))?;
+            }
+            if !self.nested.is_empty() {
+                m.serialize_entry(
+                    "nested",
+                    &rv::WV::<rt::Map<rt::Str, rt::Msg<Some>>, _>::new(&self.nested),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for Vec {
@@ -563,6 +693,45 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for VecView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.strings.is_empty() {
+                m.serialize_entry(
+                    "strings",
+                    &rv::WV::<rt::Rep<rt::Msg<String>>, _>::new(&self.strings),
+                )?;
+            }
+            if !self.numbers.is_empty() {
+                m.serialize_entry(
+                    "numbers",
+                    &rv::WV::<rt::Rep<rt::I32>, _>::new(&self.numbers),
+                )?;
+            }
+            if !self.ratios.is_empty() {
+                m.serialize_entry(
+                    "ratios",
+                    &rv::WV::<rt::Rep<rt::F64>, _>::new(&self.ratios),
+                )?;
+            }
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.key.is_empty() {
+                m.serialize_entry("key", &rv::WV::<rt::Bytes, _>::new(&self.key))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for Box {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -637,6 +806,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for BoxView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.inner {
+                m.serialize_entry("inner", &rv::WV::<rt::Msg<Box>, _>::new(&**v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.vec {
+                m.serialize_entry("vec", &rv::WV::<rt::Msg<Vec>, _>::new(v))?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for Ok {
@@ -749,6 +936,34 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for OkView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.meta {
+                m.serialize_entry("meta", &rv::WV::<rt::Msg<Option>, _>::new(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.subject {
+                m.serialize_entry("subject", &rv::WV::<rt::Msg<String>, _>::new(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.body {
+                match v {
+                    OkBodyView::Vec(v) => {
+                        m.serialize_entry("vec", &rv::WV::<rt::Msg<Vec>, _>::new(v))?
+                    }
+                    OkBodyView::Box(v) => {
+                        m.serialize_entry("box", &rv::WV::<rt::Msg<Box>, _>::new(v))?
+                    }
+                }
+            }
+            m.end()
         }
     }
     impl rt::ProtoEnum for Kind {

@@ -3,6 +3,8 @@
 #[cfg(feature = "serde")]
 const _: () = {
     use ::common_eventing::__codegen::json as rt;
+    #[allow(unused_imports)]
+    use ::common_eventing::__codegen::json_view as rv;
     impl ::serde::Serialize for Meta {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -62,6 +64,24 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for MetaView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.message_id.is_empty() {
+                m.serialize_entry(
+                    "messageId",
+                    &rv::WV::<rt::Str, _>::new(&self.message_id),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for Subject {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -119,6 +139,21 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for SubjectView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.id.is_empty() {
+                m.serialize_entry("id", &rv::WV::<rt::Str, _>::new(&self.id))?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for Happened {
@@ -285,6 +320,66 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for HappenedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.timestamp {
+                m.serialize_entry(
+                    "timestamp",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if !self.details_json.is_empty() {
+                m.serialize_entry(
+                    "detailsJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.details_json),
+                )?;
+            }
+            if self.created_at != 0 {
+                m.serialize_entry(
+                    "createdAt",
+                    &rv::WV::<rt::I64, _>::new(&self.created_at),
+                )?;
+            }
+            if self.duration_ms != 0 {
+                m.serialize_entry(
+                    "durationMs",
+                    &rv::WV::<rt::I64, _>::new(&self.duration_ms),
+                )?;
+            }
+            if !self.labels.is_empty() {
+                m.serialize_entry(
+                    "labels",
+                    &rv::WV::<rt::Map<rt::Str, rt::Msg<Subject>>, _>::new(&self.labels),
+                )?;
+            }
+            if !self.parts.is_empty() {
+                m.serialize_entry(
+                    "parts",
+                    &rv::WV::<rt::Rep<rt::Msg<happened::Part>>, _>::new(&self.parts),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for happened::Part {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -358,6 +453,30 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for HappenedPartView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.payload_json.is_empty() {
+                m.serialize_entry(
+                    "payloadJson",
+                    &rv::WV::<rt::Bytes, _>::new(&self.payload_json),
+                )?;
+            }
+            if self.last_seen != 0 {
+                m.serialize_entry(
+                    "lastSeen",
+                    &rv::WV::<rt::I64, _>::new(&self.last_seen),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for Counted {
@@ -456,6 +575,42 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for CountedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.event_id.is_empty() {
+                m.serialize_entry(
+                    "eventId",
+                    &rv::WV::<rt::Str, _>::new(&self.event_id),
+                )?;
+            }
+            if !self.tenant_id.is_empty() {
+                m.serialize_entry(
+                    "tenantId",
+                    &rv::WV::<rt::Str, _>::new(&self.tenant_id),
+                )?;
+            }
+            if self.timestamp_ms != 0 {
+                m.serialize_entry(
+                    "timestampMs",
+                    &rv::WV::<rt::I64, _>::new(&self.timestamp_ms),
+                )?;
+            }
+            if self.item_count != 0 {
+                m.serialize_entry(
+                    "itemCount",
+                    &rv::WV::<rt::I64, _>::new(&self.item_count),
+                )?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for Envelope {
@@ -570,6 +725,40 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for EnvelopeView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.meta {
+                m.serialize_entry("meta", &rv::WV::<rt::Msg<Meta>, _>::new(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.subject {
+                m.serialize_entry("subject", &rv::WV::<rt::Msg<Subject>, _>::new(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.fact {
+                match v {
+                    EnvelopeFactView::Happened(v) => {
+                        m.serialize_entry(
+                            "happened",
+                            &rv::WV::<rt::Msg<Happened>, _>::new(v),
+                        )?
+                    }
+                    EnvelopeFactView::Counted(v) => {
+                        m.serialize_entry(
+                            "counted",
+                            &rv::WV::<rt::Msg<Counted>, _>::new(v),
+                        )?
+                    }
+                }
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for TracedMeta {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -673,6 +862,36 @@ const _: () = {
             d.deserialize_map(V)
         }
     }
+    impl ::serde::Serialize for TracedMetaView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.message_id.is_empty() {
+                m.serialize_entry(
+                    "messageId",
+                    &rv::WV::<rt::Str, _>::new(&self.message_id),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.occurred_at {
+                m.serialize_entry(
+                    "occurredAt",
+                    &rv::WV::<rt::Msg<::common_eventing::wkt::Timestamp>, _>::new(v),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.traceparent {
+                m.serialize_entry("traceparent", &rv::WV::<rt::Str, _>::new(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.producer {
+                m.serialize_entry("producer", &rv::WV::<rt::Str, _>::new(v))?;
+            }
+            m.end()
+        }
+    }
     impl ::serde::Serialize for Traced {
         #[allow(deprecated)]
         fn serialize<S: ::serde::Serializer>(
@@ -745,6 +964,24 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for TracedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if let ::core::option::Option::Some(v) = &self.meta {
+                m.serialize_entry("meta", &rv::WV::<rt::Msg<TracedMeta>, _>::new(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.tracestate {
+                m.serialize_entry("tracestate", &rv::WV::<rt::Str, _>::new(v))?;
+            }
+            m.end()
         }
     }
     impl ::serde::Serialize for Checked {
@@ -952,6 +1189,73 @@ const _: () = {
                 }
             }
             d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for CheckedView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.code.is_empty() {
+                m.serialize_entry("code", &rv::WV::<rt::Str, _>::new(&self.code))?;
+            }
+            if self.page_size != 0 {
+                m.serialize_entry(
+                    "pageSize",
+                    &rv::WV::<rt::I32, _>::new(&self.page_size),
+                )?;
+            }
+            if self.item_count != 0 {
+                m.serialize_entry(
+                    "itemCount",
+                    &rv::WV::<rt::I64, _>::new(&self.item_count),
+                )?;
+            }
+            if self.level != 0 {
+                m.serialize_entry(
+                    "level",
+                    &rv::WV::<rt::Enum<Level>, _>::new(&self.level),
+                )?;
+            }
+            if !self.tags.is_empty() {
+                m.serialize_entry(
+                    "tags",
+                    &rv::WV::<rt::Rep<rt::Str>, _>::new(&self.tags),
+                )?;
+            }
+            if !self.labels.is_empty() {
+                m.serialize_entry(
+                    "labels",
+                    &rv::WV::<rt::Map<rt::Str, rt::Str>, _>::new(&self.labels),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.meta {
+                m.serialize_entry("meta", &rv::WV::<rt::Msg<Meta>, _>::new(v))?;
+            }
+            if !self.children.is_empty() {
+                m.serialize_entry(
+                    "children",
+                    &rv::WV::<rt::Rep<rt::Msg<Checked>>, _>::new(&self.children),
+                )?;
+            }
+            if let ::core::option::Option::Some(v) = &self.note {
+                m.serialize_entry("note", &rv::WV::<rt::Str, _>::new(v))?;
+            }
+            if let ::core::option::Option::Some(v) = &self.choice {
+                match v {
+                    CheckedChoiceView::Left(v) => {
+                        m.serialize_entry("left", &rv::WV::<rt::Str, _>::new(v))?
+                    }
+                    CheckedChoiceView::Right(v) => {
+                        m.serialize_entry("right", &rv::WV::<rt::U32, _>::new(v))?
+                    }
+                }
+            }
+            m.end()
         }
     }
     impl rt::ProtoEnum for Level {

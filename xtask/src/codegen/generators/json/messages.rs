@@ -5,6 +5,7 @@
 //! (unless `ignore_unknown_fields`), and names the field path in errors.
 
 use super::Resolver;
+use crate::codegen::ident;
 use crate::codegen::model::{Message, Storage, presence};
 use std::fmt::Write;
 
@@ -133,6 +134,84 @@ impl<'de> ::serde::Deserialize<'de> for {ty} {{
             }}
         }}
         d.deserialize_map(V)
+    }}
+}}
+"
+    )
+}
+
+/// `Serialize` of the message's zero-copy view (`common_eventing::view`): the same
+/// fields, presence rules, names and kinds as the owned message's, read from the view
+/// (`rv::WV` writes a view's value of each kind).
+pub(super) fn generate_view(resolve: &Resolver<'_>, message: &Message) -> String {
+    let view = ident::view_name(&message.path);
+    let mut ser = String::new();
+    let mut oneofs_done = Vec::new();
+    for field in &message.fields {
+        let (ident, json) = (&field.ident, &field.json_name);
+        let kind = resolve.field_kind(field);
+        let entry = |value: &str| {
+            format!("m.serialize_entry(\"{json}\", &rv::WV::<{kind}, _>::new({value}))?;")
+        };
+        match &field.storage {
+            Storage::Implicit => writeln!(
+                ser,
+                "        if {} {{ {} }}",
+                presence(&field.kind, &format!("self.{ident}"), true, true),
+                entry(&format!("&self.{ident}"))
+            ),
+            Storage::Optional | Storage::Message { boxed: false } => writeln!(
+                ser,
+                "        if let ::core::option::Option::Some(v) = &self.{ident} {{ {} }}",
+                entry("v")
+            ),
+            Storage::Message { boxed: true } => writeln!(
+                ser,
+                "        if let ::core::option::Option::Some(v) = &self.{ident} {{ {} }}",
+                entry("&**v")
+            ),
+            Storage::Repeated { .. } | Storage::Map { .. } => writeln!(
+                ser,
+                "        if !self.{ident}.is_empty() {{ {} }}",
+                entry(&format!("&self.{ident}"))
+            ),
+            Storage::Case { oneof, .. } => {
+                if oneofs_done.contains(oneof) {
+                    continue;
+                }
+                oneofs_done.push(*oneof);
+                let o = &message.oneofs[*oneof];
+                let view_enum = ident::view_name(&o.ty);
+                let mut arms = String::new();
+                for case in message.cases(o) {
+                    let Storage::Case { variant, boxed, .. } = &case.storage else {
+                        unreachable!("a case")
+                    };
+                    let value = if *boxed { "&**v" } else { "v" };
+                    let _ = writeln!(
+                        arms,
+                        "                {view_enum}::{variant}(v) => m.serialize_entry(\"{}\", &rv::WV::<{}, _>::new({value}))?,",
+                        case.json_name,
+                        resolve.field_kind(case)
+                    );
+                }
+                writeln!(
+                    ser,
+                    "        if let ::core::option::Option::Some(v) = &self.{} {{\n            match v {{\n{arms}            }}\n        }}",
+                    o.ident
+                )
+            }
+        }
+        .expect("writing to a String");
+    }
+    format!(
+        "impl ::serde::Serialize for {view}<'_> {{
+    #[allow(deprecated)]
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {{
+        use ::serde::ser::SerializeMap;
+        #[allow(unused_mut)]
+        let mut m = s.serialize_map(::core::option::Option::None)?;
+{ser}        m.end()
     }}
 }}
 "
