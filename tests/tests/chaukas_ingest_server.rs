@@ -1952,3 +1952,112 @@ async fn without_auth_the_server_refuses_non_loopback_addresses() {
         Config::parse(["--api-keys".to_string(), "/nonexistent/keys".to_string()]).unwrap_err();
     assert!(err.contains("cannot read"), "{err}");
 }
+
+/// Records what the batch route hands the store; building an owned `Event` (the
+/// `insert` path) fails the test.
+#[derive(Default)]
+struct RecordingStore(std::sync::Mutex<Vec<ingest_server::store::EncodedEvent>>);
+
+#[tonic::async_trait]
+impl EventStore for RecordingStore {
+    async fn insert(&self, _: Lossless<Event>) -> Result<Inserted, StoreError> {
+        panic!("the batch route built an owned Event");
+    }
+
+    async fn insert_encoded(
+        &self,
+        event: ingest_server::store::EncodedEvent,
+    ) -> Result<Inserted, StoreError> {
+        self.0.lock().unwrap().push(event);
+        Ok(Inserted::Stored)
+    }
+
+    async fn query(&self, _: QueryRequest, _: usize) -> Result<QueryPage, StoreError> {
+        Ok(QueryPage::default())
+    }
+
+    async fn stats(
+        &self,
+        _: server::GetEventStatsRequest,
+    ) -> Result<server::GetEventStatsResponse, StoreError> {
+        Ok(Default::default())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_batch_route_stores_each_event_as_it_arrived_without_building_it() {
+    // Each event written field by field in reverse order, with a field of a newer
+    // schema (number 999): bytes prost would never write.
+    let events: Vec<Vec<u8>> = (0..3)
+        .map(|i| {
+            let mut out = Vec::new();
+            prost::encoding::string::encode(999, &format!("newer-{i}"), &mut out);
+            prost::encoding::message::encode(11, &ts(1_700_000_000 + i).unwrap(), &mut out);
+            prost::encoding::string::encode(2, &"acme".to_string(), &mut out);
+            prost::encoding::string::encode(1, &format!("evt-{i}"), &mut out);
+            out
+        })
+        .collect();
+    let mut batch = Vec::new();
+    prost::encoding::string::encode(1, &"batch-1".to_string(), &mut batch);
+    for e in &events {
+        prost::encoding::bytes::encode(3, e, &mut batch);
+    }
+    let mut request = Vec::new();
+    prost::encoding::bytes::encode(1, &batch, &mut request);
+    let config = Config {
+        grpc: "127.0.0.1:0".parse().unwrap(),
+        http: "127.0.0.1:0".parse().unwrap(),
+        api_key: None,
+        max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        ..Config::default()
+    };
+    let store = Arc::new(RecordingStore::default());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = ingest_server::start(&config, store.clone(), async move {
+        let _ = stopped.await;
+    })
+    .await
+    .unwrap();
+    // Over gRPC (both services) and HTTP (protobuf body).
+    let channel = Channel::from_shared(format!("http://{}", running.grpc_addr))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    for path in [
+        "/chaukas.spec.server.v1.ChaukasServerService/IngestEventBatch",
+        "/chaukas.spec.client.v1.ChaukasClientService/IngestEventBatch",
+    ] {
+        interop_tests::raw_grpc::unary(channel.clone(), path, &[], &request)
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e:?}"));
+    }
+    let r = http(
+        running.http_addr,
+        "POST",
+        "/v1/events/batch",
+        &[PROTOBUF],
+        &request,
+    )
+    .await;
+    assert_eq!(r.status, 202, "{r:?}");
+    let stored = store.0.lock().unwrap().clone();
+    assert_eq!(stored.len(), 9, "three events, three routes");
+    for (i, s) in stored.iter().enumerate() {
+        let n = i % 3;
+        assert_eq!(
+            &s.bytes[..],
+            &events[n][..],
+            "event {n} stored as it arrived"
+        );
+        assert_eq!(s.event_id, format!("evt-{n}"));
+        assert_eq!(s.tenant_id, "acme");
+        assert_eq!(s.time, ts(1_700_000_000 + n as i64));
+    }
+    drop(stop);
+    tokio::time::timeout(STEP, running.wait())
+        .await
+        .unwrap()
+        .unwrap();
+}

@@ -359,6 +359,36 @@ impl common_eventing::encode::Encode for RawMessage {
     }
 }
 
+/// A request kept as the bytes it arrived as (read later as a zero-copy view): its
+/// decode takes the whole buffer and never fails.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct RawRequest(prost::bytes::Bytes);
+
+impl prost::Message for RawRequest {
+    fn encode_raw(&self, buf: &mut impl prost::bytes::BufMut) {
+        buf.put_slice(&self.0);
+    }
+    fn merge_field(
+        &mut self,
+        tag: u32,
+        wire_type: prost::encoding::WireType,
+        buf: &mut impl prost::bytes::Buf,
+        ctx: prost::encoding::DecodeContext,
+    ) -> Result<(), prost::DecodeError> {
+        prost::encoding::skip_field(wire_type, tag, buf, ctx)
+    }
+    fn merge(&mut self, mut buf: impl prost::bytes::Buf) -> Result<(), prost::DecodeError> {
+        self.0 = buf.copy_to_bytes(buf.remaining());
+        Ok(())
+    }
+    fn encoded_len(&self) -> usize {
+        self.0.len()
+    }
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
 /// `QueryEvents` of either service (both requests carry the query as field 1, both
 /// responses the `QueryResponse` as field 1).
 async fn query_events(
@@ -533,24 +563,19 @@ where
                     })
                 },
             ),
-            BATCH_SERVER => self.unary(
-                request,
-                |app, caller, r: Lossless<server::IngestEventBatchRequest>| {
-                    Box::pin(async move {
-                        let outcome = ingest_event_batch(app, caller, r, |r| r.event_batch.take());
-                        Ok(outcome.await?.response)
-                    })
-                },
-            ),
-            BATCH_CLIENT => self.unary(
-                request,
-                |app, caller, r: Lossless<client::IngestEventBatchRequest>| {
-                    Box::pin(async move {
-                        let outcome = ingest_event_batch(app, caller, r, |r| r.event_batch.take());
-                        client_batch_answer(outcome.await?)
-                    })
-                },
-            ),
+            // Batches are read as zero-copy views of the request's bytes.
+            BATCH_SERVER => self.unary(request, |app, caller, r: RawRequest| {
+                Box::pin(async move {
+                    let outcome = app.ingest_batch_encoded(&caller, &r.0).await;
+                    Ok(outcome.map_err(|e| refuse("IngestEventBatch", e))?.response)
+                })
+            }),
+            BATCH_CLIENT => self.unary(request, |app, caller, r: RawRequest| {
+                Box::pin(async move {
+                    let outcome = app.ingest_batch_encoded(&caller, &r.0).await;
+                    client_batch_answer(outcome.map_err(|e| refuse("IngestEventBatch", e))?)
+                })
+            }),
             _ => {
                 let mut inner = self.inner.clone();
                 Box::pin(async move { inner.call(request).await })

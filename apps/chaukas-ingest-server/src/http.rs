@@ -318,14 +318,23 @@ async fn ingest_batch(
 ) -> Result<Response, Problem> {
     let format = format(&headers, BOTH)?;
     let body = body?;
-    let batch = match format {
+    let outcome = match format {
+        // Binary: read as a zero-copy view; each event is stored as it arrived.
         Format::Protobuf => {
-            decode_protobuf::<IngestEventBatchRequest>(&body, "IngestEventBatchRequest")?
-                .take_message(1, |r| r.event_batch.take())
+            use common_eventing::view::{HasView, MessageView};
+            let request =
+                <IngestEventBatchRequest as HasView>::View::decode_view(&body).map_err(|e| {
+                    Problem::invalid(format!(
+                        "body is not a protobuf IngestEventBatchRequest: {e}"
+                    ))
+                })?;
+            app.ingest_batch_view(&caller, &request).await?
         }
-        Format::Json => Some(decode_json::<EventBatch>(&body, "EventBatch")?.into()),
+        Format::Json => {
+            let batch = decode_json::<EventBatch>(&body, "EventBatch")?;
+            app.ingest_batch(&caller, Some(batch.into())).await?
+        }
     };
-    let outcome = app.ingest_batch(&caller, batch).await?;
     Ok(json(StatusCode::ACCEPTED, &outcome.response))
 }
 

@@ -32,7 +32,8 @@ pub mod store;
 use auth::{Auth, Caller, Denied};
 use chaukas_spec_server::common::v1::{Capabilities, Event, EventBatch, QueryRequest};
 use chaukas_spec_server::server::v1::{
-    GetEventStatsRequest, GetEventStatsResponse, IngestEventBatchResponse,
+    GetEventStatsRequest, GetEventStatsResponse, IngestEventBatchRequest,
+    IngestEventBatchRequestView, IngestEventBatchResponse,
 };
 use common_eventing::Lossless;
 use server_kit::echo;
@@ -290,6 +291,56 @@ fn invalid(event: &Event) -> Option<String> {
     }
 }
 
+/// `body` as field 1 (length-delimited) of a message of its own.
+fn field_1(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + 6);
+    prost::encoding::encode_key(1, prost::encoding::WireType::LengthDelimited, &mut out);
+    prost::encoding::encode_varint(body.len() as u64, &mut out);
+    out.extend_from_slice(body);
+    out
+}
+
+/// [`invalid`] of an event's view.
+fn invalid_view(event: &chaukas_spec_server::common::v1::EventView<'_>) -> Option<String> {
+    if event.event_id.is_empty() {
+        Some("event.event_id is required".into())
+    } else if event.tenant_id.is_empty() {
+        Some("event.tenant_id is required".into())
+    } else {
+        None
+    }
+}
+
+/// [`not_representable`] of an encoded event, read as views: the same checks (the
+/// answer's size, its depth, its proto3 JSON), with no `Event` built.
+fn not_representable_encoded(event: &[u8], max_answer_bytes: usize) -> Option<String> {
+    use common_eventing::view::{HasView, MessageView};
+    let alone = store::answer_bytes_of(event.len()) + store::TOKEN_RESERVE;
+    if alone > max_answer_bytes {
+        return Some(format!(
+            "event of {alone} bytes does not fit in a query answer of at most \
+             {max_answer_bytes} bytes (--max-answer-bytes)"
+        ));
+    }
+    // `QueryEventsResponse { response = 1: QueryResponse { events = 1: [event] } }`.
+    let answer = field_1(&field_1(event));
+    let answer =
+        match <chaukas_spec_server::server::v1::QueryEventsResponse as HasView>::View::decode_view(
+            &answer,
+        ) {
+            Ok(answer) => answer,
+            Err(e) => {
+                return Some(format!(
+                    "event nests deeper than the depth limit of {} message levels once inside a query answer: {e}",
+                    common_eventing::json::DEPTH_LIMIT
+                ));
+            }
+        };
+    common_eventing::json::to_string(&answer.response)
+        .err()
+        .map(|e| format!("event has no proto3 JSON form: {e}"))
+}
+
 /// Why an event has no proto3 JSON form, if it has none: an `Any` of an unregistered
 /// type, a `Timestamp` or `Duration` out of range, a non-finite number in a `Struct`,
 /// ... Valid protobuf can still be any of these. Ingest refuses such events, so every
@@ -380,51 +431,100 @@ impl App {
         Ok((id, inserted))
     }
 
-    /// Stores the valid events of a batch and names the rejected ones (no
-    /// `event_id`, no `tenant_id`, another tenant than the caller's, or no proto3
-    /// JSON form). Duplicates count as accepted: re-sending a batch is safe. No
-    /// batch: `InvalidArgument`, nothing stored.
-    ///
-    /// Events are inserted one by one. If the store fails mid-batch the call fails
-    /// with its error (`Unavailable` for a connection error) and the events
-    /// inserted before stay stored: a batch is not all-or-nothing. The client re-sends the whole batch, which is safe because
-    /// duplicates are accepted. [`store::MemoryStore`] never fails.
+    /// Stores the valid events of a batch and names the rejected ones: the batch is
+    /// encoded and goes through [`App::ingest_batch_encoded`]. No batch:
+    /// `InvalidArgument`, nothing stored.
     pub async fn ingest_batch(
         &self,
         caller: &Caller,
         batch: Option<Lossless<EventBatch>>,
     ) -> Result<BatchOutcome, ApiError> {
-        let mut batch =
+        let batch =
             batch.ok_or_else(|| ApiError::InvalidArgument("event_batch is required".into()))?;
-        // Each event with its own unknown fields (`events` is field 3 of EventBatch).
-        let events = batch.take_messages(3, |b| std::mem::take(&mut b.events));
+        // `IngestEventBatchRequest { event_batch = 1 }`, unknown fields included.
+        let request = field_1(&batch.encode_to_vec());
+        self.ingest_batch_encoded(caller, &request).await
+    }
+
+    /// Stores the valid events of an encoded `IngestEventBatchRequest` (of either
+    /// service: the batch is field 1) and names the rejected ones (no `event_id`, no
+    /// `tenant_id`, another tenant than the caller's, or no proto3 JSON form).
+    /// Duplicates count as accepted: re-sending a batch is safe. Bytes that do not
+    /// decode, or no batch: `InvalidArgument`, nothing stored.
+    ///
+    /// The request is read as a zero-copy view ([`common_eventing::view`]): each event
+    /// is checked and indexed (tenant, id, time) from its view, and the store keeps the
+    /// bytes it arrived as, unknown fields included; no `Event` is built.
+    ///
+    /// Events are inserted one by one. If the store fails mid-batch the call fails
+    /// with its error (`Unavailable` for a connection error) and the events inserted
+    /// before stay stored: a batch is not all-or-nothing. The client re-sends the
+    /// whole batch, which is safe because duplicates are accepted.
+    /// [`store::MemoryStore`] never fails.
+    pub async fn ingest_batch_encoded(
+        &self,
+        caller: &Caller,
+        request: &[u8],
+    ) -> Result<BatchOutcome, ApiError> {
+        use common_eventing::view::{HasView, MessageView};
+        let request =
+            <IngestEventBatchRequest as HasView>::View::decode_view(request).map_err(|e| {
+                ApiError::InvalidArgument(format!(
+                    "the message does not decode as IngestEventBatchRequest: {e}"
+                ))
+            })?;
+        self.ingest_batch_view(caller, &request).await
+    }
+
+    /// [`App::ingest_batch_encoded`] of a request already read as a view.
+    pub async fn ingest_batch_view(
+        &self,
+        caller: &Caller,
+        request: &IngestEventBatchRequestView<'_>,
+    ) -> Result<BatchOutcome, ApiError> {
+        use common_eventing::view::MessageView;
+        let batch = request
+            .event_batch
+            .as_ref()
+            .ok_or_else(|| ApiError::InvalidArgument("event_batch is required".into()))?;
         let mut response = IngestEventBatchResponse {
-            batch_id: std::mem::take(&mut batch.batch_id),
+            batch_id: batch.batch_id.to_owned(),
             ..Default::default()
         };
         let mut rejections = Vec::new();
-        for (index, event) in events.into_iter().enumerate() {
-            let why = invalid(&event)
+        for (index, (event, bytes)) in batch
+            .events
+            .iter()
+            .zip(batch.events.iter_bytes())
+            .enumerate()
+        {
+            let why = invalid_view(&event)
                 .or_else(|| {
-                    (!self.auth.may_write(caller, &event.tenant_id)).then(|| {
+                    (!self.auth.may_write(caller, event.tenant_id)).then(|| {
                         format!(
                             "caller may not ingest events of tenant {}",
-                            echo(&event.tenant_id)
+                            echo(event.tenant_id)
                         )
                     })
                 })
-                .or_else(|| not_representable(&event, self.max_answer_bytes));
+                .or_else(|| not_representable_encoded(bytes, self.max_answer_bytes));
             if let Some(why) = why {
                 response.rejected_count += 1;
-                rejections.push(format!("events[{index}] {}: {why}", echo(&event.event_id)));
+                rejections.push(format!("events[{index}] {}: {why}", echo(event.event_id)));
                 if !event.event_id.is_empty() {
-                    response
-                        .rejected_event_ids
-                        .push(event.into_inner().event_id);
+                    response.rejected_event_ids.push(event.event_id.to_owned());
                 }
                 continue;
             }
-            self.store.insert(event).await?;
+            let time = event.timestamp.as_ref().map(MessageView::to_message);
+            self.store
+                .insert_encoded(store::EncodedEvent {
+                    tenant_id: event.tenant_id.to_owned(),
+                    event_id: event.event_id.to_owned(),
+                    time,
+                    bytes: bytes::Bytes::copy_from_slice(bytes),
+                })
+                .await?;
             response.accepted_count += 1;
         }
         if !rejections.is_empty() {

@@ -129,8 +129,30 @@ impl std::fmt::Display for StoreError {
 #[tonic::async_trait]
 pub trait EventStore: Send + Sync + 'static {
     /// Stores a validated event (non-empty `event_id` and `tenant_id`, and a proto3
-    /// JSON form) unless the tenant already has an event with that id.
-    async fn insert(&self, event: Lossless<Event>) -> Result<Inserted, StoreError>;
+    /// JSON form) unless the tenant already has an event with that id. The provided
+    /// one encodes it and calls [`EventStore::insert_encoded`].
+    async fn insert(&self, event: Lossless<Event>) -> Result<Inserted, StoreError> {
+        self.insert_encoded(EncodedEvent {
+            tenant_id: event.tenant_id.clone(),
+            event_id: event.event_id.clone(),
+            time: event.timestamp,
+            bytes: Bytes::from(event.encode_to_vec()),
+        })
+        .await
+    }
+
+    /// Stores a validated event given as its encoded bytes, indexed by what was read
+    /// from them (the batch route reads events as zero-copy views and stores the bytes
+    /// it received, unknown fields included, without building an `Event`).
+    ///
+    /// A store implements this one or [`EventStore::insert`] (each is written in
+    /// terms of the other); storing bytes as they are is what this one is for. The
+    /// provided one decodes the event and calls `insert`.
+    async fn insert_encoded(&self, event: EncodedEvent) -> Result<Inserted, StoreError> {
+        let decoded = Lossless::<Event>::decode(event.bytes.clone())
+            .map_err(|e| StoreError::Unavailable(format!("an event does not decode: {e}")))?;
+        self.insert(decoded).await
+    }
 
     /// Events matching every field of the filter, one page at a time: at most the
     /// page size, and no more than fit in `max_answer_bytes` of encoded
@@ -147,6 +169,19 @@ pub trait EventStore: Send + Sync + 'static {
         &self,
         request: GetEventStatsRequest,
     ) -> Result<GetEventStatsResponse, StoreError>;
+}
+
+/// An encoded `Event` and its index: the fields a store keys and scopes it by.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EncodedEvent {
+    /// `tenant_id` of the event.
+    pub tenant_id: String,
+    /// `event_id` of the event.
+    pub event_id: String,
+    /// `timestamp` of the event (stores use the time of insertion when it has none).
+    pub time: Option<Timestamp>,
+    /// The event's bytes.
+    pub bytes: Bytes,
 }
 
 /// A page of events, each with the fields its schema does not know.
@@ -595,10 +630,10 @@ fn scan_stats(inner: &Shared, request: &GetEventStatsRequest) -> GetEventStatsRe
 
 #[tonic::async_trait]
 impl EventStore for MemoryStore {
-    async fn insert(&self, event: Lossless<Event>) -> Result<Inserted, StoreError> {
-        let time = event.timestamp.unwrap_or_else(Timestamp::now);
+    async fn insert_encoded(&self, event: EncodedEvent) -> Result<Inserted, StoreError> {
+        let time = event.time.unwrap_or_else(Timestamp::now);
         let id = id_key(&event.tenant_id, &event.event_id);
-        let bytes = Bytes::from(event.encode_to_vec());
+        let bytes = event.bytes;
         let mut inner = self.inner.write();
         if inner.ids.contains(&id) {
             return Ok(Inserted::Duplicate);

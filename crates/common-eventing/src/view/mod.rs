@@ -55,7 +55,7 @@ pub mod kind;
 mod repeated;
 mod wkt;
 
-pub use repeated::{MapIter, MapView, RepeatedIter, RepeatedView};
+pub use repeated::{MapIter, MapView, RepeatedBytes, RepeatedIter, RepeatedView};
 pub use wkt::{ListValueView, StructView, ValueKindView, ValueView};
 
 use prost::DecodeError;

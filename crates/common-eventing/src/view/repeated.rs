@@ -104,6 +104,19 @@ impl<'a, K: Kind> RepeatedView<'a, K> {
         }
     }
 
+    /// The encoded bytes of each element, in wire order, for a length-delimited kind
+    /// (a message's body, a string's or bytes' contents): what a server stores as
+    /// received, with any fields it does not know. (For a packable kind, the packed
+    /// runs and nothing of the unpacked elements.)
+    pub fn iter_bytes(&self) -> RepeatedBytes<'_, 'a> {
+        RepeatedBytes {
+            segments: &self.segments,
+            next_segment: 1,
+            rest: self.segments.get(0).unwrap_or(&[]),
+            tag: self.tag,
+        }
+    }
+
     /// The elements as the owned message holds them.
     pub fn to_vec(&self) -> Vec<K::Owned> {
         let mut out = Vec::with_capacity(self.len);
@@ -252,6 +265,33 @@ impl<'a, K: Kind> Iterator for RepeatedIter<'_, 'a, K> {
 }
 
 impl<'a, K: Kind> ExactSizeIterator for RepeatedIter<'_, 'a, K> {}
+
+/// The iterator of [`RepeatedView::iter_bytes`].
+pub struct RepeatedBytes<'v, 'a> {
+    segments: &'v Segments<'a>,
+    next_segment: usize,
+    rest: &'a [u8],
+    tag: u32,
+}
+
+impl<'a> Iterator for RepeatedBytes<'_, 'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        loop {
+            if self.rest.is_empty() {
+                self.rest = self.segments.get(self.next_segment)?;
+                self.next_segment += 1;
+            }
+            // Checked when the view was decoded; a read that failed would end here.
+            let (tag, wire_type) = rt::key(&mut self.rest).ok()?;
+            if tag == self.tag && wire_type == WireType::LengthDelimited {
+                return rt::delimited(&mut self.rest).ok();
+            }
+            rt::skip(wire_type, tag, &mut self.rest, u32::MAX).ok()?;
+        }
+    }
+}
 
 /// A map field in a view: its entries stay in the input and are read as they are
 /// iterated.
