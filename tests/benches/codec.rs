@@ -16,6 +16,17 @@
 //! `serde_json::from_str`.
 
 use ameide_sre_proto::core::v1::{IncidentCreated, SreDomainFact, SreMessageMeta, SreSubject};
+use buffa_peer::aios::{
+    __buffa::view::{
+        InferenceRequestView as BInferenceRequestView,
+        InferenceResponseView as BInferenceResponseView,
+    },
+    InferenceRequest as BInferenceRequest, InferenceResponse as BInferenceResponse,
+};
+use buffa_peer::chaukas::{
+    __buffa::view::{EventBatchView as BEventBatchView, EventView as BEventView},
+    Event as BEvent, EventBatch as BEventBatch,
+};
 use chaukas_spec_client::common::v1::{
     Event, EventBatch, EventType, LlmInvocation, MessageContent, Severity, ToolCall, event,
 };
@@ -327,6 +338,33 @@ struct Payload {
     class: &'static str,
     framed: bool,
     run: Box<dyn Fn(&Config) -> Measured>,
+    /// buffa's ops on the payload's (unframed) bytes.
+    buffa: Option<BuffaRun>,
+}
+
+/// buffa's owned decode, view decode and encode of one payload's bytes.
+type BuffaRun = Box<dyn Fn(&Config, &[u8]) -> [Op; 3]>;
+
+/// The [`BuffaRun`] of buffa type `$owned` and its view `$view`.
+macro_rules! buffa_run {
+    ($owned:ty, $view:ty) => {
+        Some(Box::new(|cfg: &Config, bytes: &[u8]| {
+            let bytes = bytes.to_vec();
+            let owned = <$owned as buffa::Message>::decode_from_slice(&bytes)
+                .expect("buffa decodes the payload");
+            [
+                measure(cfg, "buffa_decode", || {
+                    <$owned as buffa::Message>::decode_from_slice(black_box(&bytes)).unwrap()
+                }),
+                measure(cfg, "buffa_decode_view", || {
+                    <$view as buffa::MessageView>::decode_view(black_box(&bytes)).unwrap()
+                }),
+                measure(cfg, "buffa_encode", || {
+                    buffa::Message::encode_to_vec(black_box(&owned))
+                }),
+            ]
+        }))
+    };
 }
 
 struct Config {
@@ -356,12 +394,18 @@ struct Measured {
     encode: Op,
     /// prost's `Message::encode_to_vec` (the same bytes).
     encode_prost: Op,
-    /// The gRPC codec's path (`encode::to_buf` into a `BytesMut`, as
+    /// The gRPC codec's path (`encode::to_buf` into a reused `BytesMut`, as
     /// `common_eventing::grpc::Codec` writes into tonic's buffer).
     encode_grpc: Op,
     decode: Op,
     /// `<M as HasView>::View::decode_view`: a zero-copy view, every field checked.
     decode_view: Op,
+    /// buffa 0.9 on the same bytes (`buffa-peer`, generated from the same protos):
+    /// owned decode, view decode and encode of its owned message; `None` for a
+    /// payload it has no types for.
+    buffa_decode: Option<Op>,
+    buffa_decode_view: Option<Op>,
+    buffa_encode: Option<Op>,
     to_json: Op,
     from_json: Op,
 }
@@ -436,11 +480,15 @@ where
             bytes: binary.len(),
             encode: measure(cfg, "encode", || encode::to_vec(black_box(&msg))),
             encode_prost: measure(cfg, "encode_prost", || black_box(&msg).encode_to_vec()),
-            encode_grpc: measure(cfg, "encode_grpc", || {
-                let mut buf = bytes::BytesMut::new();
-                encode::to_buf(black_box(&msg), &mut buf);
-                buf
-            }),
+            encode_grpc: {
+                // tonic keeps one buffer per call (8 KiB to start) and clears it.
+                let mut buf = bytes::BytesMut::with_capacity(8 * 1024);
+                measure(cfg, "encode_grpc", || {
+                    buf.clear();
+                    encode::to_buf(black_box(&msg), &mut buf);
+                    buf.len()
+                })
+            },
             decode: measure(cfg, "decode", || {
                 M::decode(black_box(binary.as_slice())).unwrap()
             }),
@@ -453,6 +501,9 @@ where
             from_json: measure(cfg, "from_json", || {
                 serde_json::from_str::<M>(black_box(&json)).unwrap()
             }),
+            buffa_decode: None,
+            buffa_decode_view: None,
+            buffa_encode: None,
             binary,
             json,
         }
@@ -476,11 +527,15 @@ where
             encode_prost: measure(cfg, "encode_prost", || {
                 framing::encode(42, &indexes, &black_box(&msg).encode_to_vec())
             }),
-            encode_grpc: measure(cfg, "encode_grpc", || {
-                let mut buf = bytes::BytesMut::new();
-                encode::to_buf(black_box(&msg), &mut buf);
-                buf
-            }),
+            encode_grpc: {
+                // tonic keeps one buffer per call (8 KiB to start) and clears it.
+                let mut buf = bytes::BytesMut::with_capacity(8 * 1024);
+                measure(cfg, "encode_grpc", || {
+                    buf.clear();
+                    encode::to_buf(black_box(&msg), &mut buf);
+                    buf.len()
+                })
+            },
             decode: measure(cfg, "decode", || {
                 M::decode(framing::decode(black_box(&binary)).unwrap().payload).unwrap()
             }),
@@ -493,6 +548,9 @@ where
             from_json: measure(cfg, "from_json", || {
                 serde_json::from_str::<M>(black_box(&json)).unwrap()
             }),
+            buffa_decode: None,
+            buffa_decode_view: None,
+            buffa_encode: None,
             binary,
             json,
         }
@@ -510,6 +568,7 @@ fn payloads() -> Vec<Payload> {
             class: "Event",
             framed: false,
             run: Box::new(codec(tool_call_event())),
+            buffa: buffa_run!(BEvent, BEventView<'_>),
         },
         Payload {
             name: "llm_invocation_event",
@@ -518,6 +577,7 @@ fn payloads() -> Vec<Payload> {
             class: "Event",
             framed: false,
             run: Box::new(codec(llm_invocation_event())),
+            buffa: buffa_run!(BEvent, BEventView<'_>),
         },
         Payload {
             name: "message_event",
@@ -526,6 +586,7 @@ fn payloads() -> Vec<Payload> {
             class: "Event",
             framed: false,
             run: Box::new(codec(message_event(1, 600))),
+            buffa: buffa_run!(BEvent, BEventView<'_>),
         },
         Payload {
             name: "event_batch_200",
@@ -534,6 +595,7 @@ fn payloads() -> Vec<Payload> {
             class: "EventBatch",
             framed: false,
             run: Box::new(codec(event_batch())),
+            buffa: buffa_run!(BEventBatch, BEventBatchView<'_>),
         },
         Payload {
             name: "sre_fact_framed",
@@ -542,6 +604,8 @@ fn payloads() -> Vec<Payload> {
             class: "SreDomainFact",
             framed: true,
             run: Box::new(framed(sre_fact())),
+            // buffa-peer has no SRE types (their protos import buf.validate).
+            buffa: None,
         },
         Payload {
             name: "aios_inference_request",
@@ -550,6 +614,7 @@ fn payloads() -> Vec<Payload> {
             class: "InferenceRequest",
             framed: false,
             run: Box::new(codec(inference_request())),
+            buffa: buffa_run!(BInferenceRequest, BInferenceRequestView<'_>),
         },
         Payload {
             name: "aios_inference_response_64k",
@@ -558,6 +623,7 @@ fn payloads() -> Vec<Payload> {
             class: "InferenceResponse",
             framed: false,
             run: Box::new(codec(inference_response())),
+            buffa: buffa_run!(BInferenceResponse, BInferenceResponseView<'_>),
         },
     ]
 }
@@ -597,7 +663,13 @@ fn main() {
         if filter.as_deref().is_some_and(|f| !p.name.contains(f)) {
             continue;
         }
-        let m = (p.run)(&cfg);
+        let mut m = (p.run)(&cfg);
+        if let Some(buffa) = &p.buffa {
+            let [decode, view, encode] = buffa(&cfg, &m.binary);
+            m.buffa_decode = Some(decode);
+            m.buffa_decode_view = Some(view);
+            m.buffa_encode = Some(encode);
+        }
         std::fs::write(out.join(format!("{}.bin", p.name)), &m.binary).unwrap();
         std::fs::write(out.join(format!("{}.json", p.name)), &m.json).unwrap();
         eprintln!(

@@ -134,13 +134,17 @@ pub fn run(args: &[&str]) -> Result<()> {
 /// `encode_prost` prost's `encode_to_vec`, `encode_grpc` the gRPC codec's path
 /// (`encode::to_buf` into a `BytesMut`), all compared with upb's encode; `decode`
 /// is prost's owned decode and `decode_view` the zero-copy view, both compared with
-/// upb's decode.
-const OPS: [&str; 7] = [
+/// upb's decode; `buffa_*` are buffa 0.9 on the same bytes (the second peer,
+/// `tests/buffa-peer`), compared with upb's operation of the same name.
+const OPS: [&str; 10] = [
     "encode",
     "encode_prost",
     "encode_grpc",
+    "buffa_encode",
     "decode",
     "decode_view",
+    "buffa_decode",
+    "buffa_decode_view",
     "to_json",
     "from_json",
 ];
@@ -148,8 +152,8 @@ const OPS: [&str; 7] = [
 /// The upb operation a Rust operation is compared with.
 fn upb_op(op: &str) -> &str {
     match op {
-        "encode_prost" | "encode_grpc" => "encode",
-        "decode_view" => "decode",
+        "encode_prost" | "encode_grpc" | "buffa_encode" => "encode",
+        "decode_view" | "buffa_decode" | "buffa_decode_view" => "decode",
         other => other,
     }
 }
@@ -162,6 +166,9 @@ fn label(op: &str) -> &str {
         "encode_grpc" => "encode (gRPC codec, `encode::to_buf`)",
         "decode" => "decode (owned, prost)",
         "decode_view" => "decode (view, `decode_view`)",
+        "buffa_encode" => "encode (buffa 0.9)",
+        "buffa_decode" => "decode (buffa 0.9, owned)",
+        "buffa_decode_view" => "decode (buffa 0.9, view)",
         other => other,
     }
 }
