@@ -2061,3 +2061,55 @@ async fn the_batch_route_stores_each_event_as_it_arrived_without_building_it() {
         .unwrap()
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_json_batch_rejects_each_too_deep_event_alone_and_stores_the_rest() {
+    let server = TestServer::open().await;
+    // A shallow event and one nested `objects` deep, in one JSON batch: at every
+    // depth, the batch is either refused by JSON's own limit or taken, with the deep
+    // event stored or rejected alone (never the whole batch for one event's answer).
+    let mut outcomes = Vec::new();
+    for objects in 28..=36 {
+        let tenant = format!("deep-batch-{objects}");
+        let shallow = nested_metadata_json(&format!("s{objects}"), &tenant, 1);
+        let deep = nested_metadata_json(&format!("d{objects}"), &tenant, objects);
+        let body = format!(r#"{{"batchId":"deep","events":[{shallow},{deep}]}}"#);
+        let r = http(
+            server.http,
+            "POST",
+            "/v1/events/batch",
+            &[JSON],
+            body.as_bytes(),
+        )
+        .await;
+        let json = r.json();
+        match r.status {
+            400 => {
+                let msg = json["message"].as_str().unwrap_or("").to_string();
+                assert!(msg.contains("depth limit of 100"), "{objects}: {msg}");
+                outcomes.push("refused");
+            }
+            202 => {
+                let stored = page_tenant(&server, &tenant).await;
+                let rejected = json["rejectedCount"].as_i64().unwrap_or(0);
+                assert_eq!(stored.len() as i64 + rejected, 2, "{objects}: {json}");
+                assert!(
+                    stored.contains(&format!("s{objects}")),
+                    "{objects}: {stored:?}"
+                );
+                if rejected == 1 {
+                    let why = json["rejectedEventIds"][0].as_str().unwrap_or("");
+                    assert_eq!(why, format!("d{objects}"), "{json}");
+                    outcomes.push("deep one rejected");
+                } else {
+                    outcomes.push("both stored");
+                }
+            }
+            other => panic!("{objects} objects: status {other}: {r:?}"),
+        }
+    }
+    // The window this guards: deep enough that a query answer (two levels more)
+    // cannot carry it, shallow enough for JSON: that event alone is rejected.
+    assert!(outcomes.contains(&"deep one rejected"), "{outcomes:?}");
+    assert!(outcomes.contains(&"both stored"), "{outcomes:?}");
+}

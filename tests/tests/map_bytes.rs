@@ -5,7 +5,8 @@
 //! Python protobuf (upb) writes with `SerializeToString(deterministic=True)` for the
 //! message it decoded from them. prost's derived encoder leaves default keys and
 //! values out, and a `BTreeMap` puts a key before the keys it prefixes, where upb
-//! puts it after: content hashes over deterministic bytes would differ.
+//! puts it after (and writes integer keys descending by their unsigned bits): content
+//! hashes over deterministic bytes would differ.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -21,12 +22,21 @@ use std::collections::HashMap;
 const KEYS: [&str; 10] = ["", "a", "aa", "ab", "abc", "b", "é", "éa", "z", "\u{0}"];
 
 fn adversarial_key(field: &FieldDescriptor) -> MapKey {
+    // Zero, small numbers, both signs, the extremes: upb orders integers by their
+    // unsigned bits, descending.
+    fn pick<T: Copy>(xs: &[T]) -> T {
+        xs[fastrand::usize(..xs.len())]
+    }
     match field.kind() {
         Kind::String => MapKey::String(KEYS[fastrand::usize(..KEYS.len())].to_string()),
-        Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => MapKey::I32(fastrand::i32(-2..3)),
-        Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => MapKey::I64(fastrand::i64(-2..3)),
-        Kind::Uint32 | Kind::Fixed32 => MapKey::U32(fastrand::u32(0..3)),
-        Kind::Uint64 | Kind::Fixed64 => MapKey::U64(fastrand::u64(0..3)),
+        Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => {
+            MapKey::I32(pick(&[0, 1, 2, -1, -2, 100, i32::MIN, i32::MAX]))
+        }
+        Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => {
+            MapKey::I64(pick(&[0, 1, -1, -2, 1 << 40, i64::MIN, i64::MAX]))
+        }
+        Kind::Uint32 | Kind::Fixed32 => MapKey::U32(pick(&[0, 1, 2, 100, u32::MAX])),
+        Kind::Uint64 | Kind::Fixed64 => MapKey::U64(pick(&[0, 1, 1 << 40, u64::MAX])),
         Kind::Bool => MapKey::Bool(fastrand::bool()),
         other => unreachable!("{other:?} is not a map key kind"),
     }
@@ -100,6 +110,64 @@ impl Check for Collect {
     }
 }
 
+/// Asserts that each case's bytes are what Python writes, deterministically, for the
+/// message it decodes from them.
+fn assert_pythons(pool: &DescriptorPool, cases: &[(String, &'static str, Vec<u8>)]) {
+    let dir = tempfile::tempdir().unwrap();
+    let desc = dir.path().join("descriptors.bin");
+    std::fs::write(&desc, pool.encode_to_vec()).unwrap();
+    let input: String = cases
+        .iter()
+        .map(|(name, _, bytes)| format!("{name} {}\n", B64.encode(bytes)))
+        .collect();
+    std::fs::write(dir.path().join("in.txt"), input).unwrap();
+    let mut cmd = interop_tests::script("map_bytes.py");
+    cmd.arg(&desc)
+        .arg(dir.path().join("in.txt"))
+        .arg(dir.path().join("out.txt"));
+    interop_tests::run(cmd);
+    let out = std::fs::read_to_string(dir.path().join("out.txt")).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), cases.len());
+    for ((name, path, ours), line) in cases.iter().zip(lines) {
+        let python = B64.decode(line).unwrap();
+        assert_eq!(
+            ours, &python,
+            "{name} through {path}: Rust and Python's deterministic bytes differ"
+        );
+    }
+}
+
+/// Every key type (the workspace's own maps are all string-keyed): the hygiene
+/// fixture's `Maps`.
+#[test]
+fn integer_and_bool_keys_are_in_pythons_order() {
+    use hygiene_fixture::serde::v1::Maps;
+    let mut pool = DescriptorPool::new();
+    pool.decode_file_descriptor_set(common_eventing::FILE_DESCRIPTOR_SET)
+        .unwrap();
+    pool.decode_file_descriptor_set(hygiene_fixture::FILE_DESCRIPTOR_SET)
+        .unwrap();
+    let descriptor = pool.get_message_by_name("hygiene.serde.v1.Maps").unwrap();
+    let mut cases = Vec::new();
+    let mut unlike_prost = 0;
+    for _ in 0..200 {
+        let mut dynamic = DynamicMessage::new(descriptor.clone());
+        for f in descriptor.fields() {
+            dynamic.set_field(&f, adversarial_map(&f));
+        }
+        let msg = Maps::decode(dynamic.encode_to_vec().as_slice()).unwrap();
+        let ours = encode::to_vec(&msg);
+        unlike_prost += usize::from(msg.encode_to_vec() != ours);
+        cases.push(("hygiene.serde.v1.Maps".to_string(), "encode::to_vec", ours));
+    }
+    assert!(
+        unlike_prost > 100,
+        "{unlike_prost} of 200 unlike prost's bytes"
+    );
+    assert_pythons(&pool, &cases);
+}
+
 #[test]
 fn map_entries_are_pythons_deterministic_bytes_on_every_write_path() {
     let mut collect = Collect {
@@ -118,30 +186,7 @@ fn map_entries_are_pythons_deterministic_bytes_on_every_write_path() {
         collect.map_fields,
         collect.map_messages
     );
-    let dir = tempfile::tempdir().unwrap();
-    let desc = dir.path().join("descriptors.bin");
-    std::fs::write(&desc, collect.pool.encode_to_vec()).unwrap();
-    let input: String = collect
-        .cases
-        .iter()
-        .map(|(name, _, bytes)| format!("{name} {}\n", B64.encode(bytes)))
-        .collect();
-    std::fs::write(dir.path().join("in.txt"), input).unwrap();
-    let mut cmd = interop_tests::script("map_bytes.py");
-    cmd.arg(&desc)
-        .arg(dir.path().join("in.txt"))
-        .arg(dir.path().join("out.txt"));
-    interop_tests::run(cmd);
-    let out = std::fs::read_to_string(dir.path().join("out.txt")).unwrap();
-    let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), collect.cases.len());
-    for ((name, path, ours), line) in collect.cases.iter().zip(lines) {
-        let python = B64.decode(line).unwrap();
-        assert_eq!(
-            ours, &python,
-            "{name} through {path}: Rust and Python's deterministic bytes differ"
-        );
-    }
+    assert_pythons(&collect.pool, &collect.cases);
     // Most cases are ones prost's own encoder writes differently.
     let messages = collect.cases.len() / 2;
     assert!(

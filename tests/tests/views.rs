@@ -117,7 +117,23 @@ impl Check for Differential {
                             self.tally.other_text.push((a.clone(), b.clone()));
                         }
                     }
-                    _ => assert_eq!(owned, view, "{}: bytes {bad:02x?}", M::full_name()),
+                    _ => {
+                        assert_eq!(owned, view, "{}: bytes {bad:02x?}", M::full_name());
+                        // Merged and concatenated messages (repeated map keys, merged
+                        // oneof cases) write the same JSON too.
+                        let (Ok(message), Ok(view)) = (
+                            M::decode(bad.as_slice()),
+                            <M as HasView>::View::decode_view(&bad),
+                        ) else {
+                            unreachable!("both decoded")
+                        };
+                        assert_eq!(
+                            common_eventing::json::to_string(&message).map_err(|e| e.to_string()),
+                            common_eventing::json::to_string(&view).map_err(|e| e.to_string()),
+                            "{}: JSON of {bad:02x?}",
+                            M::full_name()
+                        );
+                    }
                 }
                 self.tally.corrupt += 1;
             }

@@ -328,7 +328,10 @@ async fn ingest_batch(
                         "body is not a protobuf IngestEventBatchRequest: {e}"
                     ))
                 })?;
-            app.ingest_batch_view(&caller, &request).await?
+            let batch = request.event_batch.as_ref().ok_or_else(|| {
+                crate::ApiError::InvalidArgument("event_batch is required".into())
+            })?;
+            app.ingest_batch_view(&caller, batch).await?
         }
         Format::Json => {
             let batch = decode_json::<EventBatch>(&body, "EventBatch")?;

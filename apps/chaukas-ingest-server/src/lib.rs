@@ -30,10 +30,11 @@ pub mod http;
 pub mod store;
 
 use auth::{Auth, Caller, Denied};
-use chaukas_spec_server::common::v1::{Capabilities, Event, EventBatch, QueryRequest};
+use chaukas_spec_server::common::v1::{
+    Capabilities, Event, EventBatch, EventBatchView, QueryRequest,
+};
 use chaukas_spec_server::server::v1::{
-    GetEventStatsRequest, GetEventStatsResponse, IngestEventBatchRequest,
-    IngestEventBatchRequestView, IngestEventBatchResponse,
+    GetEventStatsRequest, GetEventStatsResponse, IngestEventBatchRequest, IngestEventBatchResponse,
 };
 use common_eventing::Lossless;
 use server_kit::echo;
@@ -432,35 +433,29 @@ impl App {
     }
 
     /// Stores the valid events of a batch and names the rejected ones: the batch is
-    /// encoded and goes through [`App::ingest_batch_encoded`]. No batch:
-    /// `InvalidArgument`, nothing stored.
+    /// encoded and read as a view ([`App::ingest_batch_view`]), so each event is
+    /// checked on its own (one too deep for a query answer is rejected, the others
+    /// stored). No batch: `InvalidArgument`, nothing stored.
     pub async fn ingest_batch(
         &self,
         caller: &Caller,
         batch: Option<Lossless<EventBatch>>,
     ) -> Result<BatchOutcome, ApiError> {
+        use common_eventing::view::{HasView, MessageView};
         let batch =
             batch.ok_or_else(|| ApiError::InvalidArgument("event_batch is required".into()))?;
-        // `IngestEventBatchRequest { event_batch = 1 }`, unknown fields included.
-        let request = field_1(&batch.encode_to_vec());
-        self.ingest_batch_encoded(caller, &request).await
+        // Unknown fields included.
+        let bytes = batch.encode_to_vec();
+        let view = <EventBatch as HasView>::View::decode_view(&bytes).map_err(|e| {
+            ApiError::InvalidArgument(format!("the batch does not decode as EventBatch: {e}"))
+        })?;
+        self.ingest_batch_view(caller, &view).await
     }
 
     /// Stores the valid events of an encoded `IngestEventBatchRequest` (of either
-    /// service: the batch is field 1) and names the rejected ones (no `event_id`, no
-    /// `tenant_id`, another tenant than the caller's, or no proto3 JSON form).
-    /// Duplicates count as accepted: re-sending a batch is safe. Bytes that do not
-    /// decode, or no batch: `InvalidArgument`, nothing stored.
-    ///
-    /// The request is read as a zero-copy view ([`common_eventing::view`]): each event
-    /// is checked and indexed (tenant, id, time) from its view, and the store keeps the
-    /// bytes it arrived as, unknown fields included; no `Event` is built.
-    ///
-    /// Events are inserted one by one. If the store fails mid-batch the call fails
-    /// with its error (`Unavailable` for a connection error) and the events inserted
-    /// before stay stored: a batch is not all-or-nothing. The client re-sends the
-    /// whole batch, which is safe because duplicates are accepted.
-    /// [`store::MemoryStore`] never fails.
+    /// service: the batch is field 1) and names the rejected ones
+    /// ([`App::ingest_batch_view`]). Bytes that do not decode, or no batch:
+    /// `InvalidArgument`, nothing stored.
     pub async fn ingest_batch_encoded(
         &self,
         caller: &Caller,
@@ -473,20 +468,33 @@ impl App {
                     "the message does not decode as IngestEventBatchRequest: {e}"
                 ))
             })?;
-        self.ingest_batch_view(caller, &request).await
-    }
-
-    /// [`App::ingest_batch_encoded`] of a request already read as a view.
-    pub async fn ingest_batch_view(
-        &self,
-        caller: &Caller,
-        request: &IngestEventBatchRequestView<'_>,
-    ) -> Result<BatchOutcome, ApiError> {
-        use common_eventing::view::MessageView;
         let batch = request
             .event_batch
             .as_ref()
             .ok_or_else(|| ApiError::InvalidArgument("event_batch is required".into()))?;
+        self.ingest_batch_view(caller, batch).await
+    }
+
+    /// Stores the valid events of a batch read as a zero-copy view
+    /// ([`common_eventing::view`]) and names the rejected ones (no `event_id`, no
+    /// `tenant_id`, another tenant than the caller's, or no proto3 JSON form).
+    /// Duplicates count as accepted: re-sending a batch is safe.
+    ///
+    /// Each event is checked and indexed (tenant, id, time) from its view, and the
+    /// store keeps the bytes it arrived as, unknown fields included (in the sender's
+    /// field order: the single-event route re-encodes); no `Event` is built.
+    ///
+    /// Events are inserted one by one. If the store fails mid-batch the call fails
+    /// with its error (`Unavailable` for a connection error) and the events inserted
+    /// before stay stored: a batch is not all-or-nothing. The client re-sends the
+    /// whole batch, which is safe because duplicates are accepted.
+    /// [`store::MemoryStore`] never fails.
+    pub async fn ingest_batch_view(
+        &self,
+        caller: &Caller,
+        batch: &EventBatchView<'_>,
+    ) -> Result<BatchOutcome, ApiError> {
+        use common_eventing::view::MessageView;
         let mut response = IngestEventBatchResponse {
             batch_id: batch.batch_id.to_owned(),
             ..Default::default()

@@ -117,65 +117,87 @@ pub fn zigzag64(v: i64) -> u64 {
     ((v << 1) ^ (v >> 63)) as u64
 }
 
-/// A map key type, ordered the way upb's deterministic serialization (Python's
-/// `SerializeToString(deterministic=True)`) orders map entries: numbers and bools
-/// ascending, as a `BTreeMap` does; strings by bytes, except that a key comes
-/// *after* the keys it is a proper prefix of ([`key_order`](crate::wkt::fields::key_order)).
-pub trait MapKey: Ord {
-    /// True when `self` is a proper prefix of `next` (the only case where upb's order
-    /// and `Ord` disagree).
-    fn is_prefix_of(&self, _next: &Self) -> bool {
-        false
-    }
-
-    /// upb's order.
-    fn upb_cmp(&self, other: &Self) -> core::cmp::Ordering {
-        self.cmp(other)
-    }
+/// A map key type, with the order upb's deterministic serialization (Python's
+/// `SerializeToString(deterministic=True)`) writes map entries in (checked against
+/// Python for every key type):
+/// - strings by bytes, except that a key comes *after* the keys it is a proper
+///   prefix of ([`key_order`](crate::wkt::fields::key_order));
+/// - integers *descending* by their bits read as unsigned (`-1`, `-2`, `i32::MIN`,
+///   `i32::MAX`, ..., `1`, `0`), whatever the encoding (`sint`, `fixed`, ...);
+/// - bools `true`, then `false`.
+pub trait MapKey: Ord + Sized {
+    /// The entries of `map` in the reverse of upb's order.
+    fn map_rev<V>(map: &BTreeMap<Self, V>) -> MapRev<'_, Self, V>;
 }
+
+use std::collections::BTreeMap;
+use std::collections::btree_map::{Iter, Range};
 
 impl MapKey for std::string::String {
-    fn is_prefix_of(&self, next: &Self) -> bool {
-        next.len() > self.len() && next.starts_with(self.as_str())
-    }
-
-    fn upb_cmp(&self, other: &Self) -> core::cmp::Ordering {
-        crate::wkt::fields::key_order(self, other)
+    fn map_rev<V>(map: &BTreeMap<Self, V>) -> MapRev<'_, Self, V> {
+        let mut keys = map.keys();
+        let prefixed = keys.next().is_some_and(|first| {
+            let mut prev = first;
+            // In `Ord` order a prefix comes right before the keys that extend it, so
+            // comparing neighbours finds every prefix pair.
+            keys.any(|k| {
+                let p = core::mem::replace(&mut prev, k);
+                k.len() > p.len() && k.starts_with(p.as_str())
+            })
+        });
+        if !prefixed {
+            return MapRev::Descending(map.iter().rev());
+        }
+        let mut entries: std::vec::Vec<(&Self, &V)> = map.iter().collect();
+        entries.sort_by(|a, b| crate::wkt::fields::key_order(b.0, a.0));
+        MapRev::Sorted(entries.into_iter())
     }
 }
 
-macro_rules! numeric_keys {
-    ($($t:ty),*) => { $(impl MapKey for $t {})* };
+/// Unsigned keys and bools: upb writes them descending, so backwards is ascending.
+macro_rules! ascending_keys {
+    ($($t:ty),*) => {$(
+        impl MapKey for $t {
+            fn map_rev<V>(map: &BTreeMap<Self, V>) -> MapRev<'_, Self, V> {
+                MapRev::Ascending(map.iter())
+            }
+        }
+    )*};
 }
-numeric_keys!(i32, i64, u32, u64, bool);
+ascending_keys!(u32, u64, bool);
+
+/// Signed keys: ascending by unsigned bits is the non-negative keys, then the
+/// negative ones, each ascending.
+macro_rules! signed_keys {
+    ($($t:ty),*) => {$(
+        impl MapKey for $t {
+            fn map_rev<V>(map: &BTreeMap<Self, V>) -> MapRev<'_, Self, V> {
+                MapRev::Signed(map.range(0..).chain(map.range(..0)))
+            }
+        }
+    )*};
+}
+signed_keys!(i32, i64);
 
 /// The entries of `map` in the reverse of upb's deterministic order: the order a
 /// backward writer visits them in, so that they end up in upb's order.
 ///
 /// Allocates only when a string key is a proper prefix of another (then the
-/// entries are sorted once); otherwise it is the map's own reverse iterator.
-pub fn map_rev<K: MapKey, V>(map: &std::collections::BTreeMap<K, V>) -> MapRev<'_, K, V> {
-    let mut keys = map.keys();
-    let prefixed = keys.next().is_some_and(|first| {
-        let mut prev = first;
-        // In `Ord` order a prefix comes right before the keys that extend it, so
-        // comparing neighbours finds every prefix pair.
-        keys.any(|k| core::mem::replace(&mut prev, k).is_prefix_of(k))
-    });
-    if !prefixed {
-        return MapRev::Tree(map.iter().rev());
-    }
-    let mut entries: std::vec::Vec<(&K, &V)> = map.iter().collect();
-    entries.sort_by(|a, b| a.0.upb_cmp(b.0));
-    MapRev::Sorted(entries.into_iter().rev())
+/// entries are sorted once); otherwise it walks the map.
+pub fn map_rev<K: MapKey, V>(map: &BTreeMap<K, V>) -> MapRev<'_, K, V> {
+    K::map_rev(map)
 }
 
 /// The iterator of [`map_rev`].
 pub enum MapRev<'a, K, V> {
-    /// No key is a prefix of another: the map's own order, reversed.
-    Tree(core::iter::Rev<std::collections::btree_map::Iter<'a, K, V>>),
-    /// Sorted into upb's order, reversed.
-    Sorted(core::iter::Rev<std::vec::IntoIter<(&'a K, &'a V)>>),
+    /// The map's order, reversed (strings with no prefix pair).
+    Descending(core::iter::Rev<Iter<'a, K, V>>),
+    /// The map's order (unsigned keys, bools).
+    Ascending(Iter<'a, K, V>),
+    /// Non-negative keys, then negative ones (signed keys).
+    Signed(core::iter::Chain<Range<'a, K, V>, Range<'a, K, V>>),
+    /// Sorted (strings with a prefix pair).
+    Sorted(std::vec::IntoIter<(&'a K, &'a V)>),
 }
 
 impl<'a, K, V> Iterator for MapRev<'a, K, V> {
@@ -184,7 +206,9 @@ impl<'a, K, V> Iterator for MapRev<'a, K, V> {
     #[inline]
     fn next(&mut self) -> Option<(&'a K, &'a V)> {
         match self {
-            MapRev::Tree(it) => it.next(),
+            MapRev::Descending(it) => it.next(),
+            MapRev::Ascending(it) => it.next(),
+            MapRev::Signed(it) => it.next(),
             MapRev::Sorted(it) => it.next(),
         }
     }
@@ -207,8 +231,16 @@ mod tests {
         let map: BTreeMap<String, u8> = [("b", 0), ("a", 1)].map(|(k, v)| (k.into(), v)).into();
         let got: Vec<&str> = map_rev(&map).map(|(k, _)| k.as_str()).collect();
         assert_eq!(got, ["b", "a"]);
-        let map: BTreeMap<i32, u8> = [(-1, 0), (3, 0), (0, 0)].into();
+        // Integers: Python writes -1, -5, MIN, MAX, 1, 0 (descending unsigned bits),
+        // so the backward writer visits them in the reverse.
+        let map: BTreeMap<i32, u8> = [-1, -5, i32::MIN, i32::MAX, 1, 0].map(|k| (k, 0)).into();
         let got: Vec<i32> = map_rev(&map).map(|(k, _)| *k).collect();
-        assert_eq!(got, [3, 0, -1]);
+        assert_eq!(got, [0, 1, i32::MAX, i32::MIN, -5, -1]);
+        let map: BTreeMap<u64, u8> = [u64::MAX, 0, 1 << 40, 1].map(|k| (k, 0)).into();
+        let got: Vec<u64> = map_rev(&map).map(|(k, _)| *k).collect();
+        assert_eq!(got, [0, 1, 1 << 40, u64::MAX]);
+        let map: BTreeMap<bool, u8> = [(true, 0), (false, 0)].into();
+        let got: Vec<bool> = map_rev(&map).map(|(k, _)| *k).collect();
+        assert_eq!(got, [false, true]);
     }
 }

@@ -229,7 +229,10 @@ impl<'a, K: Kind> Iterator for RepeatedIter<'_, 'a, K> {
                 return Some(value);
             }
             if self.rest.is_empty() {
-                self.rest = self.segments.get(self.next_segment)?;
+                let Some(next) = self.segments.get(self.next_segment) else {
+                    break;
+                };
+                self.rest = next;
                 self.next_segment += 1;
             }
             let Ok((tag, wire_type)) = rt::key(&mut self.rest) else {

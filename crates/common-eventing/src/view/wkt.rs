@@ -46,11 +46,13 @@ impl<'a> MessageView<'a> for StructView<'a> {
     type Owned = Struct;
 
     fn to_message(&self) -> Struct {
-        let mut s = Struct::default();
-        for (k, v) in self.fields.iter() {
-            s.fields.insert(k, v.to_message());
-        }
-        s
+        // Collected, then sorted once (the last value of a repeated key kept), as
+        // the `Struct` decoder does: inserting one by one would be quadratic in the
+        // entries of a hostile `Struct` whose keys arrive in descending order.
+        self.fields
+            .iter()
+            .map(|(k, v)| (k, v.to_message()))
+            .collect()
     }
 
     fn merge_view(&mut self, body: &'a [u8], depth: u32) -> Result<(), DecodeError> {

@@ -352,3 +352,153 @@ impl ::common_eventing::encode::Encode for Ok {
         pos
     }
 }
+/// Backward encoder of `hygiene.serde.v1.Maps` for `common_eventing::encode::to_vec`.
+impl ::common_eventing::encode::Encode for Maps {
+    #[allow(unused_mut, unused_imports)]
+    fn size(&self) -> usize {
+        use ::common_eventing::__codegen::encode as rt;
+        let mut n = 0;
+        for (k, v) in &self.int32_keys {
+            n
+                += rt::delimited(
+                    1,
+                    1 + rt::varint_len((*k) as i64 as u64) + rt::delimited(1, v.len()),
+                );
+        }
+        for (k, v) in &self.int64_keys {
+            n
+                += rt::delimited(
+                    1,
+                    1 + rt::varint_len((*k) as u64) + rt::delimited(1, v.len()),
+                );
+        }
+        for (k, v) in &self.uint32_keys {
+            n
+                += rt::delimited(
+                    1,
+                    1 + rt::varint_len(u64::from(*k)) + rt::delimited(1, v.len()),
+                );
+        }
+        for (k, v) in &self.uint64_keys {
+            n += rt::delimited(1, 1 + rt::varint_len(*k) + rt::delimited(1, v.len()));
+        }
+        for (k, v) in &self.sint32_keys {
+            n
+                += rt::delimited(
+                    1,
+                    1 + rt::varint_len(rt::zigzag32(*k)) + rt::delimited(1, v.len()),
+                );
+        }
+        for (k, v) in &self.sint64_keys {
+            n
+                += rt::delimited(
+                    1,
+                    1 + rt::varint_len(rt::zigzag64(*k)) + rt::delimited(1, v.len()),
+                );
+        }
+        for (_, v) in &self.fixed32_keys {
+            n += rt::delimited(1, 5 + rt::delimited(1, v.len()));
+        }
+        for (_, v) in &self.fixed64_keys {
+            n += rt::delimited(1, 9 + rt::delimited(1, v.len()));
+        }
+        for (_, v) in &self.sfixed32_keys {
+            n += rt::delimited(1, 5 + rt::delimited(1, v.len()));
+        }
+        for (_, v) in &self.sfixed64_keys {
+            n += rt::delimited(1, 9 + rt::delimited(1, v.len()));
+        }
+        for (k, v) in &self.bool_keys {
+            n
+                += rt::delimited(
+                    1,
+                    1 + rt::varint_len(u64::from(*k)) + rt::delimited(1, v.len()),
+                );
+        }
+        for (k, v) in &self.string_keys {
+            n
+                += rt::delimited(
+                    1,
+                    rt::delimited(1, k.len()) + 1 + rt::varint_len((*v) as i64 as u64),
+                );
+        }
+        n
+    }
+    #[allow(unused_mut, unused_imports)]
+    fn write_back(&self, out: &mut [u8], mut pos: usize) -> usize {
+        use ::common_eventing::__codegen::encode as rt;
+        for (k, v) in rt::map_rev(&self.string_keys) {
+            let end = pos;
+            pos = rt::key_varint(out, pos, &[0x10], (*v) as i64 as u64);
+            pos = rt::delimited_bytes(out, pos, &[0x0a], k.as_bytes());
+            pos = rt::header(out, pos, &[0x62], end);
+        }
+        for (k, v) in rt::map_rev(&self.bool_keys) {
+            let end = pos;
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::key_varint(out, pos, &[0x08], u64::from(*k));
+            pos = rt::header(out, pos, &[0x5a], end);
+        }
+        for (k, v) in rt::map_rev(&self.sfixed64_keys) {
+            let end = pos;
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::key_fixed(out, pos, &[0x09], &(*k).to_le_bytes());
+            pos = rt::header(out, pos, &[0x52], end);
+        }
+        for (k, v) in rt::map_rev(&self.sfixed32_keys) {
+            let end = pos;
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::key_fixed(out, pos, &[0x0d], &(*k).to_le_bytes());
+            pos = rt::header(out, pos, &[0x4a], end);
+        }
+        for (k, v) in rt::map_rev(&self.fixed64_keys) {
+            let end = pos;
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::key_fixed(out, pos, &[0x09], &(*k).to_le_bytes());
+            pos = rt::header(out, pos, &[0x42], end);
+        }
+        for (k, v) in rt::map_rev(&self.fixed32_keys) {
+            let end = pos;
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::key_fixed(out, pos, &[0x0d], &(*k).to_le_bytes());
+            pos = rt::header(out, pos, &[0x3a], end);
+        }
+        for (k, v) in rt::map_rev(&self.sint64_keys) {
+            let end = pos;
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::key_varint(out, pos, &[0x08], rt::zigzag64(*k));
+            pos = rt::header(out, pos, &[0x32], end);
+        }
+        for (k, v) in rt::map_rev(&self.sint32_keys) {
+            let end = pos;
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::key_varint(out, pos, &[0x08], rt::zigzag32(*k));
+            pos = rt::header(out, pos, &[0x2a], end);
+        }
+        for (k, v) in rt::map_rev(&self.uint64_keys) {
+            let end = pos;
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::key_varint(out, pos, &[0x08], *k);
+            pos = rt::header(out, pos, &[0x22], end);
+        }
+        for (k, v) in rt::map_rev(&self.uint32_keys) {
+            let end = pos;
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::key_varint(out, pos, &[0x08], u64::from(*k));
+            pos = rt::header(out, pos, &[0x1a], end);
+        }
+        for (k, v) in rt::map_rev(&self.int64_keys) {
+            let end = pos;
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::key_varint(out, pos, &[0x08], (*k) as u64);
+            pos = rt::header(out, pos, &[0x12], end);
+        }
+        for (k, v) in rt::map_rev(&self.int32_keys) {
+            let end = pos;
+            pos = rt::delimited_bytes(out, pos, &[0x12], v.as_bytes());
+            pos = rt::key_varint(out, pos, &[0x08], (*k) as i64 as u64);
+            pos = rt::header(out, pos, &[0x0a], end);
+        }
+        pos
+    }
+}

@@ -192,3 +192,15 @@ impl ::common_eventing::lossless::Known for Ok {
         &SCHEMA
     }
 }
+/// Field table of `hygiene.serde.v1.Maps` for `common_eventing::Lossless`.
+impl ::common_eventing::lossless::Known for Maps {
+    fn schema() -> &'static ::common_eventing::lossless::Schema {
+        static SCHEMA: ::common_eventing::lossless::Schema = ::common_eventing::lossless::Schema {
+            full_name: "hygiene.serde.v1.Maps",
+            known: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+            nested: &[],
+            lookup: &[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        };
+        &SCHEMA
+    }
+}

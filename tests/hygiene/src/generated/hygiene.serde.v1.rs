@@ -217,6 +217,82 @@ impl ::prost::Name for Ok {
         "type.googleapis.com/hygiene.serde.v1.Ok".into()
     }
 }
+/// A service whose messages are named like the prelude's types.
+/// A map of every key type: upb writes integer keys descending by their unsigned
+/// bits and bools true first (`tests/tests/map_bytes.rs` compares with Python).
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct Maps {
+    #[prost(btree_map = "int32, string", tag = "1")]
+    pub int32_keys: ::prost::alloc::collections::BTreeMap<
+        i32,
+        ::prost::alloc::string::String,
+    >,
+    #[prost(btree_map = "int64, string", tag = "2")]
+    pub int64_keys: ::prost::alloc::collections::BTreeMap<
+        i64,
+        ::prost::alloc::string::String,
+    >,
+    #[prost(btree_map = "uint32, string", tag = "3")]
+    pub uint32_keys: ::prost::alloc::collections::BTreeMap<
+        u32,
+        ::prost::alloc::string::String,
+    >,
+    #[prost(btree_map = "uint64, string", tag = "4")]
+    pub uint64_keys: ::prost::alloc::collections::BTreeMap<
+        u64,
+        ::prost::alloc::string::String,
+    >,
+    #[prost(btree_map = "sint32, string", tag = "5")]
+    pub sint32_keys: ::prost::alloc::collections::BTreeMap<
+        i32,
+        ::prost::alloc::string::String,
+    >,
+    #[prost(btree_map = "sint64, string", tag = "6")]
+    pub sint64_keys: ::prost::alloc::collections::BTreeMap<
+        i64,
+        ::prost::alloc::string::String,
+    >,
+    #[prost(btree_map = "fixed32, string", tag = "7")]
+    pub fixed32_keys: ::prost::alloc::collections::BTreeMap<
+        u32,
+        ::prost::alloc::string::String,
+    >,
+    #[prost(btree_map = "fixed64, string", tag = "8")]
+    pub fixed64_keys: ::prost::alloc::collections::BTreeMap<
+        u64,
+        ::prost::alloc::string::String,
+    >,
+    #[prost(btree_map = "sfixed32, string", tag = "9")]
+    pub sfixed32_keys: ::prost::alloc::collections::BTreeMap<
+        i32,
+        ::prost::alloc::string::String,
+    >,
+    #[prost(btree_map = "sfixed64, string", tag = "10")]
+    pub sfixed64_keys: ::prost::alloc::collections::BTreeMap<
+        i64,
+        ::prost::alloc::string::String,
+    >,
+    #[prost(btree_map = "bool, string", tag = "11")]
+    pub bool_keys: ::prost::alloc::collections::BTreeMap<
+        bool,
+        ::prost::alloc::string::String,
+    >,
+    #[prost(btree_map = "string, int32", tag = "12")]
+    pub string_keys: ::prost::alloc::collections::BTreeMap<
+        ::prost::alloc::string::String,
+        i32,
+    >,
+}
+impl ::prost::Name for Maps {
+    const NAME: &'static str = "Maps";
+    const PACKAGE: &'static str = "hygiene.serde.v1";
+    fn full_name() -> ::prost::alloc::string::String {
+        "hygiene.serde.v1.Maps".into()
+    }
+    fn type_url() -> ::prost::alloc::string::String {
+        "type.googleapis.com/hygiene.serde.v1.Maps".into()
+    }
+}
 /// Kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
 #[repr(i32)]

@@ -50,3 +50,10 @@ impl ::common_eventing::registry::ProtoSchema for Ok {
     const MESSAGE_INDEXES: &'static [i32] = &[6];
     const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
 }
+/// Schema registration and Confluent framing of `hygiene.serde.v1.Maps`.
+impl ::common_eventing::registry::ProtoSchema for Maps {
+    const FULL_NAME: &'static str = "hygiene.serde.v1.Maps";
+    const FILE: &'static ::common_eventing::registry::ProtoFile = &crate::proto_files::HYGIENE_SERDE_V1_HYGIENE;
+    const MESSAGE_INDEXES: &'static [i32] = &[7];
+    const DECLARED_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}

@@ -966,6 +966,328 @@ const _: () = {
             m.end()
         }
     }
+    impl ::serde::Serialize for Maps {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.int32_keys.is_empty() {
+                m.serialize_entry(
+                    "int32Keys",
+                    &rt::W::<rt::Map<rt::I32, rt::Str>>(&self.int32_keys),
+                )?;
+            }
+            if !self.int64_keys.is_empty() {
+                m.serialize_entry(
+                    "int64Keys",
+                    &rt::W::<rt::Map<rt::I64, rt::Str>>(&self.int64_keys),
+                )?;
+            }
+            if !self.uint32_keys.is_empty() {
+                m.serialize_entry(
+                    "uint32Keys",
+                    &rt::W::<rt::Map<rt::U32, rt::Str>>(&self.uint32_keys),
+                )?;
+            }
+            if !self.uint64_keys.is_empty() {
+                m.serialize_entry(
+                    "uint64Keys",
+                    &rt::W::<rt::Map<rt::U64, rt::Str>>(&self.uint64_keys),
+                )?;
+            }
+            if !self.sint32_keys.is_empty() {
+                m.serialize_entry(
+                    "sint32Keys",
+                    &rt::W::<rt::Map<rt::I32, rt::Str>>(&self.sint32_keys),
+                )?;
+            }
+            if !self.sint64_keys.is_empty() {
+                m.serialize_entry(
+                    "sint64Keys",
+                    &rt::W::<rt::Map<rt::I64, rt::Str>>(&self.sint64_keys),
+                )?;
+            }
+            if !self.fixed32_keys.is_empty() {
+                m.serialize_entry(
+                    "fixed32Keys",
+                    &rt::W::<rt::Map<rt::U32, rt::Str>>(&self.fixed32_keys),
+                )?;
+            }
+            if !self.fixed64_keys.is_empty() {
+                m.serialize_entry(
+                    "fixed64Keys",
+                    &rt::W::<rt::Map<rt::U64, rt::Str>>(&self.fixed64_keys),
+                )?;
+            }
+            if !self.sfixed32_keys.is_empty() {
+                m.serialize_entry(
+                    "sfixed32Keys",
+                    &rt::W::<rt::Map<rt::I32, rt::Str>>(&self.sfixed32_keys),
+                )?;
+            }
+            if !self.sfixed64_keys.is_empty() {
+                m.serialize_entry(
+                    "sfixed64Keys",
+                    &rt::W::<rt::Map<rt::I64, rt::Str>>(&self.sfixed64_keys),
+                )?;
+            }
+            if !self.bool_keys.is_empty() {
+                m.serialize_entry(
+                    "boolKeys",
+                    &rt::W::<rt::Map<rt::Bool, rt::Str>>(&self.bool_keys),
+                )?;
+            }
+            if !self.string_keys.is_empty() {
+                m.serialize_entry(
+                    "stringKeys",
+                    &rt::W::<rt::Map<rt::Str, rt::I32>>(&self.string_keys),
+                )?;
+            }
+            m.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Maps {
+        #[allow(deprecated)]
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            d: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            struct V;
+            impl<'de> ::serde::de::Visitor<'de> for V {
+                type Value = Maps;
+                fn expecting(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
+                    rt::expecting(f, "an object (hygiene.serde.v1.Maps)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::core::result::Result<Maps, A::Error> {
+                    let mut m = <Maps as ::core::default::Default>::default();
+                    #[allow(unused_mut, unused_variables)]
+                    let mut seen = rt::Seen::<1>::default();
+                    while let ::core::option::Option::Some(key) = map
+                        .next_key::<rt::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "int32Keys" | "int32_keys" => {
+                                seen.mark::<A::Error>(0, "int32Keys")?;
+                                let _field = rt::field("int32Keys");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Map<rt::I32, rt::Str>,
+                                >(&mut map)? {
+                                    m.int32_keys = v;
+                                }
+                            }
+                            "int64Keys" | "int64_keys" => {
+                                seen.mark::<A::Error>(1, "int64Keys")?;
+                                let _field = rt::field("int64Keys");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Map<rt::I64, rt::Str>,
+                                >(&mut map)? {
+                                    m.int64_keys = v;
+                                }
+                            }
+                            "uint32Keys" | "uint32_keys" => {
+                                seen.mark::<A::Error>(2, "uint32Keys")?;
+                                let _field = rt::field("uint32Keys");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Map<rt::U32, rt::Str>,
+                                >(&mut map)? {
+                                    m.uint32_keys = v;
+                                }
+                            }
+                            "uint64Keys" | "uint64_keys" => {
+                                seen.mark::<A::Error>(3, "uint64Keys")?;
+                                let _field = rt::field("uint64Keys");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Map<rt::U64, rt::Str>,
+                                >(&mut map)? {
+                                    m.uint64_keys = v;
+                                }
+                            }
+                            "sint32Keys" | "sint32_keys" => {
+                                seen.mark::<A::Error>(4, "sint32Keys")?;
+                                let _field = rt::field("sint32Keys");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Map<rt::I32, rt::Str>,
+                                >(&mut map)? {
+                                    m.sint32_keys = v;
+                                }
+                            }
+                            "sint64Keys" | "sint64_keys" => {
+                                seen.mark::<A::Error>(5, "sint64Keys")?;
+                                let _field = rt::field("sint64Keys");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Map<rt::I64, rt::Str>,
+                                >(&mut map)? {
+                                    m.sint64_keys = v;
+                                }
+                            }
+                            "fixed32Keys" | "fixed32_keys" => {
+                                seen.mark::<A::Error>(6, "fixed32Keys")?;
+                                let _field = rt::field("fixed32Keys");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Map<rt::U32, rt::Str>,
+                                >(&mut map)? {
+                                    m.fixed32_keys = v;
+                                }
+                            }
+                            "fixed64Keys" | "fixed64_keys" => {
+                                seen.mark::<A::Error>(7, "fixed64Keys")?;
+                                let _field = rt::field("fixed64Keys");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Map<rt::U64, rt::Str>,
+                                >(&mut map)? {
+                                    m.fixed64_keys = v;
+                                }
+                            }
+                            "sfixed32Keys" | "sfixed32_keys" => {
+                                seen.mark::<A::Error>(8, "sfixed32Keys")?;
+                                let _field = rt::field("sfixed32Keys");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Map<rt::I32, rt::Str>,
+                                >(&mut map)? {
+                                    m.sfixed32_keys = v;
+                                }
+                            }
+                            "sfixed64Keys" | "sfixed64_keys" => {
+                                seen.mark::<A::Error>(9, "sfixed64Keys")?;
+                                let _field = rt::field("sfixed64Keys");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Map<rt::I64, rt::Str>,
+                                >(&mut map)? {
+                                    m.sfixed64_keys = v;
+                                }
+                            }
+                            "boolKeys" | "bool_keys" => {
+                                seen.mark::<A::Error>(10, "boolKeys")?;
+                                let _field = rt::field("boolKeys");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Map<rt::Bool, rt::Str>,
+                                >(&mut map)? {
+                                    m.bool_keys = v;
+                                }
+                            }
+                            "stringKeys" | "string_keys" => {
+                                seen.mark::<A::Error>(11, "stringKeys")?;
+                                let _field = rt::field("stringKeys");
+                                if let ::core::option::Option::Some(v) = rt::value::<
+                                    A,
+                                    rt::Map<rt::Str, rt::I32>,
+                                >(&mut map)? {
+                                    m.string_keys = v;
+                                }
+                            }
+                            _ => rt::unknown(&mut map, &key, "hygiene.serde.v1.Maps")?,
+                        }
+                    }
+                    ::core::result::Result::Ok(m)
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    impl ::serde::Serialize for MapsView<'_> {
+        #[allow(deprecated)]
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            #[allow(unused_mut)]
+            let mut m = s.serialize_map(::core::option::Option::None)?;
+            if !self.int32_keys.is_empty() {
+                m.serialize_entry(
+                    "int32Keys",
+                    &rv::WV::<rt::Map<rt::I32, rt::Str>, _>::new(&self.int32_keys),
+                )?;
+            }
+            if !self.int64_keys.is_empty() {
+                m.serialize_entry(
+                    "int64Keys",
+                    &rv::WV::<rt::Map<rt::I64, rt::Str>, _>::new(&self.int64_keys),
+                )?;
+            }
+            if !self.uint32_keys.is_empty() {
+                m.serialize_entry(
+                    "uint32Keys",
+                    &rv::WV::<rt::Map<rt::U32, rt::Str>, _>::new(&self.uint32_keys),
+                )?;
+            }
+            if !self.uint64_keys.is_empty() {
+                m.serialize_entry(
+                    "uint64Keys",
+                    &rv::WV::<rt::Map<rt::U64, rt::Str>, _>::new(&self.uint64_keys),
+                )?;
+            }
+            if !self.sint32_keys.is_empty() {
+                m.serialize_entry(
+                    "sint32Keys",
+                    &rv::WV::<rt::Map<rt::I32, rt::Str>, _>::new(&self.sint32_keys),
+                )?;
+            }
+            if !self.sint64_keys.is_empty() {
+                m.serialize_entry(
+                    "sint64Keys",
+                    &rv::WV::<rt::Map<rt::I64, rt::Str>, _>::new(&self.sint64_keys),
+                )?;
+            }
+            if !self.fixed32_keys.is_empty() {
+                m.serialize_entry(
+                    "fixed32Keys",
+                    &rv::WV::<rt::Map<rt::U32, rt::Str>, _>::new(&self.fixed32_keys),
+                )?;
+            }
+            if !self.fixed64_keys.is_empty() {
+                m.serialize_entry(
+                    "fixed64Keys",
+                    &rv::WV::<rt::Map<rt::U64, rt::Str>, _>::new(&self.fixed64_keys),
+                )?;
+            }
+            if !self.sfixed32_keys.is_empty() {
+                m.serialize_entry(
+                    "sfixed32Keys",
+                    &rv::WV::<rt::Map<rt::I32, rt::Str>, _>::new(&self.sfixed32_keys),
+                )?;
+            }
+            if !self.sfixed64_keys.is_empty() {
+                m.serialize_entry(
+                    "sfixed64Keys",
+                    &rv::WV::<rt::Map<rt::I64, rt::Str>, _>::new(&self.sfixed64_keys),
+                )?;
+            }
+            if !self.bool_keys.is_empty() {
+                m.serialize_entry(
+                    "boolKeys",
+                    &rv::WV::<rt::Map<rt::Bool, rt::Str>, _>::new(&self.bool_keys),
+                )?;
+            }
+            if !self.string_keys.is_empty() {
+                m.serialize_entry(
+                    "stringKeys",
+                    &rv::WV::<rt::Map<rt::Str, rt::I32>, _>::new(&self.string_keys),
+                )?;
+            }
+            m.end()
+        }
+    }
     impl rt::ProtoEnum for Kind {
         const FULL_NAME: &'static str = "hygiene.serde.v1.Kind";
         fn name_of(number: i32) -> ::core::option::Option<&'static str> {

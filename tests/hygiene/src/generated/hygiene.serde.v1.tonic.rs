@@ -10,7 +10,6 @@ pub mod serde_client {
     )]
     use tonic::codegen::*;
     use tonic::codegen::http::Uri;
-    /// A service whose messages are named like the prelude's types.
     #[derive(Debug, Clone)]
     pub struct SerdeClient<T> {
         inner: tonic::client::Grpc<T>,
@@ -135,7 +134,6 @@ pub mod serde_server {
             request: tonic::Request<super::Option>,
         ) -> std::result::Result<tonic::Response<super::Result>, tonic::Status>;
     }
-    /// A service whose messages are named like the prelude's types.
     #[derive(Debug)]
     pub struct SerdeServer<T> {
         inner: Arc<T>,

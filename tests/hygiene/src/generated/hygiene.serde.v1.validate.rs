@@ -561,6 +561,8 @@ impl ::common_eventing::validate::Validate for Ok {
         }
     }
 }
+/// `hygiene.serde.v1.Maps` has no `buf.validate` rules, nor has any message below it.
+impl ::common_eventing::validate::Validate for Maps {}
 /// Calls `visitor.visit::<M>()` once for every message type of this package
 /// (nested ones included), each with its [`Validate`](::common_eventing::validate::Validate) impl.
 pub fn visit_validated<V: ::common_eventing::validate::ValidateVisitor>(
@@ -573,4 +575,5 @@ pub fn visit_validated<V: ::common_eventing::validate::ValidateVisitor>(
     visitor.visit::<Vec>();
     visitor.visit::<Box>();
     visitor.visit::<Ok>();
+    visitor.visit::<Maps>();
 }

@@ -968,3 +968,278 @@ impl<'a> ::common_eventing::view::MessageView<'a> for OkView<'a> {
 impl ::common_eventing::view::HasView for Ok {
     type View<'a> = OkView<'a>;
 }
+/// Zero-copy view of [`Maps`] (`hygiene.serde.v1.Maps`): strings and bytes borrow from the
+/// input, repeated fields and maps are read as iterated (see `common_eventing::view`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MapsView<'a> {
+    /// `int32_keys` (field 1).
+    pub int32_keys: ::common_eventing::view::MapView<
+        'a,
+        ::common_eventing::view::kind::Int32,
+        ::common_eventing::view::kind::Str,
+    >,
+    /// `int64_keys` (field 2).
+    pub int64_keys: ::common_eventing::view::MapView<
+        'a,
+        ::common_eventing::view::kind::Int64,
+        ::common_eventing::view::kind::Str,
+    >,
+    /// `uint32_keys` (field 3).
+    pub uint32_keys: ::common_eventing::view::MapView<
+        'a,
+        ::common_eventing::view::kind::Uint32,
+        ::common_eventing::view::kind::Str,
+    >,
+    /// `uint64_keys` (field 4).
+    pub uint64_keys: ::common_eventing::view::MapView<
+        'a,
+        ::common_eventing::view::kind::Uint64,
+        ::common_eventing::view::kind::Str,
+    >,
+    /// `sint32_keys` (field 5).
+    pub sint32_keys: ::common_eventing::view::MapView<
+        'a,
+        ::common_eventing::view::kind::Sint32,
+        ::common_eventing::view::kind::Str,
+    >,
+    /// `sint64_keys` (field 6).
+    pub sint64_keys: ::common_eventing::view::MapView<
+        'a,
+        ::common_eventing::view::kind::Sint64,
+        ::common_eventing::view::kind::Str,
+    >,
+    /// `fixed32_keys` (field 7).
+    pub fixed32_keys: ::common_eventing::view::MapView<
+        'a,
+        ::common_eventing::view::kind::Fixed32,
+        ::common_eventing::view::kind::Str,
+    >,
+    /// `fixed64_keys` (field 8).
+    pub fixed64_keys: ::common_eventing::view::MapView<
+        'a,
+        ::common_eventing::view::kind::Fixed64,
+        ::common_eventing::view::kind::Str,
+    >,
+    /// `sfixed32_keys` (field 9).
+    pub sfixed32_keys: ::common_eventing::view::MapView<
+        'a,
+        ::common_eventing::view::kind::Sfixed32,
+        ::common_eventing::view::kind::Str,
+    >,
+    /// `sfixed64_keys` (field 10).
+    pub sfixed64_keys: ::common_eventing::view::MapView<
+        'a,
+        ::common_eventing::view::kind::Sfixed64,
+        ::common_eventing::view::kind::Str,
+    >,
+    /// `bool_keys` (field 11).
+    pub bool_keys: ::common_eventing::view::MapView<
+        'a,
+        ::common_eventing::view::kind::Bool,
+        ::common_eventing::view::kind::Str,
+    >,
+    /// `string_keys` (field 12).
+    pub string_keys: ::common_eventing::view::MapView<
+        'a,
+        ::common_eventing::view::kind::Str,
+        ::common_eventing::view::kind::Int32,
+    >,
+    _input: ::core::marker::PhantomData<&'a [u8]>,
+}
+impl<'a> ::common_eventing::view::MessageView<'a> for MapsView<'a> {
+    type Owned = Maps;
+    fn to_message(&self) -> Maps {
+        Maps {
+            int32_keys: self.int32_keys.to_map(),
+            int64_keys: self.int64_keys.to_map(),
+            uint32_keys: self.uint32_keys.to_map(),
+            uint64_keys: self.uint64_keys.to_map(),
+            sint32_keys: self.sint32_keys.to_map(),
+            sint64_keys: self.sint64_keys.to_map(),
+            fixed32_keys: self.fixed32_keys.to_map(),
+            fixed64_keys: self.fixed64_keys.to_map(),
+            sfixed32_keys: self.sfixed32_keys.to_map(),
+            sfixed64_keys: self.sfixed64_keys.to_map(),
+            bool_keys: self.bool_keys.to_map(),
+            string_keys: self.string_keys.to_map(),
+        }
+    }
+    #[allow(unused_mut)]
+    fn merge_view(
+        &mut self,
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    self.int32_keys
+                        .merge(body, 1, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "int32_keys"))?
+                }
+                2 => {
+                    self.int64_keys
+                        .merge(body, 2, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "int64_keys"))?
+                }
+                3 => {
+                    self.uint32_keys
+                        .merge(body, 3, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "uint32_keys"))?
+                }
+                4 => {
+                    self.uint64_keys
+                        .merge(body, 4, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "uint64_keys"))?
+                }
+                5 => {
+                    self.sint32_keys
+                        .merge(body, 5, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "sint32_keys"))?
+                }
+                6 => {
+                    self.sint64_keys
+                        .merge(body, 6, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "sint64_keys"))?
+                }
+                7 => {
+                    self.fixed32_keys
+                        .merge(body, 7, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "fixed32_keys"))?
+                }
+                8 => {
+                    self.fixed64_keys
+                        .merge(body, 8, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "fixed64_keys"))?
+                }
+                9 => {
+                    self.sfixed32_keys
+                        .merge(body, 9, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "sfixed32_keys"))?
+                }
+                10 => {
+                    self.sfixed64_keys
+                        .merge(body, 10, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "sfixed64_keys"))?
+                }
+                11 => {
+                    self.bool_keys
+                        .merge(body, 11, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "bool_keys"))?
+                }
+                12 => {
+                    self.string_keys
+                        .merge(body, 12, wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "string_keys"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+    #[allow(unused_mut)]
+    fn check_view(
+        body: &'a [u8],
+        depth: u32,
+    ) -> ::core::result::Result<(), ::prost::DecodeError> {
+        use ::common_eventing::__codegen::view as rt;
+        let mut buf = body;
+        while !buf.is_empty() {
+            let (tag, wire_type) = rt::key(&mut buf)?;
+            match tag {
+                1 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Int32,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "int32_keys"))?
+                }
+                2 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Int64,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "int64_keys"))?
+                }
+                3 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Uint32,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "uint32_keys"))?
+                }
+                4 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Uint64,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "uint64_keys"))?
+                }
+                5 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Sint32,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "sint32_keys"))?
+                }
+                6 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Sint64,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "sint64_keys"))?
+                }
+                7 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Fixed32,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "fixed32_keys"))?
+                }
+                8 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Fixed64,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "fixed64_keys"))?
+                }
+                9 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Sfixed32,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "sfixed32_keys"))?
+                }
+                10 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Sfixed64,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "sfixed64_keys"))?
+                }
+                11 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Bool,
+                        ::common_eventing::view::kind::Str,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "bool_keys"))?
+                }
+                12 => {
+                    ::common_eventing::view::MapView::<
+                        ::common_eventing::view::kind::Str,
+                        ::common_eventing::view::kind::Int32,
+                    >::check(wire_type, &mut buf, depth)
+                        .map_err(|e| rt::push(e, "Maps", "string_keys"))?
+                }
+                _ => rt::skip(wire_type, tag, &mut buf, depth)?,
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+impl ::common_eventing::view::HasView for Maps {
+    type View<'a> = MapsView<'a>;
+}

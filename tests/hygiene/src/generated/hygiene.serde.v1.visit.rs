@@ -10,6 +10,7 @@ pub fn visit_messages<V: ::common_eventing::MessageVisitor>(visitor: &mut V) {
     visitor.visit::<Vec>();
     visitor.visit::<Box>();
     visitor.visit::<Ok>();
+    visitor.visit::<Maps>();
 }
 /// Calls `visitor.visit::<M>()` once for every event type of this package (the
 /// messages with the eventing option). Needs the `validate` feature too.

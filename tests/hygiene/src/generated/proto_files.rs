@@ -135,6 +135,23 @@ enum Kind {
 }
 
 // A service whose messages are named like the prelude's types.
+// A map of every key type: upb writes integer keys descending by their unsigned
+// bits and bools true first (`tests/tests/map_bytes.rs` compares with Python).
+message Maps {
+  map<int32, string> int32_keys = 1;
+  map<int64, string> int64_keys = 2;
+  map<uint32, string> uint32_keys = 3;
+  map<uint64, string> uint64_keys = 4;
+  map<sint32, string> sint32_keys = 5;
+  map<sint64, string> sint64_keys = 6;
+  map<fixed32, string> fixed32_keys = 7;
+  map<fixed64, string> fixed64_keys = 8;
+  map<sfixed32, string> sfixed32_keys = 9;
+  map<sfixed64, string> sfixed64_keys = 10;
+  map<bool, string> bool_keys = 11;
+  map<string, int32> string_keys = 12;
+}
+
 service Serde {
   // Gets a result.
   rpc Get(Option) returns (Result) {
