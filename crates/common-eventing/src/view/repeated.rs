@@ -137,10 +137,33 @@ impl<'a, K: Kind> RepeatedView<'a, K> {
         buf: &mut &'a [u8],
         depth: u32,
     ) -> Result<(), DecodeError> {
-        self.len += Self::check(wire_type, buf, depth)?;
+        // Past the recursion limit's range, the bytes are ones this view already
+        // checked (iteration reads elements again with `u32::MAX`): count them
+        // without checking each element's subtree again, so reading a view is linear
+        // in its size, not in size times depth.
+        self.len += if depth > rt::RECURSION_LIMIT {
+            Self::count(wire_type, buf)?
+        } else {
+            Self::check(wire_type, buf, depth)?
+        };
         self.tag = tag;
         self.segments.note(body);
         Ok(())
+    }
+
+    /// The number of elements of one occurrence of already checked bytes, skipped.
+    fn count(wire_type: WireType, buf: &mut &[u8]) -> Result<usize, DecodeError> {
+        if K::PACKABLE && wire_type == WireType::LengthDelimited {
+            let run = rt::delimited(buf)?;
+            return Ok(match K::WIRE {
+                WireType::ThirtyTwoBit => run.len() / 4,
+                WireType::SixtyFourBit => run.len() / 8,
+                // One varint ends at each byte below 0x80.
+                _ => run.iter().filter(|b| **b < 0x80).count(),
+            });
+        }
+        rt::skip(wire_type, 0, buf, u32::MAX)?;
+        Ok(1)
     }
 
     /// Checks one occurrence of the field as owned decode would, keeping nothing;

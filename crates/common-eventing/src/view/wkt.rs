@@ -61,11 +61,13 @@ impl<'a> MessageView<'a> for StructView<'a> {
             let (tag, wire_type) = rt::key(&mut buf)?;
             if tag == 1 {
                 check_wire_type(WireType::LengthDelimited, wire_type)?;
-                let start = buf;
-                check_entry(&mut buf, depth).map_err(|e| rt::push(e, "Struct", "fields"))?;
-                // Checked: counted and remembered without reading it again.
-                let mut again = start;
-                self.fields.note_checked(body, 1, &mut again)?;
+                // Past the limit's range the bytes were checked already (see
+                // `RepeatedView::merge`).
+                if depth <= rt::RECURSION_LIMIT {
+                    let mut entry = buf;
+                    check_entry(&mut entry, depth).map_err(|e| rt::push(e, "Struct", "fields"))?;
+                }
+                self.fields.note_checked(body, 1, &mut buf)?;
             } else {
                 rt::skip(wire_type, tag, &mut buf, depth)?;
             }
@@ -139,13 +141,14 @@ impl<'a> MessageView<'a> for ListValueView<'a> {
             let (tag, wire_type) = rt::key(&mut buf)?;
             if tag == 1 {
                 check_wire_type(WireType::LengthDelimited, wire_type)?;
-                let start = buf;
-                let value = rt::delimited(&mut buf)?;
-                check_level(depth)
-                    .and_then(|()| ValueView::default().merge_view(value, depth - 1))
-                    .map_err(|e| rt::push(e, "ListValue", "values"))?;
-                let mut again = start;
-                self.values.note_checked(body, 1, &mut again)?;
+                if depth <= rt::RECURSION_LIMIT {
+                    let mut element = buf;
+                    let value = rt::delimited(&mut element)?;
+                    check_level(depth)
+                        .and_then(|()| ValueView::default().merge_view(value, depth - 1))
+                        .map_err(|e| rt::push(e, "ListValue", "values"))?;
+                }
+                self.values.note_checked(body, 1, &mut buf)?;
             } else {
                 rt::skip(wire_type, tag, &mut buf, depth)?;
             }
