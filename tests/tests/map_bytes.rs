@@ -99,9 +99,22 @@ impl Check for Collect {
             let mut appended = b"prefix".to_vec();
             encode::append(&msg, &mut appended);
             assert_eq!(&appended[6..], to_vec, "{name}: append");
+            // A buffer without room (written to a `Vec`, then copied), one with room
+            // after a prefix (written in place), and the gRPC codec's path.
             let mut buf = bytes::BytesMut::new();
             encode::to_buf(&msg, &mut buf);
-            assert_eq!(&buf[..], to_vec, "{name}: to_buf (the gRPC codec's path)");
+            assert_eq!(&buf[..], to_vec, "{name}: to_buf");
+            let mut roomy = bytes::BytesMut::with_capacity(6 + to_vec.len());
+            roomy.extend_from_slice(b"prefix");
+            encode::to_buf(&msg, &mut roomy);
+            assert_eq!(&roomy[6..], to_vec, "{name}: to_buf in place");
+            let mut grpc = bytes::BytesMut::from(&b"prefix"[..]);
+            encode::to_bytes_mut(&msg, &mut grpc);
+            assert_eq!(
+                &grpc[6..],
+                to_vec,
+                "{name}: to_bytes_mut (the gRPC codec's path)"
+            );
             self.unlike_prost += usize::from(msg.encode_to_vec() != to_vec);
             let lossless = common_eventing::Lossless::from(msg).encode_to_vec();
             self.cases.push((name.clone(), "encode::to_vec", to_vec));

@@ -132,7 +132,7 @@ pub fn run(args: &[&str]) -> Result<()> {
 
 /// The operations timed: `encode` is `common_eventing::encode::to_vec`,
 /// `encode_prost` prost's `encode_to_vec`, `encode_grpc` the gRPC codec's path
-/// (`encode::to_buf` into a `BytesMut`), all compared with upb's encode; `decode`
+/// (`encode::to_bytes_mut` into a `BytesMut`), all compared with upb's encode; `decode`
 /// is prost's owned decode and `decode_view` the zero-copy view, both compared with
 /// upb's decode; `buffa_*` are buffa 0.9 on the same bytes (the second peer,
 /// `tests/buffa-peer`), compared with upb's operation of the same name.
@@ -163,7 +163,7 @@ fn label(op: &str) -> &str {
     match op {
         "encode" => "encode (`encode::to_vec`)",
         "encode_prost" => "encode (prost `encode_to_vec`)",
-        "encode_grpc" => "encode (gRPC codec, `encode::to_buf`)",
+        "encode_grpc" => "encode (gRPC codec, `encode::to_bytes_mut`)",
         "decode" => "decode (owned, prost)",
         "decode_view" => "decode (view, `decode_view`)",
         "buffa_encode" => "encode (buffa 0.9)",

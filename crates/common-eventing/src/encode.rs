@@ -82,13 +82,61 @@ pub fn append<M: Encode>(msg: &M, out: &mut Vec<u8>) {
 ///
 /// When `buf` has less room than the encoding and cannot grow, as prost's
 /// `encode_raw` does.
+///
+/// The backward writer needs one contiguous slice of the final size: when `buf`'s
+/// current chunk has room (a `BytesMut` or `EncodeBuf` with that much capacity), the
+/// message is written there in place; otherwise it is written to a `Vec` and copied.
 pub fn to_buf<M: Encode>(msg: &M, buf: &mut impl bytes::BufMut) {
     if M::FLAT {
         msg.encode_raw(buf);
         return;
     }
-    // The backward writer needs one contiguous, initialised slice of the final size.
-    buf.put_slice(&to_vec(msg));
+    to_buf_sized(msg, msg.size(), buf);
+}
+
+/// Writes `msg`'s encoding (the bytes of [`to_vec`]) at the end of `buf`, first
+/// reserving room for all of it so the backward writer writes in place: what the
+/// gRPC codec of every generated service does with tonic's buffer.
+///
+/// ```
+/// use common_eventing::wkt::{Struct, Value};
+///
+/// let s: Struct = [("k", Value::from("v"))].into_iter().collect();
+/// let mut buf = bytes::BytesMut::new();
+/// common_eventing::encode::to_bytes_mut(&s, &mut buf);
+/// assert_eq!(&buf[..], common_eventing::encode::to_vec(&s));
+/// ```
+pub fn to_bytes_mut<M: Encode>(msg: &M, buf: &mut bytes::BytesMut) {
+    if M::FLAT {
+        to_buf(msg, buf);
+        return;
+    }
+    let len = msg.size();
+    buf.reserve(len);
+    to_buf_sized(msg, len, buf);
+}
+
+/// [`to_buf`] of a non-flat `msg` whose [`Encode::size`] is `len`.
+#[allow(unsafe_code)] // writing into a `BufMut`'s spare capacity; see the SAFETY notes
+pub(crate) fn to_buf_sized<M: Encode>(msg: &M, len: usize, buf: &mut impl bytes::BufMut) {
+    let chunk = buf.chunk_mut();
+    if chunk.len() < len {
+        buf.put_slice(&to_vec(msg));
+        return;
+    }
+    // SAFETY: `chunk` is valid for writes of `chunk.len() >= len` bytes; they are
+    // zeroed before the slice over them is made, so it covers initialised memory,
+    // and nothing else reaches `buf` while the slice lives.
+    let out = unsafe {
+        let ptr = chunk.as_mut_ptr();
+        core::ptr::write_bytes(ptr, 0, len);
+        core::slice::from_raw_parts_mut(ptr, len)
+    };
+    let start = msg.write_back(out, len);
+    // `size` and `write_back` follow the same fields.
+    debug_assert_eq!(start, 0, "Encode::size and Encode::write_back disagree");
+    // SAFETY: the first `len` bytes of the chunk were initialised above.
+    unsafe { buf.advance_mut(len) };
 }
 
 /// Implements [`Encode`] for hand-written prost messages (a `#[derive(prost::Message)]`

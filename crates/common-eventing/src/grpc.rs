@@ -64,8 +64,15 @@ impl<T: Encode> tonic::codec::Encoder for Encoder<T> {
     type Error = Status;
 
     fn encode(&mut self, item: T, buf: &mut EncodeBuf<'_>) -> Result<(), Status> {
-        // An `EncodeBuf` grows as needed, so writing cannot fail.
-        crate::encode::to_buf(&item, buf);
+        // An `EncodeBuf` grows as needed, so writing cannot fail. Room for the whole
+        // message first, so the backward writer writes in place.
+        if T::FLAT {
+            crate::encode::to_buf(&item, buf);
+        } else {
+            let len = item.size();
+            buf.reserve(len);
+            crate::encode::to_buf_sized(&item, len, buf);
+        }
         Ok(())
     }
 }
