@@ -452,6 +452,9 @@ struct Measured {
     /// tonic's buffer).
     encode_grpc: Op,
     decode: Op,
+    /// The floor of any owned decode: `Clone::clone` of the decoded message (the same
+    /// allocations and copies, no parsing), dropped as decode's result is.
+    owned_floor: Op,
     /// `<M as HasView>::View::decode_view`: a zero-copy view, every field checked.
     decode_view: Op,
     /// buffa 0.9 on the same bytes (`buffa-peer`, generated from the same protos):
@@ -518,7 +521,7 @@ fn measure<R>(cfg: &Config, op: &str, mut f: impl FnMut() -> R) -> Op {
 
 fn codec<M>(msg: M) -> impl Fn(&Config) -> Measured
 where
-    M: Message + Encode + HasView + Default + Serialize + DeserializeOwned + 'static,
+    M: Message + Encode + HasView + Default + Clone + Serialize + DeserializeOwned + 'static,
 {
     move |cfg| {
         let binary = encode::to_vec(&msg);
@@ -544,6 +547,10 @@ where
             decode: measure(cfg, "decode", || {
                 M::decode(black_box(binary.as_slice())).unwrap()
             }),
+            owned_floor: {
+                let owned = M::decode(binary.as_slice()).unwrap();
+                measure(cfg, "owned_floor", || black_box(&owned).clone())
+            },
             decode_view: measure(cfg, "decode_view", || {
                 M::View::decode_view(black_box(binary.as_slice())).unwrap()
             }),
@@ -565,7 +572,7 @@ where
 /// Kafka framing around the codec: schema id 42, message index path `[0]`.
 fn framed<M>(msg: M) -> impl Fn(&Config) -> Measured
 where
-    M: Message + Encode + HasView + Default + Serialize + DeserializeOwned + 'static,
+    M: Message + Encode + HasView + Default + Clone + Serialize + DeserializeOwned + 'static,
 {
     move |cfg| {
         let indexes = [0];
@@ -591,6 +598,10 @@ where
             decode: measure(cfg, "decode", || {
                 M::decode(framing::decode(black_box(&binary)).unwrap().payload).unwrap()
             }),
+            owned_floor: {
+                let owned = M::decode(framing::decode(&binary).unwrap().payload).unwrap();
+                measure(cfg, "owned_floor", || black_box(&owned).clone())
+            },
             decode_view: measure(cfg, "decode_view", || {
                 M::View::decode_view(framing::decode(black_box(&binary)).unwrap().payload).unwrap()
             }),

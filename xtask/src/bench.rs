@@ -133,15 +133,17 @@ pub fn run(args: &[&str]) -> Result<()> {
 /// The operations timed: `encode` is `common_eventing::encode::to_vec`,
 /// `encode_prost` prost's `encode_to_vec`, `encode_grpc` the gRPC codec's path
 /// (`encode::to_bytes_mut` into a `BytesMut`), all compared with upb's encode; `decode`
-/// is prost's owned decode and `decode_view` the zero-copy view, both compared with
-/// upb's decode; `buffa_*` are buffa 0.9 on the same bytes (the second peer,
+/// is prost's owned decode, `owned_floor` the floor of any owned decode (`clone` of
+/// the decoded message: its allocations and copies, no parsing) and `decode_view` the
+/// zero-copy view, all compared with upb's decode; `buffa_*` are buffa 0.9 on the same bytes (the second peer,
 /// `tests/buffa-peer`), compared with upb's operation of the same name.
-const OPS: [&str; 10] = [
+const OPS: [&str; 11] = [
     "encode",
     "encode_prost",
     "encode_grpc",
     "buffa_encode",
     "decode",
+    "owned_floor",
     "decode_view",
     "buffa_decode",
     "buffa_decode_view",
@@ -153,7 +155,7 @@ const OPS: [&str; 10] = [
 fn upb_op(op: &str) -> &str {
     match op {
         "encode_prost" | "encode_grpc" | "buffa_encode" => "encode",
-        "decode_view" | "buffa_decode" | "buffa_decode_view" => "decode",
+        "owned_floor" | "decode_view" | "buffa_decode" | "buffa_decode_view" => "decode",
         other => other,
     }
 }
@@ -165,6 +167,7 @@ fn label(op: &str) -> &str {
         "encode_prost" => "encode (prost `encode_to_vec`)",
         "encode_grpc" => "encode (gRPC codec, `encode::to_bytes_mut`)",
         "decode" => "decode (owned, prost)",
+        "owned_floor" => "owned floor (`clone` of the decoded message)",
         "decode_view" => "decode (view, `decode_view`)",
         "buffa_encode" => "encode (buffa 0.9)",
         "buffa_decode" => "decode (buffa 0.9, owned)",
@@ -259,6 +262,7 @@ mod tests {
                     "encode": {"ns": encode, "allocs": 1},
                     "encode_prost": {"ns": 800.0, "allocs": 1},
                     "decode": {"ns": 2000.0, "allocs": 3},
+                    "owned_floor": {"ns": 1250.0, "allocs": 3},
                     "decode_view": {"ns": 250.0, "allocs": 0},
                     "to_json": {"ns": 1000.0, "allocs": 2},
                     "from_json": {"ns": 1000.0, "allocs": 4}
@@ -288,6 +292,13 @@ mod tests {
         );
         assert!(
             t.contains("| decode (owned, prost) | 2.00 | 1.00 | 0.50× (0.50–0.50) | 500 | 3 |"),
+            "{t}"
+        );
+        // The owned floor is compared with upb's decode too.
+        assert!(
+            t.contains(
+                "| owned floor (`clone` of the decoded message) | 1.25 | 1.00 | 0.80× (0.80–0.80) | 800 | 3 |"
+            ),
             "{t}"
         );
         // The view is compared with upb's decode; an op Rust did not time has no row.

@@ -13,13 +13,16 @@
 //! then its length prefix, which is just the distance written, with every key a
 //! constant byte. Fields go out in prost's order (ascending field number), with
 //! prost's presence rules, so the bytes are prost's (`tests/tests/fast_encode.rs`
-//! compares the two on random instances of every message of every crate), with one
-//! difference, in maps: every entry has its key and its value, even an empty string
-//! or a zero, and the entries are in upb's deterministic order (a string key after the
-//! keys it is a prefix of), as C++, Java, Go and Python write them. prost leaves
-//! default keys and values out. Both decode to the same map; content hashes and
-//! deduplication over deterministic bytes need the same bytes as Python's
-//! (`tests/tests/map_bytes.rs` compares them on random maps of every map field).
+//! compares the two on random instances of every message of every crate). Maps are
+//! written as upb (Python) writes them: every entry has its key and its value, even an
+//! empty string or a zero, and the entries are in upb's deterministic order (a string
+//! key after the keys it is a prefix of, integer keys descending by their unsigned
+//! bits, `true` first). Stock prost leaves default keys and values out and walks the
+//! `BTreeMap` in its order; the generated map messages derive `prost::Message` against
+//! `__codegen::prost_upb`, so their `encode_to_vec` writes upb's bytes too. Content
+//! hashes and deduplication over deterministic bytes need the same bytes as Python's
+//! (`tests/tests/map_bytes.rs` compares both encoders with Python on random maps of
+//! every map field).
 //!
 //! ```
 //! use common_eventing::wkt::{Struct, Timestamp, Value};

@@ -93,6 +93,61 @@ pub fn gate_transport(text: &str) -> Result<String> {
     Ok(quote::ToTokens::to_token_stream(&file).to_string())
 }
 
+/// The attribute that makes a message's derived `prost::Message` write map entries as
+/// upb does (see `common_eventing::__codegen::prost_upb`).
+const UPB_MAPS: &str = "#[prost(prost_path = \"::common_eventing::__codegen::prost_upb\")]";
+
+/// The messages of `krate`'s packages that get [`UPB_MAPS`]: every message with a map
+/// field, except one nested in another such message (prost-build gives a message's
+/// attributes to its nested messages too, and a second `prost_path` is an error).
+fn upb_map_messages(krate: &CrateSpec, compiled: &Compiled) -> Vec<String> {
+    use prost_reflect::MessageDescriptor;
+    let has_map = |m: &MessageDescriptor| m.fields().any(|f| f.is_map());
+    let owned = |m: &MessageDescriptor| krate.packages.iter().any(|p| p.proto == m.package_name());
+    compiled
+        .pool
+        .all_messages()
+        .filter(|m| owned(m) && !m.is_map_entry() && has_map(m))
+        .filter(|m| {
+            let mut parent = m.parent_message();
+            while let Some(p) = parent {
+                if has_map(&p) {
+                    return false;
+                }
+                parent = p.parent_message();
+            }
+            true
+        })
+        .map(|m| format!(".{}", m.full_name()))
+        .collect()
+}
+
+/// Moves [`UPB_MAPS`] after the `derive` it is a helper attribute of (prost-build
+/// writes message attributes first; a derive helper before its derive is deprecated).
+fn derive_before_prost_path(text: &str) -> Result<String> {
+    struct Move;
+    impl syn::visit_mut::VisitMut for Move {
+        fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+            let is_prost_path = |a: &syn::Attribute| {
+                a.path().is_ident("prost")
+                    && quote::ToTokens::to_token_stream(&a.meta)
+                        .to_string()
+                        .contains("prost_path")
+            };
+            if let Some(i) = item.attrs.iter().position(is_prost_path) {
+                let attr = item.attrs.remove(i);
+                item.attrs.push(attr);
+            }
+        }
+    }
+    if !text.contains("prost_path") {
+        return Ok(text.to_string());
+    }
+    let mut file = crate::codegen::output::parse("prost", text)?;
+    syn::visit_mut::VisitMut::visit_file_mut(&mut Move, &mut file);
+    Ok(prettyplease::unparse(&file))
+}
+
 /// Runs prost and tonic for `krate`.
 pub fn generate(krate: &CrateSpec, compiled: &Compiled) -> Result<Upstream> {
     let tmp = tempfile::tempdir()?;
@@ -131,6 +186,9 @@ pub fn generate(krate: &CrateSpec, compiled: &Compiled) -> Result<Upstream> {
     for_each_extern(krate, |proto, rust| {
         config.extern_path(proto, rust);
     });
+    for message in upb_map_messages(krate, compiled) {
+        config.message_attribute(&message, UPB_MAPS);
+    }
     if krate.grpc {
         let tonic = tonic_prost_build::configure()
             .build_client(true)
@@ -160,6 +218,7 @@ pub fn generate(krate: &CrateSpec, compiled: &Compiled) -> Result<Upstream> {
         };
         let messages =
             read(".rs")?.with_context(|| format!("prost wrote no file for {}", package.proto))?;
+        let messages = derive_before_prost_path(&messages)?;
         upstream
             .messages
             .insert(package.proto.to_string(), messages);

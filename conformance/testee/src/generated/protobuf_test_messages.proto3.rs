@@ -7,6 +7,7 @@
 /// could trigger bugs that occur in any message type in this file.  We verify
 /// this stays true in a unit test.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct TestAllTypesProto3 {
     /// Singular
     #[prost(int32, tag = "1")]
@@ -373,6 +374,7 @@ pub struct TestAllTypesProto3 {
 /// Nested message and enum types in `TestAllTypesProto3`.
 pub mod test_all_types_proto3 {
     #[derive(Clone, PartialEq, ::prost::Message)]
+    #[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
     pub struct NestedMessage {
         #[prost(int32, tag = "1")]
         pub a: i32,

@@ -331,6 +331,7 @@ impl ::prost::Name for ServiceRegistration {
 }
 /// Health report of a service.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct HealthStatus {
     /// Whether the service is healthy.
     #[prost(bool, tag = "1")]

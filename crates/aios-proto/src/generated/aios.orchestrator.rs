@@ -370,6 +370,7 @@ impl ::prost::Name for DeleteScheduleRequest {
 }
 /// A node (machine) joining the cluster.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct NodeRegistration {
     /// Node id.
     #[prost(string, tag = "1")]

@@ -597,6 +597,7 @@ impl ActorKind {
 }
 /// A monitoring signal that something may be wrong.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct Alert {
     /// Alert id, derived from the fingerprint.
     /// Rule: required and at most 256 characters: the id of the alert aggregate itself.
@@ -1193,6 +1194,7 @@ impl RunbookExecutionOutcome {
 }
 /// A service known to the SRE catalog.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct Service {
     /// Service id.
     /// Rule: required and at most 256 characters: the id of the service catalog entry
@@ -2719,6 +2721,7 @@ impl ::prost::Name for CreateRunbookRequested {
 }
 /// Asks to run a runbook.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct ExecuteRunbookRequested {
     /// Runbook to run.
     /// Rule: required and at most 256 characters: the runbook to run; a command without

@@ -59,6 +59,7 @@ impl ::prost::Name for PaginationResponse {
 }
 /// Body returned when a request fails.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct ErrorResponse {
     /// Machine-readable error code.
     #[prost(string, tag = "1")]
@@ -91,6 +92,7 @@ impl ::prost::Name for ErrorResponse {
 }
 /// Overall health of one service.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct HealthResponse {
     /// Name of the reporting service.
     #[prost(string, tag = "1")]

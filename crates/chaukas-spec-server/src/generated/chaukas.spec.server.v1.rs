@@ -73,6 +73,7 @@ impl ::prost::Name for GetEventStatsRequest {
 }
 /// Aggregate statistics.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct GetEventStatsResponse {
     /// Number of events.
     #[prost(int64, tag = "1")]

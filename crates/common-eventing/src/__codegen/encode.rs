@@ -214,6 +214,19 @@ impl<'a, K, V> Iterator for MapRev<'a, K, V> {
     }
 }
 
+impl<'a, K, V> DoubleEndedIterator for MapRev<'a, K, V> {
+    /// Walked from the back: upb's order itself, for a forward writer.
+    #[inline]
+    fn next_back(&mut self) -> Option<(&'a K, &'a V)> {
+        match self {
+            MapRev::Descending(it) => it.next_back(),
+            MapRev::Ascending(it) => it.next_back(),
+            MapRev::Signed(it) => it.next_back(),
+            MapRev::Sorted(it) => it.next_back(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::map_rev;

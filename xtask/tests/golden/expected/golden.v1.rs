@@ -35,6 +35,7 @@ impl ::prost::Name for Subject {
 }
 /// Something happened.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct Happened {
     /// Event id.
     #[prost(string, tag = "1")]
@@ -68,6 +69,7 @@ pub struct Happened {
 pub mod happened {
     /// A nested part.
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+    #[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
     pub struct Part {
         /// Part payload, JSON.
         #[prost(bytes = "bytes", tag = "1")]
@@ -208,6 +210,7 @@ impl ::prost::Name for Traced {
 }
 /// Every rule the validator generator supports.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct Checked {
     /// Required, bounded in code points and bytes, an RE2 pattern with a Perl class.
     #[prost(string, tag = "1")]
