@@ -93,36 +93,12 @@ pub fn gate_transport(text: &str) -> Result<String> {
     Ok(quote::ToTokens::to_token_stream(&file).to_string())
 }
 
-/// The attribute that makes a message's derived `prost::Message` write map entries as
-/// upb does (see `common_eventing::__codegen::prost_upb`).
-const UPB_MAPS: &str = "#[prost(prost_path = \"::common_eventing::__codegen::prost_upb\")]";
+/// The attribute that makes every generated message derive `prost::Message` against
+/// `common_eventing::__codegen::prost_upb`: prost, with upb's map writers and faster
+/// string and repeated-message readers.
+const PROST_PATH: &str = "#[prost(prost_path = \"::common_eventing::__codegen::prost_upb\")]";
 
-/// The messages of `krate`'s packages that get [`UPB_MAPS`]: every message with a map
-/// field, except one nested in another such message (prost-build gives a message's
-/// attributes to its nested messages too, and a second `prost_path` is an error).
-fn upb_map_messages(krate: &CrateSpec, compiled: &Compiled) -> Vec<String> {
-    use prost_reflect::MessageDescriptor;
-    let has_map = |m: &MessageDescriptor| m.fields().any(|f| f.is_map());
-    let owned = |m: &MessageDescriptor| krate.packages.iter().any(|p| p.proto == m.package_name());
-    compiled
-        .pool
-        .all_messages()
-        .filter(|m| owned(m) && !m.is_map_entry() && has_map(m))
-        .filter(|m| {
-            let mut parent = m.parent_message();
-            while let Some(p) = parent {
-                if has_map(&p) {
-                    return false;
-                }
-                parent = p.parent_message();
-            }
-            true
-        })
-        .map(|m| format!(".{}", m.full_name()))
-        .collect()
-}
-
-/// Moves [`UPB_MAPS`] after the `derive` it is a helper attribute of (prost-build
+/// Moves [`PROST_PATH`] after the `derive` it is a helper attribute of (prost-build
 /// writes message attributes first; a derive helper before its derive is deprecated).
 fn derive_before_prost_path(text: &str) -> Result<String> {
     struct Move;
@@ -186,9 +162,7 @@ pub fn generate(krate: &CrateSpec, compiled: &Compiled) -> Result<Upstream> {
     for_each_extern(krate, |proto, rust| {
         config.extern_path(proto, rust);
     });
-    for message in upb_map_messages(krate, compiled) {
-        config.message_attribute(&message, UPB_MAPS);
-    }
+    config.message_attribute(".", PROST_PATH);
     if krate.grpc {
         let tonic = tonic_prost_build::configure()
             .build_client(true)

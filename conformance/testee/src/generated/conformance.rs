@@ -3,6 +3,7 @@
 /// This will be known by message_type == "conformance.FailureSet", a conformance
 /// test should return a serialized FailureSet in protobuf_payload.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct FailureSet {
     #[prost(string, repeated, tag = "1")]
     pub failure: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
@@ -23,6 +24,7 @@ impl ::prost::Name for FailureSet {
 /// 1. parse the protobuf or JSON payload in "payload" (which may fail)
 /// 1. if the parse succeeded, serialize the message in the requested format.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct ConformanceRequest {
     /// Which format should the testee serialize its message to?
     #[prost(enumeration = "WireFormat", tag = "3")]
@@ -80,6 +82,7 @@ impl ::prost::Name for ConformanceRequest {
 }
 /// Represents a single test case's output.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct ConformanceResponse {
     #[prost(oneof = "conformance_response::Result", tags = "1, 6, 9, 2, 3, 4, 5, 7, 8")]
     pub result: ::core::option::Option<conformance_response::Result>,
@@ -145,6 +148,7 @@ impl ::prost::Name for ConformanceResponse {
 }
 /// Encoding options for jspb format.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct JspbEncodingConfig {
     /// Encode the value field of Any as jspb array if true, otherwise binary.
     #[prost(bool, tag = "1")]

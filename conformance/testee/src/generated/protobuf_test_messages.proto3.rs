@@ -511,6 +511,7 @@ impl ::prost::Name for TestAllTypesProto3 {
     }
 }
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct ForeignMessage {
     #[prost(int32, tag = "1")]
     pub c: i32,
@@ -526,6 +527,7 @@ impl ::prost::Name for ForeignMessage {
     }
 }
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct NullHypothesisProto3 {}
 impl ::prost::Name for NullHypothesisProto3 {
     const NAME: &'static str = "NullHypothesisProto3";
@@ -538,6 +540,7 @@ impl ::prost::Name for NullHypothesisProto3 {
     }
 }
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct EnumOnlyProto3 {}
 /// Nested message and enum types in `EnumOnlyProto3`.
 pub mod enum_only_proto3 {

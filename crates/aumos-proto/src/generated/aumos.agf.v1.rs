@@ -84,6 +84,7 @@ impl PrivilegeLevel {
 }
 /// A workflow execution began.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct WorkflowStarted {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -122,6 +123,7 @@ impl ::prost::Name for WorkflowStarted {
 }
 /// A workflow execution finished successfully.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct WorkflowCompleted {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -160,6 +162,7 @@ impl ::prost::Name for WorkflowCompleted {
 }
 /// A workflow execution stopped with an error.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct WorkflowFailed {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -198,6 +201,7 @@ impl ::prost::Name for WorkflowFailed {
 }
 /// A workflow execution is waiting at a human-in-the-loop gate.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct WorkflowPausedHitl {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -239,6 +243,7 @@ impl ::prost::Name for WorkflowPausedHitl {
 }
 /// An agent was called.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct AgentInvoked {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -277,6 +282,7 @@ impl ::prost::Name for AgentInvoked {
 }
 /// A person was asked to approve an agent action.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct HitlApprovalRequested {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -321,6 +327,7 @@ impl ::prost::Name for HitlApprovalRequested {
 }
 /// A person approved a pending agent action.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct HitlApproved {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -356,6 +363,7 @@ impl ::prost::Name for HitlApproved {
 }
 /// A person rejected a pending agent action.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct HitlRejected {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -394,6 +402,7 @@ impl ::prost::Name for HitlRejected {
 }
 /// A circuit breaker tripped and now refuses calls.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct CircuitBreakerOpened {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -429,6 +438,7 @@ impl ::prost::Name for CircuitBreakerOpened {
 }
 /// A circuit breaker recovered and lets calls through again.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct CircuitBreakerClosed {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -461,6 +471,7 @@ impl ::prost::Name for CircuitBreakerClosed {
 }
 /// Configuration of one human-in-the-loop approval gate.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct HitlGateConfig {
     /// Unique name of the gate, e.g. `high_risk_action`.
     #[prost(string, tag = "1")]

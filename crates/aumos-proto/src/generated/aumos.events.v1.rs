@@ -59,6 +59,7 @@ impl ::prost::Name for AgentEnvelope {
 }
 /// One audited action.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct AuditEvent {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -112,6 +113,7 @@ impl ::prost::Name for AuditEvent {
 }
 /// A feature flag was evaluated for a subject.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct FeatureFlagEvaluationEvent {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -150,6 +152,7 @@ impl ::prost::Name for FeatureFlagEvaluationEvent {
 }
 /// The setting of a feature flag was changed.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct FeatureFlagChangeEvent {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -188,6 +191,7 @@ impl ::prost::Name for FeatureFlagChangeEvent {
 }
 /// A governance policy was applied to a resource.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct GovernanceDecisionEvent {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -280,6 +284,7 @@ impl GovernanceDecision {
 }
 /// A distributed lock was taken.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct LockAcquiredEvent {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -315,6 +320,7 @@ impl ::prost::Name for LockAcquiredEvent {
 }
 /// A distributed lock was given up.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct LockReleasedEvent {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -350,6 +356,7 @@ impl ::prost::Name for LockReleasedEvent {
 }
 /// A request for a distributed lock found it already held.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct LockContentionEvent {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -452,6 +459,7 @@ impl ::prost::Name for MeteringEvent {
 }
 /// Tokens consumed by a language-model call.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct TokenUsage {
     /// Id of the model called.
     #[prost(string, tag = "1")]
@@ -481,6 +489,7 @@ impl ::prost::Name for TokenUsage {
 }
 /// Compute used by one model inference.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct InferenceUsage {
     /// Id of the model run.
     #[prost(string, tag = "1")]
@@ -507,6 +516,7 @@ impl ::prost::Name for InferenceUsage {
 }
 /// Storage traffic of an operation.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct StorageUsage {
     /// Bytes read.
     #[prost(int64, tag = "1")]
@@ -530,6 +540,7 @@ impl ::prost::Name for StorageUsage {
 }
 /// Output of a synthetic data generation run.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct SyntheticDataUsage {
     /// Records produced.
     #[prost(int64, tag = "1")]
@@ -553,6 +564,7 @@ impl ::prost::Name for SyntheticDataUsage {
 }
 /// A model went through a lifecycle step.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct ModelLifecycleEvent {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -669,6 +681,7 @@ impl ModelLifecycleAction {
 }
 /// A circuit breaker changed state.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct CircuitBreakerEvent {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -713,6 +726,7 @@ impl ::prost::Name for CircuitBreakerEvent {
 }
 /// A request was counted against a rate limit.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct RateLimitEvent {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -754,6 +768,7 @@ impl ::prost::Name for RateLimitEvent {
 }
 /// A bulkhead admitted or refused a concurrent call.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct BulkheadEvent {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]
@@ -792,6 +807,7 @@ impl ::prost::Name for BulkheadEvent {
 }
 /// A security alert was raised.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct SecurityAlertEvent {
     /// Event id (UUID); the deduplication key.
     #[prost(string, tag = "1")]

@@ -2,6 +2,7 @@
 /// Behaviour hints of a tool, MCP's tool annotations. An unset hint takes MCP's
 /// default: destructive true, idempotent false, open world true, read-only false.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct ToolHints {
     /// The tool does not modify its environment (MCP `readOnlyHint`).
     #[prost(bool, optional, tag = "1")]
@@ -30,6 +31,7 @@ impl ::prost::Name for ToolHints {
 }
 /// How an rpc method is exposed as an MCP tool.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct ExposeOptions {
     /// Tool name, `<capability>.<lowerCamelOperation>` (e.g. `sre.getIncident`); unique
     /// across the workspace and never changed once released.

@@ -59,6 +59,7 @@ impl ::prost::Name for Some {
 }
 /// Optional things.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct Option {
     /// Back to `Some`.
     #[prost(message, optional, boxed, tag = "1")]
@@ -82,6 +83,7 @@ impl ::prost::Name for Option {
 }
 /// A oneof of message cases, both boxed.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct Result {
     /// The outcome.
     #[prost(oneof = "result::Outcome", tags = "1, 2")]
@@ -136,6 +138,7 @@ impl ::prost::Name for String {
 }
 /// An event with a bytes routing key.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct Vec {
     /// Strings.
     #[prost(message, repeated, tag = "1")]
@@ -165,6 +168,7 @@ impl ::prost::Name for Vec {
 }
 /// Reaches itself.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct Box {
     /// Inside.
     #[prost(message, optional, boxed, tag = "1")]
@@ -185,6 +189,7 @@ impl ::prost::Name for Box {
 }
 /// An envelope: meta, subject and a oneof by type.
 #[derive(Clone, PartialEq, ::prost::Message)]
+#[prost(prost_path = "::common_eventing::__codegen::prost_upb")]
 pub struct Ok {
     /// Header.
     #[prost(message, optional, tag = "1")]
