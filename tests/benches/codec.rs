@@ -452,8 +452,9 @@ struct Measured {
     /// tonic's buffer).
     encode_grpc: Op,
     decode: Op,
-    /// The floor of any owned decode: `Clone::clone` of the decoded message (the same
-    /// allocations and copies, no parsing), dropped as decode's result is.
+    /// A lower bound of any owned decode: `Clone::clone` of the decoded message, dropped
+    /// as decode's result is (every string and list allocated once at its final size and
+    /// copied, no parsing; `bytes` fields share their buffer).
     owned_floor: Op,
     /// `<M as HasView>::View::decode_view`: a zero-copy view, every field checked.
     decode_view: Op,

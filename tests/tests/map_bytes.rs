@@ -133,31 +133,43 @@ impl Check for Collect {
 
 /// Whether stock prost's `btree_map` encoder writes `message`'s maps differently from
 /// upb: a default key or value (left out), a string key that prefixes another
-/// (ordered first), or two or more non-string keys (ascending, where upb descends by
-/// unsigned bits or puts `true` first).
+/// (ordered first), or integer or bool keys whose ascending order (prost's) is not
+/// upb's (descending by their unsigned bits, so `true` first).
 fn stock_prost_differs(message: &DynamicMessage) -> bool {
     message.fields().any(|(field, value)| {
         let Value::Map(map) = value else {
             return false;
         };
-        let value_field = field.kind().as_message().unwrap().map_entry_value_field();
-        let defaults = map.iter().any(|(k, v)| {
-            *k == MapKey::default_value(
-                &field
-                    .kind()
-                    .as_message()
-                    .unwrap()
-                    .map_entry_key_field()
-                    .kind(),
-            ) || *v == Value::default_value_for_field(&value_field)
-        });
+        let entry = field.kind().as_message().unwrap().clone();
+        let key_default = MapKey::default_value(&entry.map_entry_key_field().kind());
+        let value_default = Value::default_value_for_field(&entry.map_entry_value_field());
+        if map
+            .iter()
+            .any(|(k, v)| *k == key_default || *v == value_default)
+        {
+            return true;
+        }
         let strings: Vec<&str> = map.keys().filter_map(|k| k.as_str()).collect();
-        let prefix = strings.iter().any(|a| {
-            strings
-                .iter()
-                .any(|b| b.len() > a.len() && b.starts_with(a))
-        });
-        defaults || prefix || (strings.is_empty() && map.len() > 1)
+        if !strings.is_empty() {
+            return strings.iter().any(|a| {
+                strings
+                    .iter()
+                    .any(|b| b.len() > a.len() && b.starts_with(a))
+            });
+        }
+        let bits = |k: &MapKey| match k {
+            MapKey::I32(v) => u64::from(*v as u32),
+            MapKey::I64(v) => *v as u64,
+            MapKey::U32(v) => u64::from(*v),
+            MapKey::U64(v) => *v,
+            MapKey::Bool(v) => u64::from(*v),
+            MapKey::String(_) => unreachable!("handled above"),
+        };
+        let mut stock: Vec<&MapKey> = map.keys().collect();
+        stock.sort();
+        let mut upb = stock.clone();
+        upb.sort_by_key(|k| std::cmp::Reverse(bits(k)));
+        stock != upb
     })
 }
 

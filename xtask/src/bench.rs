@@ -133,8 +133,8 @@ pub fn run(args: &[&str]) -> Result<()> {
 /// The operations timed: `encode` is `common_eventing::encode::to_vec`,
 /// `encode_prost` prost's `encode_to_vec`, `encode_grpc` the gRPC codec's path
 /// (`encode::to_bytes_mut` into a `BytesMut`), all compared with upb's encode; `decode`
-/// is prost's owned decode, `owned_floor` the floor of any owned decode (`clone` of
-/// the decoded message: its allocations and copies, no parsing) and `decode_view` the
+/// is prost's owned decode, `owned_floor` a lower bound of any owned decode (`clone`
+/// of the decoded message: its allocations and copies at their final sizes, no parsing) and `decode_view` the
 /// zero-copy view, all compared with upb's decode; `buffa_*` are buffa 0.9 on the same bytes (the second peer,
 /// `tests/buffa-peer`), compared with upb's operation of the same name.
 const OPS: [&str; 11] = [

@@ -55,11 +55,16 @@ pub fn to_vec<M: Encode>(msg: &M) -> Vec<u8> {
     if M::FLAT {
         return msg.encode_to_vec();
     }
-    let len = msg.size();
+    to_vec_sized(msg, msg.size())
+}
+
+/// [`to_vec`] of a non-flat `msg` whose [`Encode::size`] is `len`.
+fn to_vec_sized<M: Encode>(msg: &M, len: usize) -> Vec<u8> {
     let mut out = vec![0; len];
     let start = msg.write_back(&mut out, len);
-    // `size` and `write_back` follow the same fields.
-    debug_assert_eq!(start, 0, "Encode::size and Encode::write_back disagree");
+    // `size` and `write_back` follow the same fields; if a hand-written impl does not,
+    // fail rather than send bytes that start with zeros.
+    assert_eq!(start, 0, "Encode::size and Encode::write_back disagree");
     out
 }
 
@@ -75,7 +80,7 @@ pub fn append<M: Encode>(msg: &M, out: &mut Vec<u8>) {
     let start = out.len();
     out.resize(start + len, 0);
     let written = msg.write_back(&mut out[start..], len);
-    debug_assert_eq!(written, 0, "Encode::size and Encode::write_back disagree");
+    assert_eq!(written, 0, "Encode::size and Encode::write_back disagree");
 }
 
 /// Writes `msg`'s encoding (the bytes of [`to_vec`]) into any [`BufMut`](bytes::BufMut)
@@ -124,7 +129,7 @@ pub fn to_bytes_mut<M: Encode>(msg: &M, buf: &mut bytes::BytesMut) {
 pub(crate) fn to_buf_sized<M: Encode>(msg: &M, len: usize, buf: &mut impl bytes::BufMut) {
     let chunk = buf.chunk_mut();
     if chunk.len() < len {
-        buf.put_slice(&to_vec(msg));
+        buf.put_slice(&to_vec_sized(msg, len));
         return;
     }
     // SAFETY: `chunk` is valid for writes of `chunk.len() >= len` bytes; they are
@@ -136,8 +141,7 @@ pub(crate) fn to_buf_sized<M: Encode>(msg: &M, len: usize, buf: &mut impl bytes:
         core::slice::from_raw_parts_mut(ptr, len)
     };
     let start = msg.write_back(out, len);
-    // `size` and `write_back` follow the same fields.
-    debug_assert_eq!(start, 0, "Encode::size and Encode::write_back disagree");
+    assert_eq!(start, 0, "Encode::size and Encode::write_back disagree");
     // SAFETY: the first `len` bytes of the chunk were initialised above.
     unsafe { buf.advance_mut(len) };
 }

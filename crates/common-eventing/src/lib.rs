@@ -56,7 +56,7 @@
 //! | `rdkafka` | no | [`kafka`]'s `Producer`, `Consumer` (with `Router` and dead letters) and `MockBroker`, on `rdkafka` 0.39; librdkafka is built from source (a C compiler, `make`, `perl`) |
 //! | `schema-registry-converter` | no | [`registry::Registration`] converts into `schema_registry_converter`'s `SuppliedSchema` ([`registry::ProtoSchema::supplied_schema`]), for its `post_schema`, and `kafka::SchemaIds` (each event type registered once, its id remembered); re-exports `schema_registry_converter` |
 //! | `validate` | yes | [`validate`]: the `Validate` trait the generated impls implement, [`validate::Violations`] (protovalidate's rule ids, messages and field paths), [`framing::encode_valid`] / [`framing::decode_valid`]; with `grpc`, `Violations::to_status` (`INVALID_ARGUMENT` with a `google.rpc.BadRequest`, through `tonic-types`). No dependency |
-//! | `simd-utf8` | yes | the strings of zero-copy [`view`]s are checked for UTF-8 with `smoothutf8` (word-at-a-time on short strings, SIMD from 128 bytes); without it with `core::str::from_utf8` (the same answer) |
+//! | `simd-utf8` | yes | strings (of zero-copy [`view`]s and of generated messages' owned decode) are checked for UTF-8 with `smoothutf8` (word-at-a-time on short strings, SIMD from 128 bytes, 64 on aarch64); without it with `core::str::from_utf8` (the same answer) |
 //! | `validate-pattern` | no | `validate` with `string.pattern` rules (the `regex` crate); turned on by the domain crates whose protos have a pattern |
 //!
 //! Always there: [`view`] (zero-copy views of every message), [`registry`] (schema texts, [`registry::ProtoSchema`],

@@ -1,8 +1,8 @@
 //! What the code `cargo xtask codegen` writes into the crates of this workspace calls,
 //! and nothing else: the wire writers of the `Encode` impls ([`encode`]), the field
 //! kinds of the proto3 JSON impls ([`json`], feature `serde`) and the checks of the
-//! `Validate` impls ([`validate`], feature `validate`), and the prost its map
-//! messages derive `Message` against ([`prost_upb`]).
+//! `Validate` impls ([`validate`], feature `validate`), and the prost every
+//! generated message derives `Message` against ([`prost_upb`]).
 //!
 //! **Not a public API.** It is the contract between the crates of one release
 //! (CONTRIBUTING, "Generated-code support"): it changes with the generator, in a

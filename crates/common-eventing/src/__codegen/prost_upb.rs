@@ -5,9 +5,8 @@
 //!
 //! - **Map writers** ([`encoding::btree_map`]): upb's bytes. prost leaves an entry's
 //!   key out when it is the key type's default and its value out when it is the
-//!   value's default, and walks the `BTreeMap` in its order. upb (Python, and the
-//!   deterministic serialization of the other runtimes) writes both, always, in its
-//!   deterministic order ([`super::encode::map_rev`], walked from the back). Both
+//!   value's default, and walks the `BTreeMap` in its order. upb (Python's runtime)
+//!   writes both, always, in its deterministic order ([`super::encode::map_rev`], walked from the back). Both
 //!   decode to the same map; content hashes and deduplication over deterministic bytes
 //!   need Python's bytes, which the workspace's backward encoder ([`crate::encode`])
 //!   writes too, so `prost::Message::encode_to_vec` and `encode::to_vec` agree
@@ -91,8 +90,8 @@ pub mod encoding {
                 return result;
             }
             // A buffer in pieces: copied, then checked.
-            let mut bytes = vec![0; len];
-            buf.copy_to_slice(&mut bytes);
+            let mut bytes = Vec::with_capacity(len);
+            prost::bytes::BufMut::put(&mut bytes, buf.take(len));
             *value = String::from_utf8(bytes).map_err(|_| invalid_string())?;
             Ok(())
         }
