@@ -93,6 +93,8 @@ pub mod mcp;
 pub mod metadata;
 pub mod oneof;
 pub mod registry;
+#[cfg(test)]
+mod test_rng;
 #[cfg(feature = "envelope-metadata")]
 pub mod traceparent;
 #[cfg(feature = "validate")]

@@ -255,13 +255,7 @@ mod tests {
     /// Inputs for one length-delimited read: valid and invalid UTF-8, lengths past the
     /// end, overlong and unterminated varints, and random bytes.
     fn inputs() -> Vec<Vec<u8>> {
-        let mut state = 0x1234_5678_9ABC_DEF1_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng::xorshift(0x1234_5678_9ABC_DEF1_u64);
         let mut out = vec![
             vec![],
             vec![0],
@@ -290,7 +284,7 @@ mod tests {
             };
             prost::encoding::encode_varint(len, &mut input);
             input.extend_from_slice(&body);
-            if next() % 10 == 0 {
+            if next().is_multiple_of(10) {
                 input.truncate((next() as usize) % (input.len() + 1));
             }
             out.push(input);

@@ -252,13 +252,7 @@ mod tests {
     /// says, on both sides of the 128-byte hand-over and on every kind of bad byte.
     #[test]
     fn utf8_agrees_with_core() {
-        let mut state = 0x2545_F491_4F6C_DD1D_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng::xorshift(0x2545_F491_4F6C_DD1D_u64);
         let pieces: [&[u8]; 10] = [
             b"a",
             b"plain ascii ",
@@ -277,7 +271,8 @@ mod tests {
             let mut bytes = Vec::new();
             while bytes.len() < target {
                 // Mostly valid text, so long valid and late-invalid inputs are common.
-                let piece = pieces[(next() % if next() % 8 == 0 { 10 } else { 5 }) as usize];
+                let piece =
+                    pieces[(next() % if next().is_multiple_of(8) { 10 } else { 5 }) as usize];
                 bytes.extend_from_slice(piece);
             }
             let core = core::str::from_utf8(&bytes).is_ok();

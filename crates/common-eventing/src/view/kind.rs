@@ -228,13 +228,7 @@ mod tests {
     /// Inputs that reach every branch of a scalar read: short, long, overlong and
     /// truncated varints, fixed widths cut short, and random bytes.
     fn inputs() -> Vec<Vec<u8>> {
-        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng::xorshift(0x9E37_79B9_7F4A_7C15_u64);
         let mut out = vec![vec![], vec![0], vec![0x80], vec![0xff; 11], vec![0xff; 10]];
         for v in [0u64, 1, 127, 128, u32::MAX as u64, u64::MAX, 1 << 63] {
             let mut b = Vec::new();
@@ -246,7 +240,7 @@ mod tests {
             // Mostly continuation bytes, so long varints are common.
             out.push(
                 (0..len)
-                    .map(|_| (next() | 0x80) as u8 ^ ((next() % 4 == 0) as u8) << 7)
+                    .map(|_| (next() | 0x80) as u8 ^ (next().is_multiple_of(4) as u8) << 7)
                     .collect(),
             );
         }
