@@ -23,6 +23,8 @@ const RUNTIME: &[&str] = &[
     "json",
     "lossless",
     "oneof",
+    // The unit tests' seeded random numbers (`#[cfg(test)]`, imports nothing).
+    "test_rng",
     "validate",
     "view",
     "wkt",
